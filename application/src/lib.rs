@@ -1,0 +1,14 @@
+//! Kaiten's application layer: the use cases (one struct with one `execute` per file) and the ports
+//! they need, as traits the adapters implement (`UnitOfWork`, `OutboxRepo`, one repository per
+//! aggregate, `TokenRepository`). Pure: no SQL, AMQP or HTTP here; everything is reached through a port.
+
+pub mod caller;
+pub mod error;
+pub mod ports;
+pub mod token_secret;
+pub mod use_cases;
+
+pub use caller::Caller;
+pub use error::{Conflict, RepoError, UseCaseError};
+pub use ports::unit_of_work::{Repositories, UnitOfWork, UnitOfWorkExt};
+pub use use_cases::UseCases;

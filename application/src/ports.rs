@@ -1,0 +1,7 @@
+//! The ports: traits the use cases call and the adapters implement. Each is `Send + Sync`, used as
+//! `Arc<dyn Port>`; with the `mocks` feature each has a mockall mock (`MockCustomerRepository`, …).
+
+pub mod accounts;
+pub mod customers;
+pub mod outbox;
+pub mod unit_of_work;

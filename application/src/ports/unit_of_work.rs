@@ -1,0 +1,73 @@
+//! The unit of work: runs a piece of work in one database transaction, handing it repositories bound
+//! to that transaction. The work's writes and its outbox events commit together or not at all.
+
+use crate::error::RepoError;
+use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
+use crate::ports::customers::CustomerRepository;
+use crate::ports::outbox::OutboxRepo;
+use async_trait::async_trait;
+use futures::future::BoxFuture;
+use std::future::Future;
+use std::sync::Arc;
+
+/// The repositories, all bound to one connection: inside a unit of work to its transaction,
+/// outside (for reads) to the pool.
+#[derive(Clone)]
+pub struct Repositories {
+    pub organizations: Arc<dyn OrganizationRepository>,
+    pub service_accounts: Arc<dyn ServiceAccountRepository>,
+    pub tokens: Arc<dyn TokenRepository>,
+    pub customers: Arc<dyn CustomerRepository>,
+    pub outbox: Arc<dyn OutboxRepo>,
+}
+
+/// The work handed to [`UnitOfWork::run_boxed`]: it returns `Ok(true)` to commit, `Ok(false)` to roll back.
+pub type TransactionWork<'a> =
+    Box<dyn FnOnce(Repositories) -> BoxFuture<'a, Result<bool, RepoError>> + Send + 'a>;
+
+#[async_trait]
+pub trait UnitOfWork: Send + Sync {
+    /// Begins a transaction, runs `work` and commits when it returns `Ok(true)`; rolls back otherwise
+    /// (including when the work fails). A failed commit is returned as an error.
+    async fn run_boxed<'a>(&self, work: TransactionWork<'a>) -> Result<(), RepoError>;
+}
+
+/// The typed way to use a unit of work: `uow.run(|repos| async move { … }).await`.
+#[async_trait]
+pub trait UnitOfWorkExt {
+    /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back when it returns `Err`.
+    async fn run<T, E, F, Fut>(&self, work: F) -> Result<T, E>
+    where
+        T: Send,
+        E: From<RepoError> + Send,
+        F: FnOnce(Repositories) -> Fut + Send,
+        Fut: Future<Output = Result<T, E>> + Send;
+}
+
+#[async_trait]
+impl UnitOfWorkExt for dyn UnitOfWork {
+    async fn run<T, E, F, Fut>(&self, work: F) -> Result<T, E>
+    where
+        T: Send,
+        E: From<RepoError> + Send,
+        F: FnOnce(Repositories) -> Fut + Send,
+        Fut: Future<Output = Result<T, E>> + Send,
+    {
+        let mut outcome: Option<Result<T, E>> = None;
+        let slot = &mut outcome;
+        let boxed: TransactionWork<'_> = Box::new(move |repos| {
+            Box::pin(async move {
+                let result = work(repos).await;
+                let commit = result.is_ok();
+                *slot = Some(result);
+                Ok(commit)
+            })
+        });
+        self.run_boxed(boxed).await?;
+        outcome.unwrap_or_else(|| {
+            Err(E::from(RepoError::Unexpected(
+                "the unit of work did not run its work".into(),
+            )))
+        })
+    }
+}

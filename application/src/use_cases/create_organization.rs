@@ -1,0 +1,69 @@
+//! Creates an organization with an `admin` service account and a `write:*` token (operators' CLI).
+
+use crate::error::UseCaseError;
+use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use crate::token_secret;
+use kaiten_domain::clock;
+use kaiten_domain::organization::Organization;
+use kaiten_domain::scope::{Scope, ScopeSet};
+use kaiten_domain::token::{ApiToken, NewServiceAccount, ServiceAccount};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The new organization and the secret of its first token (shown once).
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedOrganization {
+    pub organization: Organization,
+    pub token: String,
+}
+
+pub struct CreateOrganization {
+    uow: Arc<dyn UnitOfWork>,
+}
+
+impl CreateOrganization {
+    pub fn new(uow: Arc<dyn UnitOfWork>) -> Self {
+        Self { uow }
+    }
+
+    pub async fn execute(&self, name: &str) -> Result<CreatedOrganization, UseCaseError> {
+        let now = clock::now();
+        let organization = Organization::create(name, now)?;
+        let admin = NewServiceAccount {
+            name: "Admin".into(),
+            slug: Some("admin".into()),
+        };
+        let account = ServiceAccount::create(organization.id, admin, now)?;
+        let token = ApiToken {
+            id: uuid::Uuid::now_v7(),
+            name: "Initial admin token".into(),
+            slug: kaiten_domain::Slug::from_name("initial admin token")
+                .map_err(UseCaseError::Unexpected)?,
+            scopes: ScopeSet::new([Scope::WRITE_ALL]),
+            expires_at: None,
+            revoked_at: None,
+            created_at: now,
+            organization_id: organization.id,
+            service_account_id: account.id,
+        };
+        let secret = token_secret::generate();
+        let hash = token_secret::hash(&secret);
+        let stored = organization.clone();
+        self.uow
+            .run(|repos| async move {
+                repos
+                    .organizations
+                    .insert(&stored)
+                    .await
+                    .map_err(|e| UseCaseError::from_repo("organization", e))?;
+                repos.service_accounts.insert(&account).await?;
+                repos.tokens.insert(&token, &hash).await?;
+                Ok::<_, UseCaseError>(())
+            })
+            .await?;
+        Ok(CreatedOrganization {
+            organization,
+            token: secret,
+        })
+    }
+}

@@ -1,0 +1,63 @@
+//! Issues a token to a service account. The secret is returned once; a token can grant only what the
+//! caller's own token grants.
+
+use crate::caller::Caller;
+use crate::error::UseCaseError;
+use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use crate::token_secret;
+use kaiten_domain::token::{ApiToken, NewApiToken};
+use kaiten_domain::{Access, Module, Slug, clock};
+use std::sync::Arc;
+
+/// The token's metadata and its secret.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+pub struct CreateToken {
+    uow: Arc<dyn UnitOfWork>,
+}
+
+impl CreateToken {
+    pub fn new(uow: Arc<dyn UnitOfWork>) -> Self {
+        Self { uow }
+    }
+
+    pub async fn execute(
+        &self,
+        caller: &Caller,
+        account_slug: &Slug,
+        input: NewApiToken,
+    ) -> Result<IssuedToken, UseCaseError> {
+        caller.require(Access::Write, Module::Tokens)?;
+        let organization_id = caller.organization_id;
+        let scopes = caller.scopes.clone();
+        let secret = token_secret::generate();
+        let hash = token_secret::hash(&secret);
+        let token = self
+            .uow
+            .run(|repos| async move {
+                let account = repos
+                    .service_accounts
+                    .find_by_slug(organization_id, account_slug)
+                    .await?
+                    .ok_or(UseCaseError::NotFound("service account"))?;
+                let token = ApiToken::create(&account, input, clock::now())?;
+                if !scopes.covers(&token.scopes) {
+                    return Err(UseCaseError::Forbidden(
+                        "a token cannot grant scopes its creator does not hold".into(),
+                    ));
+                }
+                repos
+                    .tokens
+                    .insert(&token, &hash)
+                    .await
+                    .map_err(|e| UseCaseError::from_repo("token", e))?;
+                Ok(token)
+            })
+            .await?;
+        Ok(IssuedToken { token, secret })
+    }
+}

@@ -1,0 +1,140 @@
+//! Test doubles for use-case tests: mocked repositories and a unit of work that runs the work
+//! against them, recording what was appended and whether it committed.
+
+use crate::caller::Caller;
+use crate::error::RepoError;
+use crate::ports::accounts::{
+    MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository,
+};
+use crate::ports::customers::MockCustomerRepository;
+use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
+use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
+use async_trait::async_trait;
+use kaiten_domain::customer::{Customer, NewCustomer};
+use kaiten_domain::{OutboxEvent, ScopeSet, clock};
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+pub struct MockRepositories {
+    pub organizations: MockOrganizationRepository,
+    pub service_accounts: MockServiceAccountRepository,
+    pub tokens: MockTokenRepository,
+    pub customers: MockCustomerRepository,
+    pub outbox: MockOutboxRepo,
+}
+
+pub fn repositories() -> MockRepositories {
+    MockRepositories {
+        organizations: MockOrganizationRepository::new(),
+        service_accounts: MockServiceAccountRepository::new(),
+        tokens: MockTokenRepository::new(),
+        customers: MockCustomerRepository::new(),
+        outbox: MockOutboxRepo::new(),
+    }
+}
+
+/// Records appended events, then passes them to the mock (which decides success).
+struct RecordingOutbox {
+    inner: MockOutboxRepo,
+    appended: Arc<Mutex<Vec<OutboxEvent>>>,
+}
+
+#[async_trait]
+impl OutboxRepo for RecordingOutbox {
+    async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError> {
+        self.inner.append(event).await?;
+        self.appended
+            .lock()
+            .map_err(|e| RepoError::Unexpected(e.to_string()))?
+            .push(event.clone());
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    ran: bool,
+    committed: bool,
+}
+
+pub struct FakeUnitOfWork {
+    repos: Mutex<Option<Repositories>>,
+    appended: Arc<Mutex<Vec<OutboxEvent>>>,
+    state: Mutex<State>,
+}
+
+impl FakeUnitOfWork {
+    pub fn new(mocks: MockRepositories) -> Arc<Self> {
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let repos = Repositories {
+            organizations: Arc::new(mocks.organizations),
+            service_accounts: Arc::new(mocks.service_accounts),
+            tokens: Arc::new(mocks.tokens),
+            customers: Arc::new(mocks.customers),
+            outbox: Arc::new(RecordingOutbox {
+                inner: mocks.outbox,
+                appended: appended.clone(),
+            }),
+        };
+        Arc::new(Self {
+            repos: Mutex::new(Some(repos)),
+            appended,
+            state: Mutex::default(),
+        })
+    }
+
+    /// Events appended by work that committed.
+    pub fn appended(&self) -> Vec<OutboxEvent> {
+        if self.committed() {
+            self.appended.lock().map(|e| e.clone()).unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn committed(&self) -> bool {
+        self.state.lock().map(|s| s.committed).unwrap_or(false)
+    }
+
+    pub fn ran(&self) -> bool {
+        self.state.lock().map(|s| s.ran).unwrap_or(false)
+    }
+}
+
+#[async_trait]
+impl UnitOfWork for FakeUnitOfWork {
+    async fn run_boxed<'a>(&self, work: TransactionWork<'a>) -> Result<(), RepoError> {
+        let repos = self
+            .repos
+            .lock()
+            .ok()
+            .and_then(|mut r| r.take())
+            .ok_or_else(|| RepoError::Unexpected("ran twice".into()))?;
+        let commit = work(repos).await?;
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|e| RepoError::Unexpected(e.to_string()))?;
+        state.ran = true;
+        state.committed = commit;
+        Ok(())
+    }
+}
+
+pub fn caller_with(scopes: &[&str]) -> Caller {
+    Caller {
+        organization_id: Uuid::from_u128(7),
+        token_id: None,
+        scopes: ScopeSet::parse(scopes).unwrap_or_default(),
+        traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into()),
+    }
+}
+
+pub fn stored_customer() -> Customer {
+    let input = NewCustomer {
+        name: "Acme Corp".into(),
+        slug: None,
+        external_customer_id: None,
+    };
+    Customer::create(Uuid::from_u128(7), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
+}

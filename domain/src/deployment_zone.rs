@@ -1,0 +1,100 @@
+//! Deployment zones (where instances run) and the deployments of releases to them.
+
+use crate::entitlement::text_codes;
+use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+use crate::slug::Slug;
+use crate::validation::{ValidationErrors, Validator};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ZoneType {
+    Shared,
+    Dedicated,
+}
+
+text_codes!(ZoneType { Shared = "shared", Dedicated = "dedicated" });
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentZone {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: Slug,
+    #[serde(rename = "type")]
+    pub zone_type: ZoneType,
+    pub description: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    /// The release the zone currently runs.
+    pub release_id: Option<Uuid>,
+    pub release_slug: Option<Slug>,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDeploymentZone {
+    pub name: String,
+    pub slug: Option<String>,
+    #[serde(rename = "type")]
+    pub zone_type: Option<ZoneType>,
+    pub description: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+impl DeploymentZone {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewDeploymentZone,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = v.check(parse_name("name", &input.name));
+        let slug = v.check(Slug::given_or_derived(
+            "slug",
+            input.slug.as_deref(),
+            &input.name,
+        ));
+        let description = v.check(parse_optional_text(
+            "description",
+            input.description.as_deref(),
+        ));
+        let metadata = v.check(parse_optional_object("metadata", input.metadata));
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                name: name?,
+                slug: slug?,
+                zone_type: input.zone_type.unwrap_or(ZoneType::Shared),
+                description: description?,
+                metadata: metadata?,
+                release_id: None,
+                release_slug: None,
+                organization_id,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+    }
+}
+
+/// A release deployed to a zone; the payload of RELEASE_DEPLOYMENT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: Uuid,
+    pub deployment_zone_id: Uuid,
+    pub deployment_zone_slug: Slug,
+    pub release_id: Uuid,
+    pub release_slug: Slug,
+    pub version: String,
+    pub created_at: DateTime<Utc>,
+}

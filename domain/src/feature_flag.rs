@@ -1,0 +1,232 @@
+//! Feature flags: typed variants, a default variant and targeting rules.
+
+use crate::entitlement::text_codes;
+use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+use crate::slug::Slug;
+use crate::validation::{FieldError, ValidationErrors, Validator};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashSet;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FlagType {
+    Boolean,
+    String,
+    Number,
+    Object,
+}
+
+text_codes!(FlagType { Boolean = "boolean", String = "string", Number = "number", Object = "object" });
+
+impl FlagType {
+    pub fn admits(self, value: &Value) -> bool {
+        matches!(
+            (self, value),
+            (Self::Boolean, Value::Bool(_))
+                | (Self::String, Value::String(_))
+                | (Self::Number, Value::Number(_))
+                | (Self::Object, Value::Object(_))
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Variant {
+    pub name: String,
+    #[schema(value_type = Object)]
+    pub value: Value,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TargetingRule {
+    pub name: String,
+    /// The rule's condition, an expression or a JSON object understood by the vendor's evaluator.
+    #[schema(value_type = Object)]
+    pub rule: Value,
+    pub variant: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureFlag {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub flag_type: FlagType,
+    pub enabled: bool,
+    pub variants: Vec<Variant>,
+    pub default_variant: String,
+    pub targeting_rules: Vec<TargetingRule>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewFeatureFlag {
+    pub name: String,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub flag_type: FlagType,
+    pub enabled: bool,
+    pub variants: Vec<Variant>,
+    pub default_variant: String,
+    pub targeting_rules: Option<Vec<TargetingRule>>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+/// Variants fit the type and have unique names; the default and every rule name a variant.
+pub fn check_variants(
+    flag_type: FlagType,
+    variants: &[Variant],
+    default: &str,
+    rules: &[TargetingRule],
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if variants.is_empty() {
+        errors.push(FieldError::new(
+            "variants",
+            "must contain at least one variant",
+            None,
+        ));
+    }
+    let mut names = HashSet::new();
+    for (i, variant) in variants.iter().enumerate() {
+        if let Err(e) = parse_name(&format!("variants[{i}].name"), &variant.name) {
+            errors.push(e);
+        }
+        if !names.insert(variant.name.as_str()) {
+            errors.push(FieldError::new(
+                format!("variants[{i}].name"),
+                "duplicates another variant",
+                Some(Value::from(variant.name.clone())),
+            ));
+        }
+        if !flag_type.admits(&variant.value) {
+            errors.push(FieldError::new(
+                format!("variants[{i}].value"),
+                format!(
+                    "must be a {} for a {} flag",
+                    flag_type.as_str(),
+                    flag_type.as_str()
+                ),
+                Some(variant.value.clone()),
+            ));
+        }
+    }
+    if !names.contains(default) {
+        errors.push(FieldError::new(
+            "defaultVariant",
+            "must name one of the variants",
+            Some(Value::from(default)),
+        ));
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        if !names.contains(rule.variant.as_str()) {
+            errors.push(FieldError::new(
+                format!("targetingRules[{i}].variant"),
+                "must name one of the variants",
+                Some(Value::from(rule.variant.clone())),
+            ));
+        }
+    }
+    errors
+}
+
+impl FeatureFlag {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewFeatureFlag,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = v.check(parse_name("name", &input.name));
+        let slug = v.check(Slug::given_or_derived(
+            "slug",
+            input.slug.as_deref(),
+            &input.name,
+        ));
+        let description = v.check(parse_optional_text(
+            "description",
+            input.description.as_deref(),
+        ));
+        let metadata = v.check(parse_optional_object("metadata", input.metadata));
+        let rules = input.targeting_rules.unwrap_or_default();
+        for error in check_variants(
+            input.flag_type,
+            &input.variants,
+            &input.default_variant,
+            &rules,
+        ) {
+            v.push(error);
+        }
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                name: name?,
+                slug: slug?,
+                description: description?,
+                flag_type: input.flag_type,
+                enabled: input.enabled,
+                variants: input.variants,
+                default_variant: input.default_variant,
+                targeting_rules: rules,
+                metadata: metadata?,
+                organization_id,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn variant(name: &str, value: Value) -> Variant {
+        Variant {
+            name: name.into(),
+            value,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn variants_must_fit_the_type_and_be_named() {
+        let variants = [variant("on", json!(true)), variant("off", json!("no"))];
+        let rules = [TargetingRule {
+            name: "beta".into(),
+            rule: json!({"plan": "beta"}),
+            variant: "maybe".into(),
+        }];
+        let errors = check_variants(FlagType::Boolean, &variants, "missing", &rules);
+        let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
+        assert_eq!(
+            locations,
+            [
+                "variants[1].value",
+                "defaultVariant",
+                "targetingRules[0].variant"
+            ]
+        );
+        assert!(check_variants(FlagType::Boolean, &variants[..1], "on", &[]).is_empty());
+        assert!(!check_variants(FlagType::Number, &[], "x", &[]).is_empty());
+    }
+}

@@ -1,0 +1,178 @@
+//! Instances (installations of the vendor's software at a customer) and their metered usage.
+
+use crate::entitlement::AggregationMethod;
+use crate::slug::Slug;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Instance {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub customer_slug: Option<Slug>,
+    pub license_id: Option<Uuid>,
+    pub license_slug: Option<Slug>,
+    pub deployment_zone_id: Option<Uuid>,
+    pub deployment_zone_slug: Option<Slug>,
+    pub start_license_date: Option<DateTime<Utc>>,
+    pub end_license_date: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<Object>)]
+    pub platform: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// The zone change an instance update makes, which decides the extra event it emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneTransition {
+    /// No zone before, a zone now: INSTANCE_DEPLOYMENT.
+    Deployed,
+    /// From one zone to a different one: INSTANCE_MIGRATION.
+    Migrated,
+    /// Zone unchanged (or removed): nothing extra.
+    Unchanged,
+}
+
+impl ZoneTransition {
+    pub fn between(before: Option<Uuid>, after: Option<Uuid>) -> Self {
+        match (before, after) {
+            (None, Some(_)) => Self::Deployed,
+            (Some(a), Some(b)) if a != b => Self::Migrated,
+            _ => Self::Unchanged,
+        }
+    }
+}
+
+/// How a usage report combines with the stored aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UsageBehavior {
+    #[default]
+    Append,
+    Set,
+}
+
+/// The folded usage of one NUMBER entitlement on one instance.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UsageAggregate {
+    pub value: f64,
+    pub sum: f64,
+    pub event_count: i64,
+}
+
+impl UsageAggregate {
+    /// The aggregate after one more report of `reported`, folded with `method`.
+    pub fn fold(self, method: AggregationMethod, behavior: UsageBehavior, reported: f64) -> Self {
+        if behavior == UsageBehavior::Set {
+            return Self {
+                value: reported,
+                sum: reported,
+                event_count: 1,
+            };
+        }
+        let event_count = self.event_count + 1;
+        let sum = self.sum + reported;
+        let first = self.event_count == 0;
+        let value = match method {
+            AggregationMethod::Sum => sum,
+            AggregationMethod::Count => event_count as f64,
+            AggregationMethod::Average => sum / event_count as f64,
+            AggregationMethod::Max if first => reported,
+            AggregationMethod::Max => self.value.max(reported),
+            AggregationMethod::Min if first => reported,
+            AggregationMethod::Min => self.value.min(reported),
+            AggregationMethod::Latest => reported,
+        };
+        Self {
+            value,
+            sum,
+            event_count,
+        }
+    }
+
+    /// Whether going from `self` to `next` reaches `limit` (below before, equal now).
+    pub fn reaches(self, next: Self, limit: f64) -> bool {
+        self.value < limit && next.value == limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold_all(method: AggregationMethod, reports: &[f64]) -> UsageAggregate {
+        reports.iter().fold(UsageAggregate::default(), |agg, r| {
+            agg.fold(method, UsageBehavior::Append, *r)
+        })
+    }
+
+    #[test]
+    fn each_method_folds_as_named() {
+        let reports = [4.0, 10.0, 1.0];
+        assert_eq!(fold_all(AggregationMethod::Sum, &reports).value, 15.0);
+        assert_eq!(fold_all(AggregationMethod::Count, &reports).value, 3.0);
+        assert_eq!(fold_all(AggregationMethod::Average, &reports).value, 5.0);
+        assert_eq!(fold_all(AggregationMethod::Max, &reports).value, 10.0);
+        assert_eq!(fold_all(AggregationMethod::Min, &reports).value, 1.0);
+        assert_eq!(fold_all(AggregationMethod::Latest, &reports).value, 1.0);
+        assert_eq!(fold_all(AggregationMethod::Sum, &reports).event_count, 3);
+    }
+
+    #[test]
+    fn set_replaces_the_aggregate() {
+        let agg = fold_all(AggregationMethod::Sum, &[5.0, 5.0]).fold(
+            AggregationMethod::Sum,
+            UsageBehavior::Set,
+            2.0,
+        );
+        assert_eq!((agg.value, agg.event_count), (2.0, 1));
+    }
+
+    #[test]
+    fn reaching_is_a_transition() {
+        let below = UsageAggregate {
+            value: 9.0,
+            sum: 9.0,
+            event_count: 1,
+        };
+        let at = UsageAggregate {
+            value: 10.0,
+            sum: 10.0,
+            event_count: 2,
+        };
+        assert!(below.reaches(at, 10.0));
+        assert!(!at.reaches(at, 10.0));
+    }
+
+    #[test]
+    fn zone_transitions() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert_eq!(
+            ZoneTransition::between(None, Some(a)),
+            ZoneTransition::Deployed
+        );
+        assert_eq!(
+            ZoneTransition::between(Some(a), Some(b)),
+            ZoneTransition::Migrated
+        );
+        assert_eq!(
+            ZoneTransition::between(Some(a), Some(a)),
+            ZoneTransition::Unchanged
+        );
+        assert_eq!(
+            ZoneTransition::between(None, None),
+            ZoneTransition::Unchanged
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! Kaiten's pure domain model: the entities of the seven domains (customers, entitlements, licenses
+//! and their entitlement links, instances and usage, deployment zones and deployments, releases,
+//! feature flags) plus organizations, service accounts and tokens; the value objects that validate
+//! them (slug, scope, entitlement value, …); and the catalog of the 27 events the system emits.
+//! Nothing here performs I/O: it is data and rules, shared by every other crate.
+
+pub mod catalog;
+pub mod clock;
+pub mod customer;
+pub mod deployment_zone;
+pub mod entitlement;
+pub mod event;
+pub mod feature_flag;
+pub mod instance;
+pub mod license;
+pub mod name;
+pub mod organization;
+pub mod page;
+pub mod release;
+pub mod scope;
+pub mod serde_helpers;
+pub mod slug;
+pub mod token;
+pub mod validation;
+
+pub use catalog::{EventDomain, EventKind};
+pub use event::OutboxEvent;
+pub use page::{Page, Paged};
+pub use scope::{Access, Module, Scope, ScopeSet};
+pub use slug::Slug;
+pub use validation::{FieldError, ValidationErrors};

@@ -1,0 +1,192 @@
+//! Licenses and the entitlement values they grant.
+
+use crate::entitlement::{EntitlementType, text_codes};
+use crate::name::{parse_name, parse_optional_text};
+use crate::slug::Slug;
+use crate::validation::{FieldError, ValidationErrors, Validator};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LicenseType {
+    Community,
+    Trial,
+    Development,
+    Paid,
+}
+
+text_codes!(LicenseType { Community = "COMMUNITY", Trial = "TRIAL", Development = "DEVELOPMENT", Paid = "PAID" });
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct License {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub license_type: LicenseType,
+    pub version_name: Option<String>,
+    /// Assigned: 1, 2, … per license name within the organization.
+    pub version: i32,
+    pub is_active: bool,
+    pub is_default: bool,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewLicense {
+    pub name: String,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub license_type: LicenseType,
+    pub version_name: Option<String>,
+    pub is_active: bool,
+    pub is_default: Option<bool>,
+}
+
+impl License {
+    /// Validates a new license; `version` is the next free version of its name.
+    pub fn create(
+        organization_id: Uuid,
+        input: NewLicense,
+        version: i32,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = v.check(parse_name("name", &input.name));
+        let slug = v.check(Slug::given_or_derived(
+            "slug",
+            input.slug.as_deref(),
+            &input.name,
+        ));
+        let description = v.check(parse_optional_text(
+            "description",
+            input.description.as_deref(),
+        ));
+        let version_name = v.check(parse_optional_text(
+            "versionName",
+            input.version_name.as_deref(),
+        ));
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                name: name?,
+                slug: slug?,
+                description: description?,
+                license_type: input.license_type,
+                version_name: version_name?,
+                version,
+                is_active: input.is_active,
+                is_default: input.is_default.unwrap_or(false),
+                organization_id,
+                created_at: now,
+                updated_at: now,
+            })
+        })
+    }
+}
+
+/// The value an entitlement takes on a license: `{"type":"number","value":1000}`,
+/// `{"type":"boolean","value":true}` or `{"type":"object","value":{…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum EntitlementValue {
+    #[schema(value_type = f64)]
+    Number(Number),
+    Boolean(bool),
+    #[schema(value_type = Object)]
+    Object(Map<String, Value>),
+}
+
+impl EntitlementValue {
+    /// Whether this value can be given to an entitlement of `kind`.
+    pub fn fits(&self, kind: EntitlementType) -> bool {
+        matches!(
+            (self, kind),
+            (Self::Number(_), EntitlementType::Number)
+                | (Self::Boolean(_), EntitlementType::Boolean)
+                | (Self::Object(_), EntitlementType::Config)
+        )
+    }
+
+    pub fn check_fits(&self, kind: EntitlementType) -> Result<(), FieldError> {
+        if self.fits(kind) {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                "value",
+                format!(
+                    "a {} entitlement takes a {} value",
+                    kind.as_str(),
+                    expected_value_type(kind)
+                ),
+                serde_json::to_value(self).ok(),
+            ))
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Self::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+}
+
+fn expected_value_type(kind: EntitlementType) -> &'static str {
+    match kind {
+        EntitlementType::Number => "number",
+        EntitlementType::Boolean => "boolean",
+        EntitlementType::Config => "object",
+    }
+}
+
+/// An entitlement assigned to a license with its value; the payload of the LICENSE_ENTITLEMENT_* events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseEntitlement {
+    pub license_id: Uuid,
+    pub license_slug: Slug,
+    pub entitlement_id: Uuid,
+    pub entitlement_slug: Slug,
+    pub value: EntitlementValue,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_keep_their_documented_shape() {
+        let number: EntitlementValue =
+            serde_json::from_value(json!({"type":"number","value":1000}))
+                .unwrap_or(EntitlementValue::Boolean(false));
+        assert_eq!(
+            serde_json::to_value(&number).ok(),
+            Some(json!({"type":"number","value":1000}))
+        );
+        assert!(number.fits(EntitlementType::Number));
+        assert!(!number.fits(EntitlementType::Boolean));
+        assert!(
+            serde_json::from_value::<EntitlementValue>(json!({"type":"number","value":"x"}))
+                .is_err()
+        );
+        assert!(
+            serde_json::from_value::<EntitlementValue>(json!({"type":"object","value":[1]}))
+                .is_err()
+        );
+        let config = EntitlementValue::Object(Map::new());
+        assert!(config.check_fits(EntitlementType::Config).is_ok());
+        assert!(config.check_fits(EntitlementType::Number).is_err());
+    }
+}

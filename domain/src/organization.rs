@@ -1,0 +1,35 @@
+//! Organizations: the tenants. Every resource belongs to exactly one.
+
+use crate::name::parse_name;
+use crate::slug::Slug;
+use crate::validation::{ValidationErrors, Validator};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A vendor's organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: Slug,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Organization {
+    pub fn create(name: &str, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let parsed = v.check(parse_name("name", name));
+        let slug = v.check(Slug::given_or_derived("name", None, name));
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                name: parsed?,
+                slug: slug?,
+                created_at: now,
+            })
+        })
+    }
+}

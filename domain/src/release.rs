@@ -1,0 +1,58 @@
+//! Releases: immutable, versioned builds of the vendor's software.
+
+use crate::name::{parse_name, parse_optional_text};
+use crate::slug::Slug;
+use crate::validation::{ValidationErrors, Validator};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Release {
+    pub id: Uuid,
+    pub version: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewRelease {
+    pub version: String,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Release {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewRelease,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let version = v.check(parse_name("version", &input.version));
+        let slug = v.check(Slug::given_or_derived(
+            "slug",
+            input.slug.as_deref(),
+            &input.version,
+        ));
+        let description = v.check(parse_optional_text(
+            "description",
+            input.description.as_deref(),
+        ));
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                version: version?,
+                slug: slug?,
+                description: description?,
+                organization_id,
+                created_at: now,
+            })
+        })
+    }
+}
