@@ -51,7 +51,7 @@ impl Default for Page {
 }
 
 /// One page of a list and the size of the whole list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: i64,

@@ -1,1 +1,13 @@
-//! placeholder
+//! HTTP adapter: the axum REST API of Kaiten. Bearer-token authentication, request bodies validated
+//! into domain commands, every error rendered as RFC 9457 problem+json, and an OpenAPI 3.1 document
+//! generated from the route annotations (utoipa) and served at `/api/openapi.json`.
+
+mod auth;
+mod extract;
+mod openapi;
+mod problem;
+mod routes;
+
+pub use openapi::api_document;
+pub use problem::Problem;
+pub use routes::{AppState, router};

@@ -1,1 +1,17 @@
-//! placeholder
+//! PostgreSQL adapter: implements the application's storage ports with diesel + diesel-async on a
+//! deadpool pool — the repositories, the `UnitOfWork` whose transaction carries both a domain write
+//! and its `outbox_events` rows, the token store — and owns the embedded migrations and the database
+//! bootstrap (create the database when missing, migrate). All SQL of the system lives here.
+
+mod accounts;
+mod connection;
+mod customers;
+mod database;
+mod errors;
+mod outbox;
+mod schema;
+mod unit_of_work;
+
+pub use connection::PgPool;
+pub use database::{DatabaseError, connect, ensure_database, redact, run_migrations};
+pub use unit_of_work::{PgUnitOfWork, pooled_repositories};

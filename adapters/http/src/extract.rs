@@ -1,0 +1,89 @@
+//! Extractors whose rejections are problem+json: JSON bodies, query strings and slugs in paths.
+
+use crate::problem::Problem;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use kaiten_domain::{Page, Slug};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A JSON body: 415 without a JSON content type, 400 when malformed, 413 when over the limit,
+/// 422 when it does not fit the expected shape (including unknown fields).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_problem(rejection)),
+        }
+    }
+}
+
+fn json_problem(rejection: JsonRejection) -> Problem {
+    let detail = rejection.body_text();
+    match rejection {
+        JsonRejection::JsonDataError(_) => {
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail)
+        }
+        JsonRejection::JsonSyntaxError(_) => {
+            Problem::new(StatusCode::BAD_REQUEST, "malformed_json", detail)
+        }
+        JsonRejection::MissingJsonContentType(_) => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be JSON, sent with `Content-Type: application/json`",
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "the body is larger than 1 MiB",
+        ),
+        other => Problem::new(other.status(), "invalid_body", detail),
+    }
+}
+
+/// A query string; 400 when it cannot be parsed.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|rejection: QueryRejection| {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    rejection.body_text(),
+                )
+            })
+    }
+}
+
+/// `limit` and `offset` of a list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+    /// Default 0.
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<Page, Problem> {
+        Page::parse(self.limit, self.offset).map_err(Problem::validation)
+    }
+}
+
+/// A slug from the path; one that cannot be valid names nothing, hence 404.
+pub fn path_slug(raw: &str, what: &str) -> Result<Slug, Problem> {
+    Slug::parse(raw).map_err(|_| Problem::not_found(what))
+}

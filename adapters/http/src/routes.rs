@@ -1,0 +1,70 @@
+//! The router: every route, the fallbacks, and the layers shared by all of them.
+
+mod accounts;
+mod customers;
+mod health;
+
+use crate::openapi::ApiDoc;
+use crate::problem::Problem;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use kaiten_application::UseCases;
+use std::any::Any;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Request bodies over this size are refused with 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub use_cases: Arc<UseCases>,
+}
+
+/// Every route with its OpenAPI description; [`router`] and [`crate::api_document`] both come from here.
+pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::routes())
+        .merge(accounts::routes())
+        .merge(customers::routes())
+}
+
+/// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json`.
+pub fn router(state: AppState) -> Router {
+    let (routes, document) = documented_routes().split_for_parts();
+    let document = Arc::new(document);
+    routes
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not accept that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(panic_problem))
+        .with_state(state)
+}
+
+fn panic_problem(_: Box<dyn Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "an unexpected error occurred",
+    )
+    .into_response()
+}

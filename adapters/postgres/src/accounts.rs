@@ -1,0 +1,328 @@
+//! Organizations, service accounts and API tokens.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::{api_tokens, organizations, service_accounts};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::accounts::{
+    OrganizationRepository, ServiceAccountRepository, TokenRepository,
+};
+use kaiten_domain::organization::Organization;
+use kaiten_domain::token::{ApiToken, ServiceAccount};
+use kaiten_domain::{Page, Paged, ScopeSet, Slug, clock};
+use uuid::Uuid;
+
+fn slug(raw: &str) -> Result<Slug, RepoError> {
+    Slug::parse(raw).map_err(RepoError::Unexpected)
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = organizations, check_for_backend(diesel::pg::Pg))]
+struct OrganizationRow {
+    id: Uuid,
+    name: String,
+    slug: String,
+    created_at: DateTime<Utc>,
+}
+
+pub(crate) struct PgOrganizationRepository {
+    source: ConnectionSource,
+}
+
+impl PgOrganizationRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl OrganizationRepository for PgOrganizationRepository {
+    async fn insert(&self, o: &Organization) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = OrganizationRow {
+            id: o.id,
+            name: o.name.clone(),
+            slug: o.slug.to_string(),
+            created_at: o.created_at,
+        };
+        diesel::insert_into(organizations::table)
+            .values(row)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn find(&self, id: Uuid) -> Result<Option<Organization>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = organizations::table
+            .find(id)
+            .select(OrganizationRow::as_select())
+            .first(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(|r| {
+            Ok(Organization {
+                id: r.id,
+                name: r.name,
+                slug: slug(&r.slug)?,
+                created_at: r.created_at,
+            })
+        })
+        .transpose()
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = service_accounts, check_for_backend(diesel::pg::Pg))]
+struct ServiceAccountRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    slug: String,
+    created_at: DateTime<Utc>,
+}
+
+impl ServiceAccountRow {
+    fn into_domain(self) -> Result<ServiceAccount, RepoError> {
+        Ok(ServiceAccount {
+            id: self.id,
+            name: self.name,
+            slug: slug(&self.slug)?,
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+        })
+    }
+}
+
+pub(crate) struct PgServiceAccountRepository {
+    source: ConnectionSource,
+}
+
+impl PgServiceAccountRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl ServiceAccountRepository for PgServiceAccountRepository {
+    async fn insert(&self, a: &ServiceAccount) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = ServiceAccountRow {
+            id: a.id,
+            organization_id: a.organization_id,
+            name: a.name.clone(),
+            slug: a.slug.to_string(),
+            created_at: a.created_at,
+        };
+        diesel::insert_into(service_accounts::table)
+            .values(row)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        s: &Slug,
+    ) -> Result<Option<ServiceAccount>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = service_accounts::table
+            .filter(service_accounts::organization_id.eq(organization_id))
+            .filter(service_accounts::slug.eq(s.as_str()))
+            .select(ServiceAccountRow::as_select())
+            .first(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(ServiceAccountRow::into_domain).transpose()
+    }
+
+    async fn list(
+        &self,
+        organization_id: Uuid,
+        page: Page,
+    ) -> Result<Paged<ServiceAccount>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<ServiceAccountRow> = service_accounts::table
+            .filter(service_accounts::organization_id.eq(organization_id))
+            .order((
+                service_accounts::created_at.desc(),
+                service_accounts::id.desc(),
+            ))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(ServiceAccountRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = service_accounts::table
+            .filter(service_accounts::organization_id.eq(organization_id))
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(Paged {
+            items: rows
+                .into_iter()
+                .map(ServiceAccountRow::into_domain)
+                .collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
+struct TokenRow {
+    id: Uuid,
+    organization_id: Uuid,
+    service_account_id: Uuid,
+    name: String,
+    slug: String,
+    scopes: Vec<String>,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl TokenRow {
+    fn into_domain(self) -> Result<ApiToken, RepoError> {
+        Ok(ApiToken {
+            id: self.id,
+            name: self.name,
+            slug: slug(&self.slug)?,
+            scopes: ScopeSet::parse(&self.scopes)
+                .map_err(|e| RepoError::Unexpected(e.join("; ")))?,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+            created_at: self.created_at,
+            organization_id: self.organization_id,
+            service_account_id: self.service_account_id,
+        })
+    }
+}
+
+pub(crate) struct PgTokenRepository {
+    source: ConnectionSource,
+}
+
+impl PgTokenRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl TokenRepository for PgTokenRepository {
+    async fn insert(&self, t: &ApiToken, secret_sha256: &str) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::id.eq(t.id),
+                api_tokens::organization_id.eq(t.organization_id),
+                api_tokens::service_account_id.eq(t.service_account_id),
+                api_tokens::name.eq(&t.name),
+                api_tokens::slug.eq(t.slug.as_str()),
+                api_tokens::secret_sha256.eq(secret_sha256),
+                api_tokens::scopes.eq(t.scopes.to_strings()),
+                api_tokens::expires_at.eq(t.expires_at),
+                api_tokens::created_at.eq(t.created_at),
+            ))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<ApiToken>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = api_tokens::table
+            .filter(api_tokens::secret_sha256.eq(secret_sha256))
+            .select(TokenRow::as_select())
+            .first(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(TokenRow::into_domain).transpose()
+    }
+
+    async fn find_by_slug(
+        &self,
+        account: &ServiceAccount,
+        s: &Slug,
+    ) -> Result<Option<ApiToken>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = api_tokens::table
+            .filter(api_tokens::service_account_id.eq(account.id))
+            .filter(api_tokens::organization_id.eq(account.organization_id))
+            .filter(api_tokens::slug.eq(s.as_str()))
+            .select(TokenRow::as_select())
+            .first(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(TokenRow::into_domain).transpose()
+    }
+
+    async fn list(
+        &self,
+        account: &ServiceAccount,
+        page: Page,
+    ) -> Result<Paged<ApiToken>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let scope = api_tokens::service_account_id
+            .eq(account.id)
+            .and(api_tokens::organization_id.eq(account.organization_id));
+        let rows: Vec<TokenRow> = api_tokens::table
+            .filter(scope)
+            .order((api_tokens::created_at.desc(), api_tokens::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(TokenRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = api_tokens::table
+            .filter(scope)
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(Paged {
+            items: rows
+                .into_iter()
+                .map(TokenRow::into_domain)
+                .collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+
+    async fn revoke(&self, t: &ApiToken) -> Result<ApiToken, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row =
+            diesel::update(api_tokens::table)
+                .filter(api_tokens::id.eq(t.id))
+                .filter(api_tokens::organization_id.eq(t.organization_id))
+                .set(
+                    api_tokens::revoked_at.eq(diesel::dsl::sql::<
+                        diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+                    >("coalesce(revoked_at, ")
+                    .bind::<diesel::sql_types::Timestamptz, _>(clock::now())
+                    .sql(")")),
+                )
+                .returning(TokenRow::as_returning())
+                .get_result(&mut *conn)
+                .await
+                .map_err(repo_error)?;
+        row.into_domain()
+    }
+}

@@ -1,0 +1,58 @@
+//! Where a repository gets its connection: from the pool (reads), or the one connection of the
+//! surrounding transaction (inside a unit of work).
+
+use diesel_async::AsyncPgConnection;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use kaiten_application::RepoError;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub type PgPool = Pool<AsyncPgConnection>;
+pub(crate) type PooledConnection = Object<AsyncPgConnection>;
+
+#[derive(Clone)]
+pub(crate) enum ConnectionSource {
+    Pool(PgPool),
+    Transaction(Arc<Mutex<PooledConnection>>),
+}
+
+/// A connection borrowed for one repository call.
+pub(crate) enum ConnectionGuard {
+    Pooled(PooledConnection),
+    InTransaction(OwnedMutexGuard<PooledConnection>),
+}
+
+impl ConnectionSource {
+    pub(crate) async fn get(&self) -> Result<ConnectionGuard, RepoError> {
+        match self {
+            Self::Pool(pool) => pool
+                .get()
+                .await
+                .map(ConnectionGuard::Pooled)
+                .map_err(|e| RepoError::Unavailable(format!("no database connection: {e}"))),
+            Self::Transaction(connection) => Ok(ConnectionGuard::InTransaction(
+                connection.clone().lock_owned().await,
+            )),
+        }
+    }
+}
+
+impl Deref for ConnectionGuard {
+    type Target = AsyncPgConnection;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::Pooled(object) => object,
+            Self::InTransaction(guard) => guard,
+        }
+    }
+}
+
+impl DerefMut for ConnectionGuard {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Self::Pooled(object) => object,
+            Self::InTransaction(guard) => guard,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! `PgCustomerRepository`.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::customers;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::customers::CustomerRepository;
+use kaiten_domain::customer::Customer;
+use kaiten_domain::{Page, Paged, Slug};
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = customers, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+struct CustomerRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    slug: String,
+    external_customer_id: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl CustomerRow {
+    fn from_domain(c: &Customer) -> Self {
+        Self {
+            id: c.id,
+            organization_id: c.organization_id,
+            name: c.name.clone(),
+            slug: c.slug.to_string(),
+            external_customer_id: c.external_customer_id.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+
+    fn into_domain(self) -> Result<Customer, RepoError> {
+        Ok(Customer {
+            id: self.id,
+            name: self.name,
+            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            external_customer_id: self.external_customer_id,
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub(crate) struct PgCustomerRepository {
+    source: ConnectionSource,
+}
+
+impl PgCustomerRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl CustomerRepository for PgCustomerRepository {
+    async fn insert(&self, customer: &Customer) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(customers::table)
+            .values(CustomerRow::from_domain(customer))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn update(&self, customer: &Customer) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(customers::table)
+            .filter(customers::id.eq(customer.id))
+            .filter(customers::organization_id.eq(customer.organization_id))
+            .set(CustomerRow::from_domain(customer))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 {
+            Err(RepoError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let deleted = diesel::delete(customers::table)
+            .filter(customers::id.eq(id))
+            .filter(customers::organization_id.eq(organization_id))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if deleted == 0 {
+            Err(RepoError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        slug: &Slug,
+        for_update: bool,
+    ) -> Result<Option<Customer>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let query = customers::table
+            .filter(customers::organization_id.eq(organization_id))
+            .filter(customers::slug.eq(slug.as_str()))
+            .select(CustomerRow::as_select());
+        let row = if for_update {
+            query.for_update().first(&mut *conn).await.optional()
+        } else {
+            query.first(&mut *conn).await.optional()
+        };
+        row.map_err(repo_error)?
+            .map(CustomerRow::into_domain)
+            .transpose()
+    }
+
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Customer>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<CustomerRow> = customers::table
+            .filter(customers::organization_id.eq(organization_id))
+            .order((customers::created_at.desc(), customers::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(CustomerRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total: i64 = customers::table
+            .filter(customers::organization_id.eq(organization_id))
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let items = rows
+            .into_iter()
+            .map(CustomerRow::into_domain)
+            .collect::<Result<_, _>>()?;
+        Ok(Paged { items, total })
+    }
+}

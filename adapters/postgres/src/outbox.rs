@@ -1,0 +1,46 @@
+//! `PgOutboxRepo`: appends rows to `outbox_events`.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::outbox_events;
+use async_trait::async_trait;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::outbox::OutboxRepo;
+use kaiten_domain::OutboxEvent;
+
+pub(crate) struct PgOutboxRepo {
+    source: ConnectionSource,
+}
+
+impl PgOutboxRepo {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl OutboxRepo for PgOutboxRepo {
+    async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError> {
+        if matches!(self.source, ConnectionSource::Pool(_)) {
+            return Err(RepoError::Unexpected(
+                "outbox rows are appended only inside a unit of work".into(),
+            ));
+        }
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(outbox_events::table)
+            .values((
+                outbox_events::id.eq(event.id),
+                outbox_events::event_name.eq(event.kind.name()),
+                outbox_events::event_type.eq(event.kind.event_type()),
+                outbox_events::payload.eq(&event.payload),
+                outbox_events::organization_id.eq(event.organization_id),
+                outbox_events::traceparent.eq(event.traceparent.as_deref()),
+            ))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+}

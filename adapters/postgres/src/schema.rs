@@ -1,0 +1,68 @@
+//! diesel table definitions of the tables this adapter queries.
+
+diesel::table! {
+    organizations (id) {
+        id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    service_accounts (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        service_account_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        secret_sha256 -> Text,
+        scopes -> Array<Text>,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        external_customer_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> Uuid,
+        event_name -> Text,
+        event_type -> Text,
+        payload -> Jsonb,
+        organization_id -> Uuid,
+        traceparent -> Nullable<Text>,
+        headers -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    service_accounts,
+    api_tokens,
+    customers,
+    outbox_events
+);

@@ -1,0 +1,73 @@
+//! `PgUnitOfWork`: one transaction on one pooled connection, shared by every repository the work uses.
+
+use crate::accounts::{PgOrganizationRepository, PgServiceAccountRepository, PgTokenRepository};
+use crate::connection::{ConnectionSource, PgPool};
+use crate::customers::PgCustomerRepository;
+use crate::errors::repo_error;
+use crate::outbox::PgOutboxRepo;
+use async_trait::async_trait;
+use diesel_async::{AnsiTransactionManager, TransactionManager};
+use kaiten_application::ports::unit_of_work::TransactionWork;
+use kaiten_application::{RepoError, Repositories, UnitOfWork};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+pub struct PgUnitOfWork {
+    pool: PgPool,
+}
+
+impl PgUnitOfWork {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn repositories(source: ConnectionSource) -> Repositories {
+    Repositories {
+        organizations: Arc::new(PgOrganizationRepository::new(source.clone())),
+        service_accounts: Arc::new(PgServiceAccountRepository::new(source.clone())),
+        tokens: Arc::new(PgTokenRepository::new(source.clone())),
+        customers: Arc::new(PgCustomerRepository::new(source.clone())),
+        outbox: Arc::new(PgOutboxRepo::new(source)),
+    }
+}
+
+/// Repositories that take a pooled connection per call (for reads outside a unit of work).
+pub fn pooled_repositories(pool: PgPool) -> Repositories {
+    repositories(ConnectionSource::Pool(pool))
+}
+
+#[async_trait]
+impl UnitOfWork for PgUnitOfWork {
+    async fn run_boxed<'a>(&self, work: TransactionWork<'a>) -> Result<(), RepoError> {
+        let mut connection = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))?;
+        AnsiTransactionManager::begin_transaction(&mut *connection)
+            .await
+            .map_err(repo_error)?;
+        let shared = Arc::new(Mutex::new(connection));
+        // If this future is dropped here, the pool sees the connection still in a transaction and
+        // discards it instead of reusing it.
+        let outcome = work(repositories(ConnectionSource::Transaction(shared.clone()))).await;
+        let mut connection = shared.lock().await;
+        match outcome {
+            Ok(true) => AnsiTransactionManager::commit_transaction(&mut **connection)
+                .await
+                .map_err(repo_error),
+            Ok(false) => AnsiTransactionManager::rollback_transaction(&mut **connection)
+                .await
+                .map_err(repo_error),
+            Err(error) => {
+                if let Err(rollback) =
+                    AnsiTransactionManager::rollback_transaction(&mut **connection).await
+                {
+                    tracing::warn!(%rollback, "rollback failed after {error}");
+                }
+                Err(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The command line: `kaiten [serve] | migrate | org create --name NAME`.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaiten",
+    version,
+    about = "Kaiten: the REST API and event backbone that turns every change into a signed webhook."
+)]
+pub struct Cli {
+    /// A TOML file with configuration keys (overridden by KAITEN_* environment variables).
+    #[arg(long, global = true, env = "KAITEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the roles named by KAITEN_ROLES (the default command): the HTTP API on KAITEN_BIND:KAITEN_PORT.
+    Serve,
+    /// Create the database when missing and apply pending migrations, then exit.
+    Migrate,
+    /// Manage organizations (operators only).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organization and print it with a `write:*` token as one JSON object.
+    Create {
+        /// The organization's display name.
+        #[arg(long)]
+        name: String,
+    },
+}

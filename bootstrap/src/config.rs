@@ -1,0 +1,177 @@
+//! Configuration: defaults that work on a development machine, overridden by an optional TOML file,
+//! overridden by `KAITEN_*` environment variables; validated before anything starts.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::path::Path;
+
+/// What `kaiten serve` may run in one process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Api,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// HTTP port; 0 picks a free one (logged).
+    pub port: u16,
+    pub bind: IpAddr,
+    pub database_url: String,
+    /// Connections in the pool.
+    pub database_max_connections: usize,
+    pub amqp_url: String,
+    pub exchange: String,
+    pub queue: String,
+    pub slot: String,
+    /// Comma-separated roles, e.g. `api`.
+    pub roles: String,
+    /// `pretty` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            port: 6060,
+            bind: IpAddr::from([127, 0, 0, 1]),
+            database_url: "postgres://postgres@127.0.0.1:5432/kaiten".into(),
+            database_max_connections: 32,
+            amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),
+            exchange: "kaiten.events".into(),
+            queue: "kaiten-webhooks-kaiten.events".into(),
+            slot: "kaiten_outbox".into(),
+            roles: "api".into(),
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then `file` (when given), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                bail!("the configuration file {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"]))
+            .extract()
+            .context("invalid configuration")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if !self.database_url.starts_with("postgres://")
+            && !self.database_url.starts_with("postgresql://")
+        {
+            bail!("database_url (KAITEN_DATABASE_URL) must be a postgres:// URL");
+        }
+        if self.database_max_connections == 0 {
+            bail!("database_max_connections (KAITEN_DATABASE_MAX_CONNECTIONS) must be at least 1");
+        }
+        if !self.amqp_url.starts_with("amqp://") && !self.amqp_url.starts_with("amqps://") {
+            bail!("amqp_url (KAITEN_AMQP_URL) must be an amqp:// or amqps:// URL");
+        }
+        for (key, value) in [
+            ("exchange", &self.exchange),
+            ("queue", &self.queue),
+            ("slot", &self.slot),
+        ] {
+            if value.trim().is_empty() {
+                bail!("{key} (KAITEN_{}) must not be empty", key.to_uppercase());
+            }
+        }
+        if !self
+            .slot
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            bail!("slot (KAITEN_SLOT) may contain only lowercase letters, digits and underscores");
+        }
+        if !matches!(self.log_format.as_str(), "pretty" | "json") {
+            bail!(
+                "log_format (KAITEN_LOG_FORMAT) must be `pretty` or `json`, not `{}`",
+                self.log_format
+            );
+        }
+        self.roles()?;
+        Ok(())
+    }
+
+    /// The roles to run, parsed from `roles`.
+    pub fn roles(&self) -> anyhow::Result<Vec<Role>> {
+        let mut roles = Vec::new();
+        for raw in self
+            .roles
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            match raw {
+                "api" => roles.push(Role::Api),
+                other => {
+                    bail!("roles (KAITEN_ROLES): unknown role `{other}` (this build runs: api)")
+                }
+            }
+        }
+        if roles.is_empty() {
+            bail!("roles (KAITEN_ROLES) must name at least one role");
+        }
+        Ok(roles)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    #[test]
+    fn defaults_file_and_environment_layer_in_that_order() {
+        Jail::expect_with(|jail| {
+            jail.create_file("kaiten.toml", "port = 7000\nexchange = \"from-file\"\n")?;
+            jail.set_env("KAITEN_PORT", "7100");
+            let config = Config::load(Some(Path::new("kaiten.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(config.port, 7100);
+            assert_eq!(config.exchange, "from-file");
+            assert_eq!(config.queue, "kaiten-webhooks-kaiten.events");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn invalid_values_are_refused_with_the_variable_named() {
+        Jail::expect_with(|jail| {
+            jail.set_env("KAITEN_LOG_FORMAT", "xml");
+            let error = Config::load(None)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("KAITEN_LOG_FORMAT"), "{error}");
+            jail.set_env("KAITEN_LOG_FORMAT", "json");
+            jail.set_env("KAITEN_PORT", "not-a-port");
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_roles_are_refused() {
+        Jail::expect_with(|jail| {
+            jail.create_file("typo.toml", "prot = 1\n")?;
+            assert!(Config::load(Some(Path::new("typo.toml"))).is_err());
+            jail.set_env("KAITEN_ROLES", "api,dancer");
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+}

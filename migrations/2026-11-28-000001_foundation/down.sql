@@ -1,0 +1,14 @@
+DROP TABLE IF EXISTS outbox_events;
+DROP TABLE IF EXISTS feature_flags;
+DROP TABLE IF EXISTS instance_entitlement_usage;
+DROP TABLE IF EXISTS instances;
+DROP TABLE IF EXISTS deployments;
+DROP TABLE IF EXISTS deployment_zones;
+DROP TABLE IF EXISTS releases;
+DROP TABLE IF EXISTS license_entitlements;
+DROP TABLE IF EXISTS licenses;
+DROP TABLE IF EXISTS entitlements;
+DROP TABLE IF EXISTS customers;
+DROP TABLE IF EXISTS api_tokens;
+DROP TABLE IF EXISTS service_accounts;
+DROP TABLE IF EXISTS organizations;
