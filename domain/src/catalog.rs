@@ -169,7 +169,7 @@ mod tests {
             );
             let parts: Vec<&str> = row.event_type.split('.').collect();
             assert_eq!(&parts[..2], ["com", "kaiten"], "{}", row.event_type);
-            assert!(parts.iter().any(|p| *p == "v1"), "{}", row.event_type);
+            assert!(parts.contains(&"v1"), "{}", row.event_type);
             assert!(parts.iter().all(|p| {
                 !p.is_empty()
                     && p.bytes()

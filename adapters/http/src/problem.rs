@@ -24,23 +24,24 @@ pub struct Problem {
     /// A URI naming the kind of problem: `urn:kaiten:problem:<code>`.
     #[serde(rename = "type")]
     pub problem_type: String,
-    pub title: String,
+    pub title: &'static str,
     pub status: u16,
     pub detail: String,
     /// A stable, machine-readable code (`slug_taken`, `validation_failed`, …).
-    pub code: String,
+    pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ProblemFieldError>>,
+    #[schema(value_type = Option<Vec<ProblemFieldError>>)]
+    pub errors: Option<Box<Vec<ProblemFieldError>>>,
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
         Self {
             problem_type: format!("urn:kaiten:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail: detail.into(),
-            code: code.to_owned(),
+            code,
             errors: None,
         }
     }
@@ -55,23 +56,22 @@ impl Problem {
             "validation_failed",
             detail,
         );
-        problem.errors = Some(
-            errors
-                .0
-                .into_iter()
-                .map(
-                    |FieldError {
-                         location,
-                         message,
-                         value,
-                     }| ProblemFieldError {
-                        location,
-                        message,
-                        value,
-                    },
-                )
-                .collect(),
-        );
+        let fields: Vec<ProblemFieldError> = errors
+            .0
+            .into_iter()
+            .map(
+                |FieldError {
+                     location,
+                     message,
+                     value,
+                 }| ProblemFieldError {
+                    location,
+                    message,
+                    value,
+                },
+            )
+            .collect();
+        problem.errors = Some(Box::new(fields));
         problem
     }
 

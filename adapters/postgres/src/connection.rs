@@ -19,7 +19,7 @@ pub(crate) enum ConnectionSource {
 
 /// A connection borrowed for one repository call.
 pub(crate) enum ConnectionGuard {
-    Pooled(PooledConnection),
+    Pooled(Box<PooledConnection>),
     InTransaction(OwnedMutexGuard<PooledConnection>),
 }
 
@@ -29,7 +29,7 @@ impl ConnectionSource {
             Self::Pool(pool) => pool
                 .get()
                 .await
-                .map(ConnectionGuard::Pooled)
+                .map(|c| ConnectionGuard::Pooled(Box::new(c)))
                 .map_err(|e| RepoError::Unavailable(format!("no database connection: {e}"))),
             Self::Transaction(connection) => Ok(ConnectionGuard::InTransaction(
                 connection.clone().lock_owned().await,

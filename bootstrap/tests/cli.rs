@@ -1,0 +1,97 @@
+//! The `kaiten` binary itself: `org create` prints the organization and a working token; `serve`
+//! answers on a free port and stops cleanly on SIGTERM; bad configuration stops it with a clear message.
+
+use kaiten_test_support::TestDatabase;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn kaiten(db: &TestDatabase) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kaiten"));
+    command
+        .env("KAITEN_DATABASE_URL", &db.url)
+        .env("KAITEN_LOG_FORMAT", "json")
+        .env_remove("RUST_LOG");
+    command
+}
+
+#[test]
+fn org_create_prints_the_organization_and_a_write_all_token() -> anyhow::Result<()> {
+    let db = TestDatabase::new();
+    let output = kaiten(&db)
+        .args(["org", "create", "--name", "Acme Corp"])
+        .output()?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    assert_eq!(printed["organization"]["name"], "Acme Corp");
+    assert_eq!(printed["organization"]["slug"], "acme-corp");
+    assert!(printed["organization"]["id"].is_string());
+    let token = printed["token"].as_str().unwrap_or_default();
+    assert!(token.starts_with("ksh_") && token.len() == 68, "{token}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn serve_answers_and_stops_gracefully_on_sigterm() -> anyhow::Result<()> {
+    let db = TestDatabase::new();
+    let mut child = kaiten(&db)
+        .env("KAITEN_PORT", "0")
+        .arg("serve")
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stderr"))?;
+    let (found, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on http://".len()..];
+                let address: String = rest.chars().take_while(|c| *c != '/').collect();
+                let _ = found.send(address);
+            }
+        }
+    });
+    let address = address.recv_timeout(Duration::from_secs(60))?;
+    let health: serde_json::Value = reqwest::get(format!("http://{address}/api/healthz"))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(health["status"], "ok");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()?;
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "kaiten did not stop after SIGTERM"
+        );
+        tokio::time::timeout(Duration::from_millis(50), std::future::pending::<()>())
+            .await
+            .ok();
+    };
+    assert!(status.success(), "{status}");
+    Ok(())
+}
+
+#[test]
+fn invalid_configuration_is_refused_with_the_variable_named() -> anyhow::Result<()> {
+    let db = TestDatabase::new();
+    let output = kaiten(&db)
+        .env("KAITEN_LOG_FORMAT", "yaml")
+        .arg("migrate")
+        .output()?;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("KAITEN_LOG_FORMAT"));
+    Ok(())
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every check and test: prepares PostgreSQL and RabbitMQ, then formatting, clippy (warnings are
+# errors) and the whole test suite against the real services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kaiten-target}
+scripts/setup.sh
+cargo fmt --all -- --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --locked --workspace --no-fail-fast
+else
+  cargo test --locked --workspace --no-fail-fast
+fi

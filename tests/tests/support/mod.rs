@@ -1,0 +1,132 @@
+//! The composed application on a free port, with its own database, and helpers to call it.
+
+#![allow(dead_code)]
+
+use diesel::QueryableByName;
+use kaiten::Config;
+use kaiten_application::UseCases;
+use kaiten_test_support::TestDatabase;
+use reqwest::{Client, Method, RequestBuilder};
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub struct TestApp {
+    shutdown: Option<oneshot::Sender<()>>,
+    pub base_url: String,
+    pub client: Client,
+    pub use_cases: Arc<UseCases>,
+    pub db: TestDatabase,
+}
+
+/// An organization and its `write:*` token.
+pub struct Tenant {
+    pub id: Uuid,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct OutboxRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub event_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub event_type: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub organization_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub payload: Value,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub traceparent: Option<String>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> anyhow::Result<Self> {
+        let db = TestDatabase::new();
+        let config = Config {
+            port: 0,
+            database_url: db.url.clone(),
+            database_max_connections: 8,
+            ..Config::default()
+        };
+        let app = kaiten::build(config).await?;
+        let listener = app.bind().await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let use_cases = app.use_cases.clone();
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run(listener, async move {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            shutdown: Some(shutdown),
+            base_url,
+            client: Client::new(),
+            use_cases,
+            db,
+        })
+    }
+
+    pub async fn tenant(&self, name: &str) -> anyhow::Result<Tenant> {
+        let created = self.use_cases.create_organization.execute(name).await?;
+        Ok(Tenant {
+            id: created.organization.id,
+            token: created.token,
+        })
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(token)
+    }
+
+    /// Sends a JSON body and returns the status and the parsed body (Null when empty).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Value)> {
+        let mut request = self.request(method, path, token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let text = response.text().await?;
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text)?
+        };
+        Ok((status, value))
+    }
+
+    pub async fn outbox(&self) -> anyhow::Result<Vec<OutboxRow>> {
+        use diesel_async::RunQueryDsl;
+        let mut conn = self.db.connect().await?;
+        let rows = diesel::sql_query(
+            "SELECT id, event_name, event_type, organization_id, payload, traceparent FROM outbox_events ORDER BY created_at, id",
+        )
+        .load(&mut conn)
+        .await?;
+        Ok(rows)
+    }
+
+    pub async fn execute_sql(&self, sql: &str) -> anyhow::Result<usize> {
+        use diesel_async::RunQueryDsl;
+        let mut conn = self.db.connect().await?;
+        Ok(diesel::sql_query(sql).execute(&mut conn).await?)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
