@@ -324,3 +324,56 @@ async fn organizations_cannot_reach_each_others_customers() -> anyhow::Result<()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_customer_with_live_instances_cannot_be_deleted() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let (_, customer) = app
+        .send(
+            Method::POST,
+            "/api/customers",
+            &acme.token,
+            Some(json!({"name": "Busy"})),
+        )
+        .await?;
+    let org = acme.id;
+    let customer_id = customer["id"].as_str().unwrap_or_default();
+    // Instances have no API yet in this test's scope: place one directly.
+    app.execute_sql(&format!(
+        "INSERT INTO licenses (id, organization_id, name, slug, type, version, is_active, created_at, updated_at)
+         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1, true, now(), now());
+         INSERT INTO instances (id, organization_id, name, slug, customer_id, license_id, created_at, updated_at)
+         VALUES ('00000000-0000-0000-0000-00000000000b', '{org}', 'Prod', 'prod', '{customer_id}',
+                 '00000000-0000-0000-0000-00000000000a', now(), now())"
+    ))
+    .await?;
+    let (status, problem) = app
+        .send(Method::DELETE, "/api/customers/busy", &acme.token, None)
+        .await?;
+    assert_eq!((status, problem["code"].as_str()), (409, Some("in_use")));
+    assert_eq!(
+        app.send(Method::GET, "/api/customers/busy", &acme.token, None)
+            .await?
+            .0,
+        200
+    );
+
+    // Once the instance is (soft) deleted, the customer can go.
+    app.execute_sql("UPDATE instances SET deleted_at = now()")
+        .await?;
+    assert_eq!(
+        app.send(Method::DELETE, "/api/customers/busy", &acme.token, None)
+            .await?
+            .0,
+        204
+    );
+    let names: Vec<String> = app
+        .outbox()
+        .await?
+        .into_iter()
+        .map(|r| r.event_name)
+        .collect();
+    assert_eq!(names, ["CUSTOMER_CREATION", "CUSTOMER_DELETION"]);
+    Ok(())
+}

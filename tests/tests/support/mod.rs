@@ -116,10 +116,12 @@ impl TestApp {
         Ok(rows)
     }
 
-    pub async fn execute_sql(&self, sql: &str) -> anyhow::Result<usize> {
-        use diesel_async::RunQueryDsl;
+    /// Runs one or more SQL statements on the test database.
+    pub async fn execute_sql(&self, sql: &str) -> anyhow::Result<()> {
+        use diesel_async::SimpleAsyncConnection;
         let mut conn = self.db.connect().await?;
-        Ok(diesel::sql_query(sql).execute(&mut conn).await?)
+        conn.batch_execute(sql).await?;
+        Ok(())
     }
 }
 
