@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod customers;
+pub mod event_bus;
 pub mod outbox;
 pub mod unit_of_work;

@@ -3,22 +3,30 @@
 use crate::config::{Config, Role};
 use anyhow::Context;
 use kaiten_application::UseCases;
+use kaiten_cdc::{Relay, RelayConfig};
 use kaiten_http::AppState;
 use kaiten_postgres::{PgPool, PgUnitOfWork, pooled_repositories};
+use kaiten_rabbitmq::{LapinEventBus, Topology};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 /// The composed system, ready to serve.
 pub struct App {
     pub config: Config,
     pub pool: PgPool,
     pub use_cases: Arc<UseCases>,
+    pub bus: Arc<LapinEventBus>,
+    /// Present when this process runs the relay role.
+    pub relay: Option<Arc<Relay>>,
 }
 
-/// Connects to the database (creating and migrating it when needed) and builds the use cases.
+/// Connects to the database (creating and migrating it when needed), builds the use cases and, for
+/// the relay role, checks PostgreSQL and prepares the slot, publication and broker topology.
 pub async fn build(config: Config) -> anyhow::Result<App> {
+    let roles = config.roles()?;
     let pool = kaiten_postgres::connect(&config.database_url, config.database_max_connections)
         .await
         .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
@@ -26,10 +34,26 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         Arc::new(PgUnitOfWork::new(pool.clone())),
         pooled_repositories(pool.clone()),
     ));
+    let bus = Arc::new(LapinEventBus::new(
+        config.amqp_url.clone(),
+        Topology::new(&config.exchange, &config.queue),
+    ));
+    let relay = if roles.contains(&Role::Relay) {
+        let relay = Arc::new(Relay::new(
+            RelayConfig::new(&config.database_url, &config.slot),
+            bus.clone(),
+        ));
+        relay.prepare().await.context("relay")?;
+        Some(relay)
+    } else {
+        None
+    };
     Ok(App {
         config,
         pool,
         use_cases,
+        bus,
+        relay,
     })
 }
 
@@ -49,26 +73,41 @@ impl App {
             .with_context(|| format!("cannot listen on {address}"))
     }
 
-    /// Runs the configured roles until `shutdown` resolves, then stops gracefully.
+    /// Runs the configured roles until `shutdown` resolves, then stops them all gracefully.
     pub async fn run(
         self,
-        listener: TcpListener,
+        listener: Option<TcpListener>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let roles = self.config.roles()?;
-        if roles.contains(&Role::Api) {
+        let stop = CancellationToken::new();
+        let relay = self.relay.clone().map(|relay| {
+            let stop = stop.clone();
+            tokio::spawn(async move { relay.run(stop).await })
+        });
+        let trigger = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            trigger.cancel();
+        });
+        if let Some(listener) = listener {
             let address = listener.local_addr()?;
             tracing::info!(%address, "API listening on http://{address}/api");
+            let stopped = stop.clone();
             axum::serve(listener, self.router())
-                .with_graceful_shutdown(shutdown)
+                .with_graceful_shutdown(async move { stopped.cancelled().await })
                 .await
                 .context("HTTP server")?;
+        }
+        // The relay stops on the same signal.
+        if let Some(relay) = relay {
+            relay.await.context("relay task")?.context("relay")?;
+        } else {
+            stop.cancelled().await;
         }
         tracing::info!("stopped");
         Ok(())
     }
 }
-
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -19,8 +19,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the roles named by KAITEN_ROLES (the default command): the HTTP API on KAITEN_BIND:KAITEN_PORT.
+    /// Run the roles named by KAITEN_ROLES (the default command; default `api,relay`): the HTTP API on
+    /// KAITEN_BIND:KAITEN_PORT and the CDC relay, in one process under one shutdown signal.
     Serve,
+    /// Run only the CDC relay: stream the replication slot KAITEN_SLOT and publish every committed
+    /// outbox row to the exchange KAITEN_EXCHANGE. A second relay on the same slot waits and takes over.
+    Relay,
+    /// Run only the REST API.
+    Api,
     /// Create the database when missing and apply pending migrations, then exit.
     Migrate,
     /// Manage organizations (operators only).

@@ -12,7 +12,10 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// The REST API.
     Api,
+    /// The CDC relay: WAL → RabbitMQ.
+    Relay,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,7 +48,7 @@ impl Default for Config {
             exchange: "kaiten.events".into(),
             queue: "kaiten-webhooks-kaiten.events".into(),
             slot: "kaiten_outbox".into(),
-            roles: "api".into(),
+            roles: "api,relay".into(),
             log_format: "pretty".into(),
         }
     }
@@ -86,8 +89,12 @@ impl Config {
             ("queue", &self.queue),
             ("slot", &self.slot),
         ] {
-            if value.trim().is_empty() {
-                bail!("{key} (KAITEN_{}) must not be empty", key.to_uppercase());
+            // AMQP names are short strings: at most 255 bytes (the dead-letter name adds 4).
+            if value.trim().is_empty() || value.len() > 250 {
+                bail!(
+                    "{key} (KAITEN_{}) must be 1 to 250 characters",
+                    key.to_uppercase()
+                );
             }
         }
         if !self
@@ -118,9 +125,8 @@ impl Config {
         {
             match raw {
                 "api" => roles.push(Role::Api),
-                other => {
-                    bail!("roles (KAITEN_ROLES): unknown role `{other}` (this build runs: api)")
-                }
+                "relay" => roles.push(Role::Relay),
+                other => bail!("roles (KAITEN_ROLES): unknown role `{other}` (known: api, relay)"),
             }
         }
         if roles.is_empty() {

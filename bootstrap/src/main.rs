@@ -8,12 +8,23 @@ use kaiten::{Config, app, telemetry};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let config = Config::load(cli.config.as_deref())?;
+    let mut config = Config::load(cli.config.as_deref())?;
     telemetry::init(&config.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    let command = cli.command.unwrap_or(Command::Serve);
+    match command {
+        Command::Serve | Command::Relay | Command::Api => {
+            match command {
+                Command::Relay => config.roles = "relay".into(),
+                Command::Api => config.roles = "api".into(),
+                _ => {}
+            }
+            let serves_api = config.roles()?.contains(&kaiten::config::Role::Api);
             let app = app::build(config).await?;
-            let listener = app.bind().await?;
+            let listener = if serves_api {
+                Some(app.bind().await?)
+            } else {
+                None
+            };
             app.run(listener, app::shutdown_signal()).await
         }
         Command::Migrate => {

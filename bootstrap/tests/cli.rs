@@ -1,7 +1,7 @@
 //! The `kaiten` binary itself: `org create` prints the organization and a working token; `serve`
 //! answers on a free port and stops cleanly on SIGTERM; bad configuration stops it with a clear message.
 
-use kaiten_test_support::TestDatabase;
+use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames, read_queue};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -36,10 +36,22 @@ fn org_create_prints_the_organization_and_a_write_all_token() -> anyhow::Result<
 }
 
 #[tokio::test]
-async fn serve_answers_and_stops_gracefully_on_sigterm() -> anyhow::Result<()> {
+async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Result<()> {
     let db = TestDatabase::new();
+    let names = TestNames::new();
+    let _broker = BrokerCleanup::for_names(&names);
+    let created = kaiten(&db)
+        .args(["org", "create", "--name", "Acme"])
+        .output()?;
+    let token = serde_json::from_slice::<serde_json::Value>(&created.stdout)?["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let mut child = kaiten(&db)
         .env("KAITEN_PORT", "0")
+        .env("KAITEN_SLOT", &names.slot)
+        .env("KAITEN_EXCHANGE", &names.exchange)
+        .env("KAITEN_QUEUE", &names.queue)
         .arg("serve")
         .stderr(Stdio::piped())
         .spawn()?;
@@ -63,6 +75,16 @@ async fn serve_answers_and_stops_gracefully_on_sigterm() -> anyhow::Result<()> {
         .json()
         .await?;
     assert_eq!(health["status"], "ok");
+    let response = reqwest::Client::new()
+        .post(format!("http://{address}/api/customers"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "Globex"}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), 201);
+    let messages = read_queue(&names.queue, Duration::from_secs(60), |m| !m.is_empty()).await?;
+    let after = &messages[0].json()?["data"]["payload"]["after"];
+    assert_eq!(after["event_name"], "CUSTOMER_CREATION");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()?;

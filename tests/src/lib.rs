@@ -25,6 +25,27 @@ impl TestDatabase {
         Self { name, url }
     }
 
+    /// Creates the database and applies the SQL migrations of `migrations/` directly (for adapter
+    /// tests that do not go through the application's own migration runner).
+    pub async fn create_migrated(&self) -> anyhow::Result<()> {
+        let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{}\"", self.name))
+            .await?;
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        let mut migrations: Vec<_> = std::fs::read_dir(root)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        migrations.sort();
+        let mut conn = self.connect().await?;
+        for migration in migrations {
+            conn.batch_execute(&std::fs::read_to_string(migration.join("up.sql"))?)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// A direct connection to this test's database, for assertions on what was stored.
     pub async fn connect(&self) -> anyhow::Result<AsyncPgConnection> {
         Ok(AsyncPgConnection::establish(&self.url).await?)
@@ -39,22 +60,45 @@ impl Default for TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let statement = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        let name = self.name.clone();
         let admin = format!("{}/postgres", server_url());
         // Drop may run inside or outside a runtime: use a thread with its own small runtime.
         let result = std::thread::spawn(move || -> anyhow::Result<()> {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(async {
-                let mut conn = AsyncPgConnection::establish(&admin).await?;
-                conn.batch_execute(&statement).await?;
-                Ok(())
-            })
+            runtime.block_on(drop_database(&admin, &name))
         })
         .join();
         if !matches!(result, Ok(Ok(()))) {
             eprintln!("could not drop test database {}: {result:?}", self.name);
+        }
+    }
+}
+
+/// Stops the streams of the database's logical slots, drops the slots (a leftover slot pins WAL and
+/// blocks DROP DATABASE), then drops the database with its connections.
+async fn drop_database(admin: &str, name: &str) -> anyhow::Result<()> {
+    let mut conn = AsyncPgConnection::establish(admin).await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let attempt = async {
+            conn.batch_execute(&format!(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '{name}' AND active_pid IS NOT NULL"
+            ))
+            .await?;
+            conn.batch_execute(&format!("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{name}'"))
+                .await?;
+            conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await
+        }
+        .await;
+        match attempt {
+            Ok(()) => return Ok(()),
+            // A terminated stream may hold its slot for a moment longer.
+            Err(_) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => return Err(error.into()),
         }
     }
 }
@@ -76,4 +120,164 @@ where
             anyhow::bail!("condition not met within {deadline:?}");
         }
     }
+}
+
+/// Unique names of one test's slot, exchange and queue.
+#[derive(Debug, Clone)]
+pub struct TestNames {
+    pub slot: String,
+    pub exchange: String,
+    pub queue: String,
+}
+
+impl TestNames {
+    pub fn new() -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        Self {
+            slot: format!("kaiten_test_{id}"),
+            exchange: format!("kaiten.test.{id}"),
+            queue: format!("kaiten-test-{id}"),
+        }
+    }
+}
+
+impl Default for TestNames {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The RabbitMQ every test uses.
+pub fn amqp_url() -> String {
+    std::env::var("KAITEN_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// Deletes a test's exchanges and queues when dropped.
+#[derive(Debug)]
+pub struct BrokerCleanup {
+    pub exchanges: Vec<String>,
+    pub queues: Vec<String>,
+}
+
+impl BrokerCleanup {
+    /// Everything the topology of `names` declares.
+    pub fn for_names(names: &TestNames) -> Self {
+        let dlq = format!("{}.dlq", names.exchange);
+        Self {
+            exchanges: vec![names.exchange.clone(), dlq.clone()],
+            queues: vec![names.queue.clone(), dlq],
+        }
+    }
+}
+
+impl Drop for BrokerCleanup {
+    fn drop(&mut self) {
+        let (exchanges, queues) = (self.exchanges.clone(), self.queues.clone());
+        let result = std::thread::spawn(move || -> anyhow::Result<()> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+                let connection =
+                    lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default())
+                        .await?;
+                let channel = connection.create_channel().await?;
+                for queue in queues {
+                    channel
+                        .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
+                        .await?;
+                }
+                for exchange in exchanges {
+                    channel
+                        .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
+                        .await?;
+                }
+                let _ = connection.close(200, "OK".into()).await;
+                Ok(())
+            })
+        })
+        .join();
+        if !matches!(result, Ok(Ok(()))) {
+            eprintln!("could not clean the broker up: {result:?}");
+        }
+    }
+}
+
+/// One message read back from a queue.
+#[derive(Debug, Clone)]
+pub struct ReceivedMessage {
+    pub body: Vec<u8>,
+    pub message_id: Option<String>,
+    pub content_type: Option<String>,
+    pub delivery_mode: Option<u8>,
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+impl ReceivedMessage {
+    pub fn json(&self) -> anyhow::Result<serde_json::Value> {
+        Ok(serde_json::from_slice(&self.body)?)
+    }
+}
+
+/// Reads (and acks) messages from `queue` until `done` says enough, or fails at the deadline.
+pub async fn read_queue(
+    queue: &str,
+    deadline: Duration,
+    mut done: impl FnMut(&[ReceivedMessage]) -> bool,
+) -> anyhow::Result<Vec<ReceivedMessage>> {
+    use lapin::options::{BasicAckOptions, BasicGetOptions};
+    let connection =
+        lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default()).await?;
+    let channel = connection.create_channel().await?;
+    let mut received = Vec::new();
+    let until = tokio::time::Instant::now() + deadline;
+    let mut poll = tokio::time::interval(Duration::from_millis(20));
+    while !done(&received) {
+        match channel
+            .basic_get(queue.into(), BasicGetOptions::default())
+            .await?
+        {
+            Some(message) => {
+                let properties = &message.delivery.properties;
+                let headers = properties
+                    .headers()
+                    .as_ref()
+                    .map(|table| {
+                        table
+                            .inner()
+                            .iter()
+                            .filter_map(|(k, v)| match v {
+                                lapin::types::AMQPValue::LongString(s) => Some((
+                                    k.to_string(),
+                                    String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                                )),
+                                _ => None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                received.push(ReceivedMessage {
+                    body: message.delivery.data.clone(),
+                    message_id: properties.message_id().as_ref().map(|s| s.to_string()),
+                    content_type: properties.content_type().as_ref().map(|s| s.to_string()),
+                    delivery_mode: *properties.delivery_mode(),
+                    headers,
+                });
+                message.ack(BasicAckOptions::default()).await?;
+            }
+            None => {
+                if tokio::time::Instant::now() >= until {
+                    anyhow::bail!(
+                        "only {} messages arrived on {queue} within {deadline:?}",
+                        received.len()
+                    );
+                }
+                poll.tick().await;
+            }
+        }
+    }
+    let _ = connection.close(200, "OK".into()).await;
+    Ok(received)
 }

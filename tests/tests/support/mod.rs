@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod relay;
+
 use diesel::QueryableByName;
 use kaiten::Config;
 use kaiten_application::UseCases;
@@ -56,7 +58,7 @@ impl TestApp {
         let base_url = format!("http://{}", listener.local_addr()?);
         let use_cases = app.use_cases.clone();
         let (shutdown, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run(listener, async move {
+        tokio::spawn(app.run(Some(listener), async move {
             let _ = stopped.await;
         }));
         Ok(Self {

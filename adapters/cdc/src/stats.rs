@@ -1,0 +1,66 @@
+//! What the relay reports about itself: last acknowledged LSN, lag, messages published, failures.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+
+#[derive(Debug, Default)]
+pub struct RelayStats {
+    acked_lsn: AtomicU64,
+    server_wal_end: AtomicU64,
+    lag_micros: AtomicI64,
+    published: AtomicU64,
+    failures: AtomicU64,
+    streaming: AtomicBool,
+}
+
+impl RelayStats {
+    /// The last LSN reported to PostgreSQL as flushed.
+    pub fn acked_lsn(&self) -> u64 {
+        self.acked_lsn.load(Ordering::Relaxed)
+    }
+
+    /// WAL bytes the server has that are not acknowledged yet.
+    pub fn lag_bytes(&self) -> u64 {
+        self.server_wal_end
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.acked_lsn())
+    }
+
+    /// Seconds between the commit of the last acknowledged transaction and its acknowledgement.
+    pub fn lag_seconds(&self) -> f64 {
+        self.lag_micros.load(Ordering::Relaxed) as f64 / 1e6
+    }
+
+    /// Messages confirmed by the broker.
+    pub fn published(&self) -> u64 {
+        self.published.load(Ordering::Relaxed)
+    }
+
+    /// Stream or publish failures (each followed by a reconnect).
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+
+    /// Whether this relay currently holds its slot.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn record_ack(&self, lsn: u64, messages: u64, lag_micros: i64) {
+        self.acked_lsn.fetch_max(lsn, Ordering::Relaxed);
+        self.server_wal_end.fetch_max(lsn, Ordering::Relaxed);
+        self.published.fetch_add(messages, Ordering::Relaxed);
+        self.lag_micros.store(lag_micros.max(0), Ordering::Relaxed);
+    }
+
+    pub(crate) fn record_wal_end(&self, lsn: u64) {
+        self.server_wal_end.fetch_max(lsn, Ordering::Relaxed);
+    }
+
+    pub(crate) fn record_failure(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_streaming(&self, streaming: bool) {
+        self.streaming.store(streaming, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,10 @@
+//! RabbitMQ adapter (lapin): implements the `EventBus` port — declares the topology a Dapr
+//! `pubsub.rabbitmq` component would (durable fanout exchange, durable queue bound with `""`,
+//! dead-lettering to `<exchange>.dlq`), and publishes persistent, mandatory messages with publisher
+//! confirms, reconnecting lazily after the connection breaks.
+
+mod publisher;
+mod topology;
+
+pub use publisher::LapinEventBus;
+pub use topology::Topology;

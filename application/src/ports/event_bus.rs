@@ -1,0 +1,38 @@
+//! The event bus: where committed outbox events are published, and where the worker consumes them.
+
+use async_trait::async_trait;
+use futures::future::BoxFuture;
+
+/// One message to publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingMessage {
+    /// The broker-level message id (the outbox id), for de-duplication downstream.
+    pub message_id: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// String headers (`traceparent`, …).
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BusError {
+    /// The broker cannot be reached or the connection broke; reconnect and retry.
+    #[error("broker unavailable: {0}")]
+    Unavailable(String),
+    /// The broker refused the message (nack, or unroutable with `mandatory`).
+    #[error("broker refused the message: {0}")]
+    Refused(String),
+}
+
+/// Resolves when the broker has confirmed (persisted and routed) the message.
+pub type PublishConfirmation = BoxFuture<'static, Result<(), BusError>>;
+
+#[async_trait]
+pub trait EventBus: Send + Sync {
+    /// Declares the exchange, queues and bindings the system needs; idempotent.
+    async fn ensure_topology(&self) -> Result<(), BusError>;
+
+    /// Sends one message and returns, without waiting for the broker, a future of its confirmation.
+    /// Messages are confirmed in the order they were published on this bus.
+    async fn publish(&self, message: OutgoingMessage) -> Result<PublishConfirmation, BusError>;
+}
