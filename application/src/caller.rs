@@ -21,9 +21,7 @@ impl Caller {
         if self.scopes.allows(&required) {
             Ok(())
         } else {
-            Err(UseCaseError::Forbidden(format!(
-                "this token lacks the scope `{required}`"
-            )))
+            Err(UseCaseError::Forbidden(format!("this token lacks the scope `{required}`")))
         }
     }
 }

@@ -12,10 +12,7 @@ pub struct Conflict {
 
 impl Conflict {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 }
 
@@ -81,9 +78,7 @@ impl UseCaseError {
     pub fn from_repo(what: &'static str, error: RepoError) -> Self {
         match error {
             RepoError::Conflict(conflict) => Self::Conflict(conflict),
-            RepoError::Invalid(rule) => {
-                Self::Invalid(ValidationErrors::single(rule.code, rule.message, None))
-            }
+            RepoError::Invalid(rule) => Self::Invalid(ValidationErrors::single(rule.code, rule.message, None)),
             RepoError::NotFound => Self::NotFound(what),
             RepoError::Unavailable(detail) => Self::Unavailable(detail),
             RepoError::Unexpected(detail) => Self::Unexpected(detail),

@@ -6,3 +6,4 @@ pub mod customers;
 pub mod event_bus;
 pub mod outbox;
 pub mod unit_of_work;
+pub mod webhooks;

@@ -27,9 +27,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(hash(&a), hash(&a));
         assert_ne!(hash(&a), hash(&b));
-        assert_eq!(
-            hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -6,6 +6,7 @@ pub mod create_organization;
 pub mod create_service_account;
 pub mod create_token;
 pub mod delete_customer;
+pub mod dispatch_event;
 pub mod get_customer;
 pub mod get_organization;
 pub mod list_customers;

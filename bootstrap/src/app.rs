@@ -30,47 +30,29 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let pool = kaiten_postgres::connect(&config.database_url, config.database_max_connections)
         .await
         .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
-    let use_cases = Arc::new(UseCases::new(
-        Arc::new(PgUnitOfWork::new(pool.clone())),
-        pooled_repositories(pool.clone()),
-    ));
-    let bus = Arc::new(LapinEventBus::new(
-        config.amqp_url.clone(),
-        Topology::new(&config.exchange, &config.queue),
-    ));
+    let use_cases =
+        Arc::new(UseCases::new(Arc::new(PgUnitOfWork::new(pool.clone())), pooled_repositories(pool.clone())));
+    let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), Topology::new(&config.exchange, &config.queue)));
     let relay = if roles.contains(&Role::Relay) {
-        let relay = Arc::new(Relay::new(
-            RelayConfig::new(&config.database_url, &config.slot),
-            bus.clone(),
-        ));
+        let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus.clone()));
         relay.prepare().await.context("relay")?;
         Some(relay)
     } else {
         None
     };
-    Ok(App {
-        config,
-        pool,
-        use_cases,
-        bus,
-        relay,
-    })
+    Ok(App { config, pool, use_cases, bus, relay })
 }
 
 impl App {
     /// The HTTP router of this app.
     pub fn router(&self) -> axum::Router {
-        kaiten_http::router(AppState {
-            use_cases: self.use_cases.clone(),
-        })
+        kaiten_http::router(AppState { use_cases: self.use_cases.clone() })
     }
 
     /// Binds the HTTP listener (port 0 picks a free port).
     pub async fn bind(&self) -> anyhow::Result<TcpListener> {
         let address = SocketAddr::new(self.config.bind, self.config.port);
-        TcpListener::bind(address)
-            .await
-            .with_context(|| format!("cannot listen on {address}"))
+        TcpListener::bind(address).await.with_context(|| format!("cannot listen on {address}"))
     }
 
     /// Runs the configured roles until `shutdown` resolves, then stops them all gracefully.

@@ -64,18 +64,14 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        let config: Config = figment
-            .merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"]))
-            .extract()
-            .context("invalid configuration")?;
+        let config: Config =
+            figment.merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"])).extract().context("invalid configuration")?;
         config.validate()?;
         Ok(config)
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
-        if !self.database_url.starts_with("postgres://")
-            && !self.database_url.starts_with("postgresql://")
-        {
+        if !self.database_url.starts_with("postgres://") && !self.database_url.starts_with("postgresql://") {
             bail!("database_url (KAITEN_DATABASE_URL) must be a postgres:// URL");
         }
         if self.database_max_connections == 0 {
@@ -84,31 +80,17 @@ impl Config {
         if !self.amqp_url.starts_with("amqp://") && !self.amqp_url.starts_with("amqps://") {
             bail!("amqp_url (KAITEN_AMQP_URL) must be an amqp:// or amqps:// URL");
         }
-        for (key, value) in [
-            ("exchange", &self.exchange),
-            ("queue", &self.queue),
-            ("slot", &self.slot),
-        ] {
+        for (key, value) in [("exchange", &self.exchange), ("queue", &self.queue), ("slot", &self.slot)] {
             // AMQP names are short strings: at most 255 bytes (the dead-letter name adds 4).
             if value.trim().is_empty() || value.len() > 250 {
-                bail!(
-                    "{key} (KAITEN_{}) must be 1 to 250 characters",
-                    key.to_uppercase()
-                );
+                bail!("{key} (KAITEN_{}) must be 1 to 250 characters", key.to_uppercase());
             }
         }
-        if !self
-            .slot
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
+        if !self.slot.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
             bail!("slot (KAITEN_SLOT) may contain only lowercase letters, digits and underscores");
         }
         if !matches!(self.log_format.as_str(), "pretty" | "json") {
-            bail!(
-                "log_format (KAITEN_LOG_FORMAT) must be `pretty` or `json`, not `{}`",
-                self.log_format
-            );
+            bail!("log_format (KAITEN_LOG_FORMAT) must be `pretty` or `json`, not `{}`", self.log_format);
         }
         self.roles()?;
         Ok(())
@@ -117,12 +99,7 @@ impl Config {
     /// The roles to run, parsed from `roles`.
     pub fn roles(&self) -> anyhow::Result<Vec<Role>> {
         let mut roles = Vec::new();
-        for raw in self
-            .roles
-            .split(',')
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-        {
+        for raw in self.roles.split(',').map(str::trim).filter(|r| !r.is_empty()) {
             match raw {
                 "api" => roles.push(Role::Api),
                 "relay" => roles.push(Role::Relay),
@@ -159,10 +136,7 @@ mod tests {
     fn invalid_values_are_refused_with_the_variable_named() {
         Jail::expect_with(|jail| {
             jail.set_env("KAITEN_LOG_FORMAT", "xml");
-            let error = Config::load(None)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
+            let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(error.contains("KAITEN_LOG_FORMAT"), "{error}");
             jail.set_env("KAITEN_LOG_FORMAT", "json");
             jail.set_env("KAITEN_PORT", "not-a-port");

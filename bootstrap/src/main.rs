@@ -20,11 +20,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let serves_api = config.roles()?.contains(&kaiten::config::Role::Api);
             let app = app::build(config).await?;
-            let listener = if serves_api {
-                Some(app.bind().await?)
-            } else {
-                None
-            };
+            let listener = if serves_api { Some(app.bind().await?) } else { None };
             app.run(listener, app::shutdown_signal()).await
         }
         Command::Migrate => {
@@ -33,16 +29,10 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(applied, "migrations applied");
             Ok(())
         }
-        Command::Org {
-            command: OrgCommand::Create { name },
-        } => {
+        Command::Org { command: OrgCommand::Create { name } } => {
             let app = app::build(config).await?;
-            let created = app
-                .use_cases
-                .create_organization
-                .execute(&name)
-                .await
-                .context("cannot create the organization")?;
+            let created =
+                app.use_cases.create_organization.execute(&name).await.context("cannot create the organization")?;
             println!("{}", serde_json::to_string(&created)?);
             Ok(())
         }

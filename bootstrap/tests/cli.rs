@@ -8,24 +8,15 @@ use std::time::Duration;
 
 fn kaiten(db: &TestDatabase) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kaiten"));
-    command
-        .env("KAITEN_DATABASE_URL", &db.url)
-        .env("KAITEN_LOG_FORMAT", "json")
-        .env_remove("RUST_LOG");
+    command.env("KAITEN_DATABASE_URL", &db.url).env("KAITEN_LOG_FORMAT", "json").env_remove("RUST_LOG");
     command
 }
 
 #[test]
 fn org_create_prints_the_organization_and_a_write_all_token() -> anyhow::Result<()> {
     let db = TestDatabase::new();
-    let output = kaiten(&db)
-        .args(["org", "create", "--name", "Acme Corp"])
-        .output()?;
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = kaiten(&db).args(["org", "create", "--name", "Acme Corp"]).output()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
     assert_eq!(printed["organization"]["name"], "Acme Corp");
     assert_eq!(printed["organization"]["slug"], "acme-corp");
@@ -40,13 +31,9 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
     let db = TestDatabase::new();
     let names = TestNames::new();
     let _broker = BrokerCleanup::for_names(&names);
-    let created = kaiten(&db)
-        .args(["org", "create", "--name", "Acme"])
-        .output()?;
-    let token = serde_json::from_slice::<serde_json::Value>(&created.stdout)?["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let created = kaiten(&db).args(["org", "create", "--name", "Acme"]).output()?;
+    let token =
+        serde_json::from_slice::<serde_json::Value>(&created.stdout)?["token"].as_str().unwrap_or_default().to_owned();
     let mut child = kaiten(&db)
         .env("KAITEN_PORT", "0")
         .env("KAITEN_SLOT", &names.slot)
@@ -55,10 +42,7 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
         .arg("serve")
         .stderr(Stdio::piped())
         .spawn()?;
-    let stderr = child
-        .stderr
-        .take()
-        .ok_or_else(|| anyhow::anyhow!("no stderr"))?;
+    let stderr = child.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
     let (found, address) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -70,10 +54,7 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
         }
     });
     let address = address.recv_timeout(Duration::from_secs(60))?;
-    let health: serde_json::Value = reqwest::get(format!("http://{address}/api/healthz"))
-        .await?
-        .json()
-        .await?;
+    let health: serde_json::Value = reqwest::get(format!("http://{address}/api/healthz")).await?.json().await?;
     assert_eq!(health["status"], "ok");
     let response = reqwest::Client::new()
         .post(format!("http://{address}/api/customers"))
@@ -85,22 +66,15 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
     let messages = read_queue(&names.queue, Duration::from_secs(60), |m| !m.is_empty()).await?;
     let after = &messages[0].json()?["data"]["payload"]["after"];
     assert_eq!(after["event_name"], "CUSTOMER_CREATION");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()?;
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
     assert!(killed.success());
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
-        anyhow::ensure!(
-            std::time::Instant::now() < deadline,
-            "kaiten did not stop after SIGTERM"
-        );
-        tokio::time::timeout(Duration::from_millis(50), std::future::pending::<()>())
-            .await
-            .ok();
+        anyhow::ensure!(std::time::Instant::now() < deadline, "kaiten did not stop after SIGTERM");
+        tokio::time::timeout(Duration::from_millis(50), std::future::pending::<()>()).await.ok();
     };
     assert!(status.success(), "{status}");
     Ok(())
@@ -109,10 +83,7 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
 #[test]
 fn invalid_configuration_is_refused_with_the_variable_named() -> anyhow::Result<()> {
     let db = TestDatabase::new();
-    let output = kaiten(&db)
-        .env("KAITEN_LOG_FORMAT", "yaml")
-        .arg("migrate")
-        .output()?;
+    let output = kaiten(&db).env("KAITEN_LOG_FORMAT", "yaml").arg("migrate").output()?;
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("KAITEN_LOG_FORMAT"));
     Ok(())

@@ -115,17 +115,11 @@ impl EventKind {
     }
 
     pub fn from_name(name: &str) -> Option<EventKind> {
-        CATALOG
-            .iter()
-            .find(|row| row.name == name)
-            .map(|row| row.kind)
+        CATALOG.iter().find(|row| row.name == name).map(|row| row.kind)
     }
 
     pub fn from_type(event_type: &str) -> Option<EventKind> {
-        CATALOG
-            .iter()
-            .find(|row| row.event_type == event_type)
-            .map(|row| row.kind)
+        CATALOG.iter().find(|row| row.event_type == event_type).map(|row| row.kind)
     }
 }
 
@@ -160,20 +154,12 @@ mod tests {
     #[test]
     fn names_and_types_have_the_documented_form() {
         for row in CATALOG {
-            assert!(
-                row.name
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b == b'_'),
-                "{}",
-                row.name
-            );
+            assert!(row.name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{}", row.name);
             let parts: Vec<&str> = row.event_type.split('.').collect();
             assert_eq!(&parts[..2], ["com", "kaiten"], "{}", row.event_type);
             assert!(parts.contains(&"v1"), "{}", row.event_type);
             assert!(parts.iter().all(|p| {
-                !p.is_empty()
-                    && p.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             }));
             assert!(!row.description.is_empty());
             assert_eq!(EventKind::from_name(row.name), Some(row.kind));

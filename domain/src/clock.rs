@@ -10,7 +10,5 @@ pub fn now() -> DateTime<Utc> {
 
 /// Truncates to microseconds.
 pub fn truncate(instant: DateTime<Utc>) -> DateTime<Utc> {
-    instant
-        .duration_trunc(TimeDelta::microseconds(1))
-        .unwrap_or(instant)
+    instant.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(instant)
 }

@@ -46,22 +46,11 @@ pub struct CustomerChanges {
 
 impl Customer {
     /// Validates a new customer of `organization_id`.
-    pub fn create(
-        organization_id: Uuid,
-        input: NewCustomer,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn create(organization_id: Uuid, input: NewCustomer, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
-        let external = v.check(parse_optional_text(
-            "externalCustomerId",
-            input.external_customer_id.as_deref(),
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        let external = v.check(parse_optional_text("externalCustomerId", input.external_customer_id.as_deref()));
         v.finish(|| {
             Some(Self {
                 id: Uuid::now_v7(),
@@ -76,11 +65,7 @@ impl Customer {
     }
 
     /// This customer with `changes` applied (a partial update).
-    pub fn apply(
-        &self,
-        changes: CustomerChanges,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn apply(&self, changes: CustomerChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = match changes.name.as_deref() {
             Some(raw) => v.check(parse_name("name", raw)),
@@ -95,13 +80,7 @@ impl Customer {
             None => Some(self.external_customer_id.clone()),
         };
         v.finish(|| {
-            Some(Self {
-                name: name?,
-                slug: slug?,
-                external_customer_id: external?,
-                updated_at: now,
-                ..self.clone()
-            })
+            Some(Self { name: name?, slug: slug?, external_customer_id: external?, updated_at: now, ..self.clone() })
         })
     }
 }
@@ -112,11 +91,7 @@ mod tests {
     use crate::clock;
 
     fn acme() -> Customer {
-        let input = NewCustomer {
-            name: " Acme Corp ".into(),
-            slug: None,
-            external_customer_id: Some("crm-1".into()),
-        };
+        let input = NewCustomer { name: " Acme Corp ".into(), slug: None, external_customer_id: Some("crm-1".into()) };
         Customer::create(Uuid::nil(), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -130,15 +105,8 @@ mod tests {
 
     #[test]
     fn create_reports_every_invalid_field() {
-        let input = NewCustomer {
-            name: "".into(),
-            slug: Some("Not A Slug".into()),
-            external_customer_id: None,
-        };
-        let errors = Customer::create(Uuid::nil(), input, clock::now())
-            .err()
-            .map(|e| e.0)
-            .unwrap_or_default();
+        let input = NewCustomer { name: "".into(), slug: Some("Not A Slug".into()), external_customer_id: None };
+        let errors = Customer::create(Uuid::nil(), input, clock::now()).err().map(|e| e.0).unwrap_or_default();
         let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
         assert_eq!(locations, ["name", "slug"]);
     }
@@ -146,32 +114,21 @@ mod tests {
     #[test]
     fn apply_keeps_omitted_fields_and_clears_explicit_nulls() {
         let customer = acme();
-        let renamed = customer.apply(
-            CustomerChanges {
-                name: Some("Acme Inc".into()),
-                ..Default::default()
-            },
-            clock::now(),
-        );
+        let renamed =
+            customer.apply(CustomerChanges { name: Some("Acme Inc".into()), ..Default::default() }, clock::now());
         let renamed = renamed.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(renamed.name, "Acme Inc");
         assert_eq!(renamed.slug, customer.slug);
         assert_eq!(renamed.external_customer_id.as_deref(), Some("crm-1"));
-        let cleared = customer.apply(
-            CustomerChanges {
-                external_customer_id: Some(None),
-                ..Default::default()
-            },
-            clock::now(),
-        );
+        let cleared =
+            customer.apply(CustomerChanges { external_customer_id: Some(None), ..Default::default() }, clock::now());
         assert_eq!(cleared.ok().and_then(|c| c.external_customer_id), None);
     }
 
     #[test]
     fn changes_distinguish_null_from_absent() {
         let absent: CustomerChanges = serde_json::from_str("{}").unwrap_or_default();
-        let null: CustomerChanges =
-            serde_json::from_str(r#"{"externalCustomerId":null}"#).unwrap_or_default();
+        let null: CustomerChanges = serde_json::from_str(r#"{"externalCustomerId":null}"#).unwrap_or_default();
         assert_eq!(absent.external_customer_id, None);
         assert_eq!(null.external_customer_id, Some(None));
         assert!(serde_json::from_str::<CustomerChanges>(r#"{"nmae":"x"}"#).is_err());

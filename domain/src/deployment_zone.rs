@@ -58,15 +58,8 @@ impl DeploymentZone {
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
-        let description = v.check(parse_optional_text(
-            "description",
-            input.description.as_deref(),
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        let description = v.check(parse_optional_text("description", input.description.as_deref()));
         let metadata = v.check(parse_optional_object("metadata", input.metadata));
         v.finish(|| {
             Some(Self {

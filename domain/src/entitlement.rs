@@ -110,30 +110,17 @@ fn check_metering(
 ) -> Result<(Option<MeterType>, Option<AggregationMethod>), FieldError> {
     match kind {
         EntitlementType::Number => match meter {
-            Some(meter) => Ok((
-                Some(meter),
-                Some(aggregation.unwrap_or(AggregationMethod::Sum)),
-            )),
-            None => Err(FieldError::new(
-                "meterType",
-                "is required for a NUMBER entitlement",
-                None,
-            )),
+            Some(meter) => Ok((Some(meter), Some(aggregation.unwrap_or(AggregationMethod::Sum)))),
+            None => Err(FieldError::new("meterType", "is required for a NUMBER entitlement", None)),
         },
         _ if meter.is_some() => Err(FieldError::new(
             "meterType",
-            format!(
-                "is only allowed on NUMBER entitlements, not {}",
-                kind.as_str()
-            ),
+            format!("is only allowed on NUMBER entitlements, not {}", kind.as_str()),
             meter.map(|m| Value::from(m.as_str())),
         )),
         _ if aggregation.is_some() => Err(FieldError::new(
             "aggregationMethod",
-            format!(
-                "is only allowed on NUMBER entitlements, not {}",
-                kind.as_str()
-            ),
+            format!("is only allowed on NUMBER entitlements, not {}", kind.as_str()),
             aggregation.map(|a| Value::from(a.as_str())),
         )),
         _ => Ok((None, None)),
@@ -141,27 +128,12 @@ fn check_metering(
 }
 
 impl Entitlement {
-    pub fn create(
-        organization_id: Uuid,
-        input: NewEntitlement,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn create(organization_id: Uuid, input: NewEntitlement, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
-        let description = v.check(parse_optional_text(
-            "description",
-            input.description.as_deref(),
-        ));
-        let metering = v.check(check_metering(
-            input.entitlement_type,
-            input.meter_type,
-            input.aggregation_method,
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        let description = v.check(parse_optional_text("description", input.description.as_deref()));
+        let metering = v.check(check_metering(input.entitlement_type, input.meter_type, input.aggregation_method));
         v.finish(|| {
             let (meter_type, aggregation_method) = metering?;
             Some(Self {
@@ -179,11 +151,7 @@ impl Entitlement {
         })
     }
 
-    pub fn apply(
-        &self,
-        changes: EntitlementChanges,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn apply(&self, changes: EntitlementChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         if let Some(kind) = changes.entitlement_type
             && kind != self.entitlement_type
@@ -194,18 +162,11 @@ impl Entitlement {
                 Some(Value::from(kind.as_str())),
             ));
         }
-        let name = changes
-            .name
-            .as_deref()
-            .map_or(Some(self.name.clone()), |raw| {
-                v.check(parse_name("name", raw))
-            });
+        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
         let slug = changes
             .slug
             .as_deref()
-            .map_or(Some(self.slug.clone()), |raw| {
-                v.check(Slug::given_or_derived("slug", Some(raw), raw))
-            });
+            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
         let description = match changes.description {
             Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
             None => Some(self.description.clone()),
@@ -235,11 +196,7 @@ mod tests {
     use super::*;
     use crate::clock;
 
-    fn new(
-        kind: EntitlementType,
-        meter: Option<MeterType>,
-        aggregation: Option<AggregationMethod>,
-    ) -> NewEntitlement {
+    fn new(kind: EntitlementType, meter: Option<MeterType>, aggregation: Option<AggregationMethod>) -> NewEntitlement {
         NewEntitlement {
             name: "Seats".into(),
             slug: None,
@@ -253,37 +210,17 @@ mod tests {
     #[test]
     fn number_needs_a_meter_and_defaults_to_sum() {
         let now = clock::now();
-        assert!(
-            Entitlement::create(Uuid::nil(), new(EntitlementType::Number, None, None), now)
-                .is_err()
-        );
-        let ok = Entitlement::create(
-            Uuid::nil(),
-            new(EntitlementType::Number, Some(MeterType::RawEvent), None),
-            now,
-        );
-        assert_eq!(
-            ok.ok().and_then(|e| e.aggregation_method),
-            Some(AggregationMethod::Sum)
-        );
+        assert!(Entitlement::create(Uuid::nil(), new(EntitlementType::Number, None, None), now).is_err());
+        let ok = Entitlement::create(Uuid::nil(), new(EntitlementType::Number, Some(MeterType::RawEvent), None), now);
+        assert_eq!(ok.ok().and_then(|e| e.aggregation_method), Some(AggregationMethod::Sum));
     }
 
     #[test]
     fn boolean_and_config_take_no_metering() {
         let now = clock::now();
         for kind in [EntitlementType::Boolean, EntitlementType::Config] {
-            assert!(
-                Entitlement::create(Uuid::nil(), new(kind, Some(MeterType::RawEvent), None), now)
-                    .is_err()
-            );
-            assert!(
-                Entitlement::create(
-                    Uuid::nil(),
-                    new(kind, None, Some(AggregationMethod::Max)),
-                    now
-                )
-                .is_err()
-            );
+            assert!(Entitlement::create(Uuid::nil(), new(kind, Some(MeterType::RawEvent), None), now).is_err());
+            assert!(Entitlement::create(Uuid::nil(), new(kind, None, Some(AggregationMethod::Max)), now).is_err());
             assert!(Entitlement::create(Uuid::nil(), new(kind, None, None), now).is_ok());
         }
     }
@@ -291,10 +228,7 @@ mod tests {
     #[test]
     fn codes_round_trip() {
         for method in ["SUM", "COUNT", "AVERAGE", "MAX", "MIN", "LATEST"] {
-            assert_eq!(
-                AggregationMethod::from_code(method).map(AggregationMethod::as_str),
-                Some(method)
-            );
+            assert_eq!(AggregationMethod::from_code(method).map(AggregationMethod::as_str), Some(method));
         }
         assert_eq!(AggregationMethod::from_code("sum"), None);
     }

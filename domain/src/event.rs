@@ -24,12 +24,6 @@ impl OutboxEvent {
         entity: &T,
         traceparent: Option<String>,
     ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            id: Uuid::now_v7(),
-            organization_id,
-            kind,
-            payload: serde_json::to_value(entity)?,
-            traceparent,
-        })
+        Ok(Self { id: Uuid::now_v7(), organization_id, kind, payload: serde_json::to_value(entity)?, traceparent })
     }
 }

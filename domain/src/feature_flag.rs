@@ -99,11 +99,7 @@ pub fn check_variants(
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if variants.is_empty() {
-        errors.push(FieldError::new(
-            "variants",
-            "must contain at least one variant",
-            None,
-        ));
+        errors.push(FieldError::new("variants", "must contain at least one variant", None));
     }
     let mut names = HashSet::new();
     for (i, variant) in variants.iter().enumerate() {
@@ -120,21 +116,13 @@ pub fn check_variants(
         if !flag_type.admits(&variant.value) {
             errors.push(FieldError::new(
                 format!("variants[{i}].value"),
-                format!(
-                    "must be a {} for a {} flag",
-                    flag_type.as_str(),
-                    flag_type.as_str()
-                ),
+                format!("must be a {} for a {} flag", flag_type.as_str(), flag_type.as_str()),
                 Some(variant.value.clone()),
             ));
         }
     }
     if !names.contains(default) {
-        errors.push(FieldError::new(
-            "defaultVariant",
-            "must name one of the variants",
-            Some(Value::from(default)),
-        ));
+        errors.push(FieldError::new("defaultVariant", "must name one of the variants", Some(Value::from(default))));
     }
     for (i, rule) in rules.iter().enumerate() {
         if !names.contains(rule.variant.as_str()) {
@@ -149,30 +137,14 @@ pub fn check_variants(
 }
 
 impl FeatureFlag {
-    pub fn create(
-        organization_id: Uuid,
-        input: NewFeatureFlag,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn create(organization_id: Uuid, input: NewFeatureFlag, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
-        let description = v.check(parse_optional_text(
-            "description",
-            input.description.as_deref(),
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        let description = v.check(parse_optional_text("description", input.description.as_deref()));
         let metadata = v.check(parse_optional_object("metadata", input.metadata));
         let rules = input.targeting_rules.unwrap_or_default();
-        for error in check_variants(
-            input.flag_type,
-            &input.variants,
-            &input.default_variant,
-            &rules,
-        ) {
+        for error in check_variants(input.flag_type, &input.variants, &input.default_variant, &rules) {
             v.push(error);
         }
         v.finish(|| {
@@ -201,31 +173,16 @@ mod tests {
     use serde_json::json;
 
     fn variant(name: &str, value: Value) -> Variant {
-        Variant {
-            name: name.into(),
-            value,
-            description: None,
-        }
+        Variant { name: name.into(), value, description: None }
     }
 
     #[test]
     fn variants_must_fit_the_type_and_be_named() {
         let variants = [variant("on", json!(true)), variant("off", json!("no"))];
-        let rules = [TargetingRule {
-            name: "beta".into(),
-            rule: json!({"plan": "beta"}),
-            variant: "maybe".into(),
-        }];
+        let rules = [TargetingRule { name: "beta".into(), rule: json!({"plan": "beta"}), variant: "maybe".into() }];
         let errors = check_variants(FlagType::Boolean, &variants, "missing", &rules);
         let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
-        assert_eq!(
-            locations,
-            [
-                "variants[1].value",
-                "defaultVariant",
-                "targetingRules[0].variant"
-            ]
-        );
+        assert_eq!(locations, ["variants[1].value", "defaultVariant", "targetingRules[0].variant"]);
         assert!(check_variants(FlagType::Boolean, &variants[..1], "on", &[]).is_empty());
         assert!(!check_variants(FlagType::Number, &[], "x", &[]).is_empty());
     }

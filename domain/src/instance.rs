@@ -75,11 +75,7 @@ impl UsageAggregate {
     /// The aggregate after one more report of `reported`, folded with `method`.
     pub fn fold(self, method: AggregationMethod, behavior: UsageBehavior, reported: f64) -> Self {
         if behavior == UsageBehavior::Set {
-            return Self {
-                value: reported,
-                sum: reported,
-                event_count: 1,
-            };
+            return Self { value: reported, sum: reported, event_count: 1 };
         }
         let event_count = self.event_count + 1;
         let sum = self.sum + reported;
@@ -94,11 +90,7 @@ impl UsageAggregate {
             AggregationMethod::Min => self.value.min(reported),
             AggregationMethod::Latest => reported,
         };
-        Self {
-            value,
-            sum,
-            event_count,
-        }
+        Self { value, sum, event_count }
     }
 
     /// Whether going from `self` to `next` reaches `limit` (below before, equal now).
@@ -112,9 +104,7 @@ mod tests {
     use super::*;
 
     fn fold_all(method: AggregationMethod, reports: &[f64]) -> UsageAggregate {
-        reports.iter().fold(UsageAggregate::default(), |agg, r| {
-            agg.fold(method, UsageBehavior::Append, *r)
-        })
+        reports.iter().fold(UsageAggregate::default(), |agg, r| agg.fold(method, UsageBehavior::Append, *r))
     }
 
     #[test]
@@ -131,26 +121,14 @@ mod tests {
 
     #[test]
     fn set_replaces_the_aggregate() {
-        let agg = fold_all(AggregationMethod::Sum, &[5.0, 5.0]).fold(
-            AggregationMethod::Sum,
-            UsageBehavior::Set,
-            2.0,
-        );
+        let agg = fold_all(AggregationMethod::Sum, &[5.0, 5.0]).fold(AggregationMethod::Sum, UsageBehavior::Set, 2.0);
         assert_eq!((agg.value, agg.event_count), (2.0, 1));
     }
 
     #[test]
     fn reaching_is_a_transition() {
-        let below = UsageAggregate {
-            value: 9.0,
-            sum: 9.0,
-            event_count: 1,
-        };
-        let at = UsageAggregate {
-            value: 10.0,
-            sum: 10.0,
-            event_count: 2,
-        };
+        let below = UsageAggregate { value: 9.0, sum: 9.0, event_count: 1 };
+        let at = UsageAggregate { value: 10.0, sum: 10.0, event_count: 2 };
         assert!(below.reaches(at, 10.0));
         assert!(!at.reaches(at, 10.0));
     }
@@ -158,21 +136,9 @@ mod tests {
     #[test]
     fn zone_transitions() {
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        assert_eq!(
-            ZoneTransition::between(None, Some(a)),
-            ZoneTransition::Deployed
-        );
-        assert_eq!(
-            ZoneTransition::between(Some(a), Some(b)),
-            ZoneTransition::Migrated
-        );
-        assert_eq!(
-            ZoneTransition::between(Some(a), Some(a)),
-            ZoneTransition::Unchanged
-        );
-        assert_eq!(
-            ZoneTransition::between(None, None),
-            ZoneTransition::Unchanged
-        );
+        assert_eq!(ZoneTransition::between(None, Some(a)), ZoneTransition::Deployed);
+        assert_eq!(ZoneTransition::between(Some(a), Some(b)), ZoneTransition::Migrated);
+        assert_eq!(ZoneTransition::between(Some(a), Some(a)), ZoneTransition::Unchanged);
+        assert_eq!(ZoneTransition::between(None, None), ZoneTransition::Unchanged);
     }
 }

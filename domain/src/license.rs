@@ -63,19 +63,9 @@ impl License {
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
-        let description = v.check(parse_optional_text(
-            "description",
-            input.description.as_deref(),
-        ));
-        let version_name = v.check(parse_optional_text(
-            "versionName",
-            input.version_name.as_deref(),
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        let description = v.check(parse_optional_text("description", input.description.as_deref()));
+        let version_name = v.check(parse_optional_text("versionName", input.version_name.as_deref()));
         v.finish(|| {
             Some(Self {
                 id: Uuid::now_v7(),
@@ -124,11 +114,7 @@ impl EntitlementValue {
         } else {
             Err(FieldError::new(
                 "value",
-                format!(
-                    "a {} entitlement takes a {} value",
-                    kind.as_str(),
-                    expected_value_type(kind)
-                ),
+                format!("a {} entitlement takes a {} value", kind.as_str(), expected_value_type(kind)),
                 serde_json::to_value(self).ok(),
             ))
         }
@@ -169,22 +155,12 @@ mod tests {
     #[test]
     fn values_keep_their_documented_shape() {
         let number: EntitlementValue =
-            serde_json::from_value(json!({"type":"number","value":1000}))
-                .unwrap_or(EntitlementValue::Boolean(false));
-        assert_eq!(
-            serde_json::to_value(&number).ok(),
-            Some(json!({"type":"number","value":1000}))
-        );
+            serde_json::from_value(json!({"type":"number","value":1000})).unwrap_or(EntitlementValue::Boolean(false));
+        assert_eq!(serde_json::to_value(&number).ok(), Some(json!({"type":"number","value":1000})));
         assert!(number.fits(EntitlementType::Number));
         assert!(!number.fits(EntitlementType::Boolean));
-        assert!(
-            serde_json::from_value::<EntitlementValue>(json!({"type":"number","value":"x"}))
-                .is_err()
-        );
-        assert!(
-            serde_json::from_value::<EntitlementValue>(json!({"type":"object","value":[1]}))
-                .is_err()
-        );
+        assert!(serde_json::from_value::<EntitlementValue>(json!({"type":"number","value":"x"})).is_err());
+        assert!(serde_json::from_value::<EntitlementValue>(json!({"type":"object","value":[1]})).is_err());
         let config = EntitlementValue::Object(Map::new());
         assert!(config.check_fits(EntitlementType::Config).is_ok());
         assert!(config.check_fits(EntitlementType::Number).is_err());

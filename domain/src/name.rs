@@ -10,11 +10,7 @@ pub const MAX_TEXT_LENGTH: usize = 4000;
 pub fn parse_name(location: &str, raw: &str) -> Result<String, FieldError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(
-            location,
-            "must not be empty",
-            Some(Value::from(raw)),
-        ));
+        return Err(FieldError::new(location, "must not be empty", Some(Value::from(raw))));
     }
     if trimmed.chars().count() > MAX_NAME_LENGTH {
         return Err(FieldError::new(
@@ -24,20 +20,13 @@ pub fn parse_name(location: &str, raw: &str) -> Result<String, FieldError> {
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            location,
-            "must not contain control characters",
-            Some(Value::from(raw)),
-        ));
+        return Err(FieldError::new(location, "must not contain control characters", Some(Value::from(raw))));
     }
     Ok(trimmed.to_owned())
 }
 
 /// An optional free text of at most [`MAX_TEXT_LENGTH`] characters; blank becomes `None`.
-pub fn parse_optional_text(
-    location: &str,
-    raw: Option<&str>,
-) -> Result<Option<String>, FieldError> {
+pub fn parse_optional_text(location: &str, raw: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(raw) = raw else { return Ok(None) };
     let trimmed = raw.trim();
     if trimmed.is_empty() {
@@ -54,18 +43,11 @@ pub fn parse_optional_text(
 }
 
 /// An optional JSON object (platform, metadata): anything but an object is refused.
-pub fn parse_optional_object(
-    location: &str,
-    raw: Option<Value>,
-) -> Result<Option<Value>, FieldError> {
+pub fn parse_optional_object(location: &str, raw: Option<Value>) -> Result<Option<Value>, FieldError> {
     match raw {
         None | Some(Value::Null) => Ok(None),
         Some(value @ Value::Object(_)) => Ok(Some(value)),
-        Some(other) => Err(FieldError::new(
-            location,
-            "must be a JSON object",
-            Some(other),
-        )),
+        Some(other) => Err(FieldError::new(location, "must be a JSON object", Some(other))),
     }
 }
 

@@ -23,13 +23,6 @@ impl Organization {
         let mut v = Validator::new();
         let parsed = v.check(parse_name("name", name));
         let slug = v.check(Slug::given_or_derived("name", None, name));
-        v.finish(|| {
-            Some(Self {
-                id: Uuid::now_v7(),
-                name: parsed?,
-                slug: slug?,
-                created_at: now,
-            })
-        })
+        v.finish(|| Some(Self { id: Uuid::now_v7(), name: parsed?, slug: slug?, created_at: now }))
     }
 }

@@ -27,26 +27,15 @@ impl Page {
             ));
         }
         if offset < 0 {
-            errors.push(FieldError::new(
-                "query.offset",
-                "must not be negative",
-                Some(Value::from(offset)),
-            ));
+            errors.push(FieldError::new("query.offset", "must not be negative", Some(Value::from(offset))));
         }
-        if errors.is_empty() {
-            Ok(Self { limit, offset })
-        } else {
-            Err(ValidationErrors(errors))
-        }
+        if errors.is_empty() { Ok(Self { limit, offset }) } else { Err(ValidationErrors(errors)) }
     }
 }
 
 impl Default for Page {
     fn default() -> Self {
-        Self {
-            limit: DEFAULT_LIMIT,
-            offset: 0,
-        }
+        Self { limit: DEFAULT_LIMIT, offset: 0 }
     }
 }
 
@@ -67,12 +56,6 @@ mod tests {
         assert!(Page::parse(Some(0), None).is_err());
         assert!(Page::parse(Some(201), None).is_err());
         assert!(Page::parse(Some(200), Some(-1)).is_err());
-        assert_eq!(
-            Page::parse(Some(200), Some(5)),
-            Ok(Page {
-                limit: 200,
-                offset: 5
-            })
-        );
+        assert_eq!(Page::parse(Some(200), Some(5)), Ok(Page { limit: 200, offset: 5 }));
     }
 }

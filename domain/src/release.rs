@@ -28,22 +28,11 @@ pub struct NewRelease {
 }
 
 impl Release {
-    pub fn create(
-        organization_id: Uuid,
-        input: NewRelease,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn create(organization_id: Uuid, input: NewRelease, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let version = v.check(parse_name("version", &input.version));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.version,
-        ));
-        let description = v.check(parse_optional_text(
-            "description",
-            input.description.as_deref(),
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.version));
+        let description = v.check(parse_optional_text("description", input.description.as_deref()));
         v.finish(|| {
             Some(Self {
                 id: Uuid::now_v7(),

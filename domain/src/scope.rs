@@ -66,16 +66,10 @@ pub struct Scope {
 
 impl Scope {
     pub const fn new(access: Access, module: Module) -> Self {
-        Self {
-            access,
-            module: Some(module),
-        }
+        Self { access, module: Some(module) }
     }
 
-    pub const WRITE_ALL: Scope = Scope {
-        access: Access::Write,
-        module: None,
-    };
+    pub const WRITE_ALL: Scope = Scope { access: Access::Write, module: None };
 
     /// Whether holding `self` permits an operation that requires `required`.
     pub fn grants(&self, required: &Scope) -> bool {
@@ -88,9 +82,8 @@ impl Scope {
 impl FromStr for Scope {
     type Err = String;
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let (access, module) = raw
-            .split_once(':')
-            .ok_or_else(|| format!("`{raw}` is not of the form access:module"))?;
+        let (access, module) =
+            raw.split_once(':').ok_or_else(|| format!("`{raw}` is not of the form access:module"))?;
         let access = match access {
             "read" => Access::Read,
             "write" => Access::Write,
@@ -154,11 +147,7 @@ impl ScopeSet {
                 Err(error) => errors.push(error),
             }
         }
-        if errors.is_empty() {
-            Ok(Self(scopes))
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(Self(scopes)) } else { Err(errors) }
     }
 
     pub fn allows(&self, required: &Scope) -> bool {
@@ -170,10 +159,7 @@ impl ScopeSet {
         other.0.iter().all(|wanted| {
             let module_scopes: Vec<Scope> = match wanted.module {
                 Some(_) => vec![*wanted],
-                None => Module::ALL
-                    .iter()
-                    .map(|m| Scope::new(wanted.access, *m))
-                    .collect(),
+                None => Module::ALL.iter().map(|m| Scope::new(wanted.access, *m)).collect(),
             };
             module_scopes.iter().all(|s| self.allows(s))
         })
@@ -213,23 +199,10 @@ mod tests {
 
     #[test]
     fn refuses_malformed_scopes() {
-        for bad in [
-            "",
-            "read",
-            "read:",
-            "admin:customers",
-            "read:customer",
-            "READ:customers",
-            "read:*:x",
-        ] {
+        for bad in ["", "read", "read:", "admin:customers", "read:customer", "READ:customers", "read:*:x"] {
             assert!(bad.parse::<Scope>().is_err(), "{bad:?}");
         }
-        assert_eq!(
-            ScopeSet::parse(&["read:customers", "nope", "write:x"])
-                .err()
-                .map(|e| e.len()),
-            Some(2)
-        );
+        assert_eq!(ScopeSet::parse(&["read:customers", "nope", "write:x"]).err().map(|e| e.len()), Some(2));
     }
 
     #[test]

@@ -9,9 +9,7 @@ pub const MAX_SLUG_LENGTH: usize = 100;
 
 /// Lowercase ASCII letters and digits in groups separated by single hyphens, 1 to
 /// [`MAX_SLUG_LENGTH`] characters: `acme-corp`, `v1-0-0`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String, example = "acme-corp", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
 pub struct Slug(String);
@@ -25,10 +23,7 @@ impl Slug {
         if raw.len() > MAX_SLUG_LENGTH {
             return Err(format!("must be at most {MAX_SLUG_LENGTH} characters"));
         }
-        if !raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if !raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err("may contain only lowercase letters, digits and hyphens".to_owned());
         }
         if raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
@@ -50,25 +45,16 @@ impl Slug {
         slug.truncate(MAX_SLUG_LENGTH);
         let trimmed = slug.trim_end_matches('-');
         if trimmed.is_empty() {
-            return Err(
-                "cannot be derived from a name without letters or digits: give one".to_owned(),
-            );
+            return Err("cannot be derived from a name without letters or digits: give one".to_owned());
         }
         Ok(Self(trimmed.to_owned()))
     }
 
     /// The given slug when present, otherwise one derived from the name; errors point at `location`.
-    pub fn given_or_derived(
-        location: &str,
-        given: Option<&str>,
-        name: &str,
-    ) -> Result<Self, FieldError> {
+    pub fn given_or_derived(location: &str, given: Option<&str>, name: &str) -> Result<Self, FieldError> {
         match given {
-            Some(raw) => {
-                Self::parse(raw).map_err(|m| FieldError::new(location, m, Some(Value::from(raw))))
-            }
-            None => Self::from_name(name)
-                .map_err(|m| FieldError::new(location, m, Some(Value::from(name)))),
+            Some(raw) => Self::parse(raw).map_err(|m| FieldError::new(location, m, Some(Value::from(raw)))),
+            None => Self::from_name(name).map_err(|m| FieldError::new(location, m, Some(Value::from(name)))),
         }
     }
 
@@ -102,22 +88,10 @@ mod tests {
 
     #[test]
     fn derives_from_names_as_documented() {
-        assert_eq!(
-            Slug::from_name("Acme Corp").map(String::from),
-            Ok("acme-corp".to_owned())
-        );
-        assert_eq!(
-            Slug::from_name("v1.0.0").map(String::from),
-            Ok("v1-0-0".to_owned())
-        );
-        assert_eq!(
-            Slug::from_name("  --Hello,  World!! ").map(String::from),
-            Ok("hello-world".to_owned())
-        );
-        assert_eq!(
-            Slug::from_name("Ça va").map(String::from),
-            Ok("a-va".to_owned())
-        );
+        assert_eq!(Slug::from_name("Acme Corp").map(String::from), Ok("acme-corp".to_owned()));
+        assert_eq!(Slug::from_name("v1.0.0").map(String::from), Ok("v1-0-0".to_owned()));
+        assert_eq!(Slug::from_name("  --Hello,  World!! ").map(String::from), Ok("hello-world".to_owned()));
+        assert_eq!(Slug::from_name("Ça va").map(String::from), Ok("a-va".to_owned()));
         assert!(Slug::from_name("!!!").is_err());
         assert!(Slug::from_name("").is_err());
     }
@@ -132,17 +106,7 @@ mod tests {
 
     #[test]
     fn parse_refuses_what_is_not_url_safe() {
-        for bad in [
-            "",
-            "Acme",
-            "acme corp",
-            "-acme",
-            "acme-",
-            "ac--me",
-            "acmé",
-            "a/b",
-            &"a".repeat(101),
-        ] {
+        for bad in ["", "Acme", "acme corp", "-acme", "acme-", "ac--me", "acmé", "a/b", &"a".repeat(101)] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} should be refused");
         }
         for good in ["a", "acme-corp", "v1-0-0", "0", &"a".repeat(100)] {
@@ -169,9 +133,6 @@ mod tests {
     #[test]
     fn serde_validates() {
         assert!(serde_json::from_str::<Slug>("\"Bad Slug\"").is_err());
-        assert_eq!(
-            serde_json::to_string(&Slug::parse("ok").ok()).ok(),
-            Some("\"ok\"".to_owned())
-        );
+        assert_eq!(serde_json::to_string(&Slug::parse("ok").ok()).ok(), Some("\"ok\"".to_owned()));
     }
 }

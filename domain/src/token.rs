@@ -41,20 +41,8 @@ impl ServiceAccount {
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
-        v.finish(|| {
-            Some(Self {
-                id: Uuid::now_v7(),
-                name: name?,
-                slug: slug?,
-                organization_id,
-                created_at: now,
-            })
-        })
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        v.finish(|| Some(Self { id: Uuid::now_v7(), name: name?, slug: slug?, organization_id, created_at: now }))
     }
 }
 
@@ -87,18 +75,10 @@ pub struct NewApiToken {
 }
 
 impl ApiToken {
-    pub fn create(
-        account: &ServiceAccount,
-        input: NewApiToken,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
+    pub fn create(account: &ServiceAccount, input: NewApiToken, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived(
-            "slug",
-            input.slug.as_deref(),
-            &input.name,
-        ));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
         let scopes = match ScopeSet::parse(&input.scopes) {
             Ok(scopes) if scopes.is_empty() => {
                 v.push(FieldError::new(
@@ -111,11 +91,7 @@ impl ApiToken {
             Ok(scopes) => Some(scopes),
             Err(problems) => {
                 for problem in problems {
-                    v.push(FieldError::new(
-                        "scopes",
-                        problem,
-                        Some(Value::from(input.scopes.clone())),
-                    ));
+                    v.push(FieldError::new("scopes", problem, Some(Value::from(input.scopes.clone()))));
                 }
                 None
             }
@@ -123,11 +99,7 @@ impl ApiToken {
         if let Some(expires_at) = input.expires_at
             && expires_at <= now
         {
-            v.push(FieldError::new(
-                "expiresAt",
-                "must be in the future",
-                Some(Value::from(expires_at.to_rfc3339())),
-            ));
+            v.push(FieldError::new("expiresAt", "must be in the future", Some(Value::from(expires_at.to_rfc3339()))));
         }
         v.finish(|| {
             Some(Self {
@@ -156,32 +128,17 @@ mod tests {
     use crate::clock;
 
     fn account() -> ServiceAccount {
-        let input = NewServiceAccount {
-            name: "CI".into(),
-            slug: None,
-        };
+        let input = NewServiceAccount { name: "CI".into(), slug: None };
         ServiceAccount::create(Uuid::nil(), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
     fn tokens_need_valid_scopes_and_a_future_expiry() {
         let now = clock::now();
-        let bad = NewApiToken {
-            name: "t".into(),
-            slug: None,
-            scopes: vec!["root".into()],
-            expires_at: Some(now),
-        };
-        let errors = ApiToken::create(&account(), bad, now)
-            .err()
-            .map(|e| e.0.len());
+        let bad = NewApiToken { name: "t".into(), slug: None, scopes: vec!["root".into()], expires_at: Some(now) };
+        let errors = ApiToken::create(&account(), bad, now).err().map(|e| e.0.len());
         assert_eq!(errors, Some(2));
-        let empty = NewApiToken {
-            name: "t".into(),
-            slug: None,
-            scopes: vec![],
-            expires_at: None,
-        };
+        let empty = NewApiToken { name: "t".into(), slug: None, scopes: vec![], expires_at: None };
         assert!(ApiToken::create(&account(), empty, now).is_err());
     }
 
@@ -197,10 +154,7 @@ mod tests {
         let token = ApiToken::create(&account(), input, now).unwrap_or_else(|e| panic!("{e}"));
         assert!(token.is_usable(now));
         assert!(!token.is_usable(now + chrono::TimeDelta::hours(2)));
-        let revoked = ApiToken {
-            revoked_at: Some(now),
-            ..token
-        };
+        let revoked = ApiToken { revoked_at: Some(now), ..token };
         assert!(!revoked.is_usable(now));
     }
 }

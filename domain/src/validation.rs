@@ -13,16 +13,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        location: impl Into<String>,
-        message: impl Into<String>,
-        value: Option<Value>,
-    ) -> Self {
-        Self {
-            location: location.into(),
-            message: message.into(),
-            value,
-        }
+    pub fn new(location: impl Into<String>, message: impl Into<String>, value: Option<Value>) -> Self {
+        Self { location: location.into(), message: message.into(), value }
     }
 }
 
@@ -32,11 +24,7 @@ impl FieldError {
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
-    pub fn single(
-        location: impl Into<String>,
-        message: impl Into<String>,
-        value: Option<Value>,
-    ) -> Self {
+    pub fn single(location: impl Into<String>, message: impl Into<String>, value: Option<Value>) -> Self {
         Self(vec![FieldError::new(location, message, value)])
     }
 }

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 /// The server every test database lives on.
 pub fn server_url() -> String {
-    std::env::var("KAITEN_TEST_DATABASE_SERVER")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("KAITEN_TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// A database of one test, dropped (with its connections) when this value is dropped.
@@ -29,19 +28,13 @@ impl TestDatabase {
     /// tests that do not go through the application's own migration runner).
     pub async fn create_migrated(&self) -> anyhow::Result<()> {
         let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await?;
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{}\"", self.name))
-            .await?;
+        admin.batch_execute(&format!("CREATE DATABASE \"{}\"", self.name)).await?;
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
-        let mut migrations: Vec<_> = std::fs::read_dir(root)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect();
+        let mut migrations: Vec<_> = std::fs::read_dir(root)?.filter_map(Result::ok).map(|e| e.path()).collect();
         migrations.sort();
         let mut conn = self.connect().await?;
         for migration in migrations {
-            conn.batch_execute(&std::fs::read_to_string(migration.join("up.sql"))?)
-                .await?;
+            conn.batch_execute(&std::fs::read_to_string(migration.join("up.sql"))?).await?;
         }
         Ok(())
     }
@@ -64,9 +57,7 @@ impl Drop for TestDatabase {
         let admin = format!("{}/postgres", server_url());
         // Drop may run inside or outside a runtime: use a thread with its own small runtime.
         let result = std::thread::spawn(move || -> anyhow::Result<()> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(drop_database(&admin, &name))
         })
         .join();
@@ -149,8 +140,7 @@ impl Default for TestNames {
 
 /// The RabbitMQ every test uses.
 pub fn amqp_url() -> String {
-    std::env::var("KAITEN_TEST_AMQP_URL")
-        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var("KAITEN_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// Deletes a test's exchanges and queues when dropped.
@@ -164,10 +154,10 @@ impl BrokerCleanup {
     /// Everything the topology of `names` declares.
     pub fn for_names(names: &TestNames) -> Self {
         let dlq = format!("{}.dlq", names.exchange);
-        Self {
-            exchanges: vec![names.exchange.clone(), dlq.clone()],
-            queues: vec![names.queue.clone(), dlq],
-        }
+        let mut queues = vec![names.queue.clone(), dlq.clone()];
+        // Retry queues of every tier a test may declare.
+        queues.extend((0..10).map(|tier| format!("{}.retry.{tier}", names.queue)));
+        Self { exchanges: vec![names.exchange.clone(), dlq], queues }
     }
 }
 
@@ -175,24 +165,17 @@ impl Drop for BrokerCleanup {
     fn drop(&mut self) {
         let (exchanges, queues) = (self.exchanges.clone(), self.queues.clone());
         let result = std::thread::spawn(move || -> anyhow::Result<()> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async {
                 use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
                 let connection =
-                    lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default())
-                        .await?;
+                    lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default()).await?;
                 let channel = connection.create_channel().await?;
                 for queue in queues {
-                    channel
-                        .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
-                        .await?;
+                    channel.queue_delete(queue.as_str().into(), QueueDeleteOptions::default()).await?;
                 }
                 for exchange in exchanges {
-                    channel
-                        .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
-                        .await?;
+                    channel.exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default()).await?;
                 }
                 let _ = connection.close(200, "OK".into()).await;
                 Ok(())
@@ -228,17 +211,13 @@ pub async fn read_queue(
     mut done: impl FnMut(&[ReceivedMessage]) -> bool,
 ) -> anyhow::Result<Vec<ReceivedMessage>> {
     use lapin::options::{BasicAckOptions, BasicGetOptions};
-    let connection =
-        lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default()).await?;
+    let connection = lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
     let mut received = Vec::new();
     let until = tokio::time::Instant::now() + deadline;
     let mut poll = tokio::time::interval(Duration::from_millis(20));
     while !done(&received) {
-        match channel
-            .basic_get(queue.into(), BasicGetOptions::default())
-            .await?
-        {
+        match channel.basic_get(queue.into(), BasicGetOptions::default()).await? {
             Some(message) => {
                 let properties = &message.delivery.properties;
                 let headers = properties
@@ -249,10 +228,9 @@ pub async fn read_queue(
                             .inner()
                             .iter()
                             .filter_map(|(k, v)| match v {
-                                lapin::types::AMQPValue::LongString(s) => Some((
-                                    k.to_string(),
-                                    String::from_utf8_lossy(s.as_bytes()).into_owned(),
-                                )),
+                                lapin::types::AMQPValue::LongString(s) => {
+                                    Some((k.to_string(), String::from_utf8_lossy(s.as_bytes()).into_owned()))
+                                }
                                 _ => None,
                             })
                             .collect()
@@ -269,10 +247,7 @@ pub async fn read_queue(
             }
             None => {
                 if tokio::time::Instant::now() >= until {
-                    anyhow::bail!(
-                        "only {} messages arrived on {queue} within {deadline:?}",
-                        received.len()
-                    );
+                    anyhow::bail!("only {} messages arrived on {queue} within {deadline:?}", received.len());
                 }
                 poll.tick().await;
             }

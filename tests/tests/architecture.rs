@@ -31,20 +31,9 @@ struct Graph {
 fn graph() -> anyhow::Result<Graph> {
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--manifest-path",
-            manifest,
-        ])
-        .output()?;
-    anyhow::ensure!(
-        output.status.success(),
-        "cargo metadata failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output =
+        Command::new(cargo).args(["metadata", "--format-version", "1", "--manifest-path", manifest]).output()?;
+    anyhow::ensure!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
     let metadata: Value = serde_json::from_slice(&output.stdout)?;
     let names = metadata["packages"]
         .as_array()
@@ -53,23 +42,13 @@ fn graph() -> anyhow::Result<Graph> {
         .filter_map(|p| Some((p["id"].as_str()?.to_owned(), p["name"].as_str()?.to_owned())))
         .collect();
     let mut normal_deps = HashMap::new();
-    for node in metadata["resolve"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
+    for node in metadata["resolve"]["nodes"].as_array().into_iter().flatten() {
         let id = node["id"].as_str().unwrap_or_default().to_owned();
         let deps = node["deps"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|d| {
-                d["dep_kinds"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|k| k["kind"].is_null())
-            })
+            .filter(|d| d["dep_kinds"].as_array().into_iter().flatten().any(|k| k["kind"].is_null()))
             .filter_map(|d| d["pkg"].as_str().map(str::to_owned))
             .collect();
         normal_deps.insert(id, deps);
@@ -96,21 +75,12 @@ impl Graph {
                 }
             }
         }
-        Ok(seen
-            .iter()
-            .filter_map(|id| self.names.get(id).cloned())
-            .collect())
+        Ok(seen.iter().filter_map(|id| self.names.get(id).cloned()).collect())
     }
 
     fn direct(&self, name: &str) -> anyhow::Result<BTreeSet<String>> {
         let id = self.id_of(name)?;
-        Ok(self
-            .normal_deps
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .filter_map(|d| self.names.get(d).cloned())
-            .collect())
+        Ok(self.normal_deps.get(&id).into_iter().flatten().filter_map(|d| self.names.get(d).cloned()).collect())
     }
 }
 
@@ -119,14 +89,8 @@ fn domain_and_application_reach_no_io_crate() -> anyhow::Result<()> {
     let graph = graph()?;
     for layer in ["kaiten-domain", "kaiten-application"] {
         let reachable = graph.reachable(layer)?;
-        let offending: Vec<_> = IO_CRATES
-            .iter()
-            .filter(|c| reachable.contains(**c))
-            .collect();
-        assert!(
-            offending.is_empty(),
-            "{layer} depends on I/O crates {offending:?}"
-        );
+        let offending: Vec<_> = IO_CRATES.iter().filter(|c| reachable.contains(**c)).collect();
+        assert!(offending.is_empty(), "{layer} depends on I/O crates {offending:?}");
     }
     Ok(())
 }
@@ -138,29 +102,16 @@ fn adapters_do_not_depend_on_each_other() -> anyhow::Result<()> {
         .names
         .values()
         .filter(|name| {
-            [
-                "kaiten-postgres",
-                "kaiten-http",
-                "kaiten-cdc",
-                "kaiten-rabbitmq",
-                "kaiten-svix",
-                "kaiten-delivery",
-            ]
-            .contains(&name.as_str())
+            ["kaiten-postgres", "kaiten-http", "kaiten-cdc", "kaiten-rabbitmq", "kaiten-svix", "kaiten-delivery"]
+                .contains(&name.as_str())
         })
         .cloned()
         .collect();
     assert!(adapters.len() >= 2, "the adapters were found: {adapters:?}");
     for adapter in &adapters {
         let direct = graph.direct(adapter)?;
-        let others: Vec<_> = adapters
-            .iter()
-            .filter(|other| *other != adapter && direct.contains(*other))
-            .collect();
-        assert!(
-            others.is_empty(),
-            "{adapter} depends on adapter crates {others:?}"
-        );
+        let others: Vec<_> = adapters.iter().filter(|other| *other != adapter && direct.contains(*other)).collect();
+        assert!(others.is_empty(), "{adapter} depends on adapter crates {others:?}");
     }
     Ok(())
 }

@@ -12,8 +12,7 @@ use uuid::Uuid;
 const DEADLINE: Duration = Duration::from_secs(60);
 
 #[tokio::test]
-async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never()
--> anyhow::Result<()> {
+async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never() -> anyhow::Result<()> {
     let harness = RelayHarness::new().await?;
     let relay = harness.start().await?;
     let mut client = harness.client().await?;
@@ -26,9 +25,8 @@ async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never(
     {
         use futures::SinkExt;
         let tx = client.transaction().await?;
-        let sink = tx
-            .copy_in("COPY outbox_events (id, event_name, event_type, payload, organization_id) FROM STDIN")
-            .await?;
+        let sink =
+            tx.copy_in("COPY outbox_events (id, event_name, event_type, payload, organization_id) FROM STDIN").await?;
         let mut sink = std::pin::pin!(sink);
         let mut data = String::new();
         for id in &copied {
@@ -44,51 +42,32 @@ async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never(
     expected.extend(&copied);
     expected.extend(harness.insert_rows(&mut client, 1, true).await?);
 
-    let messages = read_queue(&harness.names.queue, DEADLINE, |m| {
-        m.len() >= expected.len()
-    })
-    .await?;
+    let messages = read_queue(&harness.names.queue, DEADLINE, |m| m.len() >= expected.len()).await?;
     let ids: Vec<Uuid> = messages.iter().filter_map(outbox_id).collect();
     assert_eq!(ids, expected, "every committed row, once, in commit order");
     assert!(rolled_back.iter().all(|id| !ids.contains(id)));
 
     let first = &messages[0];
     assert_eq!(first.message_id, Some(expected[0].to_string()));
-    assert_eq!(
-        first.content_type.as_deref(),
-        Some("application/cloudevents+json")
-    );
+    assert_eq!(first.content_type.as_deref(), Some("application/cloudevents+json"));
     assert_eq!(first.delivery_mode, Some(2));
     assert_eq!(
         first.headers.get("traceparent").map(String::as_str),
         Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
     );
     let body = first.json()?;
-    assert_eq!(
-        body["type"],
-        "io.debezium.connector.postgresql.DataChangeEvent"
-    );
+    assert_eq!(body["type"], "io.debezium.connector.postgresql.DataChangeEvent");
     assert_eq!(body["iodebeziumtable"], "outbox_events");
     assert_eq!(body["iodebeziumop"], "c");
     let after = &body["data"]["payload"]["after"];
     assert_eq!(after["event_name"], "CUSTOMER_CREATION");
-    assert!(
-        after["payload"].is_string(),
-        "jsonb arrives as a JSON-encoded string"
-    );
-    let payload: serde_json::Value =
-        serde_json::from_str(after["payload"].as_str().unwrap_or_default())?;
+    assert!(after["payload"].is_string(), "jsonb arrives as a JSON-encoded string");
+    let payload: serde_json::Value = serde_json::from_str(after["payload"].as_str().unwrap_or_default())?;
     assert_eq!(payload["id"], expected[0].to_string());
-    assert!(
-        after["created_at"]
-            .as_str()
-            .is_some_and(|t| t.ends_with('Z'))
-    );
+    assert!(after["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
 
-    wait_for(DEADLINE, || async {
-        Ok((relay.relay.stats().published() >= expected.len() as u64).then_some(()))
-    })
-    .await?;
+    wait_for(DEADLINE, || async { Ok((relay.relay.stats().published() >= expected.len() as u64).then_some(())) })
+        .await?;
     relay.stop().await
 }
 
@@ -99,11 +78,7 @@ async fn killing_the_relay_mid_stream_loses_nothing() -> anyhow::Result<()> {
     let mut client = harness.client().await?;
     let mut committed = Vec::new();
     for round in 0..60 {
-        committed.extend(
-            harness
-                .insert_rows(&mut client, 1 + round % 7, true)
-                .await?,
-        );
+        committed.extend(harness.insert_rows(&mut client, 1 + round % 7, true).await?);
         if round == 30 {
             // Kill it while transactions are flowing: no graceful stop.
             first.task.abort();
@@ -119,10 +94,7 @@ async fn killing_the_relay_mid_stream_loses_nothing() -> anyhow::Result<()> {
         expected.is_subset(&seen)
     })
     .await?;
-    assert!(
-        messages.len() >= expected.len(),
-        "duplicates are allowed, losses are not"
-    );
+    assert!(messages.len() >= expected.len(), "duplicates are allowed, losses are not");
     second.stop().await
 }
 
@@ -139,10 +111,8 @@ async fn a_broken_broker_connection_is_reconnected_without_loss() -> anyhow::Res
         }
     }
     let expected: HashSet<Uuid> = committed.iter().copied().collect();
-    read_queue(&harness.names.queue, DEADLINE, |m| {
-        expected.is_subset(&m.iter().filter_map(outbox_id).collect())
-    })
-    .await?;
+    read_queue(&harness.names.queue, DEADLINE, |m| expected.is_subset(&m.iter().filter_map(outbox_id).collect()))
+        .await?;
     relay.stop().await
 }
 
@@ -151,33 +121,24 @@ async fn an_idle_outbox_does_not_pin_wal() -> anyhow::Result<()> {
     let harness = RelayHarness::new().await?;
     let relay = harness.start().await?;
     let client = harness.client().await?;
-    wait_for(DEADLINE, || async {
-        Ok(relay.relay.stats().is_streaming().then_some(()))
-    })
-    .await?;
+    wait_for(DEADLINE, || async { Ok(relay.relay.stats().is_streaming().then_some(())) }).await?;
     let before = slot_position(&client, harness.names.slot.clone()).await?;
     // WAL traffic that is not in the publication.
-    client.batch_execute("CREATE TABLE unrelated (n int); INSERT INTO unrelated SELECT generate_series(1, 1000);").await?;
-    let current_wal: String = client
-        .query_one("SELECT pg_current_wal_lsn()::text", &[])
-        .await?
-        .get(0);
+    client
+        .batch_execute("CREATE TABLE unrelated (n int); INSERT INTO unrelated SELECT generate_series(1, 1000);")
+        .await?;
+    let current_wal: String = client.query_one("SELECT pg_current_wal_lsn()::text", &[]).await?.get(0);
     wait_for(DEADLINE, || async {
         Ok((slot_position(&client, harness.names.slot.clone()).await? > before).then_some(()))
     })
     .await
-    .map_err(|e| {
-        anyhow::anyhow!("{e}: the slot stayed at {before} while the WAL moved to {current_wal}")
-    })?;
+    .map_err(|e| anyhow::anyhow!("{e}: the slot stayed at {before} while the WAL moved to {current_wal}"))?;
     relay.stop().await
 }
 
 async fn slot_position(client: &tokio_postgres::Client, slot: String) -> anyhow::Result<u64> {
     let row = client
-        .query_one(
-            "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1",
-            &[&slot],
-        )
+        .query_one("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1", &[&slot])
         .await?;
     let text: String = row.get(0);
     let (high, low) = text.split_once('/').unwrap_or(("0", "0"));
@@ -188,28 +149,17 @@ async fn slot_position(client: &tokio_postgres::Client, slot: String) -> anyhow:
 async fn a_second_relay_waits_and_takes_over() -> anyhow::Result<()> {
     let harness = RelayHarness::new().await?;
     let active = harness.start().await?;
-    wait_for(DEADLINE, || async {
-        Ok(active.relay.stats().is_streaming().then_some(()))
-    })
-    .await?;
+    wait_for(DEADLINE, || async { Ok(active.relay.stats().is_streaming().then_some(())) }).await?;
     let standby = harness.start().await?;
     let mut client = harness.client().await?;
     let mut committed = harness.insert_rows(&mut client, 10, true).await?;
-    assert!(
-        !standby.relay.stats().is_streaming(),
-        "only one relay streams a slot"
-    );
+    assert!(!standby.relay.stats().is_streaming(), "only one relay streams a slot");
 
     active.stop().await?;
     committed.extend(harness.insert_rows(&mut client, 10, true).await?);
-    wait_for(DEADLINE, || async {
-        Ok(standby.relay.stats().is_streaming().then_some(()))
-    })
-    .await?;
+    wait_for(DEADLINE, || async { Ok(standby.relay.stats().is_streaming().then_some(())) }).await?;
     let expected: HashSet<Uuid> = committed.iter().copied().collect();
-    read_queue(&harness.names.queue, DEADLINE, |m| {
-        expected.is_subset(&m.iter().filter_map(outbox_id).collect())
-    })
-    .await?;
+    read_queue(&harness.names.queue, DEADLINE, |m| expected.is_subset(&m.iter().filter_map(outbox_id).collect()))
+        .await?;
     standby.stop().await
 }

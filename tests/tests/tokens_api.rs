@@ -6,34 +6,17 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::TestApp;
 
-async fn issue(
-    app: &TestApp,
-    admin: &str,
-    account: &str,
-    scopes: &[&str],
-) -> anyhow::Result<(u16, Value)> {
+async fn issue(app: &TestApp, admin: &str, account: &str, scopes: &[&str]) -> anyhow::Result<(u16, Value)> {
     let body = json!({"name": format!("token {}", scopes.join(" ")), "scopes": scopes});
-    app.send(
-        Method::POST,
-        &format!("/api/service-accounts/{account}/tokens"),
-        admin,
-        Some(body),
-    )
-    .await
+    app.send(Method::POST, &format!("/api/service-accounts/{account}/tokens"), admin, Some(body)).await
 }
 
 #[tokio::test]
 async fn scopes_decide_what_a_token_may_do() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
-    let (status, account) = app
-        .send(
-            Method::POST,
-            "/api/service-accounts",
-            &acme.token,
-            Some(json!({"name": "CI Bot"})),
-        )
-        .await?;
+    let (status, account) =
+        app.send(Method::POST, "/api/service-accounts", &acme.token, Some(json!({"name": "CI Bot"}))).await?;
     assert_eq!((status, account["slug"].as_str()), (201, Some("ci-bot")));
 
     let (status, reader) = issue(&app, &acme.token, "ci-bot", &["read:customers"]).await?;
@@ -43,27 +26,13 @@ async fn scopes_decide_what_a_token_may_do() -> anyhow::Result<()> {
     let (_, writer) = issue(&app, &acme.token, "ci-bot", &["write:customers"]).await?;
     let writer = writer["token"].as_str().unwrap_or_default().to_owned();
     let (_, everything_read) = issue(&app, &acme.token, "ci-bot", &["read:*"]).await?;
-    let everything_read = everything_read["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let everything_read = everything_read["token"].as_str().unwrap_or_default().to_owned();
     let (_, licenses_only) = issue(&app, &acme.token, "ci-bot", &["write:licenses"]).await?;
-    let licenses_only = licenses_only["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let licenses_only = licenses_only["token"].as_str().unwrap_or_default().to_owned();
 
     let create = |token: String, name: &'static str| {
         let app = &app;
-        async move {
-            app.send(
-                Method::POST,
-                "/api/customers",
-                &token,
-                Some(json!({"name": name})),
-            )
-            .await
-        }
+        async move { app.send(Method::POST, "/api/customers", &token, Some(json!({"name": name}))).await }
     };
     assert_eq!(create(reader.clone(), "By Reader").await?.0, 403);
     assert_eq!(create(everything_read.clone(), "By Read All").await?.0, 403);
@@ -71,35 +40,17 @@ async fn scopes_decide_what_a_token_may_do() -> anyhow::Result<()> {
     assert_eq!(create(writer.clone(), "By Writer").await?.0, 201);
     for token in [&reader, &writer, &everything_read] {
         assert_eq!(
-            app.send(Method::GET, "/api/customers/by-writer", token, None)
-                .await?
-                .0,
+            app.send(Method::GET, "/api/customers/by-writer", token, None).await?.0,
             200,
             "write implies read; read:* reads"
         );
     }
-    let (status, problem) = app
-        .send(Method::GET, "/api/customers", &licenses_only, None)
-        .await?;
+    let (status, problem) = app.send(Method::GET, "/api/customers", &licenses_only, None).await?;
     assert_eq!((status, problem["code"].as_str()), (403, Some("forbidden")));
-    assert_eq!(
-        app.send(Method::GET, "/api/organization", &reader, None)
-            .await?
-            .0,
-        403
-    );
-    let (status, organization) = app
-        .send(Method::GET, "/api/organization", &everything_read, None)
-        .await?;
-    assert_eq!(
-        (status, organization["id"].as_str()),
-        (200, Some(acme.id.to_string().as_str()))
-    );
-    assert_eq!(
-        app.outbox().await?.len(),
-        1,
-        "refused requests wrote nothing"
-    );
+    assert_eq!(app.send(Method::GET, "/api/organization", &reader, None).await?.0, 403);
+    let (status, organization) = app.send(Method::GET, "/api/organization", &everything_read, None).await?;
+    assert_eq!((status, organization["id"].as_str()), (200, Some(acme.id.to_string().as_str())));
+    assert_eq!(app.outbox().await?.len(), 1, "refused requests wrote nothing");
     Ok(())
 }
 
@@ -107,39 +58,17 @@ async fn scopes_decide_what_a_token_may_do() -> anyhow::Result<()> {
 async fn tokens_are_listed_without_secrets_and_cannot_escalate() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
-    app.send(
-        Method::POST,
-        "/api/service-accounts",
-        &acme.token,
-        Some(json!({"name": "ops"})),
-    )
-    .await?;
-    let (_, limited) = issue(
-        &app,
-        &acme.token,
-        "ops",
-        &["write:tokens", "read:customers"],
-    )
-    .await?;
+    app.send(Method::POST, "/api/service-accounts", &acme.token, Some(json!({"name": "ops"}))).await?;
+    let (_, limited) = issue(&app, &acme.token, "ops", &["write:tokens", "read:customers"]).await?;
     let limited = limited["token"].as_str().unwrap_or_default().to_owned();
     let (status, _) = issue(&app, &limited, "ops", &["write:customers"]).await?;
     assert_eq!(status, 403, "a token cannot mint scopes it does not hold");
     let (status, _) = issue(&app, &limited, "ops", &["read:customers"]).await?;
     assert_eq!(status, 201);
     let (status, problem) = issue(&app, &acme.token, "ops", &["admin:everything"]).await?;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (422, Some("validation_failed"))
-    );
+    assert_eq!((status, problem["code"].as_str()), (422, Some("validation_failed")));
 
-    let (status, list) = app
-        .send(
-            Method::GET,
-            "/api/service-accounts/ops/tokens",
-            &acme.token,
-            None,
-        )
-        .await?;
+    let (status, list) = app.send(Method::GET, "/api/service-accounts/ops/tokens", &acme.token, None).await?;
     assert_eq!((status, list["total"].as_i64()), (200, Some(2)));
     let text = list.to_string();
     assert!(!text.contains("ksh_") && !text.contains("sha256"), "{text}");
@@ -150,91 +79,35 @@ async fn tokens_are_listed_without_secrets_and_cannot_escalate() -> anyhow::Resu
 async fn missing_unknown_revoked_and_expired_tokens_are_refused() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
-    let anonymous = app
-        .client
-        .get(format!("{}/api/customers", app.base_url))
-        .send()
-        .await?;
+    let anonymous = app.client.get(format!("{}/api/customers", app.base_url)).send().await?;
     assert_eq!(anonymous.status(), 401);
-    assert_eq!(
-        anonymous
-            .headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok()),
-        Some("Bearer")
-    );
-    let (status, problem) = app
-        .send(Method::GET, "/api/customers", "ksh_0000", None)
-        .await?;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (401, Some("invalid_token"))
-    );
+    assert_eq!(anonymous.headers().get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"));
+    let (status, problem) = app.send(Method::GET, "/api/customers", "ksh_0000", None).await?;
+    assert_eq!((status, problem["code"].as_str()), (401, Some("invalid_token")));
 
-    app.send(
-        Method::POST,
-        "/api/service-accounts",
-        &acme.token,
-        Some(json!({"name": "temp"})),
-    )
-    .await?;
+    app.send(Method::POST, "/api/service-accounts", &acme.token, Some(json!({"name": "temp"}))).await?;
     let expires_at = (chrono::Utc::now() + chrono::TimeDelta::hours(1)).to_rfc3339();
-    let body =
-        json!({"name": "short lived", "scopes": ["read:customers"], "expiresAt": expires_at});
-    let (status, short) = app
-        .send(
-            Method::POST,
-            "/api/service-accounts/temp/tokens",
-            &acme.token,
-            Some(body),
-        )
-        .await?;
+    let body = json!({"name": "short lived", "scopes": ["read:customers"], "expiresAt": expires_at});
+    let (status, short) = app.send(Method::POST, "/api/service-accounts/temp/tokens", &acme.token, Some(body)).await?;
     assert_eq!(status, 201);
     let short = short["token"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(
-        app.send(Method::GET, "/api/customers", &short, None)
-            .await?
-            .0,
-        200
-    );
+    assert_eq!(app.send(Method::GET, "/api/customers", &short, None).await?.0, 200);
     // Let the hour pass.
-    app.execute_sql(
-        "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE slug = 'short-lived'",
-    )
-    .await?;
-    let (status, problem) = app
-        .send(Method::GET, "/api/customers", &short, None)
+    app.execute_sql("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE slug = 'short-lived'")
         .await?;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (401, Some("token_expired"))
-    );
+    let (status, problem) = app.send(Method::GET, "/api/customers", &short, None).await?;
+    assert_eq!((status, problem["code"].as_str()), (401, Some("token_expired")));
 
     let (_, doomed) = issue(&app, &acme.token, "temp", &["read:customers"]).await?;
     let doomed_secret = doomed["token"].as_str().unwrap_or_default().to_owned();
     let doomed_slug = doomed["slug"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(
-        app.send(Method::GET, "/api/customers", &doomed_secret, None)
-            .await?
-            .0,
-        200
-    );
+    assert_eq!(app.send(Method::GET, "/api/customers", &doomed_secret, None).await?.0, 200);
     let (status, _) = app
-        .send(
-            Method::DELETE,
-            &format!("/api/service-accounts/temp/tokens/{doomed_slug}"),
-            &acme.token,
-            None,
-        )
+        .send(Method::DELETE, &format!("/api/service-accounts/temp/tokens/{doomed_slug}"), &acme.token, None)
         .await?;
     assert_eq!(status, 204);
-    let (status, problem) = app
-        .send(Method::GET, "/api/customers", &doomed_secret, None)
-        .await?;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (401, Some("token_revoked"))
-    );
+    let (status, problem) = app.send(Method::GET, "/api/customers", &doomed_secret, None).await?;
+    assert_eq!((status, problem["code"].as_str()), (401, Some("token_revoked")));
     Ok(())
 }
 
@@ -243,39 +116,11 @@ async fn another_organizations_service_accounts_are_invisible() -> anyhow::Resul
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
     let umbrella = app.tenant("Umbrella").await?;
-    app.send(
-        Method::POST,
-        "/api/service-accounts",
-        &acme.token,
-        Some(json!({"name": "private"})),
-    )
-    .await?;
-    assert_eq!(
-        issue(&app, &umbrella.token, "private", &["read:customers"])
-            .await?
-            .0,
-        404
-    );
-    assert_eq!(
-        app.send(
-            Method::GET,
-            "/api/service-accounts/private/tokens",
-            &umbrella.token,
-            None
-        )
-        .await?
-        .0,
-        404
-    );
-    let (_, list) = app
-        .send(Method::GET, "/api/service-accounts", &umbrella.token, None)
-        .await?;
-    let slugs: Vec<&str> = list["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| a["slug"].as_str())
-        .collect();
+    app.send(Method::POST, "/api/service-accounts", &acme.token, Some(json!({"name": "private"}))).await?;
+    assert_eq!(issue(&app, &umbrella.token, "private", &["read:customers"]).await?.0, 404);
+    assert_eq!(app.send(Method::GET, "/api/service-accounts/private/tokens", &umbrella.token, None).await?.0, 404);
+    let (_, list) = app.send(Method::GET, "/api/service-accounts", &umbrella.token, None).await?;
+    let slugs: Vec<&str> = list["items"].as_array().into_iter().flatten().filter_map(|a| a["slug"].as_str()).collect();
     assert_eq!(slugs, ["admin"]);
     Ok(())
 }

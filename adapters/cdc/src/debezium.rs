@@ -15,14 +15,7 @@ const JSON_OID: u32 = 114;
 const TIMESTAMPTZ_OID: u32 = 1184;
 
 /// Columns of `outbox_events` that can never be null.
-const REQUIRED_COLUMNS: &[&str] = &[
-    "id",
-    "event_name",
-    "event_type",
-    "payload",
-    "organization_id",
-    "created_at",
-];
+const REQUIRED_COLUMNS: &[&str] = &["id", "event_name", "event_type", "payload", "organization_id", "created_at"];
 
 /// Where a change was read from, as Debezium names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +70,8 @@ impl Serialize for After<'_> {
                     map.serialize_entry(&column.name, &iso_timestamp(text))?
                 }
                 Value::Text(text) => map.serialize_entry(&column.name, text)?,
-                Value::Null | Value::Unchanged => {
-                    map.serialize_entry(&column.name, &serde_json::Value::Null)?
-                }
-                Value::Binary(bytes) => {
-                    map.serialize_entry(&column.name, &String::from_utf8_lossy(bytes))?
-                }
+                Value::Null | Value::Unchanged => map.serialize_entry(&column.name, &serde_json::Value::Null)?,
+                Value::Binary(bytes) => map.serialize_entry(&column.name, &String::from_utf8_lossy(bytes))?,
             }
         }
         map.end()
@@ -93,10 +82,7 @@ impl Serialize for After<'_> {
 /// (`2026-09-01T12:00:00.123456Z`); left as it is when it cannot be parsed.
 fn iso_timestamp(text: &str) -> String {
     DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
-        .map(|t| {
-            t.with_timezone(&Utc)
-                .to_rfc3339_opts(SecondsFormat::AutoSi, true)
-        })
+        .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::AutoSi, true))
         .unwrap_or_else(|_| text.to_owned())
 }
 
@@ -178,10 +164,7 @@ pub fn cloud_event(
         })
     };
     let event = CloudEvent {
-        id: format!(
-            "name:{};lsn:{};txId:{};sequence:{}",
-            source.server_name, position.lsn, position.xid, sequence
-        ),
+        id: format!("name:{};lsn:{};txId:{};sequence:{}", source.server_name, position.lsn, position.xid, sequence),
         source: format!("/debezium/postgresql/{}", source.server_name),
         specversion: "1.0",
         event_type: "io.debezium.connector.postgresql.DataChangeEvent",
@@ -207,10 +190,7 @@ pub fn cloud_event(
                 "name": format!("{value_name}.Envelope"),
                 "version": 2,
             }),
-            payload: Payload {
-                before: None,
-                after: After(row),
-            },
+            payload: Payload { before: None, after: After(row) },
         },
     };
     serde_json::to_vec(&event)

@@ -70,10 +70,7 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], DecodeError> {
         if self.bytes.len() < n {
-            return Err(DecodeError(format!(
-                "truncated {what}: needed {n} bytes, {} left",
-                self.bytes.len()
-            )));
+            return Err(DecodeError(format!("truncated {what}: needed {n} bytes, {} left", self.bytes.len())));
         }
         let (head, tail) = self.bytes.split_at(n);
         self.bytes = tail;
@@ -111,13 +108,8 @@ impl<'a> Reader<'a> {
     }
 
     fn cstring(&mut self, what: &str) -> Result<String, DecodeError> {
-        let end = self
-            .bytes
-            .iter()
-            .position(|b| *b == 0)
-            .ok_or_else(|| DecodeError(format!("unterminated {what}")))?;
-        let text = std::str::from_utf8(&self.bytes[..end])
-            .map_err(|_| DecodeError(format!("{what} is not UTF-8")))?;
+        let end = self.bytes.iter().position(|b| *b == 0).ok_or_else(|| DecodeError(format!("unterminated {what}")))?;
+        let text = std::str::from_utf8(&self.bytes[..end]).map_err(|_| DecodeError(format!("{what} is not UTF-8")))?;
         self.bytes = &self.bytes[end + 1..];
         Ok(text.to_owned())
     }
@@ -145,13 +137,8 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
         b'I' => {
             let relation_id = r.u32("insert relation id")?;
             match r.u8("insert tuple marker")? {
-                b'N' => Ok(Message::Insert {
-                    relation_id,
-                    values: decode_tuple(&mut r)?,
-                }),
-                other => Err(DecodeError(format!(
-                    "insert without a new tuple (marker {other:#04x})"
-                ))),
+                b'N' => Ok(Message::Insert { relation_id, values: decode_tuple(&mut r)? }),
+                other => Err(DecodeError(format!("insert without a new tuple (marker {other:#04x})"))),
             }
         }
         b'U' | b'D' | b'T' | b'Y' | b'O' | b'M' => Ok(Message::Skipped(tag)),
@@ -173,12 +160,7 @@ fn decode_relation(r: &mut Reader<'_>) -> Result<Relation, DecodeError> {
         let _type_modifier = r.i32("column type modifier")?;
         columns.push(Column { name, type_oid });
     }
-    Ok(Relation {
-        id,
-        namespace,
-        name,
-        columns,
-    })
+    Ok(Relation { id, namespace, name, columns })
 }
 
 fn decode_tuple(r: &mut Reader<'_>) -> Result<Vec<Value>, DecodeError> {
@@ -190,22 +172,18 @@ fn decode_tuple(r: &mut Reader<'_>) -> Result<Vec<Value>, DecodeError> {
             b'u' => Value::Unchanged,
             kind @ (b't' | b'b') => {
                 let len = r.i32("tuple value length")?;
-                let len = usize::try_from(len)
-                    .map_err(|_| DecodeError(format!("negative value length {len}")))?;
+                let len = usize::try_from(len).map_err(|_| DecodeError(format!("negative value length {len}")))?;
                 let raw = r.take(len, "tuple value")?;
                 if kind == b't' {
                     Value::Text(
-                        String::from_utf8(raw.to_vec())
-                            .map_err(|_| DecodeError("text value is not UTF-8".into()))?,
+                        String::from_utf8(raw.to_vec()).map_err(|_| DecodeError("text value is not UTF-8".into()))?,
                     )
                 } else {
                     Value::Binary(raw.to_vec())
                 }
             }
             other => {
-                return Err(DecodeError(format!(
-                    "unknown tuple column kind {other:#04x}"
-                )));
+                return Err(DecodeError(format!("unknown tuple column kind {other:#04x}")));
             }
         };
         values.push(value);

@@ -42,11 +42,7 @@ pub struct Relay {
 
 impl Relay {
     pub fn new(config: RelayConfig, bus: Arc<dyn EventBus>) -> Self {
-        Self {
-            config,
-            bus,
-            stats: Arc::default(),
-        }
+        Self { config, bus, stats: Arc::default() }
     }
 
     pub fn stats(&self) -> Arc<RelayStats> {
@@ -59,10 +55,7 @@ impl Relay {
         setup::check_wal_level(&client).await?;
         setup::ensure_publication(&client, &self.config.slot).await?;
         setup::ensure_slot(&client, &self.config.slot).await?;
-        self.bus
-            .ensure_topology()
-            .await
-            .map_err(|e| RelayError::Bus(e.to_string()))
+        self.bus.ensure_topology().await.map_err(|e| RelayError::Bus(e.to_string()))
     }
 
     /// Streams until `shutdown` is cancelled, reconnecting after every fault. Returns early only for
@@ -77,9 +70,7 @@ impl Relay {
         while !shutdown.is_cancelled() {
             let started = tokio::time::Instant::now();
             let outcome = match self.prepare().await {
-                Ok(()) => {
-                    stream::stream(&self.config, self.bus.as_ref(), &self.stats, &shutdown).await
-                }
+                Ok(()) => stream::stream(&self.config, self.bus.as_ref(), &self.stats, &shutdown).await,
                 Err(error) => Err(error),
             };
             self.stats.set_streaming(false);

@@ -7,9 +7,8 @@ use tokio_postgres::{Client, NoTls};
 
 /// Opens an ordinary (non-replication) connection for set-up queries.
 pub(crate) async fn connect(database_url: &str) -> Result<Client, RelayError> {
-    let (client, connection) = tokio_postgres::connect(database_url, NoTls)
-        .await
-        .map_err(|e| RelayError::Database(e.to_string()))?;
+    let (client, connection) =
+        tokio_postgres::connect(database_url, NoTls).await.map_err(|e| RelayError::Database(e.to_string()))?;
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::debug!(%error, "relay set-up connection closed");
@@ -20,43 +19,26 @@ pub(crate) async fn connect(database_url: &str) -> Result<Client, RelayError> {
 
 /// Fails with the fix when PostgreSQL is not configured for logical replication.
 pub(crate) async fn check_wal_level(client: &Client) -> Result<(), RelayError> {
-    let row = client
-        .query_one("SHOW wal_level", &[])
-        .await
-        .map_err(|e| RelayError::Database(e.to_string()))?;
+    let row = client.query_one("SHOW wal_level", &[]).await.map_err(|e| RelayError::Database(e.to_string()))?;
     let level: String = row.get(0);
-    if level == "logical" {
-        Ok(())
-    } else {
-        Err(RelayError::WalLevel(level))
-    }
+    if level == "logical" { Ok(()) } else { Err(RelayError::WalLevel(level)) }
 }
 
 /// Creates the publication when it does not exist.
-pub(crate) async fn ensure_publication(
-    client: &Client,
-    publication: &str,
-) -> Result<(), RelayError> {
+pub(crate) async fn ensure_publication(client: &Client, publication: &str) -> Result<(), RelayError> {
     let exists = client
-        .query_opt(
-            "SELECT 1 FROM pg_publication WHERE pubname = $1",
-            &[&publication],
-        )
+        .query_opt("SELECT 1 FROM pg_publication WHERE pubname = $1", &[&publication])
         .await
         .map_err(|e| RelayError::Database(e.to_string()))?
         .is_some();
     if !exists {
-        let statement = format!(
-            "CREATE PUBLICATION {} FOR TABLE outbox_events WITH (publish = 'insert')",
-            quote(publication)
-        );
+        let statement =
+            format!("CREATE PUBLICATION {} FOR TABLE outbox_events WITH (publish = 'insert')", quote(publication));
         match client.batch_execute(&statement).await {
             Ok(()) => tracing::info!(publication, "created the publication"),
             Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_OBJECT) => {}
             Err(e) => {
-                return Err(RelayError::Database(format!(
-                    "creating publication {publication}: {e}"
-                )));
+                return Err(RelayError::Database(format!("creating publication {publication}: {e}")));
             }
         }
     }
@@ -69,29 +51,21 @@ pub(crate) async fn ensure_slot(client: &Client, slot: &str) -> Result<Lsn, Rela
     if let Some(lsn) = existing {
         return Ok(lsn);
     }
-    match client
-        .query_one(
-            "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')",
-            &[&slot],
-        )
-        .await
-    {
+    match client.query_one("SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", &[&slot]).await {
         Ok(_) => tracing::info!(slot, "created the replication slot"),
         Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_OBJECT) => {}
         Err(e) => return Err(RelayError::Database(format!("creating slot {slot}: {e}"))),
     }
-    confirmed_flush_lsn(client, slot)
-        .await?
-        .ok_or_else(|| RelayError::Database(format!("slot {slot} vanished")))
+    confirmed_flush_lsn(client, slot).await?.ok_or_else(|| RelayError::Database(format!("slot {slot} vanished")))
 }
 
 /// The slot's confirmed position, or `None` when there is no such slot.
-pub(crate) async fn confirmed_flush_lsn(
-    client: &Client,
-    slot: &str,
-) -> Result<Option<Lsn>, RelayError> {
+pub(crate) async fn confirmed_flush_lsn(client: &Client, slot: &str) -> Result<Option<Lsn>, RelayError> {
     let row = client
-        .query_opt("SELECT coalesce(confirmed_flush_lsn, '0/0')::text FROM pg_replication_slots WHERE slot_name = $1", &[&slot])
+        .query_opt(
+            "SELECT coalesce(confirmed_flush_lsn, '0/0')::text FROM pg_replication_slots WHERE slot_name = $1",
+            &[&slot],
+        )
         .await
         .map_err(|e| RelayError::Database(e.to_string()))?;
     row.map(|row| {

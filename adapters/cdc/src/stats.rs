@@ -20,9 +20,7 @@ impl RelayStats {
 
     /// WAL bytes the server has that are not acknowledged yet.
     pub fn lag_bytes(&self) -> u64 {
-        self.server_wal_end
-            .load(Ordering::Relaxed)
-            .saturating_sub(self.acked_lsn())
+        self.server_wal_end.load(Ordering::Relaxed).saturating_sub(self.acked_lsn())
     }
 
     /// Seconds between the commit of the last acknowledged transaction and its acknowledgement.

@@ -28,39 +28,21 @@ struct OpenTransaction {
 /// A committed transaction whose confirmations are awaited: resolves to (end LSN, messages, commit time).
 type PendingAck = BoxFuture<'static, Result<(u64, usize, i64), RelayError>>;
 
-fn replication_config(
-    config: &RelayConfig,
-    ack: Lsn,
-) -> Result<(ReplicationConfig, String), RelayError> {
-    let url =
-        url::Url::parse(&config.database_url).map_err(|e| RelayError::InvalidUrl(e.to_string()))?;
+fn replication_config(config: &RelayConfig, ack: Lsn) -> Result<(ReplicationConfig, String), RelayError> {
+    let url = url::Url::parse(&config.database_url).map_err(|e| RelayError::InvalidUrl(e.to_string()))?;
     let database = url.path().trim_start_matches('/').to_owned();
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let user = if url.username().is_empty() {
-        "postgres".to_owned()
-    } else {
-        decode(url.username())
-    };
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let user = if url.username().is_empty() { "postgres".to_owned() } else { decode(url.username()) };
     let password = url.password().map(decode).unwrap_or_default();
     let host = url.host_str().unwrap_or("127.0.0.1").to_owned();
-    let replication = ReplicationConfig::new(
-        host,
-        user,
-        password,
-        database.clone(),
-        config.slot.clone(),
-        config.slot.clone(),
-    )
-    .with_port(url.port().unwrap_or(5432))
-    .with_start_lsn(Lsn::ZERO)
-    .with_ack_lsn(ack)
-    .with_status_interval(config.status_interval)
-    .with_wakeup_interval(config.status_interval)
-    .with_application_name("kaiten-relay");
+    let replication =
+        ReplicationConfig::new(host, user, password, database.clone(), config.slot.clone(), config.slot.clone())
+            .with_port(url.port().unwrap_or(5432))
+            .with_start_lsn(Lsn::ZERO)
+            .with_ack_lsn(ack)
+            .with_status_interval(config.status_interval)
+            .with_wakeup_interval(config.status_interval)
+            .with_application_name("kaiten-relay");
     Ok((replication, database))
 }
 
@@ -81,22 +63,13 @@ pub(crate) async fn stream(
         .ok_or_else(|| RelayError::Database(format!("slot {} does not exist", config.slot)))?;
     drop(setup_client);
     let (replication, database) = replication_config(config, confirmed)?;
-    let mut client = ReplicationClient::connect(replication)
-        .await
-        .map_err(stream_error(&config.slot))?;
-    client
-        .wait_started()
-        .await
-        .map_err(stream_error(&config.slot))?;
+    let mut client = ReplicationClient::connect(replication).await.map_err(stream_error(&config.slot))?;
+    client.wait_started().await.map_err(stream_error(&config.slot))?;
     stats.set_streaming(true);
     tracing::info!(slot = %config.slot, from = %confirmed, "relay streaming");
 
-    let source = ChangeSource {
-        server_name: config.server_name.clone(),
-        database,
-        schema: String::new(),
-        table: String::new(),
-    };
+    let source =
+        ChangeSource { server_name: config.server_name.clone(), database, schema: String::new(), table: String::new() };
     let mut relations: HashMap<u32, Relation> = HashMap::new();
     let mut open: Option<OpenTransaction> = None;
     let mut pending: FuturesOrdered<PendingAck> = FuturesOrdered::new();
@@ -176,43 +149,19 @@ fn outbox_message(
     tx: &OpenTransaction,
     lsn: u64,
 ) -> Result<OutgoingMessage, RelayError> {
-    let row = InsertedRow {
-        columns: &relation.columns,
-        values,
-    };
-    let source = ChangeSource {
-        schema: relation.namespace.clone(),
-        table: relation.name.clone(),
-        ..source.clone()
-    };
-    let position = ChangePosition {
-        lsn,
-        commit_lsn: tx.commit_lsn,
-        xid: tx.xid,
-        commit_time_micros: tx.commit_time_micros,
-    };
-    let body =
-        cloud_event(&source, position, &row).map_err(|e| RelayError::Decode(e.to_string()))?;
+    let row = InsertedRow { columns: &relation.columns, values };
+    let source = ChangeSource { schema: relation.namespace.clone(), table: relation.name.clone(), ..source.clone() };
+    let position =
+        ChangePosition { lsn, commit_lsn: tx.commit_lsn, xid: tx.xid, commit_time_micros: tx.commit_time_micros };
+    let body = cloud_event(&source, position, &row).map_err(|e| RelayError::Decode(e.to_string()))?;
     let message_id = row.text("id").unwrap_or_default().to_owned();
-    let headers = row
-        .text("traceparent")
-        .map(|t| vec![("traceparent".to_owned(), t.to_owned())])
-        .unwrap_or_default();
-    Ok(OutgoingMessage {
-        message_id,
-        content_type: CONTENT_TYPE,
-        body,
-        headers,
-    })
+    let headers = row.text("traceparent").map(|t| vec![("traceparent".to_owned(), t.to_owned())]).unwrap_or_default();
+    Ok(OutgoingMessage { message_id, content_type: CONTENT_TYPE, body, headers })
 }
 
 fn stream_error(slot: &str) -> impl Fn(pgwire_replication::PgWireError) -> RelayError + '_ {
     move |error| {
         let text = error.to_string();
-        if text.contains("SQLSTATE 55006") {
-            RelayError::SlotBusy(slot.to_owned())
-        } else {
-            RelayError::Stream(text)
-        }
+        if text.contains("SQLSTATE 55006") { RelayError::SlotBusy(slot.to_owned()) } else { RelayError::Stream(text) }
     }
 }

@@ -4,51 +4,27 @@
 use kaiten_cdc::pgoutput::{Message, Value, decode};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/pgoutput/{name}.hex",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/pgoutput/{name}.hex", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     hex::decode(text.trim()).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 #[test]
 fn decodes_begin_and_commit() {
-    let Ok(Message::Begin {
-        final_lsn,
-        xid,
-        commit_time_micros,
-    }) = decode(&fixture("begin"))
-    else {
+    let Ok(Message::Begin { final_lsn, xid, commit_time_micros }) = decode(&fixture("begin")) else {
         panic!("not a begin")
     };
     assert_eq!(final_lsn, 0x17AE_25C8);
     assert!(xid > 0 && commit_time_micros > 0);
-    let Ok(Message::Commit {
-        commit_lsn,
-        end_lsn,
-        ..
-    }) = decode(&fixture("commit"))
-    else {
-        panic!("not a commit")
-    };
+    let Ok(Message::Commit { commit_lsn, end_lsn, .. }) = decode(&fixture("commit")) else { panic!("not a commit") };
     assert_eq!((commit_lsn, end_lsn), (0x17AE_25C8, 0x17AE_25F8));
 }
 
 #[test]
 fn decodes_the_outbox_relation() {
-    let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else {
-        panic!("not a relation")
-    };
-    assert_eq!(
-        (relation.namespace.as_str(), relation.name.as_str()),
-        ("public", "outbox_events")
-    );
-    let columns: Vec<(&str, u32)> = relation
-        .columns
-        .iter()
-        .map(|c| (c.name.as_str(), c.type_oid))
-        .collect();
+    let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else { panic!("not a relation") };
+    assert_eq!((relation.namespace.as_str(), relation.name.as_str()), ("public", "outbox_events"));
+    let columns: Vec<(&str, u32)> = relation.columns.iter().map(|c| (c.name.as_str(), c.type_oid)).collect();
     assert_eq!(
         columns,
         [
@@ -66,28 +42,14 @@ fn decodes_the_outbox_relation() {
 
 #[test]
 fn decodes_an_insert_with_text_and_null_values() {
-    let Ok(Message::Insert {
-        relation_id,
-        values,
-    }) = decode(&fixture("insert"))
-    else {
-        panic!("not an insert")
-    };
-    let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else {
-        panic!("not a relation")
-    };
+    let Ok(Message::Insert { relation_id, values }) = decode(&fixture("insert")) else { panic!("not an insert") };
+    let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else { panic!("not a relation") };
     assert_eq!(relation_id, relation.id);
     assert_eq!(values.len(), 8);
-    assert_eq!(
-        values[0],
-        Value::Text("01a223d9-8a25-72a9-a1d6-49493262f7e7".into())
-    );
+    assert_eq!(values[0], Value::Text("01a223d9-8a25-72a9-a1d6-49493262f7e7".into()));
     assert_eq!(values[1], Value::Text("CUSTOMER_CREATION".into()));
     assert_eq!(values[6], Value::Null);
-    assert_eq!(
-        values[7],
-        Value::Text("2026-09-01 12:00:00.123456+00".into())
-    );
+    assert_eq!(values[7], Value::Text("2026-09-01 12:00:00.123456+00".into()));
 }
 
 #[test]
@@ -104,10 +66,7 @@ fn malformed_input_is_an_error_never_a_panic() {
     for name in ["begin", "relation", "insert", "commit"] {
         let bytes = fixture(name);
         for cut in 1..bytes.len() {
-            assert!(
-                decode(&bytes[..cut]).is_err(),
-                "{name} truncated at {cut} decoded"
-            );
+            assert!(decode(&bytes[..cut]).is_err(), "{name} truncated at {cut} decoded");
         }
     }
     // A negative value length, and a relation name without its terminator.

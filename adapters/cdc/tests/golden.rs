@@ -5,21 +5,14 @@ use kaiten_cdc::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_even
 use kaiten_cdc::pgoutput::{Message, decode};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/pgoutput/{name}.hex",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/pgoutput/{name}.hex", env!("CARGO_MANIFEST_DIR"));
     hex::decode(std::fs::read_to_string(&path).unwrap_or_default().trim()).unwrap_or_default()
 }
 
 #[test]
 fn an_outbox_insert_serializes_exactly_as_the_golden_file() {
-    let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else {
-        panic!("relation fixture")
-    };
-    let Ok(Message::Insert { values, .. }) = decode(&fixture("insert")) else {
-        panic!("insert fixture")
-    };
+    let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else { panic!("relation fixture") };
+    let Ok(Message::Insert { values, .. }) = decode(&fixture("insert")) else { panic!("insert fixture") };
     let source = ChangeSource {
         server_name: "kaiten".into(),
         database: "kaiten".into(),
@@ -33,21 +26,12 @@ fn an_outbox_insert_serializes_exactly_as_the_golden_file() {
         xid: 1234,
         commit_time_micros: 841_579_200_123_000,
     };
-    let row = InsertedRow {
-        columns: &relation.columns,
-        values: &values,
-    };
+    let row = InsertedRow { columns: &relation.columns, values: &values };
     let body = cloud_event(&source, position, &row).unwrap_or_default();
-    let golden_path = format!(
-        "{}/tests/golden/customer_creation.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let golden_path = format!("{}/tests/golden/customer_creation.json", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("KAITEN_UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden_path, &body).unwrap_or_else(|e| panic!("{e}"));
     }
     let golden = std::fs::read(&golden_path).unwrap_or_else(|e| panic!("{golden_path}: {e}"));
-    assert_eq!(
-        String::from_utf8_lossy(&body),
-        String::from_utf8_lossy(&golden)
-    );
+    assert_eq!(String::from_utf8_lossy(&body), String::from_utf8_lossy(&golden));
 }

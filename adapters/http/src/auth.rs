@@ -14,15 +14,8 @@ pub struct Authenticated(pub Caller);
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = Problem;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
             return Err(AuthFailure::Missing.into());
@@ -33,11 +26,7 @@ impl FromRequestParts<AppState> for Authenticated {
             .and_then(|v| v.to_str().ok())
             .filter(|v| is_traceparent(v))
             .map(str::to_owned);
-        let caller = state
-            .use_cases
-            .authenticate
-            .execute(token.trim(), traceparent)
-            .await?;
+        let caller = state.use_cases.authenticate.execute(token.trim(), traceparent).await?;
         Ok(Self(caller))
     }
 }
@@ -52,20 +41,14 @@ impl From<AuthFailure> for Problem {
 fn is_traceparent(value: &str) -> bool {
     let parts: Vec<&str> = value.split('-').collect();
     let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
-    parts.len() == 4
-        && hex(parts[0], 2)
-        && hex(parts[1], 32)
-        && hex(parts[2], 16)
-        && hex(parts[3], 2)
+    parts.len() == 4 && hex(parts[0], 2) && hex(parts[1], 32) && hex(parts[2], 16) && hex(parts[3], 2)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn recognises_trace_context() {
-        assert!(super::is_traceparent(
-            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-        ));
+        assert!(super::is_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         assert!(!super::is_traceparent("00-xyz-b7ad6b7169203331-01"));
         assert!(!super::is_traceparent(""));
     }

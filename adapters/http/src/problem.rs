@@ -51,36 +51,18 @@ impl Problem {
             [one] => format!("{}: {}", one.location, one.message),
             many => format!("{} values are invalid", many.len()),
         };
-        let mut problem = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            detail,
-        );
+        let mut problem = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail);
         let fields: Vec<ProblemFieldError> = errors
             .0
             .into_iter()
-            .map(
-                |FieldError {
-                     location,
-                     message,
-                     value,
-                 }| ProblemFieldError {
-                    location,
-                    message,
-                    value,
-                },
-            )
+            .map(|FieldError { location, message, value }| ProblemFieldError { location, message, value })
             .collect();
         problem.errors = Some(Box::new(fields));
         problem
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
     }
 
     fn status_code(&self) -> StatusCode {
@@ -95,10 +77,7 @@ impl IntoResponse for Problem {
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if unauthorized {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
@@ -111,12 +90,8 @@ impl From<UseCaseError> for Problem {
         match error {
             UseCaseError::Invalid(errors) => Self::validation(errors),
             UseCaseError::NotFound(what) => Self::not_found(what),
-            UseCaseError::Conflict(conflict) => {
-                Self::new(StatusCode::CONFLICT, conflict.code, conflict.message)
-            }
-            UseCaseError::Forbidden(detail) => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
-            }
+            UseCaseError::Conflict(conflict) => Self::new(StatusCode::CONFLICT, conflict.code, conflict.message),
+            UseCaseError::Forbidden(detail) => Self::new(StatusCode::FORBIDDEN, "forbidden", detail),
             UseCaseError::Unauthorized(failure) => {
                 let code = match failure {
                     AuthFailure::Missing => "missing_token",
@@ -128,19 +103,11 @@ impl From<UseCaseError> for Problem {
             }
             UseCaseError::Unavailable(detail) => {
                 tracing::warn!(%detail, "a dependency is unavailable");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "a dependency is unavailable; retry later",
-                )
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "a dependency is unavailable; retry later")
             }
             UseCaseError::Unexpected(detail) => {
                 tracing::error!(%detail, "unexpected error");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "an unexpected error occurred",
-                )
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an unexpected error occurred")
             }
         }
     }

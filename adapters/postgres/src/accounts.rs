@@ -8,9 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
-use kaiten_application::ports::accounts::{
-    OrganizationRepository, ServiceAccountRepository, TokenRepository,
-};
+use kaiten_application::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
 use kaiten_domain::organization::Organization;
 use kaiten_domain::token::{ApiToken, ServiceAccount};
 use kaiten_domain::{Page, Paged, ScopeSet, Slug, clock};
@@ -43,17 +41,9 @@ impl PgOrganizationRepository {
 impl OrganizationRepository for PgOrganizationRepository {
     async fn insert(&self, o: &Organization) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let row = OrganizationRow {
-            id: o.id,
-            name: o.name.clone(),
-            slug: o.slug.to_string(),
-            created_at: o.created_at,
-        };
-        diesel::insert_into(organizations::table)
-            .values(row)
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        let row =
+            OrganizationRow { id: o.id, name: o.name.clone(), slug: o.slug.to_string(), created_at: o.created_at };
+        diesel::insert_into(organizations::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         Ok(())
     }
 
@@ -66,15 +56,8 @@ impl OrganizationRepository for PgOrganizationRepository {
             .await
             .optional()
             .map_err(repo_error)?;
-        row.map(|r| {
-            Ok(Organization {
-                id: r.id,
-                name: r.name,
-                slug: slug(&r.slug)?,
-                created_at: r.created_at,
-            })
-        })
-        .transpose()
+        row.map(|r| Ok(Organization { id: r.id, name: r.name, slug: slug(&r.slug)?, created_at: r.created_at }))
+            .transpose()
     }
 }
 
@@ -121,19 +104,11 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
             slug: a.slug.to_string(),
             created_at: a.created_at,
         };
-        diesel::insert_into(service_accounts::table)
-            .values(row)
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        diesel::insert_into(service_accounts::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         Ok(())
     }
 
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        s: &Slug,
-    ) -> Result<Option<ServiceAccount>, RepoError> {
+    async fn find_by_slug(&self, organization_id: Uuid, s: &Slug) -> Result<Option<ServiceAccount>, RepoError> {
         let mut conn = self.source.get().await?;
         let row = service_accounts::table
             .filter(service_accounts::organization_id.eq(organization_id))
@@ -146,18 +121,11 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
         row.map(ServiceAccountRow::into_domain).transpose()
     }
 
-    async fn list(
-        &self,
-        organization_id: Uuid,
-        page: Page,
-    ) -> Result<Paged<ServiceAccount>, RepoError> {
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<ServiceAccount>, RepoError> {
         let mut conn = self.source.get().await?;
         let rows: Vec<ServiceAccountRow> = service_accounts::table
             .filter(service_accounts::organization_id.eq(organization_id))
-            .order((
-                service_accounts::created_at.desc(),
-                service_accounts::id.desc(),
-            ))
+            .order((service_accounts::created_at.desc(), service_accounts::id.desc()))
             .limit(page.limit)
             .offset(page.offset)
             .select(ServiceAccountRow::as_select())
@@ -170,13 +138,7 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
             .get_result(&mut *conn)
             .await
             .map_err(repo_error)?;
-        Ok(Paged {
-            items: rows
-                .into_iter()
-                .map(ServiceAccountRow::into_domain)
-                .collect::<Result<_, _>>()?,
-            total,
-        })
+        Ok(Paged { items: rows.into_iter().map(ServiceAccountRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 }
 
@@ -200,8 +162,7 @@ impl TokenRow {
             id: self.id,
             name: self.name,
             slug: slug(&self.slug)?,
-            scopes: ScopeSet::parse(&self.scopes)
-                .map_err(|e| RepoError::Unexpected(e.join("; ")))?,
+            scopes: ScopeSet::parse(&self.scopes).map_err(|e| RepoError::Unexpected(e.join("; ")))?,
             expires_at: self.expires_at,
             revoked_at: self.revoked_at,
             created_at: self.created_at,
@@ -255,11 +216,7 @@ impl TokenRepository for PgTokenRepository {
         row.map(TokenRow::into_domain).transpose()
     }
 
-    async fn find_by_slug(
-        &self,
-        account: &ServiceAccount,
-        s: &Slug,
-    ) -> Result<Option<ApiToken>, RepoError> {
+    async fn find_by_slug(&self, account: &ServiceAccount, s: &Slug) -> Result<Option<ApiToken>, RepoError> {
         let mut conn = self.source.get().await?;
         let row = api_tokens::table
             .filter(api_tokens::service_account_id.eq(account.id))
@@ -273,15 +230,10 @@ impl TokenRepository for PgTokenRepository {
         row.map(TokenRow::into_domain).transpose()
     }
 
-    async fn list(
-        &self,
-        account: &ServiceAccount,
-        page: Page,
-    ) -> Result<Paged<ApiToken>, RepoError> {
+    async fn list(&self, account: &ServiceAccount, page: Page) -> Result<Paged<ApiToken>, RepoError> {
         let mut conn = self.source.get().await?;
-        let scope = api_tokens::service_account_id
-            .eq(account.id)
-            .and(api_tokens::organization_id.eq(account.organization_id));
+        let scope =
+            api_tokens::service_account_id.eq(account.id).and(api_tokens::organization_id.eq(account.organization_id));
         let rows: Vec<TokenRow> = api_tokens::table
             .filter(scope)
             .order((api_tokens::created_at.desc(), api_tokens::id.desc()))
@@ -291,38 +243,26 @@ impl TokenRepository for PgTokenRepository {
             .load(&mut *conn)
             .await
             .map_err(repo_error)?;
-        let total = api_tokens::table
-            .filter(scope)
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(Paged {
-            items: rows
-                .into_iter()
-                .map(TokenRow::into_domain)
-                .collect::<Result<_, _>>()?,
-            total,
-        })
+        let total = api_tokens::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
+        Ok(Paged { items: rows.into_iter().map(TokenRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 
     async fn revoke(&self, t: &ApiToken) -> Result<ApiToken, RepoError> {
         let mut conn = self.source.get().await?;
-        let row =
-            diesel::update(api_tokens::table)
-                .filter(api_tokens::id.eq(t.id))
-                .filter(api_tokens::organization_id.eq(t.organization_id))
-                .set(
-                    api_tokens::revoked_at.eq(diesel::dsl::sql::<
-                        diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
-                    >("coalesce(revoked_at, ")
-                    .bind::<diesel::sql_types::Timestamptz, _>(clock::now())
-                    .sql(")")),
-                )
-                .returning(TokenRow::as_returning())
-                .get_result(&mut *conn)
-                .await
-                .map_err(repo_error)?;
+        let row = diesel::update(api_tokens::table)
+            .filter(api_tokens::id.eq(t.id))
+            .filter(api_tokens::organization_id.eq(t.organization_id))
+            .set(
+                api_tokens::revoked_at.eq(diesel::dsl::sql::<
+                    diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+                >("coalesce(revoked_at, ")
+                .bind::<diesel::sql_types::Timestamptz, _>(clock::now())
+                .sql(")")),
+            )
+            .returning(TokenRow::as_returning())
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
         row.into_domain()
     }
 }

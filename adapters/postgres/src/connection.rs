@@ -31,9 +31,7 @@ impl ConnectionSource {
                 .await
                 .map(|c| ConnectionGuard::Pooled(Box::new(c)))
                 .map_err(|e| RepoError::Unavailable(format!("no database connection: {e}"))),
-            Self::Transaction(connection) => Ok(ConnectionGuard::InTransaction(
-                connection.clone().lock_owned().await,
-            )),
+            Self::Transaction(connection) => Ok(ConnectionGuard::InTransaction(connection.clone().lock_owned().await)),
         }
     }
 }

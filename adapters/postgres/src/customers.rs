@@ -82,11 +82,7 @@ impl CustomerRepository for PgCustomerRepository {
             .execute(&mut *conn)
             .await
             .map_err(repo_error)?;
-        if changed == 0 {
-            Err(RepoError::NotFound)
-        } else {
-            Ok(())
-        }
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
@@ -97,11 +93,7 @@ impl CustomerRepository for PgCustomerRepository {
             .execute(&mut *conn)
             .await
             .map_err(repo_error)?;
-        if deleted == 0 {
-            Err(RepoError::NotFound)
-        } else {
-            Ok(())
-        }
+        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
     async fn find_by_slug(
@@ -120,9 +112,7 @@ impl CustomerRepository for PgCustomerRepository {
         } else {
             query.first(&mut *conn).await.optional()
         };
-        row.map_err(repo_error)?
-            .map(CustomerRow::into_domain)
-            .transpose()
+        row.map_err(repo_error)?.map(CustomerRow::into_domain).transpose()
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Customer>, RepoError> {
@@ -142,10 +132,7 @@ impl CustomerRepository for PgCustomerRepository {
             .get_result(&mut *conn)
             .await
             .map_err(repo_error)?;
-        let items = rows
-            .into_iter()
-            .map(CustomerRow::into_domain)
-            .collect::<Result<_, _>>()?;
+        let items = rows.into_iter().map(CustomerRow::into_domain).collect::<Result<_, _>>()?;
         Ok(Paged { items, total })
     }
 }

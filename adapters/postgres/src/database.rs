@@ -30,37 +30,28 @@ pub enum DatabaseError {
 
 /// Creates the database named by `url` when it does not exist yet (connecting to `postgres` to do so).
 pub async fn ensure_database(url: &str) -> Result<(), DatabaseError> {
-    let parsed =
-        url::Url::parse(url).map_err(|e| DatabaseError::InvalidUrl(redact(url), e.to_string()))?;
+    let parsed = url::Url::parse(url).map_err(|e| DatabaseError::InvalidUrl(redact(url), e.to_string()))?;
     let name = parsed.path().trim_start_matches('/').to_owned();
     if name.is_empty() {
-        return Err(DatabaseError::InvalidUrl(
-            redact(url),
-            "it names no database".into(),
-        ));
+        return Err(DatabaseError::InvalidUrl(redact(url), "it names no database".into()));
     }
     let mut maintenance = parsed.clone();
     maintenance.set_path("/postgres");
-    let mut conn = AsyncPgConnection::establish(maintenance.as_str())
-        .await
-        .map_err(|e| DatabaseError::Connect(e.to_string()))?;
+    let mut conn =
+        AsyncPgConnection::establish(maintenance.as_str()).await.map_err(|e| DatabaseError::Connect(e.to_string()))?;
     #[derive(diesel::QueryableByName)]
     struct Exists {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         exists: bool,
     }
-    let exists: Exists =
-        sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-            .bind::<diesel::sql_types::Text, _>(&name)
-            .get_result(&mut conn)
-            .await
-            .map_err(|e| DatabaseError::Connect(e.to_string()))?;
+    let exists: Exists = sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+        .bind::<diesel::sql_types::Text, _>(&name)
+        .get_result(&mut conn)
+        .await
+        .map_err(|e| DatabaseError::Connect(e.to_string()))?;
     if !exists.exists {
         let quoted = name.replace('"', "\"\"");
-        match conn
-            .batch_execute(&format!("CREATE DATABASE \"{quoted}\""))
-            .await
-        {
+        match conn.batch_execute(&format!("CREATE DATABASE \"{quoted}\"")).await {
             Ok(()) => tracing::info!(database = %name, "created the database"),
             // Another process may have created it between the check and the create.
             Err(e) if e.to_string().contains("already exists") => {}
@@ -74,18 +65,12 @@ pub async fn ensure_database(url: &str) -> Result<(), DatabaseError> {
 pub async fn run_migrations(url: &str) -> Result<usize, DatabaseError> {
     let url = url.to_owned();
     tokio::task::spawn_blocking(move || {
-        let mut conn =
-            <AsyncConnectionWrapper<AsyncPgConnection> as diesel::Connection>::establish(&url)
-                .map_err(|e| DatabaseError::Connect(e.to_string()))?;
-        diesel::RunQueryDsl::execute(
-            sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")),
-            &mut conn,
-        )
-        .map_err(|e| DatabaseError::Migrate(e.to_string()))?;
-        let applied = conn
-            .run_pending_migrations(MIGRATIONS)
-            .map(|v| v.len())
-            .map_err(|e| DatabaseError::Migrate(e.to_string()));
+        let mut conn = <AsyncConnectionWrapper<AsyncPgConnection> as diesel::Connection>::establish(&url)
+            .map_err(|e| DatabaseError::Connect(e.to_string()))?;
+        diesel::RunQueryDsl::execute(sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")), &mut conn)
+            .map_err(|e| DatabaseError::Migrate(e.to_string()))?;
+        let applied =
+            conn.run_pending_migrations(MIGRATIONS).map(|v| v.len()).map_err(|e| DatabaseError::Migrate(e.to_string()));
         let unlocked = diesel::RunQueryDsl::execute(
             sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")),
             &mut conn,
@@ -106,10 +91,7 @@ pub async fn connect(url: &str, max_connections: usize) -> Result<PgPool, Databa
         tracing::info!(applied, "applied database migrations");
     }
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-    Pool::builder(manager)
-        .max_size(max_connections)
-        .build()
-        .map_err(|e| DatabaseError::Pool(e.to_string()))
+    Pool::builder(manager).max_size(max_connections).build().map_err(|e| DatabaseError::Pool(e.to_string()))
 }
 
 /// The URL without its password, for messages.

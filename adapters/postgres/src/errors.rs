@@ -5,91 +5,23 @@ use kaiten_application::{Conflict, RepoError};
 
 /// Constraint name → what it means to a client.
 const CONSTRAINTS: &[(&str, &str, &str)] = &[
-    (
-        "organizations_slug_key",
-        "slug_taken",
-        "an organization with this slug already exists",
-    ),
-    (
-        "service_accounts_organization_slug_key",
-        "slug_taken",
-        "a service account with this slug already exists",
-    ),
-    (
-        "api_tokens_account_slug_key",
-        "slug_taken",
-        "this service account already has a token with this slug",
-    ),
-    (
-        "customers_organization_slug_key",
-        "slug_taken",
-        "a customer with this slug already exists",
-    ),
-    (
-        "entitlements_organization_slug_key",
-        "slug_taken",
-        "an entitlement with this slug already exists",
-    ),
-    (
-        "licenses_organization_slug_key",
-        "slug_taken",
-        "a license with this slug already exists",
-    ),
-    (
-        "licenses_organization_name_version_key",
-        "version_taken",
-        "this license name already has this version",
-    ),
-    (
-        "releases_organization_slug_key",
-        "slug_taken",
-        "a release with this slug already exists",
-    ),
-    (
-        "releases_organization_version_key",
-        "version_taken",
-        "a release with this version already exists",
-    ),
-    (
-        "deployment_zones_organization_slug_key",
-        "slug_taken",
-        "a deployment zone with this slug already exists",
-    ),
-    (
-        "instances_organization_slug_key",
-        "slug_taken",
-        "a live instance with this slug already exists",
-    ),
-    (
-        "feature_flags_organization_slug_key",
-        "slug_taken",
-        "a feature flag with this slug already exists",
-    ),
-    (
-        "license_entitlements_pkey",
-        "already_assigned",
-        "this entitlement is already assigned to the license",
-    ),
-    (
-        "license_entitlements_entitlement_id_fkey",
-        "still_assigned",
-        "the entitlement is still assigned to a license",
-    ),
-    (
-        "deployment_zones_current_release_id_fkey",
-        "release_in_use",
-        "a deployment zone still runs this release",
-    ),
-    (
-        "instances_deployment_zone_id_fkey",
-        "zone_in_use",
-        "instances are still placed in this deployment zone",
-    ),
-    (
-        "instances_live_references_check",
-        "in_use",
-        "live instances still use it",
-    ),
+    ("organizations_slug_key", "slug_taken", "an organization with this slug already exists"),
+    ("service_accounts_organization_slug_key", "slug_taken", "a service account with this slug already exists"),
+    ("api_tokens_account_slug_key", "slug_taken", "this service account already has a token with this slug"),
+    ("customers_organization_slug_key", "slug_taken", "a customer with this slug already exists"),
+    ("entitlements_organization_slug_key", "slug_taken", "an entitlement with this slug already exists"),
+    ("licenses_organization_slug_key", "slug_taken", "a license with this slug already exists"),
+    ("licenses_organization_name_version_key", "version_taken", "this license name already has this version"),
+    ("releases_organization_slug_key", "slug_taken", "a release with this slug already exists"),
+    ("releases_organization_version_key", "version_taken", "a release with this version already exists"),
+    ("deployment_zones_organization_slug_key", "slug_taken", "a deployment zone with this slug already exists"),
+    ("instances_organization_slug_key", "slug_taken", "a live instance with this slug already exists"),
+    ("feature_flags_organization_slug_key", "slug_taken", "a feature flag with this slug already exists"),
+    ("license_entitlements_pkey", "already_assigned", "this entitlement is already assigned to the license"),
+    ("license_entitlements_entitlement_id_fkey", "still_assigned", "the entitlement is still assigned to a license"),
+    ("deployment_zones_current_release_id_fkey", "release_in_use", "a deployment zone still runs this release"),
+    ("instances_deployment_zone_id_fkey", "zone_in_use", "instances are still placed in this deployment zone"),
+    ("instances_live_references_check", "in_use", "live instances still use it"),
 ];
 
 pub(crate) fn repo_error(error: Error) -> RepoError {
@@ -100,28 +32,17 @@ pub(crate) fn repo_error(error: Error) -> RepoError {
             let known = CONSTRAINTS.iter().find(|(name, _, _)| *name == constraint);
             match (kind, known) {
                 (_, Some((_, code, message))) => RepoError::Conflict(Conflict::new(code, *message)),
-                (DatabaseErrorKind::UniqueViolation, None) => RepoError::Conflict(Conflict::new(
-                    "conflict",
-                    format!("already exists ({constraint})"),
-                )),
+                (DatabaseErrorKind::UniqueViolation, None) => {
+                    RepoError::Conflict(Conflict::new("conflict", format!("already exists ({constraint})")))
+                }
                 (DatabaseErrorKind::ForeignKeyViolation, None) => {
-                    RepoError::Conflict(Conflict::new(
-                        "still_referenced",
-                        format!("still referenced ({constraint})"),
-                    ))
+                    RepoError::Conflict(Conflict::new("still_referenced", format!("still referenced ({constraint})")))
                 }
                 (DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation, None) => {
-                    RepoError::Invalid(Conflict::new(
-                        "constraint",
-                        format!("refused by the rule {constraint}"),
-                    ))
+                    RepoError::Invalid(Conflict::new("constraint", format!("refused by the rule {constraint}")))
                 }
-                (DatabaseErrorKind::ClosedConnection, None) => {
-                    RepoError::Unavailable(info.message().to_owned())
-                }
-                (DatabaseErrorKind::SerializationFailure, None) => {
-                    RepoError::Unavailable(info.message().to_owned())
-                }
+                (DatabaseErrorKind::ClosedConnection, None) => RepoError::Unavailable(info.message().to_owned()),
+                (DatabaseErrorKind::SerializationFailure, None) => RepoError::Unavailable(info.message().to_owned()),
                 _ => RepoError::Unexpected(info.message().to_owned()),
             }
         }

@@ -24,9 +24,7 @@ impl PgOutboxRepo {
 impl OutboxRepo for PgOutboxRepo {
     async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError> {
         if matches!(self.source, ConnectionSource::Pool(_)) {
-            return Err(RepoError::Unexpected(
-                "outbox rows are appended only inside a unit of work".into(),
-            ));
+            return Err(RepoError::Unexpected("outbox rows are appended only inside a unit of work".into()));
         }
         let mut conn = self.source.get().await?;
         diesel::insert_into(outbox_events::table)

@@ -59,10 +59,4 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(
-    organizations,
-    service_accounts,
-    api_tokens,
-    customers,
-    outbox_events
-);
+diesel::allow_tables_to_appear_in_same_query!(organizations, service_accounts, api_tokens, customers, outbox_events);

@@ -40,30 +40,19 @@ pub fn pooled_repositories(pool: PgPool) -> Repositories {
 #[async_trait]
 impl UnitOfWork for PgUnitOfWork {
     async fn run_boxed<'a>(&self, work: TransactionWork<'a>) -> Result<(), RepoError> {
-        let mut connection = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))?;
-        AnsiTransactionManager::begin_transaction(&mut *connection)
-            .await
-            .map_err(repo_error)?;
+        let mut connection =
+            self.pool.get().await.map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))?;
+        AnsiTransactionManager::begin_transaction(&mut *connection).await.map_err(repo_error)?;
         let shared = Arc::new(Mutex::new(connection));
         // If this future is dropped here, the pool sees the connection still in a transaction and
         // discards it instead of reusing it.
         let outcome = work(repositories(ConnectionSource::Transaction(shared.clone()))).await;
         let mut connection = shared.lock().await;
         match outcome {
-            Ok(true) => AnsiTransactionManager::commit_transaction(&mut **connection)
-                .await
-                .map_err(repo_error),
-            Ok(false) => AnsiTransactionManager::rollback_transaction(&mut **connection)
-                .await
-                .map_err(repo_error),
+            Ok(true) => AnsiTransactionManager::commit_transaction(&mut **connection).await.map_err(repo_error),
+            Ok(false) => AnsiTransactionManager::rollback_transaction(&mut **connection).await.map_err(repo_error),
             Err(error) => {
-                if let Err(rollback) =
-                    AnsiTransactionManager::rollback_transaction(&mut **connection).await
-                {
+                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(&mut **connection).await {
                     tracing::warn!(%rollback, "rollback failed after {error}");
                 }
                 Err(error)

@@ -17,9 +17,7 @@ struct Count {
 
 async fn count(db: &TestDatabase, table: &str) -> anyhow::Result<i64> {
     let mut conn = db.connect().await?;
-    let row: Count = diesel::sql_query(format!("SELECT count(*) AS count FROM {table}"))
-        .get_result(&mut conn)
-        .await?;
+    let row: Count = diesel::sql_query(format!("SELECT count(*) AS count FROM {table}")).get_result(&mut conn).await?;
     Ok(row.count)
 }
 
@@ -29,24 +27,14 @@ async fn setup() -> anyhow::Result<(TestDatabase, Box<dyn UnitOfWork>, Organizat
     let uow: Box<dyn UnitOfWork> = Box::new(PgUnitOfWork::new(pool));
     let organization = Organization::create("Acme", clock::now())?;
     let stored = organization.clone();
-    uow.run(|repos| async move { repos.organizations.insert(&stored).await })
-        .await?;
+    uow.run(|repos| async move { repos.organizations.insert(&stored).await }).await?;
     Ok((db, uow, organization))
 }
 
 fn customer_with_event(organization: &Organization) -> anyhow::Result<(Customer, OutboxEvent)> {
-    let input = NewCustomer {
-        name: "Globex".into(),
-        slug: None,
-        external_customer_id: None,
-    };
+    let input = NewCustomer { name: "Globex".into(), slug: None, external_customer_id: None };
     let customer = Customer::create(organization.id, input, clock::now())?;
-    let event = OutboxEvent::of(
-        EventKind::CustomerCreation,
-        organization.id,
-        &customer,
-        None,
-    )?;
+    let event = OutboxEvent::of(EventKind::CustomerCreation, organization.id, &customer, None)?;
     Ok((customer, event))
 }
 
@@ -74,9 +62,7 @@ async fn a_failure_after_the_domain_write_leaves_neither_row() -> anyhow::Result
         .run(|repos| async move {
             repos.customers.insert(&customer).await?;
             repos.outbox.append(&event).await?;
-            Err(UseCaseError::Unexpected(
-                "forced failure after both writes".into(),
-            ))
+            Err(UseCaseError::Unexpected("forced failure after both writes".into()))
         })
         .await;
     assert!(matches!(result, Err(UseCaseError::Unexpected(_))));

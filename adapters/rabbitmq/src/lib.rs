@@ -3,8 +3,10 @@
 //! dead-lettering to `<exchange>.dlq`), and publishes persistent, mandatory messages with publisher
 //! confirms, reconnecting lazily after the connection breaks.
 
+mod consumer;
 mod publisher;
 mod topology;
 
+pub use consumer::{ATTEMPT_HEADER, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
 pub use publisher::LapinEventBus;
-pub use topology::Topology;
+pub use topology::{DEFAULT_RETRY_DELAYS, Topology};

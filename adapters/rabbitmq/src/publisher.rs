@@ -3,9 +3,7 @@
 use crate::topology::Topology;
 use async_trait::async_trait;
 use futures::FutureExt;
-use kaiten_application::ports::event_bus::{
-    BusError, EventBus, OutgoingMessage, PublishConfirmation,
-};
+use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, PublishConfirmation};
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
 use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
@@ -29,11 +27,7 @@ fn unavailable(error: impl std::fmt::Display) -> BusError {
 
 impl LapinEventBus {
     pub fn new(uri: impl Into<String>, topology: Topology) -> Self {
-        Self {
-            uri: uri.into(),
-            topology,
-            session: Mutex::new(None),
-        }
+        Self { uri: uri.into(), topology, session: Mutex::new(None) }
     }
 
     pub fn topology(&self) -> &Topology {
@@ -55,24 +49,15 @@ impl LapinEventBus {
         .await
         .map_err(unavailable)?;
         let channel = connection.create_channel().await.map_err(unavailable)?;
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await
-            .map_err(unavailable)?;
-        *session = Some(Session {
-            _connection: connection,
-            channel: channel.clone(),
-        });
+        channel.confirm_select(ConfirmSelectOptions::default()).await.map_err(unavailable)?;
+        *session = Some(Session { _connection: connection, channel: channel.clone() });
         Ok(channel)
     }
 
     /// Closes the current connection (the next publish reconnects). Used to test recovery.
     pub async fn disconnect(&self) {
         if let Some(session) = self.session.lock().await.take() {
-            let _ = session
-                ._connection
-                .close(320, "closed by kaiten".into())
-                .await;
+            let _ = session._connection.close(320, "closed by kaiten".into()).await;
         }
     }
 }
@@ -88,43 +73,26 @@ impl EventBus for LapinEventBus {
         let channel = self.channel().await?;
         let mut headers = FieldTable::default();
         for (key, value) in &message.headers {
-            headers.insert(
-                key.as_str().into(),
-                AMQPValue::LongString(LongString::from(value.as_str())),
-            );
+            headers.insert(key.as_str().into(), AMQPValue::LongString(LongString::from(value.as_str())));
         }
         let properties = BasicProperties::default()
             .with_delivery_mode(2)
             .with_message_id(message.message_id.as_str().into())
             .with_content_type(message.content_type.into())
             .with_headers(headers);
-        let options = BasicPublishOptions {
-            mandatory: true,
-            ..Default::default()
-        };
+        let options = BasicPublishOptions { mandatory: true, ..Default::default() };
         let confirm = channel
-            .basic_publish(
-                self.topology.exchange.as_str().into(),
-                "".into(),
-                options,
-                &message.body,
-                properties,
-            )
+            .basic_publish(self.topology.exchange.as_str().into(), "".into(), options, &message.body, properties)
             .await
             .map_err(unavailable)?;
         Ok(async move {
             match confirm.await.map_err(unavailable)? {
                 Confirmation::Ack(None) => Ok(()),
-                Confirmation::Ack(Some(returned)) => Err(BusError::Refused(format!(
-                    "unroutable: {} {}",
-                    returned.reply_code, returned.reply_text
-                ))),
-                Confirmation::Nack(_) => {
-                    Err(BusError::Refused("the broker nacked the message".into()))
+                Confirmation::Ack(Some(returned)) => {
+                    Err(BusError::Refused(format!("unroutable: {} {}", returned.reply_code, returned.reply_text)))
                 }
-                Confirmation::NotRequested => Err(BusError::Refused(
-                    "publisher confirms are not enabled".into(),
-                )),
+                Confirmation::Nack(_) => Err(BusError::Refused("the broker nacked the message".into())),
+                Confirmation::NotRequested => Err(BusError::Refused("publisher confirms are not enabled".into())),
             }
         }
         .boxed())

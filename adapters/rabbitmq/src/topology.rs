@@ -3,6 +3,7 @@
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
 use lapin::{Channel, ExchangeKind};
+use std::time::Duration;
 
 /// The per-deployment names (configurable so that instances and parallel tests never share one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,14 +12,43 @@ pub struct Topology {
     pub exchange: String,
     /// Queue the worker consumes (`kaiten-webhooks-kaiten.events`).
     pub queue: String,
+    /// Delays of the retry queues, shortest first: retry n waits `retry_delays[n]`; a message is
+    /// dead-lettered after `retry_delays.len()` retries.
+    pub retry_delays: Vec<Duration>,
 }
+
+/// Retries after 1 s, 5 s, 30 s, 2 min, 10 min, 30 min, 1 h and 2 h, then dead-letter.
+pub const DEFAULT_RETRY_DELAYS: [Duration; 8] = [
+    Duration::from_secs(1),
+    Duration::from_secs(5),
+    Duration::from_secs(30),
+    Duration::from_secs(120),
+    Duration::from_secs(600),
+    Duration::from_secs(1800),
+    Duration::from_secs(3600),
+    Duration::from_secs(7200),
+];
 
 impl Topology {
     pub fn new(exchange: impl Into<String>, queue: impl Into<String>) -> Self {
-        Self {
-            exchange: exchange.into(),
-            queue: queue.into(),
-        }
+        Self { exchange: exchange.into(), queue: queue.into(), retry_delays: DEFAULT_RETRY_DELAYS.to_vec() }
+    }
+
+    pub fn with_retry_delays(mut self, delays: Vec<Duration>) -> Self {
+        self.retry_delays = delays;
+        self
+    }
+
+    /// The queue where a message waits `retry_delays[tier]` before going back to the work queue.
+    pub fn retry_queue(&self, tier: usize) -> String {
+        format!("{}.retry.{}", self.queue, tier)
+    }
+
+    /// Every queue the topology declares (for clean-up).
+    pub fn queues(&self) -> Vec<String> {
+        let mut queues = vec![self.queue.clone(), self.dead_letters()];
+        queues.extend((0..self.retry_delays.len()).map(|tier| self.retry_queue(tier)));
+        queues
     }
 
     /// Exchange and queue of dead letters: `<exchange>.dlq`.
@@ -29,34 +59,18 @@ impl Topology {
     /// Declares everything, idempotently. The work queue exists before the first publish, so a
     /// confirmed message always has somewhere to go.
     pub(crate) async fn declare(&self, channel: &Channel) -> lapin::Result<()> {
-        let durable = ExchangeDeclareOptions {
-            durable: true,
-            ..Default::default()
-        };
+        let durable = ExchangeDeclareOptions { durable: true, ..Default::default() };
         let dead_letters = self.dead_letters();
         channel
-            .exchange_declare(
-                self.exchange.as_str().into(),
-                ExchangeKind::Fanout,
-                durable,
-                FieldTable::default(),
-            )
+            .exchange_declare(self.exchange.as_str().into(), ExchangeKind::Fanout, durable, FieldTable::default())
             .await?;
         channel
-            .exchange_declare(
-                dead_letters.as_str().into(),
-                ExchangeKind::Fanout,
-                durable,
-                FieldTable::default(),
-            )
+            .exchange_declare(dead_letters.as_str().into(), ExchangeKind::Fanout, durable, FieldTable::default())
             .await?;
         channel
             .queue_declare(
                 dead_letters.as_str().into(),
-                QueueDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
+                QueueDeclareOptions { durable: true, ..Default::default() },
                 FieldTable::default(),
             )
             .await?;
@@ -70,17 +84,12 @@ impl Topology {
             )
             .await?;
         let mut arguments = FieldTable::default();
-        arguments.insert(
-            "x-dead-letter-exchange".into(),
-            AMQPValue::LongString(LongString::from(dead_letters.as_str())),
-        );
+        arguments
+            .insert("x-dead-letter-exchange".into(), AMQPValue::LongString(LongString::from(dead_letters.as_str())));
         channel
             .queue_declare(
                 self.queue.as_str().into(),
-                QueueDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
+                QueueDeclareOptions { durable: true, ..Default::default() },
                 arguments,
             )
             .await?;
@@ -93,6 +102,25 @@ impl Topology {
                 FieldTable::default(),
             )
             .await?;
+        for (tier, delay) in self.retry_delays.iter().enumerate() {
+            // Waits its TTL, then dead-letters back to the work queue through the default exchange.
+            let mut arguments = FieldTable::default();
+            let ttl = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+            arguments.insert("x-message-ttl".into(), AMQPValue::LongLongInt(ttl));
+            arguments.insert("x-dead-letter-exchange".into(), AMQPValue::LongString(LongString::from("")));
+            arguments.insert(
+                "x-dead-letter-routing-key".into(),
+                AMQPValue::LongString(LongString::from(self.queue.as_str())),
+            );
+            let name = self.retry_queue(tier);
+            channel
+                .queue_declare(
+                    name.as_str().into(),
+                    QueueDeclareOptions { durable: true, ..Default::default() },
+                    arguments,
+                )
+                .await?;
+        }
         Ok(())
     }
 }

@@ -18,16 +18,8 @@ pub trait OrganizationRepository: Send + Sync {
 #[async_trait]
 pub trait ServiceAccountRepository: Send + Sync {
     async fn insert(&self, account: &ServiceAccount) -> Result<(), RepoError>;
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        slug: &Slug,
-    ) -> Result<Option<ServiceAccount>, RepoError>;
-    async fn list(
-        &self,
-        organization_id: Uuid,
-        page: Page,
-    ) -> Result<Paged<ServiceAccount>, RepoError>;
+    async fn find_by_slug(&self, organization_id: Uuid, slug: &Slug) -> Result<Option<ServiceAccount>, RepoError>;
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<ServiceAccount>, RepoError>;
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -37,16 +29,8 @@ pub trait TokenRepository: Send + Sync {
     async fn insert(&self, token: &ApiToken, secret_sha256: &str) -> Result<(), RepoError>;
     /// The token whose secret hashes to `secret_sha256`, whatever its state.
     async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<ApiToken>, RepoError>;
-    async fn find_by_slug(
-        &self,
-        account: &ServiceAccount,
-        slug: &Slug,
-    ) -> Result<Option<ApiToken>, RepoError>;
-    async fn list(
-        &self,
-        account: &ServiceAccount,
-        page: Page,
-    ) -> Result<Paged<ApiToken>, RepoError>;
+    async fn find_by_slug(&self, account: &ServiceAccount, slug: &Slug) -> Result<Option<ApiToken>, RepoError>;
+    async fn list(&self, account: &ServiceAccount, page: Page) -> Result<Paged<ApiToken>, RepoError>;
     /// Marks the token revoked now; revoking twice keeps the first time.
     async fn revoke(&self, token: &ApiToken) -> Result<ApiToken, RepoError>;
 }

@@ -36,3 +36,20 @@ pub trait EventBus: Send + Sync {
     /// Messages are confirmed in the order they were published on this bus.
     async fn publish(&self, message: OutgoingMessage) -> Result<PublishConfirmation, BusError>;
 }
+
+/// What a consumer does with one message after handling it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disposition {
+    /// Done: acknowledge.
+    Ack,
+    /// Deliver again later (at least `after` when given).
+    Retry { reason: String, after: Option<std::time::Duration> },
+    /// Never processable: move to the dead-letter queue with this reason.
+    DeadLetter { reason: String },
+}
+
+/// Handles messages a consumer receives.
+#[async_trait]
+pub trait MessageHandler: Send + Sync {
+    async fn handle(&self, body: &[u8]) -> Disposition;
+}

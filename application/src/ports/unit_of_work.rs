@@ -22,8 +22,7 @@ pub struct Repositories {
 }
 
 /// The work handed to [`UnitOfWork::run_boxed`]: it returns `Ok(true)` to commit, `Ok(false)` to roll back.
-pub type TransactionWork<'a> =
-    Box<dyn FnOnce(Repositories) -> BoxFuture<'a, Result<bool, RepoError>> + Send + 'a>;
+pub type TransactionWork<'a> = Box<dyn FnOnce(Repositories) -> BoxFuture<'a, Result<bool, RepoError>> + Send + 'a>;
 
 #[async_trait]
 pub trait UnitOfWork: Send + Sync {
@@ -64,10 +63,6 @@ impl UnitOfWorkExt for dyn UnitOfWork {
             })
         });
         self.run_boxed(boxed).await?;
-        outcome.unwrap_or_else(|| {
-            Err(E::from(RepoError::Unexpected(
-                "the unit of work did not run its work".into(),
-            )))
-        })
+        outcome.unwrap_or_else(|| Err(E::from(RepoError::Unexpected("the unit of work did not run its work".into()))))
     }
 }

@@ -16,11 +16,7 @@ impl Authenticate {
     }
 
     /// `secret` is the token as sent (`ksh_…`); `traceparent` the request's trace context.
-    pub async fn execute(
-        &self,
-        secret: &str,
-        traceparent: Option<String>,
-    ) -> Result<Caller, UseCaseError> {
+    pub async fn execute(&self, secret: &str, traceparent: Option<String>) -> Result<Caller, UseCaseError> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AuthFailure::Unknown.into());
         }

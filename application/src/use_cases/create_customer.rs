@@ -16,11 +16,7 @@ impl CreateCustomer {
         Self { uow }
     }
 
-    pub async fn execute(
-        &self,
-        caller: &Caller,
-        input: NewCustomer,
-    ) -> Result<Customer, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, input: NewCustomer) -> Result<Customer, UseCaseError> {
         caller.require(Access::Write, Module::Customers)?;
         let customer = Customer::create(caller.organization_id, input, clock::now())?;
         let event = OutboxEvent::of(
@@ -32,11 +28,7 @@ impl CreateCustomer {
         let stored = customer.clone();
         self.uow
             .run(|repos| async move {
-                repos
-                    .customers
-                    .insert(&stored)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("customer", e))?;
+                repos.customers.insert(&stored).await.map_err(|e| UseCaseError::from_repo("customer", e))?;
                 repos.outbox.append(&event).await?;
                 Ok::<_, UseCaseError>(())
             })
@@ -53,21 +45,13 @@ mod tests {
     use futures::executor::block_on;
 
     fn acme() -> NewCustomer {
-        NewCustomer {
-            name: "Acme Corp".into(),
-            slug: None,
-            external_customer_id: None,
-        }
+        NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None }
     }
 
     #[test]
     fn appends_exactly_one_creation_event_carrying_the_customer() {
         let mut repos = repositories();
-        repos
-            .customers
-            .expect_insert()
-            .times(1)
-            .returning(|_| Ok(()));
+        repos.customers.expect_insert().times(1).returning(|_| Ok(()));
         repos.outbox.expect_append().times(1).returning(|_| Ok(()));
         let uow = FakeUnitOfWork::new(repos);
         let use_case = CreateCustomer::new(uow.clone());
@@ -77,26 +61,20 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::CustomerCreation);
         assert_eq!(events[0].organization_id, customer.organization_id);
-        assert_eq!(
-            events[0].payload,
-            serde_json::to_value(&customer).unwrap_or_default()
-        );
+        assert_eq!(events[0].payload, serde_json::to_value(&customer).unwrap_or_default());
         assert!(uow.committed());
     }
 
     #[test]
     fn a_taken_slug_is_a_conflict_and_appends_nothing() {
         let mut repos = repositories();
-        repos.customers.expect_insert().returning(|_| {
-            Err(RepoError::Conflict(Conflict::new(
-                "slug_taken",
-                "slug taken",
-            )))
-        });
+        repos
+            .customers
+            .expect_insert()
+            .returning(|_| Err(RepoError::Conflict(Conflict::new("slug_taken", "slug taken"))));
         repos.outbox.expect_append().never();
         let uow = FakeUnitOfWork::new(repos);
-        let result =
-            block_on(CreateCustomer::new(uow.clone()).execute(&caller_with(&["write:*"]), acme()));
+        let result = block_on(CreateCustomer::new(uow.clone()).execute(&caller_with(&["write:*"]), acme()));
         assert!(matches!(result, Err(UseCaseError::Conflict(c)) if c.code == "slug_taken"));
         assert!(uow.appended().is_empty());
         assert!(!uow.committed());
@@ -108,11 +86,7 @@ mod tests {
         let use_case = CreateCustomer::new(uow.clone());
         let forbidden = block_on(use_case.execute(&caller_with(&["read:customers"]), acme()));
         assert!(matches!(forbidden, Err(UseCaseError::Forbidden(_))));
-        let invalid = NewCustomer {
-            name: " ".into(),
-            slug: None,
-            external_customer_id: None,
-        };
+        let invalid = NewCustomer { name: " ".into(), slug: None, external_customer_id: None };
         let invalid = block_on(use_case.execute(&caller_with(&["write:customers"]), invalid));
         assert!(matches!(invalid, Err(UseCaseError::Invalid(_))));
         assert!(!uow.ran());

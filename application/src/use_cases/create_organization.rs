@@ -29,16 +29,12 @@ impl CreateOrganization {
     pub async fn execute(&self, name: &str) -> Result<CreatedOrganization, UseCaseError> {
         let now = clock::now();
         let organization = Organization::create(name, now)?;
-        let admin = NewServiceAccount {
-            name: "Admin".into(),
-            slug: Some("admin".into()),
-        };
+        let admin = NewServiceAccount { name: "Admin".into(), slug: Some("admin".into()) };
         let account = ServiceAccount::create(organization.id, admin, now)?;
         let token = ApiToken {
             id: uuid::Uuid::now_v7(),
             name: "Initial admin token".into(),
-            slug: kaiten_domain::Slug::from_name("initial admin token")
-                .map_err(UseCaseError::Unexpected)?,
+            slug: kaiten_domain::Slug::from_name("initial admin token").map_err(UseCaseError::Unexpected)?,
             scopes: ScopeSet::new([Scope::WRITE_ALL]),
             expires_at: None,
             revoked_at: None,
@@ -51,19 +47,12 @@ impl CreateOrganization {
         let stored = organization.clone();
         self.uow
             .run(|repos| async move {
-                repos
-                    .organizations
-                    .insert(&stored)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("organization", e))?;
+                repos.organizations.insert(&stored).await.map_err(|e| UseCaseError::from_repo("organization", e))?;
                 repos.service_accounts.insert(&account).await?;
                 repos.tokens.insert(&token, &hash).await?;
                 Ok::<_, UseCaseError>(())
             })
             .await?;
-        Ok(CreatedOrganization {
-            organization,
-            token: secret,
-        })
+        Ok(CreatedOrganization { organization, token: secret })
     }
 }

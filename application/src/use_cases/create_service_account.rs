@@ -16,21 +16,13 @@ impl CreateServiceAccount {
         Self { uow }
     }
 
-    pub async fn execute(
-        &self,
-        caller: &Caller,
-        input: NewServiceAccount,
-    ) -> Result<ServiceAccount, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, input: NewServiceAccount) -> Result<ServiceAccount, UseCaseError> {
         caller.require(Access::Write, Module::Tokens)?;
         let account = ServiceAccount::create(caller.organization_id, input, clock::now())?;
         let stored = account.clone();
         self.uow
             .run(|repos| async move {
-                repos
-                    .service_accounts
-                    .insert(&stored)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("service account", e))
+                repos.service_accounts.insert(&stored).await.map_err(|e| UseCaseError::from_repo("service account", e))
             })
             .await?;
         Ok(account)

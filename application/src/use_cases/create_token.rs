@@ -50,11 +50,7 @@ impl CreateToken {
                         "a token cannot grant scopes its creator does not hold".into(),
                     ));
                 }
-                repos
-                    .tokens
-                    .insert(&token, &hash)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("token", e))?;
+                repos.tokens.insert(&token, &hash).await.map_err(|e| UseCaseError::from_repo("token", e))?;
                 Ok(token)
             })
             .await?;

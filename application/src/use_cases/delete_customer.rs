@@ -33,12 +33,7 @@ impl DeleteCustomer {
                     .delete(organization_id, current.id)
                     .await
                     .map_err(|e| UseCaseError::from_repo("customer", e))?;
-                let event = OutboxEvent::of(
-                    EventKind::CustomerDeletion,
-                    organization_id,
-                    &current,
-                    traceparent,
-                )?;
+                let event = OutboxEvent::of(EventKind::CustomerDeletion, organization_id, &current, traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(current)
             })

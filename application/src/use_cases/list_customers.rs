@@ -15,16 +15,8 @@ impl ListCustomers {
         Self { repos }
     }
 
-    pub async fn execute(
-        &self,
-        caller: &Caller,
-        page: Page,
-    ) -> Result<Paged<Customer>, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<Customer>, UseCaseError> {
         caller.require(Access::Read, Module::Customers)?;
-        Ok(self
-            .repos
-            .customers
-            .list(caller.organization_id, page)
-            .await?)
+        Ok(self.repos.customers.list(caller.organization_id, page).await?)
     }
 }

@@ -15,16 +15,8 @@ impl ListServiceAccounts {
         Self { repos }
     }
 
-    pub async fn execute(
-        &self,
-        caller: &Caller,
-        page: Page,
-    ) -> Result<Paged<ServiceAccount>, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<ServiceAccount>, UseCaseError> {
         caller.require(Access::Read, Module::Tokens)?;
-        Ok(self
-            .repos
-            .service_accounts
-            .list(caller.organization_id, page)
-            .await?)
+        Ok(self.repos.service_accounts.list(caller.organization_id, page).await?)
     }
 }

@@ -31,16 +31,9 @@ impl RevokeToken {
                     .find_by_slug(organization_id, account_slug)
                     .await?
                     .ok_or(UseCaseError::NotFound("service account"))?;
-                let token = repos
-                    .tokens
-                    .find_by_slug(&account, token_slug)
-                    .await?
-                    .ok_or(UseCaseError::NotFound("token"))?;
-                repos
-                    .tokens
-                    .revoke(&token)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("token", e))
+                let token =
+                    repos.tokens.find_by_slug(&account, token_slug).await?.ok_or(UseCaseError::NotFound("token"))?;
+                repos.tokens.revoke(&token).await.map_err(|e| UseCaseError::from_repo("token", e))
             })
             .await
     }

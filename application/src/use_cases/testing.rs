@@ -3,9 +3,7 @@
 
 use crate::caller::Caller;
 use crate::error::RepoError;
-use crate::ports::accounts::{
-    MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository,
-};
+use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository};
 use crate::ports::customers::MockCustomerRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
 use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
@@ -43,10 +41,7 @@ struct RecordingOutbox {
 impl OutboxRepo for RecordingOutbox {
     async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError> {
         self.inner.append(event).await?;
-        self.appended
-            .lock()
-            .map_err(|e| RepoError::Unexpected(e.to_string()))?
-            .push(event.clone());
+        self.appended.lock().map_err(|e| RepoError::Unexpected(e.to_string()))?.push(event.clone());
         Ok(())
     }
 }
@@ -71,25 +66,14 @@ impl FakeUnitOfWork {
             service_accounts: Arc::new(mocks.service_accounts),
             tokens: Arc::new(mocks.tokens),
             customers: Arc::new(mocks.customers),
-            outbox: Arc::new(RecordingOutbox {
-                inner: mocks.outbox,
-                appended: appended.clone(),
-            }),
+            outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
-        Arc::new(Self {
-            repos: Mutex::new(Some(repos)),
-            appended,
-            state: Mutex::default(),
-        })
+        Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })
     }
 
     /// Events appended by work that committed.
     pub fn appended(&self) -> Vec<OutboxEvent> {
-        if self.committed() {
-            self.appended.lock().map(|e| e.clone()).unwrap_or_default()
-        } else {
-            Vec::new()
-        }
+        if self.committed() { self.appended.lock().map(|e| e.clone()).unwrap_or_default() } else { Vec::new() }
     }
 
     pub fn committed(&self) -> bool {
@@ -111,10 +95,7 @@ impl UnitOfWork for FakeUnitOfWork {
             .and_then(|mut r| r.take())
             .ok_or_else(|| RepoError::Unexpected("ran twice".into()))?;
         let commit = work(repos).await?;
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|e| RepoError::Unexpected(e.to_string()))?;
+        let mut state = self.state.lock().map_err(|e| RepoError::Unexpected(e.to_string()))?;
         state.ran = true;
         state.committed = commit;
         Ok(())
@@ -131,10 +112,6 @@ pub fn caller_with(scopes: &[&str]) -> Caller {
 }
 
 pub fn stored_customer() -> Customer {
-    let input = NewCustomer {
-        name: "Acme Corp".into(),
-        slug: None,
-        external_customer_id: None,
-    };
+    let input = NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None };
     Customer::create(Uuid::from_u128(7), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -33,17 +33,8 @@ impl UpdateCustomer {
                     .await?
                     .ok_or(UseCaseError::NotFound("customer"))?;
                 let updated = current.apply(changes, clock::now())?;
-                repos
-                    .customers
-                    .update(&updated)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("customer", e))?;
-                let event = OutboxEvent::of(
-                    EventKind::CustomerUpdate,
-                    organization_id,
-                    &updated,
-                    traceparent,
-                )?;
+                repos.customers.update(&updated).await.map_err(|e| UseCaseError::from_repo("customer", e))?;
+                let event = OutboxEvent::of(EventKind::CustomerUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })
@@ -60,10 +51,7 @@ mod tests {
     #[test]
     fn an_unknown_customer_is_not_found_and_appends_nothing() {
         let mut repos = repositories();
-        repos
-            .customers
-            .expect_find_by_slug()
-            .returning(|_, _, _| Ok(None));
+        repos.customers.expect_find_by_slug().returning(|_, _, _| Ok(None));
         repos.outbox.expect_append().never();
         let uow = FakeUnitOfWork::new(repos);
         let slug = Slug::parse("ghost").unwrap_or_else(|e| panic!("{e}"));
@@ -81,29 +69,16 @@ mod tests {
         let existing = stored_customer();
         let slug = existing.slug.clone();
         let mut repos = repositories();
-        repos
-            .customers
-            .expect_find_by_slug()
-            .returning(move |_, _, locked| {
-                assert!(locked, "the row is locked for the update");
-                Ok(Some(existing.clone()))
-            });
-        repos
-            .customers
-            .expect_update()
-            .times(1)
-            .returning(|_| Ok(()));
+        repos.customers.expect_find_by_slug().returning(move |_, _, locked| {
+            assert!(locked, "the row is locked for the update");
+            Ok(Some(existing.clone()))
+        });
+        repos.customers.expect_update().times(1).returning(|_| Ok(()));
         repos.outbox.expect_append().times(1).returning(|_| Ok(()));
         let uow = FakeUnitOfWork::new(repos);
-        let changes = CustomerChanges {
-            name: Some("Renamed".into()),
-            ..Default::default()
-        };
-        let updated = block_on(UpdateCustomer::new(uow.clone()).execute(
-            &caller_with(&["write:customers"]),
-            &slug,
-            changes,
-        ));
+        let changes = CustomerChanges { name: Some("Renamed".into()), ..Default::default() };
+        let updated =
+            block_on(UpdateCustomer::new(uow.clone()).execute(&caller_with(&["write:customers"]), &slug, changes));
         let updated = updated.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(updated.name, "Renamed");
         let events = uow.appended();

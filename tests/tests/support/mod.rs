@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod relay;
+pub mod worker;
 
 use diesel::QueryableByName;
 use kaiten::Config;
@@ -47,12 +48,7 @@ pub struct OutboxRow {
 impl TestApp {
     pub async fn spawn() -> anyhow::Result<Self> {
         let db = TestDatabase::new();
-        let config = Config {
-            port: 0,
-            database_url: db.url.clone(),
-            database_max_connections: 8,
-            ..Config::default()
-        };
+        let config = Config { port: 0, database_url: db.url.clone(), database_max_connections: 8, ..Config::default() };
         let app = kaiten::build(config).await?;
         let listener = app.bind().await?;
         let base_url = format!("http://{}", listener.local_addr()?);
@@ -61,27 +57,16 @@ impl TestApp {
         tokio::spawn(app.run(Some(listener), async move {
             let _ = stopped.await;
         }));
-        Ok(Self {
-            shutdown: Some(shutdown),
-            base_url,
-            client: Client::new(),
-            use_cases,
-            db,
-        })
+        Ok(Self { shutdown: Some(shutdown), base_url, client: Client::new(), use_cases, db })
     }
 
     pub async fn tenant(&self, name: &str) -> anyhow::Result<Tenant> {
         let created = self.use_cases.create_organization.execute(name).await?;
-        Ok(Tenant {
-            id: created.organization.id,
-            token: created.token,
-        })
+        Ok(Tenant { id: created.organization.id, token: created.token })
     }
 
     pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.base_url))
-            .bearer_auth(token)
+        self.client.request(method, format!("{}{path}", self.base_url)).bearer_auth(token)
     }
 
     /// Sends a JSON body and returns the status and the parsed body (Null when empty).
@@ -99,11 +84,7 @@ impl TestApp {
         let response = request.send().await?;
         let status = response.status().as_u16();
         let text = response.text().await?;
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text)?
-        };
+        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? };
         Ok((status, value))
     }
 

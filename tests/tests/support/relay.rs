@@ -31,24 +31,12 @@ impl RelayHarness {
         let db = TestDatabase::new();
         db.create_migrated().await?;
         let names = TestNames::new();
-        let bus = Arc::new(LapinEventBus::new(
-            amqp_url(),
-            Topology::new(&names.exchange, &names.queue),
-        ));
-        Ok(Self {
-            _broker: BrokerCleanup::for_names(&names),
-            names,
-            bus,
-            organization: Uuid::now_v7(),
-            db,
-        })
+        let bus = Arc::new(LapinEventBus::new(amqp_url(), Topology::new(&names.exchange, &names.queue)));
+        Ok(Self { _broker: BrokerCleanup::for_names(&names), names, bus, organization: Uuid::now_v7(), db })
     }
 
     pub fn relay(&self) -> Arc<Relay> {
-        Arc::new(Relay::new(
-            RelayConfig::new(&self.db.url, &self.names.slot),
-            self.bus.clone(),
-        ))
+        Arc::new(Relay::new(RelayConfig::new(&self.db.url, &self.names.slot), self.bus.clone()))
     }
 
     /// Prepares (slot, publication, topology) and starts a relay task.
@@ -60,11 +48,7 @@ impl RelayHarness {
             let (relay, shutdown) = (relay.clone(), shutdown.clone());
             async move { relay.run(shutdown).await }
         });
-        Ok(RunningRelay {
-            relay,
-            shutdown,
-            task,
-        })
+        Ok(RunningRelay { relay, shutdown, task })
     }
 
     pub async fn client(&self) -> anyhow::Result<Client> {
@@ -74,12 +58,7 @@ impl RelayHarness {
     }
 
     /// Inserts `count` outbox rows in one transaction (one multi-row INSERT); returns their ids.
-    pub async fn insert_rows(
-        &self,
-        client: &mut Client,
-        count: usize,
-        commit: bool,
-    ) -> anyhow::Result<Vec<Uuid>> {
+    pub async fn insert_rows(&self, client: &mut Client, count: usize, commit: bool) -> anyhow::Result<Vec<Uuid>> {
         let ids: Vec<Uuid> = (0..count).map(|_| Uuid::now_v7()).collect();
         let tx = client.transaction().await?;
         tx.execute(
@@ -111,8 +90,5 @@ impl RunningRelay {
 /// The outbox id carried by a relay message.
 pub fn outbox_id(message: &kaiten_test_support::ReceivedMessage) -> Option<Uuid> {
     let body = message.json().ok()?;
-    body["data"]["payload"]["after"]["id"]
-        .as_str()?
-        .parse()
-        .ok()
+    body["data"]["payload"]["after"]["id"].as_str()?.parse().ok()
 }

@@ -41,9 +41,7 @@ async fn get_organization(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Json<Organization>, Problem> {
-    Ok(Json(
-        state.use_cases.get_organization.execute(&caller).await?,
-    ))
+    Ok(Json(state.use_cases.get_organization.execute(&caller).await?))
 }
 
 /// The organization's service accounts.
@@ -56,13 +54,7 @@ async fn list_service_accounts(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<ServiceAccount>>, Problem> {
-    Ok(Json(
-        state
-            .use_cases
-            .list_service_accounts
-            .execute(&caller, query.page()?)
-            .await?,
-    ))
+    Ok(Json(state.use_cases.list_service_accounts.execute(&caller, query.page()?).await?))
 }
 
 /// Creates a service account.
@@ -76,17 +68,9 @@ async fn create_service_account(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewServiceAccount>,
 ) -> Result<impl IntoResponse, Problem> {
-    let account = state
-        .use_cases
-        .create_service_account
-        .execute(&caller, input)
-        .await?;
+    let account = state.use_cases.create_service_account.execute(&caller, input).await?;
     let location = format!("/api/service-accounts/{}", account.slug);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(account),
-    ))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(account)))
 }
 
 /// A service account's tokens (never their secrets).
@@ -101,13 +85,7 @@ async fn list_tokens(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<ApiToken>>, Problem> {
     let slug = path_slug(&slug, "service account")?;
-    Ok(Json(
-        state
-            .use_cases
-            .list_tokens
-            .execute(&caller, &slug, query.page()?)
-            .await?,
-    ))
+    Ok(Json(state.use_cases.list_tokens.execute(&caller, &slug, query.page()?).await?))
 }
 
 /// Issues a token; the secret is in the response and nowhere else. A token cannot grant more than the caller's.
@@ -124,19 +102,12 @@ async fn create_token(
     ApiJson(input): ApiJson<NewApiToken>,
 ) -> Result<impl IntoResponse, Problem> {
     let slug = path_slug(&slug, "service account")?;
-    let issued = state
-        .use_cases
-        .create_token
-        .execute(&caller, &slug, input)
-        .await?;
+    let issued = state.use_cases.create_token.execute(&caller, &slug, input).await?;
     let location = format!("/api/service-accounts/{slug}/tokens/{}", issued.token.slug);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(IssuedTokenResponse {
-            metadata: issued.token,
-            token: issued.secret,
-        }),
+        Json(IssuedTokenResponse { metadata: issued.token, token: issued.secret }),
     ))
 }
 
@@ -152,10 +123,6 @@ async fn revoke_token(
 ) -> Result<StatusCode, Problem> {
     let slug = path_slug(&slug, "service account")?;
     let token_slug = path_slug(&token_slug, "token")?;
-    state
-        .use_cases
-        .revoke_token
-        .execute(&caller, &slug, &token_slug)
-        .await?;
+    state.use_cases.revoke_token.execute(&caller, &slug, &token_slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }

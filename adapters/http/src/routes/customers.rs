@@ -14,9 +14,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_customers, create_customer))
-        .routes(routes!(get_customer, update_customer, delete_customer))
+    OpenApiRouter::new().routes(routes!(list_customers, create_customer)).routes(routes!(
+        get_customer,
+        update_customer,
+        delete_customer
+    ))
 }
 
 /// The organization's customers, newest first.
@@ -29,13 +31,7 @@ async fn list_customers(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<Customer>>, Problem> {
-    Ok(Json(
-        state
-            .use_cases
-            .list_customers
-            .execute(&caller, query.page()?)
-            .await?,
-    ))
+    Ok(Json(state.use_cases.list_customers.execute(&caller, query.page()?).await?))
 }
 
 /// Creates a customer; emits CUSTOMER_CREATION.
@@ -50,17 +46,9 @@ async fn create_customer(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewCustomer>,
 ) -> Result<impl IntoResponse, Problem> {
-    let customer = state
-        .use_cases
-        .create_customer
-        .execute(&caller, input)
-        .await?;
+    let customer = state.use_cases.create_customer.execute(&caller, input).await?;
     let location = format!("/api/customers/{}", customer.slug);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(customer),
-    ))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(customer)))
 }
 
 /// One customer.
@@ -74,9 +62,7 @@ async fn get_customer(
     Path(slug): Path<String>,
 ) -> Result<Json<Customer>, Problem> {
     let slug = path_slug(&slug, "customer")?;
-    Ok(Json(
-        state.use_cases.get_customer.execute(&caller, &slug).await?,
-    ))
+    Ok(Json(state.use_cases.get_customer.execute(&caller, &slug).await?))
 }
 
 /// Updates a customer (omitted fields keep their value); emits CUSTOMER_UPDATE.
@@ -93,13 +79,7 @@ async fn update_customer(
     ApiJson(changes): ApiJson<CustomerChanges>,
 ) -> Result<Json<Customer>, Problem> {
     let slug = path_slug(&slug, "customer")?;
-    Ok(Json(
-        state
-            .use_cases
-            .update_customer
-            .execute(&caller, &slug, changes)
-            .await?,
-    ))
+    Ok(Json(state.use_cases.update_customer.execute(&caller, &slug, changes).await?))
 }
 
 /// Deletes a customer (409 while it has live instances); emits CUSTOMER_DELETION.
@@ -113,10 +93,6 @@ async fn delete_customer(
     Path(slug): Path<String>,
 ) -> Result<StatusCode, Problem> {
     let slug = path_slug(&slug, "customer")?;
-    state
-        .use_cases
-        .delete_customer
-        .execute(&caller, &slug)
-        .await?;
+    state.use_cases.delete_customer.execute(&caller, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,206 @@
+//! `LapinConsumer`: consumes the work queue with manual acks and bounded prefetch, hands each message
+//! to a `MessageHandler`, and carries out its disposition through RabbitMQ itself — ack; retry via a
+//! delay queue (TTL, then dead-lettered back to the work queue) with exponential backoff that honours
+//! `Retry-After`; or dead-letter to `<exchange>.dlq` with the reason in the headers. A message is
+//! acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped.
+
+use crate::topology::Topology;
+use backon::{BackoffBuilder, ExponentialBuilder};
+use futures::TryStreamExt;
+use kaiten_application::ports::event_bus::{BusError, Disposition, MessageHandler};
+use lapin::message::Delivery;
+use lapin::options::{
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, LongString};
+use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Header counting how many times a message was retried.
+pub const ATTEMPT_HEADER: &str = "x-kaiten-attempt";
+/// Header of a dead letter: why it can never be processed.
+pub const REASON_HEADER: &str = "x-kaiten-dead-letter-reason";
+/// Header of a retried message: why the last attempt failed.
+pub const LAST_ERROR_HEADER: &str = "x-kaiten-last-error";
+
+/// What the consumer did, for metrics.
+#[derive(Debug, Default)]
+pub struct ConsumerStats {
+    pub consumed: AtomicU64,
+    pub retried: AtomicU64,
+    pub dead_lettered: AtomicU64,
+}
+
+pub struct LapinConsumer {
+    uri: String,
+    topology: Topology,
+    prefetch: u16,
+    stats: Arc<ConsumerStats>,
+}
+
+fn unavailable(error: impl std::fmt::Display) -> BusError {
+    BusError::Unavailable(error.to_string())
+}
+
+fn header_text(delivery: &Delivery, name: &str) -> Option<String> {
+    match delivery.properties.headers().as_ref()?.inner().get(name)? {
+        AMQPValue::LongString(value) => Some(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+        AMQPValue::ShortString(value) => Some(value.as_str().to_owned()),
+        _ => None,
+    }
+}
+
+impl LapinConsumer {
+    pub fn new(uri: impl Into<String>, topology: Topology, prefetch: u16) -> Self {
+        Self { uri: uri.into(), topology, prefetch: prefetch.max(1), stats: Arc::default() }
+    }
+
+    pub fn stats(&self) -> Arc<ConsumerStats> {
+        self.stats.clone()
+    }
+
+    /// Consumes until `shutdown`, reconnecting with backoff after any broker fault.
+    pub async fn run(&self, handler: Arc<dyn MessageHandler>, shutdown: CancellationToken) {
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(5))
+            .with_jitter()
+            .without_max_times();
+        let mut delays = backoff.build();
+        while !shutdown.is_cancelled() {
+            let started = tokio::time::Instant::now();
+            match self.consume(handler.clone(), &shutdown).await {
+                Ok(()) => break,
+                Err(error) => tracing::warn!(%error, "consumer interrupted; reconnecting"),
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                delays = backoff.build();
+            }
+            let delay = delays.next().unwrap_or(Duration::from_secs(5));
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(delay) => {}
+            }
+        }
+        tracing::info!("consumer stopped");
+    }
+
+    async fn consume(&self, handler: Arc<dyn MessageHandler>, shutdown: &CancellationToken) -> Result<(), BusError> {
+        let connection = Connection::connect(
+            &self.uri,
+            ConnectionProperties::default().with_connection_name("kaiten-worker".into()),
+        )
+        .await
+        .map_err(unavailable)?;
+        let channel = connection.create_channel().await.map_err(unavailable)?;
+        self.topology.declare(&channel).await.map_err(unavailable)?;
+        let publisher = connection.create_channel().await.map_err(unavailable)?;
+        publisher.confirm_select(ConfirmSelectOptions::default()).await.map_err(unavailable)?;
+        channel.basic_qos(self.prefetch, BasicQosOptions::default()).await.map_err(unavailable)?;
+        let consumer = channel
+            .basic_consume(
+                self.topology.queue.as_str().into(),
+                "kaiten-worker".into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .map_err(unavailable)?;
+        tracing::info!(queue = %self.topology.queue, prefetch = self.prefetch, "worker consuming");
+        let processing =
+            consumer.map_err(unavailable).try_for_each_concurrent(usize::from(self.prefetch), |delivery| {
+                let (handler, publisher) = (handler.clone(), &publisher);
+                async move {
+                    let disposition = handler.handle(&delivery.data).await;
+                    self.settle(publisher, &delivery, disposition).await
+                }
+            });
+        let outcome = tokio::select! {
+            () = shutdown.cancelled() => Ok(()),
+            result = processing => result.and(Err(BusError::Unavailable("the broker cancelled the consumer".into()))),
+        };
+        let _ = connection.close(200, "OK".into()).await;
+        outcome
+    }
+
+    /// Carries out a disposition; the delivery is acknowledged only after its copy is confirmed.
+    async fn settle(&self, publisher: &Channel, delivery: &Delivery, disposition: Disposition) -> Result<(), BusError> {
+        self.stats.consumed.fetch_add(1, Ordering::Relaxed);
+        match disposition {
+            Disposition::Ack => {}
+            Disposition::Retry { reason, after } => {
+                let attempt: usize = header_text(delivery, ATTEMPT_HEADER).and_then(|a| a.parse().ok()).unwrap_or(0);
+                if attempt >= self.topology.retry_delays.len() {
+                    let reason = format!("gave up after {attempt} retries: {reason}");
+                    self.dead_letter(publisher, delivery, &reason).await?;
+                } else {
+                    let tier = self.tier_for(attempt, after);
+                    let headers = [(ATTEMPT_HEADER, (attempt + 1).to_string()), (LAST_ERROR_HEADER, reason)];
+                    let target = self.topology.retry_queue(tier);
+                    republish(publisher, "", &target, delivery, &headers).await?;
+                    self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(attempt, tier, "message scheduled for retry");
+                }
+            }
+            Disposition::DeadLetter { reason } => self.dead_letter(publisher, delivery, &reason).await?,
+        }
+        if delivery.ack(BasicAckOptions::default()).await.map_err(unavailable)? {
+            Ok(())
+        } else {
+            Err(BusError::Unavailable("the channel closed before the ack".into()))
+        }
+    }
+
+    /// The retry queue for the `attempt`-th retry: exponential by attempt, and at least `after`.
+    fn tier_for(&self, attempt: usize, after: Option<Duration>) -> usize {
+        let delays = &self.topology.retry_delays;
+        let by_attempt = attempt.min(delays.len().saturating_sub(1));
+        let by_after = after.map_or(0, |after| delays.iter().position(|d| *d >= after).unwrap_or(delays.len() - 1));
+        by_attempt.max(by_after)
+    }
+
+    async fn dead_letter(&self, publisher: &Channel, delivery: &Delivery, reason: &str) -> Result<(), BusError> {
+        tracing::warn!(reason, "dead-lettering a message");
+        let exchange = self.topology.dead_letters();
+        republish(publisher, &exchange, "", delivery, &[(REASON_HEADER, reason.to_owned())]).await?;
+        self.stats.dead_lettered.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Publishes a copy of `delivery` (same body, id, content type and headers, plus `extra` headers) and
+/// waits for the broker's confirm.
+async fn republish(
+    publisher: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    delivery: &Delivery,
+    extra: &[(&str, String)],
+) -> Result<(), BusError> {
+    let mut headers = delivery.properties.headers().clone().unwrap_or_default();
+    for (name, value) in extra {
+        // Header values are bounded so a huge error text cannot bloat every retry.
+        let value: String = value.chars().take(1024).collect();
+        headers.insert((*name).into(), AMQPValue::LongString(LongString::from(value.as_str())));
+    }
+    let mut properties = BasicProperties::default().with_delivery_mode(2).with_headers(headers);
+    if let Some(id) = delivery.properties.message_id() {
+        properties = properties.with_message_id(id.clone());
+    }
+    if let Some(content_type) = delivery.properties.content_type() {
+        properties = properties.with_content_type(content_type.clone());
+    }
+    let options = BasicPublishOptions { mandatory: true, ..Default::default() };
+    let confirm = publisher
+        .basic_publish(exchange.into(), routing_key.into(), options, &delivery.data, properties)
+        .await
+        .map_err(unavailable)?;
+    match confirm.await.map_err(unavailable)? {
+        Confirmation::Ack(None) => Ok(()),
+        Confirmation::Ack(Some(returned)) => Err(BusError::Refused(format!("unroutable: {}", returned.reply_text))),
+        Confirmation::Nack(_) | Confirmation::NotRequested => Err(BusError::Refused("not confirmed".into())),
+    }
+}

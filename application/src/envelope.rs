@@ -1,0 +1,116 @@
+//! Parses every envelope a real deployment can put on the queue into one outbox event:
+//! the Debezium CloudEvent (what the relay emits), the plain Debezium envelope with and without
+//! `schema`, the outbox row's `payload` column or the later `data` column, jsonb as an object or as a
+//! JSON-encoded string, and the heartbeat CloudEvent (recognised, to be acknowledged and ignored).
+//! Pure: bytes in, an event or a reason out; never panics.
+
+use kaiten_domain::EventKind;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// The CloudEvent type of a heartbeat.
+pub const HEARTBEAT_TYPE: &str = "cloud.kaiten.cdc.heartbeat";
+
+/// One committed outbox row, as carried by an envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CdcEvent {
+    pub outbox_id: Uuid,
+    pub organization_id: Uuid,
+    pub kind: EventKind,
+    pub data: Value,
+    pub traceparent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Envelope {
+    Event(CdcEvent),
+    Heartbeat,
+}
+
+/// Why an envelope can never be processed (it goes to the dead-letter queue with this reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EnvelopeError(pub String);
+
+fn fail<T>(reason: impl Into<String>) -> Result<T, EnvelopeError> {
+    Err(EnvelopeError(reason.into()))
+}
+
+/// Parses one message body.
+pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
+    let root: Value = serde_json::from_slice(body).map_err(|e| EnvelopeError(format!("not JSON: {e}")))?;
+    let Value::Object(root) = root else { return fail("the envelope is not a JSON object") };
+    if root.get("type").and_then(Value::as_str) == Some(HEARTBEAT_TYPE) {
+        return Ok(Envelope::Heartbeat);
+    }
+    let change = change_of(&root)?;
+    if change.get("op").and_then(Value::as_str).is_some_and(|op| op != "c" && op != "r") {
+        return fail("not an insert into the outbox (op is not `c`)");
+    }
+    let after = match change.get("after") {
+        Some(Value::Object(after)) => after,
+        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?),
+        Some(Value::Null) | None => return fail("the change has no `after` row"),
+        Some(_) => return fail("`after` is not an object"),
+    };
+    parse_row(after)
+}
+
+/// The object holding `before`/`after`: CloudEvent `data[.payload]`, or envelope `[payload]`.
+fn change_of(root: &Map<String, Value>) -> Result<&Map<String, Value>, EnvelopeError> {
+    let container = if root.contains_key("specversion") {
+        match root.get("data") {
+            Some(Value::Object(data)) => data,
+            _ => return fail("the CloudEvent has no `data` object"),
+        }
+    } else {
+        root
+    };
+    match container.get("payload") {
+        Some(Value::Object(payload)) if payload.contains_key("after") => Ok(payload),
+        _ if container.contains_key("after") => Ok(container),
+        _ => fail("no Debezium change (`after`) in the envelope"),
+    }
+}
+
+fn decode_object(text: &str, field: &str) -> Result<Map<String, Value>, EnvelopeError> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => fail(format!("`{field}` is not a JSON object")),
+        Err(e) => fail(format!("`{field}` is not valid JSON: {e}")),
+    }
+}
+
+fn text<'a>(row: &'a Map<String, Value>, column: &str) -> Result<&'a str, EnvelopeError> {
+    match row.get(column) {
+        Some(Value::String(value)) => Ok(value),
+        Some(_) => fail(format!("column `{column}` is not a string")),
+        None => fail(format!("column `{column}` is missing")),
+    }
+}
+
+fn uuid(row: &Map<String, Value>, column: &str) -> Result<Uuid, EnvelopeError> {
+    let raw = text(row, column)?;
+    raw.parse().map_err(|_| EnvelopeError(format!("column `{column}` is not a UUID: {raw:?}")))
+}
+
+fn parse_row(row: &Map<String, Value>) -> Result<Envelope, EnvelopeError> {
+    let outbox_id = uuid(row, "id")?;
+    let organization_id = uuid(row, "organization_id")?;
+    let name = text(row, "event_name")?;
+    let kind = EventKind::from_name(name).ok_or_else(|| EnvelopeError(format!("unknown event name `{name}`")))?;
+    if let Some(Value::String(event_type)) = row.get("event_type")
+        && event_type != kind.event_type()
+    {
+        return fail(format!("event type `{event_type}` does not match event name `{name}`"));
+    }
+    let data = match row.get("payload").or_else(|| row.get("data")) {
+        Some(Value::String(encoded)) => {
+            serde_json::from_str(encoded).map_err(|e| EnvelopeError(format!("the payload is not valid JSON: {e}")))?
+        }
+        Some(Value::Null) | None => return fail("the row has no `payload` (or `data`) column"),
+        Some(value) => value.clone(),
+    };
+    let traceparent = row.get("traceparent").and_then(Value::as_str).map(str::to_owned);
+    Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent }))
+}

@@ -1,0 +1,47 @@
+//! Delivery of events to the organizations' webhook endpoints.
+
+use async_trait::async_trait;
+use kaiten_domain::EventKind;
+use kaiten_domain::organization::Organization;
+use serde_json::{Value, json};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// One event to deliver. `id` (the outbox id) is its idempotency key: handing the same event twice
+/// must not produce a second webhook message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookEvent {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub kind: EventKind,
+    pub data: Value,
+    pub traceparent: Option<String>,
+}
+
+impl WebhookEvent {
+    /// The body every receiver gets: `{name, type, data}`.
+    pub fn body(&self) -> Value {
+        json!({"name": self.kind.name(), "type": self.kind.event_type(), "data": self.data})
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SendError {
+    /// May succeed later (timeout, 5xx, 429); `retry_after` when the other side said when.
+    #[error("transient: {reason}")]
+    Transient { reason: String, retry_after: Option<Duration> },
+    /// Will never succeed as it is (refused as invalid).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait WebhookSender: Send + Sync {
+    /// Accepts the event for delivery (idempotent per `event.id`). `Ok` means it will be delivered,
+    /// or was already accepted before.
+    async fn send(&self, event: &WebhookEvent) -> Result<(), SendError>;
+
+    /// Prepares delivery for a new organization (e.g. its Svix application); idempotent.
+    async fn ensure_organization(&self, organization: &Organization) -> Result<(), SendError>;
+}

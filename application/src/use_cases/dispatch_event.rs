@@ -1,0 +1,94 @@
+//! Dispatches one message from the event pipeline: parses the envelope, checks the event against the
+//! catalog and its organization, and hands it to the `WebhookSender`. The outcome tells the transport
+//! (queue consumer or Dapr ingress) what to do with the message.
+
+use crate::envelope::{self, CdcEvent, Envelope};
+use crate::ports::unit_of_work::Repositories;
+use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DispatchOutcome {
+    /// The sender accepted the event: acknowledge the message.
+    Delivered,
+    /// A heartbeat: acknowledge and ignore.
+    Ignored,
+    /// Try again later (`after` when the other side said when).
+    Retry { reason: String, after: Option<Duration> },
+    /// Can never succeed: dead-letter with this reason.
+    Rejected { reason: String },
+}
+
+pub struct DispatchEvent {
+    repos: Repositories,
+    sender: Arc<dyn WebhookSender>,
+    /// Organizations seen to exist (organizations are never deleted), to spare a query per event.
+    known_organizations: RwLock<HashSet<Uuid>>,
+}
+
+impl DispatchEvent {
+    pub fn new(repos: Repositories, sender: Arc<dyn WebhookSender>) -> Self {
+        Self { repos, sender, known_organizations: RwLock::default() }
+    }
+
+    async fn organization_exists(&self, id: Uuid) -> Result<bool, String> {
+        if self.known_organizations.read().map(|known| known.contains(&id)).unwrap_or(false) {
+            return Ok(true);
+        }
+        let found = self.repos.organizations.find(id).await.map_err(|e| e.to_string())?.is_some();
+        if found && let Ok(mut known) = self.known_organizations.write() {
+            known.insert(id);
+        }
+        Ok(found)
+    }
+
+    pub async fn execute(&self, body: &[u8]) -> DispatchOutcome {
+        let event = match envelope::parse(body) {
+            Ok(Envelope::Heartbeat) => return DispatchOutcome::Ignored,
+            Ok(Envelope::Event(event)) => event,
+            Err(error) => return DispatchOutcome::Rejected { reason: format!("unparsable envelope: {error}") },
+        };
+        self.dispatch(event).await
+    }
+
+    async fn dispatch(&self, event: CdcEvent) -> DispatchOutcome {
+        match self.organization_exists(event.organization_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                return DispatchOutcome::Rejected { reason: format!("unknown organization {}", event.organization_id) };
+            }
+            Err(error) => {
+                return DispatchOutcome::Retry { reason: format!("organization lookup: {error}"), after: None };
+            }
+        }
+        let webhook = WebhookEvent {
+            id: event.outbox_id,
+            organization_id: event.organization_id,
+            kind: event.kind,
+            data: event.data,
+            traceparent: event.traceparent,
+        };
+        match self.sender.send(&webhook).await {
+            Ok(()) => DispatchOutcome::Delivered,
+            Err(SendError::Transient { reason, retry_after }) => DispatchOutcome::Retry { reason, after: retry_after },
+            Err(SendError::Permanent(reason)) => {
+                DispatchOutcome::Rejected { reason: format!("refused by the sender: {reason}") }
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::event_bus::MessageHandler for DispatchEvent {
+    async fn handle(&self, body: &[u8]) -> crate::ports::event_bus::Disposition {
+        use crate::ports::event_bus::Disposition;
+        match self.execute(body).await {
+            DispatchOutcome::Delivered | DispatchOutcome::Ignored => Disposition::Ack,
+            DispatchOutcome::Retry { reason, after } => Disposition::Retry { reason, after },
+            DispatchOutcome::Rejected { reason } => Disposition::DeadLetter { reason },
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `kaiten-bench`: measures the pipeline on this machine against the real PostgreSQL and RabbitMQ,
+//! each run on its own database, slot, exchange and queue (removed afterwards). `bench/relay.sh`
+//! runs the relay benchmarks together with `pg_recvlogical`; results are recorded in BENCHMARKS.md.
+
+mod latency;
+mod relay_drain;
+mod setup;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Benchmarks of the Kaiten pipeline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes a backlog of outbox rows, then measures how fast the relay drains it onto RabbitMQ
+    /// (with confirms) and how fast a plain lapin publisher publishes messages of the same size.
+    RelayDrain {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 10)]
+        rows_per_transaction: usize,
+        /// Also create a second slot for `pg_recvlogical` and print its name and the end LSN.
+        #[arg(long)]
+        recvlogical_slot: bool,
+    },
+    /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
+    RelayLatency {
+        #[arg(long, default_value_t = 500)]
+        rate: u64,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::RelayDrain { rows, rows_per_transaction, recvlogical_slot } => {
+            relay_drain::run(rows, rows_per_transaction, recvlogical_slot).await
+        }
+        Command::RelayLatency { rate, seconds } => latency::run(rate, seconds).await,
+    }
+}
