@@ -16,6 +16,7 @@ pub mod revoke_token;
 pub mod update_customer;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
+use crate::ports::webhooks::WebhookSender;
 use std::sync::Arc;
 
 /// Every use case, wired to the same ports; what the driving adapters (HTTP, CLI) hold.
@@ -36,11 +37,12 @@ pub struct UseCases {
 }
 
 impl UseCases {
-    /// `uow` runs the writes; `reads` are repositories on the pool for the queries.
-    pub fn new(uow: Arc<dyn UnitOfWork>, reads: Repositories) -> Self {
+    /// `uow` runs the writes; `reads` are repositories on the pool for the queries; `sender`, when
+    /// configured, is told about new organizations.
+    pub fn new(uow: Arc<dyn UnitOfWork>, reads: Repositories, sender: Option<Arc<dyn WebhookSender>>) -> Self {
         Self {
             authenticate: authenticate::Authenticate::new(reads.clone()),
-            create_organization: create_organization::CreateOrganization::new(uow.clone()),
+            create_organization: create_organization::CreateOrganization::new(uow.clone(), sender),
             get_organization: get_organization::GetOrganization::new(reads.clone()),
             create_service_account: create_service_account::CreateServiceAccount::new(uow.clone()),
             list_service_accounts: list_service_accounts::ListServiceAccounts::new(reads.clone()),

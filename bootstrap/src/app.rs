@@ -3,10 +3,13 @@
 use crate::config::{Config, Role};
 use anyhow::Context;
 use kaiten_application::UseCases;
+use kaiten_application::ports::webhooks::WebhookSender;
+use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_cdc::{Relay, RelayConfig};
 use kaiten_http::AppState;
 use kaiten_postgres::{PgPool, PgUnitOfWork, pooled_repositories};
-use kaiten_rabbitmq::{LapinEventBus, Topology};
+use kaiten_rabbitmq::{LapinConsumer, LapinEventBus, Topology};
+use kaiten_svix::SvixWebhookSender;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,17 +24,39 @@ pub struct App {
     pub bus: Arc<LapinEventBus>,
     /// Present when this process runs the relay role.
     pub relay: Option<Arc<Relay>>,
+    /// Present when a webhook sender is configured (the worker and the Dapr ingress use it).
+    pub dispatch: Option<Arc<DispatchEvent>>,
+}
+
+/// The webhook sender the configuration asks for: Svix when `SVIX_API_KEY` is set.
+pub async fn configured_sender(config: &Config) -> anyhow::Result<Option<Arc<dyn WebhookSender>>> {
+    let Some(api_key) = config.svix_api_key.clone() else { return Ok(None) };
+    let svix = SvixWebhookSender::new(api_key, config.svix_server_url.clone());
+    svix.register_event_types().await.map_err(|e| anyhow::anyhow!("registering the event types on Svix: {e}"))?;
+    tracing::info!("webhooks are delivered by Svix");
+    Ok(Some(Arc::new(svix)))
+}
+
+/// Builds the app with the configured webhook sender.
+pub async fn build(config: Config) -> anyhow::Result<App> {
+    let sender = configured_sender(&config).await?;
+    build_with_sender(config, sender).await
 }
 
 /// Connects to the database (creating and migrating it when needed), builds the use cases and, for
 /// the relay role, checks PostgreSQL and prepares the slot, publication and broker topology.
-pub async fn build(config: Config) -> anyhow::Result<App> {
+pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSender>>) -> anyhow::Result<App> {
     let roles = config.roles()?;
+    anyhow::ensure!(
+        sender.is_some() || !roles.contains(&Role::Worker),
+        "the worker role needs a webhook sender: set SVIX_API_KEY"
+    );
     let pool = kaiten_postgres::connect(&config.database_url, config.database_max_connections)
         .await
         .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
-    let use_cases =
-        Arc::new(UseCases::new(Arc::new(PgUnitOfWork::new(pool.clone())), pooled_repositories(pool.clone())));
+    let reads = pooled_repositories(pool.clone());
+    let use_cases = Arc::new(UseCases::new(Arc::new(PgUnitOfWork::new(pool.clone())), reads.clone(), sender.clone()));
+    let dispatch = sender.map(|sender| Arc::new(DispatchEvent::new(reads, sender)));
     let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), Topology::new(&config.exchange, &config.queue)));
     let relay = if roles.contains(&Role::Relay) {
         let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus.clone()));
@@ -40,13 +65,17 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     } else {
         None
     };
-    Ok(App { config, pool, use_cases, bus, relay })
+    Ok(App { config, pool, use_cases, bus, relay, dispatch })
 }
 
 impl App {
     /// The HTTP router of this app.
     pub fn router(&self) -> axum::Router {
-        kaiten_http::router(AppState { use_cases: self.use_cases.clone() })
+        kaiten_http::router(AppState {
+            use_cases: self.use_cases.clone(),
+            dispatch: self.dispatch.clone(),
+            dapr_topic: self.config.exchange.clone(),
+        })
     }
 
     /// Binds the HTTP listener (port 0 picks a free port).
@@ -66,6 +95,15 @@ impl App {
             let stop = stop.clone();
             tokio::spawn(async move { relay.run(stop).await })
         });
+        let worker = match (self.config.roles()?.contains(&Role::Worker), self.dispatch.clone()) {
+            (true, Some(dispatch)) => {
+                let topology = Topology::new(&self.config.exchange, &self.config.queue);
+                let consumer = LapinConsumer::new(self.config.amqp_url.clone(), topology, self.config.worker_prefetch);
+                let stop = stop.clone();
+                Some(tokio::spawn(async move { consumer.run(dispatch, stop).await }))
+            }
+            _ => None,
+        };
         let trigger = stop.clone();
         tokio::spawn(async move {
             shutdown.await;
@@ -80,11 +118,13 @@ impl App {
                 .await
                 .context("HTTP server")?;
         }
-        // The relay stops on the same signal.
+        // The relay and the worker stop on the same signal.
+        stop.cancelled().await;
+        if let Some(worker) = worker {
+            worker.await.context("worker task")?;
+        }
         if let Some(relay) = relay {
             relay.await.context("relay task")?.context("relay")?;
-        } else {
-            stop.cancelled().await;
         }
         tracing::info!("stopped");
         Ok(())

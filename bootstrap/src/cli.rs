@@ -27,6 +27,9 @@ pub enum Command {
     Relay,
     /// Run only the REST API.
     Api,
+    /// Run only the webhooks worker: consume KAITEN_QUEUE and hand every event to the webhook sender
+    /// (Svix when SVIX_API_KEY is set), retrying through delay queues and dead-lettering poison messages.
+    Worker,
     /// Create the database when missing and apply pending migrations, then exit.
     Migrate,
     /// Manage organizations (operators only).

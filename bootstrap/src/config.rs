@@ -16,6 +16,8 @@ pub enum Role {
     Api,
     /// The CDC relay: WAL → RabbitMQ.
     Relay,
+    /// The webhooks worker: RabbitMQ → WebhookSender.
+    Worker,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +37,12 @@ pub struct Config {
     pub roles: String,
     /// `pretty` or `json`.
     pub log_format: String,
+    /// Messages the worker handles at once (its prefetch).
+    pub worker_prefetch: u16,
+    /// Svix API key (`SVIX_API_KEY`): when set, Svix delivers the webhooks.
+    pub svix_api_key: Option<String>,
+    /// A self-hosted svix-server (`SVIX_SERVER_URL`).
+    pub svix_server_url: Option<String>,
 }
 
 impl Default for Config {
@@ -50,6 +58,9 @@ impl Default for Config {
             slot: "kaiten_outbox".into(),
             roles: "api,relay".into(),
             log_format: "pretty".into(),
+            worker_prefetch: 64,
+            svix_api_key: None,
+            svix_server_url: None,
         }
     }
 }
@@ -64,8 +75,11 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        let config: Config =
-            figment.merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"])).extract().context("invalid configuration")?;
+        let config: Config = figment
+            .merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"]))
+            .merge(Env::raw().only(&["SVIX_API_KEY", "SVIX_SERVER_URL"]))
+            .extract()
+            .context("invalid configuration")?;
         config.validate()?;
         Ok(config)
     }
@@ -92,7 +106,15 @@ impl Config {
         if !matches!(self.log_format.as_str(), "pretty" | "json") {
             bail!("log_format (KAITEN_LOG_FORMAT) must be `pretty` or `json`, not `{}`", self.log_format);
         }
-        self.roles()?;
+        if self.worker_prefetch == 0 {
+            bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
+        }
+        if self.roles()?.contains(&Role::Worker) && self.svix_api_key.is_none() {
+            bail!(
+                "the worker role needs a webhook sender: set SVIX_API_KEY (and SVIX_SERVER_URL for a self-hosted \
+                 svix-server); the built-in delivery engine is not part of this build yet"
+            );
+        }
         Ok(())
     }
 
@@ -103,7 +125,8 @@ impl Config {
             match raw {
                 "api" => roles.push(Role::Api),
                 "relay" => roles.push(Role::Relay),
-                other => bail!("roles (KAITEN_ROLES): unknown role `{other}` (known: api, relay)"),
+                "worker" => roles.push(Role::Worker),
+                other => bail!("roles (KAITEN_ROLES): unknown role `{other}` (known: api, relay, worker)"),
             }
         }
         if roles.is_empty() {

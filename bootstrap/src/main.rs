@@ -12,10 +12,11 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(&config.log_format);
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
-        Command::Serve | Command::Relay | Command::Api => {
+        Command::Serve | Command::Relay | Command::Api | Command::Worker => {
             match command {
                 Command::Relay => config.roles = "relay".into(),
                 Command::Api => config.roles = "api".into(),
+                Command::Worker => config.roles = "worker".into(),
                 _ => {}
             }
             let serves_api = config.roles()?.contains(&kaiten::config::Role::Api);

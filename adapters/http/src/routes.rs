@@ -2,6 +2,7 @@
 
 mod accounts;
 mod customers;
+mod dapr;
 mod health;
 
 use crate::openapi::ApiDoc;
@@ -11,6 +12,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use kaiten_application::UseCases;
+use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use std::any::Any;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -24,6 +26,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub use_cases: Arc<UseCases>,
+    /// Dispatches pipeline events (the Dapr ingress); `None` when no webhook sender is configured.
+    pub dispatch: Option<Arc<DispatchEvent>>,
+    /// The topic advertised to Dapr (the exchange name).
+    pub dapr_topic: String,
 }
 
 /// Every route with its OpenAPI description; [`router`] and [`crate::api_document`] both come from here.
@@ -32,6 +38,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(health::routes())
         .merge(accounts::routes())
         .merge(customers::routes())
+        .merge(dapr::routes())
 }
 
 /// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json`.

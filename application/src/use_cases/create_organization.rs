@@ -2,6 +2,7 @@
 
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use crate::ports::webhooks::WebhookSender;
 use crate::token_secret;
 use kaiten_domain::clock;
 use kaiten_domain::organization::Organization;
@@ -19,11 +20,13 @@ pub struct CreatedOrganization {
 
 pub struct CreateOrganization {
     uow: Arc<dyn UnitOfWork>,
+    sender: Option<Arc<dyn WebhookSender>>,
 }
 
 impl CreateOrganization {
-    pub fn new(uow: Arc<dyn UnitOfWork>) -> Self {
-        Self { uow }
+    /// With a `sender`, the organization's delivery (its Svix application) is prepared at once.
+    pub fn new(uow: Arc<dyn UnitOfWork>, sender: Option<Arc<dyn WebhookSender>>) -> Self {
+        Self { uow, sender }
     }
 
     pub async fn execute(&self, name: &str) -> Result<CreatedOrganization, UseCaseError> {
@@ -53,6 +56,12 @@ impl CreateOrganization {
                 Ok::<_, UseCaseError>(())
             })
             .await?;
+        if let Some(sender) = &self.sender
+            && let Err(error) = sender.ensure_organization(&organization).await
+        {
+            // Delivery also prepares it on demand, at the organization's first event.
+            tracing::warn!(%error, organization = %organization.id, "could not prepare webhook delivery yet");
+        }
         Ok(CreatedOrganization { organization, token: secret })
     }
 }

@@ -8,7 +8,8 @@ pub mod worker;
 use diesel::QueryableByName;
 use kaiten::Config;
 use kaiten_application::UseCases;
-use kaiten_test_support::TestDatabase;
+use kaiten_application::ports::webhooks::WebhookSender;
+use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::Value;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ use uuid::Uuid;
 
 pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
+    _broker: Option<BrokerCleanup>,
+    pub names: TestNames,
     pub base_url: String,
     pub client: Client,
     pub use_cases: Arc<UseCases>,
@@ -46,10 +49,31 @@ pub struct OutboxRow {
 }
 
 impl TestApp {
+    /// The API alone, on its own database.
     pub async fn spawn() -> anyhow::Result<Self> {
+        Self::spawn_with("api", None).await
+    }
+
+    /// The whole pipeline in one process (API, relay, worker) handing events to `sender`.
+    pub async fn spawn_pipeline(sender: Arc<dyn WebhookSender>) -> anyhow::Result<Self> {
+        Self::spawn_with("api,relay,worker", Some(sender)).await
+    }
+
+    pub async fn spawn_with(roles: &str, sender: Option<Arc<dyn WebhookSender>>) -> anyhow::Result<Self> {
         let db = TestDatabase::new();
-        let config = Config { port: 0, database_url: db.url.clone(), database_max_connections: 8, ..Config::default() };
-        let app = kaiten::build(config).await?;
+        let names = TestNames::new();
+        let broker = roles.contains("relay").then(|| BrokerCleanup::for_names(&names));
+        let config = Config {
+            port: 0,
+            database_url: db.url.clone(),
+            database_max_connections: 8,
+            roles: roles.into(),
+            slot: names.slot.clone(),
+            exchange: names.exchange.clone(),
+            queue: names.queue.clone(),
+            ..Config::default()
+        };
+        let app = kaiten::app::build_with_sender(config, sender).await?;
         let listener = app.bind().await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let use_cases = app.use_cases.clone();
@@ -57,7 +81,7 @@ impl TestApp {
         tokio::spawn(app.run(Some(listener), async move {
             let _ = stopped.await;
         }));
-        Ok(Self { shutdown: Some(shutdown), base_url, client: Client::new(), use_cases, db })
+        Ok(Self { shutdown: Some(shutdown), _broker: broker, names, base_url, client: Client::new(), use_cases, db })
     }
 
     pub async fn tenant(&self, name: &str) -> anyhow::Result<Tenant> {

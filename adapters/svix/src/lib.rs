@@ -1,0 +1,115 @@
+//! Svix adapter: the `WebhookSender` port on Svix (Svix Cloud, or a self-hosted svix-server through
+//! `SVIX_SERVER_URL`). One Svix application per organization (`uid` = organization id), get-or-created
+//! when the organization is created and again on demand; the catalog's 27 event types registered at
+//! start; each event sent as one message with `eventId` = outbox id and the same idempotency key, so
+//! a redelivered event never becomes a second message.
+
+use async_trait::async_trait;
+use kaiten_application::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
+use kaiten_domain::catalog::CATALOG;
+use kaiten_domain::organization::Organization;
+use std::time::Duration;
+use svix::api::{MessageCreateOptions, Svix, SvixOptions};
+use svix::error::{Error, HttpErrorContent};
+use svix::models::{ApplicationIn, EventTypeUpsertIn, MessageIn};
+
+pub struct SvixWebhookSender {
+    svix: Svix,
+}
+
+/// How a Svix answer maps onto the port's outcomes.
+fn classify(error: &Error) -> SendError {
+    let status = match error {
+        Error::Http(HttpErrorContent { status, .. }) | Error::Validation(HttpErrorContent { status, .. }) => {
+            status.as_u16()
+        }
+        Error::Timeout { .. } | Error::Generic(_) => {
+            return SendError::Transient { reason: format!("Svix unreachable: {error}"), retry_after: None };
+        }
+    };
+    match status {
+        // Rate limited, server errors, and credentials an operator can fix: try again later.
+        429 | 500..=599 | 401 | 403 => {
+            SendError::Transient { reason: format!("Svix answered {status}: {error}"), retry_after: None }
+        }
+        _ => SendError::Permanent(format!("Svix refused the message ({status}): {error}")),
+    }
+}
+
+fn status_of(error: &Error) -> Option<u16> {
+    match error {
+        Error::Http(HttpErrorContent { status, .. }) | Error::Validation(HttpErrorContent { status, .. }) => {
+            Some(status.as_u16())
+        }
+        _ => None,
+    }
+}
+
+impl SvixWebhookSender {
+    /// One client for the whole process. Svix's own retries are off: retries are the queue's job.
+    pub fn new(api_key: String, server_url: Option<String>) -> Self {
+        let options = SvixOptions {
+            server_url,
+            timeout: Some(Duration::from_secs(15)),
+            num_retries: Some(0),
+            ..SvixOptions::default()
+        };
+        Self { svix: Svix::new(api_key, Some(options)) }
+    }
+
+    /// Registers (creates or updates) the catalog's event types; idempotent.
+    pub async fn register_event_types(&self) -> Result<(), SendError> {
+        for event in CATALOG {
+            let description = format!("{} ({})", event.description, event.name);
+            let upsert = EventTypeUpsertIn {
+                group_name: Some(event.domain.as_str().to_owned()),
+                ..EventTypeUpsertIn::new(description)
+            };
+            self.svix.event_type().upsert(event.event_type.to_owned(), upsert).await.map_err(|e| classify(&e))?;
+        }
+        Ok(())
+    }
+
+    async fn create_message(&self, event: &WebhookEvent) -> Result<(), Error> {
+        let id = event.id.to_string();
+        let message = MessageIn {
+            event_id: Some(id.clone()),
+            ..MessageIn::new(event.kind.event_type().to_owned(), event.body())
+        };
+        let options = MessageCreateOptions { idempotency_key: Some(id), with_content: None };
+        self.svix.message().create(event.organization_id.to_string(), message, Some(options)).await.map(|_| ())
+    }
+
+    async fn ensure_application(&self, organization_id: String, name: String) -> Result<(), SendError> {
+        let application = ApplicationIn { uid: Some(organization_id), ..ApplicationIn::new(name) };
+        self.svix.application().get_or_create(application, None).await.map(|_| ()).map_err(|e| classify(&e))
+    }
+}
+
+#[async_trait]
+impl WebhookSender for SvixWebhookSender {
+    async fn send(&self, event: &WebhookEvent) -> Result<(), SendError> {
+        let first = match self.create_message(event).await {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        match status_of(&first) {
+            // The same eventId or idempotency key: Svix already has this message.
+            Some(409) => Ok(()),
+            // No application for the organization yet: create it, then send again.
+            Some(404) => {
+                self.ensure_application(event.organization_id.to_string(), event.organization_id.to_string()).await?;
+                match self.create_message(event).await {
+                    Ok(()) => Ok(()),
+                    Err(error) if status_of(&error) == Some(409) => Ok(()),
+                    Err(error) => Err(classify(&error)),
+                }
+            }
+            _ => Err(classify(&first)),
+        }
+    }
+
+    async fn ensure_organization(&self, organization: &Organization) -> Result<(), SendError> {
+        self.ensure_application(organization.id.to_string(), organization.name.clone()).await
+    }
+}

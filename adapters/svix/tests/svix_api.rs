@@ -1,0 +1,153 @@
+//! The Svix adapter against a local HTTP server standing in for the Svix API: the exact requests it
+//! makes and how it reads the answers.
+
+use kaiten_application::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
+use kaiten_domain::EventKind;
+use kaiten_domain::organization::Organization;
+use kaiten_svix::SvixWebhookSender;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wiremock::matchers::{body_partial_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn event() -> WebhookEvent {
+    WebhookEvent {
+        id: Uuid::now_v7(),
+        organization_id: Uuid::now_v7(),
+        kind: EventKind::CustomerCreation,
+        data: json!({"id": "c-1", "name": "Acme"}),
+        traceparent: None,
+    }
+}
+
+fn message_out(event: &WebhookEvent) -> Value {
+    json!({"id": "msg_1", "eventId": event.id, "eventType": event.kind.event_type(), "payload": event.body(),
+           "channels": null, "timestamp": "2026-09-01T12:00:00Z"})
+}
+
+fn app_out(uid: &str) -> Value {
+    json!({"id": "app_1", "uid": uid, "name": uid, "createdAt": "2026-09-01T12:00:00Z", "updatedAt": "2026-09-01T12:00:00Z", "metadata": {}})
+}
+
+async fn sender(server: &MockServer) -> SvixWebhookSender {
+    SvixWebhookSender::new("testsk_secret".into(), Some(server.uri()))
+}
+
+#[tokio::test]
+async fn sends_one_message_with_event_id_idempotency_key_and_body() {
+    let server = MockServer::start().await;
+    let event = event();
+    let id = event.id.to_string();
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/app/{}/msg", event.organization_id)))
+        .and(header("idempotency-key", id.as_str()))
+        .and(header("authorization", "Bearer testsk_secret"))
+        .and(body_partial_json(json!({
+            "eventType": "com.kaiten.customer.v1.created",
+            "eventId": id,
+            "payload": {"name": "CUSTOMER_CREATION", "type": "com.kaiten.customer.v1.created", "data": {"id": "c-1", "name": "Acme"}}
+        })))
+        .respond_with(ResponseTemplate::new(202).set_body_json(message_out(&event)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(sender(&server).await.send(&event).await, Ok(()));
+}
+
+#[tokio::test]
+async fn a_conflict_means_already_accepted() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(409).set_body_json(json!({"code": "conflict", "detail": "duplicate eventId"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(sender(&server).await.send(&event()).await, Ok(()));
+}
+
+#[tokio::test]
+async fn rate_limits_and_server_errors_are_transient_and_bad_requests_permanent() {
+    for (status, transient) in [(429, true), (500, true), (503, true), (400, false), (422, false)] {
+        let server = MockServer::start().await;
+        let body = if status == 422 { json!({"detail": []}) } else { json!({"code": "x", "detail": "y"}) };
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let outcome = sender(&server).await.send(&event()).await;
+        match outcome {
+            Err(SendError::Transient { .. }) => assert!(transient, "{status} should be permanent"),
+            Err(SendError::Permanent(_)) => assert!(!transient, "{status} should be transient"),
+            Ok(()) => panic!("{status} accepted"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_application_is_created_with_the_organization_uid_then_the_message_sent() {
+    let server = MockServer::start().await;
+    let event = event();
+    let uid = event.organization_id.to_string();
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = attempts.clone();
+    let out = message_out(&event);
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/app/{uid}/msg")))
+        .respond_with(move |_: &Request| {
+            if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                ResponseTemplate::new(404).set_body_json(json!({"code": "not_found", "detail": "app not found"}))
+            } else {
+                ResponseTemplate::new(202).set_body_json(out.clone())
+            }
+        })
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/app"))
+        .and(query_param("get_if_exists", "true"))
+        .and(body_partial_json(json!({"uid": uid})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app_out(&uid)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(sender(&server).await.send(&event).await, Ok(()));
+}
+
+#[tokio::test]
+async fn organizations_get_an_application_and_the_catalog_is_registered() {
+    let server = MockServer::start().await;
+    let organization = Organization::create("Acme Corp", kaiten_domain::clock::now()).unwrap_or_else(|e| panic!("{e}"));
+    let uid = organization.id.to_string();
+    Mock::given(method("POST"))
+        .and(path("/api/v1/app"))
+        .and(query_param("get_if_exists", "true"))
+        .and(body_partial_json(json!({"uid": uid, "name": "Acme Corp"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(app_out(&uid)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/event-type/com.kaiten.customer.v1.created"))
+        .and(body_partial_json(json!({"groupName": "Customer"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "com.kaiten.customer.v1.created",
+            "description": "d", "archived": false, "deprecated": false, "createdAt": "2026-09-01T12:00:00Z", "updatedAt": "2026-09-01T12:00:00Z"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(|request: &Request| {
+            let name = request.url.path().rsplit('/').next().unwrap_or_default().to_owned();
+            ResponseTemplate::new(200).set_body_json(json!({"name": name, "description": "d", "archived": false,
+                "deprecated": false, "createdAt": "2026-09-01T12:00:00Z", "updatedAt": "2026-09-01T12:00:00Z"}))
+        })
+        .expect(26)
+        .mount(&server)
+        .await;
+    let sender = sender(&server).await;
+    assert_eq!(sender.ensure_organization(&organization).await, Ok(()));
+    assert_eq!(sender.register_event_types().await, Ok(()));
+}
