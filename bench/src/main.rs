@@ -5,6 +5,7 @@
 mod latency;
 mod relay_drain;
 mod setup;
+mod worker;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,23 @@ enum Command {
         #[arg(long)]
         recvlogical_slot: bool,
     },
+    /// Drains a pre-filled queue of relay-format messages with the worker (no-op sender) and with a
+    /// bare lapin consumer, in the same run.
+    WorkerDrain {
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 64)]
+        prefetch: u16,
+    },
+    /// Relay + worker: commit → `WebhookSender::send` latency at a fixed commit rate.
+    WorkerLatency {
+        #[arg(long, default_value_t = 500)]
+        rate: u64,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        prefetch: u16,
+    },
     /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
     RelayLatency {
         #[arg(long, default_value_t = 500)]
@@ -44,5 +62,7 @@ async fn main() -> anyhow::Result<()> {
             relay_drain::run(rows, rows_per_transaction, recvlogical_slot).await
         }
         Command::RelayLatency { rate, seconds } => latency::run(rate, seconds).await,
+        Command::WorkerDrain { messages, prefetch } => worker::drain(messages, prefetch).await,
+        Command::WorkerLatency { rate, seconds, prefetch } => worker::latency(rate, seconds, prefetch).await,
     }
 }

@@ -142,3 +142,34 @@ mod tests {
         assert_eq!(ZoneTransition::between(None, None), ZoneTransition::Unchanged);
     }
 }
+
+/// A number with its unit of aggregation, as usage values are reported: `{"type":"number","value":1000}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UsageLimit {
+    #[serde(rename = "type")]
+    pub value_type: String,
+    pub value: f64,
+}
+
+/// The aggregated usage: `{"type":"number","value":1000,"event_count":7}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UsageValue {
+    #[serde(rename = "type")]
+    pub value_type: String,
+    pub value: f64,
+    pub event_count: i64,
+}
+
+/// The payload of INSTANCE_ENTITLEMENT_USAGE_REACHED.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageReached {
+    pub instance_id: Uuid,
+    pub instance_slug: Slug,
+    pub entitlement_id: Uuid,
+    pub entitlement_slug: Slug,
+    pub license_id: Uuid,
+    pub license_slug: Slug,
+    pub value: UsageValue,
+    pub limit: UsageLimit,
+}

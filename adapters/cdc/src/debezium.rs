@@ -8,6 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::json;
+use serde_json::value::RawValue;
 
 const UUID_OID: u32 = 2950;
 const JSONB_OID: u32 = 3802;
@@ -110,7 +111,7 @@ struct Payload<'a> {
 
 #[derive(Serialize)]
 struct Data<'a> {
-    schema: serde_json::Value,
+    schema: &'a RawValue,
     payload: Payload<'a>,
 }
 
@@ -142,9 +143,33 @@ struct CloudEvent<'a> {
 /// The Debezium version whose output this reproduces.
 pub const DEBEZIUM_VERSION: &str = "2.7.3.Final";
 
-/// Serializes one inserted row as the CloudEvent Debezium Server would publish for it.
+/// The `data.schema` of every change of a table: computed once per relation, not per row.
+pub fn envelope_schema(source: &ChangeSource, columns: &[Column]) -> Result<Box<RawValue>, serde_json::Error> {
+    let value_name = format!("{}.{}.{}", source.server_name, source.schema, source.table);
+    let row_schema = |field: &str| {
+        json!({
+            "type": "struct",
+            "fields": columns.iter().map(field_schema).collect::<Vec<_>>(),
+            "optional": true,
+            "name": format!("{value_name}.Value"),
+            "field": field,
+        })
+    };
+    let schema = json!({
+        "type": "struct",
+        "fields": [row_schema("before"), row_schema("after")],
+        "optional": false,
+        "name": format!("{value_name}.Envelope"),
+        "version": 2,
+    });
+    RawValue::from_string(serde_json::to_string(&schema)?)
+}
+
+/// Serializes one inserted row as the CloudEvent Debezium Server would publish for it; `schema` is
+/// [`envelope_schema`] of the row's table.
 pub fn cloud_event(
     source: &ChangeSource,
+    schema: &RawValue,
     position: ChangePosition,
     row: &InsertedRow<'_>,
 ) -> Result<Vec<u8>, serde_json::Error> {
@@ -153,16 +178,6 @@ pub fn cloud_event(
         .unwrap_or_default()
         .to_rfc3339_opts(SecondsFormat::Millis, true);
     let sequence = format!("[\"{}\",\"{}\"]", position.commit_lsn, position.lsn);
-    let value_name = format!("{}.{}.{}", source.server_name, source.schema, source.table);
-    let row_schema = |field: &str| {
-        json!({
-            "type": "struct",
-            "fields": row.columns.iter().map(field_schema).collect::<Vec<_>>(),
-            "optional": true,
-            "name": format!("{value_name}.Value"),
-            "field": field,
-        })
-    };
     let event = CloudEvent {
         id: format!("name:{};lsn:{};txId:{};sequence:{}", source.server_name, position.lsn, position.xid, sequence),
         source: format!("/debezium/postgresql/{}", source.server_name),
@@ -182,16 +197,7 @@ pub fn cloud_event(
         iodebeziumtable: &source.table,
         iodebezium_tx_id: position.xid.to_string(),
         iodebeziumlsn: position.lsn.to_string(),
-        data: Data {
-            schema: json!({
-                "type": "struct",
-                "fields": [row_schema("before"), row_schema("after")],
-                "optional": false,
-                "name": format!("{value_name}.Envelope"),
-                "version": 2,
-            }),
-            payload: Payload { before: None, after: After(row) },
-        },
+        data: Data { schema, payload: Payload { before: None, after: After(row) } },
     };
     serde_json::to_vec(&event)
 }

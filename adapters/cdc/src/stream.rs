@@ -3,7 +3,7 @@
 //! Transactions are pipelined (the next is published while earlier confirms are pending) and
 //! acknowledged strictly in commit order; the number of unconfirmed messages is bounded.
 
-use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event};
+use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use crate::pgoutput::{self, Message, PG_EPOCH_OFFSET_MICROS, Relation};
 use crate::relay::RelayConfig;
 use crate::stats::RelayStats;
@@ -12,6 +12,7 @@ use futures::future::{BoxFuture, try_join_all};
 use futures::stream::{FuturesOrdered, StreamExt};
 use kaiten_application::ports::event_bus::{EventBus, OutgoingMessage, PublishConfirmation};
 use pgwire_replication::{Lsn, ReplicationClient, ReplicationConfig, ReplicationEvent};
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use tokio_util::sync::CancellationToken;
 
@@ -23,6 +24,13 @@ struct OpenTransaction {
     xid: u32,
     commit_time_micros: i64,
     confirmations: Vec<PublishConfirmation>,
+}
+
+/// A table seen in a Relation message, with what every message of its rows shares.
+struct Table {
+    relation: Relation,
+    source: ChangeSource,
+    schema: Box<RawValue>,
 }
 
 /// A committed transaction whose confirmations are awaited: resolves to (end LSN, messages, commit time).
@@ -70,7 +78,7 @@ pub(crate) async fn stream(
 
     let source =
         ChangeSource { server_name: config.server_name.clone(), database, schema: String::new(), table: String::new() };
-    let mut relations: HashMap<u32, Relation> = HashMap::new();
+    let mut tables: HashMap<u32, Table> = HashMap::new();
     let mut open: Option<OpenTransaction> = None;
     let mut pending: FuturesOrdered<PendingAck> = FuturesOrdered::new();
     let mut unconfirmed = 0usize;
@@ -99,13 +107,15 @@ pub(crate) async fn stream(
                         stats.record_wal_end(wal_end.into());
                         match pgoutput::decode(&data).map_err(|e| RelayError::Decode(e.to_string()))? {
                             Message::Relation(relation) => {
-                                relations.insert(relation.id, relation);
+                                // Relations are re-sent when the table changes: the cache follows.
+                                let table = table_of(&source, relation)?;
+                                tables.insert(table.relation.id, table);
                             }
                             Message::Insert { relation_id, values } => {
-                                let relation = relations.get(&relation_id)
+                                let table = tables.get(&relation_id)
                                     .ok_or_else(|| RelayError::Decode(format!("insert into unknown relation {relation_id}")))?;
                                 let tx = open.as_mut().ok_or_else(|| RelayError::Decode("insert outside a transaction".into()))?;
-                                let message = outbox_message(&source, relation, &values, tx, wal_start.into())?;
+                                let message = outbox_message(table, &values, tx, wal_start.into())?;
                                 let confirmation = bus.publish(message).await.map_err(|e| RelayError::Bus(e.to_string()))?;
                                 tx.confirmations.push(confirmation);
                                 unconfirmed += 1;
@@ -141,19 +151,24 @@ pub(crate) async fn stream(
     }
 }
 
+fn table_of(source: &ChangeSource, relation: Relation) -> Result<Table, RelayError> {
+    let source = ChangeSource { schema: relation.namespace.clone(), table: relation.name.clone(), ..source.clone() };
+    let schema = envelope_schema(&source, &relation.columns).map_err(|e| RelayError::Decode(e.to_string()))?;
+    Ok(Table { relation, source, schema })
+}
+
 /// The message for one inserted outbox row.
 fn outbox_message(
-    source: &ChangeSource,
-    relation: &Relation,
+    table: &Table,
     values: &[pgoutput::Value],
     tx: &OpenTransaction,
     lsn: u64,
 ) -> Result<OutgoingMessage, RelayError> {
-    let row = InsertedRow { columns: &relation.columns, values };
-    let source = ChangeSource { schema: relation.namespace.clone(), table: relation.name.clone(), ..source.clone() };
+    let row = InsertedRow { columns: &table.relation.columns, values };
     let position =
         ChangePosition { lsn, commit_lsn: tx.commit_lsn, xid: tx.xid, commit_time_micros: tx.commit_time_micros };
-    let body = cloud_event(&source, position, &row).map_err(|e| RelayError::Decode(e.to_string()))?;
+    let body =
+        cloud_event(&table.source, &table.schema, position, &row).map_err(|e| RelayError::Decode(e.to_string()))?;
     let message_id = row.text("id").unwrap_or_default().to_owned();
     let headers = row.text("traceparent").map(|t| vec![("traceparent".to_owned(), t.to_owned())]).unwrap_or_default();
     Ok(OutgoingMessage { message_id, content_type: CONTENT_TYPE, body, headers })

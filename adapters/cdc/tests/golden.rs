@@ -1,7 +1,7 @@
 //! The relay's message format, pinned byte for byte: a captured insert serialized as Debezium
 //! Server's CloudEvent must equal `tests/golden/customer_creation.json`.
 
-use kaiten_cdc::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event};
+use kaiten_cdc::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use kaiten_cdc::pgoutput::{Message, decode};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -27,7 +27,8 @@ fn an_outbox_insert_serializes_exactly_as_the_golden_file() {
         commit_time_micros: 841_579_200_123_000,
     };
     let row = InsertedRow { columns: &relation.columns, values: &values };
-    let body = cloud_event(&source, position, &row).unwrap_or_default();
+    let schema = envelope_schema(&source, &relation.columns).unwrap_or_else(|e| panic!("{e}"));
+    let body = cloud_event(&source, &schema, position, &row).unwrap_or_default();
     let golden_path = format!("{}/tests/golden/customer_creation.json", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("KAITEN_UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden_path, &body).unwrap_or_else(|e| panic!("{e}"));

@@ -1,7 +1,7 @@
 //! Svix adapter: the `WebhookSender` port on Svix (Svix Cloud, or a self-hosted svix-server through
 //! `SVIX_SERVER_URL`). One Svix application per organization (`uid` = organization id), get-or-created
 //! when the organization is created and again on demand; the catalog's 27 event types registered at
-//! start; each event sent as one message with `eventId` = outbox id and the same idempotency key, so
+//! start with the JSON Schemas of their data; each event sent as one message with `eventId` = outbox id and the same idempotency key, so
 //! a redelivered event never becomes a second message.
 
 use async_trait::async_trait;
@@ -63,6 +63,7 @@ impl SvixWebhookSender {
             let description = format!("{} ({})", event.description, event.name);
             let upsert = EventTypeUpsertIn {
                 group_name: Some(event.domain.as_str().to_owned()),
+                schemas: Some(serde_json::json!({"1": event.kind.data_schema()})),
                 ..EventTypeUpsertIn::new(description)
             };
             self.svix.event_type().upsert(event.event_type.to_owned(), upsert).await.map_err(|e| classify(&e))?;

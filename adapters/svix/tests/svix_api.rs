@@ -132,7 +132,7 @@ async fn organizations_get_an_application_and_the_catalog_is_registered() {
         .await;
     Mock::given(method("PUT"))
         .and(path("/api/v1/event-type/com.kaiten.customer.v1.created"))
-        .and(body_partial_json(json!({"groupName": "Customer"})))
+        .and(body_partial_json(json!({"groupName": "Customer", "schemas": {"1": {"type": "object"}}})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "com.kaiten.customer.v1.created",
             "description": "d", "archived": false, "deprecated": false, "createdAt": "2026-09-01T12:00:00Z", "updatedAt": "2026-09-01T12:00:00Z"})))
         .expect(1)

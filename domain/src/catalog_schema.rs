@@ -1,0 +1,106 @@
+//! The JSON Schema of each event's `data`, generated from the very types whose serialization the API
+//! returns and the outbox carries — so the catalog, Svix's event types and the payloads cannot drift.
+
+use crate::catalog::EventKind;
+use crate::customer::Customer;
+use crate::deployment_zone::{Deployment, DeploymentZone};
+use crate::entitlement::Entitlement;
+use crate::feature_flag::FeatureFlag;
+use crate::instance::{Instance, UsageReached};
+use crate::license::{License, LicenseEntitlement};
+use crate::release::Release;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+/// A self-contained JSON Schema (2020-12) of `T`, with the types it refers to under `$defs`.
+fn json_schema<T: ToSchema>() -> Value {
+    let mut dependencies = Vec::new();
+    T::schemas(&mut dependencies);
+    let mut root = serde_json::to_value(T::schema()).unwrap_or(Value::Null);
+    let mut definitions = Map::new();
+    while let Some((name, schema)) = dependencies.pop() {
+        definitions.entry(name).or_insert_with(|| serde_json::to_value(schema).unwrap_or(Value::Null));
+    }
+    if let Value::Object(object) = &mut root {
+        object.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
+        if !definitions.is_empty() {
+            object.insert("$defs".into(), Value::Object(definitions));
+        }
+    }
+    rewrite_references(&mut root);
+    root
+}
+
+/// OpenAPI references (`#/components/schemas/X`) become JSON Schema ones (`#/$defs/X`).
+fn rewrite_references(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                match child {
+                    Value::String(reference) if key == "$ref" => {
+                        *reference = reference.replace("#/components/schemas/", "#/$defs/");
+                    }
+                    _ => rewrite_references(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite_references),
+        _ => {}
+    }
+}
+
+impl EventKind {
+    /// The JSON Schema of this event's `data`.
+    pub fn data_schema(self) -> Value {
+        use EventKind::*;
+        match self {
+            CustomerCreation | CustomerUpdate | CustomerDeletion => json_schema::<Customer>(),
+            EntitlementCreation | EntitlementUpdate | EntitlementDeletion => json_schema::<Entitlement>(),
+            LicenseCreation | LicenseUpdate | LicenseDeletion => json_schema::<License>(),
+            LicenseEntitlementAssignment | LicenseEntitlementUnassignment | LicenseEntitlementUpdate => {
+                json_schema::<LicenseEntitlement>()
+            }
+            InstanceCreation | InstanceUpdate | InstanceDeletion | InstanceDeployment | InstanceMigration => {
+                json_schema::<Instance>()
+            }
+            InstanceEntitlementUsageReached => json_schema::<UsageReached>(),
+            DeploymentZoneCreation | DeploymentZoneUpdate | DeploymentZoneDeletion => json_schema::<DeploymentZone>(),
+            ReleaseDeployment => json_schema::<Deployment>(),
+            ReleaseCreation | ReleaseDeletion => json_schema::<Release>(),
+            FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => json_schema::<FeatureFlag>(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_has_an_object_schema_whose_references_resolve() {
+        for kind in EventKind::all() {
+            let schema = kind.data_schema();
+            assert_eq!(schema["type"], "object", "{kind}");
+            let text = schema.to_string();
+            assert!(!text.contains("#/components/"), "{kind}: {text}");
+            for reference in text.split("\"#/$defs/").skip(1) {
+                let name = reference.split('"').next().unwrap_or_default();
+                assert!(schema["$defs"].get(name).is_some(), "{kind}: missing definition {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_customer_schema_names_the_api_fields() {
+        let schema = EventKind::CustomerCreation.data_schema();
+        let mut properties: Vec<&str> =
+            schema["properties"].as_object().map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+        properties.sort_unstable();
+        assert_eq!(
+            properties,
+            ["createdAt", "externalCustomerId", "id", "name", "organizationId", "slug", "updatedAt"]
+        );
+        let required = schema["required"].as_array().map(Vec::len).unwrap_or_default();
+        assert_eq!(required, 6, "everything but the nullable external id is required: {schema}");
+    }
+}
