@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio_postgres::{Client, NoTls};
 
 pub struct Bench {
+    pub pool: kaiten_postgres::PgPool,
     pub names: TestNames,
     pub bus: Arc<LapinEventBus>,
     _broker: BrokerCleanup,
@@ -16,10 +17,10 @@ pub struct Bench {
 impl Bench {
     pub async fn new() -> anyhow::Result<Self> {
         let db = TestDatabase::new();
-        db.create_migrated().await?;
+        let pool = kaiten_postgres::connect(&db.url, 8).await?;
         let names = TestNames::new();
         let bus = Arc::new(LapinEventBus::new(amqp_url(), Topology::new(&names.exchange, &names.queue)));
-        Ok(Self { _broker: BrokerCleanup::for_names(&names), names, bus, db })
+        Ok(Self { pool, _broker: BrokerCleanup::for_names(&names), names, bus, db })
     }
 
     pub fn relay(&self) -> Arc<Relay> {

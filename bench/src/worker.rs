@@ -44,7 +44,7 @@ impl WebhookSender for TimingSender {
 }
 
 async fn organization(bench: &Bench) -> anyhow::Result<(kaiten_postgres::PgPool, Organization)> {
-    let pool = kaiten_postgres::connect(&bench.db.url, 8).await?;
+    let pool = bench.pool.clone();
     let organization = Organization::create("Bench", kaiten_domain::clock::now())?;
     let uow: Box<dyn UnitOfWork> = Box::new(kaiten_postgres::PgUnitOfWork::new(pool.clone()));
     let stored = organization.clone();
