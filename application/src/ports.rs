@@ -2,6 +2,7 @@
 //! `Arc<dyn Port>`; with the `mocks` feature each has a mockall mock (`MockCustomerRepository`, …).
 
 pub mod accounts;
+pub mod catalog_resources;
 pub mod customers;
 pub mod event_bus;
 pub mod outbox;

@@ -2,18 +2,27 @@
 
 pub mod authenticate;
 pub mod create_customer;
+pub mod create_entitlement;
 pub mod create_organization;
+pub mod create_release;
 pub mod create_service_account;
 pub mod create_token;
 pub mod delete_customer;
+pub mod delete_entitlement;
+pub mod delete_release;
 pub mod dispatch_event;
 pub mod get_customer;
+pub mod get_entitlement;
 pub mod get_organization;
+pub mod get_release;
 pub mod list_customers;
+pub mod list_entitlements;
+pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod revoke_token;
 pub mod update_customer;
+pub mod update_entitlement;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
 use crate::ports::webhooks::WebhookSender;
@@ -34,6 +43,15 @@ pub struct UseCases {
     pub delete_customer: delete_customer::DeleteCustomer,
     pub get_customer: get_customer::GetCustomer,
     pub list_customers: list_customers::ListCustomers,
+    pub create_entitlement: create_entitlement::CreateEntitlement,
+    pub update_entitlement: update_entitlement::UpdateEntitlement,
+    pub delete_entitlement: delete_entitlement::DeleteEntitlement,
+    pub get_entitlement: get_entitlement::GetEntitlement,
+    pub list_entitlements: list_entitlements::ListEntitlements,
+    pub create_release: create_release::CreateRelease,
+    pub delete_release: delete_release::DeleteRelease,
+    pub get_release: get_release::GetRelease,
+    pub list_releases: list_releases::ListReleases,
 }
 
 impl UseCases {
@@ -51,9 +69,18 @@ impl UseCases {
             revoke_token: revoke_token::RevokeToken::new(uow.clone()),
             create_customer: create_customer::CreateCustomer::new(uow.clone()),
             update_customer: update_customer::UpdateCustomer::new(uow.clone()),
-            delete_customer: delete_customer::DeleteCustomer::new(uow),
+            delete_customer: delete_customer::DeleteCustomer::new(uow.clone()),
             get_customer: get_customer::GetCustomer::new(reads.clone()),
-            list_customers: list_customers::ListCustomers::new(reads),
+            list_customers: list_customers::ListCustomers::new(reads.clone()),
+            create_entitlement: create_entitlement::CreateEntitlement::new(uow.clone()),
+            update_entitlement: update_entitlement::UpdateEntitlement::new(uow.clone()),
+            delete_entitlement: delete_entitlement::DeleteEntitlement::new(uow.clone()),
+            get_entitlement: get_entitlement::GetEntitlement::new(reads.clone()),
+            list_entitlements: list_entitlements::ListEntitlements::new(reads.clone()),
+            create_release: create_release::CreateRelease::new(uow.clone()),
+            delete_release: delete_release::DeleteRelease::new(uow),
+            get_release: get_release::GetRelease::new(reads.clone()),
+            list_releases: list_releases::ListReleases::new(reads),
         }
     }
 }

@@ -3,7 +3,9 @@
 mod accounts;
 mod customers;
 mod dapr;
+mod entitlements;
 mod health;
+mod releases;
 
 use crate::openapi::ApiDoc;
 use crate::problem::Problem;
@@ -38,6 +40,8 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(health::routes())
         .merge(accounts::routes())
         .merge(customers::routes())
+        .merge(entitlements::routes())
+        .merge(releases::routes())
         .merge(dapr::routes())
 }
 

@@ -7,8 +7,10 @@ mod accounts;
 mod connection;
 mod customers;
 mod database;
+mod entitlements;
 mod errors;
 mod outbox;
+mod releases;
 mod schema;
 mod unit_of_work;
 

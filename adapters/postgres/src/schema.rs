@@ -59,4 +59,39 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(organizations, service_accounts, api_tokens, customers, outbox_events);
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    service_accounts,
+    api_tokens,
+    customers,
+    outbox_events,
+    entitlements,
+    releases
+);
+
+diesel::table! {
+    entitlements (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        #[sql_name = "type"]
+        entitlement_type -> Text,
+        meter_type -> Nullable<Text>,
+        aggregation_method -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    releases (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        version -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}

@@ -3,8 +3,10 @@
 use crate::accounts::{PgOrganizationRepository, PgServiceAccountRepository, PgTokenRepository};
 use crate::connection::{ConnectionSource, PgPool};
 use crate::customers::PgCustomerRepository;
+use crate::entitlements::PgEntitlementRepository;
 use crate::errors::repo_error;
 use crate::outbox::PgOutboxRepo;
+use crate::releases::PgReleaseRepository;
 use async_trait::async_trait;
 use diesel_async::{AnsiTransactionManager, TransactionManager};
 use kaiten_application::ports::unit_of_work::TransactionWork;
@@ -28,6 +30,8 @@ fn repositories(source: ConnectionSource) -> Repositories {
         service_accounts: Arc::new(PgServiceAccountRepository::new(source.clone())),
         tokens: Arc::new(PgTokenRepository::new(source.clone())),
         customers: Arc::new(PgCustomerRepository::new(source.clone())),
+        entitlements: Arc::new(PgEntitlementRepository::new(source.clone())),
+        releases: Arc::new(PgReleaseRepository::new(source.clone())),
         outbox: Arc::new(PgOutboxRepo::new(source)),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::error::RepoError;
 use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
+use crate::ports::catalog_resources::{EntitlementRepository, ReleaseRepository};
 use crate::ports::customers::CustomerRepository;
 use crate::ports::outbox::OutboxRepo;
 use async_trait::async_trait;
@@ -18,6 +19,8 @@ pub struct Repositories {
     pub service_accounts: Arc<dyn ServiceAccountRepository>,
     pub tokens: Arc<dyn TokenRepository>,
     pub customers: Arc<dyn CustomerRepository>,
+    pub entitlements: Arc<dyn EntitlementRepository>,
+    pub releases: Arc<dyn ReleaseRepository>,
     pub outbox: Arc<dyn OutboxRepo>,
 }
 

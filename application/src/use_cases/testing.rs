@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::RepoError;
 use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository};
+use crate::ports::catalog_resources::{MockEntitlementRepository, MockReleaseRepository};
 use crate::ports::customers::MockCustomerRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
 use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
@@ -18,6 +19,8 @@ pub struct MockRepositories {
     pub service_accounts: MockServiceAccountRepository,
     pub tokens: MockTokenRepository,
     pub customers: MockCustomerRepository,
+    pub entitlements: MockEntitlementRepository,
+    pub releases: MockReleaseRepository,
     pub outbox: MockOutboxRepo,
 }
 
@@ -27,6 +30,8 @@ pub fn repositories() -> MockRepositories {
         service_accounts: MockServiceAccountRepository::new(),
         tokens: MockTokenRepository::new(),
         customers: MockCustomerRepository::new(),
+        entitlements: MockEntitlementRepository::new(),
+        releases: MockReleaseRepository::new(),
         outbox: MockOutboxRepo::new(),
     }
 }
@@ -66,6 +71,8 @@ impl FakeUnitOfWork {
             service_accounts: Arc::new(mocks.service_accounts),
             tokens: Arc::new(mocks.tokens),
             customers: Arc::new(mocks.customers),
+            entitlements: Arc::new(mocks.entitlements),
+            releases: Arc::new(mocks.releases),
             outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })

@@ -1,0 +1,98 @@
+//! `/api/entitlements`: list, create, get, update, delete.
+
+use crate::auth::Authenticated;
+use crate::extract::{ApiJson, ApiQuery, PageQuery, path_slug};
+use crate::problem::Problem;
+use crate::routes::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use kaiten_domain::Paged;
+use kaiten_domain::entitlement::{Entitlement, EntitlementChanges, NewEntitlement};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_entitlements, create_entitlement)).routes(routes!(
+        get_entitlement,
+        update_entitlement,
+        delete_entitlement
+    ))
+}
+
+/// The organization's entitlements, newest first.
+#[utoipa::path(get, path = "/api/entitlements", tag = "entitlements", params(PageQuery),
+    responses((status = 200, body = Paged<Entitlement>), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["read:entitlements"])))]
+async fn list_entitlements(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Paged<Entitlement>>, Problem> {
+    Ok(Json(state.use_cases.list_entitlements.execute(&caller, query.page()?).await?))
+}
+
+/// Creates a entitlement; emits ENTITLEMENT_CREATION.
+#[utoipa::path(post, path = "/api/entitlements", tag = "entitlements", request_body = NewEntitlement,
+    responses((status = 201, body = Entitlement, headers(("location" = String, description = "The entitlement's URL"))),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["write:entitlements"])))]
+async fn create_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiJson(input): ApiJson<NewEntitlement>,
+) -> Result<impl IntoResponse, Problem> {
+    let entitlement = state.use_cases.create_entitlement.execute(&caller, input).await?;
+    let location = format!("/api/entitlements/{}", entitlement.slug);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(entitlement)))
+}
+
+/// One entitlement.
+#[utoipa::path(get, path = "/api/entitlements/{slug}", tag = "entitlements", params(("slug" = String, Path)),
+    responses((status = 200, body = Entitlement), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:entitlements"])))]
+async fn get_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<Entitlement>, Problem> {
+    let slug = path_slug(&slug, "entitlement")?;
+    Ok(Json(state.use_cases.get_entitlement.execute(&caller, &slug).await?))
+}
+
+/// Updates a entitlement (omitted fields keep their value); emits ENTITLEMENT_UPDATE.
+#[utoipa::path(put, path = "/api/entitlements/{slug}", tag = "entitlements", params(("slug" = String, Path)),
+    request_body = EntitlementChanges,
+    responses((status = 200, body = Entitlement), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:entitlements"])))]
+async fn update_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiJson(changes): ApiJson<EntitlementChanges>,
+) -> Result<Json<Entitlement>, Problem> {
+    let slug = path_slug(&slug, "entitlement")?;
+    Ok(Json(state.use_cases.update_entitlement.execute(&caller, &slug, changes).await?))
+}
+
+/// Deletes a entitlement (409 while it is assigned to a license); emits ENTITLEMENT_DELETION.
+#[utoipa::path(delete, path = "/api/entitlements/{slug}", tag = "entitlements", params(("slug" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = ["write:entitlements"])))]
+async fn delete_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let slug = path_slug(&slug, "entitlement")?;
+    state.use_cases.delete_entitlement.execute(&caller, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

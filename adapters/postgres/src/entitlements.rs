@@ -1,0 +1,159 @@
+//! `PgEntitlementRepository`.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::entitlements;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::catalog_resources::EntitlementRepository;
+use kaiten_domain::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
+use kaiten_domain::{Page, Paged, Slug};
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = entitlements, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+struct EntitlementRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    slug: String,
+    description: Option<String>,
+    entitlement_type: String,
+    meter_type: Option<String>,
+    aggregation_method: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn unexpected(what: &str, value: &str) -> RepoError {
+    RepoError::Unexpected(format!("stored {what} `{value}` is not valid"))
+}
+
+impl EntitlementRow {
+    fn from_domain(e: &Entitlement) -> Self {
+        Self {
+            id: e.id,
+            organization_id: e.organization_id,
+            name: e.name.clone(),
+            slug: e.slug.to_string(),
+            description: e.description.clone(),
+            entitlement_type: e.entitlement_type.as_str().to_owned(),
+            meter_type: e.meter_type.map(|m| m.as_str().to_owned()),
+            aggregation_method: e.aggregation_method.map(|a| a.as_str().to_owned()),
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+
+    fn into_domain(self) -> Result<Entitlement, RepoError> {
+        let meter_type = match self.meter_type.as_deref() {
+            Some(m) => Some(MeterType::from_code(m).ok_or_else(|| unexpected("meter type", m))?),
+            None => None,
+        };
+        let aggregation_method = match self.aggregation_method.as_deref() {
+            Some(a) => Some(AggregationMethod::from_code(a).ok_or_else(|| unexpected("aggregation method", a))?),
+            None => None,
+        };
+        Ok(Entitlement {
+            id: self.id,
+            name: self.name,
+            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            description: self.description,
+            entitlement_type: EntitlementType::from_code(&self.entitlement_type)
+                .ok_or_else(|| unexpected("entitlement type", &self.entitlement_type))?,
+            meter_type,
+            aggregation_method,
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub(crate) struct PgEntitlementRepository {
+    source: ConnectionSource,
+}
+
+impl PgEntitlementRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl EntitlementRepository for PgEntitlementRepository {
+    async fn insert(&self, entitlement: &Entitlement) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(entitlements::table)
+            .values(EntitlementRow::from_domain(entitlement))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn update(&self, entitlement: &Entitlement) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(entitlements::table)
+            .filter(entitlements::id.eq(entitlement.id))
+            .filter(entitlements::organization_id.eq(entitlement.organization_id))
+            .set(EntitlementRow::from_domain(entitlement))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let deleted = diesel::delete(entitlements::table)
+            .filter(entitlements::id.eq(id))
+            .filter(entitlements::organization_id.eq(organization_id))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        slug: &Slug,
+        for_update: bool,
+    ) -> Result<Option<Entitlement>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let query = entitlements::table
+            .filter(entitlements::organization_id.eq(organization_id))
+            .filter(entitlements::slug.eq(slug.as_str()))
+            .select(EntitlementRow::as_select());
+        let row = if for_update {
+            query.for_update().first(&mut *conn).await.optional()
+        } else {
+            query.first(&mut *conn).await.optional()
+        };
+        row.map_err(repo_error)?.map(EntitlementRow::into_domain).transpose()
+    }
+
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Entitlement>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<EntitlementRow> = entitlements::table
+            .filter(entitlements::organization_id.eq(organization_id))
+            .order((entitlements::created_at.desc(), entitlements::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(EntitlementRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = entitlements::table
+            .filter(entitlements::organization_id.eq(organization_id))
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(Paged { items: rows.into_iter().map(EntitlementRow::into_domain).collect::<Result<_, _>>()?, total })
+    }
+}

@@ -1,0 +1,122 @@
+//! `PgReleaseRepository`.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::releases;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::catalog_resources::ReleaseRepository;
+use kaiten_domain::release::Release;
+use kaiten_domain::{Page, Paged, Slug};
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = releases, check_for_backend(diesel::pg::Pg))]
+struct ReleaseRow {
+    id: Uuid,
+    organization_id: Uuid,
+    version: String,
+    slug: String,
+    description: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl ReleaseRow {
+    fn from_domain(r: &Release) -> Self {
+        Self {
+            id: r.id,
+            organization_id: r.organization_id,
+            version: r.version.clone(),
+            slug: r.slug.to_string(),
+            description: r.description.clone(),
+            created_at: r.created_at,
+        }
+    }
+
+    fn into_domain(self) -> Result<Release, RepoError> {
+        Ok(Release {
+            id: self.id,
+            version: self.version,
+            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            description: self.description,
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+        })
+    }
+}
+
+pub(crate) struct PgReleaseRepository {
+    source: ConnectionSource,
+}
+
+impl PgReleaseRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl ReleaseRepository for PgReleaseRepository {
+    async fn insert(&self, release: &Release) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(releases::table)
+            .values(ReleaseRow::from_domain(release))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let deleted = diesel::delete(releases::table)
+            .filter(releases::id.eq(id))
+            .filter(releases::organization_id.eq(organization_id))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        slug: &Slug,
+        for_update: bool,
+    ) -> Result<Option<Release>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let query = releases::table
+            .filter(releases::organization_id.eq(organization_id))
+            .filter(releases::slug.eq(slug.as_str()))
+            .select(ReleaseRow::as_select());
+        let row = if for_update {
+            query.for_update().first(&mut *conn).await.optional()
+        } else {
+            query.first(&mut *conn).await.optional()
+        };
+        row.map_err(repo_error)?.map(ReleaseRow::into_domain).transpose()
+    }
+
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Release>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<ReleaseRow> = releases::table
+            .filter(releases::organization_id.eq(organization_id))
+            .order((releases::created_at.desc(), releases::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(ReleaseRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = releases::table
+            .filter(releases::organization_id.eq(organization_id))
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(Paged { items: rows.into_iter().map(ReleaseRow::into_domain).collect::<Result<_, _>>()?, total })
+    }
+}
