@@ -3,26 +3,31 @@
 pub mod authenticate;
 pub mod create_customer;
 pub mod create_entitlement;
+pub mod create_feature_flag;
 pub mod create_organization;
 pub mod create_release;
 pub mod create_service_account;
 pub mod create_token;
 pub mod delete_customer;
 pub mod delete_entitlement;
+pub mod delete_feature_flag;
 pub mod delete_release;
 pub mod dispatch_event;
 pub mod get_customer;
 pub mod get_entitlement;
+pub mod get_feature_flag;
 pub mod get_organization;
 pub mod get_release;
 pub mod list_customers;
 pub mod list_entitlements;
+pub mod list_feature_flags;
 pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod revoke_token;
 pub mod update_customer;
 pub mod update_entitlement;
+pub mod update_feature_flag;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
 use crate::ports::webhooks::WebhookSender;
@@ -52,6 +57,11 @@ pub struct UseCases {
     pub delete_release: delete_release::DeleteRelease,
     pub get_release: get_release::GetRelease,
     pub list_releases: list_releases::ListReleases,
+    pub create_feature_flag: create_feature_flag::CreateFeatureFlag,
+    pub update_feature_flag: update_feature_flag::UpdateFeatureFlag,
+    pub delete_feature_flag: delete_feature_flag::DeleteFeatureFlag,
+    pub get_feature_flag: get_feature_flag::GetFeatureFlag,
+    pub list_feature_flags: list_feature_flags::ListFeatureFlags,
 }
 
 impl UseCases {
@@ -78,9 +88,14 @@ impl UseCases {
             get_entitlement: get_entitlement::GetEntitlement::new(reads.clone()),
             list_entitlements: list_entitlements::ListEntitlements::new(reads.clone()),
             create_release: create_release::CreateRelease::new(uow.clone()),
-            delete_release: delete_release::DeleteRelease::new(uow),
+            delete_release: delete_release::DeleteRelease::new(uow.clone()),
             get_release: get_release::GetRelease::new(reads.clone()),
-            list_releases: list_releases::ListReleases::new(reads),
+            list_releases: list_releases::ListReleases::new(reads.clone()),
+            create_feature_flag: create_feature_flag::CreateFeatureFlag::new(uow.clone()),
+            update_feature_flag: update_feature_flag::UpdateFeatureFlag::new(uow.clone()),
+            delete_feature_flag: delete_feature_flag::DeleteFeatureFlag::new(uow),
+            get_feature_flag: get_feature_flag::GetFeatureFlag::new(reads.clone()),
+            list_feature_flags: list_feature_flags::ListFeatureFlags::new(reads),
         }
     }
 }

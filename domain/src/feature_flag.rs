@@ -187,3 +187,65 @@ mod tests {
         assert!(!check_variants(FlagType::Number, &[], "x", &[]).is_empty());
     }
 }
+
+/// Partial update of a flag; the merged result is validated as a whole (variants against the type,
+/// the default and every rule against the variants).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeatureFlagChanges {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(rename = "type")]
+    pub flag_type: Option<FlagType>,
+    pub enabled: Option<bool>,
+    pub variants: Option<Vec<Variant>>,
+    pub default_variant: Option<String>,
+    pub targeting_rules: Option<Vec<TargetingRule>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Option<Value>>,
+}
+
+impl FeatureFlag {
+    pub fn apply(&self, changes: FeatureFlagChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
+        let slug = changes
+            .slug
+            .as_deref()
+            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
+        let description = match changes.description {
+            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
+            None => Some(self.description.clone()),
+        };
+        let metadata = match changes.metadata {
+            Some(raw) => v.check(parse_optional_object("metadata", raw)),
+            None => Some(self.metadata.clone()),
+        };
+        let flag_type = changes.flag_type.unwrap_or(self.flag_type);
+        let variants = changes.variants.unwrap_or_else(|| self.variants.clone());
+        let default_variant = changes.default_variant.unwrap_or_else(|| self.default_variant.clone());
+        let targeting_rules = changes.targeting_rules.unwrap_or_else(|| self.targeting_rules.clone());
+        for error in check_variants(flag_type, &variants, &default_variant, &targeting_rules) {
+            v.push(error);
+        }
+        v.finish(|| {
+            Some(Self {
+                name: name?,
+                slug: slug?,
+                description: description?,
+                flag_type,
+                enabled: changes.enabled.unwrap_or(self.enabled),
+                variants,
+                default_variant,
+                targeting_rules,
+                metadata: metadata?,
+                updated_at: now,
+                ..self.clone()
+            })
+        })
+    }
+}

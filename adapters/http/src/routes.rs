@@ -4,6 +4,7 @@ mod accounts;
 mod customers;
 mod dapr;
 mod entitlements;
+mod feature_flags;
 mod health;
 mod releases;
 
@@ -42,6 +43,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(customers::routes())
         .merge(entitlements::routes())
         .merge(releases::routes())
+        .merge(feature_flags::routes())
         .merge(dapr::routes())
 }
 

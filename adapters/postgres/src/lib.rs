@@ -9,6 +9,7 @@ mod customers;
 mod database;
 mod entitlements;
 mod errors;
+mod feature_flags;
 mod outbox;
 mod releases;
 mod schema;

@@ -95,3 +95,22 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    feature_flags (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        #[sql_name = "type"]
+        flag_type -> Text,
+        enabled -> Bool,
+        variants -> Jsonb,
+        default_variant -> Text,
+        targeting_rules -> Jsonb,
+        metadata -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

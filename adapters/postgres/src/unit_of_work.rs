@@ -5,6 +5,7 @@ use crate::connection::{ConnectionSource, PgPool};
 use crate::customers::PgCustomerRepository;
 use crate::entitlements::PgEntitlementRepository;
 use crate::errors::repo_error;
+use crate::feature_flags::PgFeatureFlagRepository;
 use crate::outbox::PgOutboxRepo;
 use crate::releases::PgReleaseRepository;
 use async_trait::async_trait;
@@ -32,6 +33,7 @@ fn repositories(source: ConnectionSource) -> Repositories {
         customers: Arc::new(PgCustomerRepository::new(source.clone())),
         entitlements: Arc::new(PgEntitlementRepository::new(source.clone())),
         releases: Arc::new(PgReleaseRepository::new(source.clone())),
+        feature_flags: Arc::new(PgFeatureFlagRepository::new(source.clone())),
         outbox: Arc::new(PgOutboxRepo::new(source)),
     }
 }

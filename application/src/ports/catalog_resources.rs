@@ -1,8 +1,9 @@
-//! Storage of entitlements and releases.
+//! Storage of entitlements, releases and feature flags.
 
 use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::entitlement::Entitlement;
+use kaiten_domain::feature_flag::FeatureFlag;
 use kaiten_domain::release::Release;
 use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
@@ -42,4 +43,21 @@ pub trait ReleaseRepository: Send + Sync {
     ) -> Result<Option<Release>, RepoError>;
     /// Newest first.
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Release>, RepoError>;
+}
+
+/// Feature flags of one organization.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait FeatureFlagRepository: Send + Sync {
+    async fn insert(&self, flag: &FeatureFlag) -> Result<(), RepoError>;
+    async fn update(&self, flag: &FeatureFlag) -> Result<(), RepoError>;
+    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError>;
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        slug: &Slug,
+        for_update: bool,
+    ) -> Result<Option<FeatureFlag>, RepoError>;
+    /// Newest first.
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<FeatureFlag>, RepoError>;
 }

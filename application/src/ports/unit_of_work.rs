@@ -3,7 +3,7 @@
 
 use crate::error::RepoError;
 use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
-use crate::ports::catalog_resources::{EntitlementRepository, ReleaseRepository};
+use crate::ports::catalog_resources::{EntitlementRepository, FeatureFlagRepository, ReleaseRepository};
 use crate::ports::customers::CustomerRepository;
 use crate::ports::outbox::OutboxRepo;
 use async_trait::async_trait;
@@ -21,6 +21,7 @@ pub struct Repositories {
     pub customers: Arc<dyn CustomerRepository>,
     pub entitlements: Arc<dyn EntitlementRepository>,
     pub releases: Arc<dyn ReleaseRepository>,
+    pub feature_flags: Arc<dyn FeatureFlagRepository>,
     pub outbox: Arc<dyn OutboxRepo>,
 }
 

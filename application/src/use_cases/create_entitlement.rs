@@ -1,4 +1,4 @@
-//! Creates an entitlement and appends EntitlementCreation in the same transaction.
+//! Creates an entitlement and appends ENTITLEMENT_CREATION in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;

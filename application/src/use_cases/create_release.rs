@@ -1,4 +1,4 @@
-//! Creates a release and appends ReleaseCreation in the same transaction.
+//! Creates a release and appends RELEASE_CREATION in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;

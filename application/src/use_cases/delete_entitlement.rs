@@ -1,4 +1,4 @@
-//! Deletes an entitlement and appends EntitlementDeletion (the entitlement as it was) in the same transaction.
+//! Deletes an entitlement and appends ENTITLEMENT_DELETION (the entitlement as it was) in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;

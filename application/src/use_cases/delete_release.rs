@@ -1,4 +1,4 @@
-//! Deletes a release and appends ReleaseDeletion (the release as it was) in the same transaction.
+//! Deletes a release and appends RELEASE_DELETION (the release as it was) in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;

@@ -4,7 +4,7 @@
 use crate::caller::Caller;
 use crate::error::RepoError;
 use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository};
-use crate::ports::catalog_resources::{MockEntitlementRepository, MockReleaseRepository};
+use crate::ports::catalog_resources::{MockEntitlementRepository, MockFeatureFlagRepository, MockReleaseRepository};
 use crate::ports::customers::MockCustomerRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
 use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
@@ -21,6 +21,7 @@ pub struct MockRepositories {
     pub customers: MockCustomerRepository,
     pub entitlements: MockEntitlementRepository,
     pub releases: MockReleaseRepository,
+    pub feature_flags: MockFeatureFlagRepository,
     pub outbox: MockOutboxRepo,
 }
 
@@ -32,6 +33,7 @@ pub fn repositories() -> MockRepositories {
         customers: MockCustomerRepository::new(),
         entitlements: MockEntitlementRepository::new(),
         releases: MockReleaseRepository::new(),
+        feature_flags: MockFeatureFlagRepository::new(),
         outbox: MockOutboxRepo::new(),
     }
 }
@@ -73,6 +75,7 @@ impl FakeUnitOfWork {
             customers: Arc::new(mocks.customers),
             entitlements: Arc::new(mocks.entitlements),
             releases: Arc::new(mocks.releases),
+            feature_flags: Arc::new(mocks.feature_flags),
             outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })

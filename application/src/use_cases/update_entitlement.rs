@@ -1,4 +1,4 @@
-//! Updates an entitlement (partially) and appends EntitlementUpdate in the same transaction.
+//! Updates an entitlement (partially) and appends ENTITLEMENT_UPDATE in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;

@@ -1,0 +1,159 @@
+//! `PgFeatureFlagRepository`.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::feature_flags;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::catalog_resources::FeatureFlagRepository;
+use kaiten_domain::feature_flag::{FeatureFlag, FlagType};
+use kaiten_domain::{Page, Paged, Slug};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = feature_flags, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+struct FeatureFlagRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    slug: String,
+    description: Option<String>,
+    flag_type: String,
+    enabled: bool,
+    variants: Value,
+    default_variant: String,
+    targeting_rules: Value,
+    metadata: Option<Value>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl FeatureFlagRow {
+    fn from_domain(f: &FeatureFlag) -> Result<Self, RepoError> {
+        let json = |e: serde_json::Error| RepoError::Unexpected(e.to_string());
+        Ok(Self {
+            id: f.id,
+            organization_id: f.organization_id,
+            name: f.name.clone(),
+            slug: f.slug.to_string(),
+            description: f.description.clone(),
+            flag_type: f.flag_type.as_str().to_owned(),
+            enabled: f.enabled,
+            variants: serde_json::to_value(&f.variants).map_err(json)?,
+            default_variant: f.default_variant.clone(),
+            targeting_rules: serde_json::to_value(&f.targeting_rules).map_err(json)?,
+            metadata: f.metadata.clone(),
+            created_at: f.created_at,
+            updated_at: f.updated_at,
+        })
+    }
+
+    fn into_domain(self) -> Result<FeatureFlag, RepoError> {
+        let json = |e: serde_json::Error| RepoError::Unexpected(format!("stored flag: {e}"));
+        Ok(FeatureFlag {
+            id: self.id,
+            name: self.name,
+            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            description: self.description,
+            flag_type: FlagType::from_code(&self.flag_type)
+                .ok_or_else(|| RepoError::Unexpected(format!("stored flag type `{}`", self.flag_type)))?,
+            enabled: self.enabled,
+            variants: serde_json::from_value(self.variants).map_err(json)?,
+            default_variant: self.default_variant,
+            targeting_rules: serde_json::from_value(self.targeting_rules).map_err(json)?,
+            metadata: self.metadata,
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub(crate) struct PgFeatureFlagRepository {
+    source: ConnectionSource,
+}
+
+impl PgFeatureFlagRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl FeatureFlagRepository for PgFeatureFlagRepository {
+    async fn insert(&self, flag: &FeatureFlag) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(feature_flags::table)
+            .values(FeatureFlagRow::from_domain(flag)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn update(&self, flag: &FeatureFlag) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(feature_flags::table)
+            .filter(feature_flags::id.eq(flag.id))
+            .filter(feature_flags::organization_id.eq(flag.organization_id))
+            .set(FeatureFlagRow::from_domain(flag)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let deleted = diesel::delete(feature_flags::table)
+            .filter(feature_flags::id.eq(id))
+            .filter(feature_flags::organization_id.eq(organization_id))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        slug: &Slug,
+        for_update: bool,
+    ) -> Result<Option<FeatureFlag>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let query = feature_flags::table
+            .filter(feature_flags::organization_id.eq(organization_id))
+            .filter(feature_flags::slug.eq(slug.as_str()))
+            .select(FeatureFlagRow::as_select());
+        let row = if for_update {
+            query.for_update().first(&mut *conn).await.optional()
+        } else {
+            query.first(&mut *conn).await.optional()
+        };
+        row.map_err(repo_error)?.map(FeatureFlagRow::into_domain).transpose()
+    }
+
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<FeatureFlag>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<FeatureFlagRow> = feature_flags::table
+            .filter(feature_flags::organization_id.eq(organization_id))
+            .order((feature_flags::created_at.desc(), feature_flags::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(FeatureFlagRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = feature_flags::table
+            .filter(feature_flags::organization_id.eq(organization_id))
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(Paged { items: rows.into_iter().map(FeatureFlagRow::into_domain).collect::<Result<_, _>>()?, total })
+    }
+}
