@@ -38,7 +38,7 @@ impl FlagType {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Variant {
     pub name: String,
-    #[schema(value_type = Object)]
+    /// Any JSON value that fits the flag's type.
     pub value: Value,
     #[serde(default)]
     pub description: Option<String>,
@@ -49,7 +49,6 @@ pub struct Variant {
 pub struct TargetingRule {
     pub name: String,
     /// The rule's condition, an expression or a JSON object understood by the vendor's evaluator.
-    #[schema(value_type = Object)]
     pub rule: Value,
     pub variant: String,
 }

@@ -5,6 +5,7 @@
 //! Nothing here performs I/O: it is data and rules, shared by every other crate.
 
 pub mod catalog;
+pub mod catalog_example;
 pub mod catalog_schema;
 pub mod clock;
 pub mod customer;

@@ -1,6 +1,7 @@
 //! The router: every route, the fallbacks, and the layers shared by all of them.
 
 mod accounts;
+mod catalog;
 mod customers;
 mod dapr;
 mod entitlements;
@@ -44,6 +45,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(entitlements::routes())
         .merge(releases::routes())
         .merge(feature_flags::routes())
+        .merge(catalog::routes())
         .merge(dapr::routes())
 }
 

@@ -1,0 +1,199 @@
+//! An example `data` for each event, built from the domain types and serialized exactly as the API
+//! serializes them.
+
+use crate::catalog::EventKind;
+use crate::customer::Customer;
+use crate::deployment_zone::{Deployment, DeploymentZone, ZoneType};
+use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
+use crate::feature_flag::{FeatureFlag, FlagType, TargetingRule, Variant};
+use crate::instance::{Instance, UsageLimit, UsageReached, UsageValue};
+use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType};
+use crate::release::Release;
+use crate::slug::Slug;
+use chrono::{DateTime, TimeZone, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+fn at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).single().unwrap_or_default()
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0191_a5b2_0000_7000_8000_0000_0000_0000 + n)
+}
+
+fn slug(text: &str) -> Slug {
+    Slug::from_name(text).unwrap_or_else(|_| Slug::from_name("example").unwrap_or_else(|_| unreachable!()))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+const ORGANIZATION: u128 = 1;
+
+fn customer() -> Customer {
+    Customer {
+        id: id(2),
+        name: "Acme Corp".into(),
+        slug: slug("acme-corp"),
+        external_customer_id: Some("crm-42".into()),
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+        updated_at: at(),
+    }
+}
+
+fn entitlement() -> Entitlement {
+    Entitlement {
+        id: id(3),
+        name: "API Calls".into(),
+        slug: slug("api-calls"),
+        description: Some("Calls per month".into()),
+        entitlement_type: EntitlementType::Number,
+        meter_type: Some(MeterType::RawEvent),
+        aggregation_method: Some(AggregationMethod::Sum),
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+        updated_at: at(),
+    }
+}
+
+fn license() -> License {
+    License {
+        id: id(4),
+        name: "Enterprise".into(),
+        slug: slug("enterprise"),
+        description: None,
+        license_type: LicenseType::Paid,
+        version_name: Some("2026".into()),
+        version: 1,
+        is_active: true,
+        is_default: false,
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+        updated_at: at(),
+    }
+}
+
+fn zone(release: Option<&Release>) -> DeploymentZone {
+    DeploymentZone {
+        id: id(5),
+        name: "EU West".into(),
+        slug: slug("eu-west"),
+        zone_type: ZoneType::Shared,
+        description: None,
+        metadata: Some(json!({"region": "eu-west-1"})),
+        release_id: release.map(|r| r.id),
+        release_slug: release.map(|r| r.slug.clone()),
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+        updated_at: at(),
+    }
+}
+
+fn release() -> Release {
+    Release {
+        id: id(6),
+        version: "v2.4.0".into(),
+        slug: slug("v2.4.0"),
+        description: Some("Spring release".into()),
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+    }
+}
+
+fn instance() -> Instance {
+    Instance {
+        id: id(7),
+        name: "Acme Production".into(),
+        slug: slug("acme-production"),
+        description: None,
+        customer_id: Some(id(2)),
+        customer_slug: Some(slug("acme-corp")),
+        license_id: Some(id(4)),
+        license_slug: Some(slug("enterprise")),
+        deployment_zone_id: Some(id(5)),
+        deployment_zone_slug: Some(slug("eu-west")),
+        start_license_date: Some(at()),
+        end_license_date: None,
+        platform: Some(json!({"kubernetes": "1.31"})),
+        metadata: None,
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+        updated_at: at(),
+        deleted_at: None,
+    }
+}
+
+fn feature_flag() -> FeatureFlag {
+    FeatureFlag {
+        id: id(8),
+        name: "Dark Mode".into(),
+        slug: slug("dark-mode"),
+        description: None,
+        flag_type: FlagType::Boolean,
+        enabled: true,
+        variants: vec![
+            Variant { name: "on".into(), value: json!(true), description: None },
+            Variant { name: "off".into(), value: json!(false), description: None },
+        ],
+        default_variant: "off".into(),
+        targeting_rules: vec![TargetingRule {
+            name: "beta".into(),
+            rule: json!({"plan": "beta"}),
+            variant: "on".into(),
+        }],
+        metadata: None,
+        organization_id: id(ORGANIZATION),
+        created_at: at(),
+        updated_at: at(),
+    }
+}
+
+impl EventKind {
+    /// An example of this event's `data`.
+    pub fn example(self) -> Value {
+        use EventKind::*;
+        match self {
+            CustomerCreation | CustomerUpdate | CustomerDeletion => to_json(&customer()),
+            EntitlementCreation | EntitlementUpdate | EntitlementDeletion => to_json(&entitlement()),
+            LicenseCreation | LicenseUpdate | LicenseDeletion => to_json(&license()),
+            LicenseEntitlementAssignment | LicenseEntitlementUnassignment | LicenseEntitlementUpdate => {
+                to_json(&LicenseEntitlement {
+                    license_id: id(4),
+                    license_slug: slug("enterprise"),
+                    entitlement_id: id(3),
+                    entitlement_slug: slug("api-calls"),
+                    value: EntitlementValue::Number(1000.into()),
+                })
+            }
+            InstanceCreation | InstanceUpdate | InstanceDeletion | InstanceDeployment | InstanceMigration => {
+                to_json(&instance())
+            }
+            InstanceEntitlementUsageReached => to_json(&UsageReached {
+                instance_id: id(7),
+                instance_slug: slug("acme-production"),
+                entitlement_id: id(3),
+                entitlement_slug: slug("api-calls"),
+                license_id: id(4),
+                license_slug: slug("enterprise"),
+                value: UsageValue { value_type: "number".into(), value: 1000.0, event_count: 7 },
+                limit: UsageLimit { value_type: "number".into(), value: 1000.0 },
+            }),
+            DeploymentZoneCreation | DeploymentZoneUpdate | DeploymentZoneDeletion => to_json(&zone(Some(&release()))),
+            ReleaseDeployment => to_json(&Deployment {
+                id: id(9),
+                deployment_zone_id: id(5),
+                deployment_zone_slug: slug("eu-west"),
+                release_id: id(6),
+                release_slug: slug("v2.4.0"),
+                version: "v2.4.0".into(),
+                created_at: at(),
+            }),
+            ReleaseCreation | ReleaseDeletion => to_json(&release()),
+            FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => to_json(&feature_flag()),
+        }
+    }
+}
