@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalog_resources;
 pub mod customers;
+pub mod deployment_zones;
 pub mod event_bus;
 pub mod outbox;
 pub mod unit_of_work;

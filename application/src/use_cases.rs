@@ -2,6 +2,7 @@
 
 pub mod authenticate;
 pub mod create_customer;
+pub mod create_deployment_zone;
 pub mod create_entitlement;
 pub mod create_feature_flag;
 pub mod create_organization;
@@ -9,16 +10,21 @@ pub mod create_release;
 pub mod create_service_account;
 pub mod create_token;
 pub mod delete_customer;
+pub mod delete_deployment_zone;
 pub mod delete_entitlement;
 pub mod delete_feature_flag;
 pub mod delete_release;
+pub mod deploy_release;
 pub mod dispatch_event;
 pub mod get_customer;
+pub mod get_deployment_zone;
 pub mod get_entitlement;
 pub mod get_feature_flag;
 pub mod get_organization;
 pub mod get_release;
 pub mod list_customers;
+pub mod list_deployment_zones;
+pub mod list_deployments;
 pub mod list_entitlements;
 pub mod list_feature_flags;
 pub mod list_releases;
@@ -26,6 +32,7 @@ pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod revoke_token;
 pub mod update_customer;
+pub mod update_deployment_zone;
 pub mod update_entitlement;
 pub mod update_feature_flag;
 
@@ -62,6 +69,13 @@ pub struct UseCases {
     pub delete_feature_flag: delete_feature_flag::DeleteFeatureFlag,
     pub get_feature_flag: get_feature_flag::GetFeatureFlag,
     pub list_feature_flags: list_feature_flags::ListFeatureFlags,
+    pub create_deployment_zone: create_deployment_zone::CreateDeploymentZone,
+    pub update_deployment_zone: update_deployment_zone::UpdateDeploymentZone,
+    pub delete_deployment_zone: delete_deployment_zone::DeleteDeploymentZone,
+    pub get_deployment_zone: get_deployment_zone::GetDeploymentZone,
+    pub list_deployment_zones: list_deployment_zones::ListDeploymentZones,
+    pub deploy_release: deploy_release::DeployRelease,
+    pub list_deployments: list_deployments::ListDeployments,
 }
 
 impl UseCases {
@@ -93,9 +107,16 @@ impl UseCases {
             list_releases: list_releases::ListReleases::new(reads.clone()),
             create_feature_flag: create_feature_flag::CreateFeatureFlag::new(uow.clone()),
             update_feature_flag: update_feature_flag::UpdateFeatureFlag::new(uow.clone()),
-            delete_feature_flag: delete_feature_flag::DeleteFeatureFlag::new(uow),
+            delete_feature_flag: delete_feature_flag::DeleteFeatureFlag::new(uow.clone()),
             get_feature_flag: get_feature_flag::GetFeatureFlag::new(reads.clone()),
-            list_feature_flags: list_feature_flags::ListFeatureFlags::new(reads),
+            list_feature_flags: list_feature_flags::ListFeatureFlags::new(reads.clone()),
+            create_deployment_zone: create_deployment_zone::CreateDeploymentZone::new(uow.clone()),
+            update_deployment_zone: update_deployment_zone::UpdateDeploymentZone::new(uow.clone()),
+            delete_deployment_zone: delete_deployment_zone::DeleteDeploymentZone::new(uow.clone()),
+            get_deployment_zone: get_deployment_zone::GetDeploymentZone::new(reads.clone()),
+            list_deployment_zones: list_deployment_zones::ListDeploymentZones::new(reads.clone()),
+            deploy_release: deploy_release::DeployRelease::new(uow),
+            list_deployments: list_deployments::ListDeployments::new(reads),
         }
     }
 }

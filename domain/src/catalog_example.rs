@@ -187,7 +187,7 @@ impl EventKind {
                 id: id(9),
                 deployment_zone_id: id(5),
                 deployment_zone_slug: slug("eu-west"),
-                release_id: id(6),
+                release_id: Some(id(6)),
                 release_slug: slug("v2.4.0"),
                 version: "v2.4.0".into(),
                 created_at: at(),

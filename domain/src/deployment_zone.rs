@@ -86,8 +86,78 @@ pub struct Deployment {
     pub id: Uuid,
     pub deployment_zone_id: Uuid,
     pub deployment_zone_slug: Slug,
-    pub release_id: Uuid,
+    /// `null` in the history once the release has been deleted (slug and version stay).
+    pub release_id: Option<Uuid>,
     pub release_slug: Slug,
     pub version: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// Partial update of a zone; an explicit `null` clears `description` or `metadata`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentZoneChanges {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    #[serde(rename = "type")]
+    pub zone_type: Option<ZoneType>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Option<Value>>,
+}
+
+/// The body of `POST /api/deployment-zones/{slug}/deployments`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDeployment {
+    pub release_slug: String,
+}
+
+impl DeploymentZone {
+    pub fn apply(&self, changes: DeploymentZoneChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
+        let slug = changes
+            .slug
+            .as_deref()
+            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
+        let description = match changes.description {
+            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
+            None => Some(self.description.clone()),
+        };
+        let metadata = match changes.metadata {
+            Some(raw) => v.check(parse_optional_object("metadata", raw)),
+            None => Some(self.metadata.clone()),
+        };
+        v.finish(|| {
+            Some(Self {
+                name: name?,
+                slug: slug?,
+                zone_type: changes.zone_type.unwrap_or(self.zone_type),
+                description: description?,
+                metadata: metadata?,
+                updated_at: now,
+                ..self.clone()
+            })
+        })
+    }
+
+    /// Deploys `release` to this zone; `None` when it already runs it (not a transition).
+    pub fn deploy(&self, release: &crate::release::Release, now: DateTime<Utc>) -> Option<Deployment> {
+        if self.release_id == Some(release.id) {
+            return None;
+        }
+        Some(Deployment {
+            id: Uuid::now_v7(),
+            deployment_zone_id: self.id,
+            deployment_zone_slug: self.slug.clone(),
+            release_id: Some(release.id),
+            release_slug: release.slug.clone(),
+            version: release.version.clone(),
+            created_at: now,
+        })
+    }
 }

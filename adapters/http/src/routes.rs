@@ -4,6 +4,7 @@ mod accounts;
 mod catalog;
 mod customers;
 mod dapr;
+mod deployment_zones;
 mod entitlements;
 mod feature_flags;
 mod health;
@@ -45,6 +46,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(entitlements::routes())
         .merge(releases::routes())
         .merge(feature_flags::routes())
+        .merge(deployment_zones::routes())
         .merge(catalog::routes())
         .merge(dapr::routes())
 }

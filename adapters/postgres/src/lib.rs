@@ -7,6 +7,7 @@ mod accounts;
 mod connection;
 mod customers;
 mod database;
+mod deployment_zones;
 mod entitlements;
 mod errors;
 mod feature_flags;

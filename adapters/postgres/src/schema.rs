@@ -59,16 +59,6 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(
-    organizations,
-    service_accounts,
-    api_tokens,
-    customers,
-    outbox_events,
-    entitlements,
-    releases
-);
-
 diesel::table! {
     entitlements (id) {
         id -> Uuid,
@@ -114,3 +104,44 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    deployment_zones (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        #[sql_name = "type"]
+        zone_type -> Text,
+        description -> Nullable<Text>,
+        metadata -> Nullable<Jsonb>,
+        current_release_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    deployments (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        deployment_zone_id -> Uuid,
+        release_id -> Nullable<Uuid>,
+        release_slug -> Text,
+        version -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    service_accounts,
+    api_tokens,
+    customers,
+    outbox_events,
+    entitlements,
+    releases,
+    feature_flags,
+    deployment_zones,
+    deployments,
+);

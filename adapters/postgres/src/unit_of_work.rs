@@ -3,6 +3,7 @@
 use crate::accounts::{PgOrganizationRepository, PgServiceAccountRepository, PgTokenRepository};
 use crate::connection::{ConnectionSource, PgPool};
 use crate::customers::PgCustomerRepository;
+use crate::deployment_zones::PgDeploymentZoneRepository;
 use crate::entitlements::PgEntitlementRepository;
 use crate::errors::repo_error;
 use crate::feature_flags::PgFeatureFlagRepository;
@@ -34,6 +35,7 @@ fn repositories(source: ConnectionSource) -> Repositories {
         entitlements: Arc::new(PgEntitlementRepository::new(source.clone())),
         releases: Arc::new(PgReleaseRepository::new(source.clone())),
         feature_flags: Arc::new(PgFeatureFlagRepository::new(source.clone())),
+        deployment_zones: Arc::new(PgDeploymentZoneRepository::new(source.clone())),
         outbox: Arc::new(PgOutboxRepo::new(source)),
     }
 }

@@ -5,6 +5,7 @@ use crate::error::RepoError;
 use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
 use crate::ports::catalog_resources::{EntitlementRepository, FeatureFlagRepository, ReleaseRepository};
 use crate::ports::customers::CustomerRepository;
+use crate::ports::deployment_zones::DeploymentZoneRepository;
 use crate::ports::outbox::OutboxRepo;
 use async_trait::async_trait;
 use futures::future::BoxFuture;
@@ -22,6 +23,7 @@ pub struct Repositories {
     pub entitlements: Arc<dyn EntitlementRepository>,
     pub releases: Arc<dyn ReleaseRepository>,
     pub feature_flags: Arc<dyn FeatureFlagRepository>,
+    pub deployment_zones: Arc<dyn DeploymentZoneRepository>,
     pub outbox: Arc<dyn OutboxRepo>,
 }
 

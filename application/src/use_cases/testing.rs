@@ -6,6 +6,7 @@ use crate::error::RepoError;
 use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository};
 use crate::ports::catalog_resources::{MockEntitlementRepository, MockFeatureFlagRepository, MockReleaseRepository};
 use crate::ports::customers::MockCustomerRepository;
+use crate::ports::deployment_zones::MockDeploymentZoneRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
 use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
 use async_trait::async_trait;
@@ -22,6 +23,7 @@ pub struct MockRepositories {
     pub entitlements: MockEntitlementRepository,
     pub releases: MockReleaseRepository,
     pub feature_flags: MockFeatureFlagRepository,
+    pub deployment_zones: MockDeploymentZoneRepository,
     pub outbox: MockOutboxRepo,
 }
 
@@ -34,6 +36,7 @@ pub fn repositories() -> MockRepositories {
         entitlements: MockEntitlementRepository::new(),
         releases: MockReleaseRepository::new(),
         feature_flags: MockFeatureFlagRepository::new(),
+        deployment_zones: MockDeploymentZoneRepository::new(),
         outbox: MockOutboxRepo::new(),
     }
 }
@@ -76,6 +79,7 @@ impl FakeUnitOfWork {
             entitlements: Arc::new(mocks.entitlements),
             releases: Arc::new(mocks.releases),
             feature_flags: Arc::new(mocks.feature_flags),
+            deployment_zones: Arc::new(mocks.deployment_zones),
             outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })

@@ -1,0 +1,249 @@
+//! `PgDeploymentZoneRepository`: zones (read with their current release) and their deployment history.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::{deployment_zones, deployments, releases};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::deployment_zones::DeploymentZoneRepository;
+use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, ZoneType};
+use kaiten_domain::{Page, Paged, Slug};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = deployment_zones, check_for_backend(diesel::pg::Pg))]
+struct ZoneRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    slug: String,
+    zone_type: String,
+    description: Option<String>,
+    metadata: Option<Value>,
+    current_release_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// The fields an update may change (the current release changes only through a deployment).
+#[derive(AsChangeset)]
+#[diesel(table_name = deployment_zones, treat_none_as_null = true)]
+struct ZoneChanges<'a> {
+    name: &'a str,
+    slug: &'a str,
+    zone_type: &'a str,
+    description: Option<&'a str>,
+    metadata: Option<&'a Value>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = deployments, check_for_backend(diesel::pg::Pg))]
+struct DeploymentRow {
+    id: Uuid,
+    organization_id: Uuid,
+    deployment_zone_id: Uuid,
+    release_id: Option<Uuid>,
+    release_slug: String,
+    version: String,
+    created_at: DateTime<Utc>,
+}
+
+fn slug(raw: &str) -> Result<Slug, RepoError> {
+    Slug::parse(raw).map_err(RepoError::Unexpected)
+}
+
+impl ZoneRow {
+    fn into_domain(self, release_slug: Option<String>) -> Result<DeploymentZone, RepoError> {
+        Ok(DeploymentZone {
+            id: self.id,
+            name: self.name,
+            slug: slug(&self.slug)?,
+            zone_type: ZoneType::from_code(&self.zone_type)
+                .ok_or_else(|| RepoError::Unexpected(format!("stored zone type `{}`", self.zone_type)))?,
+            description: self.description,
+            metadata: self.metadata,
+            release_id: self.current_release_id,
+            release_slug: release_slug.as_deref().map(slug).transpose()?,
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub(crate) struct PgDeploymentZoneRepository {
+    source: ConnectionSource,
+}
+
+impl PgDeploymentZoneRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl DeploymentZoneRepository for PgDeploymentZoneRepository {
+    async fn insert(&self, z: &DeploymentZone) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = ZoneRow {
+            id: z.id,
+            organization_id: z.organization_id,
+            name: z.name.clone(),
+            slug: z.slug.to_string(),
+            zone_type: z.zone_type.as_str().to_owned(),
+            description: z.description.clone(),
+            metadata: z.metadata.clone(),
+            current_release_id: z.release_id,
+            created_at: z.created_at,
+            updated_at: z.updated_at,
+        };
+        diesel::insert_into(deployment_zones::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn update(&self, z: &DeploymentZone) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changes = ZoneChanges {
+            name: &z.name,
+            slug: z.slug.as_str(),
+            zone_type: z.zone_type.as_str(),
+            description: z.description.as_deref(),
+            metadata: z.metadata.as_ref(),
+            updated_at: z.updated_at,
+        };
+        let changed = diesel::update(deployment_zones::table)
+            .filter(deployment_zones::id.eq(z.id))
+            .filter(deployment_zones::organization_id.eq(z.organization_id))
+            .set(changes)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let deleted = diesel::delete(deployment_zones::table)
+            .filter(deployment_zones::id.eq(id))
+            .filter(deployment_zones::organization_id.eq(organization_id))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        s: &Slug,
+        for_update: bool,
+    ) -> Result<Option<DeploymentZone>, RepoError> {
+        let mut conn = self.source.get().await?;
+        if for_update {
+            // Lock the zone row first, so concurrent deployments to one zone are serialised.
+            deployment_zones::table
+                .filter(deployment_zones::organization_id.eq(organization_id))
+                .filter(deployment_zones::slug.eq(s.as_str()))
+                .select(deployment_zones::id)
+                .for_update()
+                .first::<Uuid>(&mut *conn)
+                .await
+                .optional()
+                .map_err(repo_error)?;
+        }
+        let row = deployment_zones::table
+            .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
+            .filter(deployment_zones::organization_id.eq(organization_id))
+            .filter(deployment_zones::slug.eq(s.as_str()))
+            .select((ZoneRow::as_select(), releases::slug.nullable()))
+            .first::<(ZoneRow, Option<String>)>(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(|(zone, release_slug)| zone.into_domain(release_slug)).transpose()
+    }
+
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<DeploymentZone>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<(ZoneRow, Option<String>)> = deployment_zones::table
+            .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
+            .filter(deployment_zones::organization_id.eq(organization_id))
+            .order((deployment_zones::created_at.desc(), deployment_zones::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select((ZoneRow::as_select(), releases::slug.nullable()))
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = deployment_zones::table
+            .filter(deployment_zones::organization_id.eq(organization_id))
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let items = rows.into_iter().map(|(zone, release)| zone.into_domain(release)).collect::<Result<_, _>>()?;
+        Ok(Paged { items, total })
+    }
+
+    async fn record_deployment(&self, organization_id: Uuid, d: &Deployment) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = DeploymentRow {
+            id: d.id,
+            organization_id,
+            deployment_zone_id: d.deployment_zone_id,
+            release_id: d.release_id,
+            release_slug: d.release_slug.to_string(),
+            version: d.version.clone(),
+            created_at: d.created_at,
+        };
+        diesel::insert_into(deployments::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
+        let changed = diesel::update(deployment_zones::table)
+            .filter(deployment_zones::id.eq(d.deployment_zone_id))
+            .filter(deployment_zones::organization_id.eq(organization_id))
+            .set(deployment_zones::current_release_id.eq(d.release_id))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn deployments(
+        &self,
+        organization_id: Uuid,
+        zone: &DeploymentZone,
+        page: Page,
+    ) -> Result<Paged<Deployment>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let scope = deployments::deployment_zone_id.eq(zone.id).and(deployments::organization_id.eq(organization_id));
+        let rows: Vec<DeploymentRow> = deployments::table
+            .filter(scope)
+            .order((deployments::created_at.desc(), deployments::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(DeploymentRow::as_select())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = deployments::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                Ok(Deployment {
+                    id: r.id,
+                    deployment_zone_id: r.deployment_zone_id,
+                    deployment_zone_slug: zone.slug.clone(),
+                    release_id: r.release_id,
+                    release_slug: slug(&r.release_slug)?,
+                    version: r.version,
+                    created_at: r.created_at,
+                })
+            })
+            .collect::<Result<_, RepoError>>()?;
+        Ok(Paged { items, total })
+    }
+}
