@@ -1,10 +1,12 @@
 //! The use cases, one per file, and [`UseCases`], which builds them all from the ports.
 
+pub mod assign_entitlement;
 pub mod authenticate;
 pub mod create_customer;
 pub mod create_deployment_zone;
 pub mod create_entitlement;
 pub mod create_feature_flag;
+pub mod create_license;
 pub mod create_organization;
 pub mod create_release;
 pub mod create_service_account;
@@ -13,6 +15,7 @@ pub mod delete_customer;
 pub mod delete_deployment_zone;
 pub mod delete_entitlement;
 pub mod delete_feature_flag;
+pub mod delete_license;
 pub mod delete_release;
 pub mod deploy_release;
 pub mod dispatch_event;
@@ -20,6 +23,7 @@ pub mod get_customer;
 pub mod get_deployment_zone;
 pub mod get_entitlement;
 pub mod get_feature_flag;
+pub mod get_license;
 pub mod get_organization;
 pub mod get_release;
 pub mod list_customers;
@@ -27,14 +31,19 @@ pub mod list_deployment_zones;
 pub mod list_deployments;
 pub mod list_entitlements;
 pub mod list_feature_flags;
+pub mod list_license_entitlements;
+pub mod list_licenses;
 pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod revoke_token;
+pub mod unassign_entitlement;
 pub mod update_customer;
 pub mod update_deployment_zone;
 pub mod update_entitlement;
 pub mod update_feature_flag;
+pub mod update_license;
+pub mod update_license_entitlement;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
 use crate::ports::webhooks::WebhookSender;
@@ -76,6 +85,15 @@ pub struct UseCases {
     pub list_deployment_zones: list_deployment_zones::ListDeploymentZones,
     pub deploy_release: deploy_release::DeployRelease,
     pub list_deployments: list_deployments::ListDeployments,
+    pub create_license: create_license::CreateLicense,
+    pub update_license: update_license::UpdateLicense,
+    pub delete_license: delete_license::DeleteLicense,
+    pub get_license: get_license::GetLicense,
+    pub list_licenses: list_licenses::ListLicenses,
+    pub assign_entitlement: assign_entitlement::AssignEntitlement,
+    pub update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement,
+    pub unassign_entitlement: unassign_entitlement::UnassignEntitlement,
+    pub list_license_entitlements: list_license_entitlements::ListLicenseEntitlements,
 }
 
 impl UseCases {
@@ -115,8 +133,17 @@ impl UseCases {
             delete_deployment_zone: delete_deployment_zone::DeleteDeploymentZone::new(uow.clone()),
             get_deployment_zone: get_deployment_zone::GetDeploymentZone::new(reads.clone()),
             list_deployment_zones: list_deployment_zones::ListDeploymentZones::new(reads.clone()),
-            deploy_release: deploy_release::DeployRelease::new(uow),
-            list_deployments: list_deployments::ListDeployments::new(reads),
+            deploy_release: deploy_release::DeployRelease::new(uow.clone()),
+            list_deployments: list_deployments::ListDeployments::new(reads.clone()),
+            create_license: create_license::CreateLicense::new(uow.clone()),
+            update_license: update_license::UpdateLicense::new(uow.clone()),
+            delete_license: delete_license::DeleteLicense::new(uow.clone()),
+            get_license: get_license::GetLicense::new(reads.clone()),
+            list_licenses: list_licenses::ListLicenses::new(reads.clone()),
+            assign_entitlement: assign_entitlement::AssignEntitlement::new(uow.clone()),
+            update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement::new(uow.clone()),
+            unassign_entitlement: unassign_entitlement::UnassignEntitlement::new(uow),
+            list_license_entitlements: list_license_entitlements::ListLicenseEntitlements::new(reads),
         }
     }
 }

@@ -166,3 +166,68 @@ mod tests {
         assert!(config.check_fits(EntitlementType::Number).is_err());
     }
 }
+
+/// Partial update of a license; its `version` stays as assigned.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LicenseChanges {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(rename = "type")]
+    pub license_type: Option<LicenseType>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub version_name: Option<Option<String>>,
+    pub is_active: Option<bool>,
+    pub is_default: Option<bool>,
+}
+
+/// The body of `POST /api/licenses/{slug}/entitlements`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewLicenseEntitlement {
+    pub entitlement_slug: String,
+    pub value: EntitlementValue,
+}
+
+/// The body of `PUT /api/licenses/{slug}/entitlements/{entitlementSlug}`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LicenseEntitlementChanges {
+    pub value: EntitlementValue,
+}
+
+impl License {
+    pub fn apply(&self, changes: LicenseChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
+        let slug = changes
+            .slug
+            .as_deref()
+            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
+        let description = match changes.description {
+            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
+            None => Some(self.description.clone()),
+        };
+        let version_name = match changes.version_name {
+            Some(raw) => v.check(parse_optional_text("versionName", raw.as_deref())),
+            None => Some(self.version_name.clone()),
+        };
+        v.finish(|| {
+            Some(Self {
+                name: name?,
+                slug: slug?,
+                description: description?,
+                license_type: changes.license_type.unwrap_or(self.license_type),
+                version_name: version_name?,
+                is_active: changes.is_active.unwrap_or(self.is_active),
+                is_default: changes.is_default.unwrap_or(self.is_default),
+                updated_at: now,
+                ..self.clone()
+            })
+        })
+    }
+}

@@ -8,6 +8,7 @@ mod deployment_zones;
 mod entitlements;
 mod feature_flags;
 mod health;
+mod licenses;
 mod releases;
 
 use crate::openapi::ApiDoc;
@@ -47,6 +48,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(releases::routes())
         .merge(feature_flags::routes())
         .merge(deployment_zones::routes())
+        .merge(licenses::routes())
         .merge(catalog::routes())
         .merge(dapr::routes())
 }

@@ -144,4 +144,36 @@ diesel::allow_tables_to_appear_in_same_query!(
     feature_flags,
     deployment_zones,
     deployments,
+    licenses,
+    license_entitlements,
 );
+
+diesel::table! {
+    licenses (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        #[sql_name = "type"]
+        license_type -> Text,
+        version_name -> Nullable<Text>,
+        version -> Int4,
+        is_active -> Bool,
+        is_default -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    license_entitlements (license_id, entitlement_id) {
+        license_id -> Uuid,
+        entitlement_id -> Uuid,
+        organization_id -> Uuid,
+        value_type -> Text,
+        value -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

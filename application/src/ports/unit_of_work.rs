@@ -6,6 +6,7 @@ use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, T
 use crate::ports::catalog_resources::{EntitlementRepository, FeatureFlagRepository, ReleaseRepository};
 use crate::ports::customers::CustomerRepository;
 use crate::ports::deployment_zones::DeploymentZoneRepository;
+use crate::ports::licenses::LicenseRepository;
 use crate::ports::outbox::OutboxRepo;
 use async_trait::async_trait;
 use futures::future::BoxFuture;
@@ -24,6 +25,7 @@ pub struct Repositories {
     pub releases: Arc<dyn ReleaseRepository>,
     pub feature_flags: Arc<dyn FeatureFlagRepository>,
     pub deployment_zones: Arc<dyn DeploymentZoneRepository>,
+    pub licenses: Arc<dyn LicenseRepository>,
     pub outbox: Arc<dyn OutboxRepo>,
 }
 

@@ -7,6 +7,7 @@ use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepos
 use crate::ports::catalog_resources::{MockEntitlementRepository, MockFeatureFlagRepository, MockReleaseRepository};
 use crate::ports::customers::MockCustomerRepository;
 use crate::ports::deployment_zones::MockDeploymentZoneRepository;
+use crate::ports::licenses::MockLicenseRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
 use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
 use async_trait::async_trait;
@@ -24,6 +25,7 @@ pub struct MockRepositories {
     pub releases: MockReleaseRepository,
     pub feature_flags: MockFeatureFlagRepository,
     pub deployment_zones: MockDeploymentZoneRepository,
+    pub licenses: MockLicenseRepository,
     pub outbox: MockOutboxRepo,
 }
 
@@ -37,6 +39,7 @@ pub fn repositories() -> MockRepositories {
         releases: MockReleaseRepository::new(),
         feature_flags: MockFeatureFlagRepository::new(),
         deployment_zones: MockDeploymentZoneRepository::new(),
+        licenses: MockLicenseRepository::new(),
         outbox: MockOutboxRepo::new(),
     }
 }
@@ -80,6 +83,7 @@ impl FakeUnitOfWork {
             releases: Arc::new(mocks.releases),
             feature_flags: Arc::new(mocks.feature_flags),
             deployment_zones: Arc::new(mocks.deployment_zones),
+            licenses: Arc::new(mocks.licenses),
             outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })

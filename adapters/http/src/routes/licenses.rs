@@ -1,0 +1,167 @@
+//! `/api/licenses`: list, create, get, update, delete; the entitlements assigned to a license.
+
+use crate::auth::Authenticated;
+use crate::extract::{ApiJson, ApiQuery, PageQuery, path_slug};
+use crate::problem::Problem;
+use crate::routes::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use kaiten_domain::Paged;
+use kaiten_domain::license::{
+    License, LicenseChanges, LicenseEntitlement, LicenseEntitlementChanges, NewLicense, NewLicenseEntitlement,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_license_entitlements, assign_entitlement))
+        .routes(routes!(update_license_entitlement, unassign_entitlement))
+        .routes(routes!(list_licenses, create_license))
+        .routes(routes!(get_license, update_license, delete_license))
+}
+
+/// The organization's licenses, newest first.
+#[utoipa::path(get, path = "/api/licenses", tag = "licenses", params(PageQuery),
+    responses((status = 200, body = Paged<License>), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["read:licenses"])))]
+async fn list_licenses(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Paged<License>>, Problem> {
+    Ok(Json(state.use_cases.list_licenses.execute(&caller, query.page()?).await?))
+}
+
+/// Creates a license (its `version` is the next one of its name); emits LICENSE_CREATION.
+#[utoipa::path(post, path = "/api/licenses", tag = "licenses", request_body = NewLicense,
+    responses((status = 201, body = License, headers(("location" = String, description = "The license's URL"))),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn create_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiJson(input): ApiJson<NewLicense>,
+) -> Result<impl IntoResponse, Problem> {
+    let license = state.use_cases.create_license.execute(&caller, input).await?;
+    let location = format!("/api/licenses/{}", license.slug);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(license)))
+}
+
+/// One license.
+#[utoipa::path(get, path = "/api/licenses/{slug}", tag = "licenses", params(("slug" = String, Path)),
+    responses((status = 200, body = License), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:licenses"])))]
+async fn get_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<License>, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    Ok(Json(state.use_cases.get_license.execute(&caller, &slug).await?))
+}
+
+/// Updates a license (omitted fields keep their value); emits LICENSE_UPDATE.
+#[utoipa::path(put, path = "/api/licenses/{slug}", tag = "licenses", params(("slug" = String, Path)),
+    request_body = LicenseChanges,
+    responses((status = 200, body = License), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn update_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiJson(changes): ApiJson<LicenseChanges>,
+) -> Result<Json<License>, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, changes).await?))
+}
+
+/// Deletes a license (409 while a live instance uses it); emits LICENSE_DELETION.
+#[utoipa::path(delete, path = "/api/licenses/{slug}", tag = "licenses", params(("slug" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn delete_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    state.use_cases.delete_license.execute(&caller, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The entitlements assigned to the license, with their values.
+#[utoipa::path(get, path = "/api/licenses/{slug}/entitlements", tag = "licenses", params(("slug" = String, Path)),
+    responses((status = 200, body = Paged<LicenseEntitlement>), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:licenses"])))]
+async fn list_license_entitlements(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<Paged<LicenseEntitlement>>, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    Ok(Json(state.use_cases.list_license_entitlements.execute(&caller, &slug).await?))
+}
+
+/// Assigns an entitlement with a value fitting its type (409 when already assigned); emits LICENSE_ENTITLEMENT_ASSIGNMENT.
+#[utoipa::path(post, path = "/api/licenses/{slug}/entitlements", tag = "licenses", params(("slug" = String, Path)),
+    request_body = NewLicenseEntitlement,
+    responses((status = 201, body = LicenseEntitlement), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn assign_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<NewLicenseEntitlement>,
+) -> Result<impl IntoResponse, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    let link = state.use_cases.assign_entitlement.execute(&caller, &slug, input).await?;
+    let location = format!("/api/licenses/{slug}/entitlements/{}", link.entitlement_slug);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(link)))
+}
+
+/// Changes the entitlement's value on the license; emits LICENSE_ENTITLEMENT_UPDATE.
+#[utoipa::path(put, path = "/api/licenses/{slug}/entitlements/{entitlementSlug}", tag = "licenses",
+    params(("slug" = String, Path), ("entitlementSlug" = String, Path)), request_body = LicenseEntitlementChanges,
+    responses((status = 200, body = LicenseEntitlement), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn update_license_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((slug, entitlement)): Path<(String, String)>,
+    ApiJson(changes): ApiJson<LicenseEntitlementChanges>,
+) -> Result<Json<LicenseEntitlement>, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    let entitlement = path_slug(&entitlement, "entitlement")?;
+    Ok(Json(state.use_cases.update_license_entitlement.execute(&caller, &slug, &entitlement, changes).await?))
+}
+
+/// Removes the entitlement from the license; emits LICENSE_ENTITLEMENT_UNASSIGNMENT.
+#[utoipa::path(delete, path = "/api/licenses/{slug}/entitlements/{entitlementSlug}", tag = "licenses",
+    params(("slug" = String, Path), ("entitlementSlug" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn unassign_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((slug, entitlement)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    let entitlement = path_slug(&entitlement, "entitlement")?;
+    state.use_cases.unassign_entitlement.execute(&caller, &slug, &entitlement).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,33 @@
+//! The entitlements assigned to a license, with their values.
+
+use crate::caller::Caller;
+use crate::error::UseCaseError;
+use crate::ports::unit_of_work::Repositories;
+use kaiten_domain::license::LicenseEntitlement;
+use kaiten_domain::{Access, Module, Paged, Slug};
+
+pub struct ListLicenseEntitlements {
+    repos: Repositories,
+}
+
+impl ListLicenseEntitlements {
+    pub fn new(repos: Repositories) -> Self {
+        Self { repos }
+    }
+
+    pub async fn execute(
+        &self,
+        caller: &Caller,
+        license_slug: &Slug,
+    ) -> Result<Paged<LicenseEntitlement>, UseCaseError> {
+        caller.require(Access::Read, Module::Licenses)?;
+        let license = self
+            .repos
+            .licenses
+            .find_by_slug(caller.organization_id, license_slug, false)
+            .await?
+            .ok_or(UseCaseError::NotFound("license"))?;
+        let items = self.repos.licenses.links(caller.organization_id, &license).await?;
+        Ok(Paged { total: items.len() as i64, items })
+    }
+}

@@ -1,0 +1,61 @@
+//! Changes the value of an entitlement on a license and appends LICENSE_ENTITLEMENT_UPDATE in the same
+//! transaction.
+
+use crate::caller::Caller;
+use crate::error::UseCaseError;
+use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_domain::license::{LicenseEntitlement, LicenseEntitlementChanges};
+use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};
+use std::sync::Arc;
+
+pub struct UpdateLicenseEntitlement {
+    uow: Arc<dyn UnitOfWork>,
+}
+
+impl UpdateLicenseEntitlement {
+    pub fn new(uow: Arc<dyn UnitOfWork>) -> Self {
+        Self { uow }
+    }
+
+    pub async fn execute(
+        &self,
+        caller: &Caller,
+        license_slug: &Slug,
+        entitlement_slug: &Slug,
+        changes: LicenseEntitlementChanges,
+    ) -> Result<LicenseEntitlement, UseCaseError> {
+        caller.require(Access::Write, Module::Licenses)?;
+        let organization_id = caller.organization_id;
+        let traceparent = caller.traceparent.clone();
+        self.uow
+            .run(|repos| async move {
+                let license = repos
+                    .licenses
+                    .find_by_slug(organization_id, license_slug, true)
+                    .await?
+                    .ok_or(UseCaseError::NotFound("license"))?;
+                let entitlement = repos
+                    .entitlements
+                    .find_by_slug(organization_id, entitlement_slug, false)
+                    .await?
+                    .ok_or(UseCaseError::NotFound("entitlement"))?;
+                changes.value.check_fits(entitlement.entitlement_type).map_err(ValidationErrors::from)?;
+                let link = LicenseEntitlement {
+                    license_id: license.id,
+                    license_slug: license.slug,
+                    entitlement_id: entitlement.id,
+                    entitlement_slug: entitlement.slug,
+                    value: changes.value,
+                };
+                repos
+                    .licenses
+                    .update_link(organization_id, &link)
+                    .await
+                    .map_err(|e| UseCaseError::from_repo("license entitlement", e))?;
+                let event = OutboxEvent::of(EventKind::LicenseEntitlementUpdate, organization_id, &link, traceparent)?;
+                repos.outbox.append(&event).await?;
+                Ok(link)
+            })
+            .await
+    }
+}

@@ -1,0 +1,187 @@
+//! Licenses and their entitlement links through the real router and database: versions per name,
+//! the six license events on their triggers, value types, conflicts and tenant isolation.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::TestApp;
+
+fn enterprise(slug: &str) -> Value {
+    json!({"name": "Enterprise", "slug": slug, "type": "PAID", "isActive": true})
+}
+
+#[tokio::test]
+async fn licenses_get_versions_per_name_and_emit_their_events() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let (status, first) =
+        app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("enterprise-2025"))).await?;
+    assert_eq!((status, first["version"].as_i64(), first["isDefault"].as_bool()), (201, Some(1), Some(false)));
+    let (_, second) = app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("enterprise-2026"))).await?;
+    assert_eq!(second["version"], 2);
+    let (_, other) = app
+        .send(
+            Method::POST,
+            "/api/licenses",
+            &acme.token,
+            Some(json!({"name": "Trial", "type": "TRIAL", "isActive": true})),
+        )
+        .await?;
+    assert_eq!(other["version"], 1);
+    let (status, updated) = app
+        .send(
+            Method::PUT,
+            "/api/licenses/enterprise-2025",
+            &acme.token,
+            Some(json!({"isActive": false, "versionName": "2025"})),
+        )
+        .await?;
+    assert_eq!((status, updated["isActive"].as_bool(), updated["version"].as_i64()), (200, Some(false), Some(1)));
+    assert_eq!(app.send(Method::DELETE, "/api/licenses/enterprise-2025", &acme.token, None).await?.0, 204);
+    for body in [json!({"name": "X", "type": "FREE", "isActive": true}), json!({"name": "X", "type": "PAID"})] {
+        assert_eq!(app.send(Method::POST, "/api/licenses", &acme.token, Some(body.clone())).await?.0, 422, "{body}");
+    }
+    let outbox = app.outbox().await?;
+    let summary: Vec<(&str, &str)> = outbox.iter().map(|r| (r.event_name.as_str(), r.event_type.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("LICENSE_CREATION", "com.kaiten.license.v1.created"),
+            ("LICENSE_CREATION", "com.kaiten.license.v1.created"),
+            ("LICENSE_CREATION", "com.kaiten.license.v1.created"),
+            ("LICENSE_UPDATE", "com.kaiten.license.v1.updated"),
+            ("LICENSE_DELETION", "com.kaiten.license.v1.deleted"),
+        ]
+    );
+    assert_eq!((&outbox[0].payload, &outbox[3].payload, &outbox[4].payload), (&first, &updated, &updated));
+    Ok(())
+}
+
+#[tokio::test]
+async fn entitlement_links_emit_assignment_update_and_unassignment() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("pro"))).await?;
+    app.send(
+        Method::POST,
+        "/api/entitlements",
+        &acme.token,
+        Some(json!({"name": "Seats", "type": "NUMBER", "meterType": "RAW_EVENT"})),
+    )
+    .await?;
+    app.send(Method::POST, "/api/entitlements", &acme.token, Some(json!({"name": "SSO", "type": "BOOLEAN"}))).await?;
+    let before = app.outbox().await?.len();
+
+    let response = app
+        .request(Method::POST, "/api/licenses/pro/entitlements", &acme.token)
+        .json(&json!({"entitlementSlug": "seats", "value": {"type": "number", "value": 1000}}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), 201);
+    let assigned: Value = response.json().await?;
+    assert_eq!(assigned["value"], json!({"type": "number", "value": 1000}));
+    assert_eq!((assigned["licenseSlug"].as_str(), assigned["entitlementSlug"].as_str()), (Some("pro"), Some("seats")));
+    let cases = [
+        (json!({"entitlementSlug": "seats", "value": {"type": "number", "value": 5}}), 409),
+        (json!({"entitlementSlug": "sso", "value": {"type": "number", "value": 5}}), 422),
+        (json!({"entitlementSlug": "nope", "value": {"type": "boolean", "value": true}}), 422),
+        (json!({"entitlementSlug": "sso", "value": {"type": "boolean", "value": "yes"}}), 422),
+    ];
+    for (body, status) in cases {
+        assert_eq!(
+            app.send(Method::POST, "/api/licenses/pro/entitlements", &acme.token, Some(body.clone())).await?.0,
+            status,
+            "{body}"
+        );
+    }
+    let (status, updated) = app
+        .send(
+            Method::PUT,
+            "/api/licenses/pro/entitlements/seats",
+            &acme.token,
+            Some(json!({"value": {"type": "number", "value": 2500}})),
+        )
+        .await?;
+    assert_eq!((status, &updated["value"]["value"]), (200, &json!(2500)));
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            "/api/licenses/pro/entitlements/sso",
+            &acme.token,
+            Some(json!({"value": {"type": "boolean", "value": true}})),
+        )
+        .await?;
+    assert_eq!(status, 404, "not assigned");
+    let (_, list) = app.send(Method::GET, "/api/licenses/pro/entitlements", &acme.token, None).await?;
+    assert_eq!(list, json!({"items": [updated], "total": 1}));
+    assert_eq!(app.send(Method::DELETE, "/api/licenses/pro/entitlements/seats", &acme.token, None).await?.0, 204);
+    assert_eq!(app.send(Method::DELETE, "/api/licenses/pro/entitlements/seats", &acme.token, None).await?.0, 404);
+
+    let outbox = app.outbox().await?;
+    let links: Vec<_> = outbox[before..].iter().collect();
+    let summary: Vec<(&str, &str)> = links.iter().map(|r| (r.event_name.as_str(), r.event_type.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("LICENSE_ENTITLEMENT_ASSIGNMENT", "com.kaiten.license.entitlement.v1.assigned"),
+            ("LICENSE_ENTITLEMENT_UPDATE", "com.kaiten.license.entitlement.v1.updated"),
+            ("LICENSE_ENTITLEMENT_UNASSIGNMENT", "com.kaiten.license.entitlement.v1.unassigned"),
+        ]
+    );
+    assert_eq!((&links[0].payload, &links[1].payload, &links[2].payload), (&assigned, &updated, &updated));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_license_used_by_a_live_instance_cannot_be_deleted() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let (_, license) = app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("pro"))).await?;
+    let (_, customer) = app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Globex"}))).await?;
+    app.execute_sql(&format!(
+        "INSERT INTO instances (id, organization_id, name, slug, customer_id, license_id, created_at, updated_at)
+         VALUES (gen_random_uuid(), '{}', 'Prod', 'prod', '{}', '{}', now(), now())",
+        acme.id,
+        customer["id"].as_str().unwrap_or_default(),
+        license["id"].as_str().unwrap_or_default()
+    ))
+    .await?;
+    let (status, problem) = app.send(Method::DELETE, "/api/licenses/pro", &acme.token, None).await?;
+    assert_eq!((status, problem["code"].as_str()), (409, Some("in_use")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn organizations_cannot_reach_each_others_licenses_or_entitlements() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let umbrella = app.tenant("Umbrella").await?;
+    app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("pro"))).await?;
+    app.send(Method::POST, "/api/entitlements", &acme.token, Some(json!({"name": "SSO", "type": "BOOLEAN"}))).await?;
+    app.send(Method::POST, "/api/licenses", &umbrella.token, Some(enterprise("basic"))).await?;
+    for (method, path, body) in [
+        (Method::GET, "/api/licenses/pro", None),
+        (Method::PUT, "/api/licenses/pro", Some(json!({"isActive": false}))),
+        (Method::DELETE, "/api/licenses/pro", None),
+        (Method::GET, "/api/licenses/pro/entitlements", None),
+        (
+            Method::POST,
+            "/api/licenses/pro/entitlements",
+            Some(json!({"entitlementSlug": "sso", "value": {"type": "boolean", "value": true}})),
+        ),
+    ] {
+        assert_eq!(app.send(method.clone(), path, &umbrella.token, body).await?.0, 404, "{method} {path}");
+    }
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/licenses/basic/entitlements",
+            &umbrella.token,
+            Some(json!({"entitlementSlug": "sso", "value": {"type": "boolean", "value": true}})),
+        )
+        .await?;
+    assert_eq!(status, 422, "another organization's entitlement does not exist here");
+    assert_eq!(app.send(Method::GET, "/api/licenses", &umbrella.token, None).await?.1["total"], 1);
+    Ok(())
+}
