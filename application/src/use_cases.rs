@@ -6,6 +6,7 @@ pub mod create_customer;
 pub mod create_deployment_zone;
 pub mod create_entitlement;
 pub mod create_feature_flag;
+pub mod create_instance;
 pub mod create_license;
 pub mod create_organization;
 pub mod create_release;
@@ -15,6 +16,7 @@ pub mod delete_customer;
 pub mod delete_deployment_zone;
 pub mod delete_entitlement;
 pub mod delete_feature_flag;
+pub mod delete_instance;
 pub mod delete_license;
 pub mod delete_release;
 pub mod deploy_release;
@@ -23,25 +25,31 @@ pub mod get_customer;
 pub mod get_deployment_zone;
 pub mod get_entitlement;
 pub mod get_feature_flag;
+pub mod get_instance;
 pub mod get_license;
 pub mod get_organization;
 pub mod get_release;
+mod instance_references;
 pub mod list_customers;
 pub mod list_deployment_zones;
 pub mod list_deployments;
 pub mod list_entitlements;
 pub mod list_feature_flags;
+pub mod list_instances;
 pub mod list_license_entitlements;
 pub mod list_licenses;
 pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
+pub mod list_usage;
+pub mod report_usage;
 pub mod revoke_token;
 pub mod unassign_entitlement;
 pub mod update_customer;
 pub mod update_deployment_zone;
 pub mod update_entitlement;
 pub mod update_feature_flag;
+pub mod update_instance;
 pub mod update_license;
 pub mod update_license_entitlement;
 
@@ -94,6 +102,13 @@ pub struct UseCases {
     pub update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement,
     pub unassign_entitlement: unassign_entitlement::UnassignEntitlement,
     pub list_license_entitlements: list_license_entitlements::ListLicenseEntitlements,
+    pub create_instance: create_instance::CreateInstance,
+    pub update_instance: update_instance::UpdateInstance,
+    pub delete_instance: delete_instance::DeleteInstance,
+    pub get_instance: get_instance::GetInstance,
+    pub list_instances: list_instances::ListInstances,
+    pub report_usage: report_usage::ReportUsage,
+    pub list_usage: list_usage::ListUsage,
 }
 
 impl UseCases {
@@ -142,8 +157,15 @@ impl UseCases {
             list_licenses: list_licenses::ListLicenses::new(reads.clone()),
             assign_entitlement: assign_entitlement::AssignEntitlement::new(uow.clone()),
             update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement::new(uow.clone()),
-            unassign_entitlement: unassign_entitlement::UnassignEntitlement::new(uow),
-            list_license_entitlements: list_license_entitlements::ListLicenseEntitlements::new(reads),
+            unassign_entitlement: unassign_entitlement::UnassignEntitlement::new(uow.clone()),
+            list_license_entitlements: list_license_entitlements::ListLicenseEntitlements::new(reads.clone()),
+            create_instance: create_instance::CreateInstance::new(uow.clone()),
+            update_instance: update_instance::UpdateInstance::new(uow.clone()),
+            delete_instance: delete_instance::DeleteInstance::new(uow.clone()),
+            get_instance: get_instance::GetInstance::new(reads.clone()),
+            list_instances: list_instances::ListInstances::new(reads.clone()),
+            report_usage: report_usage::ReportUsage::new(uow),
+            list_usage: list_usage::ListUsage::new(reads),
         }
     }
 }

@@ -173,3 +173,214 @@ pub struct UsageReached {
     pub value: UsageValue,
     pub limit: UsageLimit,
 }
+
+/// The body of `POST /api/instances`: references by slug or by id.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewInstance {
+    pub name: String,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub customer_slug: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub license_slug: Option<String>,
+    pub license_id: Option<Uuid>,
+    pub deployment_zone_slug: Option<String>,
+    pub deployment_zone_id: Option<Uuid>,
+    pub start_license_date: Option<DateTime<Utc>>,
+    pub end_license_date: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<Object>)]
+    pub platform: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+/// The body of `PUT /api/instances/{slug}`: omitted fields keep their value; an omitted zone keeps
+/// the zone, an explicit `null` zone takes the instance out of its zone.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceChanges {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub customer_slug: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub license_slug: Option<String>,
+    pub license_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub deployment_zone_slug: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub deployment_zone_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub start_license_date: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub end_license_date: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<Object>)]
+    pub platform: Option<Option<Value>>,
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Option<Value>>,
+}
+
+/// A resolved reference: the id and slug of a customer, license or zone of the same organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub id: Uuid,
+    pub slug: Slug,
+}
+
+/// What an instance refers to, resolved within the caller's organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceReferences {
+    pub customer: Reference,
+    pub license: Reference,
+    pub zone: Option<Reference>,
+}
+
+fn check_dates(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Result<(), crate::validation::FieldError> {
+    match (start, end) {
+        (Some(start), Some(end)) if start > end => Err(crate::validation::FieldError::new(
+            "endLicenseDate",
+            "must not be before startLicenseDate",
+            Some(Value::from(end.to_rfc3339())),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Instance {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewInstance,
+        references: InstanceReferences,
+        now: DateTime<Utc>,
+    ) -> Result<Self, crate::validation::ValidationErrors> {
+        use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+        let mut v = crate::validation::Validator::new();
+        let name = v.check(parse_name("name", &input.name));
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
+        let description = v.check(parse_optional_text("description", input.description.as_deref()));
+        let platform = v.check(parse_optional_object("platform", input.platform));
+        let metadata = v.check(parse_optional_object("metadata", input.metadata));
+        v.check(check_dates(input.start_license_date, input.end_license_date));
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                name: name?,
+                slug: slug?,
+                description: description?,
+                customer_id: Some(references.customer.id),
+                customer_slug: Some(references.customer.slug),
+                license_id: Some(references.license.id),
+                license_slug: Some(references.license.slug),
+                deployment_zone_id: references.zone.as_ref().map(|z| z.id),
+                deployment_zone_slug: references.zone.map(|z| z.slug),
+                start_license_date: input.start_license_date.map(crate::clock::truncate),
+                end_license_date: input.end_license_date.map(crate::clock::truncate),
+                platform: platform?,
+                metadata: metadata?,
+                organization_id,
+                created_at: now,
+                updated_at: now,
+                deleted_at: None,
+            })
+        })
+    }
+
+    /// This instance with `changes` applied; `references` are the (possibly unchanged) resolved ones.
+    pub fn apply(
+        &self,
+        changes: InstanceChanges,
+        references: InstanceReferences,
+        now: DateTime<Utc>,
+    ) -> Result<Self, crate::validation::ValidationErrors> {
+        use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+        let mut v = crate::validation::Validator::new();
+        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
+        let slug = changes
+            .slug
+            .as_deref()
+            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
+        let description = match changes.description {
+            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
+            None => Some(self.description.clone()),
+        };
+        let platform = match changes.platform {
+            Some(raw) => v.check(parse_optional_object("platform", raw)),
+            None => Some(self.platform.clone()),
+        };
+        let metadata = match changes.metadata {
+            Some(raw) => v.check(parse_optional_object("metadata", raw)),
+            None => Some(self.metadata.clone()),
+        };
+        let start = changes.start_license_date.unwrap_or(self.start_license_date).map(crate::clock::truncate);
+        let end = changes.end_license_date.unwrap_or(self.end_license_date).map(crate::clock::truncate);
+        v.check(check_dates(start, end));
+        v.finish(|| {
+            Some(Self {
+                name: name?,
+                slug: slug?,
+                description: description?,
+                customer_id: Some(references.customer.id),
+                customer_slug: Some(references.customer.slug),
+                license_id: Some(references.license.id),
+                license_slug: Some(references.license.slug),
+                deployment_zone_id: references.zone.as_ref().map(|z| z.id),
+                deployment_zone_slug: references.zone.map(|z| z.slug),
+                start_license_date: start,
+                end_license_date: end,
+                platform: platform?,
+                metadata: metadata?,
+                updated_at: now,
+                ..self.clone()
+            })
+        })
+    }
+}
+
+/// The body of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UsageReport {
+    #[schema(value_type = Object)]
+    pub value: Value,
+    pub behavior: Option<UsageBehavior>,
+}
+
+impl UsageReport {
+    /// The reported number, from either accepted shape.
+    pub fn number(&self) -> Result<f64, crate::validation::FieldError> {
+        let number = match &self.value {
+            Value::Number(n) => n.as_f64(),
+            Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("number") => {
+                o.get("value").and_then(Value::as_f64)
+            }
+            _ => None,
+        };
+        number.filter(|n| n.is_finite() && *n >= 0.0).ok_or_else(|| {
+            crate::validation::FieldError::new(
+                "value",
+                "must be a non-negative number or {\"type\":\"number\",\"value\":…}",
+                Some(self.value.clone()),
+            )
+        })
+    }
+}
+
+/// The usage of one entitlement on one instance, as the usage routes return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceUsage {
+    pub instance_slug: Slug,
+    pub entitlement_slug: Slug,
+    pub license_slug: Option<Slug>,
+    pub value: UsageValue,
+    pub limit: Option<UsageLimit>,
+}

@@ -8,6 +8,7 @@ mod deployment_zones;
 mod entitlements;
 mod feature_flags;
 mod health;
+mod instances;
 mod licenses;
 mod releases;
 
@@ -49,6 +50,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(feature_flags::routes())
         .merge(deployment_zones::routes())
         .merge(licenses::routes())
+        .merge(instances::routes())
         .merge(catalog::routes())
         .merge(dapr::routes())
 }

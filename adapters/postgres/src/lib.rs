@@ -11,6 +11,7 @@ mod deployment_zones;
 mod entitlements;
 mod errors;
 mod feature_flags;
+mod instances;
 mod licenses;
 mod outbox;
 mod releases;

@@ -146,6 +146,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     deployments,
     licenses,
     license_entitlements,
+    instances,
+    instance_entitlement_usage,
 );
 
 diesel::table! {
@@ -174,6 +176,38 @@ diesel::table! {
         value_type -> Text,
         value -> Jsonb,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    instances (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        customer_id -> Nullable<Uuid>,
+        license_id -> Nullable<Uuid>,
+        deployment_zone_id -> Nullable<Uuid>,
+        start_license_date -> Nullable<Timestamptz>,
+        end_license_date -> Nullable<Timestamptz>,
+        platform -> Nullable<Jsonb>,
+        metadata -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    instance_entitlement_usage (instance_id, entitlement_id) {
+        instance_id -> Uuid,
+        entitlement_id -> Uuid,
+        organization_id -> Uuid,
+        value -> Float8,
+        sum -> Float8,
+        event_count -> Int8,
         updated_at -> Timestamptz,
     }
 }

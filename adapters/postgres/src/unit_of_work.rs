@@ -7,6 +7,7 @@ use crate::deployment_zones::PgDeploymentZoneRepository;
 use crate::entitlements::PgEntitlementRepository;
 use crate::errors::repo_error;
 use crate::feature_flags::PgFeatureFlagRepository;
+use crate::instances::PgInstanceRepository;
 use crate::licenses::PgLicenseRepository;
 use crate::outbox::PgOutboxRepo;
 use crate::releases::PgReleaseRepository;
@@ -38,6 +39,7 @@ fn repositories(source: ConnectionSource) -> Repositories {
         feature_flags: Arc::new(PgFeatureFlagRepository::new(source.clone())),
         deployment_zones: Arc::new(PgDeploymentZoneRepository::new(source.clone())),
         licenses: Arc::new(PgLicenseRepository::new(source.clone())),
+        instances: Arc::new(PgInstanceRepository::new(source.clone())),
         outbox: Arc::new(PgOutboxRepo::new(source)),
     }
 }

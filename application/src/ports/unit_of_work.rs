@@ -6,6 +6,7 @@ use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, T
 use crate::ports::catalog_resources::{EntitlementRepository, FeatureFlagRepository, ReleaseRepository};
 use crate::ports::customers::CustomerRepository;
 use crate::ports::deployment_zones::DeploymentZoneRepository;
+use crate::ports::instances::InstanceRepository;
 use crate::ports::licenses::LicenseRepository;
 use crate::ports::outbox::OutboxRepo;
 use async_trait::async_trait;
@@ -26,6 +27,7 @@ pub struct Repositories {
     pub feature_flags: Arc<dyn FeatureFlagRepository>,
     pub deployment_zones: Arc<dyn DeploymentZoneRepository>,
     pub licenses: Arc<dyn LicenseRepository>,
+    pub instances: Arc<dyn InstanceRepository>,
     pub outbox: Arc<dyn OutboxRepo>,
 }
 

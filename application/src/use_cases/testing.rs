@@ -7,6 +7,7 @@ use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepos
 use crate::ports::catalog_resources::{MockEntitlementRepository, MockFeatureFlagRepository, MockReleaseRepository};
 use crate::ports::customers::MockCustomerRepository;
 use crate::ports::deployment_zones::MockDeploymentZoneRepository;
+use crate::ports::instances::MockInstanceRepository;
 use crate::ports::licenses::MockLicenseRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
 use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
@@ -26,6 +27,7 @@ pub struct MockRepositories {
     pub feature_flags: MockFeatureFlagRepository,
     pub deployment_zones: MockDeploymentZoneRepository,
     pub licenses: MockLicenseRepository,
+    pub instances: MockInstanceRepository,
     pub outbox: MockOutboxRepo,
 }
 
@@ -40,6 +42,7 @@ pub fn repositories() -> MockRepositories {
         feature_flags: MockFeatureFlagRepository::new(),
         deployment_zones: MockDeploymentZoneRepository::new(),
         licenses: MockLicenseRepository::new(),
+        instances: MockInstanceRepository::new(),
         outbox: MockOutboxRepo::new(),
     }
 }
@@ -84,6 +87,7 @@ impl FakeUnitOfWork {
             feature_flags: Arc::new(mocks.feature_flags),
             deployment_zones: Arc::new(mocks.deployment_zones),
             licenses: Arc::new(mocks.licenses),
+            instances: Arc::new(mocks.instances),
             outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })

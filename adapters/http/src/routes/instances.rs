@@ -1,0 +1,163 @@
+//! `/api/instances`: list, create, get, update, soft delete; usage reports.
+
+use crate::auth::Authenticated;
+use crate::extract::{ApiJson, ApiQuery, PageQuery, path_slug};
+use crate::problem::Problem;
+use crate::routes::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use kaiten_domain::Paged;
+use kaiten_domain::instance::{Instance, InstanceChanges, InstanceUsage, NewInstance, UsageReport};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(report_usage, get_usage))
+        .routes(routes!(list_usage))
+        .routes(routes!(list_instances, create_instance))
+        .routes(routes!(get_instance, update_instance, delete_instance))
+}
+
+/// The organization's instances, newest first.
+#[utoipa::path(get, path = "/api/instances", tag = "instances", params(InstanceListQuery),
+    responses((status = 200, body = Paged<Instance>), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["read:instances"])))]
+async fn list_instances(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiQuery(query): ApiQuery<InstanceListQuery>,
+) -> Result<Json<Paged<Instance>>, Problem> {
+    let page = PageQuery { limit: query.limit, offset: query.offset }.page()?;
+    Ok(Json(state.use_cases.list_instances.execute(&caller, page, query.include_deleted.unwrap_or(false)).await?))
+}
+
+/// Creates a instance; emits INSTANCE_CREATION (and INSTANCE_DEPLOYMENT when created in a zone).
+#[utoipa::path(post, path = "/api/instances", tag = "instances", request_body = NewInstance,
+    responses((status = 201, body = Instance, headers(("location" = String, description = "The instance's URL"))),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["write:instances"])))]
+async fn create_instance(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiJson(input): ApiJson<NewInstance>,
+) -> Result<impl IntoResponse, Problem> {
+    let instance = state.use_cases.create_instance.execute(&caller, input).await?;
+    let location = format!("/api/instances/{}", instance.slug);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(instance)))
+}
+
+/// One instance.
+#[utoipa::path(get, path = "/api/instances/{slug}", tag = "instances", params(("slug" = String, Path)),
+    responses((status = 200, body = Instance), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:instances"])))]
+async fn get_instance(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<Instance>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    Ok(Json(state.use_cases.get_instance.execute(&caller, &slug).await?))
+}
+
+/// Updates a instance (omitted fields keep their value); emits INSTANCE_UPDATE (and INSTANCE_DEPLOYMENT or INSTANCE_MIGRATION when its zone changes).
+#[utoipa::path(put, path = "/api/instances/{slug}", tag = "instances", params(("slug" = String, Path)),
+    request_body = InstanceChanges,
+    responses((status = 200, body = Instance), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:instances"])))]
+async fn update_instance(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiJson(changes): ApiJson<InstanceChanges>,
+) -> Result<Json<Instance>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    Ok(Json(state.use_cases.update_instance.execute(&caller, &slug, changes).await?))
+}
+
+/// Deletes a instance (409 while it is assigned to a license); emits INSTANCE_DELETION.
+#[utoipa::path(delete, path = "/api/instances/{slug}", tag = "instances", params(("slug" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = ["write:instances"])))]
+async fn delete_instance(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    state.use_cases.delete_instance.execute(&caller, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `limit`, `offset` and whether soft-deleted instances are listed too.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub(crate) struct InstanceListQuery {
+    /// 1 to 200, default 50.
+    limit: Option<i64>,
+    /// Default 0.
+    offset: Option<i64>,
+    /// Include soft-deleted instances (default false).
+    include_deleted: Option<bool>,
+}
+
+/// Reports usage of a NUMBER entitlement, folded with its aggregation method (409 when it would exceed
+/// the license's limit, and nothing is stored); emits INSTANCE_ENTITLEMENT_USAGE_REACHED when it reaches it.
+#[utoipa::path(post, path = "/api/instances/{slug}/entitlements/{entitlementSlug}/usage", tag = "instances",
+    params(("slug" = String, Path), ("entitlementSlug" = String, Path)), request_body = UsageReport,
+    responses((status = 200, body = InstanceUsage), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:instances"])))]
+async fn report_usage(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((slug, entitlement)): Path<(String, String)>,
+    ApiJson(report): ApiJson<UsageReport>,
+) -> Result<Json<InstanceUsage>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    let entitlement = path_slug(&entitlement, "entitlement")?;
+    Ok(Json(state.use_cases.report_usage.execute(&caller, &slug, &entitlement, report).await?))
+}
+
+/// The instance's usage of one entitlement.
+#[utoipa::path(get, path = "/api/instances/{slug}/entitlements/{entitlementSlug}/usage", tag = "instances",
+    params(("slug" = String, Path), ("entitlementSlug" = String, Path)),
+    responses((status = 200, body = InstanceUsage), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:instances"])))]
+async fn get_usage(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((slug, entitlement)): Path<(String, String)>,
+) -> Result<Json<InstanceUsage>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    let entitlement = path_slug(&entitlement, "usage")?;
+    let mut usage = state.use_cases.list_usage.execute(&caller, &slug, Some(&entitlement)).await?;
+    usage.items.pop().map(Json).ok_or_else(|| Problem::not_found("usage"))
+}
+
+/// The instance's usage of every entitlement.
+#[utoipa::path(get, path = "/api/instances/{slug}/entitlements/usage", tag = "instances", params(("slug" = String, Path)),
+    responses((status = 200, body = Paged<InstanceUsage>), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:instances"])))]
+async fn list_usage(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<Paged<InstanceUsage>>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    Ok(Json(state.use_cases.list_usage.execute(&caller, &slug, None).await?))
+}

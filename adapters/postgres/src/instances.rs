@@ -1,0 +1,320 @@
+//! `PgInstanceRepository`: instances (read with the slugs of their references), references by slug
+//! or id, and usage aggregates under row locks.
+
+use crate::connection::ConnectionSource;
+use crate::errors::repo_error;
+use crate::schema::{
+    customers, deployment_zones, entitlements, instance_entitlement_usage as usage, instances, licenses,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::instances::{InstanceRepository, ReferenceKey, ReferenceTarget};
+use kaiten_domain::instance::{Instance, Reference, UsageAggregate};
+use kaiten_domain::{Page, Paged, Slug, clock};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = instances, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+struct InstanceRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    slug: String,
+    description: Option<String>,
+    customer_id: Option<Uuid>,
+    license_id: Option<Uuid>,
+    deployment_zone_id: Option<Uuid>,
+    start_license_date: Option<DateTime<Utc>>,
+    end_license_date: Option<DateTime<Utc>>,
+    platform: Option<Value>,
+    metadata: Option<Value>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+/// A row with the slugs of its customer, license and zone.
+type JoinedRow = (InstanceRow, Option<String>, Option<String>, Option<String>);
+
+fn slug(raw: &str) -> Result<Slug, RepoError> {
+    Slug::parse(raw).map_err(RepoError::Unexpected)
+}
+
+fn optional_slug(raw: Option<String>) -> Result<Option<Slug>, RepoError> {
+    raw.as_deref().map(slug).transpose()
+}
+
+impl InstanceRow {
+    fn from_domain(i: &Instance) -> Self {
+        Self {
+            id: i.id,
+            organization_id: i.organization_id,
+            name: i.name.clone(),
+            slug: i.slug.to_string(),
+            description: i.description.clone(),
+            customer_id: i.customer_id,
+            license_id: i.license_id,
+            deployment_zone_id: i.deployment_zone_id,
+            start_license_date: i.start_license_date,
+            end_license_date: i.end_license_date,
+            platform: i.platform.clone(),
+            metadata: i.metadata.clone(),
+            created_at: i.created_at,
+            updated_at: i.updated_at,
+            deleted_at: i.deleted_at,
+        }
+    }
+
+    fn into_domain((row, customer, license, zone): JoinedRow) -> Result<Instance, RepoError> {
+        Ok(Instance {
+            id: row.id,
+            name: row.name,
+            slug: slug(&row.slug)?,
+            description: row.description,
+            customer_id: row.customer_id,
+            customer_slug: optional_slug(customer)?,
+            license_id: row.license_id,
+            license_slug: optional_slug(license)?,
+            deployment_zone_id: row.deployment_zone_id,
+            deployment_zone_slug: optional_slug(zone)?,
+            start_license_date: row.start_license_date,
+            end_license_date: row.end_license_date,
+            platform: row.platform,
+            metadata: row.metadata,
+            organization_id: row.organization_id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            deleted_at: row.deleted_at,
+        })
+    }
+}
+
+macro_rules! joined {
+    () => {
+        instances::table
+            .left_join(customers::table.on(customers::id.nullable().eq(instances::customer_id)))
+            .left_join(licenses::table.on(licenses::id.nullable().eq(instances::license_id)))
+            .left_join(deployment_zones::table.on(deployment_zones::id.nullable().eq(instances::deployment_zone_id)))
+    };
+}
+
+macro_rules! joined_columns {
+    () => {
+        (
+            InstanceRow::as_select(),
+            customers::slug.nullable(),
+            licenses::slug.nullable(),
+            deployment_zones::slug.nullable(),
+        )
+    };
+}
+
+pub(crate) struct PgInstanceRepository {
+    source: ConnectionSource,
+}
+
+impl PgInstanceRepository {
+    pub(crate) fn new(source: ConnectionSource) -> Self {
+        Self { source }
+    }
+}
+
+#[async_trait]
+impl InstanceRepository for PgInstanceRepository {
+    async fn insert(&self, instance: &Instance) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(instances::table)
+            .values(InstanceRow::from_domain(instance))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn update(&self, instance: &Instance) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(instances::table)
+            .filter(instances::id.eq(instance.id))
+            .filter(instances::organization_id.eq(instance.organization_id))
+            .set(InstanceRow::from_domain(instance))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn soft_delete(&self, instance: &Instance) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(instances::table)
+            .filter(instances::id.eq(instance.id))
+            .filter(instances::organization_id.eq(instance.organization_id))
+            .filter(instances::deleted_at.is_null())
+            .set(instances::deleted_at.eq(instance.deleted_at))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn find_by_slug(
+        &self,
+        organization_id: Uuid,
+        s: &Slug,
+        for_update: bool,
+    ) -> Result<Option<Instance>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let live = instances::organization_id
+            .eq(organization_id)
+            .and(instances::slug.eq(s.as_str()))
+            .and(instances::deleted_at.is_null());
+        if for_update {
+            instances::table
+                .filter(live)
+                .select(instances::id)
+                .for_update()
+                .first::<Uuid>(&mut *conn)
+                .await
+                .optional()
+                .map_err(repo_error)?;
+        }
+        let row: Option<JoinedRow> =
+            joined!().filter(live).select(joined_columns!()).first(&mut *conn).await.optional().map_err(repo_error)?;
+        row.map(InstanceRow::into_domain).transpose()
+    }
+
+    async fn list(
+        &self,
+        organization_id: Uuid,
+        page: Page,
+        include_deleted: bool,
+    ) -> Result<Paged<Instance>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let mut rows_query = joined!().filter(instances::organization_id.eq(organization_id)).into_boxed();
+        let mut count_query = instances::table.filter(instances::organization_id.eq(organization_id)).into_boxed();
+        if !include_deleted {
+            rows_query = rows_query.filter(instances::deleted_at.is_null());
+            count_query = count_query.filter(instances::deleted_at.is_null());
+        }
+        let rows: Vec<JoinedRow> = rows_query
+            .order((instances::created_at.desc(), instances::id.desc()))
+            .limit(page.limit)
+            .offset(page.offset)
+            .select(joined_columns!())
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let total = count_query.count().get_result(&mut *conn).await.map_err(repo_error)?;
+        Ok(Paged { items: rows.into_iter().map(InstanceRow::into_domain).collect::<Result<_, _>>()?, total })
+    }
+
+    async fn reference(
+        &self,
+        organization_id: Uuid,
+        target: ReferenceTarget,
+        key: &ReferenceKey,
+    ) -> Result<Option<Reference>, RepoError> {
+        let mut conn = self.source.get().await?;
+        macro_rules! lookup {
+            ($table:ident) => {{
+                let query = $table::table
+                    .filter($table::organization_id.eq(organization_id))
+                    .select(($table::id, $table::slug))
+                    .into_boxed();
+                let query = match key {
+                    ReferenceKey::Slug(s) => query.filter($table::slug.eq(s.as_str().to_owned())),
+                    ReferenceKey::Id(id) => query.filter($table::id.eq(*id)),
+                };
+                query.first::<(Uuid, String)>(&mut *conn).await.optional().map_err(repo_error)?
+            }};
+        }
+        let found = match target {
+            ReferenceTarget::Customer => lookup!(customers),
+            ReferenceTarget::License => lookup!(licenses),
+            ReferenceTarget::DeploymentZone => lookup!(deployment_zones),
+        };
+        found.map(|(id, s)| Ok(Reference { id, slug: slug(&s)? })).transpose()
+    }
+
+    async fn lock_usage(
+        &self,
+        organization_id: Uuid,
+        instance_id: Uuid,
+        entitlement_id: Uuid,
+    ) -> Result<UsageAggregate, RepoError> {
+        let mut conn = self.source.get().await?;
+        // Make sure the row exists, then lock it: concurrent reports queue up on the lock.
+        diesel::insert_into(usage::table)
+            .values((
+                usage::instance_id.eq(instance_id),
+                usage::entitlement_id.eq(entitlement_id),
+                usage::organization_id.eq(organization_id),
+                usage::value.eq(0.0),
+                usage::sum.eq(0.0),
+                usage::event_count.eq(0_i64),
+                usage::updated_at.eq(clock::now()),
+            ))
+            .on_conflict_do_nothing()
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        let (value, sum, event_count) = usage::table
+            .filter(usage::instance_id.eq(instance_id))
+            .filter(usage::entitlement_id.eq(entitlement_id))
+            .filter(usage::organization_id.eq(organization_id))
+            .select((usage::value, usage::sum, usage::event_count))
+            .for_update()
+            .first::<(f64, f64, i64)>(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(UsageAggregate { value, sum, event_count })
+    }
+
+    async fn store_usage(
+        &self,
+        organization_id: Uuid,
+        instance_id: Uuid,
+        entitlement_id: Uuid,
+        aggregate: UsageAggregate,
+    ) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(usage::table)
+            .filter(usage::instance_id.eq(instance_id))
+            .filter(usage::entitlement_id.eq(entitlement_id))
+            .filter(usage::organization_id.eq(organization_id))
+            .set((
+                usage::value.eq(aggregate.value),
+                usage::sum.eq(aggregate.sum),
+                usage::event_count.eq(aggregate.event_count),
+                usage::updated_at.eq(clock::now()),
+            ))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn usages(
+        &self,
+        organization_id: Uuid,
+        instance_id: Uuid,
+    ) -> Result<Vec<(Uuid, Slug, UsageAggregate)>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let rows: Vec<(Uuid, String, f64, f64, i64)> = usage::table
+            .inner_join(entitlements::table.on(entitlements::id.eq(usage::entitlement_id)))
+            .filter(usage::instance_id.eq(instance_id))
+            .filter(usage::organization_id.eq(organization_id))
+            .filter(usage::event_count.gt(0))
+            .order(entitlements::slug.asc())
+            .select((entitlements::id, entitlements::slug, usage::value, usage::sum, usage::event_count))
+            .load(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        rows.into_iter()
+            .map(|(id, s, value, sum, event_count)| Ok((id, slug(&s)?, UsageAggregate { value, sum, event_count })))
+            .collect()
+    }
+}

@@ -1,0 +1,236 @@
+//! Instances and usage through the real router and database: INSTANCE_* events on their exact
+//! triggers (DEPLOYMENT / MIGRATION only on real zone transitions), references within the
+//! organization, usage folding, limits, USAGE_REACHED once, and concurrent reports.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::{Tenant, TestApp};
+
+/// A customer, a license granting 20 `api-calls` (SUM), an SSO entitlement, and two zones.
+async fn seed(app: &TestApp, tenant: &Tenant) -> anyhow::Result<()> {
+    let token = &tenant.token;
+    for (path, body) in [
+        ("/api/customers", json!({"name": "Globex"})),
+        ("/api/licenses", json!({"name": "Pro", "type": "PAID", "isActive": true})),
+        ("/api/entitlements", json!({"name": "API Calls", "type": "NUMBER", "meterType": "RAW_EVENT"})),
+        ("/api/entitlements", json!({"name": "SSO", "type": "BOOLEAN"})),
+        (
+            "/api/licenses/pro/entitlements",
+            json!({"entitlementSlug": "api-calls", "value": {"type": "number", "value": 20}}),
+        ),
+        (
+            "/api/licenses/pro/entitlements",
+            json!({"entitlementSlug": "sso", "value": {"type": "boolean", "value": true}}),
+        ),
+        ("/api/deployment-zones", json!({"name": "EU"})),
+        ("/api/deployment-zones", json!({"name": "US"})),
+    ] {
+        let (status, body) = app.send(Method::POST, path, token, Some(body)).await?;
+        anyhow::ensure!(status == 201, "{path}: {status} {body}");
+    }
+    Ok(())
+}
+
+async fn events_since(app: &TestApp, from: usize) -> anyhow::Result<Vec<(String, Value)>> {
+    Ok(app.outbox().await?.into_iter().skip(from).map(|r| (r.event_name, r.payload)).collect())
+}
+
+#[tokio::test]
+async fn instance_events_follow_the_zone_transitions() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    seed(&app, &acme).await?;
+    let t = &acme.token;
+    let start = app.outbox().await?.len();
+
+    let (status, plain) = app
+        .send(
+            Method::POST,
+            "/api/instances",
+            t,
+            Some(json!({"name": "Staging", "customerSlug": "globex", "licenseSlug": "pro"})),
+        )
+        .await?;
+    assert_eq!((status, plain["deploymentZoneId"].is_null()), (201, true));
+    let (status, zoned) = app
+        .send(Method::POST, "/api/instances", t, Some(json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro", "deploymentZoneSlug": "eu", "platform": {"k8s": "1.31"}})))
+        .await?;
+    assert_eq!((status, zoned["deploymentZoneSlug"].as_str()), (201, Some("eu")));
+    let names = |events: &[(String, Value)]| events.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let created = events_since(&app, start).await?;
+    assert_eq!(names(&created), ["INSTANCE_CREATION", "INSTANCE_CREATION", "INSTANCE_DEPLOYMENT"]);
+    assert_eq!((&created[0].1, &created[1].1, &created[2].1), (&plain, &zoned, &zoned));
+
+    let mark = app.outbox().await?.len();
+    let steps = [
+        ("prod", json!({"description": "no zone change"}), vec!["INSTANCE_UPDATE"]),
+        ("prod", json!({"deploymentZoneSlug": "eu"}), vec!["INSTANCE_UPDATE"]),
+        ("prod", json!({"deploymentZoneSlug": "us"}), vec!["INSTANCE_UPDATE", "INSTANCE_MIGRATION"]),
+        ("staging", json!({"deploymentZoneSlug": "eu"}), vec!["INSTANCE_UPDATE", "INSTANCE_DEPLOYMENT"]),
+        ("staging", json!({"deploymentZoneSlug": null}), vec!["INSTANCE_UPDATE"]),
+    ];
+    for (slug, body, expected) in steps {
+        let before = app.outbox().await?.len();
+        let (status, updated) = app.send(Method::PUT, &format!("/api/instances/{slug}"), t, Some(body.clone())).await?;
+        assert_eq!(status, 200, "{body}: {updated}");
+        let events = events_since(&app, before).await?;
+        assert_eq!(names(&events), expected, "{body}");
+        assert!(events.iter().all(|(_, payload)| payload == &updated), "every event carries the instance as returned");
+    }
+    assert!(app.outbox().await?.len() > mark);
+
+    let (_, before_delete) = app.send(Method::GET, "/api/instances/prod", t, None).await?;
+    let mark = app.outbox().await?.len();
+    assert_eq!(app.send(Method::DELETE, "/api/instances/prod", t, None).await?.0, 204);
+    assert_eq!(events_since(&app, mark).await?, vec![("INSTANCE_DELETION".to_owned(), before_delete)]);
+    assert_eq!(app.send(Method::GET, "/api/instances/prod", t, None).await?.0, 404);
+    assert_eq!(app.send(Method::GET, "/api/instances", t, None).await?.1["total"], 1);
+    let (_, all) = app.send(Method::GET, "/api/instances?includeDeleted=true", t, None).await?;
+    assert_eq!(all["total"], 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn references_must_exist_in_the_callers_organization() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let umbrella = app.tenant("Umbrella").await?;
+    seed(&app, &acme).await?;
+    let (_, customer) = app.send(Method::GET, "/api/customers/globex", &acme.token, None).await?;
+    app.send(
+        Method::POST,
+        "/api/licenses",
+        &umbrella.token,
+        Some(json!({"name": "Pro", "type": "PAID", "isActive": true})),
+    )
+    .await?;
+    let cases = [
+        (json!({"name": "X", "customerSlug": "globex", "licenseSlug": "pro"}), 404),
+        (json!({"name": "X", "customerId": customer["id"], "licenseSlug": "pro"}), 404),
+        (json!({"name": "X", "licenseSlug": "pro"}), 422),
+    ];
+    for (body, status) in cases {
+        assert_eq!(
+            app.send(Method::POST, "/api/instances", &umbrella.token, Some(body.clone())).await?.0,
+            status,
+            "{body}"
+        );
+    }
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/instances",
+            &acme.token,
+            Some(json!({"name": "Y", "customerId": customer["id"], "licenseSlug": "pro",
+            "startLicenseDate": "2026-09-02T00:00:00Z", "endLicenseDate": "2026-09-01T00:00:00Z"})),
+        )
+        .await?;
+    assert_eq!(status, 422, "dates out of order");
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/instances",
+            &acme.token,
+            Some(json!({"name": "Z", "customerId": customer["id"], "licenseSlug": "pro"})),
+        )
+        .await?;
+    assert_eq!(status, 201, "by id works in the right organization");
+    assert_eq!(app.send(Method::GET, "/api/instances/z", &umbrella.token, None).await?.0, 404);
+    assert_eq!(app.send(Method::GET, "/api/instances", &umbrella.token, None).await?.1["total"], 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn usage_folds_refuses_overruns_and_reports_reaching_the_limit_once() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    seed(&app, &acme).await?;
+    let t = &acme.token;
+    app.send(
+        Method::POST,
+        "/api/instances",
+        t,
+        Some(json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro"})),
+    )
+    .await?;
+    let path = "/api/instances/prod/entitlements/api-calls/usage";
+    let mark = app.outbox().await?.len();
+    let (status, usage) = app.send(Method::POST, path, t, Some(json!({"value": 15}))).await?;
+    assert_eq!((status, &usage["value"]), (200, &json!({"type": "number", "value": 15.0, "event_count": 1})));
+    assert_eq!(usage["limit"], json!({"type": "number", "value": 20.0}));
+    assert!(events_since(&app, mark).await?.is_empty(), "below the limit: no event");
+    let (status, problem) =
+        app.send(Method::POST, path, t, Some(json!({"value": {"type": "number", "value": 6}}))).await?;
+    assert_eq!((status, problem["code"].as_str()), (409, Some("usage_over_limit")));
+    assert_eq!(app.send(Method::GET, path, t, None).await?.1["value"]["value"], 15.0, "nothing stored");
+    let (status, reached) =
+        app.send(Method::POST, path, t, Some(json!({"value": {"type": "number", "value": 5}}))).await?;
+    assert_eq!((status, reached["value"]["value"].as_f64()), (200, Some(20.0)));
+    let events = events_since(&app, mark).await?;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].0, "INSTANCE_ENTITLEMENT_USAGE_REACHED");
+    assert_eq!(events[0].1["value"], json!({"type": "number", "value": 20.0, "event_count": 2}));
+    assert_eq!(
+        (events[0].1["instanceSlug"].as_str(), events[0].1["licenseSlug"].as_str()),
+        (Some("prod"), Some("pro"))
+    );
+    let (status, _) = app.send(Method::POST, path, t, Some(json!({"value": 0}))).await?;
+    assert_eq!(status, 200);
+    assert_eq!(events_since(&app, mark).await?.len(), 1, "staying at the limit is not a new transition");
+    let (status, reset) = app.send(Method::POST, path, t, Some(json!({"value": 3, "behavior": "set"}))).await?;
+    assert_eq!((status, reset["value"]["value"].as_f64()), (200, Some(3.0)));
+
+    for (body, status) in [
+        (json!({"value": -1}), 422),
+        (json!({"value": "many"}), 422),
+        (json!({"value": 1, "behavior": "replace"}), 422),
+    ] {
+        assert_eq!(app.send(Method::POST, path, t, Some(body.clone())).await?.0, status, "{body}");
+    }
+    assert_eq!(
+        app.send(Method::POST, "/api/instances/prod/entitlements/sso/usage", t, Some(json!({"value": 1}))).await?.0,
+        422
+    );
+    let (_, all) = app.send(Method::GET, "/api/instances/prod/entitlements/usage", t, None).await?;
+    assert_eq!((all["total"].as_i64(), all["items"][0]["entitlementSlug"].as_str()), (Some(1), Some("api-calls")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_reports_lose_nothing_and_reach_the_limit_exactly_once() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    seed(&app, &acme).await?;
+    app.send(
+        Method::POST,
+        "/api/instances",
+        &acme.token,
+        Some(json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro"})),
+    )
+    .await?;
+    let mark = app.outbox().await?.len();
+    let reports = (0..20).map(|_| {
+        app.send(
+            Method::POST,
+            "/api/instances/prod/entitlements/api-calls/usage",
+            &acme.token,
+            Some(json!({"value": 1})),
+        )
+    });
+    let results = futures::future::join_all(reports).await;
+    for result in results {
+        assert_eq!(result?.0, 200);
+    }
+    let (_, usage) =
+        app.send(Method::GET, "/api/instances/prod/entitlements/api-calls/usage", &acme.token, None).await?;
+    assert_eq!(usage["value"], json!({"type": "number", "value": 20.0, "event_count": 20}));
+    let reached: Vec<_> = events_since(&app, mark)
+        .await?
+        .into_iter()
+        .filter(|(n, _)| n == "INSTANCE_ENTITLEMENT_USAGE_REACHED")
+        .collect();
+    assert_eq!(reached.len(), 1);
+    Ok(())
+}
