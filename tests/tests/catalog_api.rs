@@ -60,11 +60,52 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
         let (status, _) = app.send(Method::POST, path, &acme.token, Some(body)).await?;
         assert_eq!(status, 201, "{path}");
     }
-    app.send(Method::PUT, "/api/customers/globex", &acme.token, Some(json!({"externalCustomerId": null}))).await?;
-    app.send(Method::DELETE, "/api/releases/v1-2-3", &acme.token, None).await?;
+    let steps = [
+        (Method::PUT, "/api/customers/globex", json!({"externalCustomerId": null})),
+        (Method::PUT, "/api/entitlements/seats", json!({"aggregationMethod": "MAX"})),
+        (Method::PUT, "/api/feature-flags/beta", json!({"enabled": true})),
+        (
+            Method::POST,
+            "/api/licenses",
+            json!({"name": "Pro", "type": "PAID", "isActive": true, "versionName": "2026"}),
+        ),
+        (Method::PUT, "/api/licenses/pro", json!({"isDefault": true})),
+        (
+            Method::POST,
+            "/api/licenses/pro/entitlements",
+            json!({"entitlementSlug": "seats", "value": {"type": "number", "value": 2}}),
+        ),
+        (Method::PUT, "/api/licenses/pro/entitlements/seats", json!({"value": {"type": "number", "value": 3}})),
+        (Method::POST, "/api/deployment-zones", json!({"name": "EU", "metadata": {"region": "eu"}})),
+        (Method::POST, "/api/deployment-zones", json!({"name": "US"})),
+        (Method::PUT, "/api/deployment-zones/us", json!({"type": "dedicated"})),
+        (Method::POST, "/api/deployment-zones/eu/deployments", json!({"releaseSlug": "v1-2-3"})),
+        (
+            Method::POST,
+            "/api/instances",
+            json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro", "deploymentZoneSlug": "eu"}),
+        ),
+        (Method::PUT, "/api/instances/prod", json!({"deploymentZoneSlug": "us", "platform": {"k8s": "1.31"}})),
+        (Method::POST, "/api/instances/prod/entitlements/seats/usage", json!({"value": 3})),
+        (Method::DELETE, "/api/instances/prod", Value::Null),
+        (Method::DELETE, "/api/licenses/pro/entitlements/seats", Value::Null),
+        (Method::DELETE, "/api/licenses/pro", Value::Null),
+        (Method::DELETE, "/api/deployment-zones/us", Value::Null),
+        (Method::DELETE, "/api/feature-flags/beta", Value::Null),
+        (Method::DELETE, "/api/entitlements/seats", Value::Null),
+        (Method::DELETE, "/api/customers/globex", Value::Null),
+        (Method::POST, "/api/releases", json!({"version": "v9"})),
+        (Method::DELETE, "/api/releases/v9", Value::Null),
+    ];
+    for (method, path, body) in steps {
+        let body = (!body.is_null()).then_some(body);
+        let (status, answer) = app.send(method.clone(), path, &acme.token, body).await?;
+        assert!((200..300).contains(&status), "{method} {path}: {status} {answer}");
+    }
     let schemas: Vec<Value> = catalog(&app, &acme.token).await?;
     let outbox = app.outbox().await?;
-    assert_eq!(outbox.len(), 6);
+    let kinds: HashSet<&str> = outbox.iter().map(|r| r.event_name.as_str()).collect();
+    assert_eq!(kinds.len(), 27, "this scenario triggers every event of the catalog");
     for row in outbox {
         let event = schemas
             .iter()

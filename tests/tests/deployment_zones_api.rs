@@ -119,6 +119,9 @@ async fn a_zone_with_instances_cannot_be_deleted() -> anyhow::Result<()> {
     .await?;
     let (status, problem) = app.send(Method::DELETE, "/api/deployment-zones/eu", &acme.token, None).await?;
     assert_eq!((status, problem["code"].as_str()), (409, Some("zone_in_use")));
+    // A soft-deleted instance keeps its history but no longer holds the zone.
+    app.execute_sql("UPDATE instances SET deleted_at = now()").await?;
+    assert_eq!(app.send(Method::DELETE, "/api/deployment-zones/eu", &acme.token, None).await?.0, 204);
     Ok(())
 }
 

@@ -2,13 +2,13 @@
 
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
-use crate::schema::{deployment_zones, deployments, releases};
+use crate::schema::{deployment_zones, deployments, instances, releases};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use kaiten_application::RepoError;
 use kaiten_application::ports::deployment_zones::DeploymentZoneRepository;
+use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, ZoneType};
 use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
@@ -128,6 +128,21 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
+        // The caller holds the zone row locked, so no instance can be placed in it meanwhile.
+        let live_instances: i64 = instances::table
+            .filter(instances::deployment_zone_id.eq(id))
+            .filter(instances::organization_id.eq(organization_id))
+            .filter(instances::deleted_at.is_null())
+            .count()
+            .get_result(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if live_instances > 0 {
+            return Err(RepoError::Conflict(Conflict::new(
+                "zone_in_use",
+                "instances are still placed in this deployment zone",
+            )));
+        }
         let deleted = diesel::delete(deployment_zones::table)
             .filter(deployment_zones::id.eq(id))
             .filter(deployment_zones::organization_id.eq(organization_id))
