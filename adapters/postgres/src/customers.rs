@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::customers;
+use crate::scoped::scoped_queries;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -51,6 +52,8 @@ impl CustomerRow {
     }
 }
 
+scoped_queries!(customers, CustomerRow);
+
 pub(crate) struct PgCustomerRepository {
     source: ConnectionSource,
 }
@@ -87,13 +90,7 @@ impl CustomerRepository for PgCustomerRepository {
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let deleted = diesel::delete(customers::table)
-            .filter(customers::id.eq(id))
-            .filter(customers::organization_id.eq(organization_id))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        delete_scoped(&mut conn, organization_id, id).await
     }
 
     async fn find_by_slug(
@@ -103,36 +100,12 @@ impl CustomerRepository for PgCustomerRepository {
         for_update: bool,
     ) -> Result<Option<Customer>, RepoError> {
         let mut conn = self.source.get().await?;
-        let query = customers::table
-            .filter(customers::organization_id.eq(organization_id))
-            .filter(customers::slug.eq(slug.as_str()))
-            .select(CustomerRow::as_select());
-        let row = if for_update {
-            query.for_update().first(&mut *conn).await.optional()
-        } else {
-            query.first(&mut *conn).await.optional()
-        };
-        row.map_err(repo_error)?.map(CustomerRow::into_domain).transpose()
+        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(CustomerRow::into_domain).transpose()
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Customer>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<CustomerRow> = customers::table
-            .filter(customers::organization_id.eq(organization_id))
-            .order((customers::created_at.desc(), customers::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
-            .select(CustomerRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total: i64 = customers::table
-            .filter(customers::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let items = rows.into_iter().map(CustomerRow::into_domain).collect::<Result<_, _>>()?;
-        Ok(Paged { items, total })
+        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
+        Ok(Paged { items: rows.into_iter().map(CustomerRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 }

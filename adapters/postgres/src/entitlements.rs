@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::entitlements;
+use crate::scoped::scoped_queries;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -73,6 +74,8 @@ impl EntitlementRow {
     }
 }
 
+scoped_queries!(entitlements, EntitlementRow);
+
 pub(crate) struct PgEntitlementRepository {
     source: ConnectionSource,
 }
@@ -109,13 +112,7 @@ impl EntitlementRepository for PgEntitlementRepository {
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let deleted = diesel::delete(entitlements::table)
-            .filter(entitlements::id.eq(id))
-            .filter(entitlements::organization_id.eq(organization_id))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        delete_scoped(&mut conn, organization_id, id).await
     }
 
     async fn find_by_slug(
@@ -125,35 +122,12 @@ impl EntitlementRepository for PgEntitlementRepository {
         for_update: bool,
     ) -> Result<Option<Entitlement>, RepoError> {
         let mut conn = self.source.get().await?;
-        let query = entitlements::table
-            .filter(entitlements::organization_id.eq(organization_id))
-            .filter(entitlements::slug.eq(slug.as_str()))
-            .select(EntitlementRow::as_select());
-        let row = if for_update {
-            query.for_update().first(&mut *conn).await.optional()
-        } else {
-            query.first(&mut *conn).await.optional()
-        };
-        row.map_err(repo_error)?.map(EntitlementRow::into_domain).transpose()
+        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(EntitlementRow::into_domain).transpose()
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Entitlement>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<EntitlementRow> = entitlements::table
-            .filter(entitlements::organization_id.eq(organization_id))
-            .order((entitlements::created_at.desc(), entitlements::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
-            .select(EntitlementRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = entitlements::table
-            .filter(entitlements::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
         Ok(Paged { items: rows.into_iter().map(EntitlementRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 }

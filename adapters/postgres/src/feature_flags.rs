@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::feature_flags;
+use crate::scoped::scoped_queries;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -73,6 +74,8 @@ impl FeatureFlagRow {
     }
 }
 
+scoped_queries!(feature_flags, FeatureFlagRow);
+
 pub(crate) struct PgFeatureFlagRepository {
     source: ConnectionSource,
 }
@@ -109,13 +112,7 @@ impl FeatureFlagRepository for PgFeatureFlagRepository {
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let deleted = diesel::delete(feature_flags::table)
-            .filter(feature_flags::id.eq(id))
-            .filter(feature_flags::organization_id.eq(organization_id))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        delete_scoped(&mut conn, organization_id, id).await
     }
 
     async fn find_by_slug(
@@ -125,35 +122,12 @@ impl FeatureFlagRepository for PgFeatureFlagRepository {
         for_update: bool,
     ) -> Result<Option<FeatureFlag>, RepoError> {
         let mut conn = self.source.get().await?;
-        let query = feature_flags::table
-            .filter(feature_flags::organization_id.eq(organization_id))
-            .filter(feature_flags::slug.eq(slug.as_str()))
-            .select(FeatureFlagRow::as_select());
-        let row = if for_update {
-            query.for_update().first(&mut *conn).await.optional()
-        } else {
-            query.first(&mut *conn).await.optional()
-        };
-        row.map_err(repo_error)?.map(FeatureFlagRow::into_domain).transpose()
+        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(FeatureFlagRow::into_domain).transpose()
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<FeatureFlag>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<FeatureFlagRow> = feature_flags::table
-            .filter(feature_flags::organization_id.eq(organization_id))
-            .order((feature_flags::created_at.desc(), feature_flags::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
-            .select(FeatureFlagRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = feature_flags::table
-            .filter(feature_flags::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
         Ok(Paged { items: rows.into_iter().map(FeatureFlagRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 }

@@ -16,6 +16,7 @@ mod licenses;
 mod outbox;
 mod releases;
 mod schema;
+mod scoped;
 mod unit_of_work;
 
 pub use connection::PgPool;

@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{entitlements, license_entitlements, licenses};
+use crate::scoped::scoped_queries;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -79,6 +80,8 @@ fn stored_value(value: &EntitlementValue) -> Result<(&'static str, Value), RepoE
     Ok((tag, tagged.get("value").cloned().unwrap_or(Value::Null)))
 }
 
+scoped_queries!(licenses, LicenseRow);
+
 pub(crate) struct PgLicenseRepository {
     source: ConnectionSource,
 }
@@ -115,13 +118,7 @@ impl LicenseRepository for PgLicenseRepository {
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let deleted = diesel::delete(licenses::table)
-            .filter(licenses::id.eq(id))
-            .filter(licenses::organization_id.eq(organization_id))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        delete_scoped(&mut conn, organization_id, id).await
     }
 
     async fn find_by_slug(
@@ -131,35 +128,12 @@ impl LicenseRepository for PgLicenseRepository {
         for_update: bool,
     ) -> Result<Option<License>, RepoError> {
         let mut conn = self.source.get().await?;
-        let query = licenses::table
-            .filter(licenses::organization_id.eq(organization_id))
-            .filter(licenses::slug.eq(slug.as_str()))
-            .select(LicenseRow::as_select());
-        let row = if for_update {
-            query.for_update().first(&mut *conn).await.optional()
-        } else {
-            query.first(&mut *conn).await.optional()
-        };
-        row.map_err(repo_error)?.map(LicenseRow::into_domain).transpose()
+        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(LicenseRow::into_domain).transpose()
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<License>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<LicenseRow> = licenses::table
-            .filter(licenses::organization_id.eq(organization_id))
-            .order((licenses::created_at.desc(), licenses::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
-            .select(LicenseRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = licenses::table
-            .filter(licenses::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
         Ok(Paged { items: rows.into_iter().map(LicenseRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 

@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::releases;
+use crate::scoped::scoped_queries;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -48,6 +49,8 @@ impl ReleaseRow {
     }
 }
 
+scoped_queries!(releases, ReleaseRow);
+
 pub(crate) struct PgReleaseRepository {
     source: ConnectionSource,
 }
@@ -72,13 +75,7 @@ impl ReleaseRepository for PgReleaseRepository {
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let deleted = diesel::delete(releases::table)
-            .filter(releases::id.eq(id))
-            .filter(releases::organization_id.eq(organization_id))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        delete_scoped(&mut conn, organization_id, id).await
     }
 
     async fn find_by_slug(
@@ -88,35 +85,12 @@ impl ReleaseRepository for PgReleaseRepository {
         for_update: bool,
     ) -> Result<Option<Release>, RepoError> {
         let mut conn = self.source.get().await?;
-        let query = releases::table
-            .filter(releases::organization_id.eq(organization_id))
-            .filter(releases::slug.eq(slug.as_str()))
-            .select(ReleaseRow::as_select());
-        let row = if for_update {
-            query.for_update().first(&mut *conn).await.optional()
-        } else {
-            query.first(&mut *conn).await.optional()
-        };
-        row.map_err(repo_error)?.map(ReleaseRow::into_domain).transpose()
+        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(ReleaseRow::into_domain).transpose()
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Release>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<ReleaseRow> = releases::table
-            .filter(releases::organization_id.eq(organization_id))
-            .order((releases::created_at.desc(), releases::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
-            .select(ReleaseRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = releases::table
-            .filter(releases::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
         Ok(Paged { items: rows.into_iter().map(ReleaseRow::into_domain).collect::<Result<_, _>>()?, total })
     }
 }

@@ -1,0 +1,63 @@
+//! The queries every organization-scoped table with a slug shares: delete by id, find by slug
+//! (optionally locking the row), and a newest-first page with the total.
+
+/// Generates `delete_scoped`, `find_scoped` and `page_scoped` for `$table`, read as `$row`.
+macro_rules! scoped_queries {
+    ($table:ident, $row:ty) => {
+        /// Deletes the organization's row `id`; `NotFound` when there is none.
+        async fn delete_scoped(
+            conn: &mut diesel_async::AsyncPgConnection,
+            organization_id: Uuid,
+            id: Uuid,
+        ) -> Result<(), RepoError> {
+            let deleted = diesel::delete($table::table)
+                .filter($table::id.eq(id))
+                .filter($table::organization_id.eq(organization_id))
+                .execute(conn)
+                .await
+                .map_err(repo_error)?;
+            if deleted == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        }
+
+        /// The organization's row with this slug; with `for_update` it stays locked until the transaction ends.
+        async fn find_scoped(
+            conn: &mut diesel_async::AsyncPgConnection,
+            organization_id: Uuid,
+            slug: &Slug,
+            for_update: bool,
+        ) -> Result<Option<$row>, RepoError> {
+            let query = $table::table
+                .filter($table::organization_id.eq(organization_id))
+                .filter($table::slug.eq(slug.as_str()))
+                .select(<$row>::as_select());
+            let row = if for_update { query.for_update().first(conn).await } else { query.first(conn).await };
+            row.optional().map_err(repo_error)
+        }
+
+        /// One page of the organization's rows, newest first, and how many there are in all.
+        async fn page_scoped(
+            conn: &mut diesel_async::AsyncPgConnection,
+            organization_id: Uuid,
+            page: Page,
+        ) -> Result<(Vec<$row>, i64), RepoError> {
+            let rows = $table::table
+                .filter($table::organization_id.eq(organization_id))
+                .order(($table::created_at.desc(), $table::id.desc()))
+                .limit(page.limit)
+                .offset(page.offset)
+                .select(<$row>::as_select())
+                .load(conn)
+                .await
+                .map_err(repo_error)?;
+            let total = $table::table
+                .filter($table::organization_id.eq(organization_id))
+                .count()
+                .get_result(conn)
+                .await
+                .map_err(repo_error)?;
+            Ok((rows, total))
+        }
+    };
+}
+
+pub(crate) use scoped_queries;
