@@ -138,6 +138,15 @@ async fn references_must_exist_in_the_callers_organization() -> anyhow::Result<(
         .await?;
     assert_eq!(status, 201, "by id works in the right organization");
     assert_eq!(app.send(Method::GET, "/api/instances/z", &umbrella.token, None).await?.0, 404);
+    for (method, path, body) in [
+        (Method::PUT, "/api/instances/z", Some(json!({"name": "taken"}))),
+        (Method::DELETE, "/api/instances/z", None),
+        (Method::POST, "/api/instances/z/entitlements/api-calls/usage", Some(json!({"value": 1}))),
+        (Method::GET, "/api/instances/z/entitlements/api-calls/usage", None),
+        (Method::GET, "/api/instances/z/entitlements/usage", None),
+    ] {
+        assert_eq!(app.send(method.clone(), path, &umbrella.token, body).await?.0, 404, "{method} {path}");
+    }
     assert_eq!(app.send(Method::GET, "/api/instances", &umbrella.token, None).await?.1["total"], 0);
     Ok(())
 }
