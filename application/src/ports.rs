@@ -6,6 +6,7 @@ pub mod catalog_resources;
 pub mod customers;
 pub mod deployment_zones;
 pub mod event_bus;
+pub mod health;
 pub mod instances;
 pub mod licenses;
 pub mod outbox;

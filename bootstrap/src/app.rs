@@ -3,11 +3,12 @@
 use crate::config::{Config, Role};
 use anyhow::Context;
 use kaiten_application::UseCases;
+use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
-use kaiten_cdc::{Relay, RelayConfig};
+use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_http::AppState;
-use kaiten_postgres::{PgPool, PgUnitOfWork, pooled_repositories};
+use kaiten_postgres::{DatabaseReadiness, PgPool, PgUnitOfWork, pooled_repositories};
 use kaiten_rabbitmq::{LapinConsumer, LapinEventBus, Topology};
 use kaiten_svix::SvixWebhookSender;
 use std::future::Future;
@@ -75,7 +76,18 @@ impl App {
             use_cases: self.use_cases.clone(),
             dispatch: self.dispatch.clone(),
             dapr_topic: self.config.exchange.clone(),
+            readiness: self.readiness(),
         })
+    }
+
+    /// What this process depends on: the database and the broker always, the slot when it relays.
+    fn readiness(&self) -> Vec<Arc<dyn ReadinessCheck>> {
+        let mut checks: Vec<Arc<dyn ReadinessCheck>> =
+            vec![Arc::new(DatabaseReadiness::new(self.pool.clone())), self.bus.clone()];
+        if let Some(relay) = &self.relay {
+            checks.push(Arc::new(RelayReadiness(relay.stats())));
+        }
+        checks
     }
 
     /// Binds the HTTP listener (port 0 picks a free port).

@@ -39,6 +39,11 @@ impl TestDatabase {
         Ok(())
     }
 
+    /// Drops the database now (with its slots and connections), e.g. to test an outage.
+    pub async fn drop_now(&self) -> anyhow::Result<()> {
+        drop_database(&format!("{}/postgres", server_url()), &self.name).await
+    }
+
     /// A direct connection to this test's database, for assertions on what was stored.
     pub async fn connect(&self) -> anyhow::Result<AsyncPgConnection> {
         Ok(AsyncPgConnection::establish(&self.url).await?)

@@ -11,7 +11,7 @@ mod stats;
 mod stream;
 
 pub use relay::{Relay, RelayConfig};
-pub use stats::RelayStats;
+pub use stats::{RelayReadiness, RelayStats};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RelayError {

@@ -62,3 +62,21 @@ impl RelayStats {
         self.streaming.store(streaming, Ordering::Relaxed);
     }
 }
+
+/// The relay is ready while it holds and streams its slot.
+pub struct RelayReadiness(pub std::sync::Arc<RelayStats>);
+
+#[async_trait::async_trait]
+impl kaiten_application::ports::health::ReadinessCheck for RelayReadiness {
+    fn name(&self) -> &'static str {
+        "relay"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        if self.0.is_streaming() {
+            Ok(())
+        } else {
+            Err("not streaming its replication slot (starting, or standing by)".into())
+        }
+    }
+}

@@ -19,6 +19,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use kaiten_application::UseCases;
+use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use std::any::Any;
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub dispatch: Option<Arc<DispatchEvent>>,
     /// The topic advertised to Dapr (the exchange name).
     pub dapr_topic: String,
+    /// What `/api/readyz` checks.
+    pub readiness: Vec<Arc<dyn ReadinessCheck>>,
 }
 
 /// Every route with its OpenAPI description; [`router`] and [`crate::api_document`] both come from here.

@@ -104,3 +104,41 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+/// Readiness of the database: reachable through the pool, with every migration applied.
+pub struct DatabaseReadiness {
+    pool: PgPool,
+}
+
+impl DatabaseReadiness {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait::async_trait]
+impl kaiten_application::ports::health::ReadinessCheck for DatabaseReadiness {
+    fn name(&self) -> &'static str {
+        "database"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        #[derive(diesel::QueryableByName)]
+        struct Applied {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            applied: i64,
+        }
+        let mut conn = self.pool.get().await.map_err(|e| format!("no connection: {e}"))?;
+        let row: Applied = sql_query("SELECT count(*) AS applied FROM __diesel_schema_migrations")
+            .get_result(&mut *conn)
+            .await
+            .map_err(|e| format!("query failed: {e}"))?;
+        let expected = diesel::migration::MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+            .map_err(|e| format!("embedded migrations: {e}"))?
+            .len();
+        if usize::try_from(row.applied).unwrap_or(0) < expected {
+            return Err(format!("{} of {expected} migrations applied", row.applied));
+        }
+        Ok(())
+    }
+}

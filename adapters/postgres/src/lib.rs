@@ -20,5 +20,5 @@ mod scoped;
 mod unit_of_work;
 
 pub use connection::PgPool;
-pub use database::{DatabaseError, connect, ensure_database, redact, run_migrations};
+pub use database::{DatabaseError, DatabaseReadiness, connect, ensure_database, redact, run_migrations};
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};

@@ -98,3 +98,15 @@ impl EventBus for LapinEventBus {
         .boxed())
     }
 }
+
+/// The broker is ready when the publishing connection is up (or can be opened now).
+#[async_trait]
+impl kaiten_application::ports::health::ReadinessCheck for LapinEventBus {
+    fn name(&self) -> &'static str {
+        "broker"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        self.channel().await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}

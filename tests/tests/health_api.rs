@@ -1,0 +1,47 @@
+//! Liveness and readiness.
+
+mod support;
+
+use kaiten_test_support::wait_for;
+use std::sync::Arc;
+use std::time::Duration;
+use support::TestApp;
+use support::worker::RecordingSender;
+
+async fn readyz(app: &TestApp) -> anyhow::Result<(u16, serde_json::Value)> {
+    let response = app.client.get(format!("{}/api/readyz", app.base_url)).send().await?;
+    Ok((response.status().as_u16(), response.json().await?))
+}
+
+#[tokio::test]
+async fn the_api_is_ready_with_its_database_and_broker() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let health: serde_json::Value =
+        app.client.get(format!("{}/api/healthz", app.base_url)).send().await?.json().await?;
+    assert_eq!(health["status"], "ok");
+    let (status, body) = readyz(&app).await?;
+    assert_eq!((status, &body["checks"]), (200, &serde_json::json!({"broker": "ok", "database": "ok"})));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_relaying_process_is_ready_once_it_holds_its_slot_and_names_what_fails() -> anyhow::Result<()> {
+    let app = TestApp::spawn_pipeline(Arc::new(RecordingSender::default())).await?;
+    let body = wait_for(Duration::from_secs(30), || async {
+        let (status, body) = readyz(&app).await?;
+        Ok((status == 200).then_some(body))
+    })
+    .await?;
+    assert_eq!(body["checks"]["relay"], "ok");
+    // Make the database unreachable for this app: its own database disappears.
+    kaiten_test_support::TestDatabase::drop_now(&app.db).await?;
+    let (status, problem) = wait_for(Duration::from_secs(30), || async {
+        let (status, body) = readyz(&app).await?;
+        Ok((status == 503).then_some((status, body)))
+    })
+    .await?;
+    assert_eq!(status, 503);
+    assert_eq!(problem["code"], "not_ready");
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("database")), "{problem}");
+    Ok(())
+}
