@@ -42,6 +42,7 @@ pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod list_usage;
+pub mod prune_outbox;
 pub mod report_usage;
 pub mod revoke_token;
 pub mod unassign_entitlement;

@@ -6,9 +6,10 @@ use kaiten_application::UseCases;
 use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
+use kaiten_application::use_cases::prune_outbox::PruneOutbox;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_http::AppState;
-use kaiten_postgres::{DatabaseReadiness, PgPool, PgUnitOfWork, pooled_repositories};
+use kaiten_postgres::{DatabaseReadiness, PgOutboxRetention, PgPool, PgUnitOfWork, pooled_repositories};
 use kaiten_rabbitmq::{LapinConsumer, LapinEventBus, Topology};
 use kaiten_svix::SvixWebhookSender;
 use std::future::Future;
@@ -116,6 +117,22 @@ impl App {
             }
             _ => None,
         };
+        let retention = self.config.outbox_retention()?;
+        let prune = PruneOutbox::new(Arc::new(PgOutboxRetention::new(self.pool.clone())));
+        let pruning_stop = stop.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tokio::select! {
+                    () = pruning_stop.cancelled() => break,
+                    _ = hourly.tick() => match prune.execute(retention).await {
+                        Ok(0) => {}
+                        Ok(deleted) => tracing::info!(deleted, "pruned old outbox rows"),
+                        Err(error) => tracing::warn!(%error, "outbox pruning failed"),
+                    },
+                }
+            }
+        });
         let trigger = stop.clone();
         tokio::spawn(async move {
             shutdown.await;

@@ -32,6 +32,11 @@ pub enum Command {
     Worker,
     /// Create the database when missing and apply pending migrations, then exit.
     Migrate,
+    /// Outbox maintenance.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
     /// Manage organizations (operators only).
     Org {
         #[command(subcommand)]
@@ -46,5 +51,16 @@ pub enum OrgCommand {
         /// The organization's display name.
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Delete outbox rows older than the retention (KAITEN_OUTBOX_RETENTION, default 7d) in small
+    /// batches, and print how many. `kaiten serve` also does this every hour.
+    Prune {
+        /// Keep rows younger than this instead (`7d`, `36h`, …).
+        #[arg(long)]
+        older_than: Option<String>,
     },
 }

@@ -37,6 +37,8 @@ pub struct Config {
     pub roles: String,
     /// `pretty` or `json`.
     pub log_format: String,
+    /// Outbox rows older than this are pruned (`7d`, `36h`, …).
+    pub outbox_retention: String,
     /// Messages the worker handles at once (its prefetch).
     pub worker_prefetch: u16,
     /// Svix API key (`SVIX_API_KEY`): when set, Svix delivers the webhooks.
@@ -58,6 +60,7 @@ impl Default for Config {
             slot: "kaiten_outbox".into(),
             roles: "api,relay".into(),
             log_format: "pretty".into(),
+            outbox_retention: "7d".into(),
             worker_prefetch: 64,
             svix_api_key: None,
             svix_server_url: None,
@@ -106,6 +109,7 @@ impl Config {
         if !matches!(self.log_format.as_str(), "pretty" | "json") {
             bail!("log_format (KAITEN_LOG_FORMAT) must be `pretty` or `json`, not `{}`", self.log_format);
         }
+        self.outbox_retention()?;
         if self.worker_prefetch == 0 {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
         }
@@ -116,6 +120,18 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// How long outbox rows are kept.
+    pub fn outbox_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
+        let keep = humantime::parse_duration(&self.outbox_retention).map_err(|e| {
+            anyhow::anyhow!("outbox_retention (KAITEN_OUTBOX_RETENTION) `{}`: {e}", self.outbox_retention)
+        })?;
+        let keep = chrono::TimeDelta::from_std(keep).map_err(|e| anyhow::anyhow!("outbox_retention: {e}"))?;
+        if keep < chrono::TimeDelta::hours(1) {
+            bail!("outbox_retention (KAITEN_OUTBOX_RETENTION) must be at least 1h");
+        }
+        Ok(keep)
     }
 
     /// The roles to run, parsed from `roles`.

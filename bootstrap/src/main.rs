@@ -2,8 +2,10 @@
 
 use anyhow::Context;
 use clap::Parser;
-use kaiten::cli::{Cli, Command, OrgCommand};
+use kaiten::cli::{Cli, Command, OrgCommand, OutboxCommand};
 use kaiten::{Config, app, telemetry};
+use kaiten_application::use_cases::prune_outbox::PruneOutbox;
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -28,6 +30,18 @@ async fn main() -> anyhow::Result<()> {
             kaiten_postgres::ensure_database(&config.database_url).await?;
             let applied = kaiten_postgres::run_migrations(&config.database_url).await?;
             tracing::info!(applied, "migrations applied");
+            Ok(())
+        }
+        Command::Outbox { command: OutboxCommand::Prune { older_than } } => {
+            if let Some(older_than) = older_than {
+                config.outbox_retention = older_than;
+            }
+            let keep = config.outbox_retention()?;
+            kaiten_postgres::ensure_database(&config.database_url).await?;
+            let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
+            let prune = PruneOutbox::new(Arc::new(kaiten_postgres::PgOutboxRetention::new(pool)));
+            let deleted = prune.execute(keep).await.context("pruning the outbox")?;
+            println!("{}", serde_json::json!({"deleted": deleted}));
             Ok(())
         }
         Command::Org { command: OrgCommand::Create { name } } => {

@@ -88,3 +88,26 @@ fn invalid_configuration_is_refused_with_the_variable_named() -> anyhow::Result<
     assert!(String::from_utf8_lossy(&output.stderr).contains("KAITEN_LOG_FORMAT"));
     Ok(())
 }
+
+#[tokio::test]
+async fn outbox_prune_deletes_only_rows_older_than_the_retention() -> anyhow::Result<()> {
+    use diesel_async::SimpleAsyncConnection;
+    let db = TestDatabase::new();
+    let created = kaiten(&db).args(["org", "create", "--name", "Acme"]).output()?;
+    assert!(created.status.success());
+    let mut conn = db.connect().await?;
+    conn.batch_execute(
+        "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, created_at)
+         SELECT gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', '{}', gen_random_uuid(),
+                now() - make_interval(days => n)
+         FROM generate_series(1, 10) AS n",
+    )
+    .await?;
+    let output = kaiten(&db).args(["outbox", "prune", "--older-than", "3d 12h"]).output()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    assert_eq!(printed["deleted"], 7, "rows 4 to 10 days old");
+    let bad = kaiten(&db).env("KAITEN_OUTBOX_RETENTION", "soon").args(["outbox", "prune"]).output()?;
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("KAITEN_OUTBOX_RETENTION"));
+    Ok(())
+}

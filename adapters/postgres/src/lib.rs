@@ -13,7 +13,7 @@ mod errors;
 mod feature_flags;
 mod instances;
 mod licenses;
-mod outbox;
+pub(crate) mod outbox;
 mod releases;
 mod schema;
 mod scoped;
@@ -21,4 +21,5 @@ mod unit_of_work;
 
 pub use connection::PgPool;
 pub use database::{DatabaseError, DatabaseReadiness, connect, ensure_database, redact, run_migrations};
+pub use outbox::PgOutboxRetention;
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};

@@ -1,0 +1,68 @@
+//! Outbox retention: deletes rows older than the retention period in small batches, so no statement
+//! holds locks for long.
+
+use crate::error::UseCaseError;
+use crate::ports::outbox::OutboxRetention;
+use chrono::TimeDelta;
+use kaiten_domain::clock;
+use std::sync::Arc;
+
+/// Rows deleted per statement.
+pub const PRUNE_BATCH: i64 = 5_000;
+
+pub struct PruneOutbox {
+    retention: Arc<dyn OutboxRetention>,
+}
+
+impl PruneOutbox {
+    pub fn new(retention: Arc<dyn OutboxRetention>) -> Self {
+        Self { retention }
+    }
+
+    /// Deletes every row older than `keep`; returns how many.
+    pub async fn execute(&self, keep: TimeDelta) -> Result<u64, UseCaseError> {
+        let older_than = clock::now() - keep;
+        let mut total = 0;
+        loop {
+            let deleted = self.retention.prune_batch(older_than, PRUNE_BATCH).await?;
+            total += deleted;
+            if deleted < PRUNE_BATCH as u64 {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::RepoError;
+    use async_trait::async_trait;
+    use futures::executor::block_on;
+    use std::sync::Mutex;
+
+    /// Holds `remaining` old rows; deletes up to a batch per call.
+    struct OldRows {
+        remaining: Mutex<u64>,
+        calls: Mutex<u32>,
+    }
+
+    #[async_trait]
+    impl OutboxRetention for OldRows {
+        async fn prune_batch(&self, _: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError> {
+            let mut remaining = self.remaining.lock().map_err(|e| RepoError::Unexpected(e.to_string()))?;
+            let deleted = (*remaining).min(batch as u64);
+            *remaining -= deleted;
+            *self.calls.lock().map_err(|e| RepoError::Unexpected(e.to_string()))? += 1;
+            Ok(deleted)
+        }
+    }
+
+    #[test]
+    fn deletes_in_batches_until_a_short_one() {
+        let rows = Arc::new(OldRows { remaining: Mutex::new(2 * PRUNE_BATCH as u64 + 3), calls: Mutex::new(0) });
+        let deleted = block_on(PruneOutbox::new(rows.clone()).execute(TimeDelta::days(7)));
+        assert_eq!(deleted, Ok(2 * PRUNE_BATCH as u64 + 3));
+        assert_eq!(rows.calls.lock().map(|c| *c).unwrap_or_default(), 3);
+    }
+}
