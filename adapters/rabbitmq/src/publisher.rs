@@ -10,8 +10,8 @@ use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProper
 use tokio::sync::Mutex;
 
 struct Session {
-    // Keeps the connection open for as long as the channel is used.
-    _connection: Connection,
+    // Kept open for as long as the channel is used.
+    connection: Connection,
     channel: Channel,
 }
 
@@ -50,14 +50,14 @@ impl LapinEventBus {
         .map_err(unavailable)?;
         let channel = connection.create_channel().await.map_err(unavailable)?;
         channel.confirm_select(ConfirmSelectOptions::default()).await.map_err(unavailable)?;
-        *session = Some(Session { _connection: connection, channel: channel.clone() });
+        *session = Some(Session { connection, channel: channel.clone() });
         Ok(channel)
     }
 
     /// Closes the current connection (the next publish reconnects). Used to test recovery.
     pub async fn disconnect(&self) {
         if let Some(session) = self.session.lock().await.take() {
-            let _ = session._connection.close(320, "closed by kaiten".into()).await;
+            let _ = session.connection.close(320, "closed by kaiten".into()).await;
         }
     }
 }
