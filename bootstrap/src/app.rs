@@ -28,6 +28,8 @@ pub struct App {
     pub relay: Option<Arc<Relay>>,
     /// Present when a webhook sender is configured (the worker and the Dapr ingress use it).
     pub dispatch: Option<Arc<DispatchEvent>>,
+    /// Present when this process runs the worker role.
+    pub consumer: Option<Arc<LapinConsumer>>,
 }
 
 /// The webhook sender the configuration asks for: Svix when `SVIX_API_KEY` is set.
@@ -67,7 +69,11 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     } else {
         None
     };
-    Ok(App { config, pool, use_cases, bus, relay, dispatch })
+    let consumer = (roles.contains(&Role::Worker) && dispatch.is_some()).then(|| {
+        let topology = Topology::new(&config.exchange, &config.queue);
+        Arc::new(LapinConsumer::new(config.amqp_url.clone(), topology, config.worker_prefetch))
+    });
+    Ok(App { config, pool, use_cases, bus, relay, dispatch, consumer })
 }
 
 impl App {
@@ -78,6 +84,11 @@ impl App {
             dispatch: self.dispatch.clone(),
             dapr_topic: self.config.exchange.clone(),
             readiness: self.readiness(),
+            metrics: crate::metrics::renderer(crate::metrics::Sources {
+                pool: Some(self.pool.clone()),
+                relay: self.relay.as_ref().map(|relay| relay.stats()),
+                consumer: self.consumer.as_ref().map(|consumer| consumer.stats()),
+            }),
         })
     }
 
@@ -108,10 +119,8 @@ impl App {
             let stop = stop.clone();
             tokio::spawn(async move { relay.run(stop).await })
         });
-        let worker = match (self.config.roles()?.contains(&Role::Worker), self.dispatch.clone()) {
-            (true, Some(dispatch)) => {
-                let topology = Topology::new(&self.config.exchange, &self.config.queue);
-                let consumer = LapinConsumer::new(self.config.amqp_url.clone(), topology, self.config.worker_prefetch);
+        let worker = match (self.consumer.clone(), self.dispatch.clone()) {
+            (Some(consumer), Some(dispatch)) => {
                 let stop = stop.clone();
                 Some(tokio::spawn(async move { consumer.run(dispatch, stop).await }))
             }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod metrics;
 pub mod telemetry;
 
 pub use app::{App, build};

@@ -45,3 +45,31 @@ async fn a_relaying_process_is_ready_once_it_holds_its_slot_and_names_what_fails
     assert!(problem["detail"].as_str().is_some_and(|d| d.contains("database")), "{problem}");
     Ok(())
 }
+
+#[tokio::test]
+async fn metrics_cover_requests_the_outbox_the_relay_the_queue_and_the_pool() -> anyhow::Result<()> {
+    let app = TestApp::spawn_pipeline(Arc::new(RecordingSender::default())).await?;
+    let acme = app.tenant("Acme").await?;
+    let (status, _) = app
+        .send(reqwest::Method::POST, "/api/customers", &acme.token, Some(serde_json::json!({"name": "Globex"})))
+        .await?;
+    assert_eq!(status, 201);
+    let text = wait_for(Duration::from_secs(30), || async {
+        let text = app.client.get(format!("{}/metrics", app.base_url)).send().await?.text().await?;
+        Ok((text.contains("kaiten_relay_published_total 1") && text.contains("kaiten_queue_consumed_total 1"))
+            .then_some(text))
+    })
+    .await?;
+    for expected in [
+        r#"http_requests_total{method="POST",route="/api/customers",status="201"} 1"#,
+        "http_request_duration_seconds",
+        r#"kaiten_outbox_appends_total{event="CUSTOMER_CREATION"} 1"#,
+        "kaiten_relay_lag_bytes",
+        "kaiten_relay_streaming 1",
+        "kaiten_queue_dead_lettered_total 0",
+        "kaiten_db_pool_max_size 8",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+    Ok(())
+}

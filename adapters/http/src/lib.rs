@@ -4,10 +4,12 @@
 
 mod auth;
 mod extract;
+mod metrics;
 mod openapi;
 mod problem;
 mod routes;
 
+pub use metrics::MetricsRenderer;
 pub use openapi::api_document;
 pub use problem::Problem;
 pub use routes::{AppState, router};

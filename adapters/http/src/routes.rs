@@ -12,6 +12,7 @@ mod instances;
 mod licenses;
 mod releases;
 
+use crate::metrics::MetricsRenderer;
 use crate::openapi::ApiDoc;
 use crate::problem::Problem;
 use axum::Router;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub dapr_topic: String,
     /// What `/api/readyz` checks.
     pub readiness: Vec<Arc<dyn ReadinessCheck>>,
+    /// Renders `/metrics`.
+    pub metrics: MetricsRenderer,
 }
 
 /// Every route with its OpenAPI description; [`router`] and [`crate::api_document`] both come from here.
@@ -70,6 +73,14 @@ pub fn router(state: AppState) -> Router {
                 async move { axum::Json(document.as_ref().clone()) }
             }),
         )
+        .route(
+            "/metrics",
+            axum::routing::get(|axum::extract::State(state): axum::extract::State<AppState>| async move {
+                ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
+            }),
+        )
+        // After routing, so each request is labelled with its matched route template.
+        .route_layer(axum::middleware::from_fn(crate::metrics::record))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not accept that method")

@@ -39,6 +39,8 @@ impl OutboxRepo for PgOutboxRepo {
             .execute(&mut *conn)
             .await
             .map_err(repo_error)?;
+        // Rows written inside transactions (a transaction that later rolls back is counted too).
+        metrics::counter!("kaiten_outbox_appends_total", "event" => event.kind.name()).increment(1);
         Ok(())
     }
 }
