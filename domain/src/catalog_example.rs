@@ -24,7 +24,7 @@ fn id(n: u128) -> Uuid {
 }
 
 fn slug(text: &str) -> Slug {
-    Slug::from_name(text).unwrap_or_else(|_| Slug::from_name("example").unwrap_or_else(|_| unreachable!()))
+    Slug::from_name(text).unwrap_or_else(|_| Slug::example())
 }
 
 fn to_json<T: Serialize>(value: &T) -> Value {

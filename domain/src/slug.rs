@@ -58,6 +58,11 @@ impl Slug {
         }
     }
 
+    /// A valid slug for documentation and examples (`example`).
+    pub(crate) fn example() -> Self {
+        Self("example".to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
