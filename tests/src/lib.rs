@@ -75,9 +75,10 @@ impl Drop for TestDatabase {
 /// Stops the streams of the database's logical slots, drops the slots (a leftover slot pins WAL and
 /// blocks DROP DATABASE), then drops the database with its connections.
 async fn drop_database(admin: &str, name: &str) -> anyhow::Result<()> {
-    let mut conn = AsyncPgConnection::establish(admin).await?;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
+    let conn = tokio::sync::Mutex::new(AsyncPgConnection::establish(admin).await?);
+    // A terminated stream may hold its slot for a moment longer: retry until it lets go.
+    wait_for(Duration::from_secs(20), || async {
+        let mut conn = conn.lock().await;
         let attempt = async {
             conn.batch_execute(&format!(
                 "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '{name}' AND active_pid IS NOT NULL"
@@ -88,15 +89,9 @@ async fn drop_database(admin: &str, name: &str) -> anyhow::Result<()> {
             conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await
         }
         .await;
-        match attempt {
-            Ok(()) => return Ok(()),
-            // A terminated stream may hold its slot for a moment longer.
-            Err(_) if tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(error) => return Err(error.into()),
-        }
-    }
+        Ok(attempt.ok())
+    })
+    .await
 }
 
 /// Polls `check` until it returns `Some`, or fails after `deadline`.

@@ -3,7 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::customers;
-use crate::scoped::scoped_queries;
+use crate::scoped::{scoped_queries, scoped_update};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -53,6 +53,7 @@ impl CustomerRow {
 }
 
 scoped_queries!(customers, CustomerRow);
+scoped_update!(customers, CustomerRow);
 
 pub(crate) struct PgCustomerRepository {
     source: ConnectionSource,
@@ -68,24 +69,12 @@ impl PgCustomerRepository {
 impl CustomerRepository for PgCustomerRepository {
     async fn insert(&self, customer: &Customer) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        diesel::insert_into(customers::table)
-            .values(CustomerRow::from_domain(customer))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        insert_scoped(&mut conn, CustomerRow::from_domain(customer)).await
     }
 
     async fn update(&self, customer: &Customer) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let changed = diesel::update(customers::table)
-            .filter(customers::id.eq(customer.id))
-            .filter(customers::organization_id.eq(customer.organization_id))
-            .set(CustomerRow::from_domain(customer))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        update_scoped(&mut conn, customer.organization_id, customer.id, CustomerRow::from_domain(customer)).await
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {

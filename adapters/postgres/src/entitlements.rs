@@ -3,7 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::entitlements;
-use crate::scoped::scoped_queries;
+use crate::scoped::{scoped_queries, scoped_update};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -75,6 +75,7 @@ impl EntitlementRow {
 }
 
 scoped_queries!(entitlements, EntitlementRow);
+scoped_update!(entitlements, EntitlementRow);
 
 pub(crate) struct PgEntitlementRepository {
     source: ConnectionSource,
@@ -90,24 +91,13 @@ impl PgEntitlementRepository {
 impl EntitlementRepository for PgEntitlementRepository {
     async fn insert(&self, entitlement: &Entitlement) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        diesel::insert_into(entitlements::table)
-            .values(EntitlementRow::from_domain(entitlement))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        insert_scoped(&mut conn, EntitlementRow::from_domain(entitlement)).await
     }
 
     async fn update(&self, entitlement: &Entitlement) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let changed = diesel::update(entitlements::table)
-            .filter(entitlements::id.eq(entitlement.id))
-            .filter(entitlements::organization_id.eq(entitlement.organization_id))
-            .set(EntitlementRow::from_domain(entitlement))
-            .execute(&mut *conn)
+        update_scoped(&mut conn, entitlement.organization_id, entitlement.id, EntitlementRow::from_domain(entitlement))
             .await
-            .map_err(repo_error)?;
-        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {

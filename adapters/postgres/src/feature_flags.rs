@@ -3,7 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::feature_flags;
-use crate::scoped::scoped_queries;
+use crate::scoped::{scoped_queries, scoped_update};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -75,6 +75,7 @@ impl FeatureFlagRow {
 }
 
 scoped_queries!(feature_flags, FeatureFlagRow);
+scoped_update!(feature_flags, FeatureFlagRow);
 
 pub(crate) struct PgFeatureFlagRepository {
     source: ConnectionSource,
@@ -90,24 +91,12 @@ impl PgFeatureFlagRepository {
 impl FeatureFlagRepository for PgFeatureFlagRepository {
     async fn insert(&self, flag: &FeatureFlag) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        diesel::insert_into(feature_flags::table)
-            .values(FeatureFlagRow::from_domain(flag)?)
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        insert_scoped(&mut conn, FeatureFlagRow::from_domain(flag)?).await
     }
 
     async fn update(&self, flag: &FeatureFlag) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let changed = diesel::update(feature_flags::table)
-            .filter(feature_flags::id.eq(flag.id))
-            .filter(feature_flags::organization_id.eq(flag.organization_id))
-            .set(FeatureFlagRow::from_domain(flag)?)
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        update_scoped(&mut conn, flag.organization_id, flag.id, FeatureFlagRow::from_domain(flag)?).await
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {

@@ -3,7 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{entitlements, license_entitlements, licenses};
-use crate::scoped::scoped_queries;
+use crate::scoped::{scoped_queries, scoped_update};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -81,6 +81,7 @@ fn stored_value(value: &EntitlementValue) -> Result<(&'static str, Value), RepoE
 }
 
 scoped_queries!(licenses, LicenseRow);
+scoped_update!(licenses, LicenseRow);
 
 pub(crate) struct PgLicenseRepository {
     source: ConnectionSource,
@@ -96,24 +97,12 @@ impl PgLicenseRepository {
 impl LicenseRepository for PgLicenseRepository {
     async fn insert(&self, license: &License) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        diesel::insert_into(licenses::table)
-            .values(LicenseRow::from_domain(license))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        insert_scoped(&mut conn, LicenseRow::from_domain(license)).await
     }
 
     async fn update(&self, license: &License) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let changed = diesel::update(licenses::table)
-            .filter(licenses::id.eq(license.id))
-            .filter(licenses::organization_id.eq(license.organization_id))
-            .set(LicenseRow::from_domain(license))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        update_scoped(&mut conn, license.organization_id, license.id, LicenseRow::from_domain(license)).await
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {

@@ -65,12 +65,7 @@ impl PgReleaseRepository {
 impl ReleaseRepository for PgReleaseRepository {
     async fn insert(&self, release: &Release) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        diesel::insert_into(releases::table)
-            .values(ReleaseRow::from_domain(release))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        insert_scoped(&mut conn, ReleaseRow::from_domain(release)).await
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {

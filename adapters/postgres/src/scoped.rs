@@ -1,9 +1,38 @@
-//! The queries every organization-scoped table with a slug shares: delete by id, find by slug
-//! (optionally locking the row), and a newest-first page with the total.
+//! The queries every organization-scoped table with a slug shares: insert, update by id, delete by
+//! id, find by slug (optionally locking the row), and a newest-first page with the total.
 
-/// Generates `delete_scoped`, `find_scoped` and `page_scoped` for `$table`, read as `$row`.
+/// Generates `update_scoped` for `$table` written from `$row` (which must be `AsChangeset`).
+macro_rules! scoped_update {
+    ($table:ident, $row:ty) => {
+        /// Replaces the organization's row `id`; `NotFound` when there is none.
+        async fn update_scoped(
+            conn: &mut diesel_async::AsyncPgConnection,
+            organization_id: Uuid,
+            id: Uuid,
+            row: $row,
+        ) -> Result<(), RepoError> {
+            let changed = diesel::update($table::table)
+                .filter($table::id.eq(id))
+                .filter($table::organization_id.eq(organization_id))
+                .set(row)
+                .execute(conn)
+                .await
+                .map_err(repo_error)?;
+            if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+        }
+    };
+}
+
+/// Generates `insert_scoped`, `delete_scoped`, `find_scoped` and `page_scoped` for `$table`, read and
+/// written as `$row`.
 macro_rules! scoped_queries {
     ($table:ident, $row:ty) => {
+        /// Inserts the row; a taken slug is a `Conflict`.
+        async fn insert_scoped(conn: &mut diesel_async::AsyncPgConnection, row: $row) -> Result<(), RepoError> {
+            diesel::insert_into($table::table).values(row).execute(conn).await.map_err(repo_error)?;
+            Ok(())
+        }
+
         /// Deletes the organization's row `id`; `NotFound` when there is none.
         async fn delete_scoped(
             conn: &mut diesel_async::AsyncPgConnection,
@@ -60,4 +89,4 @@ macro_rules! scoped_queries {
     };
 }
 
-pub(crate) use scoped_queries;
+pub(crate) use {scoped_queries, scoped_update};
