@@ -61,7 +61,8 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let reads = pooled_repositories(pool.clone());
     let use_cases = Arc::new(UseCases::new(Arc::new(PgUnitOfWork::new(pool.clone())), reads.clone(), sender.clone()));
     let dispatch = sender.map(|sender| Arc::new(DispatchEvent::new(reads, sender)));
-    let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), Topology::new(&config.exchange, &config.queue)));
+    let topology = Topology::new(&config.exchange, &config.queue);
+    let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
         let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus.clone()));
         relay.prepare().await.context("relay")?;
@@ -69,10 +70,8 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     } else {
         None
     };
-    let consumer = (roles.contains(&Role::Worker) && dispatch.is_some()).then(|| {
-        let topology = Topology::new(&config.exchange, &config.queue);
-        Arc::new(LapinConsumer::new(config.amqp_url.clone(), topology, config.worker_prefetch))
-    });
+    let consumer = (roles.contains(&Role::Worker) && dispatch.is_some())
+        .then(|| Arc::new(LapinConsumer::new(config.amqp_url.clone(), topology, config.worker_prefetch)));
     Ok(App { config, pool, use_cases, bus, relay, dispatch, consumer })
 }
 

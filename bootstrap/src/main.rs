@@ -37,7 +37,6 @@ async fn main() -> anyhow::Result<()> {
                 config.outbox_retention = older_than;
             }
             let keep = config.outbox_retention()?;
-            kaiten_postgres::ensure_database(&config.database_url).await?;
             let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
             let prune = PruneOutbox::new(Arc::new(kaiten_postgres::PgOutboxRetention::new(pool)));
             let deleted = prune.execute(keep).await.context("pruning the outbox")?;
