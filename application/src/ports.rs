@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalog_resources;
 pub mod customers;
+pub mod delivery;
 pub mod deployment_zones;
 pub mod event_bus;
 pub mod health;
@@ -11,4 +12,5 @@ pub mod instances;
 pub mod licenses;
 pub mod outbox;
 pub mod unit_of_work;
+pub mod webhook_management;
 pub mod webhooks;

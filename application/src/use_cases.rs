@@ -42,6 +42,7 @@ pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod list_usage;
+pub mod manage_webhooks;
 pub mod prune_outbox;
 pub mod report_usage;
 pub mod revoke_token;
@@ -55,7 +56,9 @@ pub mod update_license;
 pub mod update_license_entitlement;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
+use crate::ports::webhook_management::WebhookManagement;
 use crate::ports::webhooks::WebhookSender;
+use kaiten_domain::webhook_url::UrlPolicy;
 use std::sync::Arc;
 
 /// Every use case, wired to the same ports; what the driving adapters (HTTP, CLI) hold.
@@ -110,12 +113,19 @@ pub struct UseCases {
     pub list_instances: list_instances::ListInstances,
     pub report_usage: report_usage::ReportUsage,
     pub list_usage: list_usage::ListUsage,
+    pub webhooks: manage_webhooks::ManageWebhooks,
 }
 
 impl UseCases {
     /// `uow` runs the writes; `reads` are repositories on the pool for the queries; `sender`, when
     /// configured, is told about new organizations.
-    pub fn new(uow: Arc<dyn UnitOfWork>, reads: Repositories, sender: Option<Arc<dyn WebhookSender>>) -> Self {
+    pub fn new(
+        uow: Arc<dyn UnitOfWork>,
+        reads: Repositories,
+        sender: Option<Arc<dyn WebhookSender>>,
+        webhooks: Arc<dyn WebhookManagement>,
+        url_policy: UrlPolicy,
+    ) -> Self {
         Self {
             authenticate: authenticate::Authenticate::new(reads.clone()),
             create_organization: create_organization::CreateOrganization::new(uow.clone(), sender),
@@ -167,6 +177,7 @@ impl UseCases {
             list_instances: list_instances::ListInstances::new(reads.clone()),
             report_usage: report_usage::ReportUsage::new(uow),
             list_usage: list_usage::ListUsage::new(reads),
+            webhooks: manage_webhooks::ManageWebhooks::new(webhooks, url_policy),
         }
     }
 }

@@ -3,15 +3,21 @@
 use crate::config::{Config, Role};
 use anyhow::Context;
 use kaiten_application::UseCases;
+use kaiten_application::delivery::{BuiltinWebhookManagement, DeliveryEngine, DeliveryTaskHandler};
 use kaiten_application::ports::health::ReadinessCheck;
+use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::prune_outbox::PruneOutbox;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
+use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::AppState;
-use kaiten_postgres::{DatabaseReadiness, PgOutboxRetention, PgPool, PgUnitOfWork, pooled_repositories};
-use kaiten_rabbitmq::{LapinConsumer, LapinEventBus, Topology};
-use kaiten_svix::SvixWebhookSender;
+use kaiten_postgres::{
+    DatabaseReadiness, PgOutboxRetention, PgPool, PgUnitOfWork, PgWebhookStore, pooled_repositories,
+};
+use kaiten_rabbitmq::{LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
+use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
+use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,42 +32,64 @@ pub struct App {
     pub bus: Arc<LapinEventBus>,
     /// Present when this process runs the relay role.
     pub relay: Option<Arc<Relay>>,
-    /// Present when a webhook sender is configured (the worker and the Dapr ingress use it).
-    pub dispatch: Option<Arc<DispatchEvent>>,
+    /// Hands pipeline events to the webhook sender (the worker and the Dapr ingress use it).
+    pub dispatch: Arc<DispatchEvent>,
     /// Present when this process runs the worker role.
     pub consumer: Option<Arc<LapinConsumer>>,
+    /// The built-in engine's scheduled attempts, when it delivers and this process runs the worker.
+    pub deliveries: Option<(Arc<LapinConsumer>, Arc<DeliveryTaskHandler>)>,
 }
 
-/// The webhook sender the configuration asks for: Svix when `SVIX_API_KEY` is set.
-pub async fn configured_sender(config: &Config) -> anyhow::Result<Option<Arc<dyn WebhookSender>>> {
-    let Some(api_key) = config.svix_api_key.clone() else { return Ok(None) };
-    let svix = SvixWebhookSender::new(api_key, config.svix_server_url.clone());
-    svix.register_event_types().await.map_err(|e| anyhow::anyhow!("registering the event types on Svix: {e}"))?;
-    tracing::info!("webhooks are delivered by Svix");
-    Ok(Some(Arc::new(svix)))
+/// Who delivers: Svix when `SVIX_API_KEY` is set, otherwise the built-in engine.
+struct Delivery {
+    sender: Arc<dyn WebhookSender>,
+    management: Arc<dyn WebhookManagement>,
+    engine: Option<Arc<DeliveryEngine>>,
 }
 
-/// Builds the app with the configured webhook sender.
+async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology) -> anyhow::Result<Delivery> {
+    if let Some(api_key) = config.svix_api_key.clone() {
+        let svix = SvixWebhookSender::new(api_key.clone(), config.svix_server_url.clone());
+        svix.register_event_types().await.map_err(|e| anyhow::anyhow!("registering the event types on Svix: {e}"))?;
+        tracing::info!("webhooks are delivered by Svix");
+        let management = Arc::new(SvixWebhookManagement::new(api_key, config.svix_server_url.clone()));
+        return Ok(Delivery { sender: Arc::new(svix), management, engine: None });
+    }
+    let policy = UrlPolicy::new(config.webhooks_allow_private);
+    let store = Arc::new(PgWebhookStore::new(pool.clone()));
+    let scheduler = Arc::new(LapinDeliveryScheduler::new(config.amqp_url.clone(), topology.deliveries()));
+    let transport = Arc::new(HttpWebhookTransport::new(policy, TransportTimeouts::default())?);
+    let engine =
+        Arc::new(DeliveryEngine::new(store.clone(), transport, scheduler.clone(), config.delivery_settings()?));
+    tracing::info!("webhooks are delivered by the built-in engine");
+    Ok(Delivery {
+        sender: engine.clone(),
+        management: Arc::new(BuiltinWebhookManagement::new(store, scheduler)),
+        engine: Some(engine),
+    })
+}
+
+/// Builds the app with the configured webhook delivery.
 pub async fn build(config: Config) -> anyhow::Result<App> {
-    let sender = configured_sender(&config).await?;
-    build_with_sender(config, sender).await
+    build_with_sender(config, None).await
 }
 
 /// Connects to the database (creating and migrating it when needed), builds the use cases and, for
 /// the relay role, checks PostgreSQL and prepares the slot, publication and broker topology.
+/// `sender` replaces the configured webhook sender (the webhook API stays on the configured backend).
 pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSender>>) -> anyhow::Result<App> {
     let roles = config.roles()?;
-    anyhow::ensure!(
-        sender.is_some() || !roles.contains(&Role::Worker),
-        "the worker role needs a webhook sender: set SVIX_API_KEY"
-    );
     let pool = kaiten_postgres::connect(&config.database_url, config.database_max_connections)
         .await
         .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
     let reads = pooled_repositories(pool.clone());
-    let use_cases = Arc::new(UseCases::new(Arc::new(PgUnitOfWork::new(pool.clone())), reads.clone(), sender.clone()));
-    let dispatch = sender.map(|sender| Arc::new(DispatchEvent::new(reads, sender)));
     let topology = Topology::new(&config.exchange, &config.queue);
+    let delivery = configured_delivery(&config, &pool, &topology).await?;
+    let sender = sender.unwrap_or(delivery.sender);
+    let policy = UrlPolicy::new(config.webhooks_allow_private);
+    let uow = Arc::new(PgUnitOfWork::new(pool.clone()));
+    let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), delivery.management, policy));
+    let dispatch = Arc::new(DispatchEvent::new(reads, sender));
     let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
         let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus.clone()));
@@ -70,9 +98,14 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     } else {
         None
     };
-    let consumer = (roles.contains(&Role::Worker) && dispatch.is_some())
-        .then(|| Arc::new(LapinConsumer::new(config.amqp_url.clone(), topology, config.worker_prefetch)));
-    Ok(App { config, pool, use_cases, bus, relay, dispatch, consumer })
+    let worker = roles.contains(&Role::Worker);
+    let consumer =
+        worker.then(|| Arc::new(LapinConsumer::new(config.amqp_url.clone(), topology.clone(), config.worker_prefetch)));
+    let deliveries = delivery.engine.filter(|_| worker).map(|engine| {
+        let consumer = LapinConsumer::new(config.amqp_url.clone(), topology.deliveries(), config.worker_prefetch);
+        (Arc::new(consumer), Arc::new(DeliveryTaskHandler::new(engine)))
+    });
+    Ok(App { config, pool, use_cases, bus, relay, dispatch, consumer, deliveries })
 }
 
 impl App {
@@ -80,7 +113,7 @@ impl App {
     pub fn router(&self) -> axum::Router {
         kaiten_http::router(AppState {
             use_cases: self.use_cases.clone(),
-            dispatch: self.dispatch.clone(),
+            dispatch: Some(self.dispatch.clone()),
             dapr_topic: self.config.exchange.clone(),
             readiness: self.readiness(),
             metrics: crate::metrics::renderer(crate::metrics::Sources {
@@ -118,13 +151,14 @@ impl App {
             let stop = stop.clone();
             tokio::spawn(async move { relay.run(stop).await })
         });
-        let worker = match (self.consumer.clone(), self.dispatch.clone()) {
-            (Some(consumer), Some(dispatch)) => {
-                let stop = stop.clone();
-                Some(tokio::spawn(async move { consumer.run(dispatch, stop).await }))
-            }
-            _ => None,
-        };
+        let worker = self.consumer.clone().map(|consumer| {
+            let (dispatch, stop) = (self.dispatch.clone(), stop.clone());
+            tokio::spawn(async move { consumer.run(dispatch, stop).await })
+        });
+        let deliveries = self.deliveries.clone().map(|(consumer, handler)| {
+            let stop = stop.clone();
+            tokio::spawn(async move { consumer.run(handler, stop).await })
+        });
         let retention = self.config.outbox_retention()?;
         let prune = PruneOutbox::new(Arc::new(PgOutboxRetention::new(self.pool.clone())));
         let pruning_stop = stop.clone();
@@ -159,6 +193,9 @@ impl App {
         stop.cancelled().await;
         if let Some(worker) = worker {
             worker.await.context("worker task")?;
+        }
+        if let Some(deliveries) = deliveries {
+            deliveries.await.context("deliveries task")?;
         }
         if let Some(relay) = relay {
             relay.await.context("relay task")?.context("relay")?;

@@ -4,6 +4,7 @@
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use kaiten_application::delivery::DeliverySettings;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::path::Path;
@@ -45,6 +46,14 @@ pub struct Config {
     pub svix_api_key: Option<String>,
     /// A self-hosted svix-server (`SVIX_SERVER_URL`).
     pub svix_server_url: Option<String>,
+    /// Built-in engine: allow http and loopback/private endpoint addresses (development, tests).
+    pub webhooks_allow_private: bool,
+    /// Built-in engine: delays before attempts 2, 3, … (comma-separated, ±20 % jitter applied).
+    pub webhooks_retry_schedule: String,
+    /// Built-in engine: requests in flight to one endpoint at most, per process.
+    pub webhooks_endpoint_concurrency: usize,
+    /// Built-in engine: an endpoint failing for this long is disabled.
+    pub webhooks_disable_after: String,
 }
 
 impl Default for Config {
@@ -58,12 +67,16 @@ impl Default for Config {
             exchange: "kaiten.events".into(),
             queue: "kaiten-webhooks-kaiten.events".into(),
             slot: "kaiten_outbox".into(),
-            roles: "api,relay".into(),
+            roles: "api,relay,worker".into(),
             log_format: "pretty".into(),
             outbox_retention: "7d".into(),
             worker_prefetch: 64,
             svix_api_key: None,
             svix_server_url: None,
+            webhooks_allow_private: false,
+            webhooks_retry_schedule: "5s,5m,30m,2h,5h,10h,10h".into(),
+            webhooks_endpoint_concurrency: 16,
+            webhooks_disable_after: "5d".into(),
         }
     }
 }
@@ -113,13 +126,44 @@ impl Config {
         if self.worker_prefetch == 0 {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
         }
-        if self.roles()?.contains(&Role::Worker) && self.svix_api_key.is_none() {
+        self.roles()?;
+        self.delivery_settings()?;
+        Ok(())
+    }
+
+    /// The built-in engine's settings.
+    pub fn delivery_settings(&self) -> anyhow::Result<DeliverySettings> {
+        let schedule = self
+            .webhooks_retry_schedule
+            .split(',')
+            .map(str::trim)
+            .filter(|step| !step.is_empty())
+            .map(|step| {
+                humantime::parse_duration(step).map_err(|e| {
+                    anyhow::anyhow!("webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE) `{step}`: {e}")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        if schedule.iter().any(|step| step.is_zero() || step.as_millis() > u128::from(u32::MAX)) {
             bail!(
-                "the worker role needs a webhook sender: set SVIX_API_KEY (and SVIX_SERVER_URL for a self-hosted \
-                 svix-server); the built-in delivery engine is not part of this build yet"
+                "webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE): each delay must be between 1ms and 49 days"
             );
         }
-        Ok(())
+        if self.webhooks_endpoint_concurrency == 0 {
+            bail!("webhooks_endpoint_concurrency (KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY) must be at least 1");
+        }
+        let disable_after = humantime::parse_duration(&self.webhooks_disable_after).map_err(|e| {
+            anyhow::anyhow!(
+                "webhooks_disable_after (KAITEN_WEBHOOKS_DISABLE_AFTER) `{}`: {e}",
+                self.webhooks_disable_after
+            )
+        })?;
+        Ok(DeliverySettings {
+            retry_schedule: schedule,
+            endpoint_concurrency: self.webhooks_endpoint_concurrency,
+            disable_after,
+            ..DeliverySettings::default()
+        })
     }
 
     /// How long outbox rows are kept.
@@ -191,6 +235,24 @@ mod tests {
             assert!(Config::load(Some(Path::new("typo.toml"))).is_err());
             jail.set_env("KAITEN_ROLES", "api,dancer");
             assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_retry_schedule_is_read_from_the_environment() {
+        Jail::expect_with(|jail| {
+            let defaults =
+                Config::load(None).map_err(|e| e.to_string())?.delivery_settings().map_err(|e| e.to_string())?;
+            assert_eq!(defaults.retry_schedule, kaiten_application::delivery::SVIX_RETRY_SCHEDULE.to_vec());
+            jail.set_env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "20ms, 1s");
+            let settings =
+                Config::load(None).map_err(|e| e.to_string())?.delivery_settings().map_err(|e| e.to_string())?;
+            let expected = vec![std::time::Duration::from_millis(20), std::time::Duration::from_secs(1)];
+            assert_eq!(settings.retry_schedule, expected);
+            jail.set_env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "5 parsecs");
+            let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.contains("KAITEN_WEBHOOKS_RETRY_SCHEDULE"), "{error}");
             Ok(())
         });
     }

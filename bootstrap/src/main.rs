@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    kaiten_webhook_http::install_default_crypto_provider();
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref())?;
     telemetry::init(&config.log_format);

@@ -39,6 +39,8 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
         .env("KAITEN_SLOT", &names.slot)
         .env("KAITEN_EXCHANGE", &names.exchange)
         .env("KAITEN_QUEUE", &names.queue)
+        // Without the worker, so the relayed message stays on the queue for the test to read.
+        .env("KAITEN_ROLES", "api,relay")
         .arg("serve")
         .stderr(Stdio::piped())
         .spawn()?;
@@ -54,6 +56,7 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
         }
     });
     let address = address.recv_timeout(Duration::from_secs(60))?;
+    kaiten_webhook_http::install_default_crypto_provider();
     let health: serde_json::Value = reqwest::get(format!("http://{address}/api/healthz")).await?.json().await?;
     assert_eq!(health["status"], "ok");
     let response = reqwest::Client::new()

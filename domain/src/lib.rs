@@ -24,6 +24,8 @@ pub mod serde_helpers;
 pub mod slug;
 pub mod token;
 pub mod validation;
+pub mod webhook;
+pub mod webhook_url;
 
 pub use catalog::{EventDomain, EventKind};
 pub use event::OutboxEvent;

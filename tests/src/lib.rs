@@ -143,6 +143,11 @@ pub fn amqp_url() -> String {
     std::env::var("KAITEN_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
+/// The delivery schedule tests configure (`KAITEN_WEBHOOKS_RETRY_SCHEDULE`).
+pub const TEST_RETRY_SCHEDULE: &str = "50ms,50ms,50ms";
+/// Every delay queue a test may declare: the test schedule's step and the deferral of a busy endpoint.
+const TEST_DELAYS_MS: [u64; 2] = [50, 1000];
+
 /// Deletes a test's exchanges and queues when dropped.
 #[derive(Debug)]
 pub struct BrokerCleanup {
@@ -157,7 +162,14 @@ impl BrokerCleanup {
         let mut queues = vec![names.queue.clone(), dlq.clone()];
         // Retry queues of every tier a test may declare.
         queues.extend((0..10).map(|tier| format!("{}.retry.{tier}", names.queue)));
-        Self { exchanges: vec![names.exchange.clone(), dlq], queues }
+        // The built-in engine's delivery tasks, with the delay queues of the test schedule.
+        let (deliveries, deliveries_exchange) =
+            (format!("{}.deliveries", names.queue), format!("{}.deliveries", names.exchange));
+        let deliveries_dlq = format!("{deliveries_exchange}.dlq");
+        queues.extend([deliveries.clone(), deliveries_dlq.clone()]);
+        queues.extend((0..10).map(|tier| format!("{deliveries}.retry.{tier}")));
+        queues.extend(TEST_DELAYS_MS.iter().map(|ms| format!("{deliveries}.delay.{ms}")));
+        Self { exchanges: vec![names.exchange.clone(), dlq, deliveries_exchange, deliveries_dlq], queues }
     }
 }
 

@@ -11,6 +11,7 @@ mod health;
 mod instances;
 mod licenses;
 mod releases;
+mod webhooks;
 
 use crate::metrics::MetricsRenderer;
 use crate::openapi::ApiDoc;
@@ -57,6 +58,7 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(deployment_zones::routes())
         .merge(licenses::routes())
         .merge(instances::routes())
+        .merge(webhooks::routes())
         .merge(catalog::routes())
         .merge(dapr::routes())
 }

@@ -18,8 +18,12 @@ mod releases;
 mod schema;
 mod scoped;
 mod unit_of_work;
+mod webhook_endpoints;
+mod webhook_messages;
+mod webhook_store;
 
 pub use connection::PgPool;
 pub use database::{DatabaseError, DatabaseReadiness, connect, ensure_database, redact, run_migrations};
 pub use outbox::PgOutboxRetention;
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};
+pub use webhook_store::PgWebhookStore;

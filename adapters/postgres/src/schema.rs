@@ -211,3 +211,51 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        url -> Text,
+        description -> Text,
+        event_names -> Array<Text>,
+        disabled -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamptz>,
+        failing_since -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_messages (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        event_name -> Text,
+        event_type -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        message_id -> Uuid,
+        endpoint_id -> Uuid,
+        url -> Text,
+        attempt -> Integer,
+        status -> Text,
+        response_status_code -> Nullable<Integer>,
+        response_body -> Text,
+        duration_ms -> BigInt,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(webhook_attempts -> webhook_messages (message_id));
+diesel::joinable!(webhook_attempts -> webhook_endpoints (endpoint_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, webhook_messages, webhook_attempts);

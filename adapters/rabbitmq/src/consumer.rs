@@ -13,7 +13,7 @@ use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString};
-use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -198,9 +198,5 @@ async fn republish(
         .basic_publish(exchange.into(), routing_key.into(), options, &delivery.data, properties)
         .await
         .map_err(unavailable)?;
-    match confirm.await.map_err(unavailable)? {
-        Confirmation::Ack(None) => Ok(()),
-        Confirmation::Ack(Some(returned)) => Err(BusError::Refused(format!("unroutable: {}", returned.reply_text))),
-        Confirmation::Nack(_) | Confirmation::NotRequested => Err(BusError::Refused("not confirmed".into())),
-    }
+    crate::publisher::confirmed(confirm.await.map_err(unavailable)?)
 }

@@ -5,8 +5,10 @@
 
 mod consumer;
 mod publisher;
+mod scheduler;
 mod topology;
 
 pub use consumer::{ATTEMPT_HEADER, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
 pub use publisher::LapinEventBus;
+pub use scheduler::LapinDeliveryScheduler;
 pub use topology::{DEFAULT_RETRY_DELAYS, Topology};

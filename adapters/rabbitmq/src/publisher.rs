@@ -35,7 +35,7 @@ impl LapinEventBus {
     }
 
     /// The publishing channel, (re)connecting when there is none or it broke.
-    async fn channel(&self) -> Result<Channel, BusError> {
+    pub(crate) async fn channel(&self) -> Result<Channel, BusError> {
         let mut session = self.session.lock().await;
         if let Some(current) = session.as_ref()
             && current.channel.status().connected()
@@ -85,17 +85,19 @@ impl EventBus for LapinEventBus {
             .basic_publish(self.topology.exchange.as_str().into(), "".into(), options, &message.body, properties)
             .await
             .map_err(unavailable)?;
-        Ok(async move {
-            match confirm.await.map_err(unavailable)? {
-                Confirmation::Ack(None) => Ok(()),
-                Confirmation::Ack(Some(returned)) => {
-                    Err(BusError::Refused(format!("unroutable: {} {}", returned.reply_code, returned.reply_text)))
-                }
-                Confirmation::Nack(_) => Err(BusError::Refused("the broker nacked the message".into())),
-                Confirmation::NotRequested => Err(BusError::Refused("publisher confirms are not enabled".into())),
-            }
+        Ok(async move { confirmed(confirm.await.map_err(unavailable)?) }.boxed())
+    }
+}
+
+/// What the broker's answer to a mandatory, confirmed publish means.
+pub(crate) fn confirmed(confirmation: Confirmation) -> Result<(), BusError> {
+    match confirmation {
+        Confirmation::Ack(None) => Ok(()),
+        Confirmation::Ack(Some(returned)) => {
+            Err(BusError::Refused(format!("unroutable: {} {}", returned.reply_code, returned.reply_text)))
         }
-        .boxed())
+        Confirmation::Nack(_) => Err(BusError::Refused("the broker nacked the message".into())),
+        Confirmation::NotRequested => Err(BusError::Refused("publisher confirms are not enabled".into())),
     }
 }
 

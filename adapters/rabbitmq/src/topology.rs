@@ -44,6 +44,22 @@ impl Topology {
         format!("{}.retry.{}", self.queue, tier)
     }
 
+    /// The topology of the built-in engine's delivery tasks: `<exchange>.deliveries` and
+    /// `<queue>.deliveries` (its retry tiers are for infrastructure failures only; the delivery
+    /// schedule has its own delay queues).
+    pub fn deliveries(&self) -> Topology {
+        Topology {
+            exchange: format!("{}.deliveries", self.exchange),
+            queue: format!("{}.deliveries", self.queue),
+            retry_delays: DEFAULT_RETRY_DELAYS.to_vec(),
+        }
+    }
+
+    /// The delay queue of one step of the delivery schedule.
+    pub fn delay_queue(&self, tier: Duration) -> String {
+        format!("{}.delay.{}", self.queue, tier.as_millis())
+    }
+
     /// Every queue the topology declares (for clean-up).
     pub fn queues(&self) -> Vec<String> {
         let mut queues = vec![self.queue.clone(), self.dead_letters()];

@@ -2,7 +2,16 @@
 //! `SVIX_SERVER_URL`). One Svix application per organization (`uid` = organization id), get-or-created
 //! when the organization is created and again on demand; the catalog's 27 event types registered at
 //! start with the JSON Schemas of their data; each event sent as one message with `eventId` = outbox id and the same idempotency key, so
-//! a redelivered event never becomes a second message.
+//! a redelivered event never becomes a second message. The `WebhookManagement` port (endpoints,
+//! delivery history, payload inspection, resending) is `SvixWebhookManagement`, on the same client.
+
+mod attempts;
+mod management;
+mod mapping;
+mod messages;
+mod svix_errors;
+
+pub use management::SvixWebhookManagement;
 
 use async_trait::async_trait;
 use kaiten_application::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
@@ -12,6 +21,7 @@ use std::time::Duration;
 use svix::api::{MessageCreateOptions, Svix, SvixOptions};
 use svix::error::{Error, HttpErrorContent};
 use svix::models::{ApplicationIn, EventTypeUpsertIn, MessageIn};
+use svix_errors::status_of;
 
 pub struct SvixWebhookSender {
     svix: Svix,
@@ -36,25 +46,31 @@ fn classify(error: &Error) -> SendError {
     }
 }
 
-fn status_of(error: &Error) -> Option<u16> {
-    match error {
-        Error::Http(HttpErrorContent { status, .. }) | Error::Validation(HttpErrorContent { status, .. }) => {
-            Some(status.as_u16())
-        }
-        _ => None,
-    }
+/// One client for the whole process (Svix Cloud when `server_url` is `None`). Svix's own retries are
+/// off: retries are the queue's job, and the API's callers can simply ask again.
+fn client(api_key: String, server_url: Option<String>) -> Svix {
+    let options = SvixOptions {
+        server_url,
+        timeout: Some(Duration::from_secs(15)),
+        num_retries: Some(0),
+        ..SvixOptions::default()
+    };
+    Svix::new(api_key, Some(options))
+}
+
+/// The application of an organization: `uid` = organization id.
+fn application_in(organization_id: String, name: String) -> ApplicationIn {
+    ApplicationIn { uid: Some(organization_id), ..ApplicationIn::new(name) }
 }
 
 impl SvixWebhookSender {
-    /// One client for the whole process. Svix's own retries are off: retries are the queue's job.
     pub fn new(api_key: String, server_url: Option<String>) -> Self {
-        let options = SvixOptions {
-            server_url,
-            timeout: Some(Duration::from_secs(15)),
-            num_retries: Some(0),
-            ..SvixOptions::default()
-        };
-        Self { svix: Svix::new(api_key, Some(options)) }
+        Self { svix: client(api_key, server_url) }
+    }
+
+    /// The management port on the same client (and the same connection pool).
+    pub fn management(&self) -> SvixWebhookManagement {
+        SvixWebhookManagement::from_client(self.svix.clone())
     }
 
     /// Registers (creates or updates) the catalog's event types; idempotent.
@@ -82,7 +98,7 @@ impl SvixWebhookSender {
     }
 
     async fn ensure_application(&self, organization_id: String, name: String) -> Result<(), SendError> {
-        let application = ApplicationIn { uid: Some(organization_id), ..ApplicationIn::new(name) };
+        let application = application_in(organization_id, name);
         self.svix.application().get_or_create(application, None).await.map(|_| ()).map_err(|e| classify(&e))
     }
 }

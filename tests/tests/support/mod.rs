@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod receiver;
 pub mod relay;
 pub mod worker;
 
@@ -60,10 +61,29 @@ impl TestApp {
     }
 
     pub async fn spawn_with(roles: &str, sender: Option<Arc<dyn WebhookSender>>) -> anyhow::Result<Self> {
+        Self::spawn_configured(roles, sender, |_| {}).await
+    }
+
+    /// The whole pipeline delivering through the built-in engine to loopback receivers, retrying on
+    /// the fast test schedule.
+    pub async fn spawn_delivering(configure: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
+        Self::spawn_configured("api,relay,worker", None, |config| {
+            config.webhooks_allow_private = true;
+            config.webhooks_retry_schedule = kaiten_test_support::TEST_RETRY_SCHEDULE.into();
+            configure(config);
+        })
+        .await
+    }
+
+    pub async fn spawn_configured(
+        roles: &str,
+        sender: Option<Arc<dyn WebhookSender>>,
+        configure: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<Self> {
         let db = TestDatabase::new();
         let names = TestNames::new();
-        let broker = roles.contains("relay").then(|| BrokerCleanup::for_names(&names));
-        let config = Config {
+        let broker = (roles.contains("relay") || roles.contains("worker")).then(|| BrokerCleanup::for_names(&names));
+        let mut config = Config {
             port: 0,
             database_url: db.url.clone(),
             database_max_connections: 8,
@@ -73,6 +93,7 @@ impl TestApp {
             queue: names.queue.clone(),
             ..Config::default()
         };
+        configure(&mut config);
         let app = kaiten::app::build_with_sender(config, sender).await?;
         let listener = app.bind().await?;
         let base_url = format!("http://{}", listener.local_addr()?);

@@ -1,0 +1,198 @@
+//! Rows of `webhook_endpoints` and the statements on them.
+
+use crate::errors::repo_error;
+use crate::schema::webhook_endpoints;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use kaiten_application::RepoError;
+use kaiten_application::ports::delivery::StoredEndpoint;
+use kaiten_domain::webhook::EndpointPatch;
+use kaiten_domain::{EventKind, Page, Paged};
+use uuid::Uuid;
+
+#[derive(Queryable, QueryableByName, Selectable, Insertable)]
+#[diesel(table_name = webhook_endpoints, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct EndpointRow {
+    id: Uuid,
+    organization_id: Uuid,
+    url: String,
+    description: String,
+    event_names: Vec<String>,
+    disabled: bool,
+    secret: String,
+    previous_secret: Option<String>,
+    previous_secret_until: Option<DateTime<Utc>>,
+    failing_since: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn names(events: &[EventKind]) -> Vec<String> {
+    events.iter().map(|kind| kind.name().to_owned()).collect()
+}
+
+impl EndpointRow {
+    pub(crate) fn from_stored(endpoint: &StoredEndpoint) -> Self {
+        Self {
+            id: endpoint.id,
+            organization_id: endpoint.organization_id,
+            url: endpoint.url.clone(),
+            description: endpoint.description.clone(),
+            event_names: names(&endpoint.events),
+            disabled: endpoint.disabled,
+            secret: endpoint.secret.clone(),
+            previous_secret: endpoint.previous_secret.as_ref().map(|(secret, _)| secret.clone()),
+            previous_secret_until: endpoint.previous_secret.as_ref().map(|(_, until)| *until),
+            failing_since: None,
+            created_at: endpoint.created_at,
+            updated_at: endpoint.updated_at,
+        }
+    }
+
+    pub(crate) fn into_stored(self) -> StoredEndpoint {
+        StoredEndpoint {
+            id: self.id,
+            organization_id: self.organization_id,
+            url: self.url,
+            description: self.description,
+            events: self.event_names.iter().filter_map(|name| EventKind::from_name(name)).collect(),
+            disabled: self.disabled,
+            secret: self.secret,
+            previous_secret: self.previous_secret.zip(self.previous_secret_until),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+pub(crate) async fn insert(conn: &mut AsyncPgConnection, endpoint: &StoredEndpoint) -> Result<(), RepoError> {
+    diesel::insert_into(webhook_endpoints::table)
+        .values(EndpointRow::from_stored(endpoint))
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(repo_error)
+}
+
+pub(crate) async fn list(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    page: Page,
+) -> Result<Paged<StoredEndpoint>, RepoError> {
+    let scope = webhook_endpoints::organization_id.eq(organization_id);
+    let rows: Vec<EndpointRow> = webhook_endpoints::table
+        .filter(scope)
+        .order((webhook_endpoints::created_at.desc(), webhook_endpoints::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(EndpointRow::as_select())
+        .load(conn)
+        .await
+        .map_err(repo_error)?;
+    let total = webhook_endpoints::table.filter(scope).count().get_result(conn).await.map_err(repo_error)?;
+    Ok(Paged { items: rows.into_iter().map(EndpointRow::into_stored).collect(), total })
+}
+
+pub(crate) async fn find(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Option<StoredEndpoint>, RepoError> {
+    webhook_endpoints::table
+        .filter(webhook_endpoints::organization_id.eq(organization_id).and(webhook_endpoints::id.eq(id)))
+        .select(EndpointRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+        .map(|row| row.map(EndpointRow::into_stored))
+        .map_err(repo_error)
+}
+
+pub(crate) async fn enabled(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+) -> Result<Vec<StoredEndpoint>, RepoError> {
+    let rows: Vec<EndpointRow> = webhook_endpoints::table
+        .filter(webhook_endpoints::organization_id.eq(organization_id).and(webhook_endpoints::disabled.eq(false)))
+        .order(webhook_endpoints::created_at)
+        .select(EndpointRow::as_select())
+        .load(conn)
+        .await
+        .map_err(repo_error)?;
+    Ok(rows.into_iter().map(EndpointRow::into_stored).collect())
+}
+
+/// One statement: omitted fields keep their value; re-enabling clears the failing streak; a new
+/// secret moves the current one to `previous_secret` (SET expressions see the old row).
+pub(crate) async fn update(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    id: Uuid,
+    patch: EndpointPatch,
+    new_secret: Option<(String, DateTime<Utc>)>,
+) -> Result<Option<StoredEndpoint>, RepoError> {
+    let (secret, previous_until) = new_secret.unzip();
+    diesel::sql_query(
+        "UPDATE webhook_endpoints SET \
+           url = COALESCE($3, url), \
+           description = COALESCE($4, description), \
+           event_names = COALESCE($5, event_names), \
+           disabled = COALESCE($6, disabled), \
+           failing_since = CASE WHEN $6 = false THEN NULL ELSE failing_since END, \
+           previous_secret = CASE WHEN $7 IS NULL THEN previous_secret ELSE secret END, \
+           previous_secret_until = CASE WHEN $7 IS NULL THEN previous_secret_until ELSE $8 END, \
+           secret = COALESCE($7, secret), \
+           updated_at = now() \
+         WHERE organization_id = $1 AND id = $2 RETURNING *",
+    )
+    .bind::<SqlUuid, _>(organization_id)
+    .bind::<SqlUuid, _>(id)
+    .bind::<Nullable<Text>, _>(patch.url)
+    .bind::<Nullable<Text>, _>(patch.description)
+    .bind::<Nullable<Array<Text>>, _>(patch.events.map(|events| names(&events)))
+    .bind::<Nullable<Bool>, _>(patch.disabled)
+    .bind::<Nullable<Text>, _>(secret)
+    .bind::<Nullable<Timestamptz>, _>(previous_until)
+    .get_result::<EndpointRow>(conn)
+    .await
+    .optional()
+    .map(|row| row.map(EndpointRow::into_stored))
+    .map_err(repo_error)
+}
+
+pub(crate) async fn delete(conn: &mut AsyncPgConnection, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError> {
+    let deleted = diesel::delete(
+        webhook_endpoints::table
+            .filter(webhook_endpoints::organization_id.eq(organization_id).and(webhook_endpoints::id.eq(id))),
+    )
+    .execute(conn)
+    .await
+    .map_err(repo_error)?;
+    Ok(deleted > 0)
+}
+
+/// Enabled endpoints of the organization subscribed to `event_name` without a success for `message_id`.
+pub(crate) async fn due_for(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    event_name: &str,
+    message_id: Uuid,
+) -> Result<Vec<StoredEndpoint>, RepoError> {
+    diesel::sql_query(
+        "SELECT e.* FROM webhook_endpoints e \
+         WHERE e.organization_id = $1 AND NOT e.disabled \
+           AND (cardinality(e.event_names) = 0 OR $2 = ANY (e.event_names)) \
+           AND NOT EXISTS (SELECT 1 FROM webhook_attempts a \
+                           WHERE a.message_id = $3 AND a.endpoint_id = e.id AND a.status = 'success') \
+         ORDER BY e.created_at",
+    )
+    .bind::<SqlUuid, _>(organization_id)
+    .bind::<Text, _>(event_name)
+    .bind::<SqlUuid, _>(message_id)
+    .load::<EndpointRow>(conn)
+    .await
+    .map(|rows| rows.into_iter().map(EndpointRow::into_stored).collect())
+    .map_err(repo_error)
+}

@@ -1,0 +1,235 @@
+//! Rows of `webhook_messages` and `webhook_attempts`: accepting a message, recording attempts,
+//! the delivery history and message inspection.
+
+use crate::errors::repo_error;
+use crate::schema::{webhook_attempts, webhook_messages};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use kaiten_application::RepoError;
+use kaiten_application::ports::delivery::{AttemptRecord, NewMessage};
+use kaiten_domain::webhook::{AttemptStatus, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id};
+use kaiten_domain::{EventKind, Paged};
+use uuid::Uuid;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_messages, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct MessageRow {
+    id: Uuid,
+    organization_id: Uuid,
+    event_name: String,
+    event_type: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+impl MessageRow {
+    pub(crate) fn into_new_message(self) -> Result<NewMessage, RepoError> {
+        let kind = EventKind::from_name(&self.event_name)
+            .ok_or_else(|| RepoError::Unexpected(format!("unknown event {} in webhook_messages", self.event_name)))?;
+        Ok(NewMessage { id: self.id, organization_id: self.organization_id, kind, body: self.body })
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_attempts, check_for_backend(diesel::pg::Pg))]
+struct AttemptRow {
+    id: Uuid,
+    organization_id: Uuid,
+    message_id: Uuid,
+    endpoint_id: Uuid,
+    url: String,
+    attempt: i32,
+    status: String,
+    response_status_code: Option<i32>,
+    response_body: String,
+    duration_ms: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl AttemptRow {
+    fn from_record(record: &AttemptRecord) -> Self {
+        Self {
+            id: record.id,
+            organization_id: record.organization_id,
+            message_id: record.message_id,
+            endpoint_id: record.endpoint_id,
+            url: record.url.clone(),
+            attempt: i32::try_from(record.attempt).unwrap_or(i32::MAX),
+            status: record.status.as_str().to_owned(),
+            response_status_code: record.response_status_code.map(i32::from),
+            response_body: record.response_body.clone(),
+            duration_ms: i64::try_from(record.duration.as_millis()).unwrap_or(i64::MAX),
+            created_at: record.at,
+        }
+    }
+
+    fn into_api(self, event_name: String, event_type: String) -> Result<DeliveryAttempt, RepoError> {
+        let status = AttemptStatus::parse(&self.status)
+            .ok_or_else(|| RepoError::Unexpected(format!("unknown attempt status {}", self.status)))?;
+        Ok(DeliveryAttempt {
+            id: self.id.to_string(),
+            event_id: self.message_id.to_string(),
+            message_id: webhook_message_id(self.message_id),
+            endpoint_id: self.endpoint_id.to_string(),
+            url: self.url,
+            event_name,
+            event_type,
+            status,
+            response_status_code: self.response_status_code,
+            response_body: self.response_body,
+            duration_ms: self.duration_ms,
+            timestamp: self.created_at,
+        })
+    }
+}
+
+/// Stores the message unless it exists; returns the stored body either way.
+pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<String, RepoError> {
+    diesel::insert_into(webhook_messages::table)
+        .values((
+            webhook_messages::id.eq(message.id),
+            webhook_messages::organization_id.eq(message.organization_id),
+            webhook_messages::event_name.eq(message.kind.name()),
+            webhook_messages::event_type.eq(message.kind.event_type()),
+            webhook_messages::body.eq(&message.body),
+        ))
+        .on_conflict(webhook_messages::id)
+        .do_nothing()
+        .execute(conn)
+        .await
+        .map_err(repo_error)?;
+    webhook_messages::table.find(message.id).select(webhook_messages::body).first(conn).await.map_err(repo_error)
+}
+
+pub(crate) async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<MessageRow>, RepoError> {
+    webhook_messages::table.find(id).select(MessageRow::as_select()).first(conn).await.optional().map_err(repo_error)
+}
+
+pub(crate) async fn insert_attempts(conn: &mut AsyncPgConnection, attempts: &[AttemptRecord]) -> Result<(), RepoError> {
+    let rows: Vec<AttemptRow> = attempts.iter().map(AttemptRow::from_record).collect();
+    diesel::insert_into(webhook_attempts::table).values(rows).execute(conn).await.map(|_| ()).map_err(repo_error)
+}
+
+/// Clears the failing streak of `succeeded`; disables those of `failed` that answered 410
+/// (`gone`) or fail since before `cutoff`, and starts a streak for the others. Returns the disabled.
+pub(crate) async fn update_streaks(
+    conn: &mut AsyncPgConnection,
+    succeeded: Vec<Uuid>,
+    failed: Vec<Uuid>,
+    gone: Vec<Uuid>,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<Uuid>, RepoError> {
+    #[derive(QueryableByName)]
+    struct Disabled {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    if !succeeded.is_empty() {
+        diesel::sql_query(
+            "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY ($1) AND failing_since IS NOT NULL",
+        )
+        .bind::<Array<SqlUuid>, _>(succeeded)
+        .execute(conn)
+        .await
+        .map_err(repo_error)?;
+    }
+    if failed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let disabled: Vec<Disabled> = diesel::sql_query(
+        "UPDATE webhook_endpoints SET disabled = true, updated_at = now() \
+         WHERE id = ANY ($1) AND NOT disabled AND (id = ANY ($2) OR failing_since < $3) RETURNING id",
+    )
+    .bind::<Array<SqlUuid>, _>(&failed)
+    .bind::<Array<SqlUuid>, _>(gone)
+    .bind::<Timestamptz, _>(cutoff)
+    .load(conn)
+    .await
+    .map_err(repo_error)?;
+    diesel::sql_query(
+        "UPDATE webhook_endpoints SET failing_since = now() WHERE id = ANY ($1) AND failing_since IS NULL",
+    )
+    .bind::<Array<SqlUuid>, _>(failed)
+    .execute(conn)
+    .await
+    .map_err(repo_error)?;
+    Ok(disabled.into_iter().map(|row| row.id).collect())
+}
+
+pub(crate) async fn history(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    filter: &HistoryFilter,
+) -> Result<Paged<DeliveryAttempt>, RepoError> {
+    let endpoint = match filter.endpoint_id.as_deref().map(Uuid::parse_str) {
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Ok(Paged { items: vec![], total: 0 }),
+        None => None,
+    };
+    let filtered = || {
+        let mut query = webhook_attempts::table
+            .inner_join(webhook_messages::table)
+            .filter(webhook_attempts::organization_id.eq(organization_id))
+            .into_boxed();
+        if let Some(endpoint) = endpoint {
+            query = query.filter(webhook_attempts::endpoint_id.eq(endpoint));
+        }
+        if let Some(kind) = filter.event {
+            query = query.filter(webhook_messages::event_name.eq(kind.name()));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(webhook_attempts::status.eq(status.as_str()));
+        }
+        if let Some(before) = filter.before {
+            query = query.filter(webhook_attempts::created_at.lt(before));
+        }
+        if let Some(after) = filter.after {
+            query = query.filter(webhook_attempts::created_at.gt(after));
+        }
+        query
+    };
+    let rows: Vec<(AttemptRow, (String, String))> = filtered()
+        .order((webhook_attempts::created_at.desc(), webhook_attempts::id.desc()))
+        .limit(filter.page.limit)
+        .offset(filter.page.offset)
+        .select((AttemptRow::as_select(), (webhook_messages::event_name, webhook_messages::event_type)))
+        .load(conn)
+        .await
+        .map_err(repo_error)?;
+    let total = filtered().count().get_result(conn).await.map_err(repo_error)?;
+    let items = rows.into_iter().map(|(row, (name, kind))| row.into_api(name, kind)).collect::<Result<_, _>>()?;
+    Ok(Paged { items, total })
+}
+
+pub(crate) async fn inspect(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Option<WebhookMessage>, RepoError> {
+    let Some(message) = find(conn, id).await?.filter(|m| m.organization_id == organization_id) else {
+        return Ok(None);
+    };
+    let rows: Vec<AttemptRow> = webhook_attempts::table
+        .filter(webhook_attempts::message_id.eq(id))
+        .order((webhook_attempts::created_at.desc(), webhook_attempts::id.desc()))
+        .select(AttemptRow::as_select())
+        .load(conn)
+        .await
+        .map_err(repo_error)?;
+    let attempts = rows
+        .into_iter()
+        .map(|row| row.into_api(message.event_name.clone(), message.event_type.clone()))
+        .collect::<Result<_, _>>()?;
+    let payload = serde_json::from_str(&message.body).map_err(|e| RepoError::Unexpected(e.to_string()))?;
+    Ok(Some(WebhookMessage {
+        event_id: message.id.to_string(),
+        message_id: webhook_message_id(message.id),
+        event_name: message.event_name,
+        event_type: message.event_type,
+        payload,
+        timestamp: message.created_at,
+        attempts,
+    }))
+}

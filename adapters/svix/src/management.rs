@@ -1,0 +1,210 @@
+//! The `WebhookManagement` port on Svix: the organization's endpoints are the endpoints of its Svix
+//! application (`uid` = organization id), with Svix's ids (`ep_…`) and signing secrets. The delivery
+//! history and message inspection are in `attempts` and `messages`.
+
+use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, to_len, to_total};
+use crate::svix_errors::{answered_without_body, found, is_not_found, repo_error};
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt, stream};
+use js_option::JsOption;
+use kaiten_application::error::RepoError;
+use kaiten_application::ports::webhook_management::WebhookManagement;
+use kaiten_domain::webhook::{
+    DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+};
+use kaiten_domain::{Page, Paged};
+use svix::api::{EndpointListOptions, Svix};
+use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, EndpointSecretRotateIn, Ordering};
+use uuid::Uuid;
+
+/// The largest page Svix serves.
+pub(crate) const SVIX_PAGE_SIZE: u64 = 250;
+/// At most this many endpoints are read for one application (8 pages).
+const MAX_ENDPOINTS_READ: usize = 2000;
+/// How many Svix requests one call runs at the same time (secrets, per-endpoint histories, resends).
+pub(crate) const CONCURRENT_REQUESTS: usize = 8;
+
+pub struct SvixWebhookManagement {
+    pub(crate) svix: Svix,
+}
+
+/// The endpoints of an application, newest first; `complete` is false when the read stopped at
+/// `MAX_ENDPOINTS_READ`.
+pub(crate) struct EndpointList {
+    pub endpoints: Vec<EndpointOut>,
+    pub complete: bool,
+}
+
+impl SvixWebhookManagement {
+    /// A client of its own; `SvixWebhookSender::management` shares the sender's instead.
+    pub fn new(api_key: String, server_url: Option<String>) -> Self {
+        Self::from_client(crate::client(api_key, server_url))
+    }
+
+    pub(crate) fn from_client(svix: Svix) -> Self {
+        Self { svix }
+    }
+
+    /// Every endpoint of the application (none when Svix has no application for it yet).
+    pub(crate) async fn read_endpoints(&self, app: &str) -> Result<EndpointList, RepoError> {
+        let mut endpoints = Vec::new();
+        let mut iterator = None;
+        loop {
+            let options =
+                EndpointListOptions { limit: Some(SVIX_PAGE_SIZE), iterator, order: Some(Ordering::Descending) };
+            let page = match self.svix.endpoint().list(app.to_owned(), Some(options)).await {
+                Ok(page) => page,
+                Err(error) if is_not_found(&error) => return Ok(EndpointList { endpoints, complete: true }),
+                Err(error) => return Err(repo_error(&error)),
+            };
+            endpoints.extend(page.data);
+            match page.iterator {
+                Some(next) if !page.done => {
+                    if endpoints.len() >= MAX_ENDPOINTS_READ {
+                        return Ok(EndpointList { endpoints, complete: false });
+                    }
+                    iterator = Some(next);
+                }
+                _ => return Ok(EndpointList { endpoints, complete: true }),
+            }
+        }
+    }
+
+    /// The endpoint with its signing secret; `None` when it was deleted meanwhile.
+    async fn with_secret(&self, app: &str, endpoint: EndpointOut) -> Result<Option<WebhookEndpoint>, RepoError> {
+        let secret = found(self.svix.endpoint().get_secret(app.to_owned(), endpoint.id.clone()).await)?;
+        Ok(secret.map(|secret| endpoint_from_svix(endpoint, secret.key)))
+    }
+
+    async fn create_in_application(&self, app: &str, endpoint: EndpointIn) -> Result<EndpointOut, RepoError> {
+        let first = match self.svix.endpoint().create(app.to_owned(), endpoint.clone(), None).await {
+            Ok(created) => return Ok(created),
+            Err(error) => error,
+        };
+        if !is_not_found(&first) {
+            return Err(repo_error(&first));
+        }
+        // No application for the organization yet: create it, then try once more.
+        let application = crate::application_in(app.to_owned(), app.to_owned());
+        self.svix.application().get_or_create(application, None).await.map_err(|e| repo_error(&e))?;
+        self.svix.endpoint().create(app.to_owned(), endpoint, None).await.map_err(|e| repo_error(&e))
+    }
+}
+
+#[async_trait]
+impl WebhookManagement for SvixWebhookManagement {
+    async fn create_endpoint(&self, organization_id: Uuid, draft: EndpointDraft) -> Result<WebhookEndpoint, RepoError> {
+        let app = application_id(organization_id);
+        let endpoint = EndpointIn {
+            description: Some(draft.description),
+            disabled: Some(draft.disabled),
+            event_types: filter_types(&draft.events),
+            ..EndpointIn::new(draft.url)
+        };
+        let created = self.create_in_application(&app, endpoint).await?;
+        let secret = self.svix.endpoint().get_secret(app, created.id.clone()).await.map_err(|e| repo_error(&e))?;
+        Ok(endpoint_from_svix(created, secret.key))
+    }
+
+    /// Svix pages with iterators, not offsets: the application's endpoints are read from the newest
+    /// (up to 2000) and the window cut from them. `total` is the number read: exact unless the
+    /// application has more than 2000 endpoints, a lower bound then.
+    async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<WebhookEndpoint>, RepoError> {
+        let app = application_id(organization_id);
+        let EndpointList { endpoints, .. } = self.read_endpoints(&app).await?;
+        let total = to_total(endpoints.len());
+        let window = endpoints.into_iter().skip(to_len(page.offset)).take(to_len(page.limit));
+        let items: Vec<Option<WebhookEndpoint>> = stream::iter(window)
+            .map(|endpoint| self.with_secret(&app, endpoint))
+            .buffered(CONCURRENT_REQUESTS)
+            .try_collect()
+            .await?;
+        Ok(Paged { items: items.into_iter().flatten().collect(), total })
+    }
+
+    async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+        if !is_plausible_id(id) {
+            return Ok(None);
+        }
+        let app = application_id(organization_id);
+        match found(self.svix.endpoint().get(app.clone(), id.to_owned()).await)? {
+            Some(endpoint) => self.with_secret(&app, endpoint).await,
+            None => Ok(None),
+        }
+    }
+
+    /// One `PATCH`: omitted fields keep their value in Svix; an empty subscription clears the filter.
+    async fn update_endpoint(
+        &self,
+        organization_id: Uuid,
+        id: &str,
+        patch: EndpointPatch,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
+        if !is_plausible_id(id) {
+            return Ok(None);
+        }
+        let app = application_id(organization_id);
+        let event_types = match patch.events.as_deref().map(filter_types) {
+            None => JsOption::Undefined,
+            Some(None) => JsOption::Null,
+            Some(Some(types)) => JsOption::Some(types),
+        };
+        let changes = SvixEndpointPatch {
+            url: patch.url,
+            description: patch.description,
+            disabled: patch.disabled,
+            event_types,
+            ..SvixEndpointPatch::new()
+        };
+        match found(self.svix.endpoint().patch(app.clone(), id.to_owned(), changes).await)? {
+            Some(endpoint) => self.with_secret(&app, endpoint).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn delete_endpoint(&self, organization_id: Uuid, id: &str) -> Result<bool, RepoError> {
+        if !is_plausible_id(id) {
+            return Ok(false);
+        }
+        let deleted = self.svix.endpoint().delete(application_id(organization_id), id.to_owned()).await;
+        Ok(found(deleted)?.is_some())
+    }
+
+    /// Svix keeps the previous secret valid for its default grace period (24 hours). Svix Cloud answers
+    /// the rotation with the new secret, a self-hosted svix-server with an empty 204: either way the
+    /// secret is read afterwards.
+    async fn rotate_secret(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+        if !is_plausible_id(id) {
+            return Ok(None);
+        }
+        let app = application_id(organization_id);
+        let endpoints_api = self.svix.endpoint();
+        match endpoints_api.rotate_secret(app.clone(), id.to_owned(), EndpointSecretRotateIn::new(), None).await {
+            Ok(_) => {}
+            Err(error) if answered_without_body(&error) => {}
+            Err(error) if is_not_found(&error) => return Ok(None),
+            Err(error) => return Err(repo_error(&error)),
+        }
+        match found(self.svix.endpoint().get(app.clone(), id.to_owned()).await)? {
+            Some(endpoint) => self.with_secret(&app, endpoint).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {
+        self.attempt_history(&application_id(organization_id), filter).await
+    }
+
+    async fn message(&self, organization_id: Uuid, event_id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
+        self.inspect_message(&application_id(organization_id), event_id).await
+    }
+
+    async fn resend(
+        &self,
+        organization_id: Uuid,
+        event_id: Uuid,
+        endpoint_id: Option<String>,
+    ) -> Result<usize, RepoError> {
+        self.resend_message(&application_id(organization_id), event_id, endpoint_id).await
+    }
+}

@@ -1,0 +1,121 @@
+//! Message inspection and resending on Svix. Messages are created with `eventId` = outbox id, and
+//! Svix finds a message by its `eventId` as well as by its own id (`GET /api/v1/app/{app}/msg/{id}`),
+//! so an event is one request away without listing messages.
+
+use crate::management::{CONCURRENT_REQUESTS, EndpointList, SVIX_PAGE_SIZE, SvixWebhookManagement};
+use crate::mapping::{attempt_from_svix, event_name, is_plausible_id, receives, sort_newest_first};
+use crate::svix_errors::{found, is_not_found, repo_error};
+use futures::{StreamExt, TryStreamExt, stream};
+use kaiten_application::error::{Conflict, RepoError};
+use kaiten_domain::webhook::WebhookMessage;
+use svix::api::{MessageAttemptListByMsgOptions, MessageGetOptions};
+use svix::models::{MessageAttemptOut, MessageOut};
+use uuid::Uuid;
+
+/// At most this many attempts are read for one message (newest first).
+const MAX_MESSAGE_ATTEMPTS: usize = 1000;
+
+impl SvixWebhookManagement {
+    async fn find_message(
+        &self,
+        app: &str,
+        event_id: Uuid,
+        with_content: bool,
+    ) -> Result<Option<MessageOut>, RepoError> {
+        let options = MessageGetOptions { with_content: Some(with_content) };
+        found(self.svix.message().get(app.to_owned(), event_id.to_string(), Some(options)).await)
+    }
+
+    pub(crate) async fn inspect_message(&self, app: &str, event_id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
+        let Some(message) = self.find_message(app, event_id, true).await? else { return Ok(None) };
+        let mut attempts = self.read_message_attempts(app, &message.id).await?;
+        sort_newest_first(&mut attempts);
+        let attempts = attempts.into_iter().map(|attempt| attempt_from_svix(attempt, Some(&message))).collect();
+        Ok(Some(WebhookMessage {
+            event_id: message.event_id.unwrap_or_else(|| message.id.clone()),
+            message_id: message.id,
+            event_name: event_name(&message.event_type),
+            event_type: message.event_type,
+            payload: message.payload,
+            timestamp: message.timestamp,
+            attempts,
+        }))
+    }
+
+    async fn read_message_attempts(&self, app: &str, message_id: &str) -> Result<Vec<MessageAttemptOut>, RepoError> {
+        let mut attempts = Vec::new();
+        let mut iterator = None;
+        while attempts.len() < MAX_MESSAGE_ATTEMPTS {
+            let options = MessageAttemptListByMsgOptions {
+                limit: Some(SVIX_PAGE_SIZE),
+                iterator,
+                with_content: Some(true),
+                ..MessageAttemptListByMsgOptions::default()
+            };
+            let page = match self
+                .svix
+                .message_attempt()
+                .list_by_msg(app.to_owned(), message_id.to_owned(), Some(options))
+                .await
+            {
+                Ok(page) => page,
+                Err(error) if is_not_found(&error) => break,
+                Err(error) => return Err(repo_error(&error)),
+            };
+            attempts.extend(page.data);
+            match page.iterator {
+                Some(next) if !page.done => iterator = Some(next),
+                _ => break,
+            }
+        }
+        Ok(attempts)
+    }
+
+    /// Queues one new attempt per target; Svix signs and delivers it like the first.
+    pub(crate) async fn resend_message(
+        &self,
+        app: &str,
+        event_id: Uuid,
+        endpoint_id: Option<String>,
+    ) -> Result<usize, RepoError> {
+        let message = self.find_message(app, event_id, false).await?.ok_or(RepoError::NotFound)?;
+        match endpoint_id {
+            Some(endpoint_id) => self.resend_to(app, &message, &endpoint_id).await.map(|()| 1),
+            None => self.resend_to_subscribers(app, &message).await,
+        }
+    }
+
+    async fn resend_to(&self, app: &str, message: &MessageOut, endpoint_id: &str) -> Result<(), RepoError> {
+        if !is_plausible_id(endpoint_id) {
+            return Err(RepoError::NotFound);
+        }
+        let endpoint = found(self.svix.endpoint().get(app.to_owned(), endpoint_id.to_owned()).await)?
+            .ok_or(RepoError::NotFound)?;
+        if endpoint.disabled == Some(true) {
+            let reason = format!("endpoint {endpoint_id} is disabled: enable it before resending");
+            return Err(RepoError::Conflict(Conflict::new("endpoint_disabled", reason)));
+        }
+        let attempts_api = self.svix.message_attempt();
+        let resent = attempts_api.resend(app.to_owned(), message.id.clone(), endpoint.id, None).await;
+        found(resent)?.map(|_| ()).ok_or(RepoError::NotFound)
+    }
+
+    /// Every enabled endpoint whose filters let the message through; one deleted meanwhile is skipped.
+    /// An error stops the remaining resends (those already queued stay queued).
+    async fn resend_to_subscribers(&self, app: &str, message: &MessageOut) -> Result<usize, RepoError> {
+        let EndpointList { endpoints, .. } = self.read_endpoints(app).await?;
+        let targets = endpoints.into_iter().filter(|endpoint| {
+            endpoint.disabled != Some(true) && receives(endpoint, &message.event_type, message.channels.as_ref())
+        });
+        let resent: Vec<bool> = stream::iter(targets)
+            .map(|endpoint| async move {
+                let attempts_api = self.svix.message_attempt();
+                let resent = attempts_api.resend(app.to_owned(), message.id.clone(), endpoint.id, None).await;
+                found(resent).map(|outcome| outcome.is_some())
+            })
+            .buffered(CONCURRENT_REQUESTS)
+            .try_collect()
+            .await?;
+        Ok(resent.into_iter().filter(|queued| *queued).count())
+    }
+}

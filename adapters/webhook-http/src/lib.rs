@@ -1,0 +1,156 @@
+//! Kaiten's webhook HTTP adapter: the `WebhookTransport` port of the built-in delivery engine. It
+//! makes one signed POST per attempt (Standard Webhooks / Svix headers, signed by the svix crate)
+//! over a pooled reqwest client that never follows redirects nor uses a proxy, keeps at most 20 KB
+//! of the answer, and lets no request reach an address the SSRF policy refuses: literal addresses
+//! are checked before sending, host names on every address they resolve to.
+
+mod exchange;
+pub mod guard;
+mod signing;
+mod tls;
+
+pub use exchange::MAX_RESPONSE_BODY;
+pub use signing::{SigningError, signature_header};
+
+use async_trait::async_trait;
+use exchange::{Exchange, exchange};
+use guard::GuardedResolver;
+use kaiten_application::ports::delivery::{WebhookRequest, WebhookResponse, WebhookTransport};
+use kaiten_domain::webhook_url::UrlPolicy;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Counter of attempts, labelled `outcome` = `success` (2xx), `failure` (any other status, no
+/// answer, or not sent) or `refused` (by the SSRF guard).
+pub const DELIVERIES_METRIC: &str = "kaiten_webhook_deliveries_total";
+/// Histogram of the wall time of the attempts that were sent, in seconds.
+pub const DURATION_METRIC: &str = "kaiten_webhook_delivery_duration_seconds";
+
+const USER_AGENT: &str = concat!("Kaiten-Webhooks/", env!("CARGO_PKG_VERSION"));
+
+/// How long an attempt may take: to connect, and in all (connect, send, and read the answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransportTimeouts {
+    pub connect: Duration,
+    pub total: Duration,
+}
+
+impl Default for TransportTimeouts {
+    fn default() -> Self {
+        Self { connect: Duration::from_secs(5), total: Duration::from_secs(15) }
+    }
+}
+
+/// Why the transport could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportBuildError {
+    #[error("cannot configure TLS for webhook deliveries: {0}")]
+    Tls(#[from] rustls::Error),
+    #[error("cannot build the webhook HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
+/// The webhook transport; one per process (its client pools keep-alive connections). Cloning is
+/// cheap and shares the pool.
+#[derive(Debug, Clone)]
+pub struct HttpWebhookTransport {
+    client: reqwest::Client,
+    policy: UrlPolicy,
+    timeouts: TransportTimeouts,
+}
+
+/// Makes aws-lc-rs the process's default rustls provider (the backend the rest of the process already
+/// uses), so that any other rustls client in the process (reqwest's default one included) can be
+/// built. Idempotent; a provider installed earlier is kept.
+pub fn install_default_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+impl HttpWebhookTransport {
+    pub fn new(policy: UrlPolicy, timeouts: TransportTimeouts) -> Result<Self, TransportBuildError> {
+        install_default_crypto_provider();
+        let client = reqwest::Client::builder()
+            .use_preconfigured_tls(tls::client_config()?)
+            .dns_resolver(Arc::new(GuardedResolver::new(policy)))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .connect_timeout(timeouts.connect)
+            .user_agent(USER_AGENT)
+            .build()?;
+        Ok(Self { client, policy, timeouts })
+    }
+
+    pub fn policy(&self) -> UrlPolicy {
+        self.policy
+    }
+
+    pub fn timeouts(&self) -> TransportTimeouts {
+        self.timeouts
+    }
+
+    /// The signed request, or why it is not sent.
+    fn prepare(&self, request: WebhookRequest) -> Result<reqwest::RequestBuilder, Exchange> {
+        let url = guard::check_destination(self.policy, &request.url).map_err(Exchange::Refused)?;
+        let timestamp = request.timestamp.timestamp();
+        let signature = signature_header(&request.message_id, timestamp, &request.body, &request.secrets)
+            .map_err(|error| Exchange::NotSent(error.to_string()))?;
+        let headers = signature_headers(&request.message_id, timestamp, &signature)?;
+        Ok(self.client.post(url).headers(headers).body(request.body))
+    }
+}
+
+fn signature_headers(message_id: &str, timestamp: i64, signature: &str) -> Result<HeaderMap, Exchange> {
+    let value = |text: &str, what: &str| {
+        HeaderValue::from_str(text).map_err(|_| Exchange::NotSent(format!("the {what} is not a valid header value")))
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let values = [
+        (signing::ID_HEADERS, value(message_id, "message id")?),
+        (signing::TIMESTAMP_HEADERS, HeaderValue::from(timestamp)),
+        (signing::SIGNATURE_HEADERS, value(signature, "signature")?),
+    ];
+    for (names, value) in values {
+        for name in names {
+            headers.insert(name, value.clone());
+        }
+    }
+    Ok(headers)
+}
+
+#[async_trait]
+impl WebhookTransport for HttpWebhookTransport {
+    async fn post(&self, request: WebhookRequest) -> WebhookResponse {
+        let started = Instant::now();
+        let outcome = match self.prepare(request) {
+            Ok(builder) => exchange(builder, started + self.timeouts.total, self.timeouts).await,
+            Err(not_sent) => not_sent,
+        };
+        let duration = started.elapsed();
+        record_metrics(&outcome, duration);
+        match outcome {
+            Exchange::Answered { status, body } => {
+                WebhookResponse { status_code: Some(status), body, duration, refused: false }
+            }
+            Exchange::NoAnswer(error) => WebhookResponse { status_code: None, body: error, duration, refused: false },
+            Exchange::NotSent(reason) => {
+                WebhookResponse { status_code: None, body: format!("not sent: {reason}"), duration, refused: false }
+            }
+            Exchange::Refused(reason) => WebhookResponse { status_code: None, body: reason, duration, refused: true },
+        }
+    }
+}
+
+fn record_metrics(outcome: &Exchange, duration: Duration) {
+    let label = match outcome {
+        Exchange::Answered { status, .. } if (200..300).contains(status) => "success",
+        Exchange::Refused(_) => "refused",
+        _ => "failure",
+    };
+    metrics::counter!(DELIVERIES_METRIC, "outcome" => label).increment(1);
+    if matches!(outcome, Exchange::Answered { .. } | Exchange::NoAnswer(_)) {
+        metrics::histogram!(DURATION_METRIC).record(duration.as_secs_f64());
+    }
+}

@@ -1,0 +1,138 @@
+//! `BuiltinWebhookManagement`: the webhook API on the engine's own tables.
+
+use super::secret::generate_secret;
+use crate::error::{Conflict, RepoError};
+use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, StoredEndpoint, WebhookStore};
+use crate::ports::webhook_management::WebhookManagement;
+use async_trait::async_trait;
+use kaiten_domain::webhook::{
+    DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+};
+use kaiten_domain::{EventKind, Page, Paged, clock};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long the previous secret keeps signing after a rotation.
+pub const ROTATION_OVERLAP: chrono::Duration = chrono::Duration::hours(24);
+
+pub struct BuiltinWebhookManagement {
+    store: Arc<dyn WebhookStore>,
+    scheduler: Arc<dyn DeliveryScheduler>,
+}
+
+/// Built-in ids are UUIDs; anything else names no endpoint.
+fn endpoint_id(raw: &str) -> Option<Uuid> {
+    Uuid::parse_str(raw).ok()
+}
+
+impl BuiltinWebhookManagement {
+    pub fn new(store: Arc<dyn WebhookStore>, scheduler: Arc<dyn DeliveryScheduler>) -> Self {
+        Self { store, scheduler }
+    }
+
+    async fn resend_targets(
+        &self,
+        organization_id: Uuid,
+        kind: EventKind,
+        endpoint: Option<String>,
+    ) -> Result<Vec<StoredEndpoint>, RepoError> {
+        let Some(raw) = endpoint else {
+            let endpoints = self.store.enabled_endpoints(organization_id).await?;
+            return Ok(endpoints.into_iter().filter(|endpoint| endpoint.subscribes_to(kind)).collect());
+        };
+        let id = endpoint_id(&raw).ok_or(RepoError::NotFound)?;
+        let endpoint = self.store.find_endpoint(organization_id, id).await?.ok_or(RepoError::NotFound)?;
+        if endpoint.disabled {
+            return Err(RepoError::Conflict(Conflict::new(
+                "endpoint_disabled",
+                "the endpoint is disabled; enable it (PUT with disabled: false) before resending",
+            )));
+        }
+        Ok(vec![endpoint])
+    }
+}
+
+#[async_trait]
+impl WebhookManagement for BuiltinWebhookManagement {
+    async fn create_endpoint(&self, organization_id: Uuid, draft: EndpointDraft) -> Result<WebhookEndpoint, RepoError> {
+        let now = clock::now();
+        let endpoint = StoredEndpoint {
+            id: Uuid::now_v7(),
+            organization_id,
+            url: draft.url,
+            description: draft.description,
+            events: draft.events,
+            disabled: draft.disabled,
+            secret: generate_secret(),
+            previous_secret: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_endpoint(&endpoint).await?;
+        Ok(endpoint.to_api())
+    }
+
+    async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<WebhookEndpoint>, RepoError> {
+        let listed = self.store.list_endpoints(organization_id, page).await?;
+        Ok(Paged { items: listed.items.iter().map(StoredEndpoint::to_api).collect(), total: listed.total })
+    }
+
+    async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+        let Some(id) = endpoint_id(id) else { return Ok(None) };
+        Ok(self.store.find_endpoint(organization_id, id).await?.map(|endpoint| endpoint.to_api()))
+    }
+
+    async fn update_endpoint(
+        &self,
+        organization_id: Uuid,
+        id: &str,
+        patch: EndpointPatch,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
+        let Some(id) = endpoint_id(id) else { return Ok(None) };
+        Ok(self.store.update_endpoint(organization_id, id, patch, None).await?.map(|endpoint| endpoint.to_api()))
+    }
+
+    async fn delete_endpoint(&self, organization_id: Uuid, id: &str) -> Result<bool, RepoError> {
+        let Some(id) = endpoint_id(id) else { return Ok(false) };
+        self.store.delete_endpoint(organization_id, id).await
+    }
+
+    async fn rotate_secret(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+        let Some(id) = endpoint_id(id) else { return Ok(None) };
+        let rotation = Some((generate_secret(), clock::now() + ROTATION_OVERLAP));
+        let patch = EndpointPatch::default();
+        Ok(self.store.update_endpoint(organization_id, id, patch, rotation).await?.map(|endpoint| endpoint.to_api()))
+    }
+
+    async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {
+        if filter.endpoint_id.as_deref().is_some_and(|id| endpoint_id(id).is_none()) {
+            return Ok(Paged { items: vec![], total: 0 });
+        }
+        self.store.history(organization_id, &filter).await
+    }
+
+    async fn message(&self, organization_id: Uuid, event_id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
+        self.store.message(organization_id, event_id).await
+    }
+
+    async fn resend(
+        &self,
+        organization_id: Uuid,
+        event_id: Uuid,
+        endpoint_id: Option<String>,
+    ) -> Result<usize, RepoError> {
+        let message = self.store.message(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
+        let kind = EventKind::from_name(&message.event_name)
+            .ok_or_else(|| RepoError::Unexpected(format!("stored message has unknown event {}", message.event_name)))?;
+        let targets = self.resend_targets(organization_id, kind, endpoint_id).await?;
+        for endpoint in &targets {
+            let task = DeliveryTask { message_id: event_id, endpoint_id: endpoint.id, attempt: 1, resend: true };
+            self.scheduler
+                .schedule(task, Duration::ZERO, Duration::ZERO)
+                .await
+                .map_err(|e| RepoError::Unavailable(e.to_string()))?;
+        }
+        Ok(targets.len())
+    }
+}

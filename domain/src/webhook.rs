@@ -1,0 +1,309 @@
+//! Webhook endpoints, the messages delivered to them and the delivery attempts, in the shapes the
+//! webhook API answers with whichever backend delivers (the built-in engine or Svix). Ids are
+//! strings because each backend has its own (UUIDs built in, `ep_…`/`msg_…`/`atmpt_…` on Svix).
+
+use crate::catalog::EventKind;
+use crate::validation::{FieldError, ValidationErrors};
+use crate::webhook_url::UrlPolicy;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// An endpoint as the API returns it. `signingSecret` is masked in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEndpoint {
+    pub id: String,
+    pub url: String,
+    /// Catalog names of the subscribed events; empty = every event.
+    pub event_names: Vec<String>,
+    /// The same subscription as catalog types.
+    pub event_types: Vec<String>,
+    pub description: String,
+    pub disabled: bool,
+    /// `whsec_…`; verify signatures with it (Standard Webhooks / Svix libraries).
+    pub signing_secret: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WebhookEndpoint {
+    /// The same endpoint with its secret hidden (for lists).
+    pub fn masked(mut self) -> Self {
+        let tail: String = self.signing_secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        self.signing_secret = format!("whsec_****{tail}");
+        self
+    }
+}
+
+/// The `webhook-id` of the message carrying event `event_id`: the same on every attempt.
+pub fn webhook_message_id(event_id: uuid::Uuid) -> String {
+    format!("msg_{}", event_id.simple())
+}
+
+/// The catalog names and types of a subscription (empty = every event).
+pub fn subscription_names(kinds: &[EventKind]) -> (Vec<String>, Vec<String>) {
+    kinds.iter().map(|kind| (kind.name().to_owned(), kind.event_type().to_owned())).unzip()
+}
+
+/// The body of `POST /api/webhooks`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewWebhookEndpoint {
+    pub url: String,
+    /// Catalog names (`CUSTOMER_CREATION`); empty or omitted = every event.
+    pub event_names: Option<Vec<String>>,
+    /// Catalog types (`com.kaiten.customer.v1.created`), accepted instead of or next to names.
+    pub event_types: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// The body of `PUT /api/webhooks/{id}`: omitted fields keep their value.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookEndpointChanges {
+    pub url: Option<String>,
+    pub event_names: Option<Vec<String>>,
+    pub event_types: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// A validated endpoint definition, ready for a backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointDraft {
+    pub url: String,
+    pub events: Vec<EventKind>,
+    pub description: String,
+    pub disabled: bool,
+}
+
+/// Validated changes; `None` keeps the stored value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndpointPatch {
+    pub url: Option<String>,
+    pub events: Option<Vec<EventKind>>,
+    pub description: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+const MAX_DESCRIPTION: usize = 1000;
+
+impl NewWebhookEndpoint {
+    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointDraft, ValidationErrors> {
+        let mut errors = Vec::new();
+        let url = check_url(&self.url, policy, &mut errors);
+        let events = parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors);
+        let description = check_description(self.description, &mut errors);
+        if !errors.is_empty() {
+            return Err(ValidationErrors(errors));
+        }
+        Ok(EndpointDraft {
+            url: url.unwrap_or_default(),
+            events: events.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            disabled: self.disabled.unwrap_or(false),
+        })
+    }
+}
+
+impl WebhookEndpointChanges {
+    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointPatch, ValidationErrors> {
+        let mut errors = Vec::new();
+        let url = self.url.map(|url| check_url(&url, policy, &mut errors).unwrap_or_default());
+        let events = (self.event_names.is_some() || self.event_types.is_some()).then(|| {
+            parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors).unwrap_or_default()
+        });
+        let description = self.description.map(|d| check_description(Some(d), &mut errors).unwrap_or_default());
+        if errors.is_empty() {
+            Ok(EndpointPatch { url, events, description, disabled: self.disabled })
+        } else {
+            Err(ValidationErrors(errors))
+        }
+    }
+}
+
+fn check_url(raw: &str, policy: &UrlPolicy, errors: &mut Vec<FieldError>) -> Option<String> {
+    if raw.len() > 2048 {
+        errors.push(FieldError::new("body.url", "must be at most 2048 characters", None));
+        return None;
+    }
+    match policy.check_url(raw.trim()) {
+        Ok(url) => Some(url.to_string()),
+        Err(reason) => {
+            errors.push(FieldError::new("body.url", reason, Some(Value::from(raw))));
+            None
+        }
+    }
+}
+
+fn check_description(description: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let description = description.unwrap_or_default();
+    if description.chars().count() > MAX_DESCRIPTION {
+        errors.push(FieldError::new("body.description", "must be at most 1000 characters", None));
+        return None;
+    }
+    Some(description)
+}
+
+/// Names and types together, without duplicates, in catalog order; unknown entries are errors.
+fn parse_events(
+    names: Option<&[String]>,
+    types: Option<&[String]>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<EventKind>> {
+    let before = errors.len();
+    let mut kinds = Vec::new();
+    for (index, name) in names.unwrap_or_default().iter().enumerate() {
+        match EventKind::from_name(name) {
+            Some(kind) => kinds.push(kind),
+            None => errors.push(FieldError::new(
+                format!("body.eventNames[{index}]"),
+                "not an event name of the catalog (GET /api/events/catalog)",
+                Some(Value::from(name.as_str())),
+            )),
+        }
+    }
+    for (index, event_type) in types.unwrap_or_default().iter().enumerate() {
+        match EventKind::from_type(event_type) {
+            Some(kind) => kinds.push(kind),
+            None => errors.push(FieldError::new(
+                format!("body.eventTypes[{index}]"),
+                "not an event type of the catalog (GET /api/events/catalog)",
+                Some(Value::from(event_type.as_str())),
+            )),
+        }
+    }
+    let subscribed: Vec<EventKind> = EventKind::all().filter(|kind| kinds.contains(kind)).collect();
+    (errors.len() == before).then_some(subscribed)
+}
+
+/// The state of one delivery attempt (Svix's vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AttemptStatus {
+    Success,
+    Pending,
+    Fail,
+    Sending,
+}
+
+impl AttemptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Pending => "pending",
+            Self::Fail => "fail",
+            Self::Sending => "sending",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Success, Self::Pending, Self::Fail, Self::Sending].into_iter().find(|status| status.as_str() == raw)
+    }
+}
+
+/// One delivery attempt, newest first in the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryAttempt {
+    pub id: String,
+    /// The outbox id of the event.
+    pub event_id: String,
+    /// The `webhook-id` the receiver saw.
+    pub message_id: String,
+    pub endpoint_id: String,
+    pub url: String,
+    pub event_name: String,
+    pub event_type: String,
+    pub status: AttemptStatus,
+    pub response_status_code: Option<i32>,
+    /// The start of the response body (at most 20 KB).
+    pub response_body: String,
+    pub duration_ms: i64,
+    pub timestamp: DateTime<Utc>,
+}
+
+/// A delivered message: the exact body and every attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookMessage {
+    pub event_id: String,
+    pub message_id: String,
+    pub event_name: String,
+    pub event_type: String,
+    /// The body POSTed to the endpoints: `{name, type, data}`.
+    pub payload: Value,
+    pub timestamp: DateTime<Utc>,
+    pub attempts: Vec<DeliveryAttempt>,
+}
+
+/// Filters of the delivery history.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistoryFilter {
+    pub endpoint_id: Option<String>,
+    pub event: Option<EventKind>,
+    pub status: Option<AttemptStatus>,
+    pub before: Option<DateTime<Utc>>,
+    pub after: Option<DateTime<Utc>>,
+    pub page: crate::page::Page,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_endpoint(names: &[&str], types: &[&str]) -> NewWebhookEndpoint {
+        NewWebhookEndpoint {
+            url: "https://hooks.example.com/kaiten".into(),
+            event_names: Some(names.iter().map(|n| (*n).to_owned()).collect()),
+            event_types: Some(types.iter().map(|t| (*t).to_owned()).collect()),
+            description: None,
+            disabled: None,
+        }
+    }
+
+    #[test]
+    fn names_and_types_merge_into_one_subscription_in_catalog_order() {
+        let draft =
+            new_endpoint(&["CUSTOMER_DELETION"], &["com.kaiten.customer.v1.created", "com.kaiten.customer.v1.deleted"])
+                .validate(&UrlPolicy::default());
+        let draft = draft.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(draft.events, vec![EventKind::CustomerCreation, EventKind::CustomerDeletion]);
+    }
+
+    #[test]
+    fn unknown_names_and_types_are_reported_with_their_position() {
+        let errors = new_endpoint(&["CUSTOMER_CREATION", "NOPE"], &["com.nope"]).validate(&UrlPolicy::default());
+        let errors = errors.err().map(|e| e.0).unwrap_or_default();
+        let locations: Vec<&str> = errors.iter().map(|e| e.location.as_str()).collect();
+        assert_eq!(locations, vec!["body.eventNames[1]", "body.eventTypes[0]"]);
+    }
+
+    #[test]
+    fn a_forbidden_url_is_invalid_with_the_reason() {
+        let mut endpoint = new_endpoint(&[], &[]);
+        endpoint.url = "https://10.0.0.8/hook".into();
+        let errors = endpoint.validate(&UrlPolicy::default()).err().map(|e| e.0).unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("private"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn masking_keeps_only_the_last_characters() {
+        let endpoint = WebhookEndpoint {
+            id: "e".into(),
+            url: "https://x.example".into(),
+            event_names: vec![],
+            event_types: vec![],
+            description: String::new(),
+            disabled: false,
+            signing_secret: "whsec_abcdefgh1234".into(),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        assert_eq!(endpoint.masked().signing_secret, "whsec_****1234");
+    }
+}
