@@ -2,7 +2,9 @@
 //! each run on its own database, slot, exchange and queue (removed afterwards). `bench/relay.sh`
 //! runs the relay benchmarks together with `pg_recvlogical`; results are recorded in BENCHMARKS.md.
 
+mod delivery;
 mod latency;
+mod receiver;
 mod relay_drain;
 mod setup;
 mod worker;
@@ -46,6 +48,24 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         prefetch: u16,
     },
+    /// The built-in engine alone: deliveries per second to a fast local receiver.
+    DeliveryThroughput {
+        #[arg(long, default_value_t = 5_000)]
+        events: usize,
+        #[arg(long, default_value_t = 10)]
+        endpoints: usize,
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+    },
+    /// `kaiten serve` (given binary) end to end: commit → webhook receiver at a fixed rate, and its peak RSS.
+    DeliveryLatency {
+        #[arg(long)]
+        kaiten: String,
+        #[arg(long, default_value_t = 500)]
+        rate: u64,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
     /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
     RelayLatency {
         #[arg(long, default_value_t = 500)]
@@ -64,5 +84,9 @@ async fn main() -> anyhow::Result<()> {
         Command::RelayLatency { rate, seconds } => latency::run(rate, seconds).await,
         Command::WorkerDrain { messages, prefetch } => worker::drain(messages, prefetch).await,
         Command::WorkerLatency { rate, seconds, prefetch } => worker::latency(rate, seconds, prefetch).await,
+        Command::DeliveryThroughput { events, endpoints, concurrency } => {
+            delivery::throughput(events, endpoints, concurrency).await
+        }
+        Command::DeliveryLatency { kaiten, rate, seconds } => delivery::end_to_end(&kaiten, rate, seconds).await,
     }
 }

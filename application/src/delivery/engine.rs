@@ -177,3 +177,7 @@ impl MessageHandler for DeliveryTaskHandler {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;
