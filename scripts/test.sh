@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test: prepares PostgreSQL and RabbitMQ, then formatting, clippy (warnings are
-# errors) and the whole test suite against the real services.
+# errors), the whole test suite against the real services, and schemathesis against the live API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kaiten-target}
@@ -12,3 +12,5 @@ if command -v cargo-nextest >/dev/null 2>&1; then
 else
   cargo test --locked --workspace --no-fail-fast
 fi
+# Bad input at scale against the live server and its OpenAPI document.
+scripts/schemathesis.sh

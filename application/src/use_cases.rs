@@ -44,6 +44,7 @@ pub mod list_tokens;
 pub mod list_usage;
 pub mod manage_webhooks;
 pub mod prune_outbox;
+pub mod replay_outbox;
 pub mod report_usage;
 pub mod revoke_token;
 pub mod unassign_entitlement;

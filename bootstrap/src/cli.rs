@@ -63,4 +63,18 @@ pub enum OutboxCommand {
         #[arg(long)]
         older_than: Option<String>,
     },
+    /// Re-publish the stored outbox rows created in [--since, --until) to KAITEN_EXCHANGE, in the
+    /// relay's format and with publisher confirms, oldest first; shows a progress bar and prints the
+    /// count. Deliveries are idempotent on the event id, so replaying delivered events is harmless.
+    Replay {
+        /// RFC 3339 start (inclusive), e.g. 2026-11-29T00:00:00Z.
+        #[arg(long)]
+        since: String,
+        /// RFC 3339 end (exclusive); default now.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only this organization's events.
+        #[arg(long)]
+        organization: Option<uuid::Uuid>,
+    },
 }

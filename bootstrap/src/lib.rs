@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod metrics;
+pub mod replay;
 pub mod telemetry;
 
 pub use app::{App, build};

@@ -44,6 +44,9 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::json!({"deleted": deleted}));
             Ok(())
         }
+        Command::Outbox { command: OutboxCommand::Replay { since, until, organization } } => {
+            kaiten::replay::run(&config, &since, until.as_deref(), organization).await
+        }
         Command::Org { command: OrgCommand::Create { name } } => {
             let app = app::build(config).await?;
             let created =

@@ -114,3 +114,47 @@ async fn outbox_prune_deletes_only_rows_older_than_the_retention() -> anyhow::Re
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("KAITEN_OUTBOX_RETENTION"));
     Ok(())
 }
+
+#[tokio::test]
+async fn outbox_replay_republishes_the_window_of_one_organization_in_the_relay_format() -> anyhow::Result<()> {
+    use diesel_async::SimpleAsyncConnection;
+    use kaiten_application::envelope::{self, Envelope};
+    let db = TestDatabase::new();
+    let names = TestNames::new();
+    let _broker = BrokerCleanup::for_names(&names);
+    assert!(kaiten(&db).arg("migrate").output()?.status.success());
+    let (acme, globex) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let mut conn = db.connect().await?;
+    conn.batch_execute(&format!(
+        "INSERT INTO organizations (id, name, slug) VALUES ('{acme}', 'Acme', 'acme'), ('{globex}', 'Globex', 'globex');
+         INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, traceparent, created_at)
+         SELECT gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created',
+                jsonb_build_object('n', n), CASE WHEN n % 2 = 0 THEN '{globex}'::uuid ELSE '{acme}'::uuid END,
+                '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+                '2026-11-01T00:00:00Z'::timestamptz + make_interval(hours => n)
+         FROM generate_series(1, 10) AS n"
+    ))
+    .await?;
+    let output = kaiten(&db)
+        .env("KAITEN_EXCHANGE", &names.exchange)
+        .env("KAITEN_QUEUE", &names.queue)
+        .args(["outbox", "replay", "--since", "2026-11-01T02:00:00Z", "--until", "2026-11-01T08:00:00Z"])
+        .args(["--organization", &acme.to_string()])
+        .output()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    assert_eq!(printed["published"], 3, "hours 3, 5 and 7 belong to Acme");
+    let messages = read_queue(&names.queue, Duration::from_secs(30), |m| m.len() >= 3).await?;
+    let mut numbers = Vec::new();
+    for message in &messages {
+        let Ok(Envelope::Event(event)) = envelope::parse(&message.body) else { anyhow::bail!("not an event") };
+        assert_eq!(event.organization_id, acme);
+        assert_eq!(message.message_id.as_deref(), Some(event.outbox_id.to_string().as_str()));
+        assert_eq!(message.headers.get("traceparent").map(String::as_str), event.traceparent.as_deref());
+        numbers.push(event.data["n"].as_i64().unwrap_or_default());
+    }
+    assert_eq!(numbers, [3, 5, 7], "oldest first");
+    let bad = kaiten(&db).args(["outbox", "replay", "--since", "yesterday"]).output()?;
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("RFC 3339"));
+    Ok(())
+}

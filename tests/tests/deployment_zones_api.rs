@@ -155,3 +155,14 @@ async fn organizations_cannot_reach_each_others_zones_or_releases() -> anyhow::R
     assert_eq!(app.send(Method::GET, "/api/deployment-zones", &umbrella.token, None).await?.1["total"], 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_nul_character_postgresql_cannot_store_is_invalid_input_not_a_server_error() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let body = serde_json::json!({"name": "Edge", "metadata": {"note": "a\u{0}b"}});
+    let (status, problem) = app.send(reqwest::Method::POST, "/api/deployment-zones", &acme.token, Some(body)).await?;
+    assert_eq!((status, problem["code"].as_str()), (422, Some("validation_failed")), "{problem}");
+    assert!(app.outbox().await?.is_empty(), "nothing was written");
+    Ok(())
+}

@@ -6,11 +6,13 @@
 pub mod debezium;
 pub mod pgoutput;
 mod relay;
+mod replay;
 mod setup;
 mod stats;
 mod stream;
 
 pub use relay::{Relay, RelayConfig};
+pub use replay::PgOutboxReplay;
 pub use stats::{RelayReadiness, RelayStats};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -32,5 +32,45 @@ impl Modify for BearerAuth {
 
 /// The whole document, as served at `/api/openapi.json`.
 pub fn api_document() -> utoipa::openapi::OpenApi {
-    crate::routes::documented_routes().into_openapi()
+    let mut document = crate::routes::documented_routes().into_openapi();
+    finish(&mut document);
+    document
+}
+
+/// Completes the merged document: problem responses are `application/problem+json`, and every
+/// operation with query parameters documents the 400 of an unparsable query string.
+pub(crate) fn finish(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{RefOr, ResponseBuilder};
+    let problem = || {
+        utoipa::openapi::ContentBuilder::new()
+            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem"))))
+            .build()
+    };
+    for item in document.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for response in operation.responses.responses.values_mut() {
+                let RefOr::T(response) = response else { continue };
+                let is_problem = response.content.get("application/json").is_some_and(|content| {
+                    matches!(content, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")))
+                });
+                if is_problem && let Some(content) = response.content.shift_remove("application/json") {
+                    response.content.insert("application/problem+json".into(), content);
+                }
+            }
+            let has_query = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|parameter| matches!(parameter, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
+            if has_query && !operation.responses.responses.contains_key("400") {
+                let bad_query = ResponseBuilder::new()
+                    .description("The query string cannot be parsed")
+                    .content("application/problem+json", problem())
+                    .build();
+                operation.responses.responses.insert("400".into(), RefOr::T(bad_query));
+            }
+        }
+    }
 }

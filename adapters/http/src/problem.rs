@@ -14,7 +14,7 @@ pub struct ProblemFieldError {
     /// Where the value was: a body field (`name`, `variants[1].value`) or `query.limit`.
     pub location: String,
     pub message: String,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub value: Option<serde_json::Value>,
 }
 

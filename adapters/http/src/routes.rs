@@ -63,9 +63,11 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(dapr::routes())
 }
 
-/// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json`.
+/// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json` and
+/// a browsable page at `/api/docs` (Swagger UI, its assets built into the binary: no CDN).
 pub fn router(state: AppState) -> Router {
-    let (routes, document) = documented_routes().split_for_parts();
+    let (routes, mut document) = documented_routes().split_for_parts();
+    crate::openapi::finish(&mut document);
     let document = Arc::new(document);
     routes
         .route(
@@ -74,6 +76,9 @@ pub fn router(state: AppState) -> Router {
                 let document = document.clone();
                 async move { axum::Json(document.as_ref().clone()) }
             }),
+        )
+        .merge(
+            utoipa_swagger_ui::SwaggerUi::new("/api/docs").config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
         )
         .route(
             "/metrics",

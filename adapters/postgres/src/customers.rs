@@ -15,7 +15,12 @@ use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = customers, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+#[diesel(
+    table_name = customers,
+    check_for_backend(diesel::pg::Pg),
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 struct CustomerRow {
     id: Uuid,
     organization_id: Uuid,

@@ -24,6 +24,10 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("instances_live_references_check", "in_use", "live instances still use it"),
 ];
 
+fn unstorable_text(message: &str) -> bool {
+    message.contains("unsupported Unicode escape sequence") || message.contains("invalid byte sequence")
+}
+
 pub(crate) fn repo_error(error: Error) -> RepoError {
     match error {
         Error::NotFound => RepoError::NotFound,
@@ -43,6 +47,11 @@ pub(crate) fn repo_error(error: Error) -> RepoError {
                 }
                 (DatabaseErrorKind::ClosedConnection, None) => RepoError::Unavailable(info.message().to_owned()),
                 (DatabaseErrorKind::SerializationFailure, None) => RepoError::Unavailable(info.message().to_owned()),
+                // PostgreSQL text and jsonb cannot hold the NUL character (`\u0000`).
+                _ if unstorable_text(info.message()) => RepoError::Invalid(Conflict::new(
+                    "unstorable_character",
+                    "text and JSON values must not contain the NUL character (\\u0000)",
+                )),
                 _ => RepoError::Unexpected(info.message().to_owned()),
             }
         }

@@ -18,3 +18,32 @@ pub trait OutboxRetention: Send + Sync {
     /// Deletes at most `batch` rows created before `older_than`; returns how many were deleted.
     async fn prune_batch(&self, older_than: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError>;
 }
+
+/// Which stored rows a replay re-publishes: created in `[since, until)`, optionally of one organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayWindow {
+    pub since: chrono::DateTime<chrono::Utc>,
+    pub until: chrono::DateTime<chrono::Utc>,
+    pub organization_id: Option<uuid::Uuid>,
+}
+
+/// Where a replay stopped: the last row's creation time and id (rows are read in that order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplayCursor {
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub id: uuid::Uuid,
+}
+
+/// Stored outbox rows, read back as the very messages the relay publishes for them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OutboxReplaySource: Send + Sync {
+    async fn count(&self, window: &ReplayWindow) -> Result<u64, RepoError>;
+    /// Up to `limit` rows after `after`, oldest first.
+    async fn batch(
+        &self,
+        window: &ReplayWindow,
+        after: Option<ReplayCursor>,
+        limit: i64,
+    ) -> Result<Vec<(ReplayCursor, crate::ports::event_bus::OutgoingMessage)>, RepoError>;
+}

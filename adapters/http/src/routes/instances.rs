@@ -40,6 +40,7 @@ async fn list_instances(
 #[utoipa::path(post, path = "/api/instances", tag = "instances", request_body = NewInstance,
     responses((status = 201, body = Instance, headers(("location" = String, description = "The instance's URL"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "A referenced customer, license or zone does not exist"),
         (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem)),
     security(("bearer" = ["write:instances"])))]
