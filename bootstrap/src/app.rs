@@ -109,9 +109,11 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
 }
 
 impl App {
-    /// The HTTP router of this app.
+    /// The HTTP router of this app: the API, or only the operations endpoints without the API role.
     pub fn router(&self) -> axum::Router {
-        kaiten_http::router(AppState {
+        let serves_api = self.config.roles().is_ok_and(|roles| roles.contains(&Role::Api));
+        let route = if serves_api { kaiten_http::router } else { kaiten_http::operations_router };
+        route(AppState {
             use_cases: self.use_cases.clone(),
             dispatch: Some(self.dispatch.clone()),
             dapr_topic: self.config.exchange.clone(),
@@ -136,7 +138,12 @@ impl App {
 
     /// Binds the HTTP listener (port 0 picks a free port).
     pub async fn bind(&self) -> anyhow::Result<TcpListener> {
-        let address = SocketAddr::new(self.config.bind, self.config.port);
+        self.bind_port(self.config.port).await
+    }
+
+    /// Binds a listener on `port` of the configured address.
+    pub async fn bind_port(&self, port: u16) -> anyhow::Result<TcpListener> {
+        let address = SocketAddr::new(self.config.bind, port);
         TcpListener::bind(address).await.with_context(|| format!("cannot listen on {address}"))
     }
 
@@ -182,7 +189,7 @@ impl App {
         });
         if let Some(listener) = listener {
             let address = listener.local_addr()?;
-            tracing::info!(%address, "API listening on http://{address}/api");
+            tracing::info!(%address, "listening on http://{address}/api");
             let stopped = stop.clone();
             axum::serve(listener, self.router())
                 .with_graceful_shutdown(async move { stopped.cancelled().await })

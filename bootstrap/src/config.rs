@@ -27,6 +27,8 @@ pub struct Config {
     /// HTTP port; 0 picks a free one (logged).
     pub port: u16,
     pub bind: IpAddr,
+    /// For a process without the API role: serve health, readiness and `/metrics` on this port.
+    pub ops_port: Option<u16>,
     pub database_url: String,
     /// Connections in the pool.
     pub database_max_connections: usize,
@@ -61,6 +63,7 @@ impl Default for Config {
         Self {
             port: 6060,
             bind: IpAddr::from([127, 0, 0, 1]),
+            ops_port: None,
             database_url: "postgres://postgres@127.0.0.1:5432/kaiten".into(),
             database_max_connections: 32,
             amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),

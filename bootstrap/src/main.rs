@@ -12,7 +12,8 @@ async fn main() -> anyhow::Result<()> {
     kaiten_webhook_http::install_default_crypto_provider();
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref())?;
-    telemetry::init(&config.log_format);
+    // Held to the end of `main`: dropping it flushes the spans not yet exported.
+    let _telemetry = telemetry::init(&config.log_format)?;
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
         Command::Serve | Command::Relay | Command::Api | Command::Worker => {
@@ -24,7 +25,11 @@ async fn main() -> anyhow::Result<()> {
             }
             let serves_api = config.roles()?.contains(&kaiten::config::Role::Api);
             let app = app::build(config).await?;
-            let listener = if serves_api { Some(app.bind().await?) } else { None };
+            let listener = match (serves_api, app.config.ops_port) {
+                (true, _) => Some(app.bind().await?),
+                (false, Some(port)) => Some(app.bind_port(port).await?),
+                (false, None) => None,
+            };
             app.run(listener, app::shutdown_signal()).await
         }
         Command::Migrate => {

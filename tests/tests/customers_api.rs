@@ -65,16 +65,42 @@ async fn crud_writes_exactly_the_right_outbox_rows() -> anyhow::Result<()> {
 async fn the_request_trace_context_is_stored_with_the_event() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
-    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let callers = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     let response = app
         .request(Method::POST, "/api/customers", &acme.token)
-        .header("traceparent", traceparent)
+        .header("traceparent", callers)
         .json(&json!({"name": "Traced"}))
         .send()
         .await?;
     assert_eq!(response.status(), 201);
-    assert_eq!(app.outbox().await?[0].traceparent.as_deref(), Some(traceparent));
+    let (status, _) = app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Fresh"}))).await?;
+    assert_eq!(status, 201);
+
+    let outbox = app.outbox().await?;
+    let stored: Vec<[String; 4]> = outbox
+        .iter()
+        .map(|row| w3c_fields(row.traceparent.as_deref().unwrap_or_default()))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(stored[0][1], "4bf92f3577b34da6a3ce929d0e0e4736", "the caller's trace goes on");
+    assert_ne!(stored[0][2], "00f067aa0ba902b7", "in the server's own span");
+    assert_eq!(stored[0][3], "01");
+    assert_ne!(stored[1][1], stored[0][1], "a request without trace context starts a new trace");
+    assert_ne!(stored[1][1], "0".repeat(32));
+    assert_ne!(stored[1][2], "0".repeat(16));
     Ok(())
+}
+
+/// The four fields of a W3C `traceparent`, checked for their format.
+fn w3c_fields(traceparent: &str) -> anyhow::Result<[String; 4]> {
+    let fields: Vec<String> = traceparent.split('-').map(str::to_owned).collect();
+    let fields: [String; 4] = fields.try_into().map_err(|_| anyhow::anyhow!("not a traceparent: {traceparent:?}"))?;
+    let lengths = fields.iter().map(String::len).collect::<Vec<_>>();
+    anyhow::ensure!(lengths == [2, 32, 16, 2], "not a traceparent: {traceparent:?}");
+    anyhow::ensure!(
+        fields.iter().all(|f| f.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))),
+        "not lowercase hex: {traceparent:?}"
+    );
+    Ok(fields)
 }
 
 #[tokio::test]

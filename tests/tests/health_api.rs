@@ -73,3 +73,19 @@ async fn metrics_cover_requests_the_outbox_the_relay_the_queue_and_the_pool() ->
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_process_without_the_api_serves_only_health_readiness_and_metrics() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with("relay", None).await?;
+    let get = |path: &str| app.client.get(format!("{}{path}", app.base_url)).send();
+    assert_eq!(get("/api/healthz").await?.status(), 200);
+    let metrics = wait_for(Duration::from_secs(30), || async {
+        let text = get("/metrics").await?.text().await?;
+        Ok(Some(text).filter(|text| text.contains("kaiten_relay_streaming 1")))
+    })
+    .await?;
+    assert!(metrics.contains("kaiten_relay_lag_bytes"));
+    assert_eq!(get("/api/customers").await?.status(), 404, "no REST API in a relay-only process");
+    assert_eq!(get("/api/openapi.json").await?.status(), 404);
+    Ok(())
+}

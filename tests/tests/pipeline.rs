@@ -40,8 +40,18 @@ async fn a_customer_created_through_the_api_reaches_the_sender() -> anyhow::Resu
     assert_eq!(created.kind.event_type(), "com.kaiten.customer.v1.created");
     assert_eq!(created.data, customer);
     assert_eq!(created.id, outbox[0].id, "the outbox id travels as the idempotency key");
-    assert_eq!(created.traceparent.as_deref(), Some(traceparent), "the request's trace context reaches the sender");
+    let trace_id = |traceparent: Option<&str>| traceparent.and_then(|t| t.split('-').nth(1)).map(str::to_owned);
+    let request_trace = trace_id(Some(traceparent));
+    assert_eq!(
+        trace_id(created.traceparent.as_deref()),
+        request_trace,
+        "the request's trace context reaches the sender"
+    );
+    assert_eq!(sender.trace_id_of(created.id), request_trace, "the worker continues the request's trace");
     assert_eq!(update.data, updated);
+    let update_trace = trace_id(outbox[1].traceparent.as_deref());
+    assert!(update_trace.is_some() && update_trace != request_trace, "the update started its own trace");
+    assert_eq!(sender.trace_id_of(update.id), update_trace, "and the worker continues it");
     assert_eq!(calls.len(), 2);
     Ok(())
 }

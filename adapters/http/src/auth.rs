@@ -2,6 +2,7 @@
 
 use crate::problem::Problem;
 use crate::routes::AppState;
+use crate::trace::RequestTraceparent;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -20,12 +21,16 @@ impl FromRequestParts<AppState> for Authenticated {
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
             return Err(AuthFailure::Missing.into());
         }
-        let traceparent = parts
-            .headers
-            .get("traceparent")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| is_traceparent(v))
-            .map(str::to_owned);
+        // The request span's trace context; without one (no tracing installed), the caller's own.
+        let traceparent = match parts.extensions.get::<RequestTraceparent>() {
+            Some(RequestTraceparent(traceparent)) => Some(traceparent.clone()),
+            None => parts
+                .headers
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| is_traceparent(v))
+                .map(str::to_owned),
+        };
         let caller = state.use_cases.authenticate.execute(token.trim(), traceparent).await?;
         Ok(Self(caller))
     }

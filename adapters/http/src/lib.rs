@@ -6,10 +6,13 @@ mod auth;
 mod extract;
 mod metrics;
 mod openapi;
+mod operations;
 mod problem;
 mod routes;
+mod trace;
 
 pub use metrics::MetricsRenderer;
 pub use openapi::api_document;
+pub use operations::operations_router;
 pub use problem::Problem;
 pub use routes::{AppState, router};

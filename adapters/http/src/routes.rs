@@ -46,6 +46,11 @@ pub struct AppState {
     pub metrics: MetricsRenderer,
 }
 
+/// Liveness and readiness (also served alone by [`crate::operations_router`]).
+pub(crate) fn health_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(health::routes())
+}
+
 /// Every route with its OpenAPI description; [`router`] and [`crate::api_document`] both come from here.
 pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -80,14 +85,11 @@ pub fn router(state: AppState) -> Router {
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs").config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
         )
-        .route(
-            "/metrics",
-            axum::routing::get(|axum::extract::State(state): axum::extract::State<AppState>| async move {
-                ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
-            }),
-        )
+        .route("/metrics", axum::routing::get(crate::operations::metrics_text))
         // After routing, so each request is labelled with its matched route template.
         .route_layer(axum::middleware::from_fn(crate::metrics::record))
+        // Outside the metrics, so the whole request runs in its span.
+        .route_layer(axum::middleware::from_fn(crate::trace::trace_request))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not accept that method")

@@ -2,7 +2,8 @@
 //! to a `MessageHandler`, and carries out its disposition through RabbitMQ itself — ack; retry via a
 //! delay queue (TTL, then dead-lettered back to the work queue) with exponential backoff that honours
 //! `Retry-After`; or dead-letter to `<exchange>.dlq` with the reason in the headers. A message is
-//! acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped.
+//! acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped. Each
+//! message is handled in a span continuing the trace of its `traceparent` header.
 
 use crate::topology::Topology;
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// Header counting how many times a message was retried.
 pub const ATTEMPT_HEADER: &str = "x-kaiten-attempt";
@@ -113,10 +115,12 @@ impl LapinConsumer {
         let processing =
             consumer.map_err(unavailable).try_for_each_concurrent(usize::from(self.prefetch), |delivery| {
                 let (handler, publisher) = (handler.clone(), &publisher);
+                let span = crate::trace::consumer_span(&self.topology.queue, &delivery);
                 async move {
                     let disposition = handler.handle(&delivery.data).await;
                     self.settle(publisher, &delivery, disposition).await
                 }
+                .instrument(span)
             });
         let outcome = tokio::select! {
             () = shutdown.cancelled() => Ok(()),

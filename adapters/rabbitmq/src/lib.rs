@@ -7,6 +7,7 @@ mod consumer;
 mod publisher;
 mod scheduler;
 mod topology;
+mod trace;
 
 pub use consumer::{ATTEMPT_HEADER, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
 pub use publisher::LapinEventBus;

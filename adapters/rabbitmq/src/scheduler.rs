@@ -1,7 +1,8 @@
 //! `LapinDeliveryScheduler`: the built-in engine's later attempts as RabbitMQ messages. A task due
 //! now goes straight to the deliveries queue; a later one waits in a delay queue (one per step of
 //! the schedule, `<queue>.delay.<ms>`) whose messages expire after their own jittered TTL and are
-//! dead-lettered into the deliveries queue. Nothing polls a table.
+//! dead-lettered into the deliveries queue. Nothing polls a table. A task carries the W3C trace
+//! context it was scheduled in, so every attempt of a change belongs to the change's trace.
 
 use crate::publisher::LapinEventBus;
 use crate::topology::Topology;
@@ -68,6 +69,12 @@ impl DeliveryScheduler for LapinDeliveryScheduler {
             .with_delivery_mode(2)
             .with_content_type("application/json".into())
             .with_message_id(format!("{}:{}:{}", task.message_id, task.endpoint_id, task.attempt).as_str().into());
+        // The attempt continues the trace it was scheduled in (the change's).
+        let mut headers = FieldTable::default();
+        crate::trace::inject_current(&mut headers);
+        if !headers.inner().is_empty() {
+            properties = properties.with_headers(headers);
+        }
         let target = if tier.is_zero() && delay.is_zero() {
             let mut declared = self.declared_delays.lock().await;
             if !declared.contains(&TOPOLOGY_MARK) {

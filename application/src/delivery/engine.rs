@@ -1,5 +1,6 @@
 //! `DeliveryEngine`: the first attempt of every (message, endpoint) right when the event is handed
-//! over, later attempts from the scheduled `DeliveryTask`s.
+//! over, later attempts from the scheduled `DeliveryTask`s. Each attempt runs in its own span, a
+//! child of the span the event or the task is handled in.
 
 use super::attempt::{self, Judged};
 use super::slots::EndpointSlots;
@@ -14,6 +15,7 @@ use kaiten_domain::clock;
 use kaiten_domain::organization::Organization;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// Svix's retry schedule after the immediate first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 pub const SVIX_RETRY_SCHEDULE: [Duration; 7] = [
@@ -82,7 +84,18 @@ impl DeliveryEngine {
             return Outcome::Deferred(task);
         };
         let now = clock::now();
-        let response = self.transport.post(attempt::request(message, endpoint, now)).await;
+        let span = tracing::info_span!(
+            "webhook.delivery",
+            otel.kind = "client",
+            endpoint = %endpoint.id,
+            message = %message.id,
+            attempt = task.attempt,
+            http.response.status_code = tracing::field::Empty,
+        );
+        let response = self.transport.post(attempt::request(message, endpoint, now)).instrument(span.clone()).await;
+        if let Some(status) = response.status_code {
+            span.record("http.response.status_code", status);
+        }
         if response.refused {
             tracing::warn!(endpoint = %endpoint.id, reason = %response.body, "delivery refused by the address guard");
         }

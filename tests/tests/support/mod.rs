@@ -80,6 +80,7 @@ impl TestApp {
         sender: Option<Arc<dyn WebhookSender>>,
         configure: impl FnOnce(&mut Config),
     ) -> anyhow::Result<Self> {
+        kaiten::telemetry::init_for_tests();
         let db = TestDatabase::new();
         let names = TestNames::new();
         let broker = (roles.contains("relay") || roles.contains("worker")).then(|| BrokerCleanup::for_names(&names));

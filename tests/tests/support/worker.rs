@@ -10,17 +10,21 @@ use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_domain::organization::Organization;
 use kaiten_rabbitmq::{LapinConsumer, LapinEventBus, Topology};
 use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames, amqp_url};
+use opentelemetry::trace::TraceContextExt;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 use uuid::Uuid;
 
-/// Records every event handed to it; fails as scripted per outbox id.
+/// Records every event handed to it, and the trace id of the span it was sent in; fails as scripted
+/// per outbox id.
 #[derive(Default)]
 pub struct RecordingSender {
     pub sent: Mutex<Vec<(Instant, WebhookEvent)>>,
     pub failures: Mutex<HashMap<Uuid, VecDeque<SendError>>>,
+    pub trace_ids: Mutex<HashMap<Uuid, String>>,
 }
 
 impl RecordingSender {
@@ -37,11 +41,23 @@ impl RecordingSender {
     pub fn calls_for(&self, id: Uuid) -> Vec<Instant> {
         self.calls().into_iter().filter(|(_, e)| e.id == id).map(|(at, _)| at).collect()
     }
+
+    /// The trace id of the span the event `id` was last sent in (none outside a traced span).
+    pub fn trace_id_of(&self, id: Uuid) -> Option<String> {
+        self.trace_ids.lock().ok().and_then(|ids| ids.get(&id).cloned())
+    }
 }
 
 #[async_trait]
 impl WebhookSender for RecordingSender {
     async fn send(&self, event: &WebhookEvent) -> Result<(), SendError> {
+        let context = tracing::Span::current().context();
+        let ids = context.span().span_context().clone();
+        if ids.is_valid()
+            && let Ok(mut trace_ids) = self.trace_ids.lock()
+        {
+            trace_ids.insert(event.id, ids.trace_id().to_string());
+        }
         if let Ok(mut sent) = self.sent.lock() {
             sent.push((Instant::now(), event.clone()));
         }
@@ -68,6 +84,7 @@ pub struct WorkerHarness {
 impl WorkerHarness {
     /// Starts a worker whose retries wait `retry_delays`.
     pub async fn start(retry_delays: Vec<Duration>) -> anyhow::Result<Self> {
+        kaiten::telemetry::init_for_tests();
         let db = TestDatabase::new();
         let pool = kaiten_postgres::connect(&db.url, 4).await?;
         let repos = kaiten_postgres::pooled_repositories(pool.clone());

@@ -1,0 +1,19 @@
+//! The operations endpoints alone (`/api/healthz`, `/api/readyz`, `/metrics`), for processes that run
+//! the relay or the worker without the REST API, so they can be probed and scraped too.
+
+use crate::routes::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+/// `/metrics` in the Prometheus text format.
+pub(crate) async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
+}
+
+/// Health, readiness and metrics, without the API.
+pub fn operations_router(state: AppState) -> Router {
+    let (routes, _) = crate::routes::health_routes().split_for_parts();
+    routes.route("/metrics", axum::routing::get(metrics_text)).with_state(state)
+}
