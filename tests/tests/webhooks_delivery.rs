@@ -79,6 +79,13 @@ async fn subscribers_get_exactly_their_events_signed_with_their_secret() -> anyh
         assert_eq!(request.header("webhook-id"), format!("msg_{}", row.id.simple()));
     }
     assert_eq!(receiver.requests("customers").len(), 2, "nothing else arrived");
+    let metrics = app.client.get(format!("{}/metrics", app.base_url)).send().await?.text().await?;
+    let successes = metrics
+        .lines()
+        .find(|line| line.starts_with("kaiten_webhook_deliveries_total{outcome=\"success\"}"))
+        .and_then(|line| line.rsplit(' ').next()?.parse::<f64>().ok());
+    assert_eq!(successes, Some(6.0), "deliveries by outcome are counted");
+    assert!(metrics.contains("kaiten_webhook_delivery_duration_seconds"));
     Ok(())
 }
 
