@@ -73,14 +73,6 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
     Ok(())
 }
 
-/// The peak resident set of a process, in MiB.
-fn peak_rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
 pub async fn end_to_end(kaiten: &str, rate: u64, seconds: u64) -> anyhow::Result<()> {
     let bench = Bench::new().await?;
     let client = bench.client().await?;
@@ -141,7 +133,7 @@ pub async fn end_to_end(kaiten: &str, rate: u64, seconds: u64) -> anyhow::Result
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let elapsed = started.elapsed();
-    let peak = peak_rss_mib(pid);
+    let peak = crate::kaiten::peak_rss_mib(pid);
     let at = arrivals.at.lock().map_err(|e| anyhow::anyhow!("{e}"))?.clone();
     let mut latencies: Vec<Duration> =
         sent.iter().filter_map(|(id, committed)| at.get(id).map(|r| r.saturating_duration_since(*committed))).collect();

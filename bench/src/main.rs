@@ -2,7 +2,10 @@
 //! each run on its own database, slot, exchange and queue (removed afterwards). `bench/relay.sh`
 //! runs the relay benchmarks together with `pg_recvlogical`; results are recorded in BENCHMARKS.md.
 
+mod api_e2e;
+mod api_write;
 mod delivery;
+mod kaiten;
 mod latency;
 mod receiver;
 mod relay_drain;
@@ -66,6 +69,37 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// The REST API end to end with `kaiten serve` (given binary): `POST /api/customers` at a fixed
+    /// rate (open loop), 201 → webhook receiver latency, and the server's peak RSS.
+    ApiE2e {
+        #[arg(long)]
+        kaiten: String,
+        #[arg(long, default_value_t = 200)]
+        rate: u64,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// Customers created per second through the API by concurrent clients (closed loop), then
+    /// `pgbench` running the same two INSERTs at the same concurrency on the same database.
+    ApiWrite {
+        #[arg(long)]
+        kaiten: String,
+        #[arg(long, default_value = "pgbench")]
+        pgbench: String,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// The server's database connections (default: as many as clients).
+        #[arg(long)]
+        pool: Option<usize>,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        /// API and pgbench phases alternate this many times.
+        #[arg(long, default_value_t = 2)]
+        rounds: u32,
+        /// pgbench's query protocol (`-M`): simple (its default), extended or prepared.
+        #[arg(long, default_value = "simple")]
+        pgbench_protocol: String,
+    },
     /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
     RelayLatency {
         #[arg(long, default_value_t = 500)]
@@ -88,5 +122,9 @@ async fn main() -> anyhow::Result<()> {
             delivery::throughput(events, endpoints, concurrency).await
         }
         Command::DeliveryLatency { kaiten, rate, seconds } => delivery::end_to_end(&kaiten, rate, seconds).await,
+        Command::ApiE2e { kaiten, rate, seconds } => api_e2e::run(&kaiten, rate, seconds).await,
+        Command::ApiWrite { kaiten, pgbench, clients, pool, seconds, rounds, pgbench_protocol: protocol } => {
+            api_write::run(&kaiten, &pgbench, &api_write::Settings { clients, pool, seconds, rounds, protocol }).await
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! A fast local webhook receiver: answers 204 to every POST and notes when each body arrived,
-//! keyed by the `benchId` in the event data.
+//! keyed by the `benchId` in the event data or, without one, by its `id` (a customer's id).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -22,9 +22,10 @@ pub async fn start(arrivals: Arc<Arrivals>) -> anyhow::Result<String> {
         async move {
             let now = Instant::now();
             arrivals.count.fetch_add(1, Ordering::Relaxed);
-            let id = serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v["data"]["benchId"].as_str().and_then(|id| id.parse::<Uuid>().ok()));
+            let id = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| {
+                let data = &v["data"];
+                data["benchId"].as_str().or_else(|| data["id"].as_str()).and_then(|id| id.parse::<Uuid>().ok())
+            });
             if let Some(id) = id
                 && let Ok(mut at) = arrivals.at.lock()
             {
