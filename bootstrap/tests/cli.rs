@@ -1,7 +1,7 @@
 //! The `kaiten` binary itself: `org create` prints the organization and a working token; `serve`
 //! answers on a free port and stops cleanly on SIGTERM; bad configuration stops it with a clear message.
 
-use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames, read_queue};
+use kaiten_test_support::{BrokerCleanup, KillOnDrop, TestDatabase, TestNames, read_queue};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -43,7 +43,8 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
         .env("KAITEN_ROLES", "api,relay")
         .arg("serve")
         .stderr(Stdio::piped())
-        .spawn()?;
+        .spawn()
+        .map(KillOnDrop)?;
     let stderr = child.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
     let (found, address) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

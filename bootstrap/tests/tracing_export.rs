@@ -4,9 +4,9 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames, wait_for};
+use kaiten_test_support::{BrokerCleanup, KillOnDrop, TestDatabase, TestNames, wait_for};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ async fn fake_collector() -> anyhow::Result<(String, Exports)> {
 }
 
 /// Starts `kaiten serve` and returns it with the address it listens on.
-fn serve(db: &TestDatabase, names: &TestNames, endpoint: &str) -> anyhow::Result<(Child, String)> {
+fn serve(db: &TestDatabase, names: &TestNames, endpoint: &str) -> anyhow::Result<(KillOnDrop, String)> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kaiten"))
         .env("KAITEN_DATABASE_URL", &db.url)
         .env("KAITEN_LOG_FORMAT", "json")
@@ -54,7 +54,8 @@ fn serve(db: &TestDatabase, names: &TestNames, endpoint: &str) -> anyhow::Result
         .env("OTEL_BSP_SCHEDULE_DELAY", "600000")
         .arg("serve")
         .stderr(Stdio::piped())
-        .spawn()?;
+        .spawn()
+        .map(KillOnDrop)?;
     let stderr = child.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
     let (found, address) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -268,3 +268,28 @@ pub async fn read_queue(
     let _ = connection.close(200, "OK".into()).await;
     Ok(received)
 }
+
+/// A child process that is killed (and reaped) when dropped, so a failing test leaves no process
+/// behind; killing one that already exited does nothing.
+#[derive(Debug)]
+pub struct KillOnDrop(pub std::process::Child);
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
