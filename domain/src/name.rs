@@ -46,14 +46,38 @@ pub fn parse_optional_text(location: &str, raw: Option<&str>) -> Result<Option<S
 pub fn parse_optional_object(location: &str, raw: Option<Value>) -> Result<Option<Value>, FieldError> {
     match raw {
         None | Some(Value::Null) => Ok(None),
+        Some(value @ Value::Object(_)) if has_tiny_number(&value) => Err(FieldError::new(
+            location,
+            "numbers must be 0 or at least 1e-300 in magnitude (smaller ones do not survive storage)",
+            None,
+        )),
         Some(value @ Value::Object(_)) => Ok(Some(value)),
         Some(other) => Err(FieldError::new(location, "must be a JSON object", Some(other))),
+    }
+}
+
+/// A nonzero number below 1e-300 in magnitude (a subnormal double): PostgreSQL stores it exactly as a
+/// decimal that cannot be read back as a double.
+fn has_tiny_number(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.as_f64().is_some_and(|x| x != 0.0 && x.abs() < 1e-300),
+        Value::Array(items) => items.iter().any(has_tiny_number),
+        Value::Object(fields) => fields.values().any(has_tiny_number),
+        _ => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_with_a_subnormal_number_is_refused() {
+        let tiny = serde_json::json!({"a": [1, {"b": 2.2250738585e-313}]});
+        assert!(parse_optional_object("metadata", Some(tiny)).is_err());
+        let fine = serde_json::json!({"a": [0, 1e-300, -6.1e142]});
+        assert!(parse_optional_object("metadata", Some(fine)).is_ok());
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
