@@ -38,5 +38,5 @@ done
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" \
-  --seed 1 \
+  --seed "${SCHEMATHESIS_SEED:-1}" \
   --no-color

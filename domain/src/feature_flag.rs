@@ -24,13 +24,14 @@ text_codes!(FlagType { Boolean = "boolean", String = "string", Number = "number"
 
 impl FlagType {
     pub fn admits(self, value: &Value) -> bool {
-        matches!(
-            (self, value),
-            (Self::Boolean, Value::Bool(_))
-                | (Self::String, Value::String(_))
-                | (Self::Number, Value::Number(_))
-                | (Self::Object, Value::Object(_))
-        )
+        crate::name::storable_numbers(value)
+            && matches!(
+                (self, value),
+                (Self::Boolean, Value::Bool(_))
+                    | (Self::String, Value::String(_))
+                    | (Self::Number, Value::Number(_))
+                    | (Self::Object, Value::Object(_))
+            )
     }
 }
 

@@ -46,24 +46,27 @@ pub fn parse_optional_text(location: &str, raw: Option<&str>) -> Result<Option<S
 pub fn parse_optional_object(location: &str, raw: Option<Value>) -> Result<Option<Value>, FieldError> {
     match raw {
         None | Some(Value::Null) => Ok(None),
-        Some(value @ Value::Object(_)) if has_tiny_number(&value) => Err(FieldError::new(
-            location,
-            "numbers must be 0 or at least 1e-300 in magnitude (smaller ones do not survive storage)",
-            None,
-        )),
+        Some(value @ Value::Object(_)) if !storable_numbers(&value) => {
+            Err(FieldError::new(location, UNSTORABLE_NUMBER, None))
+        }
         Some(value @ Value::Object(_)) => Ok(Some(value)),
         Some(other) => Err(FieldError::new(location, "must be a JSON object", Some(other))),
     }
 }
 
-/// A nonzero number below 1e-300 in magnitude (a subnormal double): PostgreSQL stores it exactly as a
-/// decimal that cannot be read back as a double.
-fn has_tiny_number(value: &Value) -> bool {
+/// Why a number is refused by [`storable_numbers`].
+pub const UNSTORABLE_NUMBER: &str =
+    "numbers must be 0 or between 1e-300 and 1e300 in magnitude (others do not survive storage as jsonb)";
+
+/// Whether every number in `value` is 0 or between 1e-300 and 1e300 in magnitude. PostgreSQL's jsonb
+/// keeps numbers as exact decimals; near the ends of the double range (subnormals, `f64::MAX`) that
+/// decimal can no longer be read back as a double.
+pub fn storable_numbers(value: &Value) -> bool {
     match value {
-        Value::Number(number) => number.as_f64().is_some_and(|x| x != 0.0 && x.abs() < 1e-300),
-        Value::Array(items) => items.iter().any(has_tiny_number),
-        Value::Object(fields) => fields.values().any(has_tiny_number),
-        _ => false,
+        Value::Number(number) => number.as_f64().is_some_and(|x| x == 0.0 || (1e-300..=1e300).contains(&x.abs())),
+        Value::Array(items) => items.iter().all(storable_numbers),
+        Value::Object(fields) => fields.values().all(storable_numbers),
+        _ => true,
     }
 }
 
@@ -72,10 +75,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metadata_with_a_subnormal_number_is_refused() {
+    fn metadata_with_numbers_jsonb_cannot_give_back_is_refused() {
         let tiny = serde_json::json!({"a": [1, {"b": 2.2250738585e-313}]});
         assert!(parse_optional_object("metadata", Some(tiny)).is_err());
-        let fine = serde_json::json!({"a": [0, 1e-300, -6.1e142]});
+        let huge = serde_json::json!({"a": 1.7976931348623157e308});
+        assert!(parse_optional_object("metadata", Some(huge)).is_err());
+        let fine = serde_json::json!({"a": [0, 1e-300, -6.1e142, -3541937401625768886272.0]});
         assert!(parse_optional_object("metadata", Some(fine)).is_ok());
     }
 
