@@ -89,18 +89,7 @@ pub async fn end_to_end(kaiten: &str, rate: u64, seconds: u64) -> anyhow::Result
             &[&organization, &format!("{base}/hook")],
         )
         .await?;
-    let mut child = tokio::process::Command::new(kaiten)
-        .arg("serve")
-        .env("KAITEN_PORT", "0")
-        .env("KAITEN_DATABASE_URL", &bench.db.url)
-        .env("KAITEN_SLOT", &bench.names.slot)
-        .env("KAITEN_EXCHANGE", &bench.names.exchange)
-        .env("KAITEN_QUEUE", &bench.names.queue)
-        .env("KAITEN_WEBHOOKS_ALLOW_PRIVATE", "true")
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()?;
-    let pid = child.id().ok_or_else(|| anyhow::anyhow!("kaiten exited at once"))?;
+    let serve = crate::kaiten::Serve::start(kaiten, &bench, &[]).await?;
     let insert = client
         .prepare(
             "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id) \
@@ -133,7 +122,7 @@ pub async fn end_to_end(kaiten: &str, rate: u64, seconds: u64) -> anyhow::Result
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let elapsed = started.elapsed();
-    let peak = crate::kaiten::peak_rss_mib(pid);
+    let peak = serve.peak_rss_mib();
     let at = arrivals.at.lock().map_err(|e| anyhow::anyhow!("{e}"))?.clone();
     let mut latencies: Vec<Duration> =
         sent.iter().filter_map(|(id, committed)| at.get(id).map(|r| r.saturating_duration_since(*committed))).collect();
@@ -151,9 +140,6 @@ pub async fn end_to_end(kaiten: &str, rate: u64, seconds: u64) -> anyhow::Result
         ms(latencies.last().copied().unwrap_or_default()),
         peak.map_or("unknown".into(), |mib| format!("{mib:.1}")),
     );
-    if let Some(pid) = child.id() {
-        let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
+    serve.stop().await?;
     Ok(())
 }

@@ -85,9 +85,10 @@ impl AttemptRow {
     }
 }
 
-/// Stores the message unless it exists; returns the stored body either way.
+/// Stores the message unless it exists; returns the stored body either way (one round trip for a new
+/// message, a second read only when it was already there).
 pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<String, RepoError> {
-    diesel::insert_into(webhook_messages::table)
+    let inserted: Option<String> = diesel::insert_into(webhook_messages::table)
         .values((
             webhook_messages::id.eq(message.id),
             webhook_messages::organization_id.eq(message.organization_id),
@@ -97,10 +98,20 @@ pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -
         ))
         .on_conflict(webhook_messages::id)
         .do_nothing()
-        .execute(conn)
+        .returning(webhook_messages::body)
+        .get_result(conn)
         .await
+        .optional()
         .map_err(repo_error)?;
-    webhook_messages::table.find(message.id).select(webhook_messages::body).first(conn).await.map_err(repo_error)
+    match inserted {
+        Some(body) => Ok(body),
+        None => webhook_messages::table
+            .find(message.id)
+            .select(webhook_messages::body)
+            .first(conn)
+            .await
+            .map_err(repo_error),
+    }
 }
 
 pub(crate) async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<MessageRow>, RepoError> {
