@@ -10,11 +10,10 @@ use crate::stats::RelayStats;
 use crate::{RelayError, setup};
 use futures::future::{BoxFuture, try_join_all};
 use futures::stream::{FuturesOrdered, StreamExt};
-use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, PublishConfirmation};
+use kaiten_application::ports::event_bus::{EventBus, OutgoingMessage, PublishConfirmation};
 use pgwire_replication::{Lsn, ReplicationClient, ReplicationConfig, ReplicationEvent};
 use serde_json::value::RawValue;
 use std::collections::HashMap;
-use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 pub const CONTENT_TYPE: &str = "application/cloudevents+json";
@@ -33,12 +32,6 @@ struct Table {
     source: ChangeSource,
     schema: Box<RawValue>,
 }
-
-/// Messages handed to the publisher and not yet sent, at most.
-const PUBLISH_QUEUE: usize = 1024;
-
-/// Where the publisher answers with the confirmation of one message.
-type PublishReply = oneshot::Sender<Result<PublishConfirmation, BusError>>;
 
 /// A committed transaction whose confirmations are awaited: resolves to (end LSN, messages, commit time).
 type PendingAck = BoxFuture<'static, Result<(u64, usize, i64), RelayError>>;
@@ -89,21 +82,10 @@ pub(crate) async fn stream(
     let mut open: Option<OpenTransaction> = None;
     let mut pending: FuturesOrdered<PendingAck> = FuturesOrdered::new();
     let mut unconfirmed = 0usize;
-    // Messages go to the broker through one publisher, in order, while the stream goes on decoding.
-    let (to_publisher, mut publisher_inbox) = mpsc::channel::<(OutgoingMessage, PublishReply)>(PUBLISH_QUEUE);
-    let publisher = async {
-        while let Some((message, reply)) = publisher_inbox.recv().await {
-            let _ = reply.send(bus.publish(message).await);
-        }
-    };
-    tokio::pin!(publisher);
 
     loop {
         tokio::select! {
             biased;
-            () = &mut publisher => {
-                return Err(RelayError::Bus("the publisher stopped".into()));
-            }
             () = shutdown.cancelled() => {
                 client.stop();
                 return Ok(());
@@ -114,7 +96,7 @@ pub(crate) async fn stream(
                 client.update_applied_lsn(Lsn::from(end_lsn));
                 stats.record_ack(end_lsn, messages as u64, now_micros_pg() - commit_time);
             }
-            event = client.recv(), if unconfirmed < config.max_in_flight && to_publisher.capacity() > 0 => {
+            event = client.recv(), if unconfirmed < config.max_in_flight => {
                 let event = event.map_err(stream_error(&config.slot))?
                     .ok_or_else(|| RelayError::Stream("the server ended the replication stream".into()))?;
                 match event {
@@ -134,13 +116,10 @@ pub(crate) async fn stream(
                                     .ok_or_else(|| RelayError::Decode(format!("insert into unknown relation {relation_id}")))?;
                                 let tx = open.as_mut().ok_or_else(|| RelayError::Decode("insert outside a transaction".into()))?;
                                 let message = outbox_message(table, &values, tx, wal_start.into())?;
-                                let (reply, published) = oneshot::channel();
-                                // Never blocks: this branch runs only while the publisher's queue has room.
-                                to_publisher.try_send((message, reply)).map_err(|_| RelayError::Bus("the publisher is full or stopped".into()))?;
-                                tx.confirmations.push(Box::pin(async move {
-                                    let stopped = || BusError::Unavailable("the publisher stopped".into());
-                                    published.await.map_err(|_| stopped())??.await
-                                }));
+                                // Queues the message behind the ones before it; decoding goes on while
+                                // lapin writes it and the broker confirms it.
+                                let confirmation = bus.publish(message).await.map_err(|e| RelayError::Bus(e.to_string()))?;
+                                tx.confirmations.push(confirmation);
                                 unconfirmed += 1;
                             }
                             _ => {}

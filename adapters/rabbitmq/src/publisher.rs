@@ -7,6 +7,7 @@ use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, 
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
 use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
+use std::task::Poll;
 use tokio::sync::Mutex;
 
 struct Session {
@@ -81,11 +82,26 @@ impl EventBus for LapinEventBus {
             .with_content_type(message.content_type.into())
             .with_headers(headers);
         let options = BasicPublishOptions { mandatory: true, ..Default::default() };
-        let confirm = channel
-            .basic_publish(self.topology.exchange.as_str().into(), "".into(), options, &message.body, properties)
-            .await
-            .map_err(unavailable)?;
-        Ok(async move { confirmed(confirm.await.map_err(unavailable)?) }.boxed())
+        let exchange = self.topology.exchange.as_str().into();
+        let body = message.body;
+        let mut sending = Box::pin(async move {
+            channel.basic_publish(exchange, "".into(), options, &body, properties).await.map_err(unavailable)
+        });
+        // The first poll takes the message's delivery tag and queues its frames for lapin's I/O thread, in
+        // call order; the rest of `basic_publish` only waits for the socket write. Returning here lets the
+        // caller queue the next message while this one is written, instead of one write per wake-up.
+        let written = match futures::poll!(&mut sending) {
+            Poll::Ready(result) => Some(result?),
+            Poll::Pending => None,
+        };
+        Ok(async move {
+            let confirm = match written {
+                Some(confirm) => confirm,
+                None => sending.await?,
+            };
+            confirmed(confirm.await.map_err(unavailable)?)
+        }
+        .boxed())
     }
 }
 

@@ -32,8 +32,9 @@ pub trait EventBus: Send + Sync {
     /// Declares the exchange, queues and bindings the system needs; idempotent.
     async fn ensure_topology(&self) -> Result<(), BusError>;
 
-    /// Sends one message and returns, without waiting for the broker, a future of its confirmation.
-    /// Messages are confirmed in the order they were published on this bus.
+    /// Queues one message for sending and returns, without waiting for the write or the broker, a
+    /// future of its confirmation (which fails when the message could not be written). Messages go
+    /// out, and are confirmed, in the order of the calls on this bus.
     async fn publish(&self, message: OutgoingMessage) -> Result<PublishConfirmation, BusError>;
 }
 
