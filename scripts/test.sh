@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every check and test: prepares PostgreSQL and RabbitMQ, then formatting, clippy (warnings are
-# errors), the whole test suite against the real services, and schemathesis against the live API.
+# Runs every check and test: prepares PostgreSQL and RabbitMQ and installs the console test's browser,
+# then formatting, clippy (warnings are errors), the whole test suite against the real services, and
+# schemathesis against the live API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kaiten-target}
 scripts/setup.sh
+scripts/browser.sh
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 if command -v cargo-nextest >/dev/null 2>&1; then

@@ -68,8 +68,9 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(dapr::routes())
 }
 
-/// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json` and
-/// a browsable page at `/api/docs` (Swagger UI, its assets built into the binary: no CDN).
+/// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json`, a
+/// browsable page at `/api/docs` (Swagger UI, its assets built into the binary: no CDN) and the web
+/// console at `/console`.
 pub fn router(state: AppState) -> Router {
     let (routes, mut document) = documented_routes().split_for_parts();
     crate::openapi::finish(&mut document);
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
             utoipa_swagger_ui::SwaggerUi::new("/api/docs").config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
         )
         .route("/metrics", axum::routing::get(crate::operations::metrics_text))
+        .merge(crate::console::routes())
         // After routing, so each request is labelled with its matched route template.
         .route_layer(axum::middleware::from_fn(crate::metrics::record))
         // Outside the metrics, so the whole request runs in its span.

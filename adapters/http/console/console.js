@@ -1,0 +1,246 @@
+// The Kaiten console: manages webhook endpoints, browses the delivery history and inspects messages,
+// through the documented REST API with the token the user signs in with.
+"use strict";
+
+const TOKEN_KEY = "kaiten-console-token";
+const PAGE_SIZE = 20;
+const $ = (selector) => document.querySelector(selector);
+
+const state = { catalog: [], endpoints: [], editing: null, offset: 0, total: 0, openEventId: null };
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(views.problemText(status, problem));
+    this.status = status;
+  }
+}
+
+let requestsInFlight = 0;
+
+/** Keeps `aria-busy` on the body true while any API call is in flight. */
+function busy(change) {
+  requestsInFlight += change;
+  document.body.setAttribute("aria-busy", String(requestsInFlight > 0));
+}
+
+/** Calls the REST API with the signed-in token; resolves to the JSON body (null for 204). */
+async function api(method, path, body) {
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  busy(+1);
+  try {
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!response.ok) throw new ApiError(response.status, json);
+    return json;
+  } finally {
+    busy(-1);
+  }
+}
+
+function notify(message, kind = "info") {
+  const notice = $("#notice");
+  notice.textContent = message;
+  notice.className = kind;
+  notice.hidden = !message;
+}
+
+/** Runs an action, showing its failure (or `done`) in the notice. */
+async function attempt(action, done) {
+  try {
+    await action();
+    if (done) notify(done, "success");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) signOut("The token was refused; sign in again.");
+    else notify(error.message, "error");
+  }
+}
+
+// --- Sign-in -------------------------------------------------------------------------------------
+
+async function signIn(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  try {
+    state.catalog = (await api("GET", "/api/events/catalog")).items;
+  } catch (error) {
+    signOut(error instanceof ApiError && error.status === 401 ? "Unknown, expired or revoked token." : error.message);
+    return;
+  }
+  $("#sign-in").hidden = true;
+  $("#app").hidden = false;
+  $("#sign-out").hidden = false;
+  notify("");
+  $("#event-choices").replaceChildren(...views.eventChoices(state.catalog));
+  $("#filter-event").replaceChildren(views.el("option", { value: "" }, "Every event"),
+    ...state.catalog.map((event) => views.el("option", { value: event.name }, event.name)));
+  await attempt(loadEndpoints);
+}
+
+function signOut(message = "") {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("#app").hidden = true;
+  $("#sign-out").hidden = true;
+  $("#sign-in").hidden = false;
+  notify(message, message ? "error" : "info");
+}
+
+// --- Endpoints -----------------------------------------------------------------------------------
+
+async function loadEndpoints() {
+  state.endpoints = (await api("GET", "/api/webhooks?limit=100")).items;
+  views.replaceRows($("#endpoint-table"), state.endpoints.map((endpoint) => views.endpointRow(endpoint, endpointActions)));
+  $("#filter-endpoint").replaceChildren(views.el("option", { value: "" }, "Every endpoint"),
+    ...state.endpoints.map((endpoint) => views.el("option", { value: endpoint.id }, endpoint.url)));
+}
+
+const endpointActions = {
+  reveal: (endpoint) => attempt(async () => {
+    const full = await api("GET", `/api/webhooks/${encodeURIComponent(endpoint.id)}`);
+    const cell = document.querySelector(`#endpoint-table tr[data-id="${CSS.escape(endpoint.id)}"] .secret code`);
+    if (cell) cell.textContent = full.signingSecret;
+  }),
+  edit: (endpoint) => startEditing(endpoint),
+  toggle: (endpoint) => attempt(async () => {
+    await api("PUT", `/api/webhooks/${encodeURIComponent(endpoint.id)}`, { disabled: !endpoint.disabled });
+    await loadEndpoints();
+  }, endpoint.disabled ? "Endpoint enabled." : "Endpoint disabled."),
+  rotate: (endpoint) => attempt(async () => {
+    const rotated = await api("POST", `/api/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`);
+    await loadEndpoints();
+    notify(`New signing secret: ${rotated.signingSecret} (the previous one also signs for 24 hours).`, "success");
+  }),
+  history: (endpoint) => {
+    $("#filter-endpoint").value = endpoint.id;
+    showTab("history");
+  },
+  remove: (endpoint) => {
+    if (!window.confirm(`Delete ${endpoint.url} and its delivery history?`)) return;
+    attempt(async () => {
+      await api("DELETE", `/api/webhooks/${encodeURIComponent(endpoint.id)}`);
+      await loadEndpoints();
+    }, "Endpoint deleted.");
+  },
+};
+
+function checkedEvents() {
+  return [...document.querySelectorAll("#event-choices input[name=event]:checked")].map((input) => input.value);
+}
+
+function startEditing(endpoint) {
+  state.editing = endpoint;
+  $("#endpoint-form-title").textContent = endpoint ? "Edit endpoint" : "New endpoint";
+  $("#endpoint-save").textContent = endpoint ? "Save changes" : "Create endpoint";
+  $("#endpoint-cancel").hidden = !endpoint;
+  $("#endpoint-url").value = endpoint ? endpoint.url : "";
+  $("#endpoint-description").value = endpoint ? endpoint.description : "";
+  const subscribed = new Set(endpoint ? endpoint.eventNames : []);
+  for (const input of document.querySelectorAll("#event-choices input[name=event]")) {
+    input.checked = subscribed.has(input.value);
+  }
+  if (endpoint) $("#endpoint-form").scrollIntoView();
+}
+
+function saveEndpoint(event) {
+  event.preventDefault();
+  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value,
+    eventNames: checkedEvents() };
+  const editing = state.editing;
+  attempt(async () => {
+    if (editing) {
+      await api("PUT", `/api/webhooks/${encodeURIComponent(editing.id)}`, body);
+      notify("Endpoint saved.", "success");
+    } else {
+      const created = await api("POST", "/api/webhooks", body);
+      notify(`Endpoint created. Signing secret: ${created.signingSecret}`, "success");
+    }
+    startEditing(null);
+    await loadEndpoints();
+  });
+}
+
+// --- Delivery history and messages --------------------------------------------------------------
+
+async function loadHistory() {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(state.offset) });
+  for (const [key, selector] of [["endpointId", "#filter-endpoint"], ["eventName", "#filter-event"],
+    ["status", "#filter-status"]]) {
+    if ($(selector).value) query.set(key, $(selector).value);
+  }
+  const page = await api("GET", `/api/webhooks/history?${query}`);
+  state.total = page.total;
+  views.replaceRows($("#history-table"), page.items.map((item) => views.attemptRow(item, openMessage)));
+  const last = Math.min(state.offset + page.items.length, page.total);
+  $("#page-info").textContent = page.total ? `${state.offset + 1}–${last} of ${page.total}` : "no deliveries yet";
+  $("#newer").disabled = state.offset === 0;
+  $("#older").disabled = last >= page.total;
+}
+
+function openMessage(eventId) {
+  attempt(async () => {
+    const message = await api("GET", `/api/webhooks/messages/${encodeURIComponent(eventId)}`);
+    state.openEventId = eventId;
+    $("#message-id").textContent = message.messageId;
+    $("#message-event").textContent = `${message.eventName} (${message.eventType})`;
+    $("#message-time").textContent = views.time(message.timestamp);
+    $("#message-payload").textContent = JSON.stringify(message.payload, null, 2);
+    views.replaceRows($("#attempt-table"), message.attempts.map((item) => views.messageAttemptRow(item, resend)));
+    $("#message").hidden = false;
+    $("#message").scrollIntoView();
+  });
+}
+
+function resend(endpointId) {
+  const eventId = state.openEventId;
+  attempt(async () => {
+    const accepted = await api("POST", `/api/webhooks/messages/${encodeURIComponent(eventId)}/resend`,
+      endpointId ? { endpointId } : {});
+    notify(`Resend queued (${accepted.queued} attempt${accepted.queued === 1 ? "" : "s"}).`, "success");
+  });
+}
+
+// --- Wiring --------------------------------------------------------------------------------------
+
+function showTab(name) {
+  for (const tab of document.querySelectorAll("nav .tab")) tab.classList.toggle("active", tab.dataset.tab === name);
+  $("#endpoints").hidden = name !== "endpoints";
+  $("#history").hidden = name !== "history";
+  if (name === "history") {
+    state.offset = 0;
+    attempt(loadHistory);
+  } else {
+    attempt(loadEndpoints);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#sign-in-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    signIn($("#token").value.trim());
+  });
+  $("#sign-out").addEventListener("click", () => signOut());
+  for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  $("#endpoint-form").addEventListener("submit", saveEndpoint);
+  $("#endpoint-cancel").addEventListener("click", () => startEditing(null));
+  $("#history-filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    state.offset = 0;
+    attempt(loadHistory);
+  });
+  $("#newer").addEventListener("click", () => {
+    state.offset = Math.max(0, state.offset - PAGE_SIZE);
+    attempt(loadHistory);
+  });
+  $("#older").addEventListener("click", () => {
+    state.offset += PAGE_SIZE;
+    attempt(loadHistory);
+  });
+  $("#resend-all").addEventListener("click", () => resend(null));
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) signIn(token);
+});

@@ -1,0 +1,232 @@
+//! The web console: served from the binary with a strict Content-Security-Policy, and used in a real
+//! browser (headless Chromium through chromedriver, both installed by `scripts/browser.sh`) against the
+//! whole pipeline: sign in with a token, create an endpoint subscribed to one event, see its delivery
+//! in the history, open the message and find the exact body the receiver got, resend it, disable the
+//! endpoint, and sign out. Hostile strings are shown as text, never run as markup.
+
+mod support;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use kaiten_test_support::{KillOnDrop, wait_for};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::time::Duration;
+use support::receiver::Receiver;
+use support::{Tenant, TestApp};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+const HOSTILE: &str = "<img src=x onerror=\"document.title='injected'\">";
+
+#[tokio::test]
+async fn the_console_and_its_assets_are_served_by_the_binary_with_a_strict_policy() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let get = |path: &str| app.client.get(format!("{}{path}", app.base_url)).send();
+    for (path, content_type) in [
+        ("/console", "text/html"),
+        ("/console/console.js", "text/javascript"),
+        ("/console/views.js", "text/javascript"),
+        ("/console/console.css", "text/css"),
+    ] {
+        let response = get(path).await?;
+        assert_eq!(response.status(), 200, "{path}");
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        assert!(header("content-type").starts_with(content_type), "{path}: {}", header("content-type"));
+        let policy = header("content-security-policy");
+        assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        let text = response.text().await?;
+        for remote in ["src=\"http", "href=\"http", "url(http", "fetch(\"http", "import "] {
+            assert!(!text.contains(remote), "{path} must not load anything remote ({remote})");
+        }
+        assert!(!text.contains("innerHTML"), "{path} must render API values as text");
+    }
+    let root = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let response = root.get(format!("{}/", app.base_url)).send().await?;
+    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/console"));
+    Ok(())
+}
+
+/// A headless Chromium session. Dropping it kills chromedriver's whole process group (the browser
+/// too, even when the test failed before closing the session) and removes its temporary files.
+struct Browser {
+    client: Client,
+    driver: KillOnDrop,
+    scratch: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = std::process::Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+impl Browser {
+    async fn start() -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        // The driver's and the browser's temporary files and the profile all live in one directory.
+        let scratch = std::env::temp_dir().join(format!("kaiten-console-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&scratch)?;
+        let driver = std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .env("TMPDIR", &scratch)
+            .process_group(0)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| anyhow::anyhow!("chromedriver could not start ({e}); scripts/browser.sh installs it"))?;
+        let driver = KillOnDrop(driver);
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1400,1000", format!("--user-data-dir={}", scratch.join("profile").display())]
+            }
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => anyhow::bail!("capabilities must be an object"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let client = wait_for(DEADLINE, || async {
+            Ok(ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await.ok())
+        })
+        .await?;
+        Ok(Self { client, driver, scratch })
+    }
+
+    /// Clicks the element, then waits until the API calls it started have answered. An element the
+    /// page re-rendered meanwhile is stale: it is found again.
+    async fn click(&self, css: &str) -> anyhow::Result<()> {
+        wait_for(DEADLINE, || async {
+            let Ok(element) = self.client.find(Locator::Css(css)).await else { return Ok(None) };
+            Ok(element.click().await.ok())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("click {css}: {e}"))?;
+        self.client.wait().at_most(DEADLINE).for_element(Locator::Css("body[aria-busy=false]")).await?;
+        Ok(())
+    }
+
+    async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        wait_for(DEADLINE, || async {
+            let Ok(field) = self.client.find(Locator::Css(css)).await else { return Ok(None) };
+            if field.clear().await.is_err() {
+                return Ok(None);
+            }
+            Ok(field.send_keys(text).await.ok())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("fill {css}: {e}"))
+    }
+
+    /// The texts of the elements matching `css`, once `ready` holds for them.
+    async fn texts_when(&self, css: &str, ready: impl Fn(&[String]) -> bool) -> anyhow::Result<Vec<String>> {
+        wait_for(DEADLINE, || async {
+            let mut texts = Vec::new();
+            for element in self.client.find_all(Locator::Css(css)).await? {
+                // An element the page re-rendered meanwhile is stale: read the page again.
+                match element.text().await {
+                    Ok(text) => texts.push(text),
+                    Err(_) => return Ok(None),
+                }
+            }
+            Ok(ready(&texts).then_some(texts))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{css}: {e}"))
+    }
+
+    async fn notice(&self, contains: &str) -> anyhow::Result<String> {
+        let texts = self.texts_when("#notice", |texts| texts.iter().any(|t| t.contains(contains))).await?;
+        Ok(texts.concat())
+    }
+}
+
+async fn endpoints(app: &TestApp, tenant: &Tenant) -> anyhow::Result<Vec<Value>> {
+    let (_, list) = app.send(Method::GET, "/api/webhooks", &tenant.token, None).await?;
+    Ok(list["items"].as_array().cloned().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> anyhow::Result<()> {
+    let receiver = Receiver::start().await?;
+    let app = TestApp::spawn_delivering(|_| {}).await?;
+    let acme = app.tenant("Acme").await?;
+    let browser = Browser::start().await?;
+    let page = &browser.client;
+
+    // A refused token keeps the user on the sign-in form, with the reason.
+    page.goto(&format!("{}/console", app.base_url)).await?;
+    browser.fill("#token", "ksh_not_a_token").await?;
+    browser.click("#sign-in-form button[type=submit]").await?;
+    browser.notice("token").await?;
+
+    browser.fill("#token", &acme.token).await?;
+    browser.click("#sign-in-form button[type=submit]").await?;
+    browser.texts_when("#event-choices input[name=event]", |inputs| inputs.len() == 27).await?;
+
+    // Create an endpoint subscribed to CUSTOMER_CREATION only; the description is hostile markup.
+    browser.fill("#endpoint-url", &receiver.url("console")).await?;
+    browser.fill("#endpoint-description", HOSTILE).await?;
+    browser.click("#event-choices input[value=CUSTOMER_CREATION]").await?;
+    browser.click("#endpoint-save").await?;
+    browser.notice("whsec_").await?;
+    let rows = browser.texts_when("#endpoint-table tbody tr", |rows| rows.len() == 1).await?;
+    assert!(rows[0].contains(&receiver.url("console")) && rows[0].contains(HOSTILE), "{rows:?}");
+    assert!(page.find_all(Locator::Css("#endpoint-table img")).await?.is_empty(), "markup must not be rendered");
+    assert_ne!(page.title().await?, "injected");
+    let created = endpoints(&app, &acme).await?;
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0]["eventNames"], json!(["CUSTOMER_CREATION"]));
+    assert_eq!(created[0]["description"], HOSTILE);
+
+    // One subscribed event and one that is not: only the first is delivered and listed.
+    app.send(Method::POST, "/api/releases", &acme.token, Some(json!({"version": "1.0.0"}))).await?;
+    app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Globex"}))).await?;
+    let delivered = wait_for(DEADLINE, || async { Ok(receiver.requests("console").into_iter().next()) }).await?;
+
+    // The attempt is recorded once the receiver has answered; the history is read when the tab opens.
+    wait_for(DEADLINE, || async {
+        let (_, page) = app.send(Method::GET, "/api/webhooks/history?status=success", &acme.token, None).await?;
+        Ok((page["total"] == 1).then_some(()))
+    })
+    .await?;
+    browser.click("nav .tab[data-tab=history]").await?;
+    let cells = |column: usize| format!("#history-table tbody tr td:nth-child({column})");
+    assert_eq!(browser.texts_when(&cells(2), |texts| !texts.is_empty()).await?, ["CUSTOMER_CREATION"]);
+    assert_eq!(browser.texts_when(&cells(4), |texts| !texts.is_empty()).await?, ["success"]);
+    assert_eq!(browser.texts_when(&cells(5), |texts| !texts.is_empty()).await?, ["200"]);
+
+    // The inspector shows the exact body the receiver got.
+    browser.click("#history-table tbody tr").await?;
+    let payload = browser.texts_when("#message-payload", |texts| texts.iter().any(|t| !t.is_empty())).await?;
+    let shown: Value = serde_json::from_str(&payload.concat())?;
+    assert_eq!(shown, delivered.json());
+
+    // Resend delivers the same message again.
+    browser.click("#attempt-table .resend").await?;
+    browser.notice("Resend queued (1 attempt)").await?;
+    let again = wait_for(DEADLINE, || async { Ok(receiver.requests("console").get(1).cloned()) }).await?;
+    assert_eq!(again.header("webhook-id"), delivered.header("webhook-id"));
+    assert_eq!(again.json(), delivered.json());
+
+    // Disable it from the endpoint table.
+    browser.click("nav .tab[data-tab=endpoints]").await?;
+    browser.click("#endpoint-table .toggle").await?;
+    browser.texts_when("#endpoint-table .badge", |badges| badges == ["disabled"]).await?;
+    assert_eq!(endpoints(&app, &acme).await?[0]["disabled"], true);
+
+    // Signing out forgets the token: a reload shows the sign-in form.
+    browser.click("#sign-out").await?;
+    page.refresh().await?;
+    assert!(page.find(Locator::Css("#sign-in")).await?.is_displayed().await?);
+    assert!(!page.find(Locator::Css("#app")).await?.is_displayed().await?);
+    browser.client.clone().close().await?;
+    Ok(())
+}
