@@ -11,6 +11,7 @@ pub mod health;
 pub mod instances;
 pub mod licenses;
 pub mod outbox;
+pub mod retention;
 pub mod unit_of_work;
 pub mod webhook_management;
 pub mod webhooks;

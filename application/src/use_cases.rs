@@ -43,7 +43,7 @@ pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod list_usage;
 pub mod manage_webhooks;
-pub mod prune_outbox;
+pub mod prune_old_rows;
 pub mod replay_outbox;
 pub mod report_usage;
 pub mod revoke_token;

@@ -8,13 +8,11 @@ use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
-use kaiten_application::use_cases::prune_outbox::PruneOutbox;
+use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::AppState;
-use kaiten_postgres::{
-    DatabaseReadiness, PgOutboxRetention, PgPool, PgUnitOfWork, PgWebhookStore, pooled_repositories,
-};
+use kaiten_postgres::{DatabaseReadiness, PgPool, PgRetention, PgUnitOfWork, PgWebhookStore, pooled_repositories};
 use kaiten_rabbitmq::{LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
@@ -166,18 +164,23 @@ impl App {
             let stop = stop.clone();
             tokio::spawn(async move { consumer.run(handler, stop).await })
         });
-        let retention = self.config.outbox_retention()?;
-        let prune = PruneOutbox::new(Arc::new(PgOutboxRetention::new(self.pool.clone())));
+        let prunes = [
+            ("outbox rows", self.config.outbox_retention()?, PgRetention::outbox(self.pool.clone())),
+            ("webhook messages", self.config.webhooks_retention()?, PgRetention::webhook_messages(self.pool.clone())),
+        ]
+        .map(|(rows, keep, retention)| (rows, keep, PruneOldRows::new(Arc::new(retention))));
         let pruning_stop = stop.clone();
         tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 tokio::select! {
                     () = pruning_stop.cancelled() => break,
-                    _ = hourly.tick() => match prune.execute(retention).await {
-                        Ok(0) => {}
-                        Ok(deleted) => tracing::info!(deleted, "pruned old outbox rows"),
-                        Err(error) => tracing::warn!(%error, "outbox pruning failed"),
+                    _ = hourly.tick() => for (rows, keep, prune) in &prunes {
+                        match prune.execute(*keep).await {
+                            Ok(0) => {}
+                            Ok(deleted) => tracing::info!(deleted, "pruned old {rows}"),
+                            Err(error) => tracing::warn!(%error, "pruning old {rows} failed"),
+                        }
                     },
                 }
             }

@@ -19,8 +19,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the roles named by KAITEN_ROLES (the default command; default `api,relay`): the HTTP API on
-    /// KAITEN_BIND:KAITEN_PORT and the CDC relay, in one process under one shutdown signal.
+    /// Run the roles named by KAITEN_ROLES (the default command; default `api,relay,worker`): the HTTP
+    /// API on KAITEN_BIND:KAITEN_PORT, the CDC relay and the webhooks worker, in one process under one
+    /// shutdown signal.
     Serve,
     /// Run only the CDC relay: stream the replication slot KAITEN_SLOT and publish every committed
     /// outbox row to the exchange KAITEN_EXCHANGE. A second relay on the same slot waits and takes over.
@@ -37,6 +38,11 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Webhook maintenance (the built-in delivery engine).
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhooksCommand,
+    },
     /// Manage organizations (operators only).
     Org {
         #[command(subcommand)]
@@ -51,6 +57,18 @@ pub enum OrgCommand {
         /// The organization's display name.
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Delete webhook messages, with their delivery attempts, older than the retention
+    /// (KAITEN_WEBHOOKS_RETENTION, default 90d) in small batches, and print how many. `kaiten serve`
+    /// also does this every hour.
+    Prune {
+        /// Keep messages younger than this instead (`30d`, …; at least the retry schedule and a day).
+        #[arg(long)]
+        older_than: Option<String>,
     },
 }
 

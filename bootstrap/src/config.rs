@@ -56,6 +56,8 @@ pub struct Config {
     pub webhooks_endpoint_concurrency: usize,
     /// Built-in engine: an endpoint failing for this long is disabled.
     pub webhooks_disable_after: String,
+    /// Built-in engine: webhook messages (and their attempts) older than this are pruned.
+    pub webhooks_retention: String,
 }
 
 impl Default for Config {
@@ -80,6 +82,7 @@ impl Default for Config {
             webhooks_retry_schedule: "5s,5m,30m,2h,5h,10h,10h".into(),
             webhooks_endpoint_concurrency: 16,
             webhooks_disable_after: "5d".into(),
+            webhooks_retention: "90d".into(),
         }
     }
 }
@@ -131,6 +134,7 @@ impl Config {
         }
         self.roles()?;
         self.delivery_settings()?;
+        self.webhooks_retention()?;
         Ok(())
     }
 
@@ -171,12 +175,24 @@ impl Config {
 
     /// How long outbox rows are kept.
     pub fn outbox_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
-        let keep = humantime::parse_duration(&self.outbox_retention).map_err(|e| {
-            anyhow::anyhow!("outbox_retention (KAITEN_OUTBOX_RETENTION) `{}`: {e}", self.outbox_retention)
-        })?;
-        let keep = chrono::TimeDelta::from_std(keep).map_err(|e| anyhow::anyhow!("outbox_retention: {e}"))?;
+        let keep = time_delta("outbox_retention", &self.outbox_retention)?;
         if keep < chrono::TimeDelta::hours(1) {
             bail!("outbox_retention (KAITEN_OUTBOX_RETENTION) must be at least 1h");
+        }
+        Ok(keep)
+    }
+
+    /// How long the built-in engine keeps webhook messages and their attempts: at least the whole
+    /// retry schedule (with its jitter) and a day, so no message goes while a retry is pending.
+    pub fn webhooks_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
+        let keep = time_delta("webhooks_retention", &self.webhooks_retention)?;
+        let schedule: std::time::Duration = self.delivery_settings()?.retry_schedule.iter().sum();
+        let least = chrono::TimeDelta::from_std(schedule * 6 / 5)? + chrono::TimeDelta::days(1);
+        if keep < least {
+            bail!(
+                "webhooks_retention (KAITEN_WEBHOOKS_RETENTION) must outlast the retry schedule: at least {}",
+                humantime::format_duration(least.to_std()?)
+            );
         }
         Ok(keep)
     }
@@ -197,6 +213,13 @@ impl Config {
         }
         Ok(roles)
     }
+}
+
+/// A duration setting (`7d`, `36h`, …), named in the error by its key and variable.
+fn time_delta(key: &str, raw: &str) -> anyhow::Result<chrono::TimeDelta> {
+    let variable = format!("KAITEN_{}", key.to_uppercase());
+    let parsed = humantime::parse_duration(raw).map_err(|e| anyhow::anyhow!("{key} ({variable}) `{raw}`: {e}"))?;
+    chrono::TimeDelta::from_std(parsed).map_err(|e| anyhow::anyhow!("{key} ({variable}): {e}"))
 }
 
 #[cfg(test)]

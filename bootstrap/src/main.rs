@@ -2,9 +2,9 @@
 
 use anyhow::Context;
 use clap::Parser;
-use kaiten::cli::{Cli, Command, OrgCommand, OutboxCommand};
+use kaiten::cli::{Cli, Command, OrgCommand, OutboxCommand, WebhooksCommand};
 use kaiten::{Config, app, telemetry};
-use kaiten_application::use_cases::prune_outbox::PruneOutbox;
+use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use std::sync::Arc;
 
 #[tokio::main]
@@ -44,8 +44,19 @@ async fn main() -> anyhow::Result<()> {
             }
             let keep = config.outbox_retention()?;
             let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
-            let prune = PruneOutbox::new(Arc::new(kaiten_postgres::PgOutboxRetention::new(pool)));
+            let prune = PruneOldRows::new(Arc::new(kaiten_postgres::PgRetention::outbox(pool)));
             let deleted = prune.execute(keep).await.context("pruning the outbox")?;
+            println!("{}", serde_json::json!({"deleted": deleted}));
+            Ok(())
+        }
+        Command::Webhooks { command: WebhooksCommand::Prune { older_than } } => {
+            if let Some(older_than) = older_than {
+                config.webhooks_retention = older_than;
+            }
+            let keep = config.webhooks_retention()?;
+            let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
+            let prune = PruneOldRows::new(Arc::new(kaiten_postgres::PgRetention::webhook_messages(pool)));
+            let deleted = prune.execute(keep).await.context("pruning webhook messages")?;
             println!("{}", serde_json::json!({"deleted": deleted}));
             Ok(())
         }

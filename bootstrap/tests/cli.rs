@@ -117,6 +117,48 @@ async fn outbox_prune_deletes_only_rows_older_than_the_retention() -> anyhow::Re
 }
 
 #[tokio::test]
+async fn webhooks_prune_deletes_old_messages_with_their_attempts() -> anyhow::Result<()> {
+    use diesel::sql_types::BigInt;
+    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    let db = TestDatabase::new();
+    let created = kaiten(&db).args(["org", "create", "--name", "Acme"]).output()?;
+    assert!(created.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&created.stdout)?;
+    let organization = printed["organization"]["id"].as_str().unwrap_or_default().to_owned();
+    let mut conn = db.connect().await?;
+    // Messages 10, 20, …, 120 days old, each with one attempt.
+    conn.batch_execute(&format!(
+        "INSERT INTO webhook_endpoints (id, organization_id, url, secret)
+         VALUES ('00000000-0000-4000-8000-000000000001', '{organization}', 'https://example.com/hook', 'whsec_c2VjcmV0');
+         INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, created_at)
+         SELECT gen_random_uuid(), '{organization}', 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', '{{}}',
+                now() - make_interval(days => 10 * n)
+         FROM generate_series(1, 12) AS n;
+         INSERT INTO webhook_attempts (id, organization_id, message_id, endpoint_id, url, attempt, status, created_at)
+         SELECT gen_random_uuid(), organization_id, id, '00000000-0000-4000-8000-000000000001',
+                'https://example.com/hook', 1, 'success', created_at
+         FROM webhook_messages"
+    ))
+    .await?;
+    let output = kaiten(&db).args(["webhooks", "prune", "--older-than", "45d"]).output()?;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    assert_eq!(printed["deleted"], 8, "messages 50 to 120 days old");
+    for table in ["webhook_messages", "webhook_attempts"] {
+        let left: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!("(SELECT count(*) FROM {table})")))
+            .get_result(&mut conn)
+            .await?;
+        assert_eq!(left, 4, "{table}: the 10 to 40 days old ones stay");
+    }
+    // Messages must outlive their retries: a retention shorter than the schedule is refused.
+    let short = kaiten(&db).args(["webhooks", "prune", "--older-than", "1h"]).output()?;
+    let error = String::from_utf8_lossy(&short.stderr);
+    assert!(!short.status.success() && error.contains("KAITEN_WEBHOOKS_RETENTION"), "{error}");
+    assert!(error.contains("retry schedule"), "{error}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn outbox_replay_republishes_the_window_of_one_organization_in_the_relay_format() -> anyhow::Result<()> {
     use diesel_async::SimpleAsyncConnection;
     use kaiten_application::envelope::{self, Envelope};

@@ -15,6 +15,7 @@ mod instances;
 mod licenses;
 pub(crate) mod outbox;
 mod releases;
+mod retention;
 mod schema;
 mod scoped;
 mod unit_of_work;
@@ -24,6 +25,6 @@ mod webhook_store;
 
 pub use connection::PgPool;
 pub use database::{DatabaseError, DatabaseReadiness, connect, ensure_database, redact, run_migrations};
-pub use outbox::PgOutboxRetention;
+pub use retention::PgRetention;
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};
 pub use webhook_store::PgWebhookStore;

@@ -44,31 +44,3 @@ impl OutboxRepo for PgOutboxRepo {
         Ok(())
     }
 }
-
-/// `PgOutboxRetention`: deletes old rows by primary key, one bounded batch per statement.
-pub struct PgOutboxRetention {
-    pool: crate::connection::PgPool,
-}
-
-impl PgOutboxRetention {
-    pub fn new(pool: crate::connection::PgPool) -> Self {
-        Self { pool }
-    }
-}
-
-#[async_trait]
-impl kaiten_application::ports::outbox::OutboxRetention for PgOutboxRetention {
-    async fn prune_batch(&self, older_than: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError> {
-        let mut conn = self.pool.get().await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
-        let deleted = diesel::sql_query(
-            "DELETE FROM outbox_events WHERE id IN \
-             (SELECT id FROM outbox_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)",
-        )
-        .bind::<diesel::sql_types::Timestamptz, _>(older_than)
-        .bind::<diesel::sql_types::BigInt, _>(batch)
-        .execute(&mut *conn)
-        .await
-        .map_err(repo_error)?;
-        Ok(deleted as u64)
-    }
-}

@@ -12,13 +12,6 @@ pub trait OutboxRepo: Send + Sync {
     async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError>;
 }
 
-/// Removes old outbox rows (the relay never needs a row once it was streamed from the WAL).
-#[async_trait]
-pub trait OutboxRetention: Send + Sync {
-    /// Deletes at most `batch` rows created before `older_than`; returns how many were deleted.
-    async fn prune_batch(&self, older_than: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError>;
-}
-
 /// Which stored rows a replay re-publishes: created in `[since, until)`, optionally of one organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplayWindow {

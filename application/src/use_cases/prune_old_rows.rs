@@ -1,8 +1,8 @@
-//! Outbox retention: deletes rows older than the retention period in small batches, so no statement
-//! holds locks for long.
+//! Retention: deletes rows older than their retention period (outbox rows, webhook messages) in small
+//! batches, so no statement holds locks for long.
 
 use crate::error::UseCaseError;
-use crate::ports::outbox::OutboxRetention;
+use crate::ports::retention::Retention;
 use chrono::TimeDelta;
 use kaiten_domain::clock;
 use std::sync::Arc;
@@ -10,12 +10,12 @@ use std::sync::Arc;
 /// Rows deleted per statement.
 pub const PRUNE_BATCH: i64 = 5_000;
 
-pub struct PruneOutbox {
-    retention: Arc<dyn OutboxRetention>,
+pub struct PruneOldRows {
+    retention: Arc<dyn Retention>,
 }
 
-impl PruneOutbox {
-    pub fn new(retention: Arc<dyn OutboxRetention>) -> Self {
+impl PruneOldRows {
+    pub fn new(retention: Arc<dyn Retention>) -> Self {
         Self { retention }
     }
 
@@ -48,7 +48,7 @@ mod tests {
     }
 
     #[async_trait]
-    impl OutboxRetention for OldRows {
+    impl Retention for OldRows {
         async fn prune_batch(&self, _: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError> {
             let mut remaining = self.remaining.lock().map_err(|e| RepoError::Unexpected(e.to_string()))?;
             let deleted = (*remaining).min(batch as u64);
@@ -61,7 +61,7 @@ mod tests {
     #[test]
     fn deletes_in_batches_until_a_short_one() {
         let rows = Arc::new(OldRows { remaining: Mutex::new(2 * PRUNE_BATCH as u64 + 3), calls: Mutex::new(0) });
-        let deleted = block_on(PruneOutbox::new(rows.clone()).execute(TimeDelta::days(7)));
+        let deleted = block_on(PruneOldRows::new(rows.clone()).execute(TimeDelta::days(7)));
         assert_eq!(deleted, Ok(2 * PRUNE_BATCH as u64 + 3));
         assert_eq!(rows.calls.lock().map(|c| *c).unwrap_or_default(), 3);
     }

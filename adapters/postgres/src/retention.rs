@@ -1,0 +1,44 @@
+//! `PgRetention`: deletes rows older than a point in time by primary key, one bounded batch per
+//! statement — outbox rows, or webhook messages (their attempts go with them, `ON DELETE CASCADE`).
+
+use crate::errors::repo_error;
+use async_trait::async_trait;
+use diesel_async::RunQueryDsl;
+use kaiten_application::RepoError;
+use kaiten_application::ports::retention::Retention;
+
+pub struct PgRetention {
+    pool: crate::connection::PgPool,
+    /// `DELETE … WHERE id IN (the batch's oldest ids)` for one table (a constant, never input).
+    statement: &'static str,
+}
+
+impl PgRetention {
+    /// Rows of `outbox_events`.
+    pub fn outbox(pool: crate::connection::PgPool) -> Self {
+        let statement = "DELETE FROM outbox_events WHERE id IN \
+             (SELECT id FROM outbox_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+        Self { pool, statement }
+    }
+
+    /// Webhook messages of the built-in engine, with their delivery attempts.
+    pub fn webhook_messages(pool: crate::connection::PgPool) -> Self {
+        let statement = "DELETE FROM webhook_messages WHERE id IN \
+             (SELECT id FROM webhook_messages WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+        Self { pool, statement }
+    }
+}
+
+#[async_trait]
+impl Retention for PgRetention {
+    async fn prune_batch(&self, older_than: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError> {
+        let mut conn = self.pool.get().await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
+        let deleted = diesel::sql_query(self.statement)
+            .bind::<diesel::sql_types::Timestamptz, _>(older_than)
+            .bind::<diesel::sql_types::BigInt, _>(batch)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(deleted as u64)
+    }
+}
