@@ -5,6 +5,7 @@ use clap::Parser;
 use kaiten::cli::{Cli, Command, OrgCommand, OutboxCommand, WebhooksCommand};
 use kaiten::{Config, app, telemetry};
 use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
+use kaiten_postgres::{PgPool, PgRetention};
 use std::sync::Arc;
 
 #[tokio::main]
@@ -42,23 +43,13 @@ async fn main() -> anyhow::Result<()> {
             if let Some(older_than) = older_than {
                 config.outbox_retention = older_than;
             }
-            let keep = config.outbox_retention()?;
-            let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
-            let prune = PruneOldRows::new(Arc::new(kaiten_postgres::PgRetention::outbox(pool)));
-            let deleted = prune.execute(keep).await.context("pruning the outbox")?;
-            println!("{}", serde_json::json!({"deleted": deleted}));
-            Ok(())
+            prune(&config, config.outbox_retention()?, PgRetention::outbox, "the outbox").await
         }
         Command::Webhooks { command: WebhooksCommand::Prune { older_than } } => {
             if let Some(older_than) = older_than {
                 config.webhooks_retention = older_than;
             }
-            let keep = config.webhooks_retention()?;
-            let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
-            let prune = PruneOldRows::new(Arc::new(kaiten_postgres::PgRetention::webhook_messages(pool)));
-            let deleted = prune.execute(keep).await.context("pruning webhook messages")?;
-            println!("{}", serde_json::json!({"deleted": deleted}));
-            Ok(())
+            prune(&config, config.webhooks_retention()?, PgRetention::webhook_messages, "webhook messages").await
         }
         Command::Outbox { command: OutboxCommand::Replay { since, until, organization } } => {
             kaiten::replay::run(&config, &since, until.as_deref(), organization).await
@@ -71,4 +62,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Deletes the rows older than `keep` of one retention, printing how many as JSON.
+async fn prune(
+    config: &Config,
+    keep: chrono::TimeDelta,
+    retention: fn(PgPool) -> PgRetention,
+    what: &str,
+) -> anyhow::Result<()> {
+    let pool = kaiten_postgres::connect(&config.database_url, 2).await?;
+    let deleted =
+        PruneOldRows::new(Arc::new(retention(pool))).execute(keep).await.with_context(|| format!("pruning {what}"))?;
+    println!("{}", serde_json::json!({"deleted": deleted}));
+    Ok(())
 }
