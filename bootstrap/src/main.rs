@@ -55,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
             kaiten::replay::run(&config, &since, until.as_deref(), organization).await
         }
         Command::Org { command: OrgCommand::Create { name } } => {
+            // Only the database (and Svix, when configured) is needed: the relay's slot and the
+            // broker's topology are left to the processes that relay and consume.
+            config.roles = "api".into();
             let app = app::build(config).await?;
             let created =
                 app.use_cases.create_organization.execute(&name).await.context("cannot create the organization")?;
