@@ -27,7 +27,9 @@ pub struct App {
     pub config: Config,
     pub pool: PgPool,
     pub use_cases: Arc<UseCases>,
-    pub bus: Arc<LapinEventBus>,
+    /// The broker connection `/api/readyz` checks (the relay publishes on a connection of its own, which
+    /// only the relay reconnects).
+    pub broker_check: Arc<LapinEventBus>,
     /// Present when this process runs the relay role.
     pub relay: Option<Arc<Relay>>,
     /// Hands pipeline events to the webhook sender (the worker and the Dapr ingress use it).
@@ -88,9 +90,10 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let uow = Arc::new(PgUnitOfWork::new(pool.clone()));
     let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), delivery.management, policy));
     let dispatch = Arc::new(DispatchEvent::new(reads, sender));
-    let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
+    let broker_check = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
-        let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus.clone()));
+        let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
+        let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus));
         relay.prepare().await.context("relay")?;
         Some(relay)
     } else {
@@ -103,7 +106,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         let consumer = LapinConsumer::new(config.amqp_url.clone(), topology.deliveries(), config.worker_prefetch);
         (Arc::new(consumer), Arc::new(DeliveryTaskHandler::new(engine)))
     });
-    Ok(App { config, pool, use_cases, bus, relay, dispatch, consumer, deliveries })
+    Ok(App { config, pool, use_cases, broker_check, relay, dispatch, consumer, deliveries })
 }
 
 impl App {
@@ -127,7 +130,7 @@ impl App {
     /// What this process depends on: the database and the broker always, the slot when it relays.
     fn readiness(&self) -> Vec<Arc<dyn ReadinessCheck>> {
         let mut checks: Vec<Arc<dyn ReadinessCheck>> =
-            vec![Arc::new(DatabaseReadiness::new(self.pool.clone())), self.bus.clone()];
+            vec![Arc::new(DatabaseReadiness::new(self.pool.clone())), self.broker_check.clone()];
         if let Some(relay) = &self.relay {
             checks.push(Arc::new(RelayReadiness(relay.stats())));
         }

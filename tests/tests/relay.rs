@@ -72,6 +72,20 @@ async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never(
 }
 
 #[tokio::test]
+async fn a_transaction_larger_than_the_window_of_unconfirmed_messages_arrives_whole() -> anyhow::Result<()> {
+    let harness = RelayHarness::new().await?;
+    let relay = harness.start_with_window(16).await?;
+    let mut client = harness.client().await?;
+    let mut expected = harness.insert_rows(&mut client, 10, true).await?;
+    expected.extend(harness.insert_rows(&mut client, 100, true).await?);
+    expected.extend(harness.insert_rows(&mut client, 5, true).await?);
+    let messages = read_queue(&harness.names.queue, DEADLINE, |m| m.len() >= expected.len()).await?;
+    let ids: Vec<Uuid> = messages.iter().filter_map(outbox_id).collect();
+    assert_eq!(ids, expected);
+    relay.stop().await
+}
+
+#[tokio::test]
 async fn killing_the_relay_mid_stream_loses_nothing() -> anyhow::Result<()> {
     let harness = RelayHarness::new().await?;
     let first = harness.start().await?;

@@ -16,7 +16,8 @@ pub struct RelayConfig {
     pub slot: String,
     /// Debezium's logical server name (`topic.prefix`), used in the message ids and `source`.
     pub server_name: String,
-    /// Messages published but not yet confirmed, at most (bounds memory).
+    /// Messages published but not yet confirmed, at most (bounds memory); a single transaction larger
+    /// than this is still read whole, once the transactions before it are acknowledged.
     pub max_in_flight: usize,
     /// How often the acknowledged position is reported to PostgreSQL.
     pub status_interval: Duration,

@@ -1,7 +1,8 @@
 //! One replication session: decode each committed transaction, publish its outbox rows with
 //! confirms, and acknowledge the transaction's end LSN once every one of them is confirmed.
 //! Transactions are pipelined (the next is published while earlier confirms are pending) and
-//! acknowledged strictly in commit order; the number of unconfirmed messages is bounded.
+//! acknowledged strictly in commit order; the number of unconfirmed messages is bounded (by the window,
+//! or by one transaction when a single transaction is larger).
 
 use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use crate::pgoutput::{self, Message, PG_EPOCH_OFFSET_MICROS, Relation};
@@ -96,7 +97,9 @@ pub(crate) async fn stream(
                 client.update_applied_lsn(Lsn::from(end_lsn));
                 stats.record_ack(end_lsn, messages as u64, now_micros_pg() - commit_time);
             }
-            event = client.recv(), if unconfirmed < config.max_in_flight => {
+            // A transaction larger than the window is read on once every earlier one is acknowledged:
+            // its own confirmations are awaited only at its commit.
+            event = client.recv(), if unconfirmed < config.max_in_flight || pending.is_empty() => {
                 let event = event.map_err(stream_error(&config.slot))?
                     .ok_or_else(|| RelayError::Stream("the server ended the replication stream".into()))?;
                 match event {

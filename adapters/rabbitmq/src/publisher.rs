@@ -1,4 +1,7 @@
-//! `LapinEventBus`: publishing with confirms on one channel, reconnected on demand.
+//! `LapinEventBus`: publishing with confirms on one channel. `ensure_topology` (and the readiness
+//! check) connect; `publish` never does, so messages queued on a connection that broke are never
+//! overtaken by later ones on a new connection: the caller sees the failure and starts again from a
+//! known position.
 
 use crate::topology::Topology;
 use async_trait::async_trait;
@@ -7,7 +10,8 @@ use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, 
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
 use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
-use std::task::Poll;
+use std::future::Future;
+use std::task::{Context, Poll};
 use tokio::sync::Mutex;
 
 struct Session {
@@ -33,6 +37,14 @@ impl LapinEventBus {
 
     pub fn topology(&self) -> &Topology {
         &self.topology
+    }
+
+    /// The channel of the current session, without connecting.
+    async fn current_channel(&self) -> Result<Channel, BusError> {
+        match self.session.lock().await.as_ref() {
+            Some(current) if current.channel.status().connected() => Ok(current.channel.clone()),
+            _ => Err(BusError::Unavailable("no open broker connection (ensure_topology connects)".into())),
+        }
     }
 
     /// The publishing channel, (re)connecting when there is none or it broke.
@@ -71,7 +83,7 @@ impl EventBus for LapinEventBus {
     }
 
     async fn publish(&self, message: OutgoingMessage) -> Result<PublishConfirmation, BusError> {
-        let channel = self.channel().await?;
+        let channel = self.current_channel().await?;
         let mut headers = FieldTable::default();
         for (key, value) in &message.headers {
             headers.insert(key.as_str().into(), AMQPValue::LongString(LongString::from(value.as_str())));
@@ -88,9 +100,12 @@ impl EventBus for LapinEventBus {
             channel.basic_publish(exchange, "".into(), options, &body, properties).await.map_err(unavailable)
         });
         // The first poll takes the message's delivery tag and queues its frames for lapin's I/O thread, in
-        // call order; the rest of `basic_publish` only waits for the socket write. Returning here lets the
-        // caller queue the next message while this one is written, instead of one write per wake-up.
-        let written = match futures::poll!(&mut sending) {
+        // call order (lapin 4.12's `basic_publish` awaits nothing before that; the version is pinned and
+        // `tests/tests/publisher.rs` checks the order); the rest only waits for the socket write. Returning here
+        // lets the caller queue the next message while this one is written, instead of one write per
+        // wake-up. No waker is registered yet: the confirmation future registers its own when polled.
+        let mut first_poll = Context::from_waker(futures::task::noop_waker_ref());
+        let written = match sending.as_mut().poll(&mut first_poll) {
             Poll::Ready(result) => Some(result?),
             Poll::Pending => None,
         };

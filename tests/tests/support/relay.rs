@@ -41,7 +41,16 @@ impl RelayHarness {
 
     /// Prepares (slot, publication, topology) and starts a relay task.
     pub async fn start(&self) -> anyhow::Result<RunningRelay> {
-        let relay = self.relay();
+        self.start_relay(self.relay()).await
+    }
+
+    /// Starts a relay that keeps at most `max_in_flight` messages unconfirmed.
+    pub async fn start_with_window(&self, max_in_flight: usize) -> anyhow::Result<RunningRelay> {
+        let config = RelayConfig { max_in_flight, ..RelayConfig::new(&self.db.url, &self.names.slot) };
+        self.start_relay(Arc::new(Relay::new(config, self.bus.clone()))).await
+    }
+
+    async fn start_relay(&self, relay: Arc<Relay>) -> anyhow::Result<RunningRelay> {
         relay.prepare().await?;
         let shutdown = CancellationToken::new();
         let task = tokio::spawn({
