@@ -174,6 +174,9 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     // Create an endpoint subscribed to CUSTOMER_CREATION only; the description is hostile markup.
     browser.fill("#endpoint-url", &receiver.url("console")).await?;
     browser.fill("#endpoint-description", HOSTILE).await?;
+    browser.click("#endpoint-save").await?;
+    browser.notice("Choose the events").await?;
+    assert!(endpoints(&app, &acme).await?.is_empty(), "no events chosen: nothing is created");
     browser.click("#event-choices input[value=CUSTOMER_CREATION]").await?;
     browser.click("#endpoint-save").await?;
     browser.notice("whsec_").await?;
@@ -224,6 +227,9 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
 
     // Signing out forgets the token: a reload shows the sign-in form.
     browser.click("#sign-out").await?;
+    let shown = |css: &'static str| async move { page.find(Locator::Css(css)).await?.is_displayed().await };
+    assert!(!shown("#message").await? && !shown("#app").await?, "nothing of the organization stays on the page");
+    assert!(browser.texts_when("#history-table tbody tr", |rows| rows.is_empty()).await?.is_empty());
     page.refresh().await?;
     assert!(page.find(Locator::Css("#sign-in")).await?.is_displayed().await?);
     assert!(!page.find(Locator::Css("#app")).await?.is_displayed().await?);

@@ -128,9 +128,10 @@ async fn every_documented_operation_is_routed() -> anyhow::Result<()> {
 
 #[test]
 fn no_route_is_registered_outside_the_documented_router() -> anyhow::Result<()> {
-    // Documented routes are registered through utoipa-axum's `routes!`; only these meta routes and the
-    // console's pages (outside `/api`) are not.
-    let allowed = ["\"/api/openapi.json\"", "\"/metrics\"", "\"/console", ".route(\"/\", "];
+    // Documented routes are registered through utoipa-axum's `routes!`; only these meta routes, and the
+    // console's pages (outside `/api`, in console.rs), are not.
+    let allowed = ["\"/api/openapi.json\"", "\"/metrics\""];
+    let console = ["\"/console", ".route(\"/\", "];
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../adapters/http/src");
     let mut files = vec![source];
     while let Some(path) = files.pop() {
@@ -144,8 +145,9 @@ fn no_route_is_registered_outside_the_documented_router() -> anyhow::Result<()> 
         for (index, line) in lines.iter().enumerate() {
             if line.contains(".route(") {
                 let call: String = lines[index..(index + 3).min(lines.len())].concat();
+                let in_console = path.ends_with("console.rs") && console.iter().any(|route| call.contains(route));
                 assert!(
-                    allowed.iter().any(|route| call.contains(route)),
+                    in_console || allowed.iter().any(|route| call.contains(route)),
                     "{}:{}: a route registered without its OpenAPI description",
                     path.display(),
                     index + 1

@@ -17,10 +17,13 @@ class ApiError extends Error {
 
 let requestsInFlight = 0;
 
-/** Keeps `aria-busy` on the body true while any API call is in flight. */
+/** Keeps `aria-busy` on the body true, and the forms' buttons disabled, while any API call is in flight. */
 function busy(change) {
   requestsInFlight += change;
-  document.body.setAttribute("aria-busy", String(requestsInFlight > 0));
+  const working = requestsInFlight > 0;
+  document.body.setAttribute("aria-busy", String(working));
+  for (const button of document.querySelectorAll("form button[type=submit]")) button.disabled = working;
+  if (working) for (const pager of document.querySelectorAll(".pager button")) pager.disabled = true;
 }
 
 /** Calls the REST API with the signed-in token; resolves to the JSON body (null for 204). */
@@ -69,7 +72,8 @@ async function signIn(token) {
   try {
     state.catalog = (await api("GET", "/api/events/catalog")).items;
   } catch (error) {
-    signOut(error instanceof ApiError && error.status === 401 ? "Unknown, expired or revoked token." : error.message);
+    if (error instanceof ApiError && error.status === 401) signOut("Unknown, expired or revoked token.");
+    else notify(`The API could not be reached (${error.message}); try again.`, "error");
     return;
   }
   $("#sign-in").hidden = true;
@@ -77,13 +81,29 @@ async function signIn(token) {
   $("#sign-out").hidden = false;
   notify("");
   $("#event-choices").replaceChildren(...views.eventChoices(state.catalog));
+  startEditing(null);
   $("#filter-event").replaceChildren(views.el("option", { value: "" }, "Every event"),
     ...state.catalog.map((event) => views.el("option", { value: event.name }, event.name)));
   await attempt(loadEndpoints);
 }
 
+/** Forgets everything shown for the previous token. */
+function clearPage() {
+  Object.assign(state, { endpoints: [], editing: null, offset: 0, total: 0, openEventId: null });
+  for (const table of ["#endpoint-table", "#history-table", "#attempt-table"]) views.replaceRows($(table), []);
+  for (const text of ["#message-id", "#message-event", "#message-time", "#message-payload", "#page-info"]) {
+    $(text).textContent = "";
+  }
+  $("#message").hidden = true;
+  $("#history-filters").reset();
+  startEditing(null);
+  showTab("endpoints", false);
+}
+
 function signOut(message = "") {
   sessionStorage.removeItem(TOKEN_KEY);
+  $("#token").value = "";
+  clearPage();
   $("#app").hidden = true;
   $("#sign-out").hidden = true;
   $("#sign-in").hidden = false;
@@ -95,8 +115,10 @@ function signOut(message = "") {
 async function loadEndpoints() {
   state.endpoints = (await api("GET", "/api/webhooks?limit=100")).items;
   views.replaceRows($("#endpoint-table"), state.endpoints.map((endpoint) => views.endpointRow(endpoint, endpointActions)));
+  const filtered = $("#filter-endpoint").value;
   $("#filter-endpoint").replaceChildren(views.el("option", { value: "" }, "Every endpoint"),
     ...state.endpoints.map((endpoint) => views.el("option", { value: endpoint.id }, endpoint.url)));
+  $("#filter-endpoint").value = state.endpoints.some((endpoint) => endpoint.id === filtered) ? filtered : "";
 }
 
 const endpointActions = {
@@ -110,7 +132,7 @@ const endpointActions = {
     await api("PUT", `/api/webhooks/${encodeURIComponent(endpoint.id)}`, { disabled: !endpoint.disabled });
     await loadEndpoints();
   }, endpoint.disabled ? "Endpoint enabled." : "Endpoint disabled."),
-  rotate: (endpoint) => attempt(async () => {
+  rotate: (endpoint) => window.confirm(`Rotate the signing secret of ${endpoint.url}?`) && attempt(async () => {
     const rotated = await api("POST", `/api/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`);
     await loadEndpoints();
     notify(`New signing secret: ${rotated.signingSecret} (the previous one also signs for 24 hours).`, "success");
@@ -132,6 +154,13 @@ function checkedEvents() {
   return [...document.querySelectorAll("#event-choices input[name=event]:checked")].map((input) => input.value);
 }
 
+/** "Every event" greys out the single events (an empty subscription means every event). */
+function syncAllEvents() {
+  const all = $("#all-events").checked;
+  $("#event-choices").classList.toggle("disabled", all);
+  for (const input of document.querySelectorAll("#event-choices input[name=event]")) input.disabled = all;
+}
+
 function startEditing(endpoint) {
   state.editing = endpoint;
   $("#endpoint-form-title").textContent = endpoint ? "Edit endpoint" : "New endpoint";
@@ -143,13 +172,19 @@ function startEditing(endpoint) {
   for (const input of document.querySelectorAll("#event-choices input[name=event]")) {
     input.checked = subscribed.has(input.value);
   }
+  $("#all-events").checked = Boolean(endpoint) && subscribed.size === 0;
+  syncAllEvents();
   if (endpoint) $("#endpoint-form").scrollIntoView();
 }
 
 function saveEndpoint(event) {
   event.preventDefault();
-  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value,
-    eventNames: checkedEvents() };
+  const eventNames = $("#all-events").checked ? [] : checkedEvents();
+  if (!$("#all-events").checked && eventNames.length === 0) {
+    notify("Choose the events to deliver, or every event.", "error");
+    return;
+  }
+  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value, eventNames };
   const editing = state.editing;
   attempt(async () => {
     if (editing) {
@@ -206,10 +241,11 @@ function resend(endpointId) {
 
 // --- Wiring --------------------------------------------------------------------------------------
 
-function showTab(name) {
+function showTab(name, load = true) {
   for (const tab of document.querySelectorAll("nav .tab")) tab.classList.toggle("active", tab.dataset.tab === name);
   $("#endpoints").hidden = name !== "endpoints";
   $("#history").hidden = name !== "history";
+  if (!load) return;
   if (name === "history") {
     state.offset = 0;
     attempt(loadHistory);
@@ -227,6 +263,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
   $("#endpoint-form").addEventListener("submit", saveEndpoint);
   $("#endpoint-cancel").addEventListener("click", () => startEditing(null));
+  $("#all-events").addEventListener("change", syncAllEvents);
   $("#history-filters").addEventListener("submit", (event) => {
     event.preventDefault();
     state.offset = 0;
