@@ -171,18 +171,18 @@ impl App {
             ("outbox rows", self.config.outbox_retention()?, PgRetention::outbox(self.pool.clone())),
             ("webhook messages", self.config.webhooks_retention()?, PgRetention::webhook_messages(self.pool.clone())),
         ]
-        .map(|(rows, keep, retention)| (rows, keep, PruneOldRows::new(Arc::new(retention))));
+        .map(|(what, keep, retention)| (what, keep, PruneOldRows::new(Arc::new(retention))));
         let pruning_stop = stop.clone();
         tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 tokio::select! {
                     () = pruning_stop.cancelled() => break,
-                    _ = hourly.tick() => for (rows, keep, prune) in &prunes {
+                    _ = hourly.tick() => for (what, keep, prune) in &prunes {
                         match prune.execute(*keep).await {
                             Ok(0) => {}
-                            Ok(deleted) => tracing::info!(deleted, "pruned old {rows}"),
-                            Err(error) => tracing::warn!(%error, "pruning old {rows} failed"),
+                            Ok(deleted) => tracing::info!(deleted, "pruned old {what}"),
+                            Err(error) => tracing::warn!(%error, "pruning old {what} failed"),
                         }
                     },
                 }

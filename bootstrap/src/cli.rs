@@ -66,7 +66,8 @@ pub enum WebhooksCommand {
     /// (KAITEN_WEBHOOKS_RETENTION, default 90d) in small batches, and print how many. `kaiten serve`
     /// also does this every hour.
     Prune {
-        /// Keep messages younger than this instead (`30d`, …; at least the retry schedule and a day).
+        /// Keep messages younger than this instead (`30d`, …; at least the retry schedule and a day, and
+        /// at least the outbox retention).
         #[arg(long)]
         older_than: Option<String>,
     },

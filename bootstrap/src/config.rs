@@ -183,15 +183,24 @@ impl Config {
     }
 
     /// How long the built-in engine keeps webhook messages and their attempts: at least the whole
-    /// retry schedule (with its jitter) and a day, so no message goes while a retry is pending.
+    /// retry schedule (with its jitter) and a day, so no message goes while a retry is pending, and
+    /// at least the outbox retention, so a replay of a stored event still finds its deliveries.
     pub fn webhooks_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
         let keep = time_delta("webhooks_retention", &self.webhooks_retention)?;
-        let schedule: std::time::Duration = self.delivery_settings()?.retry_schedule.iter().sum();
-        let least = chrono::TimeDelta::from_std(schedule * 6 / 5)? + chrono::TimeDelta::days(1);
+        let settings = self.delivery_settings()?;
+        let schedule: std::time::Duration = settings.retry_schedule.iter().sum();
+        let least = chrono::TimeDelta::from_std(schedule.mul_f64(1.0 + settings.jitter))? + chrono::TimeDelta::days(1);
         if keep < least {
             bail!(
                 "webhooks_retention (KAITEN_WEBHOOKS_RETENTION) must outlast the retry schedule: at least {}",
                 humantime::format_duration(least.to_std()?)
+            );
+        }
+        if keep < self.outbox_retention()? {
+            bail!(
+                "webhooks_retention (KAITEN_WEBHOOKS_RETENTION) must be at least the outbox retention \
+                 (KAITEN_OUTBOX_RETENTION `{}`): a replayed event would be delivered again",
+                self.outbox_retention
             );
         }
         Ok(keep)

@@ -126,7 +126,7 @@ async fn webhooks_prune_deletes_old_messages_with_their_attempts() -> anyhow::Re
     let printed: serde_json::Value = serde_json::from_slice(&created.stdout)?;
     let organization = printed["organization"]["id"].as_str().unwrap_or_default().to_owned();
     let mut conn = db.connect().await?;
-    // Messages 10, 20, …, 120 days old, each with one attempt.
+    // Messages 10, 20, …, 120 days old, each with one attempt, and one 200 days old resent just now.
     conn.batch_execute(&format!(
         "INSERT INTO webhook_endpoints (id, organization_id, url, secret)
          VALUES ('00000000-0000-4000-8000-000000000001', '{organization}', 'https://example.com/hook', 'whsec_c2VjcmV0');
@@ -137,7 +137,13 @@ async fn webhooks_prune_deletes_old_messages_with_their_attempts() -> anyhow::Re
          INSERT INTO webhook_attempts (id, organization_id, message_id, endpoint_id, url, attempt, status, created_at)
          SELECT gen_random_uuid(), organization_id, id, '00000000-0000-4000-8000-000000000001',
                 'https://example.com/hook', 1, 'success', created_at
-         FROM webhook_messages"
+         FROM webhook_messages;
+         INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, created_at)
+         VALUES ('00000000-0000-4000-8000-000000000002', '{organization}', 'CUSTOMER_CREATION',
+                 'com.kaiten.customer.v1.created', '{{}}', now() - interval '200 days');
+         INSERT INTO webhook_attempts (id, organization_id, message_id, endpoint_id, url, attempt, status)
+         VALUES (gen_random_uuid(), '{organization}', '00000000-0000-4000-8000-000000000002',
+                 '00000000-0000-4000-8000-000000000001', 'https://example.com/hook', 1, 'success')"
     ))
     .await?;
     let output = kaiten(&db).args(["webhooks", "prune", "--older-than", "45d"]).output()?;
@@ -148,13 +154,17 @@ async fn webhooks_prune_deletes_old_messages_with_their_attempts() -> anyhow::Re
         let left: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!("(SELECT count(*) FROM {table})")))
             .get_result(&mut conn)
             .await?;
-        assert_eq!(left, 4, "{table}: the 10 to 40 days old ones stay");
+        assert_eq!(left, 5, "{table}: the 10 to 40 days old ones, and the one resent just now, stay");
     }
     // Messages must outlive their retries: a retention shorter than the schedule is refused.
     let short = kaiten(&db).args(["webhooks", "prune", "--older-than", "1h"]).output()?;
     let error = String::from_utf8_lossy(&short.stderr);
     assert!(!short.status.success() && error.contains("KAITEN_WEBHOOKS_RETENTION"), "{error}");
     assert!(error.contains("retry schedule"), "{error}");
+    // Nor may messages go before the outbox rows a replay would deliver again.
+    let early = kaiten(&db).env("KAITEN_OUTBOX_RETENTION", "100d").args(["webhooks", "prune"]).output()?;
+    let error = String::from_utf8_lossy(&early.stderr);
+    assert!(!early.status.success() && error.contains("KAITEN_OUTBOX_RETENTION"), "{error}");
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `PgRetention`: deletes rows older than a point in time by primary key, one bounded batch per
-//! statement — outbox rows, or webhook messages (their attempts go with them, `ON DELETE CASCADE`).
+//! statement — outbox rows, or webhook messages (their attempts go with them, `ON DELETE CASCADE`)
+//! that have had no attempt since that point either (a recent resend keeps its message).
 
 use crate::errors::repo_error;
 use async_trait::async_trait;
@@ -11,6 +12,7 @@ pub struct PgRetention {
     pool: crate::connection::PgPool,
     /// `DELETE … WHERE id IN (the batch's oldest ids)` for one table (a constant, never input).
     statement: &'static str,
+    batch: i64,
 }
 
 impl PgRetention {
@@ -18,14 +20,17 @@ impl PgRetention {
     pub fn outbox(pool: crate::connection::PgPool) -> Self {
         let statement = "DELETE FROM outbox_events WHERE id IN \
              (SELECT id FROM outbox_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
-        Self { pool, statement }
+        Self { pool, statement, batch: 5_000 }
     }
 
     /// Webhook messages of the built-in engine, with their delivery attempts.
     pub fn webhook_messages(pool: crate::connection::PgPool) -> Self {
         let statement = "DELETE FROM webhook_messages WHERE id IN \
-             (SELECT id FROM webhook_messages WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
-        Self { pool, statement }
+             (SELECT m.id FROM webhook_messages m WHERE m.created_at < $1 AND NOT EXISTS \
+                (SELECT 1 FROM webhook_attempts a WHERE a.message_id = m.id AND a.created_at >= $1) \
+              ORDER BY m.created_at LIMIT $2)";
+        // Each message takes its attempts (one or more per endpoint) with it.
+        Self { pool, statement, batch: 1_000 }
     }
 }
 
@@ -40,5 +45,9 @@ impl Retention for PgRetention {
             .await
             .map_err(repo_error)?;
         Ok(deleted as u64)
+    }
+
+    fn batch(&self) -> i64 {
+        self.batch
     }
 }

@@ -135,7 +135,9 @@ impl DeliveryEngine {
     pub async fn run_task(&self, task: DeliveryTask) -> Result<(), String> {
         let target = self.store.delivery_target(task.message_id, task.endpoint_id).await.map_err(|e| e.to_string())?;
         let Some((message, endpoint)) = target else {
-            return Ok(()); // the endpoint or the message was deleted meanwhile
+            // The endpoint was deleted meanwhile, or the message outlived its retention.
+            tracing::info!(message = %task.message_id, endpoint = %task.endpoint_id, "delivery dropped: nothing to deliver");
+            return Ok(());
         };
         if !task.resend && (endpoint.disabled || !endpoint.subscribes_to(message.kind)) {
             return Ok(());

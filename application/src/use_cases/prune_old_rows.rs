@@ -7,9 +7,6 @@ use chrono::TimeDelta;
 use kaiten_domain::clock;
 use std::sync::Arc;
 
-/// Rows deleted per statement.
-pub const PRUNE_BATCH: i64 = 5_000;
-
 pub struct PruneOldRows {
     retention: Arc<dyn Retention>,
 }
@@ -22,11 +19,12 @@ impl PruneOldRows {
     /// Deletes every row older than `keep`; returns how many.
     pub async fn execute(&self, keep: TimeDelta) -> Result<u64, UseCaseError> {
         let older_than = clock::now() - keep;
+        let batch = self.retention.batch();
         let mut total = 0;
         loop {
-            let deleted = self.retention.prune_batch(older_than, PRUNE_BATCH).await?;
+            let deleted = self.retention.prune_batch(older_than, batch).await?;
             total += deleted;
-            if deleted < PRUNE_BATCH as u64 {
+            if deleted < batch as u64 {
                 return Ok(total);
             }
         }
@@ -40,6 +38,8 @@ mod tests {
     use async_trait::async_trait;
     use futures::executor::block_on;
     use std::sync::Mutex;
+
+    const BATCH: i64 = 10;
 
     /// Holds `remaining` old rows; deletes up to a batch per call.
     struct OldRows {
@@ -56,13 +56,17 @@ mod tests {
             *self.calls.lock().map_err(|e| RepoError::Unexpected(e.to_string()))? += 1;
             Ok(deleted)
         }
+
+        fn batch(&self) -> i64 {
+            BATCH
+        }
     }
 
     #[test]
     fn deletes_in_batches_until_a_short_one() {
-        let rows = Arc::new(OldRows { remaining: Mutex::new(2 * PRUNE_BATCH as u64 + 3), calls: Mutex::new(0) });
+        let rows = Arc::new(OldRows { remaining: Mutex::new(2 * BATCH as u64 + 3), calls: Mutex::new(0) });
         let deleted = block_on(PruneOldRows::new(rows.clone()).execute(TimeDelta::days(7)));
-        assert_eq!(deleted, Ok(2 * PRUNE_BATCH as u64 + 3));
+        assert_eq!(deleted, Ok(2 * BATCH as u64 + 3));
         assert_eq!(rows.calls.lock().map(|c| *c).unwrap_or_default(), 3);
     }
 }
