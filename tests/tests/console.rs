@@ -153,6 +153,17 @@ async fn endpoints(app: &TestApp, tenant: &Tenant) -> anyhow::Result<Vec<Value>>
     Ok(list["items"].as_array().cloned().unwrap_or_default())
 }
 
+/// Waits until the delivery history (with `filter`) holds `count` attempts: an attempt is recorded
+/// once the receiver has answered, and the console reads the history only when asked.
+async fn attempts_recorded(app: &TestApp, tenant: &Tenant, filter: &str, count: u64) -> anyhow::Result<()> {
+    let path = format!("/api/webhooks/history{filter}");
+    wait_for(DEADLINE, || async {
+        let (_, page) = app.send(Method::GET, &path, &tenant.token, None).await?;
+        Ok((page["total"] == count).then_some(()))
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
@@ -194,12 +205,7 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Globex"}))).await?;
     let delivered = wait_for(DEADLINE, || async { Ok(receiver.requests("console").into_iter().next()) }).await?;
 
-    // The attempt is recorded once the receiver has answered; the history is read when the tab opens.
-    wait_for(DEADLINE, || async {
-        let (_, page) = app.send(Method::GET, "/api/webhooks/history?status=success", &acme.token, None).await?;
-        Ok((page["total"] == 1).then_some(()))
-    })
-    .await?;
+    attempts_recorded(&app, &acme, "?status=success", 1).await?;
     browser.click("nav .tab[data-tab=history]").await?;
     let cells = |column: usize| format!("#history-table tbody tr td:nth-child({column})");
     assert_eq!(browser.texts_when(&cells(2), |texts| !texts.is_empty()).await?, ["CUSTOMER_CREATION"]);
@@ -218,6 +224,9 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     let again = wait_for(DEADLINE, || async { Ok(receiver.requests("console").get(1).cloned()) }).await?;
     assert_eq!(again.header("webhook-id"), delivered.header("webhook-id"));
     assert_eq!(again.json(), delivered.json());
+    attempts_recorded(&app, &acme, "", 2).await?;
+    browser.click("#message-reload").await?;
+    browser.texts_when("#attempt-table tbody tr", |rows| rows.len() == 2).await?;
 
     // Disable it from the endpoint table.
     browser.click("nav .tab[data-tab=endpoints]").await?;

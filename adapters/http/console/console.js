@@ -113,7 +113,9 @@ function signOut(message = "") {
 // --- Endpoints -----------------------------------------------------------------------------------
 
 async function loadEndpoints() {
-  state.endpoints = (await api("GET", "/api/webhooks?limit=100")).items;
+  const page = await api("GET", "/api/webhooks?limit=100");
+  state.endpoints = page.items;
+  if (page.total > page.items.length) notify(`Showing the newest ${page.items.length} of ${page.total} endpoints.`);
   views.replaceRows($("#endpoint-table"), state.endpoints.map((endpoint) => views.endpointRow(endpoint, endpointActions)));
   const filtered = $("#filter-endpoint").value;
   $("#filter-endpoint").replaceChildren(views.el("option", { value: "" }, "Every endpoint"),
@@ -278,6 +280,7 @@ document.addEventListener("DOMContentLoaded", () => {
     attempt(loadHistory);
   });
   $("#resend-all").addEventListener("click", () => resend(null));
+  $("#message-reload").addEventListener("click", () => openMessage(state.openEventId));
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) signIn(token);
 });

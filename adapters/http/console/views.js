@@ -78,9 +78,11 @@ const views = (() => {
     return el("span", { class: `badge ${status}` }, status);
   }
 
-  /** One row of the delivery history; a click opens the message. */
+  /** One row of the delivery history; a click (or Enter) opens the message. */
   function attemptRow(attempt, open) {
-    return el("tr", { class: "clickable", dataset: { eventId: attempt.eventId }, onclick: () => open(attempt.eventId) },
+    const onkeydown = (event) => event.key === "Enter" && open(attempt.eventId);
+    return el("tr", { class: "clickable", tabindex: 0, dataset: { eventId: attempt.eventId },
+      onclick: () => open(attempt.eventId), onkeydown },
       el("td", {}, time(attempt.timestamp)),
       el("td", {}, attempt.eventName),
       el("td", { class: "url" }, attempt.url),
