@@ -125,6 +125,9 @@ pub fn check_variants(
         errors.push(FieldError::new("defaultVariant", "must name one of the variants", Some(Value::from(default))));
     }
     for (i, rule) in rules.iter().enumerate() {
+        if !crate::name::storable_numbers(&rule.rule) {
+            errors.push(FieldError::new(format!("targetingRules[{i}].rule"), crate::name::UNSTORABLE_NUMBER, None));
+        }
         if !names.contains(rule.variant.as_str()) {
             errors.push(FieldError::new(
                 format!("targetingRules[{i}].variant"),
@@ -185,6 +188,15 @@ mod tests {
         assert_eq!(locations, ["variants[1].value", "defaultVariant", "targetingRules[0].variant"]);
         assert!(check_variants(FlagType::Boolean, &variants[..1], "on", &[]).is_empty());
         assert!(!check_variants(FlagType::Number, &[], "x", &[]).is_empty());
+    }
+
+    #[test]
+    fn rules_with_numbers_jsonb_cannot_give_back_are_refused() {
+        let variants = [variant("on", json!(true))];
+        let rules = [TargetingRule { name: "tiny".into(), rule: json!({"ratio": 5e-324}), variant: "on".into() }];
+        let errors = check_variants(FlagType::Boolean, &variants, "on", &rules);
+        let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
+        assert_eq!(locations, ["targetingRules[0].rule"]);
     }
 }
 

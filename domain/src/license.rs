@@ -108,16 +108,24 @@ impl EntitlementValue {
         )
     }
 
+    /// The value fits an entitlement of `kind`, and its numbers survive storage as jsonb.
     pub fn check_fits(&self, kind: EntitlementType) -> Result<(), FieldError> {
-        if self.fits(kind) {
-            Ok(())
-        } else {
-            Err(FieldError::new(
+        if !self.fits(kind) {
+            return Err(FieldError::new(
                 "value",
                 format!("a {} entitlement takes a {} value", kind.as_str(), expected_value_type(kind)),
                 serde_json::to_value(self).ok(),
-            ))
+            ));
         }
+        let stored = match self {
+            Self::Number(number) => Value::Number(number.clone()),
+            Self::Object(fields) => Value::Object(fields.clone()),
+            Self::Boolean(_) => return Ok(()),
+        };
+        if !crate::name::storable_numbers(&stored) {
+            return Err(FieldError::new("value.value", crate::name::UNSTORABLE_NUMBER, None));
+        }
+        Ok(())
     }
 
     pub fn as_f64(&self) -> Option<f64> {
@@ -164,6 +172,18 @@ mod tests {
         let config = EntitlementValue::Object(Map::new());
         assert!(config.check_fits(EntitlementType::Config).is_ok());
         assert!(config.check_fits(EntitlementType::Number).is_err());
+    }
+
+    #[test]
+    fn values_jsonb_cannot_give_back_are_refused() {
+        let parse = |value: Value| serde_json::from_value::<EntitlementValue>(value).ok();
+        let tiny = parse(json!({"type": "number", "value": 2.2250738585e-313}));
+        let huge = parse(json!({"type": "object", "value": {"limits": [1, 1.7e308]}}));
+        let fine = parse(json!({"type": "number", "value": 1e-300}));
+        let error = tiny.map(|v| v.check_fits(EntitlementType::Number));
+        assert!(matches!(error, Some(Err(e)) if e.location == "value.value"));
+        assert!(huge.is_some_and(|v| v.check_fits(EntitlementType::Config).is_err()));
+        assert!(fine.is_some_and(|v| v.check_fits(EntitlementType::Number).is_ok()));
     }
 }
 
