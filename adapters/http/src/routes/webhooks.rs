@@ -133,7 +133,11 @@ struct HistoryQuery {
     before: Option<String>,
     /// RFC 3339; attempts strictly after.
     after: Option<String>,
+    /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// Default 0.
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
