@@ -183,8 +183,9 @@ impl Config {
     }
 
     /// How long the built-in engine keeps webhook messages and their attempts: at least the whole
-    /// retry schedule (with its jitter) and a day, so no message goes while a retry is pending, and
-    /// at least the outbox retention, so a replay of a stored event still finds its deliveries.
+    /// retry schedule (with its jitter) and a day, so no message goes while a retry is pending, and,
+    /// when the built-in engine delivers (no Svix), at least the outbox retention, so a replay of a
+    /// stored event still finds its deliveries.
     pub fn webhooks_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
         let keep = time_delta("webhooks_retention", &self.webhooks_retention)?;
         let settings = self.delivery_settings()?;
@@ -196,10 +197,11 @@ impl Config {
                 humantime::format_duration(least.to_std()?)
             );
         }
-        if keep < self.outbox_retention()? {
+        if self.svix_api_key.is_none() && keep < self.outbox_retention()? {
             bail!(
                 "webhooks_retention (KAITEN_WEBHOOKS_RETENTION) must be at least the outbox retention \
-                 (KAITEN_OUTBOX_RETENTION `{}`): a replayed event would be delivered again",
+                 (KAITEN_OUTBOX_RETENTION `{}`), or a replayed event would be delivered again: raise \
+                 KAITEN_WEBHOOKS_RETENTION",
                 self.outbox_retention
             );
         }

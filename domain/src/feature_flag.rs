@@ -113,7 +113,9 @@ pub fn check_variants(
                 Some(Value::from(variant.name.clone())),
             ));
         }
-        if !flag_type.admits(&variant.value) {
+        if !crate::name::storable_numbers(&variant.value) {
+            errors.push(FieldError::new(format!("variants[{i}].value"), crate::name::UNSTORABLE_NUMBER, None));
+        } else if !flag_type.admits(&variant.value) {
             errors.push(FieldError::new(
                 format!("variants[{i}].value"),
                 format!("must be a {} for a {} flag", flag_type.as_str(), flag_type.as_str()),

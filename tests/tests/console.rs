@@ -234,12 +234,20 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     browser.texts_when("#endpoint-table .badge", |badges| badges == ["disabled"]).await?;
     assert_eq!(endpoints(&app, &acme).await?[0]["disabled"], true);
 
-    // Signing out forgets the token: a reload shows the sign-in form.
+    // Signing out forgets the token and everything shown for it; a reload shows the sign-in form.
     browser.click("#sign-out").await?;
-    let shown = |css: &'static str| async move { page.find(Locator::Css(css)).await?.is_displayed().await };
-    assert!(!shown("#message").await? && !shown("#app").await?, "nothing of the organization stays on the page");
-    assert!(browser.texts_when("#history-table tbody tr", |rows| rows.is_empty()).await?.is_empty());
+    let left_over = page
+        .execute(
+            "return [sessionStorage.getItem('kaiten-console-token'), document.querySelector('#token').value,
+                     document.querySelector('#message').hidden, document.querySelector('#app').hidden,
+                     document.querySelectorAll('#endpoint-table tbody tr, #history-table tbody tr').length,
+                     document.querySelectorAll('#filter-endpoint option').length]",
+            vec![],
+        )
+        .await?;
+    assert_eq!(left_over, json!([null, "", true, true, 0, 1]));
     page.refresh().await?;
+    page.wait().at_most(DEADLINE).for_element(Locator::Css("body[aria-busy=false]")).await?;
     assert!(page.find(Locator::Css("#sign-in")).await?.is_displayed().await?);
     assert!(!page.find(Locator::Css("#app")).await?.is_displayed().await?);
     browser.client.clone().close().await?;

@@ -6,7 +6,8 @@ const TOKEN_KEY = "kaiten-console-token";
 const PAGE_SIZE = 20;
 const $ = (selector) => document.querySelector(selector);
 
-const state = { catalog: [], endpoints: [], editing: null, offset: 0, total: 0, openEventId: null };
+const REQUEST_TIMEOUT_MS = 30000;
+const state = { catalog: [], endpoints: [], editing: null, offset: 0, total: 0, shown: 0, openEventId: null };
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -15,24 +16,39 @@ class ApiError extends Error {
   }
 }
 
-let requestsInFlight = 0;
+/** An answer to a request made for a token that has since been signed out of: it is ignored. */
+class StaleAnswer extends Error {}
 
-/** Keeps `aria-busy` on the body true, and the forms' buttons disabled, while any API call is in flight. */
+let requestsInFlight = 0;
+// Incremented at every sign-out, so answers to the previous session's requests are dropped.
+let session = 0;
+
+/** The pager follows the history page shown (and is off while it loads). */
+function updatePager() {
+  const loading = state.loadingHistory === true;
+  $("#newer").disabled = loading || state.offset === 0;
+  $("#older").disabled = loading || state.offset + state.shown >= state.total;
+}
+
+/** Keeps `aria-busy` on the body true, and the buttons disabled, while any API call is in flight. */
 function busy(change) {
   requestsInFlight += change;
   const working = requestsInFlight > 0;
   document.body.setAttribute("aria-busy", String(working));
-  for (const button of document.querySelectorAll("form button[type=submit]")) button.disabled = working;
-  if (working) for (const pager of document.querySelectorAll(".pager button")) pager.disabled = true;
+  for (const button of document.querySelectorAll("#sign-in button, #app button")) button.disabled = working;
+  if (!working) updatePager();
 }
 
 /** Calls the REST API with the signed-in token; resolves to the JSON body (null for 204). */
 async function api(method, path, body) {
   const headers = { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ""}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const asked = session;
   busy(+1);
   try {
-    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(path, { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    if (asked !== session) throw new StaleAnswer();
     const text = await response.text();
     let json = null;
     try {
@@ -60,6 +76,7 @@ async function attempt(action, done) {
     await action();
     if (done) notify(done, "success");
   } catch (error) {
+    if (error instanceof StaleAnswer) return;
     if (error instanceof ApiError && error.status === 401) signOut("The token was refused; sign in again.");
     else notify(error.message, "error");
   }
@@ -72,6 +89,7 @@ async function signIn(token) {
   try {
     state.catalog = (await api("GET", "/api/events/catalog")).items;
   } catch (error) {
+    if (error instanceof StaleAnswer) return;
     if (error instanceof ApiError && error.status === 401) signOut("Unknown, expired or revoked token.");
     else notify(`The API could not be reached (${error.message}); try again.`, "error");
     return;
@@ -89,7 +107,8 @@ async function signIn(token) {
 
 /** Forgets everything shown for the previous token. */
 function clearPage() {
-  Object.assign(state, { endpoints: [], editing: null, offset: 0, total: 0, openEventId: null });
+  Object.assign(state, { endpoints: [], editing: null, offset: 0, total: 0, shown: 0, openEventId: null });
+  $("#filter-endpoint").replaceChildren(views.el("option", { value: "" }, "Every endpoint"));
   for (const table of ["#endpoint-table", "#history-table", "#attempt-table"]) views.replaceRows($(table), []);
   for (const text of ["#message-id", "#message-event", "#message-time", "#message-payload", "#page-info"]) {
     $(text).textContent = "";
@@ -101,6 +120,7 @@ function clearPage() {
 }
 
 function signOut(message = "") {
+  session += 1;
   sessionStorage.removeItem(TOKEN_KEY);
   $("#token").value = "";
   clearPage();
@@ -194,7 +214,10 @@ function saveEndpoint(event) {
       notify("Endpoint saved.", "success");
     } else {
       const created = await api("POST", "/api/webhooks", body);
+      startEditing(null);
+      await loadEndpoints();
       notify(`Endpoint created. Signing secret: ${created.signingSecret}`, "success");
+      return;
     }
     startEditing(null);
     await loadEndpoints();
@@ -209,13 +232,17 @@ async function loadHistory() {
     ["status", "#filter-status"]]) {
     if ($(selector).value) query.set(key, $(selector).value);
   }
-  const page = await api("GET", `/api/webhooks/history?${query}`);
-  state.total = page.total;
-  views.replaceRows($("#history-table"), page.items.map((item) => views.attemptRow(item, openMessage)));
-  const last = Math.min(state.offset + page.items.length, page.total);
-  $("#page-info").textContent = page.total ? `${state.offset + 1}–${last} of ${page.total}` : "no deliveries yet";
-  $("#newer").disabled = state.offset === 0;
-  $("#older").disabled = last >= page.total;
+  state.loadingHistory = true;
+  try {
+    const page = await api("GET", `/api/webhooks/history?${query}`);
+    Object.assign(state, { total: page.total, shown: page.items.length });
+    views.replaceRows($("#history-table"), page.items.map((item) => views.attemptRow(item, openMessage)));
+    const last = Math.min(state.offset + page.items.length, page.total);
+    $("#page-info").textContent = page.total ? `${state.offset + 1}–${last} of ${page.total}` : "no deliveries yet";
+  } finally {
+    state.loadingHistory = false;
+    updatePager();
+  }
 }
 
 function openMessage(eventId) {
