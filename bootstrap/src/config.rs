@@ -266,6 +266,15 @@ mod tests {
     }
 
     #[test]
+    fn webhook_messages_outlive_the_outbox_only_where_the_built_in_engine_keeps_them() {
+        let long_outbox = Config { outbox_retention: "100d".into(), ..Config::default() };
+        let error = long_outbox.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(error.contains("KAITEN_WEBHOOKS_RETENTION") && error.contains("100d"), "{error}");
+        let with_svix = Config { svix_api_key: Some("sk_test".into()), ..long_outbox };
+        assert!(with_svix.validate().is_ok(), "Svix keeps the messages, not kaiten");
+    }
+
+    #[test]
     fn unknown_keys_and_roles_are_refused() {
         Jail::expect_with(|jail| {
             jail.create_file("typo.toml", "prot = 1\n")?;
