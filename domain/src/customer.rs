@@ -26,8 +26,10 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewCustomer {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
     /// Derived from the name when omitted.
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub external_customer_id: Option<String>,
 }
@@ -37,7 +39,9 @@ pub struct NewCustomer {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomerChanges {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

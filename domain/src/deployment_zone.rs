@@ -41,7 +41,9 @@ pub struct DeploymentZone {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewDeploymentZone {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(rename = "type")]
     pub zone_type: Option<ZoneType>,
@@ -97,7 +99,9 @@ pub struct Deployment {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentZoneChanges {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(rename = "type")]
     pub zone_type: Option<ZoneType>,

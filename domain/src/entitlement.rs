@@ -78,7 +78,9 @@ pub struct Entitlement {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewEntitlement {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
     #[serde(rename = "type")]
@@ -91,7 +93,9 @@ pub struct NewEntitlement {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EntitlementChanges {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

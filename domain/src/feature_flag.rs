@@ -77,7 +77,9 @@ pub struct FeatureFlag {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewFeatureFlag {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
     #[serde(rename = "type")]
@@ -207,7 +209,9 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FeatureFlagChanges {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
     #[schema(value_type = Option<String>)]

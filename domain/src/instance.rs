@@ -178,7 +178,9 @@ pub struct UsageReached {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewInstance {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
     pub customer_slug: Option<String>,
@@ -200,7 +202,9 @@ pub struct NewInstance {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InstanceChanges {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
     #[schema(value_type = Option<String>)]

@@ -23,6 +23,7 @@ pub struct Release {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewRelease {
     pub version: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
 }

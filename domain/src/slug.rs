@@ -14,6 +14,18 @@ pub const MAX_SLUG_LENGTH: usize = 100;
 #[schema(value_type = String, example = "acme-corp", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
 pub struct Slug(String);
 
+/// The OpenAPI schema of a slug in a request: what [`Slug::parse`] accepts; derived from the name
+/// when omitted.
+pub fn slug_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_SLUG_LENGTH))
+        .pattern(Some("^[a-z0-9]+(-[a-z0-9]+)*$"))
+        .description(Some("URL-safe handle, unique in the organization; derived from the name when omitted"))
+        .build()
+}
+
 impl Slug {
     /// Accepts a slug exactly as given, or says what is wrong with it.
     pub fn parse(raw: &str) -> Result<Self, String> {

@@ -29,7 +29,9 @@ pub struct ServiceAccount {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewServiceAccount {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
 }
 
@@ -68,7 +70,9 @@ pub struct ApiToken {
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewApiToken {
+    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
+    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub scopes: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
