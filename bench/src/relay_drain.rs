@@ -3,10 +3,9 @@
 
 use crate::setup::{Bench, PAYLOAD_SQL};
 use futures::stream::{FuturesUnordered, StreamExt};
-use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions, QueuePurgeOptions};
+use lapin::options::{BasicGetOptions, ConfirmSelectOptions, QueuePurgeOptions};
 use lapin::{BasicProperties, Connection, ConnectionProperties};
-use std::future::Future;
-use std::task::{Context, Poll};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -112,6 +111,7 @@ async fn publish_plain(
     properties: &BasicProperties,
 ) -> anyhow::Result<f64> {
     let window = 4096;
+    let body: Arc<[u8]> = body.into();
     let started = Instant::now();
     let mut pending = FuturesUnordered::new();
     for i in 0..total {
@@ -121,19 +121,7 @@ async fn publish_plain(
             confirmed?;
         }
         let properties = properties.clone().with_delivery_mode(2).with_message_id(i.to_string().into());
-        let options = BasicPublishOptions { mandatory: true, ..Default::default() };
-        let mut sending = Box::pin(channel.basic_publish(exchange.into(), "".into(), options, body, properties));
-        let written = match sending.as_mut().poll(&mut Context::from_waker(futures::task::noop_waker_ref())) {
-            Poll::Ready(result) => Some(result?),
-            Poll::Pending => None,
-        };
-        pending.push(async move {
-            let confirm = match written {
-                Some(confirm) => confirm,
-                None => sending.await?,
-            };
-            confirm.await
-        });
+        pending.push(kaiten_rabbitmq::publish_queued(channel.clone(), exchange, body.clone(), properties)?);
     }
     while let Some(confirmed) = pending.next().await {
         confirmed?;

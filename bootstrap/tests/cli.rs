@@ -1,23 +1,16 @@
 //! The `kaiten` binary itself: `org create` prints the organization and a working token; `serve`
 //! answers on a free port and stops cleanly on SIGTERM; bad configuration stops it with a clear message.
 
-use kaiten_test_support::{BrokerCleanup, KillOnDrop, TestDatabase, TestNames, read_queue};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+mod support;
 
-fn kaiten(db: &TestDatabase) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_kaiten"));
-    command.env("KAITEN_DATABASE_URL", &db.url).env("KAITEN_LOG_FORMAT", "json").env_remove("RUST_LOG");
-    command
-}
+use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames, read_queue};
+use std::time::Duration;
+use support::{kaiten, org_create, serve, stop_with_sigterm};
 
 #[test]
 fn org_create_prints_the_organization_and_a_write_all_token() -> anyhow::Result<()> {
     let db = TestDatabase::new();
-    let output = kaiten(&db).args(["org", "create", "--name", "Acme Corp"]).output()?;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let printed = org_create(&db, "Acme Corp")?;
     assert_eq!(printed["organization"]["name"], "Acme Corp");
     assert_eq!(printed["organization"]["slug"], "acme-corp");
     assert!(printed["organization"]["id"].is_string());
@@ -31,32 +24,16 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
     let db = TestDatabase::new();
     let names = TestNames::new();
     let _broker = BrokerCleanup::for_names(&names);
-    let created = kaiten(&db).args(["org", "create", "--name", "Acme"]).output()?;
-    let token =
-        serde_json::from_slice::<serde_json::Value>(&created.stdout)?["token"].as_str().unwrap_or_default().to_owned();
-    let mut child = kaiten(&db)
-        .env("KAITEN_PORT", "0")
-        .env("KAITEN_SLOT", &names.slot)
-        .env("KAITEN_EXCHANGE", &names.exchange)
-        .env("KAITEN_QUEUE", &names.queue)
-        // Without the worker, so the relayed message stays on the queue for the test to read.
-        .env("KAITEN_ROLES", "api,relay")
-        .arg("serve")
-        .stderr(Stdio::piped())
-        .spawn()
-        .map(KillOnDrop)?;
-    let stderr = child.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
-    let (found, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let rest = &line[at + "listening on http://".len()..];
-                let address: String = rest.chars().take_while(|c| *c != '/').collect();
-                let _ = found.send(address);
-            }
-        }
-    });
-    let address = address.recv_timeout(Duration::from_secs(60))?;
+    let token = org_create(&db, "Acme")?["token"].as_str().unwrap_or_default().to_owned();
+    let (child, address) = serve(
+        kaiten(&db)
+            .env("KAITEN_PORT", "0")
+            .env("KAITEN_SLOT", &names.slot)
+            .env("KAITEN_EXCHANGE", &names.exchange)
+            .env("KAITEN_QUEUE", &names.queue)
+            // Without the worker, so the relayed message stays on the queue for the test to read.
+            .env("KAITEN_ROLES", "api,relay"),
+    )?;
     kaiten_webhook_http::install_default_crypto_provider();
     let health: serde_json::Value = reqwest::get(format!("http://{address}/api/healthz")).await?.json().await?;
     assert_eq!(health["status"], "ok");
@@ -70,16 +47,7 @@ async fn serve_relays_a_change_and_stops_gracefully_on_sigterm() -> anyhow::Resu
     let messages = read_queue(&names.queue, Duration::from_secs(60), |m| !m.is_empty()).await?;
     let after = &messages[0].json()?["data"]["payload"]["after"];
     assert_eq!(after["event_name"], "CUSTOMER_CREATION");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
-    assert!(killed.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        anyhow::ensure!(std::time::Instant::now() < deadline, "kaiten did not stop after SIGTERM");
-        tokio::time::timeout(Duration::from_millis(50), std::future::pending::<()>()).await.ok();
-    };
+    let status = stop_with_sigterm(child).await?;
     assert!(status.success(), "{status}");
     Ok(())
 }
@@ -97,8 +65,7 @@ fn invalid_configuration_is_refused_with_the_variable_named() -> anyhow::Result<
 async fn outbox_prune_deletes_only_rows_older_than_the_retention() -> anyhow::Result<()> {
     use diesel_async::SimpleAsyncConnection;
     let db = TestDatabase::new();
-    let created = kaiten(&db).args(["org", "create", "--name", "Acme"]).output()?;
-    assert!(created.status.success());
+    org_create(&db, "Acme")?;
     let mut conn = db.connect().await?;
     conn.batch_execute(
         "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, created_at)
@@ -121,10 +88,7 @@ async fn webhooks_prune_deletes_old_messages_with_their_attempts() -> anyhow::Re
     use diesel::sql_types::BigInt;
     use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
     let db = TestDatabase::new();
-    let created = kaiten(&db).args(["org", "create", "--name", "Acme"]).output()?;
-    assert!(created.status.success());
-    let printed: serde_json::Value = serde_json::from_slice(&created.stdout)?;
-    let organization = printed["organization"]["id"].as_str().unwrap_or_default().to_owned();
+    let organization = org_create(&db, "Acme")?["organization"]["id"].as_str().unwrap_or_default().to_owned();
     let mut conn = db.connect().await?;
     // Messages 10, 20, …, 120 days old, each with one attempt, and one 200 days old resent just now.
     conn.batch_execute(&format!(

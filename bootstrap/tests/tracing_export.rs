@@ -4,9 +4,9 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use kaiten_test_support::{BrokerCleanup, KillOnDrop, TestDatabase, TestNames, wait_for};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod support;
+
+use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames, wait_for};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -38,38 +38,6 @@ async fn fake_collector() -> anyhow::Result<(String, Exports)> {
     Ok((endpoint, exports))
 }
 
-/// Starts `kaiten serve` and returns it with the address it listens on.
-fn serve(db: &TestDatabase, names: &TestNames, endpoint: &str) -> anyhow::Result<(KillOnDrop, String)> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kaiten"))
-        .env("KAITEN_DATABASE_URL", &db.url)
-        .env("KAITEN_LOG_FORMAT", "json")
-        .env_remove("RUST_LOG")
-        .env("KAITEN_PORT", "0")
-        .env("KAITEN_SLOT", &names.slot)
-        .env("KAITEN_EXCHANGE", &names.exchange)
-        .env("KAITEN_QUEUE", &names.queue)
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
-        .env("OTEL_SERVICE_NAME", "kaiten-export-test")
-        // Nothing is exported on the timer during the test: only the flush at shutdown sends spans.
-        .env("OTEL_BSP_SCHEDULE_DELAY", "600000")
-        .arg("serve")
-        .stderr(Stdio::piped())
-        .spawn()
-        .map(KillOnDrop)?;
-    let stderr = child.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
-    let (found, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let rest = &line[at + "listening on http://".len()..];
-                let _ = found.send(rest.chars().take_while(|c| *c != '/').collect::<String>());
-            }
-        }
-    });
-    let address = address.recv_timeout(Duration::from_secs(60))?;
-    Ok((child, address))
-}
-
 fn trace_id_bytes(hex: &str) -> anyhow::Result<Vec<u8>> {
     (0..hex.len()).step_by(2).map(|at| Ok(u8::from_str_radix(&hex[at..at + 2], 16)?)).collect()
 }
@@ -83,15 +51,19 @@ async fn spans_of_one_change_are_exported_in_the_request_trace_and_flushed_on_si
     let db = TestDatabase::new();
     let names = TestNames::new();
     let _broker = BrokerCleanup::for_names(&names);
-    let created = Command::new(env!("CARGO_BIN_EXE_kaiten"))
-        .env("KAITEN_DATABASE_URL", &db.url)
-        .args(["org", "create", "--name", "Acme"])
-        .output()?;
-    anyhow::ensure!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    let token =
-        serde_json::from_slice::<serde_json::Value>(&created.stdout)?["token"].as_str().unwrap_or_default().to_owned();
+    let token = support::org_create(&db, "Acme")?["token"].as_str().unwrap_or_default().to_owned();
     let (endpoint, exports) = fake_collector().await?;
-    let (mut child, address) = serve(&db, &names, &endpoint)?;
+    let (child, address) = support::serve(
+        support::kaiten(&db)
+            .env("KAITEN_PORT", "0")
+            .env("KAITEN_SLOT", &names.slot)
+            .env("KAITEN_EXCHANGE", &names.exchange)
+            .env("KAITEN_QUEUE", &names.queue)
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint)
+            .env("OTEL_SERVICE_NAME", "kaiten-export-test")
+            // Nothing is exported on the timer during the test: only the flush at shutdown sends spans.
+            .env("OTEL_BSP_SCHEDULE_DELAY", "600000"),
+    )?;
 
     kaiten_webhook_http::install_default_crypto_provider();
     let client = reqwest::Client::new();
@@ -111,11 +83,7 @@ async fn spans_of_one_change_are_exported_in_the_request_trace_and_flushed_on_si
     .await?;
     assert!(exports.lock().map(|e| e.is_empty()).unwrap_or(false), "nothing exported before the shutdown");
 
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(30), tokio::task::spawn_blocking(move || child.wait()))
-        .await
-        .map_err(|_| anyhow::anyhow!("kaiten did not stop after SIGTERM"))???;
+    let status = support::stop_with_sigterm(child).await?;
     assert!(status.success(), "{status}");
 
     let exports = exports.lock().map(|e| e.clone()).unwrap_or_default();

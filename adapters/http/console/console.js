@@ -7,7 +7,9 @@ const PAGE_SIZE = 20;
 const $ = (selector) => document.querySelector(selector);
 
 const REQUEST_TIMEOUT_MS = 30000;
-const state = { catalog: [], endpoints: [], editing: null, offset: 0, total: 0, shown: 0, openEventId: null };
+const state = {
+  catalog: [], endpoints: [], editing: null, offset: 0, total: 0, shown: 0, loadingHistory: false, openEventId: null,
+};
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -25,7 +27,7 @@ let session = 0;
 
 /** The pager follows the history page shown (and is off while it loads). */
 function updatePager() {
-  const loading = state.loadingHistory === true;
+  const loading = state.loadingHistory;
   $("#newer").disabled = loading || state.offset === 0;
   $("#older").disabled = loading || state.offset + state.shown >= state.total;
 }

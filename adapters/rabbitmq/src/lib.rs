@@ -10,6 +10,6 @@ mod topology;
 mod trace;
 
 pub use consumer::{ATTEMPT_HEADER, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
-pub use publisher::LapinEventBus;
+pub use publisher::{LapinEventBus, publish_queued};
 pub use scheduler::LapinDeliveryScheduler;
 pub use topology::{DEFAULT_RETRY_DELAYS, Topology};

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use futures::FutureExt;
 use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, PublishConfirmation};
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
-use lapin::types::{AMQPValue, FieldTable, LongString};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
 use std::future::Future;
 use std::task::{Context, Poll};
@@ -67,7 +67,7 @@ impl LapinEventBus {
         Ok(channel)
     }
 
-    /// Closes the current connection (the next publish reconnects). Used to test recovery.
+    /// Closes the current connection (`ensure_topology` opens a new one). Used to test recovery.
     pub async fn disconnect(&self) {
         if let Some(session) = self.session.lock().await.take() {
             let _ = session.connection.close(320, "closed by kaiten".into()).await;
@@ -93,31 +93,44 @@ impl EventBus for LapinEventBus {
             .with_message_id(message.message_id.as_str().into())
             .with_content_type(message.content_type.into())
             .with_headers(headers);
-        let options = BasicPublishOptions { mandatory: true, ..Default::default() };
-        let exchange = self.topology.exchange.as_str().into();
-        let body = message.body;
-        let mut sending = Box::pin(async move {
-            channel.basic_publish(exchange, "".into(), options, &body, properties).await.map_err(unavailable)
-        });
-        // The first poll takes the message's delivery tag and queues its frames for lapin's I/O thread, in
-        // call order (lapin 4.12's `basic_publish` awaits nothing before that; the version is pinned and
-        // `tests/tests/publisher.rs` checks the order); the rest only waits for the socket write. Returning here
-        // lets the caller queue the next message while this one is written, instead of one write per
-        // wake-up. No waker is registered yet: the confirmation future registers its own when polled.
-        let mut first_poll = Context::from_waker(futures::task::noop_waker_ref());
-        let written = match sending.as_mut().poll(&mut first_poll) {
-            Poll::Ready(result) => Some(result?),
-            Poll::Pending => None,
-        };
-        Ok(async move {
-            let confirm = match written {
-                Some(confirm) => confirm,
-                None => sending.await?,
-            };
-            confirmed(confirm.await.map_err(unavailable)?)
-        }
-        .boxed())
+        let confirmation =
+            publish_queued(channel, &self.topology.exchange, message.body, properties).map_err(unavailable)?;
+        Ok(async move { confirmed(confirmation.await.map_err(unavailable)?) }.boxed())
     }
+}
+
+/// Publishes one mandatory message to `exchange` on `channel` without waiting for the socket write,
+/// and returns the future of the broker's confirmation (an error if the write failed).
+///
+/// `basic_publish` resolves only once lapin's I/O thread has written the frames, so awaiting it sends
+/// one message per wake-up of that thread. Its first poll, though, takes the delivery tag and queues
+/// the frames, in call order (lapin 4.12 awaits nothing before that; the version is pinned and
+/// `tests/tests/publisher.rs` checks the order). So it is polled once here, with no waker (the returned
+/// future registers its own), and the caller can queue the next message while this one is written.
+pub fn publish_queued<B>(
+    channel: Channel,
+    exchange: &str,
+    body: B,
+    properties: BasicProperties,
+) -> Result<impl Future<Output = Result<Confirmation, lapin::Error>> + Send + 'static, lapin::Error>
+where
+    B: AsRef<[u8]> + Send + 'static,
+{
+    let exchange: ShortString = exchange.into();
+    let options = BasicPublishOptions { mandatory: true, ..Default::default() };
+    let mut sending =
+        Box::pin(async move { channel.basic_publish(exchange, "".into(), options, body.as_ref(), properties).await });
+    let written = match sending.as_mut().poll(&mut Context::from_waker(futures::task::noop_waker_ref())) {
+        Poll::Ready(result) => Some(result?),
+        Poll::Pending => None,
+    };
+    Ok(async move {
+        let confirm = match written {
+            Some(confirm) => confirm,
+            None => sending.await?,
+        };
+        confirm.await
+    })
 }
 
 /// What the broker's answer to a mandatory, confirmed publish means.
