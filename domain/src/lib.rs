@@ -4,6 +4,7 @@
 //! them (slug, scope, entitlement value, …); and the catalog of the 27 events the system emits.
 //! Nothing here performs I/O: it is data and rules, shared by every other crate.
 
+pub mod address_registry;
 pub mod catalog;
 pub mod catalog_example;
 pub mod catalog_schema;

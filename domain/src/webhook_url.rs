@@ -1,8 +1,10 @@
 //! Which webhook URLs and which addresses a delivery may go to (the SSRF guard's rules). Creating an
 //! endpoint checks the URL (scheme, literal addresses, `localhost`); delivering checks every address
-//! the host name resolves to, because DNS answers can change after the endpoint was created.
+//! the host name resolves to, because DNS answers can change after the endpoint was created. Addresses
+//! are judged against the IANA special-purpose registries ([`crate::address_registry`]).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+pub use crate::address_registry::{AddressClass, classify};
+use std::net::IpAddr;
 use url::{Host, Url};
 
 /// The rules, with the development switch (`KAITEN_WEBHOOKS_ALLOW_PRIVATE`): when set, http and
@@ -55,91 +57,6 @@ impl UrlPolicy {
     }
 }
 
-/// The address classes a webhook must never reach (unless development allows it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AddressClass {
-    Loopback,
-    Private,
-    LinkLocal,
-    SharedCgnat,
-    Metadata,
-    Unspecified,
-    Multicast,
-    Reserved,
-}
-
-impl AddressClass {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Loopback => "loopback",
-            Self::Private => "private",
-            Self::LinkLocal => "link-local",
-            Self::SharedCgnat => "carrier-grade NAT (shared)",
-            Self::Metadata => "cloud metadata",
-            Self::Unspecified => "unspecified",
-            Self::Multicast => "multicast",
-            Self::Reserved => "reserved",
-        }
-    }
-}
-
-/// `None` for a public unicast address.
-pub fn classify(address: IpAddr) -> Option<AddressClass> {
-    match address {
-        IpAddr::V4(v4) => classify_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => classify_v4(v4),
-            None => classify_v6(v6),
-        },
-    }
-}
-
-fn classify_v4(address: Ipv4Addr) -> Option<AddressClass> {
-    let [a, b, ..] = address.octets();
-    if address == Ipv4Addr::new(169, 254, 169, 254) || address == Ipv4Addr::new(100, 100, 100, 200) {
-        Some(AddressClass::Metadata)
-    } else if address.is_loopback() {
-        Some(AddressClass::Loopback)
-    } else if address.is_private() {
-        Some(AddressClass::Private)
-    } else if address.is_link_local() {
-        Some(AddressClass::LinkLocal)
-    } else if a == 100 && (64..128).contains(&b) {
-        Some(AddressClass::SharedCgnat)
-    } else if a == 0 {
-        Some(AddressClass::Unspecified)
-    } else if address.is_multicast() {
-        Some(AddressClass::Multicast)
-    } else if a >= 240 || (a == 192 && b == 0 && address.octets()[2] == 0) || (a == 198 && (18..20).contains(&b)) {
-        Some(AddressClass::Reserved)
-    } else {
-        None
-    }
-}
-
-fn classify_v6(address: Ipv6Addr) -> Option<AddressClass> {
-    let first = address.segments()[0];
-    if address == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254) {
-        Some(AddressClass::Metadata)
-    } else if address.is_loopback() {
-        Some(AddressClass::Loopback)
-    } else if address.is_unspecified() {
-        Some(AddressClass::Unspecified)
-    } else if first & 0xfe00 == 0xfc00 {
-        Some(AddressClass::Private)
-    } else if first & 0xffc0 == 0xfe80 {
-        Some(AddressClass::LinkLocal)
-    } else if address.is_multicast() {
-        Some(AddressClass::Multicast)
-    } else if first == 0x0064 && address.segments()[1] == 0xff9b {
-        // NAT64 (64:ff9b::/96) embeds an IPv4 address: judge that one.
-        let [.., c, d] = address.segments();
-        classify_v4(Ipv4Addr::new((c >> 8) as u8, c as u8, (d >> 8) as u8, d as u8))
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +90,16 @@ mod tests {
             ("https://[::ffff:10.0.0.1]/", "private"),
             ("https://0.0.0.0/", "unspecified"),
             ("https://user:pw@hooks.example.com/", "credentials"),
+            // IPv4 carried inside IPv6, in every form that embeds it.
+            ("https://[::7f00:1]/", "loopback"),
+            ("https://[::ffff:0:a00:1]/", "private"),
+            ("https://[2002:a00:1::]/", "private"),
+            ("https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "loopback"),
+            ("https://[64:ff9b:1::a00:1]/", "private"),
+            ("https://[64:ff9b::a9fe:a9fe]/", "metadata"),
+            ("https://169.254.170.2/v2/credentials", "metadata"),
+            ("https://[fd00:ec2::254]/", "metadata"),
+            ("https://192.0.2.1/", "documentation"),
             ("not a url", "valid"),
         ];
         for (url, reason) in cases {
@@ -186,6 +113,17 @@ mod tests {
         let development = UrlPolicy::new(true);
         assert!(development.check_url("http://127.0.0.1:9000/hook").is_ok());
         assert!(development.check_url("http://localhost:9000/hook").is_ok());
-        assert!(development.check_url("https://169.254.169.254/").is_err());
+        for metadata in [
+            "https://169.254.169.254/",
+            "http://169.254.170.2/",
+            "http://[fd00:ec2::254]/",
+            "http://168.63.129.16/",
+            "http://100.100.100.200/",
+            "http://[::ffff:169.254.170.2]/",
+            "http://[2002:a9fe:a9fe::]/",
+        ] {
+            let error = development.check_url(metadata).err().unwrap_or_else(|| panic!("{metadata} was accepted"));
+            assert!(error.contains("metadata"), "{metadata}: {error}");
+        }
     }
 }
