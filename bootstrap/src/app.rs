@@ -11,8 +11,10 @@ use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
-use kaiten_http::AppState;
-use kaiten_postgres::{DatabaseReadiness, PgPool, PgRetention, PgUnitOfWork, PgWebhookStore, pooled_repositories};
+use kaiten_http::{AppState, DaprIngress};
+use kaiten_postgres::{
+    DatabaseReadiness, PgEventOwners, PgPool, PgRetention, PgUnitOfWork, PgWebhookStore, pooled_repositories,
+};
 use kaiten_rabbitmq::{LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
@@ -49,7 +51,8 @@ struct Delivery {
 
 async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology) -> anyhow::Result<Delivery> {
     if let Some(api_key) = config.svix_api_key.clone() {
-        let svix = SvixWebhookSender::new(api_key.clone(), config.svix_server_url.clone());
+        let owners = Arc::new(PgEventOwners::new(pool.clone()));
+        let svix = SvixWebhookSender::new(api_key.clone(), config.svix_server_url.clone(), owners);
         svix.register_event_types().await.map_err(|e| anyhow::anyhow!("registering the event types on Svix: {e}"))?;
         tracing::info!("webhooks are delivered by Svix");
         let management = Arc::new(SvixWebhookManagement::new(api_key, config.svix_server_url.clone()));
@@ -116,8 +119,11 @@ impl App {
         let route = if serves_api { kaiten_http::router } else { kaiten_http::operations_router };
         route(AppState {
             use_cases: self.use_cases.clone(),
-            dispatch: Some(self.dispatch.clone()),
-            dapr_topic: self.config.exchange.clone(),
+            dapr: self.config.dapr_api_token.as_ref().map(|token| DaprIngress {
+                dispatch: self.dispatch.clone(),
+                topic: self.config.exchange.clone(),
+                api_token: Arc::from(token.as_str()),
+            }),
             readiness: self.readiness(),
             metrics: crate::metrics::renderer(crate::metrics::Sources {
                 pool: Some(self.pool.clone()),
@@ -170,6 +176,7 @@ impl App {
         let prunes = [
             ("outbox rows", self.config.outbox_retention()?, PgRetention::outbox(self.pool.clone())),
             ("webhook messages", self.config.webhooks_retention()?, PgRetention::webhook_messages(self.pool.clone())),
+            ("event owners", self.config.webhooks_retention()?, PgRetention::event_owners(self.pool.clone())),
         ]
         .map(|(what, keep, retention)| (what, keep, PruneOldRows::new(Arc::new(retention))));
         let pruning_stop = stop.clone();

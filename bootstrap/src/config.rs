@@ -58,6 +58,9 @@ pub struct Config {
     pub webhooks_disable_after: String,
     /// Built-in engine: webhook messages (and their attempts) older than this are pruned.
     pub webhooks_retention: String,
+    /// Enables the Dapr ingress (`/dapr/subscribe`, `/events`); the sidecar's `APP_API_TOKEN`, which
+    /// every request must carry in `dapr-api-token`.
+    pub dapr_api_token: Option<String>,
 }
 
 impl Default for Config {
@@ -83,6 +86,7 @@ impl Default for Config {
             webhooks_endpoint_concurrency: 16,
             webhooks_disable_after: "5d".into(),
             webhooks_retention: "90d".into(),
+            dapr_api_token: None,
         }
     }
 }
@@ -135,6 +139,9 @@ impl Config {
         self.roles()?;
         self.delivery_settings()?;
         self.webhooks_retention()?;
+        if self.dapr_api_token.as_ref().is_some_and(|token| token.len() < 16) {
+            bail!("dapr_api_token (KAITEN_DAPR_API_TOKEN) must be at least 16 characters");
+        }
         Ok(())
     }
 
@@ -272,6 +279,14 @@ mod tests {
         assert!(error.contains("KAITEN_WEBHOOKS_RETENTION") && error.contains("100d"), "{error}");
         let with_svix = Config { svix_api_key: Some("sk_test".into()), ..long_outbox };
         assert!(with_svix.validate().is_ok(), "Svix keeps the messages, not kaiten");
+    }
+
+    #[test]
+    fn a_short_dapr_token_is_refused() {
+        let short = Config { dapr_api_token: Some("guessable".into()), ..Config::default() };
+        let error = short.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(error.contains("KAITEN_DAPR_API_TOKEN"), "{error}");
+        assert!(Config { dapr_api_token: Some("0123456789abcdef".into()), ..Config::default() }.validate().is_ok());
     }
 
     #[test]

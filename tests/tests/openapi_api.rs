@@ -71,12 +71,10 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/webhooks/messages/{eventId}"),
     ("post", "/api/webhooks/messages/{eventId}/resend"),
     ("get", "/api/events/catalog"),
-    ("get", "/dapr/subscribe"),
-    ("post", "/events"),
 ];
 
 /// Operations anyone may call (no bearer token).
-const PUBLIC: &[&str] = &["/api/healthz", "/api/readyz", "/api/events/catalog", "/dapr/subscribe", "/events"];
+const PUBLIC: &[&str] = &["/api/healthz", "/api/readyz", "/api/events/catalog"];
 
 fn operations(document: &Value) -> Vec<(String, String, Value)> {
     let mut found = Vec::new();

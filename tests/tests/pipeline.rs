@@ -59,10 +59,19 @@ async fn a_customer_created_through_the_api_reaches_the_sender() -> anyhow::Resu
 #[tokio::test]
 async fn the_dapr_ingress_dispatches_through_the_same_use_case() -> anyhow::Result<()> {
     let sender = Arc::new(RecordingSender::default());
-    let app = TestApp::spawn_with("api", Some(sender.clone())).await?;
+    let app = TestApp::spawn_configured("api", Some(sender.clone()), |config| {
+        config.dapr_api_token = Some("sidecar-token-0123456789".into());
+    })
+    .await?;
     let acme = app.tenant("Acme").await?;
-    let subscriptions: serde_json::Value =
-        app.client.get(format!("{}/dapr/subscribe", app.base_url)).send().await?.json().await?;
+    let subscriptions: serde_json::Value = app
+        .client
+        .get(format!("{}/dapr/subscribe", app.base_url))
+        .header("dapr-api-token", "sidecar-token-0123456789")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(
         subscriptions,
         json!([{"pubsubname": "rabbitmq-pubsub", "topic": app.names.exchange, "route": "/events"}])
@@ -80,6 +89,7 @@ async fn the_dapr_ingress_dispatches_through_the_same_use_case() -> anyhow::Resu
                 .client
                 .post(format!("{}/events", app.base_url))
                 .header("content-type", "application/cloudevents+json")
+                .header("dapr-api-token", "sidecar-token-0123456789")
                 .body(body)
                 .send()
                 .await?;

@@ -17,4 +17,4 @@ pub use metrics::MetricsRenderer;
 pub use openapi::api_document;
 pub use operations::operations_router;
 pub use problem::Problem;
-pub use routes::{AppState, router};
+pub use routes::{AppState, DaprIngress, router};

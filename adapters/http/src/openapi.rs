@@ -3,7 +3,7 @@
 use crate::problem::{Problem, ProblemFieldError};
 use utoipa::Modify;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,12 +27,17 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("ksh_ token").build()),
         );
+        // The Dapr sidecar's `APP_API_TOKEN`, on the Dapr ingress only.
+        components.add_security_scheme(
+            "daprApiToken",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new(crate::routes::DAPR_TOKEN_HEADER))),
+        );
     }
 }
 
-/// The whole document, as served at `/api/openapi.json`.
-pub fn api_document() -> utoipa::openapi::OpenApi {
-    let mut document = crate::routes::documented_routes().into_openapi();
+/// The whole document, as served at `/api/openapi.json` (with the Dapr ingress when `dapr`).
+pub fn api_document(dapr: bool) -> utoipa::openapi::OpenApi {
+    let mut document = crate::routes::documented_routes(dapr).into_openapi();
     finish(&mut document);
     document
 }

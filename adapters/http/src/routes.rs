@@ -4,6 +4,8 @@ mod accounts;
 mod catalog;
 mod customers;
 mod dapr;
+
+pub use dapr::{DaprIngress, TOKEN_HEADER as DAPR_TOKEN_HEADER};
 mod deployment_zones;
 mod entitlements;
 mod feature_flags;
@@ -22,7 +24,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use kaiten_application::UseCases;
 use kaiten_application::ports::health::ReadinessCheck;
-use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use std::any::Any;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -36,10 +37,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub use_cases: Arc<UseCases>,
-    /// Dispatches pipeline events (the Dapr ingress); `None` when no webhook sender is configured.
-    pub dispatch: Option<Arc<DispatchEvent>>,
-    /// The topic advertised to Dapr (the exchange name).
-    pub dapr_topic: String,
+    /// The Dapr ingress; `None` (its routes absent) unless `KAITEN_DAPR_API_TOKEN` is set.
+    pub dapr: Option<DaprIngress>,
     /// What `/api/readyz` checks.
     pub readiness: Vec<Arc<dyn ReadinessCheck>>,
     /// Renders `/metrics`.
@@ -51,8 +50,9 @@ pub(crate) fn health_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().merge(health::routes())
 }
 
-/// Every route with its OpenAPI description; [`router`] and [`crate::api_document`] both come from here.
-pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
+/// Every route with its OpenAPI description (the Dapr ingress only when enabled); [`router`] and
+/// [`crate::api_document`] both come from here.
+pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::routes())
         .merge(accounts::routes())
@@ -65,14 +65,14 @@ pub(crate) fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(instances::routes())
         .merge(webhooks::routes())
         .merge(catalog::routes())
-        .merge(dapr::routes())
+        .merge(dapr::routes(dapr))
 }
 
 /// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json`, a
 /// browsable page at `/api/docs` (Swagger UI, its assets built into the binary: no CDN) and the web
 /// console at `/console`.
 pub fn router(state: AppState) -> Router {
-    let (routes, mut document) = documented_routes().split_for_parts();
+    let (routes, mut document) = documented_routes(state.dapr.is_some()).split_for_parts();
     crate::openapi::finish(&mut document);
     let document = Arc::new(document);
     routes

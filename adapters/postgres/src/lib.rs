@@ -10,6 +10,7 @@ mod database;
 mod deployment_zones;
 mod entitlements;
 mod errors;
+mod event_owners;
 mod feature_flags;
 mod instances;
 mod licenses;
@@ -25,6 +26,7 @@ mod webhook_store;
 
 pub use connection::PgPool;
 pub use database::{DatabaseError, DatabaseReadiness, connect, ensure_database, redact, run_migrations};
+pub use event_owners::PgEventOwners;
 pub use retention::PgRetention;
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};
 pub use webhook_store::PgWebhookStore;

@@ -34,6 +34,15 @@ impl PgRetention {
     }
 }
 
+impl PgRetention {
+    /// Owners of the event ids handed to Svix.
+    pub fn event_owners(pool: crate::connection::PgPool) -> Self {
+        let statement = "DELETE FROM webhook_event_owners WHERE event_id IN \
+             (SELECT event_id FROM webhook_event_owners WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+        Self { pool, statement, batch: 5_000 }
+    }
+}
+
 #[async_trait]
 impl Retention for PgRetention {
     async fn prune_batch(&self, older_than: chrono::DateTime<chrono::Utc>, batch: i64) -> Result<u64, RepoError> {

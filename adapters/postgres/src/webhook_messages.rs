@@ -85,10 +85,10 @@ impl AttemptRow {
     }
 }
 
-/// Stores the message unless it exists; returns the stored body either way (one round trip for a new
-/// message, a second read only when it was already there).
-pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<String, RepoError> {
-    let inserted: Option<String> = diesel::insert_into(webhook_messages::table)
+/// Stores the message unless it exists; returns the stored body and organization either way (one
+/// round trip for a new message, a second read only when it was already there).
+pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<(String, Uuid), RepoError> {
+    let inserted: Option<(String, Uuid)> = diesel::insert_into(webhook_messages::table)
         .values((
             webhook_messages::id.eq(message.id),
             webhook_messages::organization_id.eq(message.organization_id),
@@ -98,16 +98,16 @@ pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -
         ))
         .on_conflict(webhook_messages::id)
         .do_nothing()
-        .returning(webhook_messages::body)
+        .returning((webhook_messages::body, webhook_messages::organization_id))
         .get_result(conn)
         .await
         .optional()
         .map_err(repo_error)?;
     match inserted {
-        Some(body) => Ok(body),
+        Some(stored) => Ok(stored),
         None => webhook_messages::table
             .find(message.id)
-            .select(webhook_messages::body)
+            .select((webhook_messages::body, webhook_messages::organization_id))
             .first(conn)
             .await
             .map_err(repo_error),

@@ -4,8 +4,8 @@ use crate::connection::{PgPool, PooledConnection};
 use crate::{webhook_endpoints as endpoints, webhook_messages as messages};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{AttemptRecord, NewMessage, StoredEndpoint, WebhookStore};
+use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::{AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
 use kaiten_domain::{Page, Paged};
 use uuid::Uuid;
@@ -54,7 +54,13 @@ impl WebhookStore for PgWebhookStore {
 
     async fn accept_message(&self, message: &NewMessage) -> Result<(String, Vec<StoredEndpoint>), RepoError> {
         let mut conn = self.connection().await?;
-        let body = messages::accept(&mut conn, message).await?;
+        let (body, owner) = messages::accept(&mut conn, message).await?;
+        if owner != message.organization_id {
+            return Err(RepoError::Conflict(Conflict::new(
+                "event_id_taken",
+                format!("event {} belongs to another organization", message.id),
+            )));
+        }
         let due = endpoints::due_for(&mut conn, message.organization_id, message.kind.name(), message.id).await?;
         Ok((body, due))
     }

@@ -14,9 +14,10 @@ mod svix_errors;
 pub use management::SvixWebhookManagement;
 
 use async_trait::async_trait;
-use kaiten_application::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
+use kaiten_application::ports::webhooks::{EventOwners, SendError, WebhookEvent, WebhookSender};
 use kaiten_domain::catalog::CATALOG;
 use kaiten_domain::organization::Organization;
+use std::sync::Arc;
 use std::time::Duration;
 use svix::api::{MessageCreateOptions, Svix, SvixOptions};
 use svix::error::{Error, HttpErrorContent};
@@ -25,6 +26,8 @@ use svix_errors::status_of;
 
 pub struct SvixWebhookSender {
     svix: Svix,
+    /// Which organization each event id belongs to (Svix keeps ids per application only).
+    owners: Arc<dyn EventOwners>,
 }
 
 /// How a Svix answer maps onto the port's outcomes.
@@ -64,8 +67,8 @@ fn application_in(organization_id: String, name: String) -> ApplicationIn {
 }
 
 impl SvixWebhookSender {
-    pub fn new(api_key: String, server_url: Option<String>) -> Self {
-        Self { svix: client(api_key, server_url) }
+    pub fn new(api_key: String, server_url: Option<String>, owners: Arc<dyn EventOwners>) -> Self {
+        Self { svix: client(api_key, server_url), owners }
     }
 
     /// The management port on the same client (and the same connection pool).
@@ -106,6 +109,15 @@ impl SvixWebhookSender {
 #[async_trait]
 impl WebhookSender for SvixWebhookSender {
     async fn send(&self, event: &WebhookEvent) -> Result<(), SendError> {
+        // Svix de-duplicates an event id within one application only: an id already sent for another
+        // organization must never become a message of this one.
+        let owned = self.owners.claim(event.id, event.organization_id).await.map_err(|error| SendError::Transient {
+            reason: format!("recording the event's organization: {error}"),
+            retry_after: None,
+        })?;
+        if !owned {
+            return Err(SendError::Permanent(format!("event {} belongs to another organization", event.id)));
+        }
         let first = match self.create_message(event).await {
             Ok(()) => return Ok(()),
             Err(error) => error,

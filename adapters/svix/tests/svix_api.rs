@@ -1,11 +1,12 @@
 //! The Svix adapter against a local HTTP server standing in for the Svix API: the exact requests it
 //! makes and how it reads the answers.
 
-use kaiten_application::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
+use kaiten_application::ports::webhooks::{MockEventOwners, SendError, WebhookEvent, WebhookSender};
 use kaiten_domain::EventKind;
 use kaiten_domain::organization::Organization;
 use kaiten_svix::SvixWebhookSender;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use uuid::Uuid;
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -29,8 +30,27 @@ fn app_out(uid: &str) -> Value {
     json!({"id": "app_1", "uid": uid, "name": uid, "createdAt": "2026-09-01T12:00:00Z", "updatedAt": "2026-09-01T12:00:00Z", "metadata": {}})
 }
 
+/// Every event id belongs to the organization that sends it (as when ids never collide).
 async fn sender(server: &MockServer) -> SvixWebhookSender {
-    SvixWebhookSender::new("testsk_secret".into(), Some(server.uri()))
+    let mut owners = MockEventOwners::new();
+    owners.expect_claim().returning(|_, _| Ok(true));
+    SvixWebhookSender::new("testsk_secret".into(), Some(server.uri()), Arc::new(owners))
+}
+
+#[tokio::test]
+async fn an_event_id_another_organization_owns_is_refused_without_calling_svix() {
+    let server = MockServer::start().await;
+    let event = event();
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(202)).expect(0).mount(&server).await;
+    let mut owners = MockEventOwners::new();
+    let (id, organization) = (event.id, event.organization_id);
+    owners.expect_claim().withf(move |e, o| *e == id && *o == organization).times(1).returning(|_, _| Ok(false));
+    let sender = SvixWebhookSender::new("testsk_secret".into(), Some(server.uri()), Arc::new(owners));
+    let refused = sender.send(&event).await;
+    assert!(
+        matches!(&refused, Err(SendError::Permanent(reason)) if reason.contains("another organization")),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 use super::attempt::{self, Judged};
 use super::slots::EndpointSlots;
+use crate::error::RepoError;
 use crate::ports::delivery::{
     AttemptRecord, DeliveryScheduler, DeliveryTask, NewMessage, StoredEndpoint, WebhookStore, WebhookTransport,
 };
@@ -153,7 +154,10 @@ impl WebhookSender for DeliveryEngine {
         let transient = |reason: String| SendError::Transient { reason, retry_after: None };
         let body = serde_json::to_string(&event.body()).map_err(|e| SendError::Permanent(e.to_string()))?;
         let message = NewMessage { id: event.id, organization_id: event.organization_id, kind: event.kind, body };
-        let (body, endpoints) = self.store.accept_message(&message).await.map_err(|e| transient(e.to_string()))?;
+        let (body, endpoints) = self.store.accept_message(&message).await.map_err(|error| match error {
+            RepoError::Conflict(conflict) => SendError::Permanent(conflict.message),
+            other => transient(other.to_string()),
+        })?;
         let message = NewMessage { body, ..message };
         let deliveries = endpoints.iter().map(|endpoint| {
             let task = DeliveryTask { message_id: message.id, endpoint_id: endpoint.id, attempt: 1, resend: false };

@@ -108,7 +108,8 @@ pub trait WebhookStore: Send + Sync {
     async fn delete_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError>;
 
     /// Stores the message unless it is already there (same id) and returns the enabled endpoints
-    /// subscribed to it that have no successful attempt for it yet, and the stored body.
+    /// subscribed to it that have no successful attempt for it yet, and the stored body. An id
+    /// already stored for another organization is a `Conflict`: nothing is returned or delivered.
     async fn accept_message(&self, message: &NewMessage) -> Result<(String, Vec<StoredEndpoint>), RepoError>;
     /// A stored message (kind and body) and, when given, one endpoint of its organization.
     async fn delivery_target(

@@ -1,5 +1,6 @@
 //! Delivery of events to the organizations' webhook endpoints.
 
+use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::EventKind;
 use kaiten_domain::organization::Organization;
@@ -44,4 +45,14 @@ pub trait WebhookSender: Send + Sync {
 
     /// Prepares delivery for a new organization (e.g. its Svix application); idempotent.
     async fn ensure_organization(&self, organization: &Organization) -> Result<(), SendError>;
+}
+
+/// Which organization each event id belongs to: the first organization an id is delivered for keeps
+/// it, so an envelope that reuses another tenant's id (a forged or replayed one) is refused instead
+/// of being delivered, shown or resent for the wrong organization.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait EventOwners: Send + Sync {
+    /// `Ok(true)` when `event_id` is (now) `organization_id`'s; `Ok(false)` when it is another's.
+    async fn claim(&self, event_id: Uuid, organization_id: Uuid) -> Result<bool, RepoError>;
 }

@@ -1,22 +1,66 @@
 //! Dapr-compatible ingress: a Dapr sidecar with a `pubsub.rabbitmq` component can replace the built-in
 //! consumer. `GET /dapr/subscribe` advertises the topic; `POST /events` takes what Dapr posts and
 //! answers `SUCCESS`, `RETRY` or `DROP` through the same dispatch use case as the consumer.
+//!
+//! Off unless `KAITEN_DAPR_API_TOKEN` is set: only then are the routes there at all, and every request
+//! must carry that value in the `dapr-api-token` header (Dapr's `APP_API_TOKEN`), compared in constant
+//! time. Only the sidecar may call them.
 
+use crate::problem::Problem;
 use crate::routes::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
-use kaiten_application::use_cases::dispatch_event::DispatchOutcome;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use kaiten_application::use_cases::dispatch_event::{DispatchEvent, DispatchOutcome};
 use serde::Serialize;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// The pub/sub component name a Dapr deployment uses for Kaiten.
 pub const PUBSUB_NAME: &str = "rabbitmq-pubsub";
+/// The header a Dapr sidecar sends its `APP_API_TOKEN` in.
+pub const TOKEN_HEADER: &str = "dapr-api-token";
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(subscribe)).routes(routes!(events))
+/// The ingress, when configured.
+#[derive(Clone)]
+pub struct DaprIngress {
+    /// Hands the events to the webhook sender.
+    pub dispatch: Arc<DispatchEvent>,
+    /// The topic advertised to Dapr (the exchange name).
+    pub topic: String,
+    /// What the sidecar must send in `dapr-api-token`.
+    pub api_token: Arc<str>,
+}
+
+/// The routes, present only when the ingress is configured.
+pub(crate) fn routes(enabled: bool) -> OpenApiRouter<AppState> {
+    if enabled { OpenApiRouter::new().routes(routes!(subscribe)).routes(routes!(events)) } else { OpenApiRouter::new() }
+}
+
+/// The calling Dapr sidecar: the request carries the configured token (401 otherwise).
+pub(crate) struct Sidecar;
+
+impl FromRequestParts<AppState> for Sidecar {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let expected = state.dapr.as_ref().map(|dapr| dapr.api_token.as_bytes()).unwrap_or_default();
+        let sent = parts.headers.get(TOKEN_HEADER).map(|value| value.as_bytes()).unwrap_or_default();
+        if expected.is_empty() || !bool::from(sent.ct_eq(expected)) {
+            tracing::warn!("a Dapr ingress request without the sidecar's token was refused");
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_dapr_token",
+                "the dapr-api-token header is missing or wrong",
+            ));
+        }
+        Ok(Self)
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -40,32 +84,54 @@ pub(crate) struct DaprResponse {
 }
 
 /// The subscriptions of this app, read by the Dapr sidecar at start.
-#[utoipa::path(get, path = "/dapr/subscribe", tag = "dapr", responses((status = 200, body = Vec<Subscription>)))]
-async fn subscribe(State(state): State<AppState>) -> Json<Vec<Subscription>> {
-    Json(vec![Subscription { pubsubname: PUBSUB_NAME, topic: state.dapr_topic.clone(), route: "/events" }])
+#[utoipa::path(get, path = "/dapr/subscribe", tag = "dapr",
+    responses((status = 200, body = Vec<Subscription>), (status = 401, body = Problem)),
+    security(("daprApiToken" = [])))]
+async fn subscribe(_: Sidecar, State(state): State<AppState>) -> Json<Vec<Subscription>> {
+    let topic = state.dapr.as_ref().map(|dapr| dapr.topic.clone()).unwrap_or_default();
+    Json(vec![Subscription { pubsubname: PUBSUB_NAME, topic, route: "/events" }])
 }
 
-/// One event delivered by Dapr (the relay's CloudEvent). Always 200; the status tells Dapr whether to
-/// consider it handled (`SUCCESS`), redeliver it (`RETRY`) or drop it to its dead-letter topic (`DROP`).
-#[utoipa::path(post, path = "/events", tag = "dapr", request_body(content = Object, content_type = "application/cloudevents+json"),
-    responses((status = 200, body = DaprResponse)))]
-async fn events(State(state): State<AppState>, body: Bytes) -> Json<DaprResponse> {
-    let status = match &state.dispatch {
-        None => {
-            tracing::warn!("an event arrived through Dapr, but no webhook sender is configured");
+/// Whether the body is one Dapr posts: `application/json` or `application/cloudevents+json`.
+fn is_event_content_type(request_headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = request_headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence == "application/cloudevents+json"
+}
+
+/// One event delivered by Dapr (the relay's CloudEvent). 200 for every event read; the status tells
+/// Dapr whether to consider it handled (`SUCCESS`), redeliver it (`RETRY`) or drop it to its
+/// dead-letter topic (`DROP`, with the reason logged): unparsable, unknown organization or event,
+/// or an event id already delivered for another organization.
+#[utoipa::path(post, path = "/events", tag = "dapr",
+    request_body(content = Object, content_type = "application/cloudevents+json"),
+    responses((status = 200, body = DaprResponse), (status = 401, body = Problem), (status = 413, body = Problem),
+        (status = 415, body = Problem)),
+    security(("daprApiToken" = [])))]
+async fn events(
+    _: Sidecar,
+    State(state): State<AppState>,
+    request_headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Json<DaprResponse>, Problem> {
+    if !is_event_content_type(&request_headers) {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "events must be sent as application/cloudevents+json or application/json",
+        ));
+    }
+    let Some(dapr) = &state.dapr else { return Err(Problem::not_found("route")) };
+    let status = match dapr.dispatch.execute(&body).await {
+        DispatchOutcome::Delivered | DispatchOutcome::Ignored => DaprStatus::Success,
+        DispatchOutcome::Retry { reason, .. } => {
+            tracing::info!(%reason, "asking Dapr to redeliver");
             DaprStatus::Retry
         }
-        Some(dispatch) => match dispatch.execute(&body).await {
-            DispatchOutcome::Delivered | DispatchOutcome::Ignored => DaprStatus::Success,
-            DispatchOutcome::Retry { reason, .. } => {
-                tracing::info!(%reason, "asking Dapr to redeliver");
-                DaprStatus::Retry
-            }
-            DispatchOutcome::Rejected { reason } => {
-                tracing::warn!(%reason, "asking Dapr to drop an event that can never be processed");
-                DaprStatus::Drop
-            }
-        },
+        DispatchOutcome::Rejected { reason } => {
+            tracing::warn!(%reason, "asking Dapr to drop an event that can never be processed");
+            DaprStatus::Drop
+        }
     };
-    Json(DaprResponse { status })
+    Ok(Json(DaprResponse { status }))
 }
