@@ -82,9 +82,10 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 /// `sender` replaces the configured webhook sender (the webhook API stays on the configured backend).
 pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSender>>) -> anyhow::Result<App> {
     let roles = config.roles()?;
-    let pool = kaiten_postgres::connect(&config.database_url, config.database_max_connections)
-        .await
-        .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
+    let pool =
+        kaiten_postgres::connect_waiting(&config.database_url, config.database_max_connections, config.pool_timeout()?)
+            .await
+            .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
     let reads = pooled_repositories(pool.clone());
     let topology = Topology::new(&config.exchange, &config.queue);
     let delivery = configured_delivery(&config, &pool, &topology).await?;
@@ -204,8 +205,8 @@ impl App {
             let address = listener.local_addr()?;
             tracing::info!(%address, "listening on http://{address}/api");
             let stopped = stop.clone();
-            axum::serve(listener, self.router())
-                .with_graceful_shutdown(async move { stopped.cancelled().await })
+            let limits = self.config.server_limits()?;
+            kaiten_http::serve(listener, self.router(), limits, async move { stopped.cancelled().await })
                 .await
                 .context("HTTP server")?;
         }

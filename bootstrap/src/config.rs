@@ -8,6 +8,7 @@ use kaiten_application::delivery::DeliverySettings;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::path::Path;
+use std::time::Duration;
 
 /// What `kaiten serve` may run in one process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +59,16 @@ pub struct Config {
     pub webhooks_disable_after: String,
     /// Built-in engine: webhook messages (and their attempts) older than this are pruned.
     pub webhooks_retention: String,
+    /// HTTP: how long a client has to send a request's headers (and an idle connection stays open).
+    pub http_header_read_timeout: String,
+    /// HTTP: how long a whole request may take (408 past it).
+    pub http_request_timeout: String,
+    /// HTTP: connections open at once (more wait in the listen backlog).
+    pub http_max_connections: usize,
+    /// HTTP: after SIGTERM, how long requests in flight may still take before their connections close.
+    pub http_shutdown_timeout: String,
+    /// How long a request waits for a database connection when the pool is exhausted (503 past it).
+    pub database_pool_timeout: String,
     /// Enables the Dapr ingress (`/dapr/subscribe`, `/events`); the sidecar's `APP_API_TOKEN`, which
     /// every request must carry in `dapr-api-token`.
     pub dapr_api_token: Option<String>,
@@ -86,6 +97,11 @@ impl Default for Config {
             webhooks_endpoint_concurrency: 16,
             webhooks_disable_after: "5d".into(),
             webhooks_retention: "90d".into(),
+            http_header_read_timeout: "10s".into(),
+            http_request_timeout: "30s".into(),
+            http_max_connections: 1024,
+            http_shutdown_timeout: "10s".into(),
+            database_pool_timeout: "3s".into(),
             dapr_api_token: None,
         }
     }
@@ -139,6 +155,8 @@ impl Config {
         self.roles()?;
         self.delivery_settings()?;
         self.webhooks_retention()?;
+        self.server_limits()?;
+        self.pool_timeout()?;
         if self.dapr_api_token.as_ref().is_some_and(|token| token.len() < 16) {
             bail!("dapr_api_token (KAITEN_DAPR_API_TOKEN) must be at least 16 characters");
         }
@@ -215,6 +233,30 @@ impl Config {
         Ok(keep)
     }
 
+    /// The HTTP server's limits.
+    pub fn server_limits(&self) -> anyhow::Result<kaiten_http::ServerLimits> {
+        if !(1..=1_000_000).contains(&self.http_max_connections) {
+            bail!("http_max_connections (KAITEN_HTTP_MAX_CONNECTIONS) must be between 1 and 1000000");
+        }
+        let (second, hour) = (Duration::from_secs(1), Duration::from_secs(3600));
+        Ok(kaiten_http::ServerLimits {
+            header_read_timeout: bounded("http_header_read_timeout", &self.http_header_read_timeout, second, hour)?,
+            request_timeout: bounded("http_request_timeout", &self.http_request_timeout, second, hour)?,
+            max_connections: self.http_max_connections,
+            shutdown_timeout: bounded("http_shutdown_timeout", &self.http_shutdown_timeout, Duration::ZERO, hour)?,
+        })
+    }
+
+    /// How long a request waits for a pooled database connection.
+    pub fn pool_timeout(&self) -> anyhow::Result<Duration> {
+        bounded(
+            "database_pool_timeout",
+            &self.database_pool_timeout,
+            Duration::from_millis(10),
+            Duration::from_secs(600),
+        )
+    }
+
     /// The roles to run, parsed from `roles`.
     pub fn roles(&self) -> anyhow::Result<Vec<Role>> {
         let mut roles = Vec::new();
@@ -231,6 +273,20 @@ impl Config {
         }
         Ok(roles)
     }
+}
+
+/// A duration setting between `least` and `most`, named in the error by its key and variable.
+fn bounded(key: &str, raw: &str, least: Duration, most: Duration) -> anyhow::Result<Duration> {
+    let variable = format!("KAITEN_{}", key.to_uppercase());
+    let parsed = humantime::parse_duration(raw).map_err(|e| anyhow::anyhow!("{key} ({variable}) `{raw}`: {e}"))?;
+    if parsed < least || parsed > most {
+        bail!(
+            "{key} ({variable}) `{raw}` must be between {} and {}",
+            humantime::format_duration(least),
+            humantime::format_duration(most)
+        );
+    }
+    Ok(parsed)
 }
 
 /// A duration setting (`7d`, `36h`, …), named in the error by its key and variable.

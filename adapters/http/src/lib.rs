@@ -11,6 +11,7 @@ mod openapi;
 mod operations;
 mod problem;
 mod routes;
+mod server;
 mod trace;
 
 pub use metrics::MetricsRenderer;
@@ -18,3 +19,4 @@ pub use openapi::api_document;
 pub use operations::operations_router;
 pub use problem::Problem;
 pub use routes::{AppState, DaprIngress, router};
+pub use server::{ServerLimits, serve};

@@ -32,6 +32,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<ProblemFieldError>>)]
     pub errors: Option<Box<Vec<ProblemFieldError>>>,
+    /// Sent as the `Retry-After` header (seconds), not in the body.
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -43,7 +46,14 @@ impl Problem {
             detail: detail.into(),
             code,
             errors: None,
+            retry_after: None,
         }
+    }
+
+    /// The same problem, telling the client to try again after `seconds`.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn validation(errors: ValidationErrors) -> Self {
@@ -81,6 +91,9 @@ impl IntoResponse for Problem {
         if unauthorized {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -104,6 +117,7 @@ impl From<UseCaseError> for Problem {
             UseCaseError::Unavailable(detail) => {
                 tracing::warn!(%detail, "a dependency is unavailable");
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "a dependency is unavailable; retry later")
+                    .retry_after(1)
             }
             UseCaseError::Unexpected(detail) => {
                 tracing::error!(%detail, "unexpected error");

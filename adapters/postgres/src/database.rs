@@ -7,6 +7,7 @@ use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
 
 /// The SQL migrations of `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
@@ -83,8 +84,17 @@ pub async fn run_migrations(url: &str) -> Result<usize, DatabaseError> {
     .map_err(|e| DatabaseError::Migrate(e.to_string()))?
 }
 
-/// Ensures the database exists, migrates it and returns a pool of `max_connections`.
+/// How long a caller waits for a pooled connection unless told otherwise.
+pub const DEFAULT_POOL_WAIT: Duration = Duration::from_secs(3);
+
+/// [`connect_waiting`] with [`DEFAULT_POOL_WAIT`].
 pub async fn connect(url: &str, max_connections: usize) -> Result<PgPool, DatabaseError> {
+    connect_waiting(url, max_connections, DEFAULT_POOL_WAIT).await
+}
+
+/// Ensures the database exists, migrates it and returns a pool of `max_connections`, whose callers
+/// wait at most `wait` for a connection (then `RepoError::Unavailable`, answered 503).
+pub async fn connect_waiting(url: &str, max_connections: usize, wait: Duration) -> Result<PgPool, DatabaseError> {
     ensure_database(url).await?;
     let applied = run_migrations(url).await?;
     if applied > 0 {
@@ -95,7 +105,15 @@ pub async fn connect(url: &str, max_connections: usize) -> Result<PgPool, Databa
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
-    Pool::builder(manager).max_size(max_connections).build().map_err(|e| DatabaseError::Pool(e.to_string()))
+    Pool::builder(manager)
+        .max_size(max_connections)
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(wait))
+        // A connection that cannot be opened or checked within the same time is an outage, not a wait.
+        .create_timeout(Some(wait.max(Duration::from_secs(5))))
+        .recycle_timeout(Some(wait.max(Duration::from_secs(5))))
+        .build()
+        .map_err(|e| DatabaseError::Pool(e.to_string()))
 }
 
 /// The URL without its password, for messages.

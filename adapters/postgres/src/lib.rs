@@ -25,7 +25,10 @@ mod webhook_messages;
 mod webhook_store;
 
 pub use connection::PgPool;
-pub use database::{DatabaseError, DatabaseReadiness, connect, ensure_database, redact, run_migrations};
+pub use database::{
+    DEFAULT_POOL_WAIT, DatabaseError, DatabaseReadiness, connect, connect_waiting, ensure_database, redact,
+    run_migrations,
+};
 pub use event_owners::PgEventOwners;
 pub use retention::PgRetention;
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};
