@@ -69,6 +69,9 @@ pub enum UseCaseError {
     Unauthorized(#[from] AuthFailure),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A rate limit was reached: try again after `retry_after`.
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: std::time::Duration },
     #[error("unexpected: {0}")]
     Unexpected(String),
 }

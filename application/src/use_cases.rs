@@ -57,9 +57,7 @@ pub mod update_license;
 pub mod update_license_entitlement;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
-use crate::ports::webhook_management::WebhookManagement;
 use crate::ports::webhooks::WebhookSender;
-use kaiten_domain::webhook_url::UrlPolicy;
 use std::sync::Arc;
 
 /// Every use case, wired to the same ports; what the driving adapters (HTTP, CLI) hold.
@@ -124,8 +122,7 @@ impl UseCases {
         uow: Arc<dyn UnitOfWork>,
         reads: Repositories,
         sender: Option<Arc<dyn WebhookSender>>,
-        webhooks: Arc<dyn WebhookManagement>,
-        url_policy: UrlPolicy,
+        webhooks: manage_webhooks::WebhookApi,
     ) -> Self {
         Self {
             authenticate: authenticate::Authenticate::new(reads.clone()),
@@ -178,7 +175,7 @@ impl UseCases {
             list_instances: list_instances::ListInstances::new(reads.clone()),
             report_usage: report_usage::ReportUsage::new(uow),
             list_usage: list_usage::ListUsage::new(reads),
-            webhooks: manage_webhooks::ManageWebhooks::new(webhooks, url_policy),
+            webhooks: manage_webhooks::ManageWebhooks::new(webhooks),
         }
     }
 }

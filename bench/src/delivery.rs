@@ -40,7 +40,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
             description: String::new(),
             disabled: false,
         };
-        management.create_endpoint(organization, draft).await?;
+        management.create_endpoint(organization, draft, usize::MAX).await?;
     }
     let transport = Arc::new(HttpWebhookTransport::new(UrlPolicy::new(true), TransportTimeouts::default())?);
     let engine = Arc::new(DeliveryEngine::new(store, transport, scheduler, DeliverySettings::default()));

@@ -9,6 +9,7 @@ mod kaiten;
 mod latency;
 mod receiver;
 mod relay_drain;
+mod relay_memory;
 mod setup;
 mod worker;
 
@@ -100,6 +101,23 @@ enum Command {
         #[arg(long, default_value = "simple")]
         pgbench_protocol: String,
     },
+    /// Writes a backlog of large rows, then drains it with the relay, printing the process's peak RSS
+    /// during the drain.
+    RelayMemory {
+        #[arg(long, default_value_t = 2_000)]
+        rows: usize,
+        /// Size of each row's payload, in KiB.
+        #[arg(long, default_value_t = 1000)]
+        row_kib: usize,
+        #[arg(long, default_value_t = 10)]
+        rows_per_transaction: usize,
+        /// Relay with the message-count window alone (no byte bound, the old read-ahead).
+        #[arg(long)]
+        count_window_only: bool,
+        /// How long the broker stops reading at the start of the drain, in seconds.
+        #[arg(long, default_value_t = 10)]
+        stall_seconds: u64,
+    },
     /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
     RelayLatency {
         #[arg(long, default_value_t = 500)]
@@ -116,6 +134,10 @@ async fn main() -> anyhow::Result<()> {
             relay_drain::run(rows, rows_per_transaction, recvlogical_slot).await
         }
         Command::RelayLatency { rate, seconds } => latency::run(rate, seconds).await,
+        Command::RelayMemory { rows, row_kib, rows_per_transaction, count_window_only, stall_seconds } => {
+            let stall = std::time::Duration::from_secs(stall_seconds);
+            relay_memory::run(rows, row_kib, rows_per_transaction, count_window_only, stall).await
+        }
         Command::WorkerDrain { messages, prefetch } => worker::drain(messages, prefetch).await,
         Command::WorkerLatency { rate, seconds, prefetch } => worker::latency(rate, seconds, prefetch).await,
         Command::DeliveryThroughput { events, endpoints, concurrency } => {

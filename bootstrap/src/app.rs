@@ -8,12 +8,14 @@ use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
+use kaiten_application::use_cases::manage_webhooks::WebhookApi;
 use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
-    DatabaseReadiness, PgEventOwners, PgPool, PgRetention, PgUnitOfWork, PgWebhookStore, pooled_repositories,
+    DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgRetention, PgUnitOfWork, PgWebhookStore,
+    pooled_repositories,
 };
 use kaiten_rabbitmq::{LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
@@ -61,7 +63,9 @@ async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let store = Arc::new(PgWebhookStore::new(pool.clone()));
     let scheduler = Arc::new(LapinDeliveryScheduler::new(config.amqp_url.clone(), topology.deliveries()));
-    let transport = Arc::new(HttpWebhookTransport::new(policy, TransportTimeouts::default())?);
+    let transport = HttpWebhookTransport::new(policy, TransportTimeouts::default())?
+        .with_max_in_flight(config.webhooks_max_in_flight);
+    let transport = Arc::new(transport);
     let engine =
         Arc::new(DeliveryEngine::new(store.clone(), transport, scheduler.clone(), config.delivery_settings()?));
     tracing::info!("webhooks are delivered by the built-in engine");
@@ -92,7 +96,13 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let sender = sender.unwrap_or(delivery.sender);
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let uow = Arc::new(PgUnitOfWork::new(pool.clone()));
-    let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), delivery.management, policy));
+    let webhook_api = WebhookApi {
+        management: delivery.management,
+        resends: Arc::new(PgResendLimiter::new(pool.clone())),
+        policy,
+        limits: config.webhook_limits()?,
+    };
+    let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), webhook_api));
     let dispatch = Arc::new(DispatchEvent::new(reads, sender));
     let broker_check = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
@@ -178,6 +188,7 @@ impl App {
             ("outbox rows", self.config.outbox_retention()?, PgRetention::outbox(self.pool.clone())),
             ("webhook messages", self.config.webhooks_retention()?, PgRetention::webhook_messages(self.pool.clone())),
             ("event owners", self.config.webhooks_retention()?, PgRetention::event_owners(self.pool.clone())),
+            ("resend windows", chrono::TimeDelta::days(1), PgRetention::resend_windows(self.pool.clone())),
         ]
         .map(|(what, keep, retention)| (what, keep, PruneOldRows::new(Arc::new(retention))));
         let pruning_stop = stop.clone();

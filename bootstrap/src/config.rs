@@ -5,6 +5,7 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kaiten_application::delivery::DeliverySettings;
+use kaiten_application::use_cases::manage_webhooks::WebhookLimits;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::path::Path;
@@ -59,6 +60,12 @@ pub struct Config {
     pub webhooks_disable_after: String,
     /// Built-in engine: webhook messages (and their attempts) older than this are pruned.
     pub webhooks_retention: String,
+    /// Webhook endpoints per organization.
+    pub webhooks_max_endpoints: usize,
+    /// Resends of one message per minute.
+    pub webhooks_resends_per_minute: u32,
+    /// Built-in engine: webhook requests in flight at once in this process (more wait their turn).
+    pub webhooks_max_in_flight: usize,
     /// HTTP: how long a client has to send a request's headers (and an idle connection stays open).
     pub http_header_read_timeout: String,
     /// HTTP: how long a whole request may take (408 past it).
@@ -97,6 +104,9 @@ impl Default for Config {
             webhooks_endpoint_concurrency: 16,
             webhooks_disable_after: "5d".into(),
             webhooks_retention: "90d".into(),
+            webhooks_max_endpoints: 50,
+            webhooks_resends_per_minute: 5,
+            webhooks_max_in_flight: 256,
             http_header_read_timeout: "10s".into(),
             http_request_timeout: "30s".into(),
             http_max_connections: 1024,
@@ -156,6 +166,10 @@ impl Config {
         self.delivery_settings()?;
         self.webhooks_retention()?;
         self.server_limits()?;
+        self.webhook_limits()?;
+        if !(1..=10_000).contains(&self.webhooks_max_in_flight) {
+            bail!("webhooks_max_in_flight (KAITEN_WEBHOOKS_MAX_IN_FLIGHT) must be between 1 and 10000");
+        }
         self.pool_timeout()?;
         if self.dapr_api_token.as_ref().is_some_and(|token| token.len() < 16) {
             bail!("dapr_api_token (KAITEN_DAPR_API_TOKEN) must be at least 16 characters");
@@ -244,6 +258,20 @@ impl Config {
             request_timeout: bounded("http_request_timeout", &self.http_request_timeout, second, hour)?,
             max_connections: self.http_max_connections,
             shutdown_timeout: bounded("http_shutdown_timeout", &self.http_shutdown_timeout, Duration::ZERO, hour)?,
+        })
+    }
+
+    /// What the webhook API lets one organization use.
+    pub fn webhook_limits(&self) -> anyhow::Result<WebhookLimits> {
+        if !(1..=10_000).contains(&self.webhooks_max_endpoints) {
+            bail!("webhooks_max_endpoints (KAITEN_WEBHOOKS_MAX_ENDPOINTS) must be between 1 and 10000");
+        }
+        if !(1..=1000).contains(&self.webhooks_resends_per_minute) {
+            bail!("webhooks_resends_per_minute (KAITEN_WEBHOOKS_RESENDS_PER_MINUTE) must be between 1 and 1000");
+        }
+        Ok(WebhookLimits {
+            max_endpoints: self.webhooks_max_endpoints,
+            resends_per_minute: self.webhooks_resends_per_minute,
         })
     }
 

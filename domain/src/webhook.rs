@@ -226,7 +226,7 @@ pub struct DeliveryAttempt {
     pub timestamp: DateTime<Utc>,
 }
 
-/// A delivered message: the exact body and every attempt.
+/// A delivered message: the exact body and one page of its attempts, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookMessage {
@@ -237,7 +237,44 @@ pub struct WebhookMessage {
     /// The body POSTed to the endpoints: `{name, type, data}`.
     pub payload: Value,
     pub timestamp: DateTime<Utc>,
+    /// At most `limit` attempts, newest first, older than `before` when it was given.
     pub attempts: Vec<DeliveryAttempt>,
+    /// When older attempts exist: pass this as `before` to read the next page.
+    pub more_attempts_before: Option<String>,
+}
+
+/// Which attempts of a message to show: at most `limit`, newest first, older than the attempt `before`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptPage {
+    pub limit: u32,
+    pub before: Option<String>,
+}
+
+impl AttemptPage {
+    pub const DEFAULT_LIMIT: u32 = 20;
+    pub const MAX_LIMIT: u32 = 100;
+
+    /// `limit` 1 to 100 (default 20).
+    pub fn parse(limit: Option<i64>, before: Option<String>) -> Result<Self, ValidationErrors> {
+        let limit = match limit {
+            None => Self::DEFAULT_LIMIT,
+            Some(limit) if (1..=i64::from(Self::MAX_LIMIT)).contains(&limit) => limit as u32,
+            Some(limit) => {
+                return Err(ValidationErrors(vec![FieldError::new(
+                    "query.limit",
+                    "must be between 1 and 100",
+                    Some(Value::from(limit)),
+                )]));
+            }
+        };
+        Ok(Self { limit, before })
+    }
+}
+
+impl Default for AttemptPage {
+    fn default() -> Self {
+        Self { limit: Self::DEFAULT_LIMIT, before: None }
+    }
 }
 
 /// Filters of the delivery history.

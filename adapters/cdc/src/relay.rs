@@ -9,6 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+/// 64 MiB of unconfirmed messages: with rows of up to 1 MiB (the API's body limit), memory stays
+/// within this plus `DEFAULT_BUFFERED_EVENTS` rows, whatever the transactions look like.
+pub const DEFAULT_MAX_IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
+/// Replication events read ahead of the relay.
+pub const DEFAULT_BUFFERED_EVENTS: usize = 64;
+
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
     pub database_url: String,
@@ -16,9 +22,14 @@ pub struct RelayConfig {
     pub slot: String,
     /// Debezium's logical server name (`topic.prefix`), used in the message ids and `source`.
     pub server_name: String,
-    /// Messages published but not yet confirmed, at most (bounds memory); a single transaction larger
-    /// than this is still read whole, once the transactions before it are acknowledged.
+    /// Messages published but not yet confirmed, at most; a single transaction larger than this is
+    /// still read whole, once the transactions before it are acknowledged.
     pub max_in_flight: usize,
+    /// Bytes of the messages published but not yet confirmed, at most (as for `max_in_flight`, a
+    /// single larger transaction is read whole once the ones before it are acknowledged).
+    pub max_in_flight_bytes: usize,
+    /// Decoded replication events buffered ahead of the relay (each up to one row's size).
+    pub buffered_events: usize,
     /// How often the acknowledged position is reported to PostgreSQL.
     pub status_interval: Duration,
 }
@@ -30,6 +41,8 @@ impl RelayConfig {
             slot: slot.into(),
             server_name: "kaiten".into(),
             max_in_flight: 4096,
+            max_in_flight_bytes: DEFAULT_MAX_IN_FLIGHT_BYTES,
+            buffered_events: DEFAULT_BUFFERED_EVENTS,
             status_interval: Duration::from_millis(500),
         }
     }

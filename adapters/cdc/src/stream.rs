@@ -1,8 +1,9 @@
 //! One replication session: decode each committed transaction, publish its outbox rows with
 //! confirms, and acknowledge the transaction's end LSN once every one of them is confirmed.
 //! Transactions are pipelined (the next is published while earlier confirms are pending) and
-//! acknowledged strictly in commit order; the number of unconfirmed messages is bounded (by the window,
-//! or by one transaction when a single transaction is larger).
+//! acknowledged strictly in commit order; the unconfirmed messages are bounded in number and in bytes
+//! (by the window, or by one transaction when a single transaction is larger), and so is the read-ahead
+//! of replication events.
 
 use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use crate::pgoutput::{self, Message, PG_EPOCH_OFFSET_MICROS, Relation};
@@ -25,6 +26,21 @@ struct OpenTransaction {
     xid: u32,
     commit_time_micros: i64,
     confirmations: Vec<PublishConfirmation>,
+    /// Bytes of the messages published so far.
+    bytes: usize,
+}
+
+/// What is published and not yet confirmed.
+#[derive(Default)]
+struct Unconfirmed {
+    messages: usize,
+    bytes: usize,
+}
+
+impl Unconfirmed {
+    fn within(&self, config: &RelayConfig) -> bool {
+        self.messages < config.max_in_flight && self.bytes < config.max_in_flight_bytes
+    }
 }
 
 /// A table seen in a Relation message, with what every message of its rows shares.
@@ -34,8 +50,9 @@ struct Table {
     schema: Box<RawValue>,
 }
 
-/// A committed transaction whose confirmations are awaited: resolves to (end LSN, messages, commit time).
-type PendingAck = BoxFuture<'static, Result<(u64, usize, i64), RelayError>>;
+/// A committed transaction whose confirmations are awaited: resolves to (end LSN, messages, bytes,
+/// commit time).
+type PendingAck = BoxFuture<'static, Result<(u64, usize, usize, i64), RelayError>>;
 
 fn replication_config(config: &RelayConfig, ack: Lsn) -> Result<(ReplicationConfig, String), RelayError> {
     let url = url::Url::parse(&config.database_url).map_err(|e| RelayError::InvalidUrl(e.to_string()))?;
@@ -51,6 +68,7 @@ fn replication_config(config: &RelayConfig, ack: Lsn) -> Result<(ReplicationConf
             .with_ack_lsn(ack)
             .with_status_interval(config.status_interval)
             .with_wakeup_interval(config.status_interval)
+            .with_buffer_size(config.buffered_events.max(1))
             .with_application_name("kaiten-relay");
     Ok((replication, database))
 }
@@ -82,7 +100,7 @@ pub(crate) async fn stream(
     let mut tables: HashMap<u32, Table> = HashMap::new();
     let mut open: Option<OpenTransaction> = None;
     let mut pending: FuturesOrdered<PendingAck> = FuturesOrdered::new();
-    let mut unconfirmed = 0usize;
+    let mut unconfirmed = Unconfirmed::default();
 
     loop {
         tokio::select! {
@@ -92,19 +110,20 @@ pub(crate) async fn stream(
                 return Ok(());
             }
             Some(acked) = pending.next(), if !pending.is_empty() => {
-                let (end_lsn, messages, commit_time) = acked?;
-                unconfirmed -= messages;
+                let (end_lsn, messages, bytes, commit_time) = acked?;
+                unconfirmed.messages -= messages;
+                unconfirmed.bytes -= bytes;
                 client.update_applied_lsn(Lsn::from(end_lsn));
                 stats.record_ack(end_lsn, messages as u64, now_micros_pg() - commit_time);
             }
             // A transaction larger than the window is read on once every earlier one is acknowledged:
             // its own confirmations are awaited only at its commit.
-            event = client.recv(), if unconfirmed < config.max_in_flight || pending.is_empty() => {
+            event = client.recv(), if unconfirmed.within(config) || pending.is_empty() => {
                 let event = event.map_err(stream_error(&config.slot))?
                     .ok_or_else(|| RelayError::Stream("the server ended the replication stream".into()))?;
                 match event {
                     ReplicationEvent::Begin { final_lsn, xid, commit_time_micros } => {
-                        open = Some(OpenTransaction { commit_lsn: final_lsn.into(), xid, commit_time_micros, confirmations: Vec::new() });
+                        open = Some(OpenTransaction { commit_lsn: final_lsn.into(), xid, commit_time_micros, confirmations: Vec::new(), bytes: 0 });
                     }
                     ReplicationEvent::XLogData { wal_start, wal_end, data, .. } => {
                         stats.record_wal_end(wal_end.into());
@@ -119,11 +138,14 @@ pub(crate) async fn stream(
                                     .ok_or_else(|| RelayError::Decode(format!("insert into unknown relation {relation_id}")))?;
                                 let tx = open.as_mut().ok_or_else(|| RelayError::Decode("insert outside a transaction".into()))?;
                                 let message = outbox_message(table, &values, tx, wal_start.into())?;
+                                let size = message.body.len();
                                 // Queues the message behind the ones before it; decoding goes on while
                                 // lapin writes it and the broker confirms it.
                                 let confirmation = bus.publish(message).await.map_err(|e| RelayError::Bus(e.to_string()))?;
                                 tx.confirmations.push(confirmation);
-                                unconfirmed += 1;
+                                tx.bytes += size;
+                                unconfirmed.messages += 1;
+                                unconfirmed.bytes += size;
                             }
                             _ => {}
                         }
@@ -131,10 +153,10 @@ pub(crate) async fn stream(
                     ReplicationEvent::Commit { end_lsn, .. } => {
                         let tx = open.take().ok_or_else(|| RelayError::Decode("commit without begin".into()))?;
                         let end_lsn: u64 = end_lsn.into();
-                        let (count, commit_time) = (tx.confirmations.len(), tx.commit_time_micros);
+                        let (count, bytes, commit_time) = (tx.confirmations.len(), tx.bytes, tx.commit_time_micros);
                         pending.push_back(Box::pin(async move {
                             try_join_all(tx.confirmations).await.map_err(|e| RelayError::Bus(e.to_string()))?;
-                            Ok((end_lsn, count, commit_time))
+                            Ok((end_lsn, count, bytes, commit_time))
                         }));
                     }
                     ReplicationEvent::KeepAlive { wal_end, .. } => {

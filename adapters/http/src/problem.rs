@@ -119,6 +119,10 @@ impl From<UseCaseError> for Problem {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "a dependency is unavailable; retry later")
                     .retry_after(1)
             }
+            UseCaseError::TooManyRequests { detail, retry_after } => {
+                let seconds = u32::try_from(retry_after.as_secs().saturating_add(1)).unwrap_or(u32::MAX);
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", detail).retry_after(seconds)
+            }
             UseCaseError::Unexpected(detail) => {
                 tracing::error!(%detail, "unexpected error");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an unexpected error occurred")

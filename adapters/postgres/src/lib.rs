@@ -16,6 +16,7 @@ mod instances;
 mod licenses;
 pub(crate) mod outbox;
 mod releases;
+mod resend_windows;
 mod retention;
 mod schema;
 mod scoped;
@@ -30,6 +31,7 @@ pub use database::{
     run_migrations,
 };
 pub use event_owners::PgEventOwners;
+pub use resend_windows::PgResendLimiter;
 pub use retention::PgRetention;
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories};
 pub use webhook_store::PgWebhookStore;

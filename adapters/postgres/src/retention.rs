@@ -35,6 +35,13 @@ impl PgRetention {
 }
 
 impl PgRetention {
+    /// Resend windows of messages (kept only while they can still count).
+    pub fn resend_windows(pool: crate::connection::PgPool) -> Self {
+        let statement = "DELETE FROM webhook_resend_windows WHERE event_id IN \
+             (SELECT event_id FROM webhook_resend_windows WHERE window_start < $1 ORDER BY window_start LIMIT $2)";
+        Self { pool, statement, batch: 5_000 }
+    }
+
     /// Owners of the event ids handed to Svix.
     pub fn event_owners(pool: crate::connection::PgPool) -> Self {
         let statement = "DELETE FROM webhook_event_owners WHERE event_id IN \

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::StoredEndpoint;
+use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::EndpointPatch;
 use kaiten_domain::{EventKind, Page, Paged};
 use uuid::Uuid;
@@ -67,13 +67,44 @@ impl EndpointRow {
     }
 }
 
-pub(crate) async fn insert(conn: &mut AsyncPgConnection, endpoint: &StoredEndpoint) -> Result<(), RepoError> {
-    diesel::insert_into(webhook_endpoints::table)
-        .values(EndpointRow::from_stored(endpoint))
-        .execute(conn)
+/// Inserts the endpoint unless its organization has `max_endpoints` already. The organization's row
+/// is locked for the count and the insert, so concurrent creations cannot pass the limit together.
+pub(crate) async fn insert(
+    conn: &mut AsyncPgConnection,
+    endpoint: &StoredEndpoint,
+    max_endpoints: usize,
+) -> Result<(), RepoError> {
+    use diesel_async::AsyncConnection;
+    let row = EndpointRow::from_stored(endpoint);
+    let organization_id = endpoint.organization_id;
+    let limit = i64::try_from(max_endpoints).unwrap_or(i64::MAX);
+    let inserted = conn
+        .transaction::<bool, diesel::result::Error, _>(async move |conn| {
+            diesel::sql_query("SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE")
+                .bind::<SqlUuid, _>(organization_id)
+                .execute(conn)
+                .await?;
+            let existing: i64 = webhook_endpoints::table
+                .filter(webhook_endpoints::organization_id.eq(organization_id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if existing >= limit {
+                return Ok(false);
+            }
+            diesel::insert_into(webhook_endpoints::table).values(row).execute(conn).await?;
+            Ok(true)
+        })
         .await
-        .map(|_| ())
-        .map_err(repo_error)
+        .map_err(repo_error)?;
+    if inserted {
+        Ok(())
+    } else {
+        Err(RepoError::Invalid(Conflict::new(
+            "too_many_endpoints",
+            format!("an organization has at most {max_endpoints} webhook endpoints; delete one first"),
+        )))
+    }
 }
 
 pub(crate) async fn list(

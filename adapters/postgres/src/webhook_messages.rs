@@ -9,7 +9,9 @@ use diesel::sql_types::{Array, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{AttemptRecord, NewMessage};
-use kaiten_domain::webhook::{AttemptStatus, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id};
+use kaiten_domain::webhook::{
+    AttemptPage, AttemptStatus, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id,
+};
 use kaiten_domain::{EventKind, Paged};
 use uuid::Uuid;
 
@@ -25,6 +27,10 @@ pub(crate) struct MessageRow {
 }
 
 impl MessageRow {
+    pub(crate) fn organization_id(&self) -> Uuid {
+        self.organization_id
+    }
+
     pub(crate) fn into_new_message(self) -> Result<NewMessage, RepoError> {
         let kind = EventKind::from_name(&self.event_name)
             .ok_or_else(|| RepoError::Unexpected(format!("unknown event {} in webhook_messages", self.event_name)))?;
@@ -214,21 +220,31 @@ pub(crate) async fn history(
     Ok(Paged { items, total })
 }
 
+/// The message and one page of its attempts, newest first (attempt ids are time-ordered UUIDv7).
 pub(crate) async fn inspect(
     conn: &mut AsyncPgConnection,
     organization_id: Uuid,
     id: Uuid,
+    page: &AttemptPage,
 ) -> Result<Option<WebhookMessage>, RepoError> {
     let Some(message) = find(conn, id).await?.filter(|m| m.organization_id == organization_id) else {
         return Ok(None);
     };
-    let rows: Vec<AttemptRow> = webhook_attempts::table
-        .filter(webhook_attempts::message_id.eq(id))
-        .order((webhook_attempts::created_at.desc(), webhook_attempts::id.desc()))
+    let mut query = webhook_attempts::table.filter(webhook_attempts::message_id.eq(id)).into_boxed();
+    if let Some(before) = page.before.as_deref() {
+        let before = Uuid::parse_str(before).map_err(|_| RepoError::NotFound)?;
+        query = query.filter(webhook_attempts::id.lt(before));
+    }
+    let mut rows: Vec<AttemptRow> = query
+        .order(webhook_attempts::id.desc())
+        .limit(i64::from(page.limit) + 1)
         .select(AttemptRow::as_select())
         .load(conn)
         .await
         .map_err(repo_error)?;
+    let more = rows.len() > page.limit as usize;
+    rows.truncate(page.limit as usize);
+    let more_attempts_before = more.then(|| rows.last().map(|row| row.id.to_string())).flatten();
     let attempts = rows
         .into_iter()
         .map(|row| row.into_api(message.event_name.clone(), message.event_type.clone()))
@@ -242,5 +258,6 @@ pub(crate) async fn inspect(
         payload,
         timestamp: message.created_at,
         attempts,
+        more_attempts_before,
     }))
 }

@@ -6,8 +6,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_application::ports::delivery::{AttemptRecord, NewMessage, StoredEndpoint, WebhookStore};
 use kaiten_application::{Conflict, RepoError};
-use kaiten_domain::webhook::{AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
-use kaiten_domain::{Page, Paged};
+use kaiten_domain::webhook::{
+    AttemptPage, AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage,
+};
+use kaiten_domain::{EventKind, Page, Paged};
 use uuid::Uuid;
 
 pub struct PgWebhookStore {
@@ -26,8 +28,8 @@ impl PgWebhookStore {
 
 #[async_trait]
 impl WebhookStore for PgWebhookStore {
-    async fn insert_endpoint(&self, endpoint: &StoredEndpoint) -> Result<(), RepoError> {
-        endpoints::insert(&mut *self.connection().await?, endpoint).await
+    async fn insert_endpoint(&self, endpoint: &StoredEndpoint, max_endpoints: usize) -> Result<(), RepoError> {
+        endpoints::insert(&mut *self.connection().await?, endpoint, max_endpoints).await
     }
 
     async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<StoredEndpoint>, RepoError> {
@@ -101,8 +103,21 @@ impl WebhookStore for PgWebhookStore {
         messages::history(&mut *self.connection().await?, organization_id, filter).await
     }
 
-    async fn message(&self, organization_id: Uuid, id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
-        messages::inspect(&mut *self.connection().await?, organization_id, id).await
+    async fn message(
+        &self,
+        organization_id: Uuid,
+        id: Uuid,
+        attempts: &AttemptPage,
+    ) -> Result<Option<WebhookMessage>, RepoError> {
+        messages::inspect(&mut *self.connection().await?, organization_id, id, attempts).await
+    }
+
+    async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<EventKind>, RepoError> {
+        let found = messages::find(&mut *self.connection().await?, id).await?;
+        let Some(message) = found.filter(|message| message.organization_id() == organization_id) else {
+            return Ok(None);
+        };
+        Ok(Some(message.into_new_message()?.kind))
     }
 
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {

@@ -10,7 +10,7 @@ use js_option::JsOption;
 use kaiten_application::error::RepoError;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_domain::webhook::{
-    DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
 use kaiten_domain::{Page, Paged};
 use svix::api::{EndpointListOptions, Svix};
@@ -70,6 +70,22 @@ impl SvixWebhookManagement {
         }
     }
 
+    /// Whether the application has `count` endpoints or more.
+    async fn has_at_least(&self, app: &str, count: usize) -> Result<bool, RepoError> {
+        if count == 0 {
+            return Ok(true);
+        }
+        if count > SVIX_PAGE_SIZE as usize {
+            return Ok(self.read_endpoints(app).await?.endpoints.len() >= count);
+        }
+        let options = EndpointListOptions { limit: Some(count as u64), iterator: None, order: None };
+        match self.svix.endpoint().list(app.to_owned(), Some(options)).await {
+            Ok(page) => Ok(page.data.len() >= count),
+            Err(error) if is_not_found(&error) => Ok(false),
+            Err(error) => Err(repo_error(&error)),
+        }
+    }
+
     /// The endpoint with its signing secret; `None` when it was deleted meanwhile.
     async fn with_secret(&self, app: &str, endpoint: EndpointOut) -> Result<Option<WebhookEndpoint>, RepoError> {
         let secret = found(self.svix.endpoint().get_secret(app.to_owned(), endpoint.id.clone()).await)?;
@@ -93,8 +109,21 @@ impl SvixWebhookManagement {
 
 #[async_trait]
 impl WebhookManagement for SvixWebhookManagement {
-    async fn create_endpoint(&self, organization_id: Uuid, draft: EndpointDraft) -> Result<WebhookEndpoint, RepoError> {
+    /// The limit is checked by reading up to `max_endpoints` endpoints first (Svix has no atomic
+    /// limit: two creations at the same moment may both pass it).
+    async fn create_endpoint(
+        &self,
+        organization_id: Uuid,
+        draft: EndpointDraft,
+        max_endpoints: usize,
+    ) -> Result<WebhookEndpoint, RepoError> {
         let app = application_id(organization_id);
+        if self.has_at_least(&app, max_endpoints).await? {
+            return Err(RepoError::Invalid(kaiten_application::Conflict::new(
+                "too_many_endpoints",
+                format!("an organization has at most {max_endpoints} webhook endpoints; delete one first"),
+            )));
+        }
         let endpoint = EndpointIn {
             description: Some(draft.description),
             disabled: Some(draft.disabled),
@@ -195,8 +224,13 @@ impl WebhookManagement for SvixWebhookManagement {
         self.attempt_history(&application_id(organization_id), filter).await
     }
 
-    async fn message(&self, organization_id: Uuid, event_id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
-        self.inspect_message(&application_id(organization_id), event_id).await
+    async fn message(
+        &self,
+        organization_id: Uuid,
+        event_id: Uuid,
+        attempts: AttemptPage,
+    ) -> Result<Option<WebhookMessage>, RepoError> {
+        self.inspect_message(&application_id(organization_id), event_id, attempts).await
     }
 
     async fn resend(

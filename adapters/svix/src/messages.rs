@@ -2,18 +2,15 @@
 //! Svix finds a message by its `eventId` as well as by its own id (`GET /api/v1/app/{app}/msg/{id}`),
 //! so an event is one request away without listing messages.
 
-use crate::management::{CONCURRENT_REQUESTS, EndpointList, SVIX_PAGE_SIZE, SvixWebhookManagement};
+use crate::management::{CONCURRENT_REQUESTS, EndpointList, SvixWebhookManagement};
 use crate::mapping::{attempt_from_svix, event_name, is_plausible_id, receives, sort_newest_first};
 use crate::svix_errors::{found, is_not_found, repo_error};
 use futures::{StreamExt, TryStreamExt, stream};
 use kaiten_application::error::{Conflict, RepoError};
-use kaiten_domain::webhook::WebhookMessage;
+use kaiten_domain::webhook::{AttemptPage, WebhookMessage};
 use svix::api::{MessageAttemptListByMsgOptions, MessageGetOptions};
 use svix::models::{MessageAttemptOut, MessageOut};
 use uuid::Uuid;
-
-/// At most this many attempts are read for one message (newest first).
-const MAX_MESSAGE_ATTEMPTS: usize = 1000;
 
 impl SvixWebhookManagement {
     async fn find_message(
@@ -26,9 +23,17 @@ impl SvixWebhookManagement {
         found(self.svix.message().get(app.to_owned(), event_id.to_string(), Some(options)).await)
     }
 
-    pub(crate) async fn inspect_message(&self, app: &str, event_id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
+    pub(crate) async fn inspect_message(
+        &self,
+        app: &str,
+        event_id: Uuid,
+        page: AttemptPage,
+    ) -> Result<Option<WebhookMessage>, RepoError> {
+        if page.before.as_deref().is_some_and(|before| !is_plausible_id(before)) {
+            return Ok(None);
+        }
         let Some(message) = self.find_message(app, event_id, true).await? else { return Ok(None) };
-        let mut attempts = self.read_message_attempts(app, &message.id).await?;
+        let (mut attempts, more_attempts_before) = self.read_message_attempts(app, &message.id, page).await?;
         sort_newest_first(&mut attempts);
         let attempts = attempts.into_iter().map(|attempt| attempt_from_svix(attempt, Some(&message))).collect();
         Ok(Some(WebhookMessage {
@@ -39,36 +44,31 @@ impl SvixWebhookManagement {
             payload: message.payload,
             timestamp: message.timestamp,
             attempts,
+            more_attempts_before,
         }))
     }
 
-    async fn read_message_attempts(&self, app: &str, message_id: &str) -> Result<Vec<MessageAttemptOut>, RepoError> {
-        let mut attempts = Vec::new();
-        let mut iterator = None;
-        while attempts.len() < MAX_MESSAGE_ATTEMPTS {
-            let options = MessageAttemptListByMsgOptions {
-                limit: Some(SVIX_PAGE_SIZE),
-                iterator,
-                with_content: Some(true),
-                ..MessageAttemptListByMsgOptions::default()
-            };
-            let page = match self
-                .svix
-                .message_attempt()
-                .list_by_msg(app.to_owned(), message_id.to_owned(), Some(options))
-                .await
-            {
-                Ok(page) => page,
-                Err(error) if is_not_found(&error) => break,
-                Err(error) => return Err(repo_error(&error)),
-            };
-            attempts.extend(page.data);
-            match page.iterator {
-                Some(next) if !page.done => iterator = Some(next),
-                _ => break,
+    /// One page of the message's attempts (newest first, Svix's order) and the iterator of the next.
+    async fn read_message_attempts(
+        &self,
+        app: &str,
+        message_id: &str,
+        page: AttemptPage,
+    ) -> Result<(Vec<MessageAttemptOut>, Option<String>), RepoError> {
+        let options = MessageAttemptListByMsgOptions {
+            limit: Some(u64::from(page.limit)),
+            iterator: page.before,
+            with_content: Some(true),
+            ..MessageAttemptListByMsgOptions::default()
+        };
+        match self.svix.message_attempt().list_by_msg(app.to_owned(), message_id.to_owned(), Some(options)).await {
+            Ok(listed) => {
+                let next = listed.iterator.filter(|_| !listed.done);
+                Ok((listed.data, next))
             }
+            Err(error) if is_not_found(&error) => Ok((Vec::new(), None)),
+            Err(error) => Err(repo_error(&error)),
         }
-        Ok(attempts)
     }
 
     /// Queues one new attempt per target; Svix signs and delivers it like the first.

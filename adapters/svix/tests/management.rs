@@ -44,7 +44,7 @@ async fn creating_sends_the_url_and_the_subscribed_types_and_reads_back_the_secr
     serve_secret(&server, &app, "ep_1", "whsec_abc").await;
 
     let events = vec![EventKind::CustomerDeletion, EventKind::CustomerCreation];
-    let endpoint = management(&server).create_endpoint(organization_id, draft(events)).await;
+    let endpoint = management(&server).create_endpoint(organization_id, draft(events), 50).await;
     let endpoint = endpoint.unwrap_or_else(|e| panic!("{e}"));
 
     assert_eq!(endpoint.id, "ep_1");
@@ -69,10 +69,30 @@ async fn an_endpoint_for_every_event_carries_no_type_filter() {
         .await;
     serve_secret(&server, &app, "ep_1", "whsec_abc").await;
 
-    let endpoint = management(&server).create_endpoint(organization_id, draft(Vec::new())).await;
+    let endpoint = management(&server).create_endpoint(organization_id, draft(Vec::new()), 50).await;
     assert_eq!(endpoint.map(|endpoint| endpoint.event_types), Ok(Vec::<String>::new()));
-    let sent = body_of(&requests(&server).await[0]);
+    let received = requests(&server).await;
+    let created = received.iter().find(|request| request.method.as_str() == "POST");
+    let sent = body_of(created.unwrap_or_else(|| panic!("no endpoint was created")));
     assert_eq!(sent.get("eventTypes"), None, "{sent}");
+}
+
+#[tokio::test]
+async fn an_organization_at_its_endpoint_limit_cannot_create_another() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    let existing = (0..3).map(|n| endpoint_out(&format!("ep_{n}"), None, false)).collect();
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint")))
+        .and(query_param("limit", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_list(existing, None, true)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).expect(0).mount(&server).await;
+    let refused = management(&server).create_endpoint(organization_id, draft(Vec::new()), 3).await;
+    assert!(matches!(&refused, Err(RepoError::Invalid(rule)) if rule.code == "too_many_endpoints"), "{refused:?}");
 }
 
 #[tokio::test]
@@ -103,7 +123,7 @@ async fn creating_in_an_organization_without_application_creates_it_then_retries
         .await;
     serve_secret(&server, &app, "ep_1", "whsec_abc").await;
 
-    let endpoint = management(&server).create_endpoint(organization_id, draft(Vec::new())).await;
+    let endpoint = management(&server).create_endpoint(organization_id, draft(Vec::new()), 50).await;
     assert_eq!(endpoint.map(|endpoint| endpoint.id), Ok("ep_1".to_owned()));
 }
 

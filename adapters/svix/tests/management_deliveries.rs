@@ -5,7 +5,7 @@ mod support;
 
 use kaiten_application::error::RepoError;
 use kaiten_application::ports::webhook_management::WebhookManagement;
-use kaiten_domain::webhook::{AttemptStatus, HistoryFilter};
+use kaiten_domain::webhook::{AttemptPage, AttemptStatus, HistoryFilter};
 use kaiten_domain::{EventKind, Page};
 use serde_json::json;
 use support::*;
@@ -110,17 +110,24 @@ async fn a_message_is_found_by_its_event_id_with_payload_and_attempts() {
         .expect(1)
         .mount(&server)
         .await;
+    let mut page = attempt_list(vec![
+        attempt_out("atmpt_1", "ep_1", 2, 500, "2026-09-01T12:01:00Z"),
+        attempt_out("atmpt_2", "ep_1", 0, 204, "2026-09-01T12:05:00Z"),
+    ]);
+    page["done"] = json!(false);
+    page["iterator"] = json!("atmpt_1");
     Mock::given(method("GET"))
         .and(path(format!("{app}/attempt/msg/msg_1")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(attempt_list(vec![
-            attempt_out("atmpt_1", "ep_1", 2, 500, "2026-09-01T12:01:00Z"),
-            attempt_out("atmpt_2", "ep_1", 0, 204, "2026-09-01T12:05:00Z"),
-        ])))
+        .and(query_param("limit", "2"))
+        .and(query_param("iterator", "atmpt_9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
         .expect(1)
         .mount(&server)
         .await;
 
-    let message = management(&server).message(organization_id, event_id).await.unwrap_or_else(|e| panic!("{e}"));
+    let attempts = AttemptPage { limit: 2, before: Some("atmpt_9".into()) };
+    let message = management(&server).message(organization_id, event_id, attempts).await;
+    let message = message.unwrap_or_else(|e| panic!("{e}"));
     let message = message.unwrap_or_else(|| panic!("the message exists"));
     assert_eq!((message.event_id, message.message_id), (event_id.to_string(), "msg_1".to_owned()));
     assert_eq!(message.event_name, "CUSTOMER_CREATION");
@@ -128,6 +135,7 @@ async fn a_message_is_found_by_its_event_id_with_payload_and_attempts() {
     let attempts: Vec<(&str, AttemptStatus, &str)> =
         message.attempts.iter().map(|a| (a.id.as_str(), a.status, a.event_type.as_str())).collect();
     assert_eq!(attempts, vec![("atmpt_2", AttemptStatus::Success, CREATED), ("atmpt_1", AttemptStatus::Fail, CREATED)]);
+    assert_eq!(message.more_attempts_before.as_deref(), Some("atmpt_1"), "older attempts are one page away");
 }
 
 #[tokio::test]
@@ -140,7 +148,7 @@ async fn an_unknown_message_is_absent_and_cannot_be_resent() {
         .mount(&server)
         .await;
     let management = management(&server);
-    assert_eq!(management.message(organization_id, Uuid::now_v7()).await, Ok(None));
+    assert_eq!(management.message(organization_id, Uuid::now_v7(), AttemptPage::default()).await, Ok(None));
     assert_eq!(management.resend(organization_id, Uuid::now_v7(), None).await, Err(RepoError::NotFound));
 }
 

@@ -52,13 +52,18 @@ pub enum TransportBuildError {
     Client(#[from] reqwest::Error),
 }
 
+/// Requests in flight at once per process unless configured otherwise.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
 /// The webhook transport; one per process (its client pools keep-alive connections). Cloning is
-/// cheap and shares the pool.
+/// cheap and shares the pool and the cap on requests in flight: whatever the fan-out, at most that
+/// many requests (and sockets) are open at once; the others wait their turn.
 #[derive(Debug, Clone)]
 pub struct HttpWebhookTransport {
     client: reqwest::Client,
     policy: UrlPolicy,
     timeouts: TransportTimeouts,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 /// Makes aws-lc-rs the process's default rustls provider (the backend the rest of the process already
@@ -79,7 +84,14 @@ impl HttpWebhookTransport {
             .connect_timeout(timeouts.connect)
             .user_agent(USER_AGENT)
             .build()?;
-        Ok(Self { client, policy, timeouts })
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(DEFAULT_MAX_IN_FLIGHT));
+        Ok(Self { client, policy, timeouts, in_flight })
+    }
+
+    /// At most `max` requests in flight at once (at least 1).
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.in_flight = Arc::new(tokio::sync::Semaphore::new(max.max(1)));
+        self
     }
 
     pub fn policy(&self) -> UrlPolicy {
@@ -123,6 +135,8 @@ fn signature_headers(message_id: &str, timestamp: i64, signature: &str) -> Resul
 #[async_trait]
 impl WebhookTransport for HttpWebhookTransport {
     async fn post(&self, request: WebhookRequest) -> WebhookResponse {
+        // The semaphore is never closed; should it be, the request goes out unbounded rather than not at all.
+        let _turn = self.in_flight.acquire().await.ok();
         let started = Instant::now();
         let outcome = match self.prepare(request) {
             Ok(builder) => exchange(builder, started + self.timeouts.total, self.timeouts).await,

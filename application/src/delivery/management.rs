@@ -6,7 +6,7 @@ use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, StoredEndpoint, We
 use crate::ports::webhook_management::WebhookManagement;
 use async_trait::async_trait;
 use kaiten_domain::webhook::{
-    DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
 use kaiten_domain::{EventKind, Page, Paged, clock};
 use std::sync::Arc;
@@ -55,7 +55,12 @@ impl BuiltinWebhookManagement {
 
 #[async_trait]
 impl WebhookManagement for BuiltinWebhookManagement {
-    async fn create_endpoint(&self, organization_id: Uuid, draft: EndpointDraft) -> Result<WebhookEndpoint, RepoError> {
+    async fn create_endpoint(
+        &self,
+        organization_id: Uuid,
+        draft: EndpointDraft,
+        max_endpoints: usize,
+    ) -> Result<WebhookEndpoint, RepoError> {
         let now = clock::now();
         let endpoint = StoredEndpoint {
             id: Uuid::now_v7(),
@@ -69,7 +74,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             created_at: now,
             updated_at: now,
         };
-        self.store.insert_endpoint(&endpoint).await?;
+        self.store.insert_endpoint(&endpoint, max_endpoints).await?;
         Ok(endpoint.to_api())
     }
 
@@ -112,8 +117,16 @@ impl WebhookManagement for BuiltinWebhookManagement {
         self.store.history(organization_id, &filter).await
     }
 
-    async fn message(&self, organization_id: Uuid, event_id: Uuid) -> Result<Option<WebhookMessage>, RepoError> {
-        self.store.message(organization_id, event_id).await
+    async fn message(
+        &self,
+        organization_id: Uuid,
+        event_id: Uuid,
+        attempts: AttemptPage,
+    ) -> Result<Option<WebhookMessage>, RepoError> {
+        if attempts.before.as_deref().is_some_and(|before| Uuid::parse_str(before).is_err()) {
+            return Ok(None);
+        }
+        self.store.message(organization_id, event_id, &attempts).await
     }
 
     async fn resend(
@@ -122,9 +135,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         event_id: Uuid,
         endpoint_id: Option<String>,
     ) -> Result<usize, RepoError> {
-        let message = self.store.message(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
-        let kind = EventKind::from_name(&message.event_name)
-            .ok_or_else(|| RepoError::Unexpected(format!("stored message has unknown event {}", message.event_name)))?;
+        let kind = self.store.message_event(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
         let targets = self.resend_targets(organization_id, kind, endpoint_id).await?;
         for endpoint in &targets {
             let task = DeliveryTask { message_id: event_id, endpoint_id: endpoint.id, attempt: 1, resend: true };

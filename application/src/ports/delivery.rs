@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{
-    AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    AttemptPage, AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
 use kaiten_domain::{Page, Paged};
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,9 @@ pub struct AttemptRecord {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
-    async fn insert_endpoint(&self, endpoint: &StoredEndpoint) -> Result<(), RepoError>;
+    /// Inserts the endpoint unless its organization already has `max_endpoints` (then `Invalid`,
+    /// decided atomically for concurrent inserts).
+    async fn insert_endpoint(&self, endpoint: &StoredEndpoint, max_endpoints: usize) -> Result<(), RepoError>;
     async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<StoredEndpoint>, RepoError>;
     async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<StoredEndpoint>, RepoError>;
     /// Applies the patch (and a new secret, if given, keeping the old one until `previous_until`).
@@ -128,7 +130,15 @@ pub trait WebhookStore: Send + Sync {
 
     async fn history(&self, organization_id: Uuid, filter: &HistoryFilter)
     -> Result<Paged<DeliveryAttempt>, RepoError>;
-    async fn message(&self, organization_id: Uuid, id: Uuid) -> Result<Option<WebhookMessage>, RepoError>;
+    /// The message with one page of its attempts.
+    async fn message(
+        &self,
+        organization_id: Uuid,
+        id: Uuid,
+        attempts: &AttemptPage,
+    ) -> Result<Option<WebhookMessage>, RepoError>;
+    /// The event of one of the organization's messages, without its attempts.
+    async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<EventKind>, RepoError>;
     /// The organization's enabled endpoints (for a resend to all).
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError>;
 }

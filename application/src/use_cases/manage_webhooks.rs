@@ -4,32 +4,61 @@
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
-use crate::ports::webhook_management::WebhookManagement;
+use crate::ports::webhook_management::{ResendLimiter, WebhookManagement};
 use kaiten_domain::webhook::{
-    DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges, WebhookMessage,
+    AttemptPage, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges,
+    WebhookMessage,
 };
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_domain::{Access, Module, Page, Paged};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// What the webhook API lets one organization use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookLimits {
+    /// Endpoints per organization (`KAITEN_WEBHOOKS_MAX_ENDPOINTS`).
+    pub max_endpoints: usize,
+    /// Resends of one message per minute (`KAITEN_WEBHOOKS_RESENDS_PER_MINUTE`).
+    pub resends_per_minute: u32,
+}
+
+impl Default for WebhookLimits {
+    fn default() -> Self {
+        Self { max_endpoints: 50, resends_per_minute: 5 }
+    }
+}
+
+/// Everything the webhook API works with.
+pub struct WebhookApi {
+    pub management: Arc<dyn WebhookManagement>,
+    pub resends: Arc<dyn ResendLimiter>,
+    pub policy: UrlPolicy,
+    pub limits: WebhookLimits,
+}
+
 pub struct ManageWebhooks {
     management: Arc<dyn WebhookManagement>,
+    resends: Arc<dyn ResendLimiter>,
     policy: UrlPolicy,
+    limits: WebhookLimits,
 }
 
 const ENDPOINT: &str = "webhook endpoint";
 const MESSAGE: &str = "webhook message";
+const RESEND_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ManageWebhooks {
-    pub fn new(management: Arc<dyn WebhookManagement>, policy: UrlPolicy) -> Self {
-        Self { management, policy }
+    pub fn new(api: WebhookApi) -> Self {
+        let WebhookApi { management, resends, policy, limits } = api;
+        Self { management, resends, policy, limits }
     }
 
     pub async fn create(&self, caller: &Caller, input: NewWebhookEndpoint) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
         let draft = input.validate(&self.policy)?;
-        self.management.create_endpoint(caller.organization_id, draft).await.map_err(|e| from(ENDPOINT, e))
+        let max = self.limits.max_endpoints;
+        self.management.create_endpoint(caller.organization_id, draft, max).await.map_err(|e| from(ENDPOINT, e))
     }
 
     /// Secrets are masked in lists.
@@ -81,13 +110,21 @@ impl ManageWebhooks {
         self.management.history(caller.organization_id, filter).await.map_err(|e| from(MESSAGE, e))
     }
 
-    pub async fn message(&self, caller: &Caller, event_id: Uuid) -> Result<WebhookMessage, UseCaseError> {
+    /// The message with one page of its attempts.
+    pub async fn message(
+        &self,
+        caller: &Caller,
+        event_id: Uuid,
+        attempts: AttemptPage,
+    ) -> Result<WebhookMessage, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
-        let found = self.management.message(caller.organization_id, event_id).await.map_err(|e| from(MESSAGE, e))?;
+        let found =
+            self.management.message(caller.organization_id, event_id, attempts).await.map_err(|e| from(MESSAGE, e))?;
         found.ok_or(UseCaseError::NotFound(MESSAGE))
     }
 
-    /// How many attempts were queued.
+    /// How many attempts were queued. A message is resent at most `resends_per_minute` times a
+    /// minute (`TooManyRequests` beyond).
     pub async fn resend(
         &self,
         caller: &Caller,
@@ -95,6 +132,14 @@ impl ManageWebhooks {
         endpoint_id: Option<String>,
     ) -> Result<usize, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
+        let limit = self.limits.resends_per_minute;
+        let admitted = self.resends.admit(caller.organization_id, event_id, limit, RESEND_WINDOW).await;
+        if let Some(retry_after) = admitted.map_err(|e| from(MESSAGE, e))? {
+            return Err(UseCaseError::TooManyRequests {
+                detail: format!("a message can be resent {limit} times a minute; try again later"),
+                retry_after,
+            });
+        }
         let what = if endpoint_id.is_some() { "webhook message or endpoint" } else { MESSAGE };
         self.management.resend(caller.organization_id, event_id, endpoint_id).await.map_err(|e| from(what, e))
     }
@@ -108,7 +153,7 @@ fn from(what: &'static str, error: crate::error::RepoError) -> UseCaseError {
 mod tests {
     use super::*;
     use crate::error::{Conflict, RepoError};
-    use crate::ports::webhook_management::MockWebhookManagement;
+    use crate::ports::webhook_management::{MockResendLimiter, MockWebhookManagement};
     use crate::use_cases::testing::caller_with;
     use futures::executor::block_on;
 
@@ -126,6 +171,18 @@ mod tests {
         }
     }
 
+    fn use_case_on(backend: MockWebhookManagement) -> ManageWebhooks {
+        let mut resends = MockResendLimiter::new();
+        resends.expect_admit().returning(|_, _, _, _| Ok(None));
+        let api = WebhookApi {
+            management: Arc::new(backend),
+            resends: Arc::new(resends),
+            policy: UrlPolicy::default(),
+            limits: WebhookLimits::default(),
+        };
+        ManageWebhooks::new(api)
+    }
+
     fn new_endpoint(url: &str) -> NewWebhookEndpoint {
         NewWebhookEndpoint { url: url.into(), event_names: None, event_types: None, description: None, disabled: None }
     }
@@ -135,7 +192,7 @@ mod tests {
         let mut backend = MockWebhookManagement::new();
         backend.expect_create_endpoint().never();
         backend.expect_resend().never();
-        let use_case = ManageWebhooks::new(Arc::new(backend), UrlPolicy::default());
+        let use_case = use_case_on(backend);
         let reader = caller_with(&["read:webhooks"]);
         let created = block_on(use_case.create(&reader, new_endpoint("https://hooks.example.com")));
         assert!(matches!(created, Err(UseCaseError::Forbidden(_))));
@@ -149,7 +206,7 @@ mod tests {
     fn a_forbidden_url_is_invalid_and_never_reaches_the_backend() {
         let mut backend = MockWebhookManagement::new();
         backend.expect_create_endpoint().never();
-        let use_case = ManageWebhooks::new(Arc::new(backend), UrlPolicy::default());
+        let use_case = use_case_on(backend);
         let result =
             block_on(use_case.create(&caller_with(&["write:webhooks"]), new_endpoint("https://192.168.0.10/")));
         assert!(matches!(result, Err(UseCaseError::Invalid(_))));
@@ -162,7 +219,7 @@ mod tests {
             .expect_list_endpoints()
             .returning(|_, _| Ok(Paged { items: vec![endpoint("whsec_secretvalue9876")], total: 1 }));
         backend.expect_get_endpoint().returning(|_, _| Ok(Some(endpoint("whsec_secretvalue9876"))));
-        let use_case = ManageWebhooks::new(Arc::new(backend), UrlPolicy::default());
+        let use_case = use_case_on(backend);
         let caller = caller_with(&["read:webhooks"]);
         let listed = block_on(use_case.list(&caller, Page::default())).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(listed.items[0].signing_secret, "whsec_****9876");
@@ -177,10 +234,63 @@ mod tests {
         backend
             .expect_resend()
             .returning(|_, _, _| Err(RepoError::Conflict(Conflict::new("endpoint_disabled", "disabled"))));
-        let use_case = ManageWebhooks::new(Arc::new(backend), UrlPolicy::default());
+        let use_case = use_case_on(backend);
         let caller = caller_with(&["write:webhooks"]);
         assert!(matches!(block_on(use_case.get(&caller, "missing")), Err(UseCaseError::NotFound(_))));
         let resent = block_on(use_case.resend(&caller, Uuid::now_v7(), Some("e".into())));
         assert!(matches!(resent, Err(UseCaseError::Conflict(c)) if c.code == "endpoint_disabled"));
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use crate::ports::webhook_management::{MockResendLimiter, MockWebhookManagement};
+    use crate::use_cases::testing::caller_with;
+    use futures::executor::block_on;
+    use std::time::Duration;
+
+    #[test]
+    fn a_resend_past_the_rate_is_refused_with_the_wait_and_never_reaches_the_backend() {
+        let mut backend = MockWebhookManagement::new();
+        backend.expect_resend().never();
+        let mut resends = MockResendLimiter::new();
+        resends
+            .expect_admit()
+            .withf(|_, _, limit, window| *limit == 2 && *window == Duration::from_secs(60))
+            .returning(|_, _, _, _| Ok(Some(Duration::from_secs(42))));
+        let use_case = ManageWebhooks::new(WebhookApi {
+            management: Arc::new(backend),
+            resends: Arc::new(resends),
+            policy: UrlPolicy::default(),
+            limits: WebhookLimits { max_endpoints: 50, resends_per_minute: 2 },
+        });
+        let refused = block_on(use_case.resend(&caller_with(&["write:webhooks"]), Uuid::now_v7(), None));
+        assert!(
+            matches!(refused, Err(UseCaseError::TooManyRequests { retry_after, .. }) if retry_after == Duration::from_secs(42))
+        );
+    }
+
+    #[test]
+    fn the_endpoint_limit_is_handed_to_the_backend() {
+        let mut backend = MockWebhookManagement::new();
+        backend.expect_create_endpoint().withf(|_, _, max| *max == 3).times(1).returning(|_, _, _| {
+            Err(crate::error::RepoError::Invalid(crate::error::Conflict::new("too_many_endpoints", "at most 3")))
+        });
+        let use_case = ManageWebhooks::new(WebhookApi {
+            management: Arc::new(backend),
+            resends: Arc::new(MockResendLimiter::new()),
+            policy: UrlPolicy::default(),
+            limits: WebhookLimits { max_endpoints: 3, resends_per_minute: 5 },
+        });
+        let endpoint = NewWebhookEndpoint {
+            url: "https://hooks.example.com".into(),
+            event_names: None,
+            event_types: None,
+            description: None,
+            disabled: None,
+        };
+        let created = block_on(use_case.create(&caller_with(&["write:webhooks"]), endpoint));
+        assert!(matches!(created, Err(UseCaseError::Invalid(errors)) if errors.0[0].location == "too_many_endpoints"));
     }
 }

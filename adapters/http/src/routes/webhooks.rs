@@ -11,8 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use kaiten_domain::webhook::{
-    AttemptStatus, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges,
-    WebhookMessage,
+    AttemptPage, AttemptStatus, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint,
+    WebhookEndpointChanges, WebhookMessage,
 };
 use kaiten_domain::{EventKind, FieldError, Page, Paged, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -205,18 +205,32 @@ fn event_id(raw: &str) -> Result<Uuid, Problem> {
     Uuid::parse_str(raw).map_err(|_| Problem::not_found("webhook message"))
 }
 
-/// The message delivered for one event (the exact body) and its attempts.
+/// Which attempts of a message to show.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AttemptsQuery {
+    /// Attempts to show, newest first: 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// Only attempts older than this attempt id (the `moreAttemptsBefore` of the previous page).
+    before: Option<String>,
+}
+
+/// The message delivered for one event (the exact body) and one page of its attempts, newest first.
 #[utoipa::path(get, path = "/api/webhooks/messages/{eventId}", tag = "webhooks",
-    params(("eventId" = String, Path, description = "The event's outbox id")),
+    params(("eventId" = String, Path, description = "The event's outbox id"), AttemptsQuery),
     responses((status = 200, body = WebhookMessage), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 503, body = Problem)),
+        (status = 404, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)),
     security(("bearer" = ["read:webhooks"])))]
 async fn get_message(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(raw): Path<String>,
+    ApiQuery(query): ApiQuery<AttemptsQuery>,
 ) -> Result<Json<WebhookMessage>, Problem> {
-    Ok(Json(state.use_cases.webhooks.message(&caller, event_id(&raw)?).await?))
+    let page = AttemptPage::parse(query.limit, query.before).map_err(Problem::validation)?;
+    Ok(Json(state.use_cases.webhooks.message(&caller, event_id(&raw)?, page).await?))
 }
 
 /// The body of a resend: one endpoint, or every enabled endpoint subscribed to the event.
@@ -232,12 +246,14 @@ struct ResendAccepted {
     queued: usize,
 }
 
-/// Queues a new attempt now (409 when the endpoint is disabled).
+/// Queues a new attempt now (409 when the endpoint is disabled). A message can be resent a few times
+/// a minute (`KAITEN_WEBHOOKS_RESENDS_PER_MINUTE`, 5 by default): 429 with `Retry-After` beyond.
 #[utoipa::path(post, path = "/api/webhooks/messages/{eventId}/resend", tag = "webhooks",
     params(("eventId" = String, Path, description = "The event's outbox id")), request_body = ResendRequest,
     responses((status = 202, body = ResendAccepted), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, headers(("retry-after" = u32, description = "Seconds until the message can be resent again"))),
         (status = 503, body = Problem)),
     security(("bearer" = ["write:webhooks"])))]
 async fn resend_message(
