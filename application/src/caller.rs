@@ -2,6 +2,7 @@
 //! trace context of the request, which the events it causes carry along.
 
 use crate::error::UseCaseError;
+use chrono::{DateTime, Utc};
 use kaiten_domain::{Access, Module, Scope, ScopeSet};
 use uuid::Uuid;
 
@@ -10,6 +11,8 @@ pub struct Caller {
     pub organization_id: Uuid,
     pub token_id: Option<Uuid>,
     pub scopes: ScopeSet,
+    /// When the caller's token stops working (`None`: it does not expire).
+    pub expires_at: Option<DateTime<Utc>>,
     /// W3C `traceparent` of the request, stored with every outbox row it writes.
     pub traceparent: Option<String>,
 }

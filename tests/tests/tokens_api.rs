@@ -124,3 +124,44 @@ async fn another_organizations_service_accounts_are_invisible() -> anyhow::Resul
     assert_eq!(slugs, ["admin"]);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_minted_token_never_outlives_its_creator_and_a_narrower_token_cannot_revoke_a_broader_one()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    app.send(Method::POST, "/api/service-accounts", &acme.token, Some(json!({"name": "Ops"}))).await?;
+    let tokens = "/api/service-accounts/ops/tokens";
+    let expires = (chrono::Utc::now() + chrono::TimeDelta::hours(2)).to_rfc3339();
+    let body = json!({"name": "Short lived", "scopes": ["write:tokens"], "expiresAt": expires});
+    let (status, short) = app.send(Method::POST, tokens, &acme.token, Some(body)).await?;
+    assert_eq!(status, 201, "{short}");
+    let short = short["token"].as_str().unwrap_or_default().to_owned();
+    let short_expiry = chrono::DateTime::parse_from_rfc3339(&expires)?;
+
+    // Minted by the short-lived token: without expiresAt it inherits the creator's; a later one is refused.
+    let (status, inherited) =
+        app.send(Method::POST, tokens, &short, Some(json!({"name": "Child", "scopes": ["write:tokens"]}))).await?;
+    assert_eq!(status, 201, "{inherited}");
+    let inherited_expiry = chrono::DateTime::parse_from_rfc3339(inherited["expiresAt"].as_str().unwrap_or_default())?;
+    assert!((inherited_expiry - short_expiry).num_seconds().abs() <= 1, "{inherited}");
+    let later = (chrono::Utc::now() + chrono::TimeDelta::days(30)).to_rfc3339();
+    let body = json!({"name": "Outliver", "scopes": ["write:tokens"], "expiresAt": later});
+    let (status, refused) = app.send(Method::POST, tokens, &short, Some(body)).await?;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")), "{refused}");
+    let body = json!({"name": "Escalator", "scopes": ["write:*"]});
+    assert_eq!(app.send(Method::POST, tokens, &short, Some(body)).await?.0, 403, "no broader scopes either");
+
+    // A broader token (write:*) cannot be revoked by the write:tokens one; a peer can.
+    let (_, broad) =
+        app.send(Method::POST, tokens, &acme.token, Some(json!({"name": "Broad", "scopes": ["write:*"]}))).await?;
+    let broad_slug = broad["slug"].as_str().unwrap_or_default().to_owned();
+    let (status, refused) = app.send(Method::DELETE, &format!("{tokens}/{broad_slug}"), &short, None).await?;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")), "{refused}");
+    let broad_token = broad["token"].as_str().unwrap_or_default();
+    assert_eq!(app.send(Method::GET, "/api/organization", broad_token, None).await?.0, 200, "still valid");
+    let child_slug = inherited["slug"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(app.send(Method::DELETE, &format!("{tokens}/{child_slug}"), &short, None).await?.0, 204);
+    assert_eq!(app.send(Method::DELETE, &format!("{tokens}/{broad_slug}"), &acme.token, None).await?.0, 204);
+    Ok(())
+}

@@ -37,6 +37,7 @@ impl Authenticate {
             organization_id: token.organization_id,
             token_id: Some(token.id),
             scopes: token.scopes,
+            expires_at: token.expires_at,
             traceparent,
         })
     }

@@ -1,5 +1,6 @@
 //! Issues a token to a service account. The secret is returned once; a token can grant only what the
-//! caller's own token grants.
+//! caller's own token grants, and cannot outlive it: without `expiresAt` it expires with the caller's
+//! token, and a later `expiresAt` is refused.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
@@ -34,6 +35,19 @@ impl CreateToken {
         caller.require(Access::Write, Module::Tokens)?;
         let organization_id = caller.organization_id;
         let scopes = caller.scopes.clone();
+        let mut input = input;
+        if let Some(creator_expires) = caller.expires_at {
+            match input.expires_at {
+                None => input.expires_at = Some(creator_expires),
+                Some(requested) if requested > creator_expires => {
+                    return Err(UseCaseError::Forbidden(format!(
+                        "a token cannot outlive the token that creates it (which expires at {})",
+                        creator_expires.to_rfc3339()
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
         let secret = token_secret::generate();
         let hash = token_secret::hash(&secret);
         let token = self

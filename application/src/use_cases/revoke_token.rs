@@ -1,4 +1,5 @@
-//! Revokes a token at once.
+//! Revokes a token at once. A caller may revoke only tokens whose scopes its own token covers, so a
+//! narrower token cannot take a broader one away.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
@@ -24,6 +25,7 @@ impl RevokeToken {
     ) -> Result<ApiToken, UseCaseError> {
         caller.require(Access::Write, Module::Tokens)?;
         let organization_id = caller.organization_id;
+        let scopes = caller.scopes.clone();
         self.uow
             .run(|repos| async move {
                 let account = repos
@@ -33,6 +35,11 @@ impl RevokeToken {
                     .ok_or(UseCaseError::NotFound("service account"))?;
                 let token =
                     repos.tokens.find_by_slug(&account, token_slug).await?.ok_or(UseCaseError::NotFound("token"))?;
+                if !scopes.covers(&token.scopes) {
+                    return Err(UseCaseError::Forbidden(
+                        "a token cannot revoke a token whose scopes exceed its own".into(),
+                    ));
+                }
                 repos.tokens.revoke(&token).await.map_err(|e| UseCaseError::from_repo("token", e))
             })
             .await

@@ -129,6 +129,7 @@ pub fn caller_with(scopes: &[&str]) -> Caller {
         organization_id: Uuid::from_u128(7),
         token_id: None,
         scopes: ScopeSet::parse(scopes).unwrap_or_default(),
+        expires_at: None,
         traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into()),
     }
 }
