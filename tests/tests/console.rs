@@ -199,6 +199,15 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     assert_eq!(created.len(), 1);
     assert_eq!(created[0]["eventNames"], json!(["CUSTOMER_CREATION"]));
     assert_eq!(created[0]["description"], HOSTILE);
+    // The list shows the secret masked; "Show secret" reads it from /secret.
+    let masked = created[0]["signingSecret"].as_str().unwrap_or_default().to_owned();
+    assert!(masked.starts_with("whsec_****"), "{masked}");
+    let secret_path = format!("/api/webhooks/{}/secret", created[0]["id"].as_str().unwrap_or_default());
+    let (_, secret) = app.send(Method::GET, &secret_path, &acme.token, None).await?;
+    let secret = secret["signingSecret"].as_str().unwrap_or_default().to_owned();
+    browser.texts_when("#endpoint-table .secret code", |shown| shown == [masked.clone()]).await?;
+    browser.click("#endpoint-table .reveal").await?;
+    browser.texts_when("#endpoint-table .secret code", |shown| shown == [secret.clone()]).await?;
 
     // One subscribed event and one that is not: only the first is delivered and listed.
     app.send(Method::POST, "/api/releases", &acme.token, Some(json!({"version": "1.0.0"}))).await?;

@@ -67,6 +67,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("put", "/api/webhooks/{id}"),
     ("delete", "/api/webhooks/{id}"),
     ("post", "/api/webhooks/{id}/rotate-secret"),
+    ("get", "/api/webhooks/{id}/secret"),
     ("get", "/api/webhooks/history"),
     ("get", "/api/webhooks/messages/{eventId}"),
     ("post", "/api/webhooks/messages/{eventId}/resend"),

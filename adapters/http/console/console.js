@@ -9,6 +9,7 @@ const $ = (selector) => document.querySelector(selector);
 const REQUEST_TIMEOUT_MS = 30000;
 const state = {
   catalog: [], endpoints: [], editing: null, offset: 0, total: 0, shown: 0, loadingHistory: false, openEventId: null,
+  olderAttemptsBefore: null,
 };
 
 class ApiError extends Error {
@@ -109,7 +110,8 @@ async function signIn(token) {
 
 /** Forgets everything shown for the previous token. */
 function clearPage() {
-  Object.assign(state, { endpoints: [], editing: null, offset: 0, total: 0, shown: 0, openEventId: null });
+  Object.assign(state, { endpoints: [], editing: null, offset: 0, total: 0, shown: 0, openEventId: null,
+    olderAttemptsBefore: null });
   $("#filter-endpoint").replaceChildren(views.el("option", { value: "" }, "Every endpoint"));
   for (const table of ["#endpoint-table", "#history-table", "#attempt-table"]) views.replaceRows($(table), []);
   for (const text of ["#message-id", "#message-event", "#message-time", "#message-payload", "#page-info"]) {
@@ -147,9 +149,9 @@ async function loadEndpoints() {
 
 const endpointActions = {
   reveal: (endpoint) => attempt(async () => {
-    const full = await api("GET", `/api/webhooks/${encodeURIComponent(endpoint.id)}`);
+    const secret = await api("GET", `/api/webhooks/${encodeURIComponent(endpoint.id)}/secret`);
     const cell = document.querySelector(`#endpoint-table tr[data-id="${CSS.escape(endpoint.id)}"] .secret code`);
-    if (cell) cell.textContent = full.signingSecret;
+    if (cell) cell.textContent = secret.signingSecret;
   }),
   edit: (endpoint) => startEditing(endpoint),
   toggle: (endpoint) => attempt(async () => {
@@ -256,8 +258,28 @@ function openMessage(eventId) {
     $("#message-time").textContent = views.time(message.timestamp);
     $("#message-payload").textContent = JSON.stringify(message.payload, null, 2);
     views.replaceRows($("#attempt-table"), message.attempts.map((item) => views.messageAttemptRow(item, resend)));
+    showOlderAttemptsButton(message);
     $("#message").hidden = false;
     $("#message").scrollIntoView();
+  });
+}
+
+/** The attempts come a page at a time, newest first: the button reads the next (older) page. */
+function showOlderAttemptsButton(message) {
+  state.olderAttemptsBefore = message.moreAttemptsBefore ?? null;
+  $("#message-older").hidden = !state.olderAttemptsBefore;
+}
+
+function loadOlderAttempts() {
+  const eventId = state.openEventId;
+  const before = state.olderAttemptsBefore;
+  if (!eventId || !before) return;
+  attempt(async () => {
+    const message = await api("GET",
+      `/api/webhooks/messages/${encodeURIComponent(eventId)}?before=${encodeURIComponent(before)}`);
+    if (state.openEventId !== eventId) return;
+    $("#attempt-table tbody").append(...message.attempts.map((item) => views.messageAttemptRow(item, resend)));
+    showOlderAttemptsButton(message);
   });
 }
 
@@ -310,6 +332,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#resend-all").addEventListener("click", () => resend(null));
   $("#message-reload").addEventListener("click", () => openMessage(state.openEventId));
+  $("#message-older").addEventListener("click", loadOlderAttempts);
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) signIn(token);
 });

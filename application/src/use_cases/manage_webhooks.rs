@@ -61,7 +61,7 @@ impl ManageWebhooks {
         self.management.create_endpoint(caller.organization_id, draft, max).await.map_err(|e| from(ENDPOINT, e))
     }
 
-    /// Secrets are masked in lists.
+    /// Secrets are masked: only creation, rotation and [`Self::secret`] show one.
     pub async fn list(&self, caller: &Caller, page: Page) -> Result<Paged<WebhookEndpoint>, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
         let listed =
@@ -69,10 +69,19 @@ impl ManageWebhooks {
         Ok(Paged { items: listed.items.into_iter().map(WebhookEndpoint::masked).collect(), total: listed.total })
     }
 
+    /// The endpoint, its secret masked.
     pub async fn get(&self, caller: &Caller, id: &str) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
         let found = self.management.get_endpoint(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
-        found.ok_or(UseCaseError::NotFound(ENDPOINT))
+        found.map(WebhookEndpoint::masked).ok_or(UseCaseError::NotFound(ENDPOINT))
+    }
+
+    /// The endpoint's signing secret in plain: only for callers that may change the endpoint (as Svix
+    /// serves the secret apart from the endpoint).
+    pub async fn secret(&self, caller: &Caller, id: &str) -> Result<String, UseCaseError> {
+        caller.require(Access::Write, Module::Webhooks)?;
+        let found = self.management.get_endpoint(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
+        found.map(|endpoint| endpoint.signing_secret).ok_or(UseCaseError::NotFound(ENDPOINT))
     }
 
     pub async fn update(
@@ -85,7 +94,7 @@ impl ManageWebhooks {
         let patch = changes.validate(&self.policy)?;
         let updated =
             self.management.update_endpoint(caller.organization_id, id, patch).await.map_err(|e| from(ENDPOINT, e))?;
-        updated.ok_or(UseCaseError::NotFound(ENDPOINT))
+        updated.map(WebhookEndpoint::masked).ok_or(UseCaseError::NotFound(ENDPOINT))
     }
 
     pub async fn delete(&self, caller: &Caller, id: &str) -> Result<(), UseCaseError> {
@@ -213,7 +222,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_mask_secrets_and_reads_show_them() {
+    fn reads_mask_secrets_and_only_writers_see_them() {
         let mut backend = MockWebhookManagement::new();
         backend
             .expect_list_endpoints()
@@ -224,7 +233,10 @@ mod tests {
         let listed = block_on(use_case.list(&caller, Page::default())).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(listed.items[0].signing_secret, "whsec_****9876");
         let one = block_on(use_case.get(&caller, "x")).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(one.signing_secret, "whsec_secretvalue9876");
+        assert_eq!(one.signing_secret, "whsec_****9876");
+        assert!(matches!(block_on(use_case.secret(&caller, "x")), Err(UseCaseError::Forbidden(_))));
+        let writer = caller_with(&["write:webhooks"]);
+        assert_eq!(block_on(use_case.secret(&writer, "x")), Ok("whsec_secretvalue9876".to_owned()));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_endpoints, create_endpoint))
         .routes(routes!(get_endpoint, update_endpoint, delete_endpoint))
         .routes(routes!(rotate_secret))
+        .routes(routes!(get_secret))
         .routes(routes!(history))
         .routes(routes!(get_message))
         .routes(routes!(resend_message))
@@ -63,7 +64,7 @@ async fn create_endpoint(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(endpoint)))
 }
 
-/// One endpoint, with its signing secret.
+/// One endpoint; its signing secret masked (see `/api/webhooks/{id}/secret`).
 #[utoipa::path(get, path = "/api/webhooks/{id}", tag = "webhooks", params(("id" = String, Path)),
     responses((status = 200, body = WebhookEndpoint), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 503, body = Problem)),
@@ -74,6 +75,27 @@ async fn get_endpoint(
     Path(id): Path<String>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
     Ok(Json(state.use_cases.webhooks.get(&caller, &id).await?))
+}
+
+/// The endpoint's signing secret.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct EndpointSecret {
+    /// `whsec_…`: verifies the `webhook-signature` of the endpoint's deliveries.
+    signing_secret: String,
+}
+
+/// The endpoint's signing secret in plain. Needs `write:webhooks`: a read-only token sees it masked.
+#[utoipa::path(get, path = "/api/webhooks/{id}/secret", tag = "webhooks", params(("id" = String, Path)),
+    responses((status = 200, body = EndpointSecret), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 503, body = Problem)),
+    security(("bearer" = ["write:webhooks"])))]
+async fn get_secret(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<EndpointSecret>, Problem> {
+    Ok(Json(EndpointSecret { signing_secret: state.use_cases.webhooks.secret(&caller, &id).await? }))
 }
 
 /// Updates an endpoint (omitted fields keep their value); `disabled: false` re-enables it.
