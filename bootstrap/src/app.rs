@@ -44,6 +44,14 @@ pub struct App {
     pub deliveries: Option<(Arc<LapinConsumer>, Arc<DeliveryTaskHandler>)>,
 }
 
+/// Where the process listens: the API (or, without the API role, the operations endpoints) and the
+/// operations port.
+#[derive(Debug, Default)]
+pub struct Listeners {
+    pub api: Option<TcpListener>,
+    pub ops: Option<TcpListener>,
+}
+
 /// Who delivers: Svix when `SVIX_API_KEY` is set, otherwise the built-in engine.
 struct Delivery {
     sender: Arc<dyn WebhookSender>,
@@ -127,8 +135,16 @@ impl App {
     /// The HTTP router of this app: the API, or only the operations endpoints without the API role.
     pub fn router(&self) -> axum::Router {
         let serves_api = self.config.roles().is_ok_and(|roles| roles.contains(&Role::Api));
-        let route = if serves_api { kaiten_http::router } else { kaiten_http::operations_router };
-        route(AppState {
+        if serves_api { kaiten_http::router(self.state()) } else { self.operations_router() }
+    }
+
+    /// The operations endpoints alone (`KAITEN_OPS_PORT`): health, readiness and metrics.
+    pub fn operations_router(&self) -> axum::Router {
+        kaiten_http::operations_router(self.state())
+    }
+
+    fn state(&self) -> AppState {
+        AppState {
             use_cases: self.use_cases.clone(),
             dapr: self.config.dapr_api_token.as_ref().map(|token| DaprIngress {
                 dispatch: self.dispatch.clone(),
@@ -141,7 +157,8 @@ impl App {
                 relay: self.relay.as_ref().map(|relay| relay.stats()),
                 consumer: self.consumer.as_ref().map(|consumer| consumer.stats()),
             }),
-        })
+            metrics_public: self.config.metrics_public,
+        }
     }
 
     /// What this process depends on: the database and the broker always, the slot when it relays.
@@ -165,12 +182,14 @@ impl App {
         TcpListener::bind(address).await.with_context(|| format!("cannot listen on {address}"))
     }
 
-    /// Runs the configured roles until `shutdown` resolves, then stops them all gracefully.
+    /// Runs the configured roles until `shutdown` resolves, then stops them all gracefully: the
+    /// `api` listener serves [`Self::router`], the `ops` listener [`Self::operations_router`].
     pub async fn run(
         self,
-        listener: Option<TcpListener>,
+        listeners: Listeners,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let Listeners { api: listener, ops } = listeners;
         let stop = CancellationToken::new();
         let relay = self.relay.clone().map(|relay| {
             let stop = stop.clone();
@@ -212,17 +231,32 @@ impl App {
             shutdown.await;
             trigger.cancel();
         });
+        let limits = self.config.server_limits()?;
+        let operations =
+            match ops {
+                Some(listener) => {
+                    let address = listener.local_addr()?;
+                    tracing::info!(%address, "operations endpoints on http://{address}/api/readyz and /metrics");
+                    let (router, stopped) = (self.operations_router(), stop.clone());
+                    Some(tokio::spawn(kaiten_http::serve(listener, router, limits, async move {
+                        stopped.cancelled().await
+                    })))
+                }
+                None => None,
+            };
         if let Some(listener) = listener {
             let address = listener.local_addr()?;
             tracing::info!(%address, "listening on http://{address}/api");
             let stopped = stop.clone();
-            let limits = self.config.server_limits()?;
             kaiten_http::serve(listener, self.router(), limits, async move { stopped.cancelled().await })
                 .await
                 .context("HTTP server")?;
         }
         // The relay and the worker stop on the same signal.
         stop.cancelled().await;
+        if let Some(operations) = operations {
+            operations.await.context("operations server task")?.context("operations server")?;
+        }
         if let Some(worker) = worker {
             worker.await.context("worker task")?;
         }

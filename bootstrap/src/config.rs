@@ -29,7 +29,8 @@ pub struct Config {
     /// HTTP port; 0 picks a free one (logged).
     pub port: u16,
     pub bind: IpAddr,
-    /// For a process without the API role: serve health, readiness and `/metrics` on this port.
+    /// Serve health, readiness and `/metrics` on this port (for any roles; the only HTTP port of a
+    /// process without the API role).
     pub ops_port: Option<u16>,
     pub database_url: String,
     /// Connections in the pool.
@@ -76,6 +77,8 @@ pub struct Config {
     pub http_shutdown_timeout: String,
     /// How long a request waits for a database connection when the pool is exhausted (503 past it).
     pub database_pool_timeout: String,
+    /// Serve `/metrics` on the API's port too (otherwise only on `KAITEN_OPS_PORT`).
+    pub metrics_public: bool,
     /// Enables the Dapr ingress (`/dapr/subscribe`, `/events`); the sidecar's `APP_API_TOKEN`, which
     /// every request must carry in `dapr-api-token`.
     pub dapr_api_token: Option<String>,
@@ -112,6 +115,7 @@ impl Default for Config {
             http_max_connections: 1024,
             http_shutdown_timeout: "10s".into(),
             database_pool_timeout: "3s".into(),
+            metrics_public: true,
             dapr_api_token: None,
         }
     }

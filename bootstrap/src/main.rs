@@ -26,12 +26,12 @@ async fn main() -> anyhow::Result<()> {
             }
             let serves_api = config.roles()?.contains(&kaiten::config::Role::Api);
             let app = app::build(config).await?;
-            let listener = match (serves_api, app.config.ops_port) {
-                (true, _) => Some(app.bind().await?),
-                (false, Some(port)) => Some(app.bind_port(port).await?),
-                (false, None) => None,
+            let ops = match app.config.ops_port {
+                Some(port) => Some(app.bind_port(port).await?),
+                None => None,
             };
-            app.run(listener, app::shutdown_signal()).await
+            let api = if serves_api { Some(app.bind().await?) } else { None };
+            app.run(app::Listeners { api, ops }, app::shutdown_signal()).await
         }
         Command::Migrate => {
             kaiten_postgres::ensure_database(&config.database_url).await?;

@@ -89,3 +89,24 @@ async fn a_process_without_the_api_serves_only_health_readiness_and_metrics() ->
     assert_eq!(get("/api/openapi.json").await?.status(), 404);
     Ok(())
 }
+
+#[tokio::test]
+async fn metrics_can_be_kept_off_the_api_port_and_served_on_the_operations_port_only() -> anyhow::Result<()> {
+    let app = TestApp::spawn_configured("api", None, |config| {
+        config.metrics_public = false;
+        config.ops_port = Some(0);
+    })
+    .await?;
+    let ops = app.ops_base_url.clone().ok_or_else(|| anyhow::anyhow!("no operations port"))?;
+    let get = |url: String| {
+        let client = app.client.clone();
+        async move { Ok::<_, anyhow::Error>(client.get(url).send().await?.status().as_u16()) }
+    };
+    assert_eq!(get(format!("{}/metrics", app.base_url)).await?, 404, "not on the public port");
+    assert_eq!(get(format!("{ops}/metrics")).await?, 200);
+    assert_eq!(get(format!("{ops}/api/readyz")).await?, 200);
+    assert_eq!(get(format!("{ops}/api/customers")).await?, 404, "the operations port serves no API route");
+    let public = TestApp::spawn().await?;
+    assert_eq!(get(format!("{}/metrics", public.base_url)).await?, 200, "public by default");
+    Ok(())
+}

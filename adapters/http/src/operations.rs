@@ -1,5 +1,6 @@
-//! The operations endpoints alone (`/api/healthz`, `/api/readyz`, `/metrics`), for processes that run
-//! the relay or the worker without the REST API, so they can be probed and scraped too.
+//! The operations endpoints alone (`/api/healthz`, `/api/readyz`, `/metrics`) on the operations port
+//! (`KAITEN_OPS_PORT`): for processes that run the relay or the worker without the REST API, so they
+//! can be probed and scraped too, and for API processes whose metrics are kept off the public port.
 
 use crate::routes::AppState;
 use axum::Router;

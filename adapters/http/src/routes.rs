@@ -43,6 +43,8 @@ pub struct AppState {
     pub readiness: Vec<Arc<dyn ReadinessCheck>>,
     /// Renders `/metrics`.
     pub metrics: MetricsRenderer,
+    /// Whether `/metrics` is served with the API (otherwise only on the operations port).
+    pub metrics_public: bool,
 }
 
 /// Liveness and readiness (also served alone by [`crate::operations_router`]).
@@ -75,6 +77,11 @@ pub fn router(state: AppState) -> Router {
     let (routes, mut document) = documented_routes(state.dapr.is_some()).split_for_parts();
     crate::openapi::finish(&mut document);
     let document = Arc::new(document);
+    let routes = if state.metrics_public {
+        routes.route("/metrics", axum::routing::get(crate::operations::metrics_text))
+    } else {
+        routes
+    };
     routes
         .route(
             "/api/openapi.json",
@@ -86,7 +93,6 @@ pub fn router(state: AppState) -> Router {
         .merge(
             utoipa_swagger_ui::SwaggerUi::new("/api/docs").config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
         )
-        .route("/metrics", axum::routing::get(crate::operations::metrics_text))
         .merge(crate::console::routes())
         // After routing, so each request is labelled with its matched route template.
         .route_layer(axum::middleware::from_fn(crate::metrics::record))

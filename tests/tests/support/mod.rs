@@ -22,6 +22,8 @@ pub struct TestApp {
     _broker: Option<BrokerCleanup>,
     pub names: TestNames,
     pub base_url: String,
+    /// The operations port, when the test configured `ops_port`.
+    pub ops_base_url: Option<String>,
     pub client: Client,
     pub use_cases: Arc<UseCases>,
     pub db: TestDatabase,
@@ -100,10 +102,28 @@ impl TestApp {
         let base_url = format!("http://{}", listener.local_addr()?);
         let use_cases = app.use_cases.clone();
         let (shutdown, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run(Some(listener), async move {
+        let ops = match app.config.ops_port {
+            Some(port) => Some(app.bind_port(port).await?),
+            None => None,
+        };
+        let ops_base_url = match &ops {
+            Some(listener) => Some(format!("http://{}", listener.local_addr()?)),
+            None => None,
+        };
+        let listeners = kaiten::app::Listeners { api: Some(listener), ops };
+        tokio::spawn(app.run(listeners, async move {
             let _ = stopped.await;
         }));
-        Ok(Self { shutdown: Some(shutdown), _broker: broker, names, base_url, client: Client::new(), use_cases, db })
+        Ok(Self {
+            shutdown: Some(shutdown),
+            _broker: broker,
+            names,
+            base_url,
+            ops_base_url,
+            client: Client::new(),
+            use_cases,
+            db,
+        })
     }
 
     pub async fn tenant(&self, name: &str) -> anyhow::Result<Tenant> {
