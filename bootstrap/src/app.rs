@@ -1,6 +1,7 @@
 //! Wiring: builds the adapters from the configuration and runs the requested roles until shutdown.
 
 use crate::config::{Config, Role};
+use crate::supervisor::Supervisor;
 use anyhow::Context;
 use kaiten_application::UseCases;
 use kaiten_application::delivery::{BuiltinWebhookManagement, DeliveryEngine, DeliveryTaskHandler};
@@ -9,13 +10,11 @@ use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::manage_webhooks::WebhookApi;
-use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
-    DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgRetention, PgUnitOfWork, PgWebhookStore,
-    pooled_repositories,
+    DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, pooled_repositories,
 };
 use kaiten_rabbitmq::{LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
@@ -24,7 +23,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
 /// The composed system, ready to serve.
 pub struct App {
@@ -42,6 +40,8 @@ pub struct App {
     pub consumer: Option<Arc<LapinConsumer>>,
     /// The built-in engine's scheduled attempts, when it delivers and this process runs the worker.
     pub deliveries: Option<(Arc<LapinConsumer>, Arc<DeliveryTaskHandler>)>,
+    /// The long-lived tasks `run` starts; readiness fails when one ends on its own.
+    pub supervisor: Supervisor,
 }
 
 /// Where the process listens: the API (or, without the API role, the operations endpoints) and the
@@ -128,7 +128,8 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         let consumer = LapinConsumer::new(config.amqp_url.clone(), topology.deliveries(), config.worker_prefetch);
         (Arc::new(consumer), Arc::new(DeliveryTaskHandler::new(engine)))
     });
-    Ok(App { config, pool, use_cases, broker_check, relay, dispatch, consumer, deliveries })
+    let supervisor = Supervisor::default();
+    Ok(App { config, pool, use_cases, broker_check, relay, dispatch, consumer, deliveries, supervisor })
 }
 
 impl App {
@@ -163,8 +164,11 @@ impl App {
 
     /// What this process depends on: the database and the broker always, the slot when it relays.
     fn readiness(&self) -> Vec<Arc<dyn ReadinessCheck>> {
-        let mut checks: Vec<Arc<dyn ReadinessCheck>> =
-            vec![Arc::new(DatabaseReadiness::new(self.pool.clone())), self.broker_check.clone()];
+        let mut checks: Vec<Arc<dyn ReadinessCheck>> = vec![
+            Arc::new(DatabaseReadiness::new(self.pool.clone())),
+            self.broker_check.clone(),
+            self.supervisor.readiness(),
+        ];
         if let Some(relay) = &self.relay {
             checks.push(Arc::new(RelayReadiness(relay.stats())));
         }
@@ -190,82 +194,53 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let Listeners { api: listener, ops } = listeners;
-        let stop = CancellationToken::new();
-        let relay = self.relay.clone().map(|relay| {
+        let supervisor = self.supervisor.clone();
+        let stop = supervisor.stop_signal();
+        if let Some(relay) = self.relay.clone() {
             let stop = stop.clone();
-            tokio::spawn(async move { relay.run(stop).await })
-        });
-        let worker = self.consumer.clone().map(|consumer| {
+            supervisor.spawn("relay", async move { Ok(relay.run(stop).await?) });
+        }
+        if let Some(consumer) = self.consumer.clone() {
             let (dispatch, stop) = (self.dispatch.clone(), stop.clone());
-            tokio::spawn(async move { consumer.run(dispatch, stop).await })
-        });
-        let deliveries = self.deliveries.clone().map(|(consumer, handler)| {
+            supervisor.spawn("worker", async move {
+                consumer.run(dispatch, stop).await;
+                Ok(())
+            });
+        }
+        if let Some((consumer, handler)) = self.deliveries.clone() {
             let stop = stop.clone();
-            tokio::spawn(async move { consumer.run(handler, stop).await })
-        });
-        let prunes = [
-            ("outbox rows", self.config.outbox_retention()?, PgRetention::outbox(self.pool.clone())),
-            ("webhook messages", self.config.webhooks_retention()?, PgRetention::webhook_messages(self.pool.clone())),
-            ("event owners", self.config.webhooks_retention()?, PgRetention::event_owners(self.pool.clone())),
-            ("resend windows", chrono::TimeDelta::days(1), PgRetention::resend_windows(self.pool.clone())),
-        ]
-        .map(|(what, keep, retention)| (what, keep, PruneOldRows::new(Arc::new(retention))));
-        let pruning_stop = stop.clone();
-        tokio::spawn(async move {
-            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-            loop {
-                tokio::select! {
-                    () = pruning_stop.cancelled() => break,
-                    _ = hourly.tick() => for (what, keep, prune) in &prunes {
-                        match prune.execute(*keep).await {
-                            Ok(0) => {}
-                            Ok(deleted) => tracing::info!(deleted, "pruned old {what}"),
-                            Err(error) => tracing::warn!(%error, "pruning old {what} failed"),
-                        }
-                    },
-                }
-            }
-        });
+            supervisor.spawn("deliveries", async move {
+                consumer.run(handler, stop).await;
+                Ok(())
+            });
+        }
+        supervisor.spawn("pruning", crate::pruning::every_hour(&self.config, &self.pool, stop.clone())?);
         let trigger = stop.clone();
         tokio::spawn(async move {
             shutdown.await;
             trigger.cancel();
         });
         let limits = self.config.server_limits()?;
-        let operations =
-            match ops {
-                Some(listener) => {
-                    let address = listener.local_addr()?;
-                    tracing::info!(%address, "operations endpoints on http://{address}/api/readyz and /metrics");
-                    let (router, stopped) = (self.operations_router(), stop.clone());
-                    Some(tokio::spawn(kaiten_http::serve(listener, router, limits, async move {
-                        stopped.cancelled().await
-                    })))
-                }
-                None => None,
-            };
+        if let Some(listener) = ops {
+            let address = listener.local_addr()?;
+            tracing::info!(%address, "operations endpoints on http://{address}/api/readyz and /metrics");
+            let (router, stopped) = (self.operations_router(), stop.clone());
+            supervisor.spawn("operations server", async move {
+                Ok(kaiten_http::serve(listener, router, limits, async move { stopped.cancelled().await }).await?)
+            });
+        }
         if let Some(listener) = listener {
             let address = listener.local_addr()?;
             tracing::info!(%address, "listening on http://{address}/api");
             let stopped = stop.clone();
-            kaiten_http::serve(listener, self.router(), limits, async move { stopped.cancelled().await })
-                .await
-                .context("HTTP server")?;
+            let served = kaiten_http::serve(listener, self.router(), limits, async move { stopped.cancelled().await });
+            if let Err(error) = served.await {
+                stop.cancel();
+                return Err(error).context("HTTP server");
+            }
         }
-        // The relay and the worker stop on the same signal.
-        stop.cancelled().await;
-        if let Some(operations) = operations {
-            operations.await.context("operations server task")?.context("operations server")?;
-        }
-        if let Some(worker) = worker {
-            worker.await.context("worker task")?;
-        }
-        if let Some(deliveries) = deliveries {
-            deliveries.await.context("deliveries task")?;
-        }
-        if let Some(relay) = relay {
-            relay.await.context("relay task")?.context("relay")?;
-        }
+        // Everything stops on the same signal; a task that ended on its own is the process's error.
+        supervisor.join().await?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -144,8 +144,8 @@ impl Config {
         if !self.database_url.starts_with("postgres://") && !self.database_url.starts_with("postgresql://") {
             bail!("database_url (KAITEN_DATABASE_URL) must be a postgres:// URL");
         }
-        if self.database_max_connections == 0 {
-            bail!("database_max_connections (KAITEN_DATABASE_MAX_CONNECTIONS) must be at least 1");
+        if !(1..=1000).contains(&self.database_max_connections) {
+            bail!("database_max_connections (KAITEN_DATABASE_MAX_CONNECTIONS) must be between 1 and 1000");
         }
         if !self.amqp_url.starts_with("amqp://") && !self.amqp_url.starts_with("amqps://") {
             bail!("amqp_url (KAITEN_AMQP_URL) must be an amqp:// or amqps:// URL");
@@ -194,20 +194,23 @@ impl Config {
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        if schedule.len() > 50 {
+            bail!("webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE) has at most 50 steps");
+        }
         if schedule.iter().any(|step| step.is_zero() || step.as_millis() > u128::from(u32::MAX)) {
             bail!(
                 "webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE): each delay must be between 1ms and 49 days"
             );
         }
-        if self.webhooks_endpoint_concurrency == 0 {
-            bail!("webhooks_endpoint_concurrency (KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY) must be at least 1");
+        if !(1..=10_000).contains(&self.webhooks_endpoint_concurrency) {
+            bail!("webhooks_endpoint_concurrency (KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY) must be between 1 and 10000");
         }
-        let disable_after = humantime::parse_duration(&self.webhooks_disable_after).map_err(|e| {
-            anyhow::anyhow!(
-                "webhooks_disable_after (KAITEN_WEBHOOKS_DISABLE_AFTER) `{}`: {e}",
-                self.webhooks_disable_after
-            )
-        })?;
+        let disable_after = bounded(
+            "webhooks_disable_after",
+            &self.webhooks_disable_after,
+            Duration::from_millis(1),
+            Duration::from_secs(365 * 24 * 3600),
+        )?;
         Ok(DeliverySettings {
             retry_schedule: schedule,
             endpoint_concurrency: self.webhooks_endpoint_concurrency,
@@ -321,10 +324,10 @@ fn bounded(key: &str, raw: &str, least: Duration, most: Duration) -> anyhow::Res
     Ok(parsed)
 }
 
-/// A duration setting (`7d`, `36h`, …), named in the error by its key and variable.
+/// A retention (`7d`, `36h`, …) of at most ten years, named in the error by its key and variable.
 fn time_delta(key: &str, raw: &str) -> anyhow::Result<chrono::TimeDelta> {
     let variable = format!("KAITEN_{}", key.to_uppercase());
-    let parsed = humantime::parse_duration(raw).map_err(|e| anyhow::anyhow!("{key} ({variable}) `{raw}`: {e}"))?;
+    let parsed = bounded(key, raw, Duration::ZERO, Duration::from_secs(3650 * 24 * 3600))?;
     chrono::TimeDelta::from_std(parsed).map_err(|e| anyhow::anyhow!("{key} ({variable}): {e}"))
 }
 
@@ -367,6 +370,28 @@ mod tests {
         assert!(error.contains("KAITEN_WEBHOOKS_RETENTION") && error.contains("100d"), "{error}");
         let with_svix = Config { svix_api_key: Some("sk_test".into()), ..long_outbox };
         assert!(with_svix.validate().is_ok(), "Svix keeps the messages, not kaiten");
+    }
+
+    #[test]
+    fn every_duration_and_size_is_bounded_with_the_variable_named() {
+        type Breaks = fn(&mut Config);
+        let cases: [(&str, Breaks); 9] = [
+            ("KAITEN_WEBHOOKS_DISABLE_AFTER", |c| c.webhooks_disable_after = "300000y".into()),
+            ("KAITEN_OUTBOX_RETENTION", |c| c.outbox_retention = "300000y".into()),
+            ("KAITEN_WEBHOOKS_RETENTION", |c| c.webhooks_retention = "300000y".into()),
+            ("KAITEN_WEBHOOKS_RETRY_SCHEDULE", |c| c.webhooks_retry_schedule = vec!["1s"; 51].join(",")),
+            ("KAITEN_HTTP_REQUEST_TIMEOUT", |c| c.http_request_timeout = "300000y".into()),
+            ("KAITEN_DATABASE_POOL_TIMEOUT", |c| c.database_pool_timeout = "0s".into()),
+            ("KAITEN_DATABASE_MAX_CONNECTIONS", |c| c.database_max_connections = 1_000_000),
+            ("KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY", |c| c.webhooks_endpoint_concurrency = usize::MAX),
+            ("KAITEN_HTTP_MAX_CONNECTIONS", |c| c.http_max_connections = 0),
+        ];
+        for (variable, break_it) in cases {
+            let mut config = Config::default();
+            break_it(&mut config);
+            let error = config.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+            assert!(error.contains(variable), "{variable}: {error}");
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod metrics;
+pub mod pruning;
 pub mod replay;
+pub mod supervisor;
 pub mod telemetry;
 
 pub use app::{App, build};

@@ -20,7 +20,8 @@ async fn the_api_is_ready_with_its_database_and_broker() -> anyhow::Result<()> {
         app.client.get(format!("{}/api/healthz", app.base_url)).send().await?.json().await?;
     assert_eq!(health["status"], "ok");
     let (status, body) = readyz(&app).await?;
-    assert_eq!((status, &body["checks"]), (200, &serde_json::json!({"broker": "ok", "database": "ok"})));
+    let checks = serde_json::json!({"broker": "ok", "database": "ok", "tasks": "ok"});
+    assert_eq!((status, &body["checks"]), (200, &checks));
     Ok(())
 }
 
@@ -108,5 +109,64 @@ async fn metrics_can_be_kept_off_the_api_port_and_served_on_the_operations_port_
     assert_eq!(get(format!("{ops}/api/customers")).await?, 404, "the operations port serves no API route");
     let public = TestApp::spawn().await?;
     assert_eq!(get(format!("{}/metrics", public.base_url)).await?, 200, "public by default");
+    Ok(())
+}
+
+/// A sender with a bug: it panics.
+struct PanickingSender;
+
+#[async_trait::async_trait]
+impl kaiten_application::ports::webhooks::WebhookSender for PanickingSender {
+    async fn send(
+        &self,
+        _: &kaiten_application::ports::webhooks::WebhookEvent,
+    ) -> Result<(), kaiten_application::ports::webhooks::SendError> {
+        panic!("a bug in the sender")
+    }
+
+    async fn ensure_organization(
+        &self,
+        _: &kaiten_domain::organization::Organization,
+    ) -> Result<(), kaiten_application::ports::webhooks::SendError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_long_lived_task_that_dies_turns_readiness_503_naming_it_and_stops_the_process() -> anyhow::Result<()> {
+    use kaiten_test_support::{BrokerCleanup, TestDatabase, TestNames};
+    kaiten::telemetry::init_for_tests();
+    let (db, names) = (TestDatabase::new(), TestNames::new());
+    let _broker = BrokerCleanup::for_names(&names);
+    let config = kaiten::Config {
+        port: 0,
+        database_url: db.url.clone(),
+        slot: names.slot.clone(),
+        exchange: names.exchange.clone(),
+        queue: names.queue.clone(),
+        ..kaiten::Config::default()
+    };
+    let app = kaiten::app::build_with_sender(config, Some(Arc::new(PanickingSender))).await?;
+    let listener = app.bind().await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let created = app.use_cases.create_organization.execute("Acme").await?;
+    let listeners = kaiten::app::Listeners { api: Some(listener), ops: None };
+    let running = tokio::spawn(app.run(listeners, std::future::pending()));
+    let client = reqwest::Client::new();
+    let response = client.post(format!("{base}/api/customers")).bearer_auth(&created.token);
+    assert_eq!(response.json(&serde_json::json!({"name": "Globex"})).send().await?.status(), 201);
+
+    // Readiness names the task (the relay may also still be starting: that is named too).
+    wait_for(Duration::from_secs(30), || async {
+        let response = client.get(format!("{base}/api/readyz")).send().await?;
+        let status = response.status();
+        let problem: serde_json::Value = response.json().await?;
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        Ok((status == 503 && detail.contains("tasks: worker ended: it panicked")).then_some(()))
+    })
+    .await?;
+    let ended = tokio::time::timeout(Duration::from_secs(30), running).await??;
+    let error = ended.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("worker ended: it panicked"), "the process stops with the error: {error}");
     Ok(())
 }

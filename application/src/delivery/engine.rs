@@ -119,8 +119,11 @@ impl DeliveryEngine {
             }
         }
         if !records.is_empty() {
-            let failing_since =
-                clock::now() - chrono::Duration::from_std(self.settings.disable_after).unwrap_or(chrono::Duration::MAX);
+            // Never panics: a period longer than time itself means "since the beginning".
+            let failing_since = chrono::Duration::from_std(self.settings.disable_after)
+                .ok()
+                .and_then(|period| clock::now().checked_sub_signed(period))
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
             let disabled = self.store.record_attempts(&records, failing_since).await.map_err(|e| e.to_string())?;
             for endpoint in disabled {
                 tracing::warn!(%endpoint, "webhook endpoint disabled (410 Gone or failing too long)");
