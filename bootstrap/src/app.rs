@@ -16,7 +16,7 @@ use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
     DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, pooled_repositories,
 };
-use kaiten_rabbitmq::{LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
+use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use std::future::Future;
@@ -71,11 +71,11 @@ async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let store = Arc::new(PgWebhookStore::new(pool.clone()));
     let scheduler = Arc::new(LapinDeliveryScheduler::new(config.amqp_url.clone(), topology.deliveries()));
-    let transport = HttpWebhookTransport::new(policy, TransportTimeouts::default())?
-        .with_max_in_flight(config.webhooks_max_in_flight);
+    let settings = config.delivery_settings()?;
+    let timeouts = TransportTimeouts { total: settings.request_timeout, ..TransportTimeouts::default() };
+    let transport = HttpWebhookTransport::new(policy, timeouts)?.with_max_in_flight(config.webhooks_max_in_flight);
     let transport = Arc::new(transport);
-    let engine =
-        Arc::new(DeliveryEngine::new(store.clone(), transport, scheduler.clone(), config.delivery_settings()?));
+    let engine = Arc::new(DeliveryEngine::new(store.clone(), transport, scheduler.clone(), settings));
     tracing::info!("webhooks are delivered by the built-in engine");
     Ok(Delivery {
         sender: engine.clone(),
@@ -99,7 +99,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
             .await
             .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
     let reads = pooled_repositories(pool.clone());
-    let topology = Topology::new(&config.exchange, &config.queue);
+    let topology = Topology::new(&config.exchange, &config.queue).with_retry_delays(config.worker_retry_delays()?);
     let delivery = configured_delivery(&config, &pool, &topology).await?;
     let sender = sender.unwrap_or(delivery.sender);
     let policy = UrlPolicy::new(config.webhooks_allow_private);
@@ -171,6 +171,12 @@ impl App {
         ];
         if let Some(relay) = &self.relay {
             checks.push(Arc::new(RelayReadiness(relay.stats())));
+        }
+        if let Some(consumer) = &self.consumer {
+            checks.push(Arc::new(ConsumerReadiness { name: "worker", stats: consumer.stats() }));
+        }
+        if let Some((consumer, _)) = &self.deliveries {
+            checks.push(Arc::new(ConsumerReadiness { name: "deliveries", stats: consumer.stats() }));
         }
         checks
     }

@@ -47,6 +47,9 @@ pub struct Config {
     pub outbox_retention: String,
     /// Messages the worker handles at once (its prefetch).
     pub worker_prefetch: u16,
+    /// Delays of the worker's retries of a message whose hand-over failed (comma-separated); after the
+    /// last the message is dead-lettered. A dependency being down spends none of them.
+    pub worker_retry_delays: String,
     /// Svix API key (`SVIX_API_KEY`): when set, Svix delivers the webhooks.
     pub svix_api_key: Option<String>,
     /// A self-hosted svix-server (`SVIX_SERVER_URL`).
@@ -59,6 +62,8 @@ pub struct Config {
     pub webhooks_endpoint_concurrency: usize,
     /// Built-in engine: an endpoint failing for this long is disabled.
     pub webhooks_disable_after: String,
+    /// Built-in engine: how long one delivery attempt may take (connect, send, read the answer).
+    pub webhooks_request_timeout: String,
     /// Built-in engine: webhook messages (and their attempts) older than this are pruned.
     pub webhooks_retention: String,
     /// Webhook endpoints per organization.
@@ -100,12 +105,14 @@ impl Default for Config {
             log_format: "pretty".into(),
             outbox_retention: "7d".into(),
             worker_prefetch: 64,
+            worker_retry_delays: "1s,5s,30s,2m,10m,30m,1h,2h".into(),
             svix_api_key: None,
             svix_server_url: None,
             webhooks_allow_private: false,
             webhooks_retry_schedule: "5s,5m,30m,2h,5h,10h,10h".into(),
             webhooks_endpoint_concurrency: 16,
             webhooks_disable_after: "5d".into(),
+            webhooks_request_timeout: "15s".into(),
             webhooks_retention: "90d".into(),
             webhooks_max_endpoints: 50,
             webhooks_resends_per_minute: 5,
@@ -167,6 +174,7 @@ impl Config {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
         }
         self.roles()?;
+        self.worker_retry_delays()?;
         self.delivery_settings()?;
         self.webhooks_retention()?;
         self.server_limits()?;
@@ -181,27 +189,18 @@ impl Config {
         Ok(())
     }
 
+    /// The worker's retry delays.
+    pub fn worker_retry_delays(&self) -> anyhow::Result<Vec<Duration>> {
+        let delays = delay_list("worker_retry_delays", &self.worker_retry_delays)?;
+        if delays.is_empty() {
+            bail!("worker_retry_delays (KAITEN_WORKER_RETRY_DELAYS) needs at least one delay");
+        }
+        Ok(delays)
+    }
+
     /// The built-in engine's settings.
     pub fn delivery_settings(&self) -> anyhow::Result<DeliverySettings> {
-        let schedule = self
-            .webhooks_retry_schedule
-            .split(',')
-            .map(str::trim)
-            .filter(|step| !step.is_empty())
-            .map(|step| {
-                humantime::parse_duration(step).map_err(|e| {
-                    anyhow::anyhow!("webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE) `{step}`: {e}")
-                })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        if schedule.len() > 50 {
-            bail!("webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE) has at most 50 steps");
-        }
-        if schedule.iter().any(|step| step.is_zero() || step.as_millis() > u128::from(u32::MAX)) {
-            bail!(
-                "webhooks_retry_schedule (KAITEN_WEBHOOKS_RETRY_SCHEDULE): each delay must be between 1ms and 49 days"
-            );
-        }
+        let schedule = delay_list("webhooks_retry_schedule", &self.webhooks_retry_schedule)?;
         if !(1..=10_000).contains(&self.webhooks_endpoint_concurrency) {
             bail!("webhooks_endpoint_concurrency (KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY) must be between 1 and 10000");
         }
@@ -211,8 +210,15 @@ impl Config {
             Duration::from_millis(1),
             Duration::from_secs(365 * 24 * 3600),
         )?;
+        let request_timeout = bounded(
+            "webhooks_request_timeout",
+            &self.webhooks_request_timeout,
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+        )?;
         Ok(DeliverySettings {
             retry_schedule: schedule,
+            request_timeout,
             endpoint_concurrency: self.webhooks_endpoint_concurrency,
             disable_after,
             ..DeliverySettings::default()
@@ -308,6 +314,24 @@ impl Config {
         }
         Ok(roles)
     }
+}
+
+/// A comma-separated list of at most 50 delays, each between 1 ms and 49 days.
+fn delay_list(key: &str, raw: &str) -> anyhow::Result<Vec<Duration>> {
+    let variable = format!("KAITEN_{}", key.to_uppercase());
+    let delays = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|step| !step.is_empty())
+        .map(|step| humantime::parse_duration(step).map_err(|e| anyhow::anyhow!("{key} ({variable}) `{step}`: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if delays.len() > 50 {
+        bail!("{key} ({variable}) has at most 50 steps");
+    }
+    if delays.iter().any(|step| step.is_zero() || step.as_millis() > u128::from(u32::MAX)) {
+        bail!("{key} ({variable}): each delay must be between 1ms and 49 days");
+    }
+    Ok(delays)
 }
 
 /// A duration setting between `least` and `most`, named in the error by its key and variable.

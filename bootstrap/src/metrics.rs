@@ -54,6 +54,7 @@ pub fn renderer(sources: Sources) -> kaiten_http::MetricsRenderer {
             metrics::gauge!("kaiten_queue_retried_total").set(consumer.retried.load(Ordering::Relaxed) as f64);
             metrics::gauge!("kaiten_queue_dead_lettered_total")
                 .set(consumer.dead_lettered.load(Ordering::Relaxed) as f64);
+            metrics::gauge!("kaiten_queue_waiting_for_dependency").set(consumer.waiting.load(Ordering::Relaxed) as f64);
         }
         handle().map(PrometheusHandle::render).unwrap_or_default()
     })

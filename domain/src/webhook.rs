@@ -205,6 +205,29 @@ impl AttemptStatus {
     }
 }
 
+/// How a response body is written in `responseBody`: as it came when it is UTF-8 text without NUL
+/// characters, otherwise its bytes in base64 (binary, compressed or invalid text keeps every byte).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEncoding {
+    #[default]
+    Text,
+    Base64,
+}
+
+impl BodyEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Base64 => "base64",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Text, Self::Base64].into_iter().find(|encoding| encoding.as_str() == raw)
+    }
+}
+
 /// One delivery attempt, newest first in the history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -220,8 +243,10 @@ pub struct DeliveryAttempt {
     pub event_type: String,
     pub status: AttemptStatus,
     pub response_status_code: Option<i32>,
-    /// The start of the response body (at most 20 KB).
+    /// The start of the response body (at most 20 KB), or why there was no response; base64 when the
+    /// body was not text (`responseBodyEncoding`).
     pub response_body: String,
+    pub response_body_encoding: BodyEncoding,
     pub duration_ms: i64,
     pub timestamp: DateTime<Utc>,
 }

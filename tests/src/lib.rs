@@ -145,8 +145,13 @@ pub fn amqp_url() -> String {
 
 /// The delivery schedule tests configure (`KAITEN_WEBHOOKS_RETRY_SCHEDULE`).
 pub const TEST_RETRY_SCHEDULE: &str = "50ms,50ms,50ms";
-/// Every delay queue a test may declare: the test schedule's step and the deferral of a busy endpoint.
-const TEST_DELAYS_MS: [u64; 2] = [50, 1000];
+/// The worker's retry delays tests configure (`KAITEN_WORKER_RETRY_DELAYS`).
+pub const TEST_WORKER_RETRY_DELAYS: &str = "50ms,100ms,200ms";
+/// Delays (ms) of every retry queue a test may declare: the defaults and the test ones.
+const RETRY_DELAYS_MS: [u64; 11] =
+    [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 50, 100, 200];
+/// The rungs (ms) of the delivery scheduler's ladder: `kaiten_rabbitmq::LADDER` (a test checks they match).
+pub const LADDER_MS: [u64; 9] = [250, 1_000, 4_000, 15_000, 60_000, 240_000, 900_000, 3_600_000, 14_400_000];
 
 /// Deletes a test's exchanges and queues when dropped.
 #[derive(Debug)]
@@ -160,15 +165,15 @@ impl BrokerCleanup {
     pub fn for_names(names: &TestNames) -> Self {
         let dlq = format!("{}.dlq", names.exchange);
         let mut queues = vec![names.queue.clone(), dlq.clone()];
-        // Retry queues of every tier a test may declare.
-        queues.extend((0..10).map(|tier| format!("{}.retry.{tier}", names.queue)));
-        // The built-in engine's delivery tasks, with the delay queues of the test schedule.
+        // Retry queues of every delay a test may declare.
+        queues.extend(RETRY_DELAYS_MS.iter().map(|ms| format!("{}.retry.{ms}", names.queue)));
+        // The built-in engine's delivery tasks, with their retry queues and the scheduler's ladder.
         let (deliveries, deliveries_exchange) =
             (format!("{}.deliveries", names.queue), format!("{}.deliveries", names.exchange));
         let deliveries_dlq = format!("{deliveries_exchange}.dlq");
         queues.extend([deliveries.clone(), deliveries_dlq.clone()]);
-        queues.extend((0..10).map(|tier| format!("{deliveries}.retry.{tier}")));
-        queues.extend(TEST_DELAYS_MS.iter().map(|ms| format!("{deliveries}.delay.{ms}")));
+        queues.extend(RETRY_DELAYS_MS.iter().map(|ms| format!("{deliveries}.retry.{ms}")));
+        queues.extend(LADDER_MS.iter().map(|ms| format!("{deliveries}.ladder.{ms}")));
         Self { exchanges: vec![names.exchange.clone(), dlq, deliveries_exchange, deliveries_dlq], queues }
     }
 }

@@ -160,3 +160,21 @@ async fn a_redelivered_event_is_passed_on_with_the_same_idempotency_key() -> any
     assert!(calls.iter().all(|(_, event)| event.id == id), "both carry the outbox id, the sender's idempotency key");
     Ok(())
 }
+
+#[test]
+fn the_test_cleanup_knows_every_queue_the_adapters_declare() {
+    let ladder: Vec<u64> = kaiten_rabbitmq::LADDER.iter().map(|rung| rung.as_millis() as u64).collect();
+    assert_eq!(ladder, kaiten_test_support::LADDER_MS);
+    let names = kaiten_test_support::TestNames::new();
+    let cleanup = kaiten_test_support::BrokerCleanup::for_names(&names);
+    let topology = kaiten_rabbitmq::Topology::new(&names.exchange, &names.queue);
+    for topology in [topology.clone(), topology.deliveries()] {
+        for queue in topology.queues() {
+            assert!(cleanup.queues.contains(&queue), "{queue} would be left behind");
+        }
+    }
+    let fast = topology.with_retry_delays(fast_retries());
+    for queue in fast.queues() {
+        assert!(cleanup.queues.contains(&queue), "{queue} would be left behind");
+    }
+}

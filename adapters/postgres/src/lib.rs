@@ -21,8 +21,10 @@ mod retention;
 mod schema;
 mod scoped;
 mod unit_of_work;
+mod webhook_deliveries;
 mod webhook_endpoints;
 mod webhook_messages;
+mod webhook_settlement;
 mod webhook_store;
 
 pub use connection::PgPool;

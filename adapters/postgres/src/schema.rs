@@ -253,6 +253,7 @@ diesel::table! {
         response_body -> Text,
         duration_ms -> BigInt,
         created_at -> Timestamptz,
+        response_body_encoding -> Text,
     }
 }
 

@@ -203,27 +203,3 @@ pub(crate) async fn delete(conn: &mut AsyncPgConnection, organization_id: Uuid, 
     .map_err(repo_error)?;
     Ok(deleted > 0)
 }
-
-/// Enabled endpoints of the organization subscribed to `event_name` without a success for `message_id`.
-pub(crate) async fn due_for(
-    conn: &mut AsyncPgConnection,
-    organization_id: Uuid,
-    event_name: &str,
-    message_id: Uuid,
-) -> Result<Vec<StoredEndpoint>, RepoError> {
-    diesel::sql_query(
-        "SELECT e.* FROM webhook_endpoints e \
-         WHERE e.organization_id = $1 AND NOT e.disabled \
-           AND (cardinality(e.event_names) = 0 OR $2 = ANY (e.event_names)) \
-           AND NOT EXISTS (SELECT 1 FROM webhook_attempts a \
-                           WHERE a.message_id = $3 AND a.endpoint_id = e.id AND a.status = 'success') \
-         ORDER BY e.created_at",
-    )
-    .bind::<SqlUuid, _>(organization_id)
-    .bind::<Text, _>(event_name)
-    .bind::<SqlUuid, _>(message_id)
-    .load::<EndpointRow>(conn)
-    .await
-    .map(|rows| rows.into_iter().map(EndpointRow::into_stored).collect())
-    .map_err(repo_error)
-}

@@ -1,16 +1,16 @@
-//! Rows of `webhook_messages` and `webhook_attempts`: accepting a message, recording attempts,
-//! the delivery history and message inspection.
+//! Rows of `webhook_messages` and `webhook_attempts`: accepting a message, the delivery history and
+//! message inspection.
 
 use crate::errors::repo_error;
 use crate::schema::{webhook_attempts, webhook_messages};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Timestamptz, Uuid as SqlUuid};
+
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{AttemptRecord, NewMessage};
+use kaiten_application::ports::delivery::NewMessage;
 use kaiten_domain::webhook::{
-    AttemptPage, AttemptStatus, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id,
+    AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id,
 };
 use kaiten_domain::{EventKind, Paged};
 use uuid::Uuid;
@@ -38,39 +38,22 @@ impl MessageRow {
     }
 }
 
-#[derive(Queryable, Selectable, Insertable)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = webhook_attempts, check_for_backend(diesel::pg::Pg))]
 struct AttemptRow {
     id: Uuid,
-    organization_id: Uuid,
     message_id: Uuid,
     endpoint_id: Uuid,
     url: String,
-    attempt: i32,
     status: String,
     response_status_code: Option<i32>,
     response_body: String,
     duration_ms: i64,
     created_at: DateTime<Utc>,
+    response_body_encoding: String,
 }
 
 impl AttemptRow {
-    fn from_record(record: &AttemptRecord) -> Self {
-        Self {
-            id: record.id,
-            organization_id: record.organization_id,
-            message_id: record.message_id,
-            endpoint_id: record.endpoint_id,
-            url: record.url.clone(),
-            attempt: i32::try_from(record.attempt).unwrap_or(i32::MAX),
-            status: record.status.as_str().to_owned(),
-            response_status_code: record.response_status_code.map(i32::from),
-            response_body: record.response_body.clone(),
-            duration_ms: i64::try_from(record.duration.as_millis()).unwrap_or(i64::MAX),
-            created_at: record.at,
-        }
-    }
-
     fn into_api(self, event_name: String, event_type: String) -> Result<DeliveryAttempt, RepoError> {
         let status = AttemptStatus::parse(&self.status)
             .ok_or_else(|| RepoError::Unexpected(format!("unknown attempt status {}", self.status)))?;
@@ -85,15 +68,24 @@ impl AttemptRow {
             status,
             response_status_code: self.response_status_code,
             response_body: self.response_body,
+            response_body_encoding: BodyEncoding::parse(&self.response_body_encoding).unwrap_or_default(),
             duration_ms: self.duration_ms,
             timestamp: self.created_at,
         })
     }
 }
 
-/// Stores the message unless it exists; returns the stored body and organization either way (one
-/// round trip for a new message, a second read only when it was already there).
-pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<(String, Uuid), RepoError> {
+/// A message as stored.
+pub(crate) struct Stored {
+    pub(crate) body: String,
+    pub(crate) organization_id: Uuid,
+    /// It was stored now (not by an earlier hand-over of the same event).
+    pub(crate) new: bool,
+}
+
+/// Stores the message unless it exists; returns it as stored either way (one round trip for a new
+/// message, a second read only when it was already there).
+pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<Stored, RepoError> {
     let inserted: Option<(String, Uuid)> = diesel::insert_into(webhook_messages::table)
         .values((
             webhook_messages::id.eq(message.id),
@@ -109,70 +101,23 @@ pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -
         .await
         .optional()
         .map_err(repo_error)?;
-    match inserted {
-        Some(stored) => Ok(stored),
-        None => webhook_messages::table
-            .find(message.id)
-            .select((webhook_messages::body, webhook_messages::organization_id))
-            .first(conn)
-            .await
-            .map_err(repo_error),
-    }
+    let (body, organization_id, new) = match inserted {
+        Some((body, organization_id)) => (body, organization_id, true),
+        None => {
+            let (body, organization_id) = webhook_messages::table
+                .find(message.id)
+                .select((webhook_messages::body, webhook_messages::organization_id))
+                .first(conn)
+                .await
+                .map_err(repo_error)?;
+            (body, organization_id, false)
+        }
+    };
+    Ok(Stored { body, organization_id, new })
 }
 
 pub(crate) async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<MessageRow>, RepoError> {
     webhook_messages::table.find(id).select(MessageRow::as_select()).first(conn).await.optional().map_err(repo_error)
-}
-
-pub(crate) async fn insert_attempts(conn: &mut AsyncPgConnection, attempts: &[AttemptRecord]) -> Result<(), RepoError> {
-    let rows: Vec<AttemptRow> = attempts.iter().map(AttemptRow::from_record).collect();
-    diesel::insert_into(webhook_attempts::table).values(rows).execute(conn).await.map(|_| ()).map_err(repo_error)
-}
-
-/// Clears the failing streak of `succeeded`; disables those of `failed` that answered 410
-/// (`gone`) or fail since before `cutoff`, and starts a streak for the others. Returns the disabled.
-pub(crate) async fn update_streaks(
-    conn: &mut AsyncPgConnection,
-    succeeded: Vec<Uuid>,
-    failed: Vec<Uuid>,
-    gone: Vec<Uuid>,
-    cutoff: DateTime<Utc>,
-) -> Result<Vec<Uuid>, RepoError> {
-    #[derive(QueryableByName)]
-    struct Disabled {
-        #[diesel(sql_type = SqlUuid)]
-        id: Uuid,
-    }
-    if !succeeded.is_empty() {
-        diesel::sql_query(
-            "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY ($1) AND failing_since IS NOT NULL",
-        )
-        .bind::<Array<SqlUuid>, _>(succeeded)
-        .execute(conn)
-        .await
-        .map_err(repo_error)?;
-    }
-    if failed.is_empty() {
-        return Ok(Vec::new());
-    }
-    let disabled: Vec<Disabled> = diesel::sql_query(
-        "UPDATE webhook_endpoints SET disabled = true, updated_at = now() \
-         WHERE id = ANY ($1) AND NOT disabled AND (id = ANY ($2) OR failing_since < $3) RETURNING id",
-    )
-    .bind::<Array<SqlUuid>, _>(&failed)
-    .bind::<Array<SqlUuid>, _>(gone)
-    .bind::<Timestamptz, _>(cutoff)
-    .load(conn)
-    .await
-    .map_err(repo_error)?;
-    diesel::sql_query(
-        "UPDATE webhook_endpoints SET failing_since = now() WHERE id = ANY ($1) AND failing_since IS NULL",
-    )
-    .bind::<Array<SqlUuid>, _>(failed)
-    .execute(conn)
-    .await
-    .map_err(repo_error)?;
-    Ok(disabled.into_iter().map(|row| row.id).collect())
 }
 
 pub(crate) async fn history(

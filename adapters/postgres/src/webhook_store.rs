@@ -1,15 +1,17 @@
 //! `PgWebhookStore`: the built-in delivery engine's `WebhookStore` on PostgreSQL.
 
 use crate::connection::{PgPool, PooledConnection};
-use crate::{webhook_endpoints as endpoints, webhook_messages as messages};
+use crate::webhook_deliveries::{self as deliveries, Unclaimable};
+use crate::{webhook_endpoints as endpoints, webhook_messages as messages, webhook_settlement as settlement};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaiten_application::ports::delivery::{AttemptRecord, NewMessage, StoredEndpoint, WebhookStore};
-use kaiten_application::{Conflict, RepoError};
-use kaiten_domain::webhook::{
-    AttemptPage, AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage,
+use kaiten_application::ports::delivery::{
+    Accepted, DeliveryTask, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
 };
+use kaiten_application::{Conflict, RepoError};
+use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
 use kaiten_domain::{EventKind, Page, Paged};
+use std::time::Duration;
 use uuid::Uuid;
 
 pub struct PgWebhookStore {
@@ -54,17 +56,33 @@ impl WebhookStore for PgWebhookStore {
         endpoints::delete(&mut *self.connection().await?, organization_id, id).await
     }
 
-    async fn accept_message(&self, message: &NewMessage) -> Result<(String, Vec<StoredEndpoint>), RepoError> {
+    async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError> {
         let mut conn = self.connection().await?;
-        let (body, owner) = messages::accept(&mut conn, message).await?;
-        if owner != message.organization_id {
+        let stored = messages::accept(&mut conn, message).await?;
+        if stored.organization_id != message.organization_id {
             return Err(RepoError::Conflict(Conflict::new(
                 "event_id_taken",
                 format!("event {} belongs to another organization", message.id),
             )));
         }
-        let due = endpoints::due_for(&mut conn, message.organization_id, message.kind.name(), message.id).await?;
-        Ok((body, due))
+        let (organization_id, name) = (message.organization_id, message.kind.name());
+        let claims = deliveries::claim_new_and_lapsed(&mut conn, message.id, organization_id, name, lease).await?;
+        // Only a message handed over before can have deliveries another process is attempting.
+        let claimed_elsewhere_until =
+            if stored.new { None } else { deliveries::claimed_elsewhere_until(&mut conn, message.id).await? };
+        Ok(Accepted { body: stored.body, claims, claimed_elsewhere_until })
+    }
+
+    async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError> {
+        let mut conn = self.connection().await?;
+        if let Some(claim) = deliveries::claim_task(&mut conn, task, lease).await? {
+            let message = messages::find(&mut conn, task.message_id).await?.ok_or(RepoError::NotFound)?;
+            return Ok(TaskClaim::Claimed(Box::new((message.into_new_message()?, claim))));
+        }
+        Ok(match deliveries::why_unclaimable(&mut conn, task).await? {
+            Unclaimable::ClaimedUntil(until) => TaskClaim::ClaimedElsewhere(until),
+            Unclaimable::Stale => TaskClaim::Stale,
+        })
     }
 
     async fn delivery_target(
@@ -79,20 +97,12 @@ impl WebhookStore for PgWebhookStore {
         Ok(endpoint.map(|endpoint| (message, endpoint)))
     }
 
-    async fn record_attempts(
+    async fn settle(
         &self,
-        attempts: &[AttemptRecord],
+        settlements: &[Settlement],
         disable_failing_since: DateTime<Utc>,
     ) -> Result<Vec<Uuid>, RepoError> {
-        let mut conn = self.connection().await?;
-        messages::insert_attempts(&mut conn, attempts).await?;
-        let (succeeded, failed): (Vec<&AttemptRecord>, Vec<&AttemptRecord>) =
-            attempts.iter().partition(|attempt| attempt.status == AttemptStatus::Success);
-        let gone =
-            failed.iter().filter(|attempt| attempt.disable_endpoint).map(|attempt| attempt.endpoint_id).collect();
-        let succeeded = succeeded.iter().map(|attempt| attempt.endpoint_id).collect();
-        let failed = failed.iter().map(|attempt| attempt.endpoint_id).collect();
-        messages::update_streaks(&mut conn, succeeded, failed, gone, disable_failing_since).await
+        settlement::settle(&mut *self.connection().await?, settlements, disable_failing_since).await
     }
 
     async fn history(

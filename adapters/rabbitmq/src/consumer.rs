@@ -1,8 +1,11 @@
 //! `LapinConsumer`: consumes the work queue with manual acks and bounded prefetch, hands each message
 //! to a `MessageHandler`, and carries out its disposition through RabbitMQ itself — ack; retry via a
 //! delay queue (TTL, then dead-lettered back to the work queue) with exponential backoff that honours
-//! `Retry-After`; or dead-letter to `<exchange>.dlq` with the reason in the headers. A message is
-//! acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped. Each
+//! `Retry-After`, a bounded number of times; or dead-letter to `<exchange>.dlq` with the reason in the
+//! headers. When the handler reports a dependency unavailable (the database, the broker, Svix) the
+//! message keeps its place: it is handled again after a capped, jittered backoff for as long as the
+//! outage lasts, never spending its retries, and the stats show what the worker waits for. A message
+//! is acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped. Each
 //! message is handled in a span continuing the trace of its `traceparent` header.
 
 use crate::topology::Topology;
@@ -28,12 +31,63 @@ pub const REASON_HEADER: &str = "x-kaiten-dead-letter-reason";
 /// Header of a retried message: why the last attempt failed.
 pub const LAST_ERROR_HEADER: &str = "x-kaiten-last-error";
 
-/// What the consumer did, for metrics.
+/// What the consumer did, for metrics and readiness.
 #[derive(Debug, Default)]
 pub struct ConsumerStats {
     pub consumed: AtomicU64,
     pub retried: AtomicU64,
     pub dead_lettered: AtomicU64,
+    /// Messages waiting now for an unavailable dependency.
+    pub waiting: AtomicU64,
+    /// What the last message to wait was waiting for (`dependency: reason`).
+    waiting_for: std::sync::Mutex<String>,
+}
+
+impl ConsumerStats {
+    /// `Some("database: …")` while messages wait for an unavailable dependency.
+    pub fn waiting_for(&self) -> Option<String> {
+        if self.waiting.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        Some(self.waiting_for.lock().map(|what| what.clone()).unwrap_or_default())
+    }
+
+    fn start_waiting(&self, dependency: &str, reason: &str) {
+        if let Ok(mut what) = self.waiting_for.lock() {
+            *what = format!("{dependency}: {reason}");
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Readiness of a consumer: failing while messages wait for an unavailable dependency.
+pub struct ConsumerReadiness {
+    pub name: &'static str,
+    pub stats: Arc<ConsumerStats>,
+}
+
+#[async_trait::async_trait]
+impl kaiten_application::ports::health::ReadinessCheck for ConsumerReadiness {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        match self.stats.waiting_for() {
+            None => Ok(()),
+            Some(what) => Err(format!("waiting for {what}")),
+        }
+    }
+}
+
+/// Backoff while a dependency is unavailable: from 200 ms, doubling, at most 30 s, with jitter.
+fn outage_backoff() -> backon::ExponentialBackoff {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(200))
+        .with_max_delay(Duration::from_secs(30))
+        .with_jitter()
+        .without_max_times()
+        .build()
 }
 
 pub struct LapinConsumer {
@@ -117,8 +171,19 @@ impl LapinConsumer {
                 let (handler, publisher) = (handler.clone(), &publisher);
                 let span = crate::trace::consumer_span(&self.topology.queue, &delivery);
                 async move {
-                    let disposition = handler.handle(&delivery.data).await;
-                    self.settle(publisher, &delivery, disposition).await
+                    let mut waits = outage_backoff();
+                    loop {
+                        match handler.handle(&delivery.data).await {
+                            Disposition::Unavailable { dependency, reason } => {
+                                let wait = waits.next().unwrap_or(Duration::from_secs(30));
+                                tracing::warn!(dependency, %reason, ?wait, "a dependency is unavailable; the message waits");
+                                self.stats.start_waiting(dependency, &reason);
+                                tokio::time::sleep(wait).await;
+                                self.stats.waiting.fetch_sub(1, Ordering::Relaxed);
+                            }
+                            disposition => return self.settle(publisher, &delivery, disposition).await,
+                        }
+                    }
                 }
                 .instrument(span)
             });
@@ -150,6 +215,8 @@ impl LapinConsumer {
                 }
             }
             Disposition::DeadLetter { reason } => self.dead_letter(publisher, delivery, &reason).await?,
+            // Handled where the message waits (`consume`); never settled as such.
+            Disposition::Unavailable { .. } => return Ok(()),
         }
         if delivery.ack(BasicAckOptions::default()).await.map_err(unavailable)? {
             Ok(())

@@ -9,7 +9,7 @@ mod scheduler;
 mod topology;
 mod trace;
 
-pub use consumer::{ATTEMPT_HEADER, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
+pub use consumer::{ATTEMPT_HEADER, ConsumerReadiness, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
 pub use publisher::{LapinEventBus, publish_queued};
-pub use scheduler::LapinDeliveryScheduler;
+pub use scheduler::{LADDER, LapinDeliveryScheduler, rung_for};
 pub use topology::{DEFAULT_RETRY_DELAYS, Topology};

@@ -13,7 +13,8 @@ pub struct Topology {
     /// Queue the worker consumes (`kaiten-webhooks-kaiten.events`).
     pub queue: String,
     /// Delays of the retry queues, shortest first: retry n waits `retry_delays[n]`; a message is
-    /// dead-lettered after `retry_delays.len()` retries.
+    /// dead-lettered after `retry_delays.len()` retries. (A dependency being down uses none of them:
+    /// the message waits for it in place.)
     pub retry_delays: Vec<Duration>,
 }
 
@@ -39,9 +40,11 @@ impl Topology {
         self
     }
 
-    /// The queue where a message waits `retry_delays[tier]` before going back to the work queue.
+    /// The queue where a message waits `retry_delays[tier]` before going back to the work queue,
+    /// named after its delay, so a changed delay never meets a queue declared with another TTL.
     pub fn retry_queue(&self, tier: usize) -> String {
-        format!("{}.retry.{}", self.queue, tier)
+        let delay = self.retry_delays.get(tier).copied().unwrap_or_default();
+        format!("{}.retry.{}", self.queue, delay.as_millis())
     }
 
     /// The topology of the built-in engine's delivery tasks: `<exchange>.deliveries` and
@@ -51,13 +54,13 @@ impl Topology {
         Topology {
             exchange: format!("{}.deliveries", self.exchange),
             queue: format!("{}.deliveries", self.queue),
-            retry_delays: DEFAULT_RETRY_DELAYS.to_vec(),
+            retry_delays: self.retry_delays.clone(),
         }
     }
 
-    /// The delay queue of one step of the delivery schedule.
-    pub fn delay_queue(&self, tier: Duration) -> String {
-        format!("{}.delay.{}", self.queue, tier.as_millis())
+    /// The delay queue of one rung of the delivery scheduler's ladder.
+    pub fn ladder_queue(&self, rung: Duration) -> String {
+        format!("{}.ladder.{}", self.queue, rung.as_millis())
     }
 
     /// Every queue the topology declares (for clean-up).

@@ -14,6 +14,7 @@ mod svix_errors;
 pub use management::SvixWebhookManagement;
 
 use async_trait::async_trait;
+use kaiten_application::RepoError;
 use kaiten_application::ports::webhooks::{EventOwners, SendError, WebhookEvent, WebhookSender};
 use kaiten_domain::catalog::CATALOG;
 use kaiten_domain::organization::Organization;
@@ -30,20 +31,21 @@ pub struct SvixWebhookSender {
     owners: Arc<dyn EventOwners>,
 }
 
-/// How a Svix answer maps onto the port's outcomes.
+/// How a Svix answer maps onto the port's outcomes: Svix unreachable, rate limiting, server errors
+/// and credentials an operator can fix are an outage (the event waits for Svix, however long it
+/// takes); anything else is a refusal of this message.
 fn classify(error: &Error) -> SendError {
     let status = match error {
         Error::Http(HttpErrorContent { status, .. }) | Error::Validation(HttpErrorContent { status, .. }) => {
             status.as_u16()
         }
         Error::Timeout { .. } | Error::Generic(_) => {
-            return SendError::Transient { reason: format!("Svix unreachable: {error}"), retry_after: None };
+            return SendError::Unavailable { dependency: "svix", reason: format!("unreachable: {error}") };
         }
     };
     match status {
-        // Rate limited, server errors, and credentials an operator can fix: try again later.
         429 | 500..=599 | 401 | 403 => {
-            SendError::Transient { reason: format!("Svix answered {status}: {error}"), retry_after: None }
+            SendError::Unavailable { dependency: "svix", reason: format!("answered {status}: {error}") }
         }
         _ => SendError::Permanent(format!("Svix refused the message ({status}): {error}")),
     }
@@ -111,9 +113,12 @@ impl WebhookSender for SvixWebhookSender {
     async fn send(&self, event: &WebhookEvent) -> Result<(), SendError> {
         // Svix de-duplicates an event id within one application only: an id already sent for another
         // organization must never become a message of this one.
-        let owned = self.owners.claim(event.id, event.organization_id).await.map_err(|error| SendError::Transient {
-            reason: format!("recording the event's organization: {error}"),
-            retry_after: None,
+        let owned = self.owners.claim(event.id, event.organization_id).await.map_err(|error| match error {
+            RepoError::Unavailable(reason) => SendError::Unavailable { dependency: "database", reason },
+            other => SendError::Transient {
+                reason: format!("recording the event's organization: {other}"),
+                retry_after: None,
+            },
         })?;
         if !owned {
             return Err(SendError::Permanent(format!("event {} belongs to another organization", event.id)));

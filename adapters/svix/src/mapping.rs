@@ -1,7 +1,7 @@
 //! Svix's models in the shapes of the webhook API, and back.
 
 use kaiten_domain::EventKind;
-use kaiten_domain::webhook::{AttemptStatus, DeliveryAttempt, WebhookEndpoint, subscription_names};
+use kaiten_domain::webhook::{AttemptStatus, BodyEncoding, DeliveryAttempt, WebhookEndpoint, subscription_names};
 use std::collections::BTreeSet;
 use svix::models::{EndpointOut, MessageAttemptOut, MessageOut, MessageStatus};
 use uuid::Uuid;
@@ -108,6 +108,7 @@ pub(crate) fn attempt_from_svix(attempt: MessageAttemptOut, message: Option<&Mes
         // Svix records 0 when no response came back (connection refused, timeout, …).
         response_status_code: (attempt.response_status_code != 0).then_some(i32::from(attempt.response_status_code)),
         response_body: truncated(attempt.response, MAX_RESPONSE_BODY),
+        response_body_encoding: BodyEncoding::Text,
         duration_ms: attempt.response_duration_ms,
         timestamp: attempt.timestamp,
     }

@@ -88,8 +88,8 @@ async fn a_conflict_means_already_accepted() {
 }
 
 #[tokio::test]
-async fn rate_limits_and_server_errors_are_transient_and_bad_requests_permanent() {
-    for (status, transient) in [(429, true), (500, true), (503, true), (400, false), (422, false)] {
+async fn rate_limits_and_server_errors_are_an_outage_and_bad_requests_permanent() {
+    for (status, transient) in [(429, true), (500, true), (503, true), (401, true), (400, false), (422, false)] {
         let server = MockServer::start().await;
         let body = if status == 422 { json!({"detail": []}) } else { json!({"code": "x", "detail": "y"}) };
         Mock::given(method("POST"))
@@ -99,8 +99,11 @@ async fn rate_limits_and_server_errors_are_transient_and_bad_requests_permanent(
             .await;
         let outcome = sender(&server).await.send(&event()).await;
         match outcome {
-            Err(SendError::Transient { .. }) => assert!(transient, "{status} should be permanent"),
-            Err(SendError::Permanent(_)) => assert!(!transient, "{status} should be transient"),
+            Err(SendError::Unavailable { dependency: "svix", .. }) => {
+                assert!(transient, "{status} should be permanent")
+            }
+            Err(SendError::Permanent(_)) => assert!(!transient, "{status} should be an outage"),
+            Err(other) => panic!("{status}: {other:?}"),
             Ok(()) => panic!("{status} accepted"),
         }
     }

@@ -13,8 +13,8 @@ pub const MAX_RESPONSE_BODY: usize = 20 * 1024;
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Exchange {
-    /// The endpoint answered (any status).
-    Answered { status: u16, body: String },
+    /// The endpoint answered (any status), with the start of its body as it came.
+    Answered { status: u16, body: Vec<u8> },
     /// No answer: timeout, connection or TLS failure, ... (the text says which).
     NoAnswer(String),
     /// The SSRF guard refused the destination: nothing was sent.
@@ -40,8 +40,8 @@ pub(crate) async fn exchange(
 }
 
 /// Reads the body chunk by chunk, stopping after [`MAX_RESPONSE_BODY`] bytes, at the deadline or at
-/// a broken stream (keeping what arrived), as lossy UTF-8 never longer than the cap.
-async fn read_capped(mut response: reqwest::Response, deadline: Instant) -> String {
+/// a broken stream (keeping what arrived). The bytes are kept as they came: a body need not be text.
+async fn read_capped(mut response: reqwest::Response, deadline: Instant) -> Vec<u8> {
     let mut kept: Vec<u8> = Vec::new();
     while kept.len() < MAX_RESPONSE_BODY {
         match timeout_at(deadline, response.chunk()).await {
@@ -52,12 +52,7 @@ async fn read_capped(mut response: reqwest::Response, deadline: Instant) -> Stri
             Ok(Ok(None)) | Ok(Err(_)) | Err(_) => break,
         }
     }
-    let mut text = String::from_utf8_lossy(&kept).into_owned();
-    // A character cut at the cap becomes a 3-byte replacement character: drop it to stay within.
-    while text.len() > MAX_RESPONSE_BODY {
-        text.pop();
-    }
-    text
+    kept
 }
 
 /// A short text for a request that got no answer, or the guard's refusal found among its causes.

@@ -148,11 +148,18 @@ impl WebhookTransport for HttpWebhookTransport {
             Exchange::Answered { status, body } => {
                 WebhookResponse { status_code: Some(status), body, duration, refused: false }
             }
-            Exchange::NoAnswer(error) => WebhookResponse { status_code: None, body: error, duration, refused: false },
-            Exchange::NotSent(reason) => {
-                WebhookResponse { status_code: None, body: format!("not sent: {reason}"), duration, refused: false }
+            Exchange::NoAnswer(error) => {
+                WebhookResponse { status_code: None, body: error.into_bytes(), duration, refused: false }
             }
-            Exchange::Refused(reason) => WebhookResponse { status_code: None, body: reason, duration, refused: true },
+            Exchange::NotSent(reason) => WebhookResponse {
+                status_code: None,
+                body: format!("not sent: {reason}").into_bytes(),
+                duration,
+                refused: false,
+            },
+            Exchange::Refused(reason) => {
+                WebhookResponse { status_code: None, body: reason.into_bytes(), duration, refused: true }
+            }
         }
     }
 }

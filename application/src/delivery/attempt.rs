@@ -1,11 +1,12 @@
 //! One attempt of one message to one endpoint: the signed request, and what its response means
-//! (success on any 2xx; 410 disables the endpoint; anything else is retried on the schedule).
+//! (success on any 2xx; 410 disables the endpoint; anything else is retried on the schedule, a resend
+//! never is). The response body is kept as it came: as text when it is UTF-8 without NUL characters,
+//! otherwise in base64, so no reply can make an attempt unstorable.
 
-use crate::ports::delivery::{
-    AttemptRecord, DeliveryTask, NewMessage, StoredEndpoint, WebhookRequest, WebhookResponse,
-};
+use crate::ports::delivery::{AttemptRecord, NewMessage, NextStep, StoredEndpoint, WebhookRequest, WebhookResponse};
+use base64::Engine;
 use chrono::{DateTime, Utc};
-use kaiten_domain::webhook::{AttemptStatus, webhook_message_id};
+use kaiten_domain::webhook::{AttemptStatus, BodyEncoding, webhook_message_id};
 use rand::Rng;
 use std::time::Duration;
 use uuid::Uuid;
@@ -20,46 +21,71 @@ pub(crate) fn request(message: &NewMessage, endpoint: &StoredEndpoint, now: Date
     }
 }
 
-/// The record of an attempt and, when it failed and the schedule allows, the next one.
-pub(crate) struct Judged {
-    pub(crate) record: AttemptRecord,
-    pub(crate) retry: Option<(DeliveryTask, Duration)>,
+/// A response body as stored and shown: the text itself, or its bytes in base64 when it is not text
+/// PostgreSQL can hold (invalid UTF-8, or a NUL character). A character cut by the 20 KB cap at the
+/// very end is dropped rather than turning a text reply into base64.
+pub(crate) fn stored_body(bytes: &[u8]) -> (String, BodyEncoding) {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(error) if error.error_len().is_none() => std::str::from_utf8(&bytes[..error.valid_up_to()]).ok(),
+        Err(_) => None,
+    };
+    match text {
+        Some(text) if !text.contains('\0') => (text.to_owned(), BodyEncoding::Text),
+        _ => (base64::engine::general_purpose::STANDARD.encode(bytes), BodyEncoding::Base64),
+    }
 }
 
+/// What one attempt was made as.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Made {
+    /// Its number in the automatic chain (a resend carries the number it was asked with).
+    pub(crate) attempt: u32,
+    pub(crate) resend: bool,
+    pub(crate) at: DateTime<Utc>,
+}
+
+/// The record of an attempt and what follows it: done, the next attempt's due time on the
+/// schedule (`schedule[n - 1]` after attempt n, jittered), or the end of the chain.
 pub(crate) fn judge(
-    task: DeliveryTask,
+    made: Made,
     message: &NewMessage,
     endpoint: &StoredEndpoint,
     response: WebhookResponse,
-    at: DateTime<Utc>,
     schedule: &[Duration],
-) -> Judged {
+    jitter: f64,
+) -> (AttemptRecord, NextStep) {
     let success = response.status_code.is_some_and(|code| (200..300).contains(&code));
     let gone = response.status_code == Some(410);
+    let (response_body, response_body_encoding) = stored_body(&response.body);
     let record = AttemptRecord {
         id: Uuid::now_v7(),
         organization_id: message.organization_id,
         message_id: message.id,
         endpoint_id: endpoint.id,
         url: endpoint.url.clone(),
-        attempt: task.attempt,
+        attempt: made.attempt,
         status: if success { AttemptStatus::Success } else { AttemptStatus::Fail },
         response_status_code: response.status_code,
-        response_body: response.body,
+        response_body,
+        response_body_encoding,
         duration: response.duration,
-        at,
+        at: made.at,
         disable_endpoint: gone,
     };
-    let retry = if success || gone || task.resend {
-        None
+    let next = if success {
+        NextStep::Done
+    } else if gone || made.resend {
+        NextStep::GiveUp
     } else {
-        // Attempt n failed: attempt n + 1 waits schedule[n - 1].
-        usize::try_from(task.attempt)
+        usize::try_from(made.attempt)
             .ok()
             .and_then(|n| schedule.get(n.checked_sub(1)?))
-            .map(|tier| (DeliveryTask { attempt: task.attempt + 1, ..task }, *tier))
+            .and_then(|tier| chrono::Duration::from_std(jittered(*tier, jitter)).ok())
+            .and_then(|delay| made.at.checked_add_signed(delay))
+            .map_or(NextStep::GiveUp, NextStep::RetryAt)
     };
-    Judged { record, retry }
+    (record, next)
 }
 
 /// `tier` ± `jitter` (a fraction, 0.2 = ±20 %).
@@ -101,41 +127,55 @@ mod tests {
     }
 
     fn answered(status: Option<u16>) -> WebhookResponse {
-        WebhookResponse { status_code: status, body: String::new(), duration: Duration::from_millis(3), refused: false }
+        WebhookResponse { status_code: status, body: Vec::new(), duration: Duration::from_millis(3), refused: false }
     }
 
-    fn task(attempt: u32, resend: bool) -> DeliveryTask {
-        DeliveryTask { message_id: Uuid::now_v7(), endpoint_id: Uuid::now_v7(), attempt, resend }
+    fn made(attempt: u32, resend: bool) -> Made {
+        Made { attempt, resend, at: Utc::now() }
     }
 
     const SCHEDULE: [Duration; 2] = [Duration::from_secs(5), Duration::from_secs(300)];
 
+    fn judged(made: Made, status: Option<u16>) -> (AttemptRecord, NextStep) {
+        judge(made, &message(), &endpoint(), answered(status), &SCHEDULE, 0.0)
+    }
+
     #[test]
-    fn any_2xx_is_a_success_without_retry() {
+    fn any_2xx_is_a_success_and_ends_the_chain() {
         for code in [200, 202, 204, 299] {
-            let judged = judge(task(1, false), &message(), &endpoint(), answered(Some(code)), Utc::now(), &SCHEDULE);
-            assert_eq!(judged.record.status, AttemptStatus::Success);
-            assert!(judged.retry.is_none());
+            let (record, next) = judged(made(1, false), Some(code));
+            assert_eq!((record.status, next), (AttemptStatus::Success, NextStep::Done));
         }
     }
 
     #[test]
     fn failures_follow_the_schedule_then_stop() {
-        let first = judge(task(1, false), &message(), &endpoint(), answered(Some(500)), Utc::now(), &SCHEDULE);
-        assert_eq!(first.record.status, AttemptStatus::Fail);
-        assert_eq!(first.retry.map(|(next, tier)| (next.attempt, tier)), Some((2, SCHEDULE[0])));
-        let second = judge(task(2, false), &message(), &endpoint(), answered(None), Utc::now(), &SCHEDULE);
-        assert_eq!(second.retry.map(|(next, tier)| (next.attempt, tier)), Some((3, SCHEDULE[1])));
-        let last = judge(task(3, false), &message(), &endpoint(), answered(Some(302)), Utc::now(), &SCHEDULE);
-        assert!(last.retry.is_none(), "the schedule is exhausted");
+        let first = made(1, false);
+        let (record, next) = judged(first, Some(500));
+        assert_eq!(record.status, AttemptStatus::Fail);
+        assert_eq!(next, NextStep::RetryAt(first.at + chrono::Duration::seconds(5)));
+        let second = made(2, false);
+        assert_eq!(judged(second, None).1, NextStep::RetryAt(second.at + chrono::Duration::seconds(300)));
+        assert_eq!(judged(made(3, false), Some(302)).1, NextStep::GiveUp, "the schedule is exhausted");
     }
 
     #[test]
-    fn gone_disables_and_a_resend_is_not_retried() {
-        let gone = judge(task(1, false), &message(), &endpoint(), answered(Some(410)), Utc::now(), &SCHEDULE);
-        assert!(gone.record.disable_endpoint && gone.retry.is_none());
-        let resent = judge(task(1, true), &message(), &endpoint(), answered(Some(500)), Utc::now(), &SCHEDULE);
-        assert!(resent.retry.is_none());
+    fn gone_disables_and_a_failed_resend_is_not_retried() {
+        let (record, next) = judged(made(1, false), Some(410));
+        assert!(record.disable_endpoint);
+        assert_eq!(next, NextStep::GiveUp);
+        assert_eq!(judged(made(1, true), Some(500)).1, NextStep::GiveUp);
+        assert_eq!(judged(made(1, true), Some(200)).1, NextStep::Done);
+    }
+
+    #[test]
+    fn any_reply_is_storable_text_or_base64() {
+        assert_eq!(stored_body(b"{\"ok\":true}"), ("{\"ok\":true}".to_owned(), BodyEncoding::Text));
+        assert_eq!(stored_body(&[0x00, 0xff]), ("AP8=".to_owned(), BodyEncoding::Base64));
+        assert_eq!(stored_body(b"a\0b"), ("YQBi".to_owned(), BodyEncoding::Base64), "NUL is not storable as text");
+        assert_eq!(stored_body(&[0xc3, 0x28]).1, BodyEncoding::Base64, "invalid UTF-8");
+        let cut = "é".repeat(3).into_bytes();
+        assert_eq!(stored_body(&cut[..5]), ("éé".to_owned(), BodyEncoding::Text), "a character cut by the cap");
     }
 
     #[test]

@@ -1,16 +1,24 @@
-//! `DeliveryEngine`: the first attempt of every (message, endpoint) right when the event is handed
-//! over, later attempts from the scheduled `DeliveryTask`s. Each attempt runs in its own span, a
+//! `DeliveryEngine`: the built-in `WebhookSender`. Every (message, endpoint) pair has one durable
+//! delivery in the store, and an attempt is made only under a claim on it (a lease no other process
+//! can take while it runs), so re-dispatched, replayed or redelivered events, duplicate tasks and
+//! several workers never start a second attempt chain: the first attempt of each new delivery is made
+//! when the event is handed over, each later one from a `DeliveryTask` that is stale unless it is still
+//! the delivery's next attempt. What follows an attempt (the next task) is scheduled before the
+//! attempt is stored; an attempt whose follow-up could not be scheduled is not stored, and its claim
+//! lapses so that the redelivered event or task makes it again. Each attempt runs in its own span, a
 //! child of the span the event or the task is handled in.
 
-use super::attempt::{self, Judged};
+use super::attempt::{self, Made};
 use super::slots::EndpointSlots;
 use crate::error::RepoError;
 use crate::ports::delivery::{
-    AttemptRecord, DeliveryScheduler, DeliveryTask, NewMessage, StoredEndpoint, WebhookStore, WebhookTransport,
+    Claim, DeliveryScheduler, DeliveryTask, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement, StoredEndpoint,
+    TaskClaim, WebhookStore, WebhookTransport,
 };
-use crate::ports::event_bus::{Disposition, MessageHandler};
+use crate::ports::event_bus::{BusError, Disposition, MessageHandler};
 use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use futures::future::join_all;
 use kaiten_domain::clock;
 use kaiten_domain::organization::Organization;
@@ -18,42 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
 
-/// Svix's retry schedule after the immediate first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-pub const SVIX_RETRY_SCHEDULE: [Duration; 7] = [
-    Duration::from_secs(5),
-    Duration::from_secs(5 * 60),
-    Duration::from_secs(30 * 60),
-    Duration::from_secs(2 * 3600),
-    Duration::from_secs(5 * 3600),
-    Duration::from_secs(10 * 3600),
-    Duration::from_secs(10 * 3600),
-];
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeliverySettings {
-    /// Delays before attempts 2, 3, …
-    pub retry_schedule: Vec<Duration>,
-    /// ± fraction applied to each delay (0.2 = ±20 %).
-    pub jitter: f64,
-    /// Requests in flight to one endpoint at most (per process).
-    pub endpoint_concurrency: usize,
-    /// How long a delivery to a saturated endpoint waits before trying again.
-    pub defer_delay: Duration,
-    /// An endpoint failing for this long is disabled.
-    pub disable_after: Duration,
-}
-
-impl Default for DeliverySettings {
-    fn default() -> Self {
-        Self {
-            retry_schedule: SVIX_RETRY_SCHEDULE.to_vec(),
-            jitter: 0.2,
-            endpoint_concurrency: 16,
-            defer_delay: Duration::from_secs(1),
-            disable_after: Duration::from_secs(5 * 24 * 3600),
-        }
-    }
-}
+use super::settings::DeliverySettings;
 
 pub struct DeliveryEngine {
     store: Arc<dyn WebhookStore>,
@@ -63,10 +36,35 @@ pub struct DeliveryEngine {
     slots: EndpointSlots,
 }
 
-/// What became of one delivery: attempted (recorded, maybe to retry), or deferred (endpoint busy).
-enum Outcome {
-    Attempted(Judged),
-    Deferred(DeliveryTask),
+/// The outcome of one delivery and the task that must be scheduled before it is stored.
+struct Delivered {
+    settlement: Settlement,
+    follow_up: Option<DeliveryTask>,
+}
+
+fn task_due(message_id: uuid::Uuid, endpoint_id: uuid::Uuid, attempt: u32, due: DateTime<Utc>) -> DeliveryTask {
+    DeliveryTask { message_id, endpoint_id, attempt, resend: false, due_at_ms: Some(due.timestamp_millis()) }
+}
+
+fn store_error(error: RepoError) -> SendError {
+    match error {
+        RepoError::Conflict(conflict) => SendError::Permanent(conflict.message),
+        RepoError::Unavailable(reason) => SendError::Unavailable { dependency: "database", reason },
+        other => SendError::Transient { reason: other.to_string(), retry_after: None },
+    }
+}
+
+fn broker_error(error: BusError) -> SendError {
+    match error {
+        BusError::Unavailable(reason) => SendError::Unavailable { dependency: "broker", reason },
+        BusError::Refused(reason) => SendError::Transient { reason, retry_after: None },
+    }
+}
+
+/// Another process holds a due delivery until `until`: look again once its claim has lapsed.
+fn claimed_elsewhere(until: DateTime<Utc>) -> SendError {
+    let wait = (until - clock::now()).to_std().unwrap_or_default() + Duration::from_secs(1);
+    SendError::Transient { reason: "a delivery is claimed by another process".into(), retry_after: Some(wait) }
 }
 
 impl DeliveryEngine {
@@ -80,94 +78,147 @@ impl DeliveryEngine {
         Self { store, transport, scheduler, settings, slots }
     }
 
-    async fn deliver(&self, task: DeliveryTask, message: &NewMessage, endpoint: &StoredEndpoint) -> Outcome {
-        let Some(_slot) = self.slots.try_take(endpoint.id) else {
-            return Outcome::Deferred(task);
-        };
-        let now = clock::now();
+    /// Makes one attempt (or defers it when the endpoint is saturated in this process).
+    async fn attempt(&self, message: &NewMessage, endpoint: &StoredEndpoint, made: Made) -> Option<Delivered> {
+        let _slot = self.slots.try_take(endpoint.id)?;
         let span = tracing::info_span!(
             "webhook.delivery",
             otel.kind = "client",
             endpoint = %endpoint.id,
             message = %message.id,
-            attempt = task.attempt,
+            attempt = made.attempt,
             http.response.status_code = tracing::field::Empty,
         );
-        let response = self.transport.post(attempt::request(message, endpoint, now)).instrument(span.clone()).await;
+        let request = attempt::request(message, endpoint, made.at);
+        let response = self.transport.post(request).instrument(span.clone()).await;
         if let Some(status) = response.status_code {
             span.record("http.response.status_code", status);
         }
         if response.refused {
-            tracing::warn!(endpoint = %endpoint.id, reason = %response.body, "delivery refused by the address guard");
+            tracing::warn!(endpoint = %endpoint.id, "delivery refused by the address guard");
         }
-        Outcome::Attempted(attempt::judge(task, message, endpoint, response, now, &self.settings.retry_schedule))
+        let (record, next) =
+            attempt::judge(made, message, endpoint, response, &self.settings.retry_schedule, self.settings.jitter);
+        let follow_up = match next {
+            NextStep::RetryAt(due) if !made.resend => Some(task_due(message.id, endpoint.id, made.attempt + 1, due)),
+            _ => None,
+        };
+        let lease = None;
+        let settlement =
+            Settlement { message_id: message.id, endpoint_id: endpoint.id, lease, attempt: Some(record), next };
+        Some(Delivered { settlement, follow_up })
     }
 
-    /// Records the attempts, then schedules retries and deferred deliveries.
-    async fn settle(&self, outcomes: Vec<Outcome>) -> Result<(), String> {
-        let mut records: Vec<AttemptRecord> = Vec::new();
-        let mut later: Vec<(DeliveryTask, Duration, Duration)> = Vec::new();
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Attempted(Judged { record, retry }) => {
-                    records.push(record);
-                    if let Some((task, tier)) = retry {
-                        later.push((task, tier, attempt::jittered(tier, self.settings.jitter)));
-                    }
+    /// The attempt a claim allows, or its deferral.
+    async fn deliver(&self, message: &NewMessage, claim: Claim) -> Delivered {
+        let made = Made { attempt: claim.attempt, resend: false, at: clock::now() };
+        match self.attempt(message, &claim.endpoint, made).await {
+            Some(mut delivered) => {
+                delivered.settlement.lease = Some(claim.lease);
+                delivered
+            }
+            None => {
+                let due = clock::now() + chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
+                let (message_id, endpoint_id) = (message.id, claim.endpoint.id);
+                Delivered {
+                    settlement: Settlement {
+                        message_id,
+                        endpoint_id,
+                        lease: Some(claim.lease),
+                        attempt: None,
+                        next: NextStep::DeferredTo(due),
+                    },
+                    follow_up: Some(task_due(message_id, endpoint_id, claim.attempt, due)),
                 }
-                Outcome::Deferred(task) => later.push((task, self.settings.defer_delay, self.settings.defer_delay)),
             }
         }
-        if !records.is_empty() {
+    }
+
+    /// Schedules each follow-up, then stores every outcome whose follow-up is secured; one whose
+    /// follow-up could not be scheduled stays claimed until its lease lapses, and is made again then.
+    async fn settle(&self, delivered: Vec<Delivered>) -> Result<(), SendError> {
+        let mut secured = Vec::with_capacity(delivered.len());
+        let mut unscheduled = None;
+        for Delivered { settlement, follow_up } in delivered {
+            match follow_up {
+                Some(task) => match self.scheduler.schedule(task).await {
+                    Ok(()) => secured.push(settlement),
+                    Err(error) => unscheduled = Some(broker_error(error)),
+                },
+                None => secured.push(settlement),
+            }
+        }
+        if !secured.is_empty() {
             // Never panics: a period longer than time itself means "since the beginning".
             let failing_since = chrono::Duration::from_std(self.settings.disable_after)
                 .ok()
                 .and_then(|period| clock::now().checked_sub_signed(period))
-                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
-            let disabled = self.store.record_attempts(&records, failing_since).await.map_err(|e| e.to_string())?;
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let disabled = self.store.settle(&secured, failing_since).await.map_err(store_error)?;
             for endpoint in disabled {
                 tracing::warn!(%endpoint, "webhook endpoint disabled (410 Gone or failing too long)");
             }
         }
-        for (task, tier, delay) in later {
-            self.scheduler.schedule(task, tier, delay).await.map_err(|e| e.to_string())?;
-        }
-        Ok(())
+        unscheduled.map_or(Ok(()), Err)
     }
 
-    /// Runs one scheduled attempt. `Err` means the infrastructure failed and the task must be retried.
-    pub async fn run_task(&self, task: DeliveryTask) -> Result<(), String> {
-        let target = self.store.delivery_target(task.message_id, task.endpoint_id).await.map_err(|e| e.to_string())?;
+    /// Runs one scheduled task: a resend (one attempt, outside the chain) or the next attempt of a
+    /// delivery, if it still is; one handed back before it is due is scheduled again.
+    pub async fn run_task(&self, task: DeliveryTask) -> Result<(), SendError> {
+        let precision = chrono::Duration::from_std(SCHEDULING_PRECISION).unwrap_or_default();
+        if task.due_at().is_some_and(|due| due > clock::now() + precision) {
+            return self.scheduler.schedule(task).await.map_err(broker_error);
+        }
+        if task.resend {
+            return self.resend(task).await;
+        }
+        match self.store.claim_task(&task, self.settings.claim_lease()).await.map_err(store_error)? {
+            TaskClaim::Claimed(claimed) => {
+                let (message, claim) = *claimed;
+                let delivered = self.deliver(&message, claim).await;
+                self.settle(vec![delivered]).await
+            }
+            // Its holder is still settling (or died): look again within a second, or when the claim lapses.
+            TaskClaim::ClaimedElsewhere(until) => {
+                let due = until.min(clock::now() + chrono::Duration::seconds(1));
+                let again = DeliveryTask { due_at_ms: Some(due.timestamp_millis()), ..task };
+                self.scheduler.schedule(again).await.map_err(broker_error)
+            }
+            TaskClaim::Stale => Ok(()),
+        }
+    }
+
+    async fn resend(&self, task: DeliveryTask) -> Result<(), SendError> {
+        let target = self.store.delivery_target(task.message_id, task.endpoint_id).await.map_err(store_error)?;
         let Some((message, endpoint)) = target else {
             // The endpoint was deleted meanwhile, or the message outlived its retention.
-            tracing::info!(message = %task.message_id, endpoint = %task.endpoint_id, "delivery dropped: nothing to deliver");
+            tracing::info!(message = %task.message_id, endpoint = %task.endpoint_id, "resend dropped: nothing to deliver");
             return Ok(());
         };
-        if !task.resend && (endpoint.disabled || !endpoint.subscribes_to(message.kind)) {
-            return Ok(());
+        let made = Made { attempt: task.attempt, resend: true, at: clock::now() };
+        match self.attempt(&message, &endpoint, made).await {
+            Some(delivered) => self.settle(vec![delivered]).await,
+            None => {
+                let due = clock::now() + chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
+                self.scheduler
+                    .schedule(DeliveryTask { due_at_ms: Some(due.timestamp_millis()), ..task })
+                    .await
+                    .map_err(broker_error)
+            }
         }
-        let outcome = self.deliver(task, &message, &endpoint).await;
-        self.settle(vec![outcome]).await
     }
 }
 
 #[async_trait]
 impl WebhookSender for DeliveryEngine {
     async fn send(&self, event: &WebhookEvent) -> Result<(), SendError> {
-        let transient = |reason: String| SendError::Transient { reason, retry_after: None };
         let body = serde_json::to_string(&event.body()).map_err(|e| SendError::Permanent(e.to_string()))?;
         let message = NewMessage { id: event.id, organization_id: event.organization_id, kind: event.kind, body };
-        let (body, endpoints) = self.store.accept_message(&message).await.map_err(|error| match error {
-            RepoError::Conflict(conflict) => SendError::Permanent(conflict.message),
-            other => transient(other.to_string()),
-        })?;
-        let message = NewMessage { body, ..message };
-        let deliveries = endpoints.iter().map(|endpoint| {
-            let task = DeliveryTask { message_id: message.id, endpoint_id: endpoint.id, attempt: 1, resend: false };
-            self.deliver(task, &message, endpoint)
-        });
-        let outcomes = join_all(deliveries).await;
-        self.settle(outcomes).await.map_err(transient)
+        let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;
+        let message = NewMessage { body: accepted.body, ..message };
+        let delivered = join_all(accepted.claims.into_iter().map(|claim| self.deliver(&message, claim))).await;
+        self.settle(delivered).await?;
+        accepted.claimed_elsewhere_until.map_or(Ok(()), |until| Err(claimed_elsewhere(until)))
     }
 
     async fn ensure_organization(&self, _organization: &Organization) -> Result<(), SendError> {
@@ -193,10 +244,7 @@ impl MessageHandler for DeliveryTaskHandler {
             Ok(task) => task,
             Err(error) => return Disposition::DeadLetter { reason: format!("not a delivery task: {error}") },
         };
-        match self.engine.run_task(task).await {
-            Ok(()) => Disposition::Ack,
-            Err(reason) => Disposition::Retry { reason, after: None },
-        }
+        self.engine.run_task(task).await.map_or_else(Disposition::from_send_error, |()| Disposition::Ack)
     }
 }
 

@@ -10,7 +10,6 @@ use kaiten_domain::webhook::{
 };
 use kaiten_domain::{EventKind, Page, Paged, clock};
 use std::sync::Arc;
-use std::time::Duration;
 use uuid::Uuid;
 
 /// How long the previous secret keeps signing after a rotation.
@@ -138,11 +137,14 @@ impl WebhookManagement for BuiltinWebhookManagement {
         let kind = self.store.message_event(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
         let targets = self.resend_targets(organization_id, kind, endpoint_id).await?;
         for endpoint in &targets {
-            let task = DeliveryTask { message_id: event_id, endpoint_id: endpoint.id, attempt: 1, resend: true };
-            self.scheduler
-                .schedule(task, Duration::ZERO, Duration::ZERO)
-                .await
-                .map_err(|e| RepoError::Unavailable(e.to_string()))?;
+            let task = DeliveryTask {
+                message_id: event_id,
+                endpoint_id: endpoint.id,
+                attempt: 1,
+                resend: true,
+                due_at_ms: None,
+            };
+            self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
         }
         Ok(targets.len())
     }

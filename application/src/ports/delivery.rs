@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{
-    AttemptPage, AttemptStatus, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint,
+    WebhookMessage,
 };
 use kaiten_domain::{Page, Paged};
 use serde::{Deserialize, Serialize};
@@ -83,11 +84,73 @@ pub struct AttemptRecord {
     pub attempt: u32,
     pub status: AttemptStatus,
     pub response_status_code: Option<u16>,
+    /// The response body as stored: text, or base64 when it was not text.
     pub response_body: String,
+    pub response_body_encoding: BodyEncoding,
     pub duration: Duration,
     pub at: DateTime<Utc>,
     /// The endpoint answered 410 Gone: disable it.
     pub disable_endpoint: bool,
+}
+
+/// A (message, endpoint) delivery this process may attempt now: the store holds it for this process
+/// (`lease`) until the lease lapses, so no other process attempts it meanwhile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub endpoint: StoredEndpoint,
+    /// The number of the automatic attempt to make (1 = first).
+    pub attempt: u32,
+    pub lease: Uuid,
+}
+
+/// What accepting a message found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    /// The stored body (the one of the first hand-over when the message was already there).
+    pub body: String,
+    /// Deliveries to attempt now: the new ones, and due ones whose claim had lapsed.
+    pub claims: Vec<Claim>,
+    /// Some due delivery of the message is claimed by another process until then (which may have
+    /// died): look again after it.
+    pub claimed_elsewhere_until: Option<DateTime<Utc>>,
+}
+
+/// What claiming a scheduled attempt found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskClaim {
+    /// Attempt it now.
+    Claimed(Box<(NewMessage, Claim)>),
+    /// Another process holds it until then (and may have died): try again after.
+    ClaimedElsewhere(DateTime<Utc>),
+    /// Nothing to do: that attempt was made, the delivery succeeded or ended, or the endpoint or the
+    /// message is gone, disabled or no longer subscribed.
+    Stale,
+}
+
+/// What follows an attempt (or a deferral) of one delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// It succeeded: nothing more is sent for it but an explicit resend.
+    Done,
+    /// It failed: the next automatic attempt is due then.
+    RetryAt(DateTime<Utc>),
+    /// It failed for the last time (schedule exhausted, 410, or a resend that failed).
+    GiveUp,
+    /// No attempt was made (the endpoint was saturated): the same attempt is due then.
+    DeferredTo(DateTime<Utc>),
+}
+
+/// The outcome of one delivery, to store in one go with the others of the batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settlement {
+    pub message_id: Uuid,
+    pub endpoint_id: Uuid,
+    /// The claim the attempt was made under; `None` for a resend (which never moves the chain, but
+    /// ends it when it succeeds).
+    pub lease: Option<Uuid>,
+    /// The attempt made, when one was.
+    pub attempt: Option<AttemptRecord>,
+    pub next: NextStep,
 }
 
 /// What the engine stores.
@@ -109,22 +172,26 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<Option<StoredEndpoint>, RepoError>;
     async fn delete_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError>;
 
-    /// Stores the message unless it is already there (same id) and returns the enabled endpoints
-    /// subscribed to it that have no successful attempt for it yet, and the stored body. An id
-    /// already stored for another organization is a `Conflict`: nothing is returned or delivered.
-    async fn accept_message(&self, message: &NewMessage) -> Result<(String, Vec<StoredEndpoint>), RepoError>;
-    /// A stored message (kind and body) and, when given, one endpoint of its organization.
+    /// Stores the message unless it is already there (same id), creates one delivery per enabled
+    /// endpoint subscribed to it that has none yet, and claims for `lease` the deliveries due now
+    /// that no live claim holds. An id already stored for another organization is a `Conflict`:
+    /// nothing is claimed or delivered.
+    async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError>;
+    /// Claims for `lease` the delivery of a scheduled task, if the task is still its next attempt.
+    async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError>;
+    /// A stored message and one endpoint of its organization (for a resend, which claims nothing).
     async fn delivery_target(
         &self,
         message_id: Uuid,
         endpoint_id: Uuid,
     ) -> Result<Option<(NewMessage, StoredEndpoint)>, RepoError>;
-    /// Records attempts; a success clears the endpoint's failing streak, a failure starts one, and an
-    /// endpoint failing since before `disable_failing_since` (or answering 410) is disabled.
-    /// Returns the ids of the endpoints it disabled.
-    async fn record_attempts(
+    /// In one transaction: records the attempts (those of deleted endpoints are dropped), moves each
+    /// delivery on whose claim is still held, clears the failing streak of endpoints that succeeded,
+    /// starts one for those that failed, and disables those failing since before
+    /// `disable_failing_since` or that answered 410. Returns the ids of the endpoints it disabled.
+    async fn settle(
         &self,
-        attempts: &[AttemptRecord],
+        settlements: &[Settlement],
         disable_failing_since: DateTime<Utc>,
     ) -> Result<Vec<Uuid>, RepoError>;
 
@@ -159,8 +226,9 @@ pub struct WebhookRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookResponse {
     pub status_code: Option<u16>,
-    /// The response body, or the error when there was no response; at most 20 KB.
-    pub body: String,
+    /// The response body's bytes as they came (any bytes: binary, NUL, invalid UTF-8), or the error
+    /// when there was no response; at most 20 KB.
+    pub body: Vec<u8>,
     pub duration: Duration,
     /// The SSRF guard refused the address: no request was made.
     pub refused: bool,
@@ -178,17 +246,30 @@ pub trait WebhookTransport: Send + Sync {
 pub struct DeliveryTask {
     pub message_id: Uuid,
     pub endpoint_id: Uuid,
-    /// The attempt's number (1 = first).
+    /// The attempt's number (1 = first): the task is stale unless it is still the delivery's next.
     pub attempt: u32,
-    /// Asked for through the API: one attempt, not retried.
+    /// Asked for through the API: one attempt, outside the automatic chain.
     #[serde(default)]
     pub resend: bool,
+    /// When it is due (ms since the Unix epoch); absent = now.
+    #[serde(default)]
+    pub due_at_ms: Option<i64>,
 }
+
+impl DeliveryTask {
+    pub fn due_at(&self) -> Option<DateTime<Utc>> {
+        self.due_at_ms.and_then(DateTime::from_timestamp_millis)
+    }
+}
+
+/// How early a scheduler may hand a task back: a task is never handed back later than it is due, nor
+/// more than this before (a task this close to being due is handed back at once).
+pub const SCHEDULING_PRECISION: Duration = Duration::from_millis(250);
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait DeliveryScheduler: Send + Sync {
-    /// Durably schedules `task` to run after `delay` (jittered around `tier`, the schedule's step it
-    /// belongs to; `Duration::ZERO` = now).
-    async fn schedule(&self, task: DeliveryTask, tier: Duration, delay: Duration) -> Result<(), BusError>;
+    /// Durably schedules `task` to be handed back at its `due_at` (now when it has none), within
+    /// [`SCHEDULING_PRECISION`] before it, whatever else is waiting.
+    async fn schedule(&self, task: DeliveryTask) -> Result<(), BusError>;
 }

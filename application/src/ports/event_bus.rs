@@ -43,10 +43,26 @@ pub trait EventBus: Send + Sync {
 pub enum Disposition {
     /// Done: acknowledge.
     Ack,
-    /// Deliver again later (at least `after` when given).
+    /// Deliver again later (at least `after` when given); after a bounded number of retries the
+    /// message is dead-lettered.
     Retry { reason: String, after: Option<std::time::Duration> },
+    /// A dependency is unavailable: keep the message and handle it again after a backoff, for as long
+    /// as the outage lasts. It never counts towards the message's retries.
+    Unavailable { dependency: &'static str, reason: String },
     /// Never processable: move to the dead-letter queue with this reason.
     DeadLetter { reason: String },
+}
+
+impl Disposition {
+    /// What to do with a message whose hand-over to the webhook sender failed.
+    pub fn from_send_error(error: crate::ports::webhooks::SendError) -> Self {
+        use crate::ports::webhooks::SendError;
+        match error {
+            SendError::Transient { reason, retry_after } => Self::Retry { reason, after: retry_after },
+            SendError::Unavailable { dependency, reason } => Self::Unavailable { dependency, reason },
+            SendError::Permanent(reason) => Self::DeadLetter { reason: format!("refused by the sender: {reason}") },
+        }
+    }
 }
 
 /// Handles messages a consumer receives.

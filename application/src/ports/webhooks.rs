@@ -28,9 +28,14 @@ impl WebhookEvent {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SendError {
-    /// May succeed later (timeout, 5xx, 429); `retry_after` when the other side said when.
+    /// May succeed later; `retry_after` when the other side said when. Retried a bounded number of
+    /// times, then dead-lettered.
     #[error("transient: {reason}")]
     Transient { reason: String, retry_after: Option<Duration> },
+    /// A dependency (the database, the broker, Svix) is unavailable: the event is kept and handed over
+    /// again after a backoff for as long as the outage lasts; this never counts towards its retries.
+    #[error("{dependency} unavailable: {reason}")]
+    Unavailable { dependency: &'static str, reason: String },
     /// Will never succeed as it is (refused as invalid).
     #[error("permanent: {0}")]
     Permanent(String),

@@ -3,6 +3,7 @@
 //! (queue consumer or Dapr ingress) what to do with the message.
 
 use crate::envelope::{self, CdcEvent, Envelope};
+use crate::error::RepoError;
 use crate::ports::unit_of_work::Repositories;
 use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
 use std::collections::HashSet;
@@ -16,8 +17,10 @@ pub enum DispatchOutcome {
     Delivered,
     /// A heartbeat: acknowledge and ignore.
     Ignored,
-    /// Try again later (`after` when the other side said when).
+    /// Try again later (`after` when the other side said when); a bounded number of times.
     Retry { reason: String, after: Option<Duration> },
+    /// A dependency is down: try again after a backoff, for as long as it takes.
+    Unavailable { dependency: &'static str, reason: String },
     /// Can never succeed: dead-letter with this reason.
     Rejected { reason: String },
 }
@@ -34,11 +37,11 @@ impl DispatchEvent {
         Self { repos, sender, known_organizations: RwLock::default() }
     }
 
-    async fn organization_exists(&self, id: Uuid) -> Result<bool, String> {
+    async fn organization_exists(&self, id: Uuid) -> Result<bool, RepoError> {
         if self.known_organizations.read().map(|known| known.contains(&id)).unwrap_or(false) {
             return Ok(true);
         }
-        let found = self.repos.organizations.find(id).await.map_err(|e| e.to_string())?.is_some();
+        let found = self.repos.organizations.find(id).await?.is_some();
         if found && let Ok(mut known) = self.known_organizations.write() {
             known.insert(id);
         }
@@ -60,6 +63,9 @@ impl DispatchEvent {
             Ok(false) => {
                 return DispatchOutcome::Rejected { reason: format!("unknown organization {}", event.organization_id) };
             }
+            Err(RepoError::Unavailable(reason)) => {
+                return DispatchOutcome::Unavailable { dependency: "database", reason };
+            }
             Err(error) => {
                 return DispatchOutcome::Retry { reason: format!("organization lookup: {error}"), after: None };
             }
@@ -74,6 +80,7 @@ impl DispatchEvent {
         match self.sender.send(&webhook).await {
             Ok(()) => DispatchOutcome::Delivered,
             Err(SendError::Transient { reason, retry_after }) => DispatchOutcome::Retry { reason, after: retry_after },
+            Err(SendError::Unavailable { dependency, reason }) => DispatchOutcome::Unavailable { dependency, reason },
             Err(SendError::Permanent(reason)) => {
                 DispatchOutcome::Rejected { reason: format!("refused by the sender: {reason}") }
             }
@@ -88,6 +95,7 @@ impl crate::ports::event_bus::MessageHandler for DispatchEvent {
         match self.execute(body).await {
             DispatchOutcome::Delivered | DispatchOutcome::Ignored => Disposition::Ack,
             DispatchOutcome::Retry { reason, after } => Disposition::Retry { reason, after },
+            DispatchOutcome::Unavailable { dependency, reason } => Disposition::Unavailable { dependency, reason },
             DispatchOutcome::Rejected { reason } => Disposition::DeadLetter { reason },
         }
     }

@@ -72,6 +72,7 @@ impl TestApp {
         Self::spawn_configured("api,relay,worker", None, |config| {
             config.webhooks_allow_private = true;
             config.webhooks_retry_schedule = kaiten_test_support::TEST_RETRY_SCHEDULE.into();
+            config.worker_retry_delays = kaiten_test_support::TEST_WORKER_RETRY_DELAYS.into();
             configure(config);
         })
         .await

@@ -128,6 +128,10 @@ async fn events(
             tracing::info!(%reason, "asking Dapr to redeliver");
             DaprStatus::Retry
         }
+        DispatchOutcome::Unavailable { dependency, reason } => {
+            tracing::warn!(dependency, %reason, "asking Dapr to redeliver: a dependency is unavailable");
+            DaprStatus::Retry
+        }
         DispatchOutcome::Rejected { reason } => {
             tracing::warn!(%reason, "asking Dapr to drop an event that can never be processed");
             DaprStatus::Drop
