@@ -17,7 +17,7 @@ use kaiten_postgres::{
     DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, pooled_repositories,
 };
 use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
-use kaiten_svix::{SvixWebhookManagement, SvixWebhookSender};
+use kaiten_svix::{EventTypeRegistration, SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -42,6 +42,8 @@ pub struct App {
     pub deliveries: Option<(Arc<LapinConsumer>, Arc<DeliveryTaskHandler>)>,
     /// The long-lived tasks `run` starts; readiness fails when one ends on its own.
     pub supervisor: Supervisor,
+    /// What readiness checks of the delivery backend.
+    delivery_readiness: Option<Arc<dyn ReadinessCheck>>,
 }
 
 /// Where the process listens: the API (or, without the API role, the operations endpoints) and the
@@ -57,16 +59,21 @@ struct Delivery {
     sender: Arc<dyn WebhookSender>,
     management: Arc<dyn WebhookManagement>,
     engine: Option<Arc<DeliveryEngine>>,
+    /// What readiness checks of the backend (Svix's event types registered).
+    readiness: Option<Arc<dyn ReadinessCheck>>,
 }
 
 async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology) -> anyhow::Result<Delivery> {
     if let Some(api_key) = config.svix_api_key.clone() {
+        // The Svix client's TLS needs the process's crypto provider (`main` installs it too).
+        kaiten_webhook_http::install_default_crypto_provider();
         let owners = Arc::new(PgEventOwners::new(pool.clone()));
-        let svix = SvixWebhookSender::new(api_key.clone(), config.svix_server_url.clone(), owners);
-        svix.register_event_types().await.map_err(|e| anyhow::anyhow!("registering the event types on Svix: {e}"))?;
+        let svix = Arc::new(SvixWebhookSender::new(api_key.clone(), config.svix_server_url.clone(), owners));
+        // Svix being down must not stop the API: the registration retries in the background.
+        let registration = EventTypeRegistration::start(svix.clone());
         tracing::info!("webhooks are delivered by Svix");
         let management = Arc::new(SvixWebhookManagement::new(api_key, config.svix_server_url.clone()));
-        return Ok(Delivery { sender: Arc::new(svix), management, engine: None });
+        return Ok(Delivery { sender: svix, management, engine: None, readiness: Some(registration) });
     }
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let store = Arc::new(PgWebhookStore::new(pool.clone()));
@@ -81,6 +88,7 @@ async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology
         sender: engine.clone(),
         management: Arc::new(BuiltinWebhookManagement::new(store, scheduler)),
         engine: Some(engine),
+        readiness: None,
     })
 }
 
@@ -101,6 +109,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let reads = pooled_repositories(pool.clone());
     let topology = Topology::new(&config.exchange, &config.queue).with_retry_delays(config.worker_retry_delays()?);
     let delivery = configured_delivery(&config, &pool, &topology).await?;
+    let delivery_readiness = delivery.readiness.clone();
     let sender = sender.unwrap_or(delivery.sender);
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let uow = Arc::new(PgUnitOfWork::new(pool.clone()));
@@ -129,7 +138,18 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         (Arc::new(consumer), Arc::new(DeliveryTaskHandler::new(engine)))
     });
     let supervisor = Supervisor::default();
-    Ok(App { config, pool, use_cases, broker_check, relay, dispatch, consumer, deliveries, supervisor })
+    Ok(App {
+        config,
+        pool,
+        use_cases,
+        broker_check,
+        relay,
+        dispatch,
+        consumer,
+        deliveries,
+        supervisor,
+        delivery_readiness,
+    })
 }
 
 impl App {
@@ -171,6 +191,9 @@ impl App {
         ];
         if let Some(relay) = &self.relay {
             checks.push(Arc::new(RelayReadiness(relay.stats())));
+        }
+        if let Some(backend) = &self.delivery_readiness {
+            checks.push(backend.clone());
         }
         if let Some(consumer) = &self.consumer {
             checks.push(Arc::new(ConsumerReadiness { name: "worker", stats: consumer.stats() }));

@@ -34,24 +34,26 @@ async fn receiver() -> anyhow::Result<(String, Arc<AtomicUsize>)> {
     Ok((url, received))
 }
 
-/// `kaiten serve` logging at trace level into a file; the address it listens on.
+/// `kaiten serve` logging at trace level into a file, with `extra` environment; the address it
+/// listens on.
 fn serve_tracing(
     db: &TestDatabase,
     names: &TestNames,
-    url: &str,
-    dapr: &str,
+    extra: &[(&str, &str)],
     log: &std::path::Path,
 ) -> anyhow::Result<(KillOnDrop, String)> {
     let file = std::fs::File::create(log)?;
-    let child = kaiten(db)
-        .env("KAITEN_DATABASE_URL", url)
+    let mut command = kaiten(db);
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let child = command
         .env("RUST_LOG", "trace")
         .env("KAITEN_PORT", "0")
         .env("KAITEN_SLOT", &names.slot)
         .env("KAITEN_EXCHANGE", &names.exchange)
         .env("KAITEN_QUEUE", &names.queue)
         .env("KAITEN_WEBHOOKS_ALLOW_PRIVATE", "true")
-        .env("KAITEN_DAPR_API_TOKEN", dapr)
         .arg("serve")
         .stderr(Stdio::from(file))
         .spawn()
@@ -89,7 +91,8 @@ async fn no_secret_appears_in_a_trace_level_log() -> anyhow::Result<()> {
     let dapr = format!("dapr-token-{}", uuid::Uuid::new_v4().simple());
     let wrong_dapr = format!("dapr-wrong-{}", uuid::Uuid::new_v4().simple());
     let log = std::env::temp_dir().join(format!("kaiten-trace-{}.log", uuid::Uuid::new_v4()));
-    let (child, address) = serve_tracing(&db, &names, &url, &dapr, &log)?;
+    let extra = [("KAITEN_DATABASE_URL", url.as_str()), ("KAITEN_DAPR_API_TOKEN", dapr.as_str())];
+    let (child, address) = serve_tracing(&db, &names, &extra, &log)?;
     let (hook, received) = receiver().await?;
     let client = reqwest::Client::new();
     let api = |path: &str| format!("http://{address}{path}");
@@ -157,5 +160,41 @@ async fn no_secret_appears_in_a_trace_level_log() -> anyhow::Result<()> {
         let line = text.lines().find(|line| line.contains(secret));
         assert!(line.is_none(), "{what} is in the log: {}", line.unwrap_or_default());
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_svix_api_key_never_appears_in_a_trace_level_log() -> anyhow::Result<()> {
+    kaiten_webhook_http::install_default_crypto_provider();
+    let db = TestDatabase::new();
+    let names = TestNames::new();
+    let _broker = BrokerCleanup::for_names(&names);
+    let token = org_create(&db, "Acme")?["token"].as_str().unwrap_or_default().to_owned();
+    let key = format!("testsk_{}", uuid::Uuid::new_v4().simple());
+    // A Svix that refuses connections: registration and sending retry, and log why, all along.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let svix = format!("http://{closed}");
+    let log = std::env::temp_dir().join(format!("kaiten-trace-{}.log", uuid::Uuid::new_v4()));
+    let extra = [("SVIX_API_KEY", key.as_str()), ("SVIX_SERVER_URL", svix.as_str())];
+    let (child, address) = serve_tracing(&db, &names, &extra, &log)?;
+    let created = reqwest::Client::new()
+        .post(format!("http://{address}/api/customers"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Globex"}))
+        .send()
+        .await?;
+    assert_eq!(created.status(), 201);
+    wait_for(Duration::from_secs(30), || async {
+        let mut text = String::new();
+        std::fs::File::open(&log)?.read_to_string(&mut text)?;
+        Ok(text.contains("the message waits").then_some(()))
+    })
+    .await?;
+    support::stop_with_sigterm(child).await?;
+    let mut text = String::new();
+    std::fs::File::open(&log)?.read_to_string(&mut text)?;
+    let _ = std::fs::remove_file(&log);
+    let line = text.lines().find(|line| line.contains(&key));
+    assert!(line.is_none(), "the Svix API key is in the log: {}", line.unwrap_or_default());
     Ok(())
 }

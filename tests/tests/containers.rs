@@ -133,6 +133,8 @@ fn svix_server_is_optional_behind_the_svix_profile() -> anyhow::Result<()> {
     }
     let kaiten = service(&compose, "kaiten")?;
     assert!(!kaiten.depends_on.contains_key("svix-server"), "kaiten must start without the svix profile");
+    let whitelabel = svix.environment.get("SVIX_WHITELABEL_HEADERS").and_then(|v| v.as_str());
+    assert_eq!(whitelabel, Some("true"), "receivers get the webhook-* headers from svix-server too");
     Ok(())
 }
 

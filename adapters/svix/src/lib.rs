@@ -9,9 +9,11 @@ mod attempts;
 mod management;
 mod mapping;
 mod messages;
+mod registration;
 mod svix_errors;
 
 pub use management::SvixWebhookManagement;
+pub use registration::EventTypeRegistration;
 
 use async_trait::async_trait;
 use kaiten_application::RepoError;
