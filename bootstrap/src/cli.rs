@@ -48,6 +48,23 @@ pub enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// The dead-letter queues (events and scheduled deliveries).
+    Dlq {
+        #[command(subcommand)]
+        command: DlqCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Move dead-lettered messages back onto their work queue (`<exchange>.dlq` → KAITEN_QUEUE, and
+    /// the deliveries' `<exchange>.deliveries.dlq` → `<queue>.deliveries`), each confirmed before it
+    /// leaves the dead-letter queue; shows a progress bar and prints the counts as JSON.
+    Requeue {
+        /// Move at most this many messages from each dead-letter queue.
+        #[arg(long)]
+        limit: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

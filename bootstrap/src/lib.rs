@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod dead_letters;
 pub mod metrics;
 pub mod pruning;
 pub mod replay;

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use kaiten::cli::{Cli, Command, OrgCommand, OutboxCommand, WebhooksCommand};
+use kaiten::cli::{Cli, Command, DlqCommand, OrgCommand, OutboxCommand, WebhooksCommand};
 use kaiten::{Config, app, telemetry};
 use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_postgres::{PgPool, PgRetention};
@@ -54,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Outbox { command: OutboxCommand::Replay { since, until, organization } } => {
             kaiten::replay::run(&config, &since, until.as_deref(), organization).await
         }
+        Command::Dlq { command: DlqCommand::Requeue { limit } } => kaiten::dead_letters::requeue(&config, limit).await,
         Command::Org { command: OrgCommand::Create { name } } => {
             // Only the database (and Svix, when configured) is needed: the relay's slot and the
             // broker's topology are left to the processes that relay and consume.

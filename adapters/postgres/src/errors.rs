@@ -24,6 +24,14 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("instances_live_references_check", "in_use", "live instances still use it"),
 ];
 
+/// The connection broke (the server went away, a network fault): the store is unavailable, not wrong.
+fn lost_connection(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    ["connection closed", "server closed the connection", "connection reset", "broken pipe", "terminating connection"]
+        .iter()
+        .any(|sign| message.contains(sign))
+}
+
 fn unstorable_text(message: &str) -> bool {
     message.contains("unsupported Unicode escape sequence") || message.contains("invalid byte sequence")
 }
@@ -47,6 +55,7 @@ pub(crate) fn repo_error(error: Error) -> RepoError {
                 }
                 (DatabaseErrorKind::ClosedConnection, None) => RepoError::Unavailable(info.message().to_owned()),
                 (DatabaseErrorKind::SerializationFailure, None) => RepoError::Unavailable(info.message().to_owned()),
+                _ if lost_connection(info.message()) => RepoError::Unavailable(info.message().to_owned()),
                 // PostgreSQL text and jsonb cannot hold the NUL character (`\u0000`).
                 _ if unstorable_text(info.message()) => RepoError::Invalid(Conflict::new(
                     "unstorable_character",
@@ -55,6 +64,7 @@ pub(crate) fn repo_error(error: Error) -> RepoError {
                 _ => RepoError::Unexpected(info.message().to_owned()),
             }
         }
+        other if lost_connection(&other.to_string()) => RepoError::Unavailable(other.to_string()),
         other => RepoError::Unexpected(other.to_string()),
     }
 }

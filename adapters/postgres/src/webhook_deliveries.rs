@@ -10,7 +10,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{Claim, DeliveryTask};
+use kaiten_application::ports::delivery::{Claim, DeliveryTask, HeldDelivery};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -78,26 +78,37 @@ pub(crate) async fn claim_new_and_lapsed(
     Ok(rows.into_iter().map(ClaimRow::into_claim).collect())
 }
 
-/// The latest end of a live claim on a due, pending delivery of the message (another process is
-/// attempting it, or died doing so).
-pub(crate) async fn claimed_elsewhere_until(
+/// The due, pending deliveries of the message that a live claim holds (another process is attempting
+/// them, or died doing so).
+pub(crate) async fn claimed_elsewhere(
     conn: &mut AsyncPgConnection,
     message_id: Uuid,
-) -> Result<Option<DateTime<Utc>>, RepoError> {
+) -> Result<Vec<HeldDelivery>, RepoError> {
     #[derive(QueryableByName)]
-    struct Until {
-        #[diesel(sql_type = Nullable<Timestamptz>)]
-        until: Option<DateTime<Utc>>,
+    struct Held {
+        #[diesel(sql_type = SqlUuid)]
+        endpoint_id: Uuid,
+        #[diesel(sql_type = Integer)]
+        attempts: i32,
+        #[diesel(sql_type = Timestamptz)]
+        lease_until: DateTime<Utc>,
     }
-    let row: Until = diesel::sql_query(
-        "SELECT max(lease_until) AS until FROM webhook_deliveries \
+    let rows: Vec<Held> = diesel::sql_query(
+        "SELECT endpoint_id, attempts, lease_until FROM webhook_deliveries \
          WHERE message_id = $1 AND state = 'pending' AND next_attempt_at <= now() AND lease_until >= now()",
     )
     .bind::<SqlUuid, _>(message_id)
-    .get_result(conn)
+    .load(conn)
     .await
     .map_err(repo_error)?;
-    Ok(row.until)
+    Ok(rows
+        .into_iter()
+        .map(|row| HeldDelivery {
+            endpoint_id: row.endpoint_id,
+            attempt: u32::try_from(row.attempts).unwrap_or(0) + 1,
+            until: row.lease_until,
+        })
+        .collect())
 }
 
 /// Claims the delivery of `task` if the task is its next attempt, nobody holds it and its endpoint

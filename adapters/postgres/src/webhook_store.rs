@@ -68,9 +68,9 @@ impl WebhookStore for PgWebhookStore {
         let (organization_id, name) = (message.organization_id, message.kind.name());
         let claims = deliveries::claim_new_and_lapsed(&mut conn, message.id, organization_id, name, lease).await?;
         // Only a message handed over before can have deliveries another process is attempting.
-        let claimed_elsewhere_until =
-            if stored.new { None } else { deliveries::claimed_elsewhere_until(&mut conn, message.id).await? };
-        Ok(Accepted { body: stored.body, claims, claimed_elsewhere_until })
+        let claimed_elsewhere =
+            if stored.new { Vec::new() } else { deliveries::claimed_elsewhere(&mut conn, message.id).await? };
+        Ok(Accepted { body: stored.body, claims, claimed_elsewhere })
     }
 
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError> {

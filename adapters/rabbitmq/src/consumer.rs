@@ -176,7 +176,11 @@ impl LapinConsumer {
                         match handler.handle(&delivery.data).await {
                             Disposition::Unavailable { dependency, reason } => {
                                 let wait = waits.next().unwrap_or(Duration::from_secs(30));
-                                tracing::warn!(dependency, %reason, ?wait, "a dependency is unavailable; the message waits");
+                                if self.stats.waiting.load(Ordering::Relaxed) == 0 {
+                                    tracing::warn!(dependency, %reason, ?wait, "a dependency is unavailable; the message waits");
+                                } else {
+                                    tracing::debug!(dependency, %reason, ?wait, "a dependency is unavailable; the message waits");
+                                }
                                 self.stats.start_waiting(dependency, &reason);
                                 tokio::time::sleep(wait).await;
                                 self.stats.waiting.fetch_sub(1, Ordering::Relaxed);

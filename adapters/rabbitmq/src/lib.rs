@@ -4,12 +4,14 @@
 //! confirms, reconnecting lazily after the connection breaks.
 
 mod consumer;
+mod dead_letters;
 mod publisher;
 mod scheduler;
 mod topology;
 mod trace;
 
 pub use consumer::{ATTEMPT_HEADER, ConsumerReadiness, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
+pub use dead_letters::DeadLetters;
 pub use publisher::{LapinEventBus, publish_queued};
 pub use scheduler::{LADDER, LapinDeliveryScheduler, rung_for};
 pub use topology::{DEFAULT_RETRY_DELAYS, Topology};

@@ -23,7 +23,6 @@ use futures::future::join_all;
 use kaiten_domain::clock;
 use kaiten_domain::organization::Organization;
 use std::sync::Arc;
-use std::time::Duration;
 use tracing::Instrument;
 
 use super::settings::DeliverySettings;
@@ -59,12 +58,6 @@ fn broker_error(error: BusError) -> SendError {
         BusError::Unavailable(reason) => SendError::Unavailable { dependency: "broker", reason },
         BusError::Refused(reason) => SendError::Transient { reason, retry_after: None },
     }
-}
-
-/// Another process holds a due delivery until `until`: look again once its claim has lapsed.
-fn claimed_elsewhere(until: DateTime<Utc>) -> SendError {
-    let wait = (until - clock::now()).to_std().unwrap_or_default() + Duration::from_secs(1);
-    SendError::Transient { reason: "a delivery is claimed by another process".into(), retry_after: Some(wait) }
 }
 
 impl DeliveryEngine {
@@ -217,8 +210,14 @@ impl WebhookSender for DeliveryEngine {
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;
         let message = NewMessage { body: accepted.body, ..message };
         let delivered = join_all(accepted.claims.into_iter().map(|claim| self.deliver(&message, claim))).await;
-        self.settle(delivered).await?;
-        accepted.claimed_elsewhere_until.map_or(Ok(()), |until| Err(claimed_elsewhere(until)))
+        // A delivery another process holds is looked at again once its claim lapses, by a task (stale by
+        // then if its holder settled it), so the event itself is done with.
+        for held in &accepted.claimed_elsewhere {
+            let due = held.until + chrono::Duration::seconds(1);
+            let recheck = task_due(message.id, held.endpoint_id, held.attempt, due);
+            self.scheduler.schedule(recheck).await.map_err(broker_error)?;
+        }
+        self.settle(delivered).await
     }
 
     async fn ensure_organization(&self, _organization: &Organization) -> Result<(), SendError> {

@@ -1,11 +1,13 @@
 use super::*;
 use crate::ports::delivery::{
-    Accepted, MockDeliveryScheduler, MockWebhookStore, MockWebhookTransport, WebhookRequest, WebhookResponse,
+    Accepted, HeldDelivery, MockDeliveryScheduler, MockWebhookStore, MockWebhookTransport, WebhookRequest,
+    WebhookResponse,
 };
 use futures::executor::block_on;
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::AttemptStatus;
 use std::sync::Mutex;
+use std::time::Duration;
 use uuid::Uuid;
 
 fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
@@ -88,7 +90,7 @@ fn each_claimed_delivery_gets_one_attempt_and_a_failure_is_scheduled_before_it_i
     let mut store = MockWebhookStore::new();
     store.expect_accept_message().times(1).returning(move |m, lease| {
         assert_eq!(lease, Duration::from_secs(35), "twice the request timeout, and 5 s");
-        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
+        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere: vec![] })
     });
     let settled = settling(&mut store);
     let failing_id = failing.id;
@@ -122,7 +124,7 @@ fn an_attempt_whose_retry_cannot_be_scheduled_is_not_settled_and_the_broker_is_n
     let claims = vec![claim(&ok, 1), claim(&failing, 3)];
     let mut store = MockWebhookStore::new();
     store.expect_accept_message().returning(move |m, _| {
-        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
+        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere: vec![] })
     });
     let settled = settling(&mut store);
     let mut scheduler = MockDeliveryScheduler::new();
@@ -148,17 +150,26 @@ fn an_unavailable_store_is_an_outage_and_nothing_is_sent() {
 }
 
 #[test]
-fn deliveries_claimed_by_another_process_are_looked_at_again_after_their_claim() {
+fn a_delivery_held_by_another_process_is_looked_at_again_when_its_claim_lapses() {
     let until = clock::now() + chrono::Duration::seconds(30);
+    let held = HeldDelivery { endpoint_id: Uuid::now_v7(), attempt: 3, until };
     let mut store = MockWebhookStore::new();
-    store.expect_accept_message().returning(move |m, _| {
-        Ok(Accepted { body: m.body.clone(), claims: vec![], claimed_elsewhere_until: Some(until) })
-    });
+    store
+        .expect_accept_message()
+        .returning(move |m, _| Ok(Accepted { body: m.body.clone(), claims: vec![], claimed_elsewhere: vec![held] }));
     let mut transport = MockWebhookTransport::new();
     transport.expect_post().never();
-    let sent = block_on(engine(store, transport, MockDeliveryScheduler::new()).send(&event()));
-    let Err(SendError::Transient { retry_after: Some(wait), .. }) = sent else { panic!("{sent:?}") };
-    assert!((Duration::from_secs(29)..=Duration::from_secs(32)).contains(&wait), "{wait:?}");
+    let mut scheduler = MockDeliveryScheduler::new();
+    scheduler
+        .expect_schedule()
+        .times(1)
+        .withf(move |task| {
+            task.endpoint_id == held.endpoint_id
+                && task.attempt == 3
+                && task.due_at_ms == Some((until + chrono::Duration::seconds(1)).timestamp_millis())
+        })
+        .returning(|_| Ok(()));
+    assert_eq!(block_on(engine(store, transport, scheduler).send(&event())), Ok(()));
 }
 
 #[test]

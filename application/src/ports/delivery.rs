@@ -110,9 +110,19 @@ pub struct Accepted {
     pub body: String,
     /// Deliveries to attempt now: the new ones, and due ones whose claim had lapsed.
     pub claims: Vec<Claim>,
-    /// Some due delivery of the message is claimed by another process until then (which may have
-    /// died): look again after it.
-    pub claimed_elsewhere_until: Option<DateTime<Utc>>,
+    /// Due deliveries claimed by another process (which may have died): each must be looked at again
+    /// once its claim lapses.
+    pub claimed_elsewhere: Vec<HeldDelivery>,
+}
+
+/// A due delivery another process holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldDelivery {
+    pub endpoint_id: Uuid,
+    /// The attempt the holder is making.
+    pub attempt: u32,
+    /// When its claim lapses.
+    pub until: DateTime<Utc>,
 }
 
 /// What claiming a scheduled attempt found.

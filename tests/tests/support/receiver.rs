@@ -1,19 +1,24 @@
-//! A real webhook receiver on loopback: records every request and answers each path from a
-//! script of status codes (the last one repeats; 200 when the path has none).
+//! A real webhook receiver on loopback: records every request (with when it arrived) and answers each
+//! path from a script of status codes (the last one repeats; 200 when the path has none), with a body
+//! of the test's choosing; a held path keeps its requests waiting until released.
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
+use std::time::Instant;
+use tokio::sync::{oneshot, watch};
 
 #[derive(Debug, Clone)]
 pub struct ReceivedRequest {
     pub path: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    pub at: Instant,
+    /// The status it was answered with.
+    pub status: u16,
 }
 
 impl ReceivedRequest {
@@ -30,31 +35,56 @@ impl ReceivedRequest {
 struct Recorded {
     requests: Vec<ReceivedRequest>,
     scripts: HashMap<String, Vec<u16>>,
+    bodies: HashMap<String, Vec<u8>>,
+    held: HashSet<String>,
+    /// Requests waiting on a held path now.
+    waiting: HashMap<String, usize>,
+}
+
+struct Shared {
+    recorded: Mutex<Recorded>,
+    /// Bumped on every release, so held requests look again.
+    released: watch::Sender<u64>,
 }
 
 pub struct Receiver {
     pub base_url: String,
-    state: Arc<Mutex<Recorded>>,
+    shared: Arc<Shared>,
     _stop: oneshot::Sender<()>,
 }
 
 async fn record(
-    State(state): State<Arc<Mutex<Recorded>>>,
+    State(shared): State<Arc<Shared>>,
     Path(path): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
-    let mut recorded = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+) -> (StatusCode, Vec<u8>) {
+    let mut released = shared.released.subscribe();
+    *shared.lock().waiting.entry(path.clone()).or_default() += 1;
+    let _ = released.wait_for(|_| !shared.lock().held.contains(&path)).await;
+    let mut recorded = shared.lock();
+    if let Some(waiting) = recorded.waiting.get_mut(&path) {
+        *waiting -= 1;
+    }
     let seen = recorded.requests.iter().filter(|request| request.path == path).count();
-    recorded.requests.push(ReceivedRequest { path: path.clone(), headers, body });
     let status = recorded.scripts.get(&path).and_then(|script| script.get(seen).or(script.last()).copied());
-    StatusCode::from_u16(status.unwrap_or(200)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    let status = StatusCode::from_u16(status.unwrap_or(200)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let answer = recorded.bodies.get(&path).cloned().unwrap_or_default();
+    let request = ReceivedRequest { path, headers, body, at: Instant::now(), status: status.as_u16() };
+    recorded.requests.push(request);
+    (status, answer)
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Recorded> {
+        self.recorded.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Receiver {
     pub async fn start() -> anyhow::Result<Self> {
-        let state = Arc::new(Mutex::new(Recorded::default()));
-        let app = Router::new().route("/{path}", axum::routing::post(record)).with_state(state.clone());
+        let shared = Arc::new(Shared { recorded: Mutex::default(), released: watch::Sender::new(0) });
+        let app = Router::new().route("/{path}", axum::routing::post(record)).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -65,7 +95,7 @@ impl Receiver {
                 })
                 .await;
         });
-        Ok(Self { base_url, state, _stop: stop })
+        Ok(Self { base_url, shared, _stop: stop })
     }
 
     /// The URL of one path of this receiver.
@@ -75,12 +105,30 @@ impl Receiver {
 
     /// Answers the next requests to `path` with these codes, in order.
     pub fn script(&self, path: &str, codes: &[u16]) {
-        let mut recorded = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        recorded.scripts.insert(path.to_owned(), codes.to_vec());
+        self.shared.lock().scripts.insert(path.to_owned(), codes.to_vec());
+    }
+
+    /// Answers requests to `path` with this body.
+    pub fn answer_with(&self, path: &str, body: &[u8]) {
+        self.shared.lock().bodies.insert(path.to_owned(), body.to_vec());
+    }
+
+    /// Requests to `path` wait (unanswered, unrecorded) until [`Self::release`].
+    pub fn hold(&self, path: &str) {
+        self.shared.lock().held.insert(path.to_owned());
+    }
+
+    pub fn release(&self, path: &str) {
+        self.shared.lock().held.remove(path);
+        self.shared.released.send_modify(|generation| *generation += 1);
+    }
+
+    /// How many requests to `path` are waiting to be answered.
+    pub fn waiting(&self, path: &str) -> usize {
+        self.shared.lock().waiting.get(path).copied().unwrap_or(0)
     }
 
     pub fn requests(&self, path: &str) -> Vec<ReceivedRequest> {
-        let recorded = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        recorded.requests.iter().filter(|request| request.path == path).cloned().collect()
+        self.shared.lock().requests.iter().filter(|request| request.path == path).cloned().collect()
     }
 }
