@@ -144,6 +144,8 @@ pub(crate) enum Unclaimable {
     ClaimedUntil(DateTime<Utc>),
     /// The task is stale (or its delivery is gone).
     Stale,
+    /// It is the task's after all: its holder settled it between the claim and this look.
+    ClaimableNow,
 }
 
 /// After a failed claim: held by a live claim (the task waits for it), or stale. A pending delivery
@@ -201,8 +203,8 @@ pub(crate) async fn why_unclaimable(
             .map_err(repo_error)?;
             Ok(Unclaimable::Stale)
         }
-        // Claimable a moment ago: the claim raced a settlement; the task is stale or will be retried.
-        _ => Ok(Unclaimable::Stale),
+        // The attempt before this task was settled between the claim and this look: claim again.
+        _ => Ok(Unclaimable::ClaimableNow),
     }
 }
 

@@ -75,14 +75,20 @@ impl WebhookStore for PgWebhookStore {
 
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError> {
         let mut conn = self.connection().await?;
-        if let Some(claim) = deliveries::claim_task(&mut conn, task, lease).await? {
-            let message = messages::find(&mut conn, task.message_id).await?.ok_or(RepoError::NotFound)?;
-            return Ok(TaskClaim::Claimed(Box::new((message.into_new_message()?, claim))));
+        // A task is dropped only when it is certainly stale: one that raced the settlement of the
+        // attempt before it is claimed again.
+        for _ in 0..3 {
+            if let Some(claim) = deliveries::claim_task(&mut conn, task, lease).await? {
+                let message = messages::find(&mut conn, task.message_id).await?.ok_or(RepoError::NotFound)?;
+                return Ok(TaskClaim::Claimed(Box::new((message.into_new_message()?, claim))));
+            }
+            match deliveries::why_unclaimable(&mut conn, task).await? {
+                Unclaimable::ClaimedUntil(until) => return Ok(TaskClaim::ClaimedElsewhere(until)),
+                Unclaimable::Stale => return Ok(TaskClaim::Stale),
+                Unclaimable::ClaimableNow => {}
+            }
         }
-        Ok(match deliveries::why_unclaimable(&mut conn, task).await? {
-            Unclaimable::ClaimedUntil(until) => TaskClaim::ClaimedElsewhere(until),
-            Unclaimable::Stale => TaskClaim::Stale,
-        })
+        Ok(TaskClaim::ClaimedElsewhere(chrono::Utc::now()))
     }
 
     async fn delivery_target(
