@@ -179,8 +179,8 @@ impl EventKind {
                 entitlement_slug: slug("api-calls"),
                 license_id: id(4),
                 license_slug: slug("enterprise"),
-                value: UsageValue { value_type: "number".into(), value: 1000.0, event_count: 7 },
-                limit: UsageLimit { value_type: "number".into(), value: 1000.0 },
+                value: UsageValue { value_type: "number".into(), value: 1000.into(), event_count: 7 },
+                limit: UsageLimit { value_type: "number".into(), value: 1000.into() },
             }),
             DeploymentZoneCreation | DeploymentZoneUpdate | DeploymentZoneDeletion => to_json(&zone(Some(&release()))),
             ReleaseDeployment => to_json(&Deployment {

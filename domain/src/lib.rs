@@ -19,6 +19,7 @@ pub mod license;
 pub mod name;
 pub mod organization;
 pub mod page;
+pub mod quantity;
 pub mod release;
 pub mod scope;
 pub mod serde_helpers;

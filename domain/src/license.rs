@@ -2,11 +2,12 @@
 
 use crate::entitlement::{EntitlementType, text_codes};
 use crate::name::{parse_name, parse_optional_text};
+use crate::quantity::Quantity;
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -92,8 +93,7 @@ impl License {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum EntitlementValue {
-    #[schema(value_type = f64)]
-    Number(Number),
+    Number(Quantity),
     Boolean(bool),
     #[schema(value_type = Object)]
     Object(Map<String, Value>),
@@ -120,7 +120,7 @@ impl EntitlementValue {
             ));
         }
         let stored = match self {
-            Self::Number(number) => Value::Number(number.clone()),
+            Self::Number(number) => Value::Number(number.to_json()),
             Self::Object(fields) => Value::Object(fields.clone()),
             Self::Boolean(_) => return Ok(()),
         };
@@ -130,9 +130,10 @@ impl EntitlementValue {
         Ok(())
     }
 
-    pub fn as_f64(&self) -> Option<f64> {
+    /// The quantity of a number value (the limit a NUMBER entitlement's usage may reach).
+    pub fn quantity(&self) -> Option<Quantity> {
         match self {
-            Self::Number(n) => n.as_f64(),
+            Self::Number(quantity) => Some(*quantity),
             _ => None,
         }
     }
@@ -179,11 +180,11 @@ mod tests {
     #[test]
     fn values_jsonb_cannot_give_back_are_refused() {
         let parse = |value: Value| serde_json::from_value::<EntitlementValue>(value).ok();
-        let tiny = parse(json!({"type": "number", "value": 2.2250738585e-313}));
+        // A number value is an exact decimal: one no decimal can hold is refused as it is read.
+        assert!(parse(json!({"type": "number", "value": 2.2250738585e-313})).is_none());
+        assert!(parse(json!({"type": "number", "value": 1e300})).is_none());
         let huge = parse(json!({"type": "object", "value": {"limits": [1, 1.7e308]}}));
-        let fine = parse(json!({"type": "number", "value": 1e-300}));
-        let error = tiny.map(|v| v.check_fits(EntitlementType::Number));
-        assert!(matches!(error, Some(Err(e)) if e.location == "value.value"));
+        let fine = parse(json!({"type": "number", "value": 0.000001}));
         assert!(huge.is_some_and(|v| v.check_fits(EntitlementType::Config).is_err()));
         assert!(fine.is_some_and(|v| v.check_fits(EntitlementType::Number).is_ok()));
     }

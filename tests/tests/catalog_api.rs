@@ -38,6 +38,11 @@ async fn the_catalog_serves_27_events_whose_examples_fit_their_schemas() -> anyh
     }
     let domains: HashSet<&str> = events.iter().filter_map(|e| e["domain"].as_str()).collect();
     assert_eq!(domains.len(), 7);
+    // Quantities in the examples are written as integers when integral, as the payloads are.
+    let usage = events.iter().find(|e| e["name"] == "INSTANCE_ENTITLEMENT_USAGE_REACHED");
+    let usage = usage.ok_or_else(|| anyhow::anyhow!("no usage event"))?;
+    assert_eq!(serde_json::to_string(&usage["example"]["limit"])?, r#"{"type":"number","value":1000}"#);
+    assert!(usage["example"]["value"]["value"].is_u64(), "{}", usage["example"]);
     assert_eq!(app.client.get(format!("{}/api/events/catalog", app.base_url)).send().await?.status(), 401);
     Ok(())
 }

@@ -167,20 +167,20 @@ async fn usage_folds_refuses_overruns_and_reports_reaching_the_limit_once() -> a
     let path = "/api/instances/prod/entitlements/api-calls/usage";
     let mark = app.outbox().await?.len();
     let (status, usage) = app.send(Method::POST, path, t, Some(json!({"value": 15}))).await?;
-    assert_eq!((status, &usage["value"]), (200, &json!({"type": "number", "value": 15.0, "event_count": 1})));
-    assert_eq!(usage["limit"], json!({"type": "number", "value": 20.0}));
+    assert_eq!((status, &usage["value"]), (200, &json!({"type": "number", "value": 15, "event_count": 1})));
+    assert_eq!(usage["limit"], json!({"type": "number", "value": 20}));
     assert!(events_since(&app, mark).await?.is_empty(), "below the limit: no event");
     let (status, problem) =
         app.send(Method::POST, path, t, Some(json!({"value": {"type": "number", "value": 6}}))).await?;
     assert_eq!((status, problem["code"].as_str()), (409, Some("usage_over_limit")));
-    assert_eq!(app.send(Method::GET, path, t, None).await?.1["value"]["value"], 15.0, "nothing stored");
+    assert_eq!(app.send(Method::GET, path, t, None).await?.1["value"]["value"], 15, "nothing stored");
     let (status, reached) =
         app.send(Method::POST, path, t, Some(json!({"value": {"type": "number", "value": 5}}))).await?;
-    assert_eq!((status, reached["value"]["value"].as_f64()), (200, Some(20.0)));
+    assert_eq!((status, &reached["value"]["value"]), (200, &json!(20)), "an integral usage is a JSON integer");
     let events = events_since(&app, mark).await?;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].0, "INSTANCE_ENTITLEMENT_USAGE_REACHED");
-    assert_eq!(events[0].1["value"], json!({"type": "number", "value": 20.0, "event_count": 2}));
+    assert_eq!(events[0].1["value"], json!({"type": "number", "value": 20, "event_count": 2}));
     assert_eq!(
         (events[0].1["instanceSlug"].as_str(), events[0].1["licenseSlug"].as_str()),
         (Some("prod"), Some("pro"))
@@ -234,12 +234,48 @@ async fn concurrent_reports_lose_nothing_and_reach_the_limit_exactly_once() -> a
     }
     let (_, usage) =
         app.send(Method::GET, "/api/instances/prod/entitlements/api-calls/usage", &acme.token, None).await?;
-    assert_eq!(usage["value"], json!({"type": "number", "value": 20.0, "event_count": 20}));
+    assert_eq!(usage["value"], json!({"type": "number", "value": 20, "event_count": 20}));
     let reached: Vec<_> = events_since(&app, mark)
         .await?
         .into_iter()
         .filter(|(n, _)| n == "INSTANCE_ENTITLEMENT_USAGE_REACHED")
         .collect();
     assert_eq!(reached.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn usage_is_exact_decimal_arithmetic_and_integral_values_are_integers() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    seed(&app, &acme).await?;
+    let t = &acme.token;
+    // A grant of 0.3 on a fresh license, and an instance on it.
+    app.send(Method::POST, "/api/licenses", t, Some(json!({"name": "Metered", "type": "PAID", "isActive": true})))
+        .await?;
+    let grant = json!({"entitlementSlug": "api-calls", "value": {"type": "number", "value": 0.3}});
+    let (status, granted) = app.send(Method::POST, "/api/licenses/metered/entitlements", t, Some(grant)).await?;
+    assert_eq!((status, &granted["value"]["value"]), (201, &json!(0.3)));
+    let instance = json!({"name": "Edge", "customerSlug": "globex", "licenseSlug": "metered"});
+    assert_eq!(app.send(Method::POST, "/api/instances", t, Some(instance)).await?.0, 201);
+    let path = "/api/instances/edge/entitlements/api-calls/usage";
+    let mark = app.outbox().await?.len();
+    assert_eq!(app.send(Method::POST, path, t, Some(json!({"value": 0.1}))).await?.0, 200);
+    let (status, usage) = app.send(Method::POST, path, t, Some(json!({"value": 0.2}))).await?;
+    assert_eq!((status, &usage["value"]["value"]), (200, &json!(0.3)), "0.1 + 0.2 is 0.3: {usage}");
+    let events = events_since(&app, mark).await?;
+    assert_eq!(events.len(), 1, "the limit of 0.3 is reached");
+    assert_eq!(events[0].0, "INSTANCE_ENTITLEMENT_USAGE_REACHED");
+    assert_eq!(events[0].1["value"]["value"], json!(0.3));
+    assert_eq!(events[0].1["limit"], json!({"type": "number", "value": 0.3}));
+    let (status, over) = app.send(Method::POST, path, t, Some(json!({"value": 0.0000001}))).await?;
+    assert_eq!((status, over["code"].as_str()), (409, Some("usage_over_limit")));
+
+    // Integral values are JSON integers, whichever way they were written.
+    let whole = json!({"value": {"type": "number", "value": 20.0}});
+    let (status, updated) = app.send(Method::PUT, "/api/licenses/pro/entitlements/api-calls", t, Some(whole)).await?;
+    assert_eq!(status, 200);
+    let text = serde_json::to_string(&updated["value"])?;
+    assert_eq!(text, r#"{"type":"number","value":20}"#);
     Ok(())
 }

@@ -3,9 +3,7 @@
 
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
-use crate::schema::{
-    customers, deployment_zones, entitlements, instance_entitlement_usage as usage, instances, licenses,
-};
+use crate::schema::{customers, deployment_zones, instances, licenses};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -13,7 +11,7 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::instances::{InstanceRepository, ReferenceKey, ReferenceTarget};
 use kaiten_domain::instance::{Instance, Reference, UsageAggregate};
-use kaiten_domain::{Page, Paged, Slug, clock};
+use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -245,32 +243,7 @@ impl InstanceRepository for PgInstanceRepository {
         instance_id: Uuid,
         entitlement_id: Uuid,
     ) -> Result<UsageAggregate, RepoError> {
-        let mut conn = self.source.get().await?;
-        // Make sure the row exists, then lock it: concurrent reports queue up on the lock.
-        diesel::insert_into(usage::table)
-            .values((
-                usage::instance_id.eq(instance_id),
-                usage::entitlement_id.eq(entitlement_id),
-                usage::organization_id.eq(organization_id),
-                usage::value.eq(0.0),
-                usage::sum.eq(0.0),
-                usage::event_count.eq(0_i64),
-                usage::updated_at.eq(clock::now()),
-            ))
-            .on_conflict_do_nothing()
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let (value, sum, event_count) = usage::table
-            .filter(usage::instance_id.eq(instance_id))
-            .filter(usage::entitlement_id.eq(entitlement_id))
-            .filter(usage::organization_id.eq(organization_id))
-            .select((usage::value, usage::sum, usage::event_count))
-            .for_update()
-            .first::<(f64, f64, i64)>(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(UsageAggregate { value, sum, event_count })
+        crate::usage::lock(&mut *self.source.get().await?, organization_id, instance_id, entitlement_id).await
     }
 
     async fn store_usage(
@@ -280,21 +253,8 @@ impl InstanceRepository for PgInstanceRepository {
         entitlement_id: Uuid,
         aggregate: UsageAggregate,
     ) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        let changed = diesel::update(usage::table)
-            .filter(usage::instance_id.eq(instance_id))
-            .filter(usage::entitlement_id.eq(entitlement_id))
-            .filter(usage::organization_id.eq(organization_id))
-            .set((
-                usage::value.eq(aggregate.value),
-                usage::sum.eq(aggregate.sum),
-                usage::event_count.eq(aggregate.event_count),
-                usage::updated_at.eq(clock::now()),
-            ))
-            .execute(&mut *conn)
+        crate::usage::store(&mut *self.source.get().await?, organization_id, instance_id, entitlement_id, aggregate)
             .await
-            .map_err(repo_error)?;
-        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
     async fn usages(
@@ -302,19 +262,7 @@ impl InstanceRepository for PgInstanceRepository {
         organization_id: Uuid,
         instance_id: Uuid,
     ) -> Result<Vec<(Uuid, Slug, UsageAggregate)>, RepoError> {
-        let mut conn = self.source.get().await?;
-        let rows: Vec<(Uuid, String, f64, f64, i64)> = usage::table
-            .inner_join(entitlements::table.on(entitlements::id.eq(usage::entitlement_id)))
-            .filter(usage::instance_id.eq(instance_id))
-            .filter(usage::organization_id.eq(organization_id))
-            .filter(usage::event_count.gt(0))
-            .order(entitlements::slug.asc())
-            .select((entitlements::id, entitlements::slug, usage::value, usage::sum, usage::event_count))
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        rows.into_iter()
-            .map(|(id, s, value, sum, event_count)| Ok((id, slug(&s)?, UsageAggregate { value, sum, event_count })))
-            .collect()
+        let rows = crate::usage::of_instance(&mut *self.source.get().await?, organization_id, instance_id).await?;
+        rows.into_iter().map(|(id, s, aggregate)| Ok((id, slug(&s)?, aggregate))).collect()
     }
 }

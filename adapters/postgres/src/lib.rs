@@ -21,6 +21,7 @@ mod retention;
 mod schema;
 mod scoped;
 mod unit_of_work;
+mod usage;
 mod webhook_deliveries;
 mod webhook_endpoints;
 mod webhook_messages;

@@ -205,8 +205,8 @@ diesel::table! {
         instance_id -> Uuid,
         entitlement_id -> Uuid,
         organization_id -> Uuid,
-        value -> Float8,
-        sum -> Float8,
+        value -> Numeric,
+        sum -> Numeric,
         event_count -> Int8,
         updated_at -> Timestamptz,
     }

@@ -52,7 +52,7 @@ impl ListUsage {
                 limit: limits
                     .iter()
                     .find(|link| link.entitlement_id == entitlement_id)
-                    .and_then(|link| link.value.as_f64())
+                    .and_then(|link| link.value.quantity())
                     .map(|value| UsageLimit { value_type: "number".into(), value }),
             })
             .collect();

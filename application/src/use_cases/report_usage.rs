@@ -68,11 +68,17 @@ impl ReportUsage {
                     .await?
                     .into_iter()
                     .find(|link| link.entitlement_id == entitlement.id)
-                    .and_then(|link| link.value.as_f64())
+                    .and_then(|link| link.value.quantity())
                     .ok_or_else(|| invalid("the instance's license does not grant this entitlement"))?;
                 let before = repos.instances.lock_usage(organization_id, instance.id, entitlement.id).await?;
                 let method = entitlement.aggregation_method.unwrap_or(AggregationMethod::Sum);
-                let after = before.fold(method, behavior, reported);
+                let after = before.fold(method, behavior, reported).ok_or_else(|| {
+                    UseCaseError::Invalid(ValidationErrors::single(
+                        "value",
+                        "the usage would exceed the largest quantity that can be stored",
+                        None,
+                    ))
+                })?;
                 if after.value > limit {
                     return Err(UseCaseError::Conflict(Conflict::new(
                         "usage_over_limit",
