@@ -15,6 +15,7 @@ mod feature_flags;
 mod instances;
 mod licenses;
 pub(crate) mod outbox;
+mod prepared;
 mod releases;
 mod resend_windows;
 mod retention;

@@ -237,6 +237,9 @@ diesel::table! {
         event_type -> Text,
         body -> Text,
         created_at -> Timestamptz,
+        lease_id -> Nullable<Uuid>,
+        lease_until -> Nullable<Timestamptz>,
+        dispatched_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -1,16 +1,17 @@
-//! Rows of `webhook_deliveries`: creating the deliveries of a message and claiming them. A claim sets
-//! a fresh `lease_id` and `lease_until` in one conditional statement, so of any number of processes
-//! trying at once exactly one gets it; the holder's settlement is applied only while its lease is
-//! still the row's.
+//! Claims: on a message for its first attempts (`webhook_messages`), on a delivery for each later one
+//! (`webhook_deliveries`). A claim sets a fresh `lease_id` and `lease_until` in one conditional
+//! statement, so of any number of processes trying at once exactly one gets it; the holder's
+//! settlement is applied only while its lease is still the row's.
 
 use crate::errors::repo_error;
+use crate::prepared::Prepare;
 use crate::webhook_endpoints::EndpointRow;
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{Claim, DeliveryTask, HeldDelivery};
+use kaiten_application::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -28,7 +29,7 @@ struct ClaimRow {
 impl ClaimRow {
     fn into_claim(self) -> Claim {
         let attempt = u32::try_from(self.attempts).unwrap_or(0) + 1;
-        Claim { endpoint: self.endpoint.into_stored(), attempt, lease: self.lease_id }
+        Claim { endpoint: self.endpoint.into_stored(), attempt, lease: Lease::Delivery(self.lease_id) }
     }
 }
 
@@ -39,76 +40,113 @@ fn interval(lease: Duration) -> diesel::data_types::PgInterval {
 /// Whether endpoint `e` receives event `$3`.
 const SUBSCRIBED: &str = "NOT e.disabled AND (cardinality(e.event_names) = 0 OR $3 = ANY (e.event_names))";
 
-/// Creates (claimed) the deliveries of the message to the subscribed endpoints that have none, and
-/// claims its pending deliveries that are due and whose claim lapsed; both in one statement, whose
-/// parts see the same snapshot, so a delivery is never claimed twice here.
-pub(crate) async fn claim_new_and_lapsed(
-    conn: &mut AsyncPgConnection,
-    message_id: Uuid,
-    organization_id: Uuid,
-    event_name: &str,
-    lease: Duration,
-) -> Result<Vec<Claim>, RepoError> {
-    let rows: Vec<ClaimRow> = diesel::sql_query(format!(
-        "WITH created AS ( \
-           INSERT INTO webhook_deliveries AS d \
-             (message_id, endpoint_id, organization_id, state, attempts, next_attempt_at, lease_id, lease_until) \
-           SELECT $1, e.id, e.organization_id, 'pending', 0, now(), gen_random_uuid(), now() + $4 \
-           FROM webhook_endpoints e WHERE e.organization_id = $2 AND {SUBSCRIBED} \
-           ON CONFLICT (message_id, endpoint_id) DO NOTHING \
-           RETURNING d.endpoint_id, d.attempts, d.lease_id), \
-         lapsed AS ( \
-           UPDATE webhook_deliveries d SET lease_id = gen_random_uuid(), lease_until = now() + $4, updated_at = now() \
-           FROM webhook_endpoints e \
-           WHERE d.message_id = $1 AND e.id = d.endpoint_id AND e.organization_id = $2 AND {SUBSCRIBED} \
-             AND d.state = 'pending' AND d.next_attempt_at <= now() \
-             AND (d.lease_until IS NULL OR d.lease_until < now()) \
-           RETURNING d.endpoint_id, d.attempts, d.lease_id) \
-         SELECT e.*, c.attempts, c.lease_id \
-         FROM (SELECT * FROM created UNION ALL SELECT * FROM lapsed) c \
-         JOIN webhook_endpoints e ON e.id = c.endpoint_id ORDER BY e.created_at"
-    ))
-    .bind::<SqlUuid, _>(message_id)
-    .bind::<SqlUuid, _>(organization_id)
-    .bind::<Text, _>(event_name)
-    .bind::<Interval, _>(interval(lease))
-    .load(conn)
-    .await
-    .map_err(repo_error)?;
-    Ok(rows.into_iter().map(ClaimRow::into_claim).collect())
+/// A message as stored, and whether this hand-over holds the claim on its first attempts.
+pub(crate) struct Stored {
+    pub(crate) body: String,
+    pub(crate) organization_id: Uuid,
+    /// The claim on the first attempts, when this hand-over got it.
+    pub(crate) lease: Option<Uuid>,
+    /// Another process holds that claim until then.
+    pub(crate) claimed_until: Option<DateTime<Utc>>,
 }
 
-/// The due, pending deliveries of the message that a live claim holds (another process is attempting
-/// them, or died doing so).
-pub(crate) async fn claimed_elsewhere(
+#[derive(QueryableByName)]
+struct MessageClaim {
+    #[diesel(sql_type = Text)]
+    body: String,
+    #[diesel(sql_type = SqlUuid)]
+    organization_id: Uuid,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    lease_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    lease_until: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    claimed: bool,
+}
+
+/// Stores the message, claimed for its first attempts, unless it is there already; then claims them
+/// if they were not made and no live claim holds them. One round trip for a new message.
+pub(crate) async fn store_and_claim(
     conn: &mut AsyncPgConnection,
-    message_id: Uuid,
-) -> Result<Vec<HeldDelivery>, RepoError> {
-    #[derive(QueryableByName)]
-    struct Held {
-        #[diesel(sql_type = SqlUuid)]
-        endpoint_id: Uuid,
-        #[diesel(sql_type = Integer)]
-        attempts: i32,
-        #[diesel(sql_type = Timestamptz)]
-        lease_until: DateTime<Utc>,
-    }
-    let rows: Vec<Held> = diesel::sql_query(
-        "SELECT endpoint_id, attempts, lease_until FROM webhook_deliveries \
-         WHERE message_id = $1 AND state = 'pending' AND next_attempt_at <= now() AND lease_until >= now()",
+    message: &NewMessage,
+    lease: Duration,
+) -> Result<Stored, RepoError> {
+    let inserted: Option<MessageClaim> = diesel::sql_query(
+        "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until) \
+         VALUES ($1, $2, $3, $4, $5, gen_random_uuid(), now() + $6) ON CONFLICT (id) DO NOTHING \
+         RETURNING body, organization_id, lease_id, lease_until, true AS claimed",
     )
-    .bind::<SqlUuid, _>(message_id)
+    .bind::<SqlUuid, _>(message.id)
+    .bind::<SqlUuid, _>(message.organization_id)
+    .bind::<Text, _>(message.kind.name())
+    .bind::<Text, _>(message.kind.event_type())
+    .bind::<Text, _>(&message.body)
+    .bind::<Interval, _>(interval(lease))
+    .prepared()
+    .get_result(conn)
+    .await
+    .optional_row()?;
+    let row = match inserted {
+        Some(row) => row,
+        // Handed over before: claim the first attempts if they were never settled and the claim on
+        // them lapsed; otherwise read who holds them.
+        None => diesel::sql_query(
+            "WITH claimed AS ( \
+               UPDATE webhook_messages SET lease_id = gen_random_uuid(), lease_until = now() + $2 \
+               WHERE id = $1 AND dispatched_at IS NULL AND (lease_until IS NULL OR lease_until < now()) \
+               RETURNING id, lease_id, lease_until) \
+             SELECT m.body, m.organization_id, \
+               COALESCE(c.lease_id, CASE WHEN m.dispatched_at IS NULL THEN m.lease_id END) AS lease_id, \
+               COALESCE(c.lease_until, CASE WHEN m.dispatched_at IS NULL THEN m.lease_until END) AS lease_until, \
+               c.id IS NOT NULL AS claimed \
+             FROM webhook_messages m LEFT JOIN claimed c ON c.id = m.id WHERE m.id = $1",
+        )
+        .bind::<SqlUuid, _>(message.id)
+        .bind::<Interval, _>(interval(lease))
+        .get_result(conn)
+        .await
+        .map_err(repo_error)?,
+    };
+    let (lease, claimed_until) = if row.claimed { (row.lease_id, None) } else { (None, row.lease_until) };
+    Ok(Stored { body: row.body, organization_id: row.organization_id, lease, claimed_until })
+}
+
+/// The first attempts the message's claim covers: one per enabled endpoint subscribed to it.
+pub(crate) async fn first_attempts(
+    conn: &mut AsyncPgConnection,
+    message: &NewMessage,
+    lease: Uuid,
+) -> Result<Vec<Claim>, RepoError> {
+    let rows: Vec<EndpointRow> = diesel::sql_query(format!(
+        "SELECT e.* FROM webhook_endpoints e WHERE e.organization_id = $1 AND {} ORDER BY e.created_at",
+        SUBSCRIBED.replace("$3", "$2")
+    ))
+    .bind::<SqlUuid, _>(message.organization_id)
+    .bind::<Text, _>(message.kind.name())
+    .prepared()
     .load(conn)
     .await
     .map_err(repo_error)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| HeldDelivery {
-            endpoint_id: row.endpoint_id,
-            attempt: u32::try_from(row.attempts).unwrap_or(0) + 1,
-            until: row.lease_until,
-        })
-        .collect())
+    let claim = |row: EndpointRow| Claim { endpoint: row.into_stored(), attempt: 1, lease: Lease::Message(lease) };
+    Ok(rows.into_iter().map(claim).collect())
+}
+
+/// Marks the first attempts of a message made when there were none to make (no endpoint receives it).
+pub(crate) async fn dispatched_without_attempts(
+    conn: &mut AsyncPgConnection,
+    message_id: Uuid,
+    lease: Uuid,
+) -> Result<(), RepoError> {
+    diesel::sql_query(
+        "UPDATE webhook_messages SET dispatched_at = now(), lease_id = NULL, lease_until = NULL \
+         WHERE id = $1 AND lease_id = $2",
+    )
+    .bind::<SqlUuid, _>(message_id)
+    .bind::<SqlUuid, _>(lease)
+    .execute(conn)
+    .await
+    .map(|_| ())
+    .map_err(repo_error)
 }
 
 /// Claims the delivery of `task` if the task is its next attempt, nobody holds it and its endpoint
@@ -132,6 +170,7 @@ pub(crate) async fn claim_task(
     .bind::<SqlUuid, _>(task.endpoint_id)
     .bind::<Integer, _>(i32::try_from(task.attempt).unwrap_or(i32::MAX))
     .bind::<Interval, _>(interval(lease))
+    .prepared()
     .get_result(conn)
     .await
     .optional_row()?;
@@ -179,7 +218,7 @@ pub(crate) async fn why_unclaimable(
     .get_result(conn)
     .await
     .optional_row()?;
-    let Some(row) = row else { return Ok(Unclaimable::Stale) };
+    let Some(row) = row else { return first_attempts_state(conn, task).await };
     let previous = i32::try_from(task.attempt).unwrap_or(i32::MAX) - 1;
     // A later attempt was made already, or the chain ended: the task is stale.
     if row.state != "pending" || row.attempts > previous {
@@ -206,6 +245,34 @@ pub(crate) async fn why_unclaimable(
         // The attempt before this task was settled between the claim and this look: claim again.
         _ => Ok(Unclaimable::ClaimableNow),
     }
+}
+
+/// A task for a delivery that had no chain a moment ago: its message's first attempts are still
+/// being made and settled under a live claim (the task came back first), or they were settled since
+/// (the chain is there now: claim again), or the task is stale.
+async fn first_attempts_state(conn: &mut AsyncPgConnection, task: &DeliveryTask) -> Result<Unclaimable, RepoError> {
+    #[derive(QueryableByName)]
+    struct State {
+        #[diesel(sql_type = Nullable<Timestamptz>)]
+        held_until: Option<DateTime<Utc>>,
+        #[diesel(sql_type = Bool)]
+        chained: bool,
+    }
+    let state: Option<State> = diesel::sql_query(
+        "SELECT CASE WHEN m.dispatched_at IS NULL AND m.lease_until >= now() THEN m.lease_until END AS held_until, \
+           EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id AND d.endpoint_id = $2) AS chained \
+         FROM webhook_messages m WHERE m.id = $1",
+    )
+    .bind::<SqlUuid, _>(task.message_id)
+    .bind::<SqlUuid, _>(task.endpoint_id)
+    .get_result(conn)
+    .await
+    .optional_row()?;
+    Ok(match state {
+        Some(State { chained: true, .. }) => Unclaimable::ClaimableNow,
+        Some(State { held_until: Some(until), .. }) => Unclaimable::ClaimedUntil(until),
+        _ => Unclaimable::Stale,
+    })
 }
 
 /// `get_result` of at most one row: `None` when there is none.

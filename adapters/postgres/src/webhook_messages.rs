@@ -75,47 +75,6 @@ impl AttemptRow {
     }
 }
 
-/// A message as stored.
-pub(crate) struct Stored {
-    pub(crate) body: String,
-    pub(crate) organization_id: Uuid,
-    /// It was stored now (not by an earlier hand-over of the same event).
-    pub(crate) new: bool,
-}
-
-/// Stores the message unless it exists; returns it as stored either way (one round trip for a new
-/// message, a second read only when it was already there).
-pub(crate) async fn accept(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<Stored, RepoError> {
-    let inserted: Option<(String, Uuid)> = diesel::insert_into(webhook_messages::table)
-        .values((
-            webhook_messages::id.eq(message.id),
-            webhook_messages::organization_id.eq(message.organization_id),
-            webhook_messages::event_name.eq(message.kind.name()),
-            webhook_messages::event_type.eq(message.kind.event_type()),
-            webhook_messages::body.eq(&message.body),
-        ))
-        .on_conflict(webhook_messages::id)
-        .do_nothing()
-        .returning((webhook_messages::body, webhook_messages::organization_id))
-        .get_result(conn)
-        .await
-        .optional()
-        .map_err(repo_error)?;
-    let (body, organization_id, new) = match inserted {
-        Some((body, organization_id)) => (body, organization_id, true),
-        None => {
-            let (body, organization_id) = webhook_messages::table
-                .find(message.id)
-                .select((webhook_messages::body, webhook_messages::organization_id))
-                .first(conn)
-                .await
-                .map_err(repo_error)?;
-            (body, organization_id, false)
-        }
-    };
-    Ok(Stored { body, organization_id, new })
-}
-
 pub(crate) async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<MessageRow>, RepoError> {
     webhook_messages::table.find(id).select(MessageRow::as_select()).first(conn).await.optional().map_err(repo_error)
 }

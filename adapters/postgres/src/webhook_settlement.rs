@@ -1,38 +1,142 @@
-//! Settling a batch of deliveries in one transaction: the attempts are recorded (those of endpoints
+//! Settling a batch of deliveries in one statement: the attempts are recorded (those of endpoints
 //! deleted meanwhile are dropped, so one deleted endpoint never fails the others), each delivery moves
 //! on under the claim it was attempted with, a successful resend ends its delivery's chain, and the
 //! endpoints' failing streaks are updated (disabling those failing too long or answering 410).
 
 use crate::errors::repo_error;
+use crate::prepared::Prepare;
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{AttemptRecord, NextStep, Settlement};
+use kaiten_application::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
 use kaiten_domain::webhook::AttemptStatus;
 use uuid::Uuid;
 
+/// Everything in one statement (its parts see one snapshot and commit together): one round trip per
+/// batch, however many deliveries it settles.
 pub(crate) async fn settle(
     conn: &mut AsyncPgConnection,
     settlements: &[Settlement],
     cutoff: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, RepoError> {
-    let attempts: Vec<&AttemptRecord> = settlements.iter().filter_map(|s| s.attempt.as_ref()).collect();
-    let moves = Moves::of(settlements);
+    #[derive(diesel::QueryableByName)]
+    struct Disabled {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let records: Vec<&AttemptRecord> = settlements.iter().filter_map(|s| s.attempt.as_ref()).collect();
+    let attempts = AttemptColumns::of(&records);
+    let moves = Moves::of(settlements, |lease| match lease {
+        Lease::Delivery(lease) => Some(lease),
+        Lease::Message(_) => None,
+    });
+    // The first attempts of a message: its claim is released as they are marked made, and each that
+    // must go on starts its chain, under the same claim.
+    let chains = Moves::of(settlements, |lease| match lease {
+        Lease::Message(lease) => Some(lease),
+        Lease::Delivery(_) => None,
+    });
+    let mut first = FirstAttempts::default();
+    for (message_id, lease) in chains.message_id.iter().zip(&chains.lease) {
+        if !first.message_id.contains(message_id) {
+            first.message_id.push(*message_id);
+            first.lease.push(*lease);
+        }
+    }
+    let chains = chains.without_done();
     let resent: Vec<&Settlement> =
         settlements.iter().filter(|s| s.lease.is_none() && s.next == NextStep::Done).collect();
-    let streaks = Streaks::of(&attempts);
-    let attempts = AttemptColumns::of(&attempts);
-    conn.transaction::<Vec<Uuid>, diesel::result::Error, _>(async move |conn| {
-        attempts.insert(conn).await?;
-        moves.apply(conn).await?;
-        for settlement in resent {
-            end_with_success(conn, settlement).await?;
-        }
-        streaks.apply(conn, cutoff).await
-    })
+    let streaks = Streaks::of(&records);
+    let disabled: Vec<Disabled> = diesel::sql_query(
+        "WITH recorded AS ( \
+           INSERT INTO webhook_attempts (id, organization_id, message_id, endpoint_id, url, attempt, status, \
+             response_status_code, response_body, response_body_encoding, duration_ms, created_at) \
+           SELECT a.* FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             AS a (id, organization_id, message_id, endpoint_id, url, attempt, status, code, body, encoding, \
+                   duration_ms, at) \
+           WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = a.endpoint_id) \
+             AND EXISTS (SELECT 1 FROM webhook_messages m WHERE m.id = a.message_id) \
+           RETURNING 1), \
+         moved AS ( \
+           UPDATE webhook_deliveries d SET state = m.state, attempts = COALESCE(m.attempts, d.attempts), \
+             next_attempt_at = m.next_attempt_at, lease_id = NULL, lease_until = NULL, updated_at = now() \
+           FROM unnest($13, $14, $15, $16, $17, $18) \
+             AS m (message_id, endpoint_id, lease, state, attempts, next_attempt_at) \
+           WHERE d.message_id = m.message_id AND d.endpoint_id = m.endpoint_id AND d.lease_id = m.lease \
+           RETURNING 1), \
+         dispatched AS ( \
+           UPDATE webhook_messages m SET dispatched_at = now(), lease_id = NULL, lease_until = NULL \
+           FROM unnest($25, $26) AS f (id, lease) WHERE m.id = f.id AND m.lease_id = f.lease \
+           RETURNING m.id, m.organization_id), \
+         chains AS ( \
+           INSERT INTO webhook_deliveries \
+             (message_id, endpoint_id, organization_id, state, attempts, next_attempt_at) \
+           SELECT c.message_id, c.endpoint_id, d.organization_id, c.state, COALESCE(c.attempts, 0), c.next_attempt_at \
+           FROM unnest($27, $28, $29, $30, $31) AS c (message_id, endpoint_id, state, attempts, next_attempt_at) \
+           JOIN dispatched d ON d.id = c.message_id \
+           WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = c.endpoint_id) \
+           ON CONFLICT (message_id, endpoint_id) DO NOTHING \
+           RETURNING 1), \
+         resent AS ( \
+           INSERT INTO webhook_deliveries (message_id, endpoint_id, organization_id, state) \
+           SELECT m.id, e.id, m.organization_id, 'succeeded' \
+           FROM unnest($19, $20) AS r (message_id, endpoint_id) \
+           JOIN webhook_messages m ON m.id = r.message_id JOIN webhook_endpoints e ON e.id = r.endpoint_id \
+           ON CONFLICT (message_id, endpoint_id) DO UPDATE SET state = 'succeeded', next_attempt_at = NULL, \
+             lease_id = NULL, lease_until = NULL, updated_at = now() \
+           WHERE webhook_deliveries.state = 'pending' \
+           RETURNING 1), \
+         cleared AS ( \
+           UPDATE webhook_endpoints SET failing_since = NULL \
+           WHERE id = ANY ($21) AND failing_since IS NOT NULL RETURNING 1), \
+         failing AS ( \
+           UPDATE webhook_endpoints e SET \
+             failing_since = COALESCE(e.failing_since, now()), \
+             disabled = e.disabled OR e.id = ANY ($23) OR COALESCE(e.failing_since < $24, false), \
+             updated_at = CASE WHEN NOT e.disabled AND (e.id = ANY ($23) OR COALESCE(e.failing_since < $24, false)) \
+                          THEN now() ELSE e.updated_at END \
+           FROM (SELECT id, disabled AS was_disabled FROM webhook_endpoints WHERE id = ANY ($22)) AS before \
+           WHERE e.id = before.id \
+           RETURNING e.id, e.disabled AND NOT before.was_disabled AS newly_disabled) \
+         SELECT id FROM failing WHERE newly_disabled",
+    )
+    .bind::<Array<SqlUuid>, _>(attempts.id)
+    .bind::<Array<SqlUuid>, _>(attempts.organization_id)
+    .bind::<Array<SqlUuid>, _>(attempts.message_id)
+    .bind::<Array<SqlUuid>, _>(attempts.endpoint_id)
+    .bind::<Array<Text>, _>(attempts.url)
+    .bind::<Array<Integer>, _>(attempts.attempt)
+    .bind::<Array<Text>, _>(attempts.status)
+    .bind::<Array<Nullable<Integer>>, _>(attempts.code)
+    .bind::<Array<Text>, _>(attempts.body)
+    .bind::<Array<Text>, _>(attempts.encoding)
+    .bind::<Array<BigInt>, _>(attempts.duration_ms)
+    .bind::<Array<Timestamptz>, _>(attempts.at)
+    .bind::<Array<SqlUuid>, _>(moves.message_id)
+    .bind::<Array<SqlUuid>, _>(moves.endpoint_id)
+    .bind::<Array<SqlUuid>, _>(moves.lease)
+    .bind::<Array<Text>, _>(moves.state)
+    .bind::<Array<Nullable<Integer>>, _>(moves.attempts)
+    .bind::<Array<Nullable<Timestamptz>>, _>(moves.next_attempt_at)
+    .bind::<Array<SqlUuid>, _>(resent.iter().map(|s| s.message_id).collect::<Vec<_>>())
+    .bind::<Array<SqlUuid>, _>(resent.iter().map(|s| s.endpoint_id).collect::<Vec<_>>())
+    .bind::<Array<SqlUuid>, _>(streaks.succeeded)
+    .bind::<Array<SqlUuid>, _>(streaks.failed)
+    .bind::<Array<SqlUuid>, _>(streaks.gone)
+    .bind::<Timestamptz, _>(cutoff)
+    .bind::<Array<SqlUuid>, _>(first.message_id)
+    .bind::<Array<SqlUuid>, _>(first.lease)
+    .bind::<Array<SqlUuid>, _>(chains.message_id)
+    .bind::<Array<SqlUuid>, _>(chains.endpoint_id)
+    .bind::<Array<Text>, _>(chains.state)
+    .bind::<Array<Nullable<Integer>>, _>(chains.attempts)
+    .bind::<Array<Nullable<Timestamptz>>, _>(chains.next_attempt_at)
+    .prepared()
+    .load(conn)
     .await
-    .map_err(repo_error)
+    .map_err(repo_error)?;
+    Ok(disabled.into_iter().map(|row| row.id).collect())
 }
 
 /// The attempts as columns, inserted in one statement.
@@ -68,36 +172,6 @@ impl AttemptColumns {
             at: records.iter().map(|r| r.at).collect(),
         }
     }
-
-    async fn insert(self, conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
-        if self.id.is_empty() {
-            return Ok(());
-        }
-        diesel::sql_query(
-            "INSERT INTO webhook_attempts (id, organization_id, message_id, endpoint_id, url, attempt, status, \
-               response_status_code, response_body, response_body_encoding, duration_ms, created_at) \
-             SELECT a.* FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-               AS a (id, organization_id, message_id, endpoint_id, url, attempt, status, code, body, encoding, \
-                     duration_ms, at) \
-             WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = a.endpoint_id) \
-               AND EXISTS (SELECT 1 FROM webhook_messages m WHERE m.id = a.message_id)",
-        )
-        .bind::<Array<SqlUuid>, _>(self.id)
-        .bind::<Array<SqlUuid>, _>(self.organization_id)
-        .bind::<Array<SqlUuid>, _>(self.message_id)
-        .bind::<Array<SqlUuid>, _>(self.endpoint_id)
-        .bind::<Array<Text>, _>(self.url)
-        .bind::<Array<Integer>, _>(self.attempt)
-        .bind::<Array<Text>, _>(self.status)
-        .bind::<Array<Nullable<Integer>>, _>(self.code)
-        .bind::<Array<Text>, _>(self.body)
-        .bind::<Array<Text>, _>(self.encoding)
-        .bind::<Array<BigInt>, _>(self.duration_ms)
-        .bind::<Array<Timestamptz>, _>(self.at)
-        .execute(conn)
-        .await
-        .map(|_| ())
-    }
 }
 
 /// How each claimed delivery moves on, as columns: applied only where the claim is still the row's.
@@ -111,8 +185,16 @@ struct Moves {
     next_attempt_at: Vec<Option<DateTime<Utc>>>,
 }
 
+/// The messages whose first attempts are settled, with the claims they were made under.
+#[derive(Default)]
+struct FirstAttempts {
+    message_id: Vec<Uuid>,
+    lease: Vec<Uuid>,
+}
+
 impl Moves {
-    fn of(settlements: &[Settlement]) -> Self {
+    /// The settlements made under the claims `lease` picks.
+    fn of(settlements: &[Settlement], lease: impl Fn(Lease) -> Option<Uuid>) -> Self {
         let mut moves = Self {
             message_id: Vec::new(),
             endpoint_id: Vec::new(),
@@ -122,7 +204,7 @@ impl Moves {
             next_attempt_at: Vec::new(),
         };
         for settlement in settlements {
-            let Some(lease) = settlement.lease else { continue };
+            let Some(lease) = settlement.lease.and_then(&lease) else { continue };
             let (state, next) = match settlement.next {
                 NextStep::Done => ("succeeded", None),
                 NextStep::GiveUp => ("failed", None),
@@ -138,44 +220,21 @@ impl Moves {
         moves
     }
 
-    async fn apply(self, conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
-        if self.lease.is_empty() {
-            return Ok(());
+    /// Without the deliveries that succeeded (a first attempt that succeeded starts no chain).
+    fn without_done(self) -> Self {
+        fn pick<T>(values: Vec<T>, keep: &[bool]) -> Vec<T> {
+            values.into_iter().zip(keep).filter(|(_, keep)| **keep).map(|(value, _)| value).collect()
         }
-        diesel::sql_query(
-            "UPDATE webhook_deliveries d SET state = m.state, attempts = COALESCE(m.attempts, d.attempts), \
-               next_attempt_at = m.next_attempt_at, lease_id = NULL, lease_until = NULL, updated_at = now() \
-             FROM unnest($1, $2, $3, $4, $5, $6) AS m (message_id, endpoint_id, lease, state, attempts, next_attempt_at) \
-             WHERE d.message_id = m.message_id AND d.endpoint_id = m.endpoint_id AND d.lease_id = m.lease",
-        )
-        .bind::<Array<SqlUuid>, _>(self.message_id)
-        .bind::<Array<SqlUuid>, _>(self.endpoint_id)
-        .bind::<Array<SqlUuid>, _>(self.lease)
-        .bind::<Array<Text>, _>(self.state)
-        .bind::<Array<Nullable<Integer>>, _>(self.attempts)
-        .bind::<Array<Nullable<Timestamptz>>, _>(self.next_attempt_at)
-        .execute(conn)
-        .await
-        .map(|_| ())
+        let keep: Vec<bool> = self.state.iter().map(|state| state != "succeeded").collect();
+        Self {
+            message_id: pick(self.message_id, &keep),
+            endpoint_id: pick(self.endpoint_id, &keep),
+            lease: pick(self.lease, &keep),
+            state: pick(self.state, &keep),
+            attempts: pick(self.attempts, &keep),
+            next_attempt_at: pick(self.next_attempt_at, &keep),
+        }
     }
-}
-
-/// A successful resend ends the delivery's chain (or records that it succeeded, for an endpoint that
-/// had none), so that nothing more is sent to it for that message but another explicit resend.
-async fn end_with_success(conn: &mut AsyncPgConnection, resent: &Settlement) -> Result<(), diesel::result::Error> {
-    diesel::sql_query(
-        "INSERT INTO webhook_deliveries (message_id, endpoint_id, organization_id, state) \
-         SELECT m.id, e.id, m.organization_id, 'succeeded' FROM webhook_messages m, webhook_endpoints e \
-         WHERE m.id = $1 AND e.id = $2 \
-         ON CONFLICT (message_id, endpoint_id) DO UPDATE SET state = 'succeeded', next_attempt_at = NULL, \
-           lease_id = NULL, lease_until = NULL, updated_at = now() \
-         WHERE webhook_deliveries.state = 'pending'",
-    )
-    .bind::<SqlUuid, _>(resent.message_id)
-    .bind::<SqlUuid, _>(resent.endpoint_id)
-    .execute(conn)
-    .await
-    .map(|_| ())
 }
 
 /// The endpoints whose failing streak ends, goes on or starts.
@@ -195,46 +254,5 @@ impl Streaks {
             failed: ids(&|a| a.status != AttemptStatus::Success),
             gone: ids(&|a| a.disable_endpoint),
         }
-    }
-
-    /// Clears the streak of the endpoints that succeeded; disables those that failed and answered
-    /// 410 or fail since before `cutoff`, and starts a streak for the others. Returns the disabled.
-    async fn apply(
-        self,
-        conn: &mut AsyncPgConnection,
-        cutoff: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>, diesel::result::Error> {
-        #[derive(diesel::QueryableByName)]
-        struct Disabled {
-            #[diesel(sql_type = SqlUuid)]
-            id: Uuid,
-        }
-        if !self.succeeded.is_empty() {
-            diesel::sql_query(
-                "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY ($1) AND failing_since IS NOT NULL",
-            )
-            .bind::<Array<SqlUuid>, _>(self.succeeded)
-            .execute(conn)
-            .await?;
-        }
-        if self.failed.is_empty() {
-            return Ok(Vec::new());
-        }
-        let disabled: Vec<Disabled> = diesel::sql_query(
-            "UPDATE webhook_endpoints SET disabled = true, updated_at = now() \
-             WHERE id = ANY ($1) AND NOT disabled AND (id = ANY ($2) OR failing_since < $3) RETURNING id",
-        )
-        .bind::<Array<SqlUuid>, _>(&self.failed)
-        .bind::<Array<SqlUuid>, _>(self.gone)
-        .bind::<Timestamptz, _>(cutoff)
-        .load(conn)
-        .await?;
-        diesel::sql_query(
-            "UPDATE webhook_endpoints SET failing_since = now() WHERE id = ANY ($1) AND failing_since IS NULL",
-        )
-        .bind::<Array<SqlUuid>, _>(self.failed)
-        .execute(conn)
-        .await?;
-        Ok(disabled.into_iter().map(|row| row.id).collect())
     }
 }

@@ -58,19 +58,24 @@ impl WebhookStore for PgWebhookStore {
 
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError> {
         let mut conn = self.connection().await?;
-        let stored = messages::accept(&mut conn, message).await?;
+        let stored = deliveries::store_and_claim(&mut conn, message, lease).await?;
         if stored.organization_id != message.organization_id {
             return Err(RepoError::Conflict(Conflict::new(
                 "event_id_taken",
                 format!("event {} belongs to another organization", message.id),
             )));
         }
-        let (organization_id, name) = (message.organization_id, message.kind.name());
-        let claims = deliveries::claim_new_and_lapsed(&mut conn, message.id, organization_id, name, lease).await?;
-        // Only a message handed over before can have deliveries another process is attempting.
-        let claimed_elsewhere =
-            if stored.new { Vec::new() } else { deliveries::claimed_elsewhere(&mut conn, message.id).await? };
-        Ok(Accepted { body: stored.body, claims, claimed_elsewhere })
+        let claims = match stored.lease {
+            Some(lease) => {
+                let claims = deliveries::first_attempts(&mut conn, message, lease).await?;
+                if claims.is_empty() {
+                    deliveries::dispatched_without_attempts(&mut conn, message.id, lease).await?;
+                }
+                claims
+            }
+            None => Vec::new(),
+        };
+        Ok(Accepted { body: stored.body, claims, claimed_elsewhere_until: stored.claimed_until })
     }
 
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError> {

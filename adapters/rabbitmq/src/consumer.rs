@@ -215,7 +215,7 @@ impl LapinConsumer {
                     let target = self.topology.retry_queue(tier);
                     republish(publisher, "", &target, delivery, &headers).await?;
                     self.stats.retried.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(attempt, tier, "message scheduled for retry");
+                    tracing::warn!(attempt, tier, reason = %headers[1].1, "message scheduled for retry");
                 }
             }
             Disposition::DeadLetter { reason } => self.dead_letter(publisher, delivery, &reason).await?,

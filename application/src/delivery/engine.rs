@@ -1,19 +1,19 @@
-//! `DeliveryEngine`: the built-in `WebhookSender`. Every (message, endpoint) pair has one durable
-//! delivery in the store, and an attempt is made only under a claim on it (a lease no other process
-//! can take while it runs), so re-dispatched, replayed or redelivered events, duplicate tasks and
-//! several workers never start a second attempt chain: the first attempt of each new delivery is made
-//! when the event is handed over, each later one from a `DeliveryTask` that is stale unless it is still
-//! the delivery's next attempt. What follows an attempt (the next task) is scheduled before the
-//! attempt is stored; an attempt whose follow-up could not be scheduled is not stored, and its claim
-//! lapses so that the redelivered event or task makes it again. Each attempt runs in its own span, a
-//! child of the span the event or the task is handled in.
+//! `DeliveryEngine`: the built-in `WebhookSender`. An attempt is made only under a claim (a lease no
+//! other process can take while it runs): the first attempts of a message, to every endpoint it goes
+//! to, under a claim on the message when the event is handed over; each later one under a claim on
+//! its (message, endpoint) delivery, from the `DeliveryTask` that is still that delivery's next
+//! attempt (any other task is stale). So re-dispatched, replayed or redelivered events, duplicate
+//! tasks and several workers never start a second attempt chain. What follows an attempt (the next
+//! task) is scheduled before the attempt is stored; an attempt whose follow-up could not be scheduled
+//! is not stored, and its claim lapses so that the redelivered event or task makes it again. Each
+//! attempt runs in its own span, a child of the span the event or the task is handled in.
 
 use super::attempt::{self, Made};
 use super::slots::EndpointSlots;
 use crate::error::RepoError;
 use crate::ports::delivery::{
-    Claim, DeliveryScheduler, DeliveryTask, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement, StoredEndpoint,
-    TaskClaim, WebhookStore, WebhookTransport,
+    Claim, DeliveryScheduler, DeliveryTask, Lease, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement,
+    StoredEndpoint, TaskClaim, WebhookStore, WebhookTransport,
 };
 use crate::ports::event_bus::{BusError, Disposition, MessageHandler};
 use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
@@ -129,6 +129,7 @@ impl DeliveryEngine {
 
     /// Schedules each follow-up, then stores every outcome whose follow-up is secured; one whose
     /// follow-up could not be scheduled stays claimed until its lease lapses, and is made again then.
+    /// The first attempts of a message are settled together or not at all (they share one claim).
     async fn settle(&self, delivered: Vec<Delivered>) -> Result<(), SendError> {
         let mut secured = Vec::with_capacity(delivered.len());
         let mut unscheduled = None;
@@ -140,6 +141,9 @@ impl DeliveryEngine {
                 },
                 None => secured.push(settlement),
             }
+        }
+        if unscheduled.is_some() {
+            secured.retain(|settlement| !matches!(settlement.lease, Some(Lease::Message(_))));
         }
         if !secured.is_empty() {
             // Never panics: a period longer than time itself means "since the beginning".
@@ -210,14 +214,16 @@ impl WebhookSender for DeliveryEngine {
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;
         let message = NewMessage { body: accepted.body, ..message };
         let delivered = join_all(accepted.claims.into_iter().map(|claim| self.deliver(&message, claim))).await;
-        // A delivery another process holds is looked at again once its claim lapses, by a task (stale by
-        // then if its holder settled it), so the event itself is done with.
-        for held in &accepted.claimed_elsewhere {
-            let due = held.until + chrono::Duration::seconds(1);
-            let recheck = task_due(message.id, held.endpoint_id, held.attempt, due);
-            self.scheduler.schedule(recheck).await.map_err(broker_error)?;
+        self.settle(delivered).await?;
+        // Another process is making the first attempts (or died doing so): look again after its claim.
+        match accepted.claimed_elsewhere_until {
+            None => Ok(()),
+            Some(until) => {
+                let wait = (until - clock::now()).to_std().unwrap_or_default() + std::time::Duration::from_secs(1);
+                let reason = "the first attempts are being made by another process".to_owned();
+                Err(SendError::Transient { reason, retry_after: Some(wait) })
+            }
         }
-        self.settle(delivered).await
     }
 
     async fn ensure_organization(&self, _organization: &Organization) -> Result<(), SendError> {

@@ -1,7 +1,6 @@
 use super::*;
 use crate::ports::delivery::{
-    Accepted, HeldDelivery, MockDeliveryScheduler, MockWebhookStore, MockWebhookTransport, WebhookRequest,
-    WebhookResponse,
+    Accepted, Lease, MockDeliveryScheduler, MockWebhookStore, MockWebhookTransport, WebhookRequest, WebhookResponse,
 };
 use futures::executor::block_on;
 use kaiten_domain::EventKind;
@@ -26,7 +25,8 @@ fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
 }
 
 fn claim(endpoint: &StoredEndpoint, attempt: u32) -> Claim {
-    Claim { endpoint: endpoint.clone(), attempt, lease: Uuid::now_v7() }
+    let lease = if attempt == 1 { Lease::Message(Uuid::now_v7()) } else { Lease::Delivery(Uuid::now_v7()) };
+    Claim { endpoint: endpoint.clone(), attempt, lease }
 }
 
 fn event() -> WebhookEvent {
@@ -86,11 +86,11 @@ fn settling(store: &mut MockWebhookStore) -> Arc<Mutex<Vec<Settlement>>> {
 fn each_claimed_delivery_gets_one_attempt_and_a_failure_is_scheduled_before_it_is_settled() {
     let (ok, failing) = (endpoint("https://a.example/ok", false), endpoint("https://b.example/fail", false));
     let claims = vec![claim(&ok, 1), claim(&failing, 1)];
-    let leases: Vec<Uuid> = claims.iter().map(|c| c.lease).collect();
+    let leases: Vec<Lease> = claims.iter().map(|c| c.lease).collect();
     let mut store = MockWebhookStore::new();
     store.expect_accept_message().times(1).returning(move |m, lease| {
         assert_eq!(lease, Duration::from_secs(35), "twice the request timeout, and 5 s");
-        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere: vec![] })
+        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
     });
     let settled = settling(&mut store);
     let failing_id = failing.id;
@@ -121,10 +121,12 @@ fn each_claimed_delivery_gets_one_attempt_and_a_failure_is_scheduled_before_it_i
 #[test]
 fn an_attempt_whose_retry_cannot_be_scheduled_is_not_settled_and_the_broker_is_named() {
     let (ok, failing) = (endpoint("https://a.example/ok", false), endpoint("https://b.example/fail", false));
-    let claims = vec![claim(&ok, 1), claim(&failing, 3)];
+    // Chain attempts (each under its own delivery's claim): the success is stored, the failure whose
+    // retry could not be scheduled is not.
+    let claims = vec![claim(&ok, 2), claim(&failing, 3)];
     let mut store = MockWebhookStore::new();
     store.expect_accept_message().returning(move |m, _| {
-        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere: vec![] })
+        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
     });
     let settled = settling(&mut store);
     let mut scheduler = MockDeliveryScheduler::new();
@@ -150,26 +152,17 @@ fn an_unavailable_store_is_an_outage_and_nothing_is_sent() {
 }
 
 #[test]
-fn a_delivery_held_by_another_process_is_looked_at_again_when_its_claim_lapses() {
+fn first_attempts_made_by_another_process_are_looked_at_again_after_its_claim() {
     let until = clock::now() + chrono::Duration::seconds(30);
-    let held = HeldDelivery { endpoint_id: Uuid::now_v7(), attempt: 3, until };
     let mut store = MockWebhookStore::new();
-    store
-        .expect_accept_message()
-        .returning(move |m, _| Ok(Accepted { body: m.body.clone(), claims: vec![], claimed_elsewhere: vec![held] }));
+    store.expect_accept_message().returning(move |m, _| {
+        Ok(Accepted { body: m.body.clone(), claims: vec![], claimed_elsewhere_until: Some(until) })
+    });
     let mut transport = MockWebhookTransport::new();
     transport.expect_post().never();
-    let mut scheduler = MockDeliveryScheduler::new();
-    scheduler
-        .expect_schedule()
-        .times(1)
-        .withf(move |task| {
-            task.endpoint_id == held.endpoint_id
-                && task.attempt == 3
-                && task.due_at_ms == Some((until + chrono::Duration::seconds(1)).timestamp_millis())
-        })
-        .returning(|_| Ok(()));
-    assert_eq!(block_on(engine(store, transport, scheduler).send(&event())), Ok(()));
+    let sent = block_on(engine(store, transport, MockDeliveryScheduler::new()).send(&event()));
+    let Err(SendError::Transient { retry_after: Some(wait), .. }) = sent else { panic!("{sent:?}") };
+    assert!((Duration::from_secs(29)..=Duration::from_secs(32)).contains(&wait), "{wait:?}");
 }
 
 #[test]
@@ -256,4 +249,19 @@ fn a_resend_goes_out_even_to_a_disabled_endpoint_and_never_moves_the_chain() {
     assert_eq!(block_on(engine.run_task(resend)), Ok(()));
     let settled = settled.lock().map(|all| all.clone()).unwrap_or_default();
     assert_eq!((settled.len(), settled[0].lease, settled[0].next), (1, None, NextStep::Done));
+}
+
+#[test]
+fn first_attempts_whose_retry_cannot_be_scheduled_are_not_settled_at_all() {
+    let (ok, failing) = (endpoint("https://a.example/ok", false), endpoint("https://b.example/fail", false));
+    let claims = vec![claim(&ok, 1), claim(&failing, 1)];
+    let mut store = MockWebhookStore::new();
+    store.expect_accept_message().returning(move |m, _| {
+        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
+    });
+    store.expect_settle().never();
+    let mut scheduler = MockDeliveryScheduler::new();
+    scheduler.expect_schedule().returning(|_| Err(BusError::Unavailable("connection reset".into())));
+    let sent = block_on(engine(store, answering_transport(2), scheduler).send(&event()));
+    assert!(matches!(sent, Err(SendError::Unavailable { dependency: "broker", .. })), "{sent:?}");
 }

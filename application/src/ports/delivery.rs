@@ -1,5 +1,11 @@
 //! The ports of the built-in delivery engine: where endpoints, messages and attempts are stored,
 //! how one signed HTTP request is made, and how a later attempt is scheduled.
+//!
+//! The delivery state model: a message's first attempts, to every endpoint it goes to, are made under
+//! a claim on the message (`Lease::Message`) and marked made when they are settled, so a message
+//! handed over again never starts them twice. Each first attempt that did not succeed becomes a
+//! delivery (one per message and endpoint) whose later attempts are each made under a claim on it
+//! (`Lease::Delivery`) by the `DeliveryTask` that is its next attempt; any other task is stale.
 
 use crate::error::RepoError;
 use crate::ports::event_bus::BusError;
@@ -93,14 +99,22 @@ pub struct AttemptRecord {
     pub disable_endpoint: bool,
 }
 
-/// A (message, endpoint) delivery this process may attempt now: the store holds it for this process
-/// (`lease`) until the lease lapses, so no other process attempts it meanwhile.
+/// What an attempt is made under: no other process can take it while it is held (until it lapses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    /// The claim on a message for its first attempts, to every endpoint it goes to.
+    Message(Uuid),
+    /// The claim on one (message, endpoint) delivery for its next attempt.
+    Delivery(Uuid),
+}
+
+/// A (message, endpoint) delivery this process may attempt now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     pub endpoint: StoredEndpoint,
     /// The number of the automatic attempt to make (1 = first).
     pub attempt: u32,
-    pub lease: Uuid,
+    pub lease: Lease,
 }
 
 /// What accepting a message found.
@@ -108,21 +122,12 @@ pub struct Claim {
 pub struct Accepted {
     /// The stored body (the one of the first hand-over when the message was already there).
     pub body: String,
-    /// Deliveries to attempt now: the new ones, and due ones whose claim had lapsed.
+    /// The first attempts to make now, to every enabled endpoint subscribed to the message; empty
+    /// when they were made already (or are being made elsewhere).
     pub claims: Vec<Claim>,
-    /// Due deliveries claimed by another process (which may have died): each must be looked at again
-    /// once its claim lapses.
-    pub claimed_elsewhere: Vec<HeldDelivery>,
-}
-
-/// A due delivery another process holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeldDelivery {
-    pub endpoint_id: Uuid,
-    /// The attempt the holder is making.
-    pub attempt: u32,
-    /// When its claim lapses.
-    pub until: DateTime<Utc>,
+    /// Another process is making the first attempts under a claim that lapses then (it may have
+    /// died): the event must be looked at again after it.
+    pub claimed_elsewhere_until: Option<DateTime<Utc>>,
 }
 
 /// What claiming a scheduled attempt found.
@@ -157,7 +162,7 @@ pub struct Settlement {
     pub endpoint_id: Uuid,
     /// The claim the attempt was made under; `None` for a resend (which never moves the chain, but
     /// ends it when it succeeds).
-    pub lease: Option<Uuid>,
+    pub lease: Option<Lease>,
     /// The attempt made, when one was.
     pub attempt: Option<AttemptRecord>,
     pub next: NextStep,
@@ -182,10 +187,10 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<Option<StoredEndpoint>, RepoError>;
     async fn delete_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError>;
 
-    /// Stores the message unless it is already there (same id), creates one delivery per enabled
-    /// endpoint subscribed to it that has none yet, and claims for `lease` the deliveries due now
-    /// that no live claim holds. An id already stored for another organization is a `Conflict`:
-    /// nothing is claimed or delivered.
+    /// Stores the message unless it is already there (same id) and, unless its first attempts were
+    /// made already or another process holds them, claims them for `lease`: one per enabled endpoint
+    /// subscribed to it. An id already stored for another organization is a `Conflict`: nothing is
+    /// claimed or delivered.
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError>;
     /// Claims for `lease` the delivery of a scheduled task, if the task is still its next attempt.
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError>;
@@ -195,10 +200,12 @@ pub trait WebhookStore: Send + Sync {
         message_id: Uuid,
         endpoint_id: Uuid,
     ) -> Result<Option<(NewMessage, StoredEndpoint)>, RepoError>;
-    /// In one transaction: records the attempts (those of deleted endpoints are dropped), moves each
-    /// delivery on whose claim is still held, clears the failing streak of endpoints that succeeded,
-    /// starts one for those that failed, and disables those failing since before
-    /// `disable_failing_since` or that answered 410. Returns the ids of the endpoints it disabled.
+    /// At once: records the attempts (those of deleted endpoints are dropped); under a message claim
+    /// still held, marks its first attempts made and starts a delivery chain for each that must go
+    /// on; under a delivery claim still held, moves the chain on; ends a chain with a successful
+    /// resend; clears the failing streak of endpoints that succeeded, starts one for those that
+    /// failed, and disables those failing since before `disable_failing_since` or that answered 410.
+    /// Returns the ids of the endpoints it disabled.
     async fn settle(
         &self,
         settlements: &[Settlement],
