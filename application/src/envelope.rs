@@ -1,7 +1,8 @@
 //! Parses every envelope a real deployment can put on the queue into one outbox event:
 //! the Debezium CloudEvent (what the relay emits), the plain Debezium envelope with and without
-//! `schema`, the outbox row's `payload` column or the later `data` column, jsonb as an object or as a
-//! JSON-encoded string, and the heartbeat CloudEvent (recognised, to be acknowledged and ignored).
+//! `schema`, both layouts of the outbox row (Kaiten's `data` / `headers` / `occurred_at`, and the
+//! earlier `payload` / `traceparent` / `created_at`), jsonb as an object or as a JSON-encoded string,
+//! and the heartbeat CloudEvent (recognised, to be acknowledged and ignored).
 //! Pure: bytes in, an event or a reason out; never panics.
 
 use kaiten_domain::EventKind;
@@ -104,13 +105,30 @@ fn parse_row(row: &Map<String, Value>) -> Result<Envelope, EnvelopeError> {
     {
         return fail(format!("event type `{event_type}` does not match event name `{name}`"));
     }
-    let data = match row.get("payload").or_else(|| row.get("data")) {
+    let data = match row.get("data").or_else(|| row.get("payload")) {
         Some(Value::String(encoded)) => {
-            serde_json::from_str(encoded).map_err(|e| EnvelopeError(format!("the payload is not valid JSON: {e}")))?
+            serde_json::from_str(encoded).map_err(|e| EnvelopeError(format!("`data` is not valid JSON: {e}")))?
         }
-        Some(Value::Null) | None => return fail("the row has no `payload` (or `data`) column"),
+        Some(Value::Null) | None => return fail("the row has no `data` (or `payload`) column"),
         Some(value) => value.clone(),
     };
-    let traceparent = row.get("traceparent").and_then(Value::as_str).map(str::to_owned);
+    let traceparent = match row.get("traceparent") {
+        Some(Value::String(traceparent)) => Some(traceparent.clone()),
+        _ => traceparent_in_headers(row.get("headers")),
+    };
     Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent }))
+}
+
+/// `headers.traceparent`, with `headers` a JSON object or a JSON-encoded one (as Kaiten's consumers
+/// read it). Headers that cannot be read carry no trace context; they never fail the event.
+fn traceparent_in_headers(headers: Option<&Value>) -> Option<String> {
+    let decoded;
+    let headers = match headers? {
+        Value::String(encoded) => {
+            decoded = serde_json::from_str::<Value>(encoded).ok()?;
+            &decoded
+        }
+        headers => headers,
+    };
+    headers.get("traceparent")?.as_str().map(str::to_owned)
 }

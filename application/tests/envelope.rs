@@ -7,11 +7,14 @@ use serde_json::{Value, json};
 const ID: &str = "01a223d9-8a25-72a9-a1d6-49493262f7e7";
 const ORG: &str = "01a223d9-8941-710d-8f68-72e6142db8bc";
 
-/// What the relay emits (and Debezium Server would): the golden file of the relay's serializer.
-fn relay_cloud_event() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../adapters/cdc/tests/golden/customer_creation.json");
+/// What the relay emits (and Debezium Server would): the golden file of the relay's serializer, for
+/// the outbox as Kaiten lays it out (`""`) or as earlier builds did (`"_payload_layout"`).
+fn relay_cloud_event(layout: &str) -> Vec<u8> {
+    let path = format!("{}/../adapters/cdc/tests/golden/customer_creation{layout}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(path).unwrap_or_default()
 }
+
+const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 fn row(payload_column: &str, payload: Value) -> Value {
     json!({"id": ID, "event_name": "CUSTOMER_CREATION", "event_type": "com.kaiten.customer.v1.created",
@@ -32,15 +35,34 @@ fn expect_customer(body: &[u8]) -> Value {
 }
 
 #[test]
-fn parses_the_relays_debezium_cloud_event() {
-    let data = expect_customer(&relay_cloud_event());
-    assert_eq!(data["slug"], "acme-corp");
-    match parse(&relay_cloud_event()) {
-        Ok(Envelope::Event(event)) => {
-            assert_eq!(event.traceparent.as_deref(), Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+fn parses_the_relays_debezium_cloud_event_in_both_outbox_layouts() {
+    for layout in ["", "_payload_layout"] {
+        let data = expect_customer(&relay_cloud_event(layout));
+        assert_eq!(data["slug"], "acme-corp");
+        match parse(&relay_cloud_event(layout)) {
+            Ok(Envelope::Event(event)) => assert_eq!(event.traceparent.as_deref(), Some(TRACEPARENT), "{layout}"),
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn reads_the_trace_context_inside_headers_as_an_object_or_a_string() {
+    for headers in [json!({"traceparent": TRACEPARENT}), json!(json!({"traceparent": TRACEPARENT}).to_string())] {
+        let mut after = row("data", json!({"name": "Acme"}));
+        after["headers"] = headers;
+        let envelope = json!({"before": null, "after": after, "op": "c"});
+        match parse(envelope.to_string().as_bytes()) {
+            Ok(Envelope::Event(event)) => assert_eq!(event.traceparent.as_deref(), Some(TRACEPARENT)),
+            other => panic!("{other:?}"),
+        }
+    }
+    let mut unreadable = row("data", json!({"name": "Acme"}));
+    unreadable["headers"] = json!("not json");
+    let envelope = json!({"before": null, "after": unreadable, "op": "c"});
+    assert!(
+        matches!(parse(envelope.to_string().as_bytes()), Ok(Envelope::Event(event)) if event.traceparent.is_none())
+    );
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn pgbench_script(organization: &str) -> String {
          INSERT INTO customers (id, organization_id, name, slug, external_customer_id, created_at, updated_at)\n  \
          VALUES (gen_random_uuid(), '{organization}', 'Bench customer ' || gen_random_uuid(),\n  \
          'bench-customer-' || gen_random_uuid(), NULL, now(), now());\n\
-         INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, traceparent)\n  \
+         INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, headers)\n  \
          VALUES (gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created',\n  \
          jsonb_build_object('id', gen_random_uuid(), 'name', 'Bench customer ' || gen_random_uuid(),\n    \
          'slug', 'bench-customer-' || gen_random_uuid(), 'externalCustomerId', NULL,\n    \

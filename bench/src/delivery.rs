@@ -92,7 +92,7 @@ pub async fn end_to_end(kaiten: &str, rate: u64, seconds: u64) -> anyhow::Result
     let serve = crate::kaiten::Serve::start(kaiten, &bench, &[]).await?;
     let insert = client
         .prepare(
-            "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id) \
+            "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id) \
              VALUES ($1, 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', \
              jsonb_build_object('benchId', $1::uuid, 'name', 'Acme Corporation', 'slug', 'acme-corporation', \
              'organizationId', $2::uuid, 'createdAt', now(), 'updatedAt', now()), $2)",

@@ -51,7 +51,7 @@ pub async fn run(rate: u64, seconds: u64) -> anyhow::Result<()> {
     let client = bench.client().await?;
     let insert = client
         .prepare(&format!(
-            "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id)
+            "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id)
              VALUES ($1, 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', {PAYLOAD_SQL}, gen_random_uuid())"
         ))
         .await?;

@@ -24,9 +24,9 @@ pub async fn run(rows: usize, rows_per_transaction: usize, with_recvlogical: boo
     for _ in 0..transactions {
         client
             .batch_execute(&format!(
-                "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, traceparent)
+                "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, headers)
                  SELECT gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', {PAYLOAD_SQL},
-                        gen_random_uuid(), '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+                        gen_random_uuid(), '{{\"traceparent\": \"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}}'
                  FROM generate_series(1, {rows_per_transaction})"
             ))
             .await?;

@@ -88,7 +88,7 @@ pub async fn run(
     for _ in 0..transactions {
         client
             .batch_execute(&format!(
-                "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id)
+                "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id)
                  SELECT gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created',
                         jsonb_build_object('id', gen_random_uuid(), 'blob', repeat(md5(g::text), {row_kib} * 32)),
                         gen_random_uuid()

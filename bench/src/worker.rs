@@ -170,7 +170,7 @@ pub async fn latency(rate: u64, seconds: u64, prefetch: u16) -> anyhow::Result<(
     let client = bench.client().await?;
     let insert = client
         .prepare(&format!(
-            "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id)
+            "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id)
              VALUES ($1, 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', {PAYLOAD_SQL}, $2)"
         ))
         .await?;

@@ -68,7 +68,7 @@ async fn outbox_prune_deletes_only_rows_older_than_the_retention() -> anyhow::Re
     org_create(&db, "Acme")?;
     let mut conn = db.connect().await?;
     conn.batch_execute(
-        "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, created_at)
+        "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, occurred_at)
          SELECT gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created', '{}', gen_random_uuid(),
                 now() - make_interval(days => n)
          FROM generate_series(1, 10) AS n",
@@ -144,10 +144,10 @@ async fn outbox_replay_republishes_the_window_of_one_organization_in_the_relay_f
     let mut conn = db.connect().await?;
     conn.batch_execute(&format!(
         "INSERT INTO organizations (id, name, slug) VALUES ('{acme}', 'Acme', 'acme'), ('{globex}', 'Globex', 'globex');
-         INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, traceparent, created_at)
+         INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, headers, occurred_at)
          SELECT gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created',
                 jsonb_build_object('n', n), CASE WHEN n % 2 = 0 THEN '{globex}'::uuid ELSE '{acme}'::uuid END,
-                '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+                '{{\"traceparent\": \"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"}}',
                 '2026-11-01T00:00:00Z'::timestamptz + make_interval(hours => n)
          FROM generate_series(1, 10) AS n"
     ))
@@ -168,6 +168,7 @@ async fn outbox_replay_republishes_the_window_of_one_organization_in_the_relay_f
         assert_eq!(event.organization_id, acme);
         assert_eq!(message.message_id.as_deref(), Some(event.outbox_id.to_string().as_str()));
         assert_eq!(message.headers.get("traceparent").map(String::as_str), event.traceparent.as_deref());
+        assert_eq!(event.traceparent.as_deref(), Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         numbers.push(event.data["n"].as_i64().unwrap_or_default());
     }
     assert_eq!(numbers, [3, 5, 7], "oldest first");

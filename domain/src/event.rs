@@ -6,13 +6,14 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// One row of `outbox_events` before it is written: the event's name and type come from its kind,
-/// `payload` is the event's `data` (the entity as the API returns it).
+/// `data` is the entity as the API returns it; `traceparent` (the request's W3C trace context) is stored
+/// in the row's `headers`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEvent {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub kind: EventKind,
-    pub payload: Value,
+    pub data: Value,
     pub traceparent: Option<String>,
 }
 
@@ -24,6 +25,6 @@ impl OutboxEvent {
         entity: &T,
         traceparent: Option<String>,
     ) -> Result<Self, serde_json::Error> {
-        Ok(Self { id: Uuid::now_v7(), organization_id, kind, payload: serde_json::to_value(entity)?, traceparent })
+        Ok(Self { id: Uuid::now_v7(), organization_id, kind, data: serde_json::to_value(entity)?, traceparent })
     }
 }

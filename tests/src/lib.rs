@@ -27,14 +27,32 @@ impl TestDatabase {
     /// Creates the database and applies the SQL migrations of `migrations/` directly (for adapter
     /// tests that do not go through the application's own migration runner).
     pub async fn create_migrated(&self) -> anyhow::Result<()> {
+        self.create_migrated_before("~").await
+    }
+
+    /// Creates the database with the migrations whose directory names sort before `first_pending`
+    /// (`2026-12-02-000008`, say): the schema of an earlier build, to test an upgrade.
+    pub async fn create_migrated_before(&self, first_pending: &str) -> anyhow::Result<()> {
         let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await?;
         admin.batch_execute(&format!("CREATE DATABASE \"{}\"", self.name)).await?;
+        self.apply_migrations(|name| name < first_pending).await
+    }
+
+    /// Applies the remaining migrations (from `first_pending` on) to a database made by
+    /// [`Self::create_migrated_before`].
+    pub async fn migrate_from(&self, first_pending: &str) -> anyhow::Result<()> {
+        self.apply_migrations(|name| name >= first_pending).await
+    }
+
+    async fn apply_migrations(&self, wanted: impl Fn(&str) -> bool) -> anyhow::Result<()> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
         let mut migrations: Vec<_> = std::fs::read_dir(root)?.filter_map(Result::ok).map(|e| e.path()).collect();
         migrations.sort();
         let mut conn = self.connect().await?;
         for migration in migrations {
-            conn.batch_execute(&std::fs::read_to_string(migration.join("up.sql"))?).await?;
+            if migration.file_name().and_then(|n| n.to_str()).is_some_and(&wanted) {
+                conn.batch_execute(&std::fs::read_to_string(migration.join("up.sql"))?).await?;
+            }
         }
         Ok(())
     }

@@ -117,7 +117,7 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
             .find(|e| e["name"] == row.event_name.as_str())
             .ok_or_else(|| anyhow::anyhow!("{} not in the catalog", row.event_name))?;
         assert_eq!(event["type"], row.event_type.as_str());
-        assert!(validates(&event["schema"], &row.payload)?, "{} payload {} does not fit", row.event_name, row.payload);
+        assert!(validates(&event["schema"], &row.data)?, "{} payload {} does not fit", row.event_name, row.data);
     }
     Ok(())
 }

@@ -55,9 +55,9 @@ async fn crud_writes_exactly_the_right_outbox_rows() -> anyhow::Result<()> {
         ]
     );
     assert!(outbox.iter().all(|r| r.organization_id == acme.id));
-    assert_eq!(outbox[0].payload, created);
-    assert_eq!(outbox[1].payload, updated);
-    assert_eq!(outbox[2].payload, updated, "a deletion carries the entity as it was before");
+    assert_eq!(outbox[0].data, created);
+    assert_eq!(outbox[1].data, updated);
+    assert_eq!(outbox[2].data, updated, "a deletion carries the entity as it was before");
     Ok(())
 }
 

@@ -24,7 +24,7 @@ async fn endpoint(app: &TestApp, tenant: &Tenant, url: String) -> anyhow::Result
 async fn publish_again(app: &TestApp, row: &support::OutboxRow) -> anyhow::Result<()> {
     use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
     let after = json!({"id": row.id, "event_name": row.event_name, "event_type": row.event_type,
-        "payload": row.payload.to_string(), "organization_id": row.organization_id});
+        "data": row.data.to_string(), "organization_id": row.organization_id});
     let envelope = json!({"specversion": "1.0", "type": "io.debezium.connector.postgresql.DataChangeEvent",
         "source": "/debezium/postgresql/kaiten", "id": "duplicate", "datacontenttype": "application/json",
         "data": {"schema": {}, "payload": {"before": null, "after": after}}});

@@ -40,7 +40,7 @@ async fn zone_crud_emits_the_zone_events_with_the_api_payload() -> anyhow::Resul
             ("DEPLOYMENT_ZONE_DELETION", "com.kaiten.deployment_zone.v1.deleted"),
         ]
     );
-    assert_eq!((&outbox[0].payload, &outbox[1].payload, &outbox[2].payload), (&created, &updated, &updated));
+    assert_eq!((&outbox[0].data, &outbox[1].data, &outbox[2].data), (&created, &updated, &updated));
     for body in [json!({"name": "X", "type": "private"}), json!({"name": "X", "metadata": "eu"}), json!({"name": ""})] {
         assert_eq!(
             app.send(Method::POST, "/api/deployment-zones", &acme.token, Some(body.clone())).await?.0,
@@ -92,7 +92,7 @@ async fn deploying_emits_release_deployment_only_on_a_real_transition() -> anyho
         deployments.iter().all(|r| r.event_name == "RELEASE_DEPLOYMENT"
             && r.event_type == "com.kaiten.deployment_zone.v1.release_deployed")
     );
-    assert_eq!((&deployments[0].payload, &deployments[1].payload), (&deployed, &second));
+    assert_eq!((&deployments[0].data, &deployments[1].data), (&deployed, &second));
     let (_, history) = app.send(Method::GET, "/api/deployment-zones/eu/deployments", &acme.token, None).await?;
     let versions: Vec<&str> =
         history["items"].as_array().into_iter().flatten().filter_map(|d| d["version"].as_str()).collect();

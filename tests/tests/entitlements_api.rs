@@ -36,7 +36,7 @@ async fn crud_emits_the_entitlement_events_with_the_api_payload() -> anyhow::Res
         types,
         ["com.kaiten.entitlement.v1.created", "com.kaiten.entitlement.v1.updated", "com.kaiten.entitlement.v1.deleted"]
     );
-    assert_eq!((&outbox[0].payload, &outbox[1].payload, &outbox[2].payload), (&created, &updated, &updated));
+    assert_eq!((&outbox[0].data, &outbox[1].data, &outbox[2].data), (&created, &updated, &updated));
     assert!(outbox.iter().all(|r| r.organization_id == acme.id));
     Ok(())
 }

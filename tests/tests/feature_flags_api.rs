@@ -47,7 +47,7 @@ async fn crud_emits_the_feature_flag_events_with_the_api_payload() -> anyhow::Re
             ("FEATURE_FLAG_DELETION", "com.kaiten.feature_flag.v1.deleted"),
         ]
     );
-    assert_eq!((&outbox[0].payload, &outbox[1].payload, &outbox[2].payload), (&created, &updated, &updated));
+    assert_eq!((&outbox[0].data, &outbox[1].data, &outbox[2].data), (&created, &updated, &updated));
     Ok(())
 }
 

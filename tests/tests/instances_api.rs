@@ -34,7 +34,7 @@ async fn seed(app: &TestApp, tenant: &Tenant) -> anyhow::Result<()> {
 }
 
 async fn events_since(app: &TestApp, from: usize) -> anyhow::Result<Vec<(String, Value)>> {
-    Ok(app.outbox().await?.into_iter().skip(from).map(|r| (r.event_name, r.payload)).collect())
+    Ok(app.outbox().await?.into_iter().skip(from).map(|r| (r.event_name, r.data)).collect())
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ async fn licenses_get_versions_per_name_and_emit_their_events() -> anyhow::Resul
             ("LICENSE_DELETION", "com.kaiten.license.v1.deleted"),
         ]
     );
-    assert_eq!((&outbox[0].payload, &outbox[3].payload, &outbox[4].payload), (&first, &updated, &updated));
+    assert_eq!((&outbox[0].data, &outbox[3].data, &outbox[4].data), (&first, &updated, &updated));
     Ok(())
 }
 
@@ -135,7 +135,7 @@ async fn entitlement_links_emit_assignment_update_and_unassignment() -> anyhow::
             ("LICENSE_ENTITLEMENT_UNASSIGNMENT", "com.kaiten.license.entitlement.v1.unassigned"),
         ]
     );
-    assert_eq!((&links[0].payload, &links[1].payload, &links[2].payload), (&assigned, &updated, &updated));
+    assert_eq!((&links[0].data, &links[1].data, &links[2].data), (&assigned, &updated, &updated));
     Ok(())
 }
 

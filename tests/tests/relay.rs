@@ -26,7 +26,7 @@ async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never(
         use futures::SinkExt;
         let tx = client.transaction().await?;
         let sink =
-            tx.copy_in("COPY outbox_events (id, event_name, event_type, payload, organization_id) FROM STDIN").await?;
+            tx.copy_in("COPY outbox_events (id, event_name, event_type, data, organization_id) FROM STDIN").await?;
         let mut sink = std::pin::pin!(sink);
         let mut data = String::new();
         for id in &copied {
@@ -61,10 +61,10 @@ async fn committed_rows_arrive_whole_in_commit_order_and_rolled_back_rows_never(
     assert_eq!(body["iodebeziumop"], "c");
     let after = &body["data"]["payload"]["after"];
     assert_eq!(after["event_name"], "CUSTOMER_CREATION");
-    assert!(after["payload"].is_string(), "jsonb arrives as a JSON-encoded string");
-    let payload: serde_json::Value = serde_json::from_str(after["payload"].as_str().unwrap_or_default())?;
-    assert_eq!(payload["id"], expected[0].to_string());
-    assert!(after["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(after["data"].is_string(), "jsonb arrives as a JSON-encoded string");
+    let data: serde_json::Value = serde_json::from_str(after["data"].as_str().unwrap_or_default())?;
+    assert_eq!(data["id"], expected[0].to_string());
+    assert!(after["occurred_at"].as_str().is_some_and(|t| t.ends_with('Z')));
 
     wait_for(DEADLINE, || async { Ok((relay.relay.stats().published() >= expected.len() as u64).then_some(())) })
         .await?;

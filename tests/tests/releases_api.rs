@@ -32,7 +32,7 @@ async fn create_and_delete_emit_the_release_events() -> anyhow::Result<()> {
         summary,
         [("RELEASE_CREATION", "com.kaiten.release.v1.created"), ("RELEASE_DELETION", "com.kaiten.release.v1.deleted")]
     );
-    assert_eq!((&outbox[0].payload, &outbox[1].payload), (&created, &created));
+    assert_eq!((&outbox[0].data, &outbox[1].data), (&created, &created));
     Ok(())
 }
 

@@ -75,7 +75,7 @@ async fn subscribers_get_exactly_their_events_signed_with_their_secret() -> anyh
         let body = request.json();
         let row =
             outbox.iter().find(|row| row.event_name == body["name"]).ok_or_else(|| anyhow::anyhow!("no outbox row"))?;
-        assert_eq!(body, json!({"name": row.event_name, "type": row.event_type, "data": row.payload}));
+        assert_eq!(body, json!({"name": row.event_name, "type": row.event_type, "data": row.data}));
         assert_eq!(request.header("webhook-id"), format!("msg_{}", row.id.simple()));
     }
     assert_eq!(receiver.requests("customers").len(), 2, "nothing else arrived");

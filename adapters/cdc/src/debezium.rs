@@ -16,7 +16,12 @@ const JSON_OID: u32 = 114;
 const TIMESTAMPTZ_OID: u32 = 1184;
 
 /// Columns of `outbox_events` that can never be null.
-const REQUIRED_COLUMNS: &[&str] = &["id", "event_name", "event_type", "payload", "organization_id", "created_at"];
+/// (`payload` and `created_at` are the earlier names of `data` and `occurred_at`.)
+const REQUIRED_COLUMNS: &[&str] =
+    &["id", "event_name", "event_type", "data", "organization_id", "occurred_at", "payload", "created_at"];
+
+/// The W3C trace-context keys of a row's `headers` that travel as AMQP headers.
+const TRACE_HEADERS: [&str; 2] = ["traceparent", "tracestate"];
 
 /// Where a change was read from, as Debezium names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +60,21 @@ impl InsertedRow<'_> {
             Value::Text(text) => Some(text),
             _ => None,
         }
+    }
+
+    /// The message's AMQP headers: the W3C trace context from the row's `headers` object (or from the
+    /// `traceparent` column of earlier builds). Headers that are not a JSON object are ignored.
+    pub fn trace_headers(&self) -> Vec<(String, String)> {
+        if let Some(traceparent) = self.text("traceparent") {
+            return vec![("traceparent".to_owned(), traceparent.to_owned())];
+        }
+        let Some(Ok(serde_json::Value::Object(headers))) = self.text("headers").map(serde_json::from_str) else {
+            return Vec::new();
+        };
+        TRACE_HEADERS
+            .iter()
+            .filter_map(|key| headers.get(*key)?.as_str().map(|value| ((*key).to_owned(), value.to_owned())))
+            .collect()
     }
 }
 

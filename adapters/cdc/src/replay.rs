@@ -1,4 +1,4 @@
-//! `PgOutboxReplay`: stored `outbox_events` rows read back (keyset-paginated by creation time and
+//! `PgOutboxReplay`: stored `outbox_events` rows read back (keyset-paginated by `occurred_at` and
 //! id) and serialized by the relay's own Debezium serializer, so a replayed message is shaped exactly
 //! like a streamed one (LSN, transaction id: 0; time: the row's creation).
 
@@ -57,7 +57,7 @@ impl PgOutboxReplay {
     }
 
     fn filter(window: &ReplayWindow) -> (String, Vec<Box<dyn ToSql + Sync + Send>>) {
-        let mut sql = String::from("created_at >= $1 AND created_at < $2");
+        let mut sql = String::from("occurred_at >= $1 AND occurred_at < $2");
         let mut parameters: Vec<Box<dyn ToSql + Sync + Send>> = vec![Box::new(window.since), Box::new(window.until)];
         if let Some(organization) = window.organization_id {
             sql.push_str(" AND organization_id = $3");
@@ -90,14 +90,14 @@ impl OutboxReplaySource for PgOutboxReplay {
         let (mut filter, mut parameters) = Self::filter(window);
         if let Some(cursor) = after {
             let n = parameters.len();
-            filter.push_str(&format!(" AND (created_at, id) > (${}, ${})", n + 1, n + 2));
-            parameters.push(Box::new(cursor.created_at));
+            filter.push_str(&format!(" AND (occurred_at, id) > (${}, ${})", n + 1, n + 2));
+            parameters.push(Box::new(cursor.occurred_at));
             parameters.push(Box::new(cursor.id));
         }
         parameters.push(Box::new(limit));
         let texts: Vec<String> = self.columns.iter().map(|c| format!("{}::text", quote(&c.name))).collect();
         let sql = format!(
-            "SELECT created_at, id, {} FROM outbox_events WHERE {filter} ORDER BY outbox_events.created_at, outbox_events.id LIMIT ${}",
+            "SELECT occurred_at, id, {} FROM outbox_events WHERE {filter} ORDER BY outbox_events.occurred_at, outbox_events.id LIMIT ${}",
             texts.join(", "),
             parameters.len()
         );
@@ -106,19 +106,16 @@ impl OutboxReplaySource for PgOutboxReplay {
         let rows = self.client.query(&sql, &parameters).await.map_err(query_failed)?;
         let mut messages = Vec::with_capacity(rows.len());
         for row in rows {
-            let cursor = ReplayCursor { created_at: row.get(0), id: row.get(1) };
+            let cursor = ReplayCursor { occurred_at: row.get(0), id: row.get(1) };
             let values: Vec<Value> = (0..self.columns.len())
                 .map(|index| row.get::<_, Option<String>>(index + 2).map_or(Value::Null, Value::Text))
                 .collect();
             let inserted = InsertedRow { columns: &self.columns, values: &values };
-            let micros = cursor.created_at.timestamp_micros() - PG_EPOCH_OFFSET_MICROS;
+            let micros = cursor.occurred_at.timestamp_micros() - PG_EPOCH_OFFSET_MICROS;
             let position = ChangePosition { lsn: 0, commit_lsn: 0, xid: 0, commit_time_micros: micros };
             let body = cloud_event(&self.source, &self.schema, position, &inserted)
                 .map_err(|e| RepoError::Unexpected(e.to_string()))?;
-            let headers = inserted
-                .text("traceparent")
-                .map(|t| vec![("traceparent".to_owned(), t.to_owned())])
-                .unwrap_or_default();
+            let headers = inserted.trace_headers();
             let message = OutgoingMessage {
                 message_id: cursor.id.to_string(),
                 content_type: crate::stream::CONTENT_TYPE,

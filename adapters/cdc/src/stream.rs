@@ -197,7 +197,7 @@ fn outbox_message(
     let body =
         cloud_event(&table.source, &table.schema, position, &row).map_err(|e| RelayError::Decode(e.to_string()))?;
     let message_id = row.text("id").unwrap_or_default().to_owned();
-    let headers = row.text("traceparent").map(|t| vec![("traceparent".to_owned(), t.to_owned())]).unwrap_or_default();
+    let headers = row.trace_headers();
     Ok(OutgoingMessage { message_id, content_type: CONTENT_TYPE, body, headers })
 }
 

@@ -31,12 +31,17 @@ fn decodes_the_outbox_relation() {
             ("id", 2950),
             ("event_name", 25),
             ("event_type", 25),
-            ("payload", 3802),
+            ("data", 3802),
             ("organization_id", 2950),
-            ("traceparent", 25),
             ("headers", 3802),
-            ("created_at", 1184),
+            ("occurred_at", 1184),
         ]
+    );
+    let Ok(Message::Relation(earlier)) = decode(&fixture("relation_payload_layout")) else { panic!("not a relation") };
+    let columns: Vec<&str> = earlier.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        columns,
+        ["id", "event_name", "event_type", "payload", "organization_id", "traceparent", "headers", "created_at"]
     );
 }
 
@@ -45,11 +50,14 @@ fn decodes_an_insert_with_text_and_null_values() {
     let Ok(Message::Insert { relation_id, values }) = decode(&fixture("insert")) else { panic!("not an insert") };
     let Ok(Message::Relation(relation)) = decode(&fixture("relation")) else { panic!("not a relation") };
     assert_eq!(relation_id, relation.id);
-    assert_eq!(values.len(), 8);
+    assert_eq!(values.len(), 7);
     assert_eq!(values[0], Value::Text("01a223d9-8a25-72a9-a1d6-49493262f7e7".into()));
     assert_eq!(values[1], Value::Text("CUSTOMER_CREATION".into()));
+    assert!(matches!(&values[5], Value::Text(headers) if headers.contains("traceparent")));
+    assert_eq!(values[6], Value::Text("2026-09-01 12:00:00.123456+00".into()));
+    let Ok(Message::Insert { values, .. }) = decode(&fixture("insert_payload_layout")) else { panic!("not an insert") };
+    assert_eq!(values.len(), 8);
     assert_eq!(values[6], Value::Null);
-    assert_eq!(values[7], Value::Text("2026-09-01 12:00:00.123456+00".into()));
 }
 
 #[test]
@@ -63,7 +71,7 @@ fn other_messages_are_recognised_and_skipped() {
 fn malformed_input_is_an_error_never_a_panic() {
     assert!(decode(&[]).is_err());
     assert!(decode(b"Z").is_err());
-    for name in ["begin", "relation", "insert", "commit"] {
+    for name in ["begin", "relation", "insert", "commit", "relation_payload_layout", "insert_payload_layout"] {
         let bytes = fixture(name);
         for cut in 1..bytes.len() {
             assert!(decode(&bytes[..cut]).is_err(), "{name} truncated at {cut} decoded");

@@ -10,6 +10,11 @@ use kaiten_application::RepoError;
 use kaiten_application::ports::outbox::OutboxRepo;
 use kaiten_domain::OutboxEvent;
 
+/// The row's `headers`: the W3C trace context, as Kaiten's CDC consumers read it (NULL when there is none).
+fn headers(event: &OutboxEvent) -> Option<serde_json::Value> {
+    event.traceparent.as_ref().map(|traceparent| serde_json::json!({ "traceparent": traceparent }))
+}
+
 pub(crate) struct PgOutboxRepo {
     source: ConnectionSource,
 }
@@ -32,9 +37,9 @@ impl OutboxRepo for PgOutboxRepo {
                 outbox_events::id.eq(event.id),
                 outbox_events::event_name.eq(event.kind.name()),
                 outbox_events::event_type.eq(event.kind.event_type()),
-                outbox_events::payload.eq(&event.payload),
+                outbox_events::data.eq(&event.data),
                 outbox_events::organization_id.eq(event.organization_id),
-                outbox_events::traceparent.eq(event.traceparent.as_deref()),
+                outbox_events::headers.eq(headers(event)),
             ))
             .execute(&mut *conn)
             .await

@@ -19,7 +19,7 @@ impl PgRetention {
     /// Rows of `outbox_events`.
     pub fn outbox(pool: crate::connection::PgPool) -> Self {
         let statement = "DELETE FROM outbox_events WHERE id IN \
-             (SELECT id FROM outbox_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+             (SELECT id FROM outbox_events WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2)";
         Self { pool, statement, batch: 5_000 }
     }
 

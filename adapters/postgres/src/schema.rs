@@ -51,11 +51,10 @@ diesel::table! {
         id -> Uuid,
         event_name -> Text,
         event_type -> Text,
-        payload -> Jsonb,
+        data -> Jsonb,
         organization_id -> Uuid,
-        traceparent -> Nullable<Text>,
         headers -> Nullable<Jsonb>,
-        created_at -> Timestamptz,
+        occurred_at -> Timestamptz,
     }
 }
 

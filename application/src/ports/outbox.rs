@@ -20,10 +20,10 @@ pub struct ReplayWindow {
     pub organization_id: Option<uuid::Uuid>,
 }
 
-/// Where a replay stopped: the last row's creation time and id (rows are read in that order).
+/// Where a replay stopped: the last row's `occurred_at` and id (rows are read in that order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplayCursor {
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
     pub id: uuid::Uuid,
 }
 

@@ -61,7 +61,7 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::CustomerCreation);
         assert_eq!(events[0].organization_id, customer.organization_id);
-        assert_eq!(events[0].payload, serde_json::to_value(&customer).unwrap_or_default());
+        assert_eq!(events[0].data, serde_json::to_value(&customer).unwrap_or_default());
         assert!(uow.committed());
     }
 

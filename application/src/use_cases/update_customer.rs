@@ -84,6 +84,6 @@ mod tests {
         let events = uow.appended();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::CustomerUpdate);
-        assert_eq!(events[0].payload["name"], "Renamed");
+        assert_eq!(events[0].data["name"], "Renamed");
     }
 }

@@ -47,7 +47,7 @@ pub struct OutboxRow {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
     pub organization_id: Uuid,
     #[diesel(sql_type = diesel::sql_types::Jsonb)]
-    pub payload: Value,
+    pub data: Value,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     pub traceparent: Option<String>,
 }
@@ -160,7 +160,8 @@ impl TestApp {
         use diesel_async::RunQueryDsl;
         let mut conn = self.db.connect().await?;
         let rows = diesel::sql_query(
-            "SELECT id, event_name, event_type, organization_id, payload, traceparent FROM outbox_events ORDER BY created_at, id",
+            "SELECT id, event_name, event_type, organization_id, data, headers ->> 'traceparent' AS traceparent \
+             FROM outbox_events ORDER BY occurred_at, id",
         )
         .load(&mut conn)
         .await?;

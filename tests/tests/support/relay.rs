@@ -71,10 +71,10 @@ impl RelayHarness {
         let ids: Vec<Uuid> = (0..count).map(|_| Uuid::now_v7()).collect();
         let tx = client.transaction().await?;
         tx.execute(
-            "INSERT INTO outbox_events (id, event_name, event_type, payload, organization_id, traceparent)
+            "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, headers)
              SELECT id, 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created',
                     jsonb_build_object('id', id, 'name', 'Acme'), $2,
-                    '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+                    '{\"traceparent\": \"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}'
              FROM unnest($1::uuid[]) AS id",
             &[&ids, &self.organization],
         )
