@@ -31,7 +31,7 @@ pub mod webhook_url;
 
 pub use catalog::{EventDomain, EventKind};
 pub use event::OutboxEvent;
-pub use page::{Page, Paged};
+pub use page::{Page, PageKey, Paged};
 pub use scope::{Access, Module, Scope, ScopeSet};
 pub use slug::Slug;
 pub use validation::{FieldError, ValidationErrors};

@@ -189,8 +189,44 @@ async fn lists_are_paged_newest_first() -> anyhow::Result<()> {
     assert_eq!(page["total"], 3);
     let names: Vec<&str> = page["items"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
     assert_eq!(names, ["Third", "Second"]);
+    assert_eq!(page["hasMore"], true);
     let (_, rest) = app.send(Method::GET, "/api/customers?limit=2&offset=2", &acme.token, None).await?;
     assert_eq!(rest["items"][0]["name"], "First");
+    assert_eq!((&rest["hasMore"], rest.get("nextCursor")), (&json!(false), None));
+    Ok(())
+}
+
+/// A client walking `nextCursor` gets every row once, also when rows are added while it walks.
+#[tokio::test]
+async fn walking_the_cursor_reads_every_row_once() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    for n in 0..7 {
+        let body = json!({"name": format!("Customer {n}")});
+        assert_eq!(app.send(Method::POST, "/api/customers", &acme.token, Some(body)).await?.0, 201);
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/customers?limit=3".to_owned();
+    loop {
+        let (status, page) = app.send(Method::GET, &path, &acme.token, None).await?;
+        assert_eq!(status, 200, "{page}");
+        seen.extend(
+            page["items"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str().map(str::to_owned)),
+        );
+        if seen.len() == 3 {
+            // Added after the walk started: newer than the cursor, so not part of this walk.
+            let body = json!({"name": "Late"});
+            assert_eq!(app.send(Method::POST, "/api/customers", &acme.token, Some(body)).await?.0, 201);
+        }
+        match page["nextCursor"].as_str() {
+            Some(cursor) => path = format!("/api/customers?limit=3&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..7).rev().map(|n| format!("Customer {n}")).collect();
+    assert_eq!(seen, expected);
+    let (status, problem) = app.send(Method::GET, "/api/customers?cursor=bogus", &acme.token, None).await?;
+    assert_eq!((status, problem["code"].as_str()), (422, Some("validation_failed")));
     Ok(())
 }
 
@@ -211,7 +247,7 @@ async fn organizations_cannot_reach_each_others_customers() -> anyhow::Result<()
         assert_eq!(problem["code"], "not_found");
     }
     let (_, list) = app.send(Method::GET, "/api/customers", &umbrella.token, None).await?;
-    assert_eq!(list, json!({"items": [], "total": 0}));
+    assert_eq!(list, json!({"items": [], "hasMore": false, "total": 0}));
     // The same slug is free in another organization.
     let (status, _) =
         app.send(Method::POST, "/api/customers", &umbrella.token, Some(json!({"name": "Shared Name"}))).await?;

@@ -121,7 +121,7 @@ async fn organizations_cannot_reach_each_others_entitlements() -> anyhow::Result
     }
     assert_eq!(
         app.send(Method::GET, "/api/entitlements", &umbrella.token, None).await?.1,
-        json!({"items": [], "total": 0})
+        json!({"items": [], "hasMore": false, "total": 0})
     );
     Ok(())
 }

@@ -120,7 +120,7 @@ async fn entitlement_links_emit_assignment_update_and_unassignment() -> anyhow::
         .await?;
     assert_eq!(status, 404, "not assigned");
     let (_, list) = app.send(Method::GET, "/api/licenses/pro/entitlements", &acme.token, None).await?;
-    assert_eq!(list, json!({"items": [updated], "total": 1}));
+    assert_eq!(list, json!({"items": [updated], "hasMore": false, "total": 1}));
     assert_eq!(app.send(Method::DELETE, "/api/licenses/pro/entitlements/seats", &acme.token, None).await?.0, 204);
     assert_eq!(app.send(Method::DELETE, "/api/licenses/pro/entitlements/seats", &acme.token, None).await?.0, 404);
 

@@ -135,7 +135,7 @@ async fn history_filters_are_validated() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
     let (status, empty) = app.send(Method::GET, "/api/webhooks/history?status=fail&limit=5", &acme.token, None).await?;
-    assert_eq!((status, empty), (200, json!({"items": [], "total": 0})));
+    assert_eq!((status, empty), (200, json!({"items": [], "hasMore": false, "total": 0})));
     for query in ["eventName=NOPE", "status=lost", "before=yesterday", "limit=0"] {
         let (status, problem) =
             app.send(Method::GET, &format!("/api/webhooks/history?{query}"), &acme.token, None).await?;

@@ -78,21 +78,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// `limit` and `offset` of a list.
+/// `limit` and `cursor` (or `offset`) of a list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// Default 0.
+    /// Rows to skip, default 0 (added to the cursor's position when both are given).
     #[param(minimum = 0)]
     pub offset: Option<i64>,
+    /// The previous page's `nextCursor`: the page after it.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
 }
 
 impl PageQuery {
     pub fn page(&self) -> Result<Page, Problem> {
-        Page::parse(self.limit, self.offset).map_err(Problem::validation)
+        Page::parse(self.limit, self.offset, self.cursor.as_deref()).map_err(Problem::validation)
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{api_tokens, organizations, service_accounts};
+use crate::scoped::newest_first;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use kaiten_application::RepoError;
 use kaiten_application::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
 use kaiten_domain::organization::Organization;
 use kaiten_domain::token::{ApiToken, ServiceAccount};
-use kaiten_domain::{Page, Paged, ScopeSet, Slug, clock};
+use kaiten_domain::{Page, PageKey, Paged, ScopeSet, Slug, clock};
 use uuid::Uuid;
 
 fn slug(raw: &str) -> Result<Slug, RepoError> {
@@ -123,22 +124,23 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<ServiceAccount>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<ServiceAccountRow> = service_accounts::table
-            .filter(service_accounts::organization_id.eq(organization_id))
-            .order((service_accounts::created_at.desc(), service_accounts::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
-            .select(ServiceAccountRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+        let rows: Vec<ServiceAccountRow> = newest_first!(
+            service_accounts::table.filter(service_accounts::organization_id.eq(organization_id)).into_boxed(),
+            service_accounts,
+            page
+        )
+        .select(ServiceAccountRow::as_select())
+        .load(&mut *conn)
+        .await
+        .map_err(repo_error)?;
         let total = service_accounts::table
             .filter(service_accounts::organization_id.eq(organization_id))
             .count()
             .get_result(&mut *conn)
             .await
             .map_err(repo_error)?;
-        Ok(Paged { items: rows.into_iter().map(ServiceAccountRow::into_domain).collect::<Result<_, _>>()?, total })
+        Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
+            .try_map(ServiceAccountRow::into_domain)
     }
 }
 
@@ -234,17 +236,14 @@ impl TokenRepository for PgTokenRepository {
         let mut conn = self.source.get().await?;
         let scope =
             api_tokens::service_account_id.eq(account.id).and(api_tokens::organization_id.eq(account.organization_id));
-        let rows: Vec<TokenRow> = api_tokens::table
-            .filter(scope)
-            .order((api_tokens::created_at.desc(), api_tokens::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
+        let rows: Vec<TokenRow> = newest_first!(api_tokens::table.filter(scope).into_boxed(), api_tokens, page)
             .select(TokenRow::as_select())
             .load(&mut *conn)
             .await
             .map_err(repo_error)?;
         let total = api_tokens::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
-        Ok(Paged { items: rows.into_iter().map(TokenRow::into_domain).collect::<Result<_, _>>()?, total })
+        Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
+            .try_map(TokenRow::into_domain)
     }
 
     async fn revoke(&self, t: &ApiToken) -> Result<ApiToken, RepoError> {

@@ -99,7 +99,6 @@ impl CustomerRepository for PgCustomerRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Customer>, RepoError> {
         let mut conn = self.source.get().await?;
-        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
-        Ok(Paged { items: rows.into_iter().map(CustomerRow::into_domain).collect::<Result<_, _>>()?, total })
+        page_scoped(&mut conn, organization_id, page).await?.try_map(CustomerRow::into_domain)
     }
 }

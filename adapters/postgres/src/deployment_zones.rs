@@ -3,6 +3,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{deployment_zones, deployments, instances, releases};
+use crate::scoped::newest_first;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -10,7 +11,7 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::ports::deployment_zones::DeploymentZoneRepository;
 use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, ZoneType};
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -185,12 +186,15 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<DeploymentZone>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<(ZoneRow, Option<String>)> = deployment_zones::table
-            .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
-            .filter(deployment_zones::organization_id.eq(organization_id))
-            .order((deployment_zones::created_at.desc(), deployment_zones::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
+        let query = newest_first!(
+            deployment_zones::table
+                .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
+                .filter(deployment_zones::organization_id.eq(organization_id))
+                .into_boxed(),
+            deployment_zones,
+            page
+        );
+        let rows: Vec<(ZoneRow, Option<String>)> = query
             .select((ZoneRow::as_select(), releases::slug.nullable()))
             .load(&mut *conn)
             .await
@@ -201,8 +205,8 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             .get_result(&mut *conn)
             .await
             .map_err(repo_error)?;
-        let items = rows.into_iter().map(|(zone, release)| zone.into_domain(release)).collect::<Result<_, _>>()?;
-        Ok(Paged { items, total })
+        Paged::from_keyset(rows, total, page, |(zone, _)| PageKey { created_at: zone.created_at, id: zone.id })
+            .try_map(|(zone, release)| zone.into_domain(release))
     }
 
     async fn record_deployment(&self, organization_id: Uuid, d: &Deployment) -> Result<(), RepoError> {
@@ -235,30 +239,22 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
     ) -> Result<Paged<Deployment>, RepoError> {
         let mut conn = self.source.get().await?;
         let scope = deployments::deployment_zone_id.eq(zone.id).and(deployments::organization_id.eq(organization_id));
-        let rows: Vec<DeploymentRow> = deployments::table
-            .filter(scope)
-            .order((deployments::created_at.desc(), deployments::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
+        let rows: Vec<DeploymentRow> = newest_first!(deployments::table.filter(scope).into_boxed(), deployments, page)
             .select(DeploymentRow::as_select())
             .load(&mut *conn)
             .await
             .map_err(repo_error)?;
         let total = deployments::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                Ok(Deployment {
-                    id: r.id,
-                    deployment_zone_id: r.deployment_zone_id,
-                    deployment_zone_slug: zone.slug.clone(),
-                    release_id: r.release_id,
-                    release_slug: slug(&r.release_slug)?,
-                    version: r.version,
-                    created_at: r.created_at,
-                })
+        Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id }).try_map(|r| {
+            Ok(Deployment {
+                id: r.id,
+                deployment_zone_id: r.deployment_zone_id,
+                deployment_zone_slug: zone.slug.clone(),
+                release_id: r.release_id,
+                release_slug: slug(&r.release_slug)?,
+                version: r.version,
+                created_at: r.created_at,
             })
-            .collect::<Result<_, RepoError>>()?;
-        Ok(Paged { items, total })
+        })
     }
 }

@@ -117,7 +117,6 @@ impl EntitlementRepository for PgEntitlementRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Entitlement>, RepoError> {
         let mut conn = self.source.get().await?;
-        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
-        Ok(Paged { items: rows.into_iter().map(EntitlementRow::into_domain).collect::<Result<_, _>>()?, total })
+        page_scoped(&mut conn, organization_id, page).await?.try_map(EntitlementRow::into_domain)
     }
 }

@@ -116,7 +116,6 @@ impl FeatureFlagRepository for PgFeatureFlagRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<FeatureFlag>, RepoError> {
         let mut conn = self.source.get().await?;
-        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
-        Ok(Paged { items: rows.into_iter().map(FeatureFlagRow::into_domain).collect::<Result<_, _>>()?, total })
+        page_scoped(&mut conn, organization_id, page).await?.try_map(FeatureFlagRow::into_domain)
     }
 }

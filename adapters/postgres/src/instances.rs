@@ -4,6 +4,7 @@
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{customers, deployment_zones, instances, licenses};
+use crate::scoped::newest_first;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::instances::{InstanceRepository, ReferenceKey, ReferenceTarget};
 use kaiten_domain::instance::{Instance, Reference, UsageAggregate};
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -197,16 +198,14 @@ impl InstanceRepository for PgInstanceRepository {
             rows_query = rows_query.filter(instances::deleted_at.is_null());
             count_query = count_query.filter(instances::deleted_at.is_null());
         }
-        let rows: Vec<JoinedRow> = rows_query
-            .order((instances::created_at.desc(), instances::id.desc()))
-            .limit(page.limit)
-            .offset(page.offset)
+        let rows: Vec<JoinedRow> = newest_first!(rows_query, instances, page)
             .select(joined_columns!())
             .load(&mut *conn)
             .await
             .map_err(repo_error)?;
         let total = count_query.count().get_result(&mut *conn).await.map_err(repo_error)?;
-        Ok(Paged { items: rows.into_iter().map(InstanceRow::into_domain).collect::<Result<_, _>>()?, total })
+        Paged::from_keyset(rows, total, page, |(row, ..)| PageKey { created_at: row.created_at, id: row.id })
+            .try_map(InstanceRow::into_domain)
     }
 
     async fn reference(

@@ -122,8 +122,7 @@ impl LicenseRepository for PgLicenseRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<License>, RepoError> {
         let mut conn = self.source.get().await?;
-        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
-        Ok(Paged { items: rows.into_iter().map(LicenseRow::into_domain).collect::<Result<_, _>>()?, total })
+        page_scoped(&mut conn, organization_id, page).await?.try_map(LicenseRow::into_domain)
     }
 
     async fn next_version(&self, organization_id: Uuid, name: &str) -> Result<i32, RepoError> {

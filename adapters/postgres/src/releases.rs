@@ -85,7 +85,6 @@ impl ReleaseRepository for PgReleaseRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Release>, RepoError> {
         let mut conn = self.source.get().await?;
-        let (rows, total) = page_scoped(&mut conn, organization_id, page).await?;
-        Ok(Paged { items: rows.into_iter().map(ReleaseRow::into_domain).collect::<Result<_, _>>()?, total })
+        page_scoped(&mut conn, organization_id, page).await?.try_map(ReleaseRow::into_domain)
     }
 }

@@ -1,6 +1,25 @@
 //! The queries every organization-scoped table with a slug shares: insert, update by id, delete by
 //! id, find by slug (optionally locking the row), and a newest-first page with the total.
 
+/// A boxed query narrowed to one newest-first page of `$table`: ordered by (`created_at`, `id`)
+/// descending, after the page's cursor, skipping its offset, one row more than the page holds (see
+/// `Paged::from_keyset`).
+macro_rules! newest_first {
+    ($query:expr, $table:ident, $page:expr) => {{
+        let page: kaiten_domain::Page = $page;
+        let mut query =
+            $query.order(($table::created_at.desc(), $table::id.desc())).limit(page.fetch()).offset(page.offset);
+        if let Some(after) = page.after {
+            query = query.filter(
+                $table::created_at
+                    .lt(after.created_at)
+                    .or($table::created_at.eq(after.created_at).and($table::id.lt(after.id))),
+            );
+        }
+        query
+    }};
+}
+
 /// Generates `update_scoped` for `$table` written from `$row` (which must be `AsChangeset`).
 macro_rules! scoped_update {
     ($table:ident, $row:ty) => {
@@ -63,30 +82,31 @@ macro_rules! scoped_queries {
             row.optional().map_err(repo_error)
         }
 
-        /// One page of the organization's rows, newest first, and how many there are in all.
+        /// One page of the organization's rows, newest first, after the page's cursor, and how many
+        /// there are in all.
         async fn page_scoped(
             conn: &mut diesel_async::AsyncPgConnection,
             organization_id: Uuid,
-            page: Page,
-        ) -> Result<(Vec<$row>, i64), RepoError> {
-            let rows = $table::table
-                .filter($table::organization_id.eq(organization_id))
-                .order(($table::created_at.desc(), $table::id.desc()))
-                .limit(page.limit)
-                .offset(page.offset)
-                .select(<$row>::as_select())
-                .load(conn)
-                .await
-                .map_err(repo_error)?;
+            page: kaiten_domain::Page,
+        ) -> Result<kaiten_domain::Paged<$row>, RepoError> {
+            let query = $crate::scoped::newest_first!(
+                $table::table.filter($table::organization_id.eq(organization_id)).into_boxed(),
+                $table,
+                page
+            );
+            let rows = query.select(<$row>::as_select()).load(conn).await.map_err(repo_error)?;
             let total = $table::table
                 .filter($table::organization_id.eq(organization_id))
                 .count()
                 .get_result(conn)
                 .await
                 .map_err(repo_error)?;
-            Ok((rows, total))
+            Ok(kaiten_domain::Paged::from_keyset(rows, total, page, |row: &$row| kaiten_domain::PageKey {
+                created_at: row.created_at,
+                id: row.id,
+            }))
         }
     };
 }
 
-pub(crate) use {scoped_queries, scoped_update};
+pub(crate) use {newest_first, scoped_queries, scoped_update};

@@ -2,6 +2,7 @@
 
 use crate::errors::repo_error;
 use crate::schema::webhook_endpoints;
+use crate::scoped::newest_first;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -9,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::ports::delivery::StoredEndpoint;
 use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::EndpointPatch;
-use kaiten_domain::{EventKind, Page, Paged};
+use kaiten_domain::{EventKind, Page, PageKey, Paged};
 use uuid::Uuid;
 
 #[derive(Queryable, QueryableByName, Selectable, Insertable)]
@@ -113,17 +114,15 @@ pub(crate) async fn list(
     page: Page,
 ) -> Result<Paged<StoredEndpoint>, RepoError> {
     let scope = webhook_endpoints::organization_id.eq(organization_id);
-    let rows: Vec<EndpointRow> = webhook_endpoints::table
-        .filter(scope)
-        .order((webhook_endpoints::created_at.desc(), webhook_endpoints::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .select(EndpointRow::as_select())
-        .load(conn)
-        .await
-        .map_err(repo_error)?;
+    let rows: Vec<EndpointRow> =
+        newest_first!(webhook_endpoints::table.filter(scope).into_boxed(), webhook_endpoints, page)
+            .select(EndpointRow::as_select())
+            .load(conn)
+            .await
+            .map_err(repo_error)?;
     let total = webhook_endpoints::table.filter(scope).count().get_result(conn).await.map_err(repo_error)?;
-    Ok(Paged { items: rows.into_iter().map(EndpointRow::into_stored).collect(), total })
+    Ok(Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
+        .map(EndpointRow::into_stored))
 }
 
 pub(crate) async fn find(

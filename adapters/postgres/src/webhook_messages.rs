@@ -3,6 +3,7 @@
 
 use crate::errors::repo_error;
 use crate::schema::{webhook_attempts, webhook_messages};
+use crate::scoped::newest_first;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -12,7 +13,7 @@ use kaiten_application::ports::delivery::NewMessage;
 use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id,
 };
-use kaiten_domain::{EventKind, Paged};
+use kaiten_domain::{EventKind, PageKey, Paged};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
@@ -86,7 +87,7 @@ pub(crate) async fn history(
 ) -> Result<Paged<DeliveryAttempt>, RepoError> {
     let endpoint = match filter.endpoint_id.as_deref().map(Uuid::parse_str) {
         Some(Ok(id)) => Some(id),
-        Some(Err(_)) => return Ok(Paged { items: vec![], total: 0 }),
+        Some(Err(_)) => return Ok(Paged::all(vec![])),
         None => None,
     };
     let filtered = || {
@@ -111,17 +112,14 @@ pub(crate) async fn history(
         }
         query
     };
-    let rows: Vec<(AttemptRow, (String, String))> = filtered()
-        .order((webhook_attempts::created_at.desc(), webhook_attempts::id.desc()))
-        .limit(filter.page.limit)
-        .offset(filter.page.offset)
+    let rows: Vec<(AttemptRow, (String, String))> = newest_first!(filtered(), webhook_attempts, filter.page)
         .select((AttemptRow::as_select(), (webhook_messages::event_name, webhook_messages::event_type)))
         .load(conn)
         .await
         .map_err(repo_error)?;
     let total = filtered().count().get_result(conn).await.map_err(repo_error)?;
-    let items = rows.into_iter().map(|(row, (name, kind))| row.into_api(name, kind)).collect::<Result<_, _>>()?;
-    Ok(Paged { items, total })
+    Paged::from_keyset(rows, total, filter.page, |(row, _)| PageKey { created_at: row.created_at, id: row.id })
+        .try_map(|(row, (name, kind))| row.into_api(name, kind))
 }
 
 /// The message and one page of its attempts, newest first (attempt ids are time-ordered UUIDv7).

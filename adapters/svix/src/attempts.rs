@@ -34,7 +34,7 @@ impl SvixWebhookManagement {
         let (offset, limit) = (to_len(filter.page.offset), to_len(filter.page.limit));
         let wanted = offset.saturating_add(limit).min(MAX_ATTEMPTS_READ);
         let (endpoint_ids, every_endpoint_read) = match &filter.endpoint_id {
-            Some(id) if !is_plausible_id(id) => return Ok(Paged { items: Vec::new(), total: 0 }),
+            Some(id) if !is_plausible_id(id) => return Ok(Paged::all(Vec::new())),
             Some(id) => (vec![id.clone()], true),
             None => {
                 let EndpointList { endpoints, complete } = self.read_endpoints(app).await?;
@@ -54,7 +54,7 @@ impl SvixWebhookManagement {
             total = total.max(to_total(wanted).saturating_add(1));
         }
         let items = attempts.into_iter().skip(offset).take(limit).map(|attempt| attempt_from_svix(attempt, None));
-        Ok(Paged { items: items.collect(), total })
+        Ok(Paged::from_offset(items.collect(), total, filter.page))
     }
 
     /// Up to `wanted` attempts of one endpoint, newest first; none when the endpoint (or the

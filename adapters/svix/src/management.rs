@@ -148,7 +148,7 @@ impl WebhookManagement for SvixWebhookManagement {
             .buffered(CONCURRENT_REQUESTS)
             .try_collect()
             .await?;
-        Ok(Paged { items: items.into_iter().flatten().collect(), total })
+        Ok(Paged::from_offset(items.into_iter().flatten().collect(), total, page))
     }
 
     async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {

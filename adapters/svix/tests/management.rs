@@ -202,7 +202,7 @@ async fn listing_walks_the_iterator_pages_and_fetches_secrets_of_the_page_only()
         .await;
     serve_secret(&server, &app, "ep_2", "whsec_two").await;
 
-    let listed = management(&server).list_endpoints(organization_id, Page { limit: 1, offset: 1 }).await;
+    let listed = management(&server).list_endpoints(organization_id, Page { limit: 1, offset: 1, after: None }).await;
     let listed = listed.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(listed.total, 3);
     let ids: Vec<(&str, &str, bool)> =

@@ -38,7 +38,7 @@ async fn history_of_one_endpoint_passes_the_filters_and_maps_statuses_and_codes(
         endpoint_id: Some("ep_1".into()),
         event: Some(EventKind::CustomerCreation),
         status: Some(AttemptStatus::Fail),
-        page: Page { limit: 10, offset: 0 },
+        page: Page { limit: 10, offset: 0, after: None },
         ..HistoryFilter::default()
     };
     let history = management(&server).history(organization_id, filter).await.unwrap_or_else(|e| panic!("{e}"));
@@ -90,7 +90,7 @@ async fn history_of_the_organization_merges_every_endpoint_newest_first() {
             .await;
     }
 
-    let filter = HistoryFilter { page: Page { limit: 2, offset: 1 }, ..HistoryFilter::default() };
+    let filter = HistoryFilter { page: Page { limit: 2, offset: 1, after: None }, ..HistoryFilter::default() };
     let history = management(&server).history(organization_id, filter).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(history.total, 4);
     let ids: Vec<(&str, &str)> = history.items.iter().map(|a| (a.id.as_str(), a.endpoint_id.as_str())).collect();

@@ -79,7 +79,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
 
     async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<WebhookEndpoint>, RepoError> {
         let listed = self.store.list_endpoints(organization_id, page).await?;
-        Ok(Paged { items: listed.items.iter().map(StoredEndpoint::to_api).collect(), total: listed.total })
+        Ok(listed.map(|stored| stored.to_api()))
     }
 
     async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
@@ -111,7 +111,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
 
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {
         if filter.endpoint_id.as_deref().is_some_and(|id| endpoint_id(id).is_none()) {
-            return Ok(Paged { items: vec![], total: 0 });
+            return Ok(Paged::all(vec![]));
         }
         self.store.history(organization_id, &filter).await
     }

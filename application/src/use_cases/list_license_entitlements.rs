@@ -28,6 +28,6 @@ impl ListLicenseEntitlements {
             .await?
             .ok_or(UseCaseError::NotFound("license"))?;
         let items = self.repos.licenses.links(caller.organization_id, &license).await?;
-        Ok(Paged { total: items.len() as i64, items })
+        Ok(Paged::all(items))
     }
 }

@@ -59,6 +59,6 @@ impl ListUsage {
         if entitlement.is_some() && items.is_empty() {
             return Err(UseCaseError::NotFound("usage"));
         }
-        Ok(Paged { total: items.len() as i64, items })
+        Ok(Paged::all(items))
     }
 }

@@ -66,7 +66,7 @@ impl ManageWebhooks {
         caller.require(Access::Read, Module::Webhooks)?;
         let listed =
             self.management.list_endpoints(caller.organization_id, page).await.map_err(|e| from(ENDPOINT, e))?;
-        Ok(Paged { items: listed.items.into_iter().map(WebhookEndpoint::masked).collect(), total: listed.total })
+        Ok(listed.map(WebhookEndpoint::masked))
     }
 
     /// The endpoint, its secret masked.
@@ -224,9 +224,7 @@ mod tests {
     #[test]
     fn reads_mask_secrets_and_only_writers_see_them() {
         let mut backend = MockWebhookManagement::new();
-        backend
-            .expect_list_endpoints()
-            .returning(|_, _| Ok(Paged { items: vec![endpoint("whsec_secretvalue9876")], total: 1 }));
+        backend.expect_list_endpoints().returning(|_, _| Ok(Paged::all(vec![endpoint("whsec_secretvalue9876")])));
         backend.expect_get_endpoint().returning(|_, _| Ok(Some(endpoint("whsec_secretvalue9876"))));
         let use_case = use_case_on(backend);
         let caller = caller_with(&["read:webhooks"]);

@@ -32,7 +32,7 @@ async fn list_instances(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<InstanceListQuery>,
 ) -> Result<Json<Paged<Instance>>, Problem> {
-    let page = PageQuery { limit: query.limit, offset: query.offset }.page()?;
+    let page = PageQuery { limit: query.limit, offset: query.offset, cursor: query.cursor }.page()?;
     Ok(Json(state.use_cases.list_instances.execute(&caller, page, query.include_deleted.unwrap_or(false)).await?))
 }
 
@@ -100,7 +100,7 @@ async fn delete_instance(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `limit`, `offset` and whether soft-deleted instances are listed too.
+/// `limit`, `cursor` (or `offset`) and whether soft-deleted instances are listed too.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
@@ -109,6 +109,8 @@ pub(crate) struct InstanceListQuery {
     limit: Option<i64>,
     /// Default 0.
     offset: Option<i64>,
+    /// The previous page's `nextCursor`.
+    cursor: Option<String>,
     /// Include soft-deleted instances (default false).
     include_deleted: Option<bool>,
 }

@@ -161,6 +161,9 @@ struct HistoryQuery {
     /// Default 0.
     #[param(minimum = 0)]
     offset: Option<i64>,
+    /// The previous page's `nextCursor`.
+    #[param(max_length = 200)]
+    cursor: Option<String>,
 }
 
 fn invalid(location: &str, message: &str, value: &str) -> FieldError {
@@ -195,7 +198,7 @@ impl HistoryQuery {
         };
         let before = instant("query.before", self.before.as_deref());
         let after = instant("query.after", self.after.as_deref());
-        let page = match Page::parse(self.limit, self.offset) {
+        let page = match Page::parse(self.limit, self.offset, self.cursor.as_deref()) {
             Ok(page) => page,
             Err(ValidationErrors(page_errors)) => {
                 errors.extend(page_errors);
