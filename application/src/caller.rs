@@ -3,13 +3,15 @@
 
 use crate::error::UseCaseError;
 use chrono::{DateTime, Utc};
-use kaiten_domain::{Access, Module, Scope, ScopeSet};
+use kaiten_domain::{Access, Actor, Module, Scope, ScopeSet};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     pub organization_id: Uuid,
     pub token_id: Option<Uuid>,
+    /// Who the changes the caller makes are recorded as made by (its token's service account).
+    pub actor: Actor,
     pub scopes: ScopeSet,
     /// When the caller's token stops working (`None`: it does not expire).
     pub expires_at: Option<DateTime<Utc>>,

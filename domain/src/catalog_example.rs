@@ -1,6 +1,7 @@
 //! An example `data` for each event, built from the domain types and serialized exactly as the API
 //! serializes them.
 
+use crate::actor::Actor;
 use crate::catalog::EventKind;
 use crate::customer::Customer;
 use crate::deployment_zone::{Deployment, DeploymentZone, ZoneType};
@@ -33,6 +34,11 @@ fn to_json<T: Serialize>(value: &T) -> Value {
 
 const ORGANIZATION: u128 = 1;
 
+/// The service account behind the example's changes.
+fn author() -> Actor {
+    Actor::new(id(10), "Deploy bot")
+}
+
 fn customer() -> Customer {
     Customer {
         id: id(2),
@@ -41,7 +47,9 @@ fn customer() -> Customer {
         external_customer_id: Some("crm-42".into()),
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
         updated_at: at(),
+        updated_by: author(),
     }
 }
 
@@ -56,7 +64,9 @@ fn entitlement() -> Entitlement {
         aggregation_method: Some(AggregationMethod::Sum),
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
         updated_at: at(),
+        updated_by: author(),
     }
 }
 
@@ -73,7 +83,9 @@ fn license() -> License {
         is_default: false,
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
         updated_at: at(),
+        updated_by: author(),
     }
 }
 
@@ -89,7 +101,9 @@ fn zone(release: Option<&Release>) -> DeploymentZone {
         release_slug: release.map(|r| r.slug.clone()),
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
         updated_at: at(),
+        updated_by: author(),
     }
 }
 
@@ -101,6 +115,7 @@ fn release() -> Release {
         description: Some("Spring release".into()),
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
     }
 }
 
@@ -122,7 +137,9 @@ fn instance() -> Instance {
         metadata: None,
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
         updated_at: at(),
+        updated_by: author(),
         deleted_at: None,
     }
 }
@@ -148,7 +165,9 @@ fn feature_flag() -> FeatureFlag {
         metadata: None,
         organization_id: id(ORGANIZATION),
         created_at: at(),
+        created_by: author(),
         updated_at: at(),
+        updated_by: author(),
     }
 }
 
@@ -166,7 +185,13 @@ impl EventKind {
                     license_slug: slug("enterprise"),
                     entitlement_id: id(3),
                     entitlement_slug: slug("api-calls"),
+                    entitlement_name: "API calls".into(),
+                    entitlement_type: EntitlementType::Number,
                     value: EntitlementValue::Number(1000.into()),
+                    created_at: at(),
+                    created_by: author(),
+                    updated_at: at(),
+                    updated_by: author(),
                 })
             }
             InstanceCreation | InstanceUpdate | InstanceDeletion | InstanceDeployment | InstanceMigration => {
@@ -191,6 +216,7 @@ impl EventKind {
                 release_slug: slug("v2.4.0"),
                 version: "v2.4.0".into(),
                 created_at: at(),
+                created_by: author(),
             }),
             ReleaseCreation | ReleaseDeletion => to_json(&release()),
             FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => to_json(&feature_flag()),

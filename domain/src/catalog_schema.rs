@@ -98,9 +98,19 @@ mod tests {
         properties.sort_unstable();
         assert_eq!(
             properties,
-            ["createdAt", "externalCustomerId", "id", "name", "organizationId", "slug", "updatedAt"]
+            [
+                "createdAt",
+                "createdBy",
+                "externalCustomerId",
+                "id",
+                "name",
+                "organizationId",
+                "slug",
+                "updatedAt",
+                "updatedBy"
+            ]
         );
         let required = schema["required"].as_array().map(Vec::len).unwrap_or_default();
-        assert_eq!(required, 6, "everything but the nullable external id is required: {schema}");
+        assert_eq!(required, 8, "everything but the nullable external id is required: {schema}");
     }
 }

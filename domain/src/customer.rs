@@ -1,5 +1,6 @@
 //! Customers: the vendor's own customers, to whom licenses and instances belong.
 
+use crate::actor::Actor;
 use crate::name::{parse_name, parse_optional_text};
 use crate::serde_helpers::double_option;
 use crate::slug::Slug;
@@ -19,7 +20,9 @@ pub struct Customer {
     pub external_customer_id: Option<String>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
 }
 
 /// The body of `POST /api/customers`.
@@ -50,7 +53,12 @@ pub struct CustomerChanges {
 
 impl Customer {
     /// Validates a new customer of `organization_id`.
-    pub fn create(organization_id: Uuid, input: NewCustomer, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewCustomer,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
@@ -63,13 +71,15 @@ impl Customer {
                 external_customer_id: external?,
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
                 updated_at: now,
+                updated_by: actor.clone(),
             })
         })
     }
 
     /// This customer with `changes` applied (a partial update).
-    pub fn apply(&self, changes: CustomerChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn apply(&self, changes: CustomerChanges, actor: &Actor, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = match changes.name.as_deref() {
             Some(raw) => v.check(parse_name("name", raw)),
@@ -84,7 +94,14 @@ impl Customer {
             None => Some(self.external_customer_id.clone()),
         };
         v.finish(|| {
-            Some(Self { name: name?, slug: slug?, external_customer_id: external?, updated_at: now, ..self.clone() })
+            Some(Self {
+                name: name?,
+                slug: slug?,
+                external_customer_id: external?,
+                updated_at: now,
+                updated_by: actor.clone(),
+                ..self.clone()
+            })
         })
     }
 }
@@ -96,7 +113,7 @@ mod tests {
 
     fn acme() -> Customer {
         let input = NewCustomer { name: " Acme Corp ".into(), slug: None, external_customer_id: Some("crm-1".into()) };
-        Customer::create(Uuid::nil(), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
+        Customer::create(Uuid::nil(), input, &Actor::unknown(), clock::now()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -110,7 +127,10 @@ mod tests {
     #[test]
     fn create_reports_every_invalid_field() {
         let input = NewCustomer { name: "".into(), slug: Some("Not A Slug".into()), external_customer_id: None };
-        let errors = Customer::create(Uuid::nil(), input, clock::now()).err().map(|e| e.0).unwrap_or_default();
+        let errors = Customer::create(Uuid::nil(), input, &Actor::unknown(), clock::now())
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_default();
         let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
         assert_eq!(locations, ["name", "slug"]);
     }
@@ -118,14 +138,20 @@ mod tests {
     #[test]
     fn apply_keeps_omitted_fields_and_clears_explicit_nulls() {
         let customer = acme();
-        let renamed =
-            customer.apply(CustomerChanges { name: Some("Acme Inc".into()), ..Default::default() }, clock::now());
+        let renamed = customer.apply(
+            CustomerChanges { name: Some("Acme Inc".into()), ..Default::default() },
+            &Actor::unknown(),
+            clock::now(),
+        );
         let renamed = renamed.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(renamed.name, "Acme Inc");
         assert_eq!(renamed.slug, customer.slug);
         assert_eq!(renamed.external_customer_id.as_deref(), Some("crm-1"));
-        let cleared =
-            customer.apply(CustomerChanges { external_customer_id: Some(None), ..Default::default() }, clock::now());
+        let cleared = customer.apply(
+            CustomerChanges { external_customer_id: Some(None), ..Default::default() },
+            &Actor::unknown(),
+            clock::now(),
+        );
         assert_eq!(cleared.ok().and_then(|c| c.external_customer_id), None);
     }
 

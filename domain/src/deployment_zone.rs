@@ -1,5 +1,6 @@
 //! Deployment zones (where instances run) and the deployments of releases to them.
 
+use crate::actor::Actor;
 use crate::entitlement::text_codes;
 use crate::name::{parse_name, parse_optional_object, parse_optional_text};
 use crate::slug::Slug;
@@ -35,7 +36,9 @@ pub struct DeploymentZone {
     pub release_slug: Option<Slug>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
@@ -56,6 +59,7 @@ impl DeploymentZone {
     pub fn create(
         organization_id: Uuid,
         input: NewDeploymentZone,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
@@ -75,7 +79,9 @@ impl DeploymentZone {
                 release_slug: None,
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
                 updated_at: now,
+                updated_by: actor.clone(),
             })
         })
     }
@@ -93,6 +99,7 @@ pub struct Deployment {
     pub release_slug: Slug,
     pub version: String,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
 }
 
 /// Partial update of a zone; an explicit `null` clears `description` or `metadata`.
@@ -121,7 +128,12 @@ pub struct NewDeployment {
 }
 
 impl DeploymentZone {
-    pub fn apply(&self, changes: DeploymentZoneChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn apply(
+        &self,
+        changes: DeploymentZoneChanges,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
         let slug = changes
@@ -144,13 +156,14 @@ impl DeploymentZone {
                 description: description?,
                 metadata: metadata?,
                 updated_at: now,
+                updated_by: actor.clone(),
                 ..self.clone()
             })
         })
     }
 
     /// Deploys `release` to this zone; `None` when it already runs it (not a transition).
-    pub fn deploy(&self, release: &crate::release::Release, now: DateTime<Utc>) -> Option<Deployment> {
+    pub fn deploy(&self, release: &crate::release::Release, actor: &Actor, now: DateTime<Utc>) -> Option<Deployment> {
         if self.release_id == Some(release.id) {
             return None;
         }
@@ -162,6 +175,7 @@ impl DeploymentZone {
             release_slug: release.slug.clone(),
             version: release.version.clone(),
             created_at: now,
+            created_by: actor.clone(),
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Entitlements: what a license grants (a feature switch, a metered quantity, a configuration).
 
+use crate::actor::Actor;
 use crate::name::{parse_name, parse_optional_text};
 use crate::serde_helpers::double_option;
 use crate::slug::Slug;
@@ -72,7 +73,9 @@ pub struct Entitlement {
     pub aggregation_method: Option<AggregationMethod>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
@@ -132,7 +135,12 @@ fn check_metering(
 }
 
 impl Entitlement {
-    pub fn create(organization_id: Uuid, input: NewEntitlement, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewEntitlement,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
@@ -150,12 +158,19 @@ impl Entitlement {
                 aggregation_method,
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
                 updated_at: now,
+                updated_by: actor.clone(),
             })
         })
     }
 
-    pub fn apply(&self, changes: EntitlementChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn apply(
+        &self,
+        changes: EntitlementChanges,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         if let Some(kind) = changes.entitlement_type
             && kind != self.entitlement_type
@@ -189,6 +204,7 @@ impl Entitlement {
                 meter_type,
                 aggregation_method,
                 updated_at: now,
+                updated_by: actor.clone(),
                 ..self.clone()
             })
         })
@@ -214,8 +230,15 @@ mod tests {
     #[test]
     fn number_needs_a_meter_and_defaults_to_sum() {
         let now = clock::now();
-        assert!(Entitlement::create(Uuid::nil(), new(EntitlementType::Number, None, None), now).is_err());
-        let ok = Entitlement::create(Uuid::nil(), new(EntitlementType::Number, Some(MeterType::RawEvent), None), now);
+        assert!(
+            Entitlement::create(Uuid::nil(), new(EntitlementType::Number, None, None), &Actor::unknown(), now).is_err()
+        );
+        let ok = Entitlement::create(
+            Uuid::nil(),
+            new(EntitlementType::Number, Some(MeterType::RawEvent), None),
+            &Actor::unknown(),
+            now,
+        );
         assert_eq!(ok.ok().and_then(|e| e.aggregation_method), Some(AggregationMethod::Sum));
     }
 
@@ -223,9 +246,15 @@ mod tests {
     fn boolean_and_config_take_no_metering() {
         let now = clock::now();
         for kind in [EntitlementType::Boolean, EntitlementType::Config] {
-            assert!(Entitlement::create(Uuid::nil(), new(kind, Some(MeterType::RawEvent), None), now).is_err());
-            assert!(Entitlement::create(Uuid::nil(), new(kind, None, Some(AggregationMethod::Max)), now).is_err());
-            assert!(Entitlement::create(Uuid::nil(), new(kind, None, None), now).is_ok());
+            assert!(
+                Entitlement::create(Uuid::nil(), new(kind, Some(MeterType::RawEvent), None), &Actor::unknown(), now)
+                    .is_err()
+            );
+            assert!(
+                Entitlement::create(Uuid::nil(), new(kind, None, Some(AggregationMethod::Max)), &Actor::unknown(), now)
+                    .is_err()
+            );
+            assert!(Entitlement::create(Uuid::nil(), new(kind, None, None), &Actor::unknown(), now).is_ok());
         }
     }
 

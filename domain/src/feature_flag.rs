@@ -1,5 +1,6 @@
 //! Feature flags: typed variants, a default variant and targeting rules.
 
+use crate::actor::Actor;
 use crate::entitlement::text_codes;
 use crate::name::{parse_name, parse_optional_object, parse_optional_text};
 use crate::slug::Slug;
@@ -71,7 +72,9 @@ pub struct FeatureFlag {
     pub metadata: Option<Value>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
@@ -144,7 +147,12 @@ pub fn check_variants(
 }
 
 impl FeatureFlag {
-    pub fn create(organization_id: Uuid, input: NewFeatureFlag, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewFeatureFlag,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
@@ -168,7 +176,9 @@ impl FeatureFlag {
                 metadata: metadata?,
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
                 updated_at: now,
+                updated_by: actor.clone(),
             })
         })
     }
@@ -228,7 +238,12 @@ pub struct FeatureFlagChanges {
 }
 
 impl FeatureFlag {
-    pub fn apply(&self, changes: FeatureFlagChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn apply(
+        &self,
+        changes: FeatureFlagChanges,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
         let slug = changes
@@ -262,6 +277,7 @@ impl FeatureFlag {
                 targeting_rules,
                 metadata: metadata?,
                 updated_at: now,
+                updated_by: actor.clone(),
                 ..self.clone()
             })
         })

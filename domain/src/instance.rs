@@ -1,5 +1,6 @@
 //! Instances (installations of the vendor's software at a customer) and their metered usage.
 
+use crate::actor::Actor;
 use crate::entitlement::AggregationMethod;
 use crate::quantity::Quantity;
 use crate::slug::Slug;
@@ -30,7 +31,9 @@ pub struct Instance {
     pub metadata: Option<Value>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
@@ -284,6 +287,7 @@ impl Instance {
         organization_id: Uuid,
         input: NewInstance,
         references: InstanceReferences,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, crate::validation::ValidationErrors> {
         use crate::name::{parse_name, parse_optional_object, parse_optional_text};
@@ -312,7 +316,9 @@ impl Instance {
                 metadata: metadata?,
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
                 updated_at: now,
+                updated_by: actor.clone(),
                 deleted_at: None,
             })
         })
@@ -323,6 +329,7 @@ impl Instance {
         &self,
         changes: InstanceChanges,
         references: InstanceReferences,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, crate::validation::ValidationErrors> {
         use crate::name::{parse_name, parse_optional_object, parse_optional_text};
@@ -363,6 +370,7 @@ impl Instance {
                 platform: platform?,
                 metadata: metadata?,
                 updated_at: now,
+                updated_by: actor.clone(),
                 ..self.clone()
             })
         })

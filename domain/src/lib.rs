@@ -4,6 +4,7 @@
 //! them (slug, scope, entitlement value, …); and the catalog of the 27 events the system emits.
 //! Nothing here performs I/O: it is data and rules, shared by every other crate.
 
+pub mod actor;
 pub mod address_registry;
 pub mod catalog;
 pub mod catalog_example;
@@ -29,6 +30,7 @@ pub mod validation;
 pub mod webhook;
 pub mod webhook_url;
 
+pub use actor::Actor;
 pub use catalog::{EventDomain, EventKind};
 pub use event::OutboxEvent;
 pub use page::{Page, PageKey, Paged};

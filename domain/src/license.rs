@@ -1,6 +1,7 @@
 //! Licenses and the entitlement values they grant.
 
-use crate::entitlement::{EntitlementType, text_codes};
+use crate::actor::Actor;
+use crate::entitlement::{Entitlement, EntitlementType, text_codes};
 use crate::name::{parse_name, parse_optional_text};
 use crate::quantity::Quantity;
 use crate::slug::Slug;
@@ -38,7 +39,9 @@ pub struct License {
     pub is_default: bool,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
@@ -62,6 +65,7 @@ impl License {
         organization_id: Uuid,
         input: NewLicense,
         version: i32,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
@@ -82,7 +86,9 @@ impl License {
                 is_default: input.is_default.unwrap_or(false),
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
                 updated_at: now,
+                updated_by: actor.clone(),
             })
         })
     }
@@ -155,7 +161,45 @@ pub struct LicenseEntitlement {
     pub license_slug: Slug,
     pub entitlement_id: Uuid,
     pub entitlement_slug: Slug,
+    pub entitlement_name: String,
+    pub entitlement_type: EntitlementType,
     pub value: EntitlementValue,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
+}
+
+impl LicenseEntitlement {
+    /// `entitlement` granted on `license` with `value` (which must fit the entitlement's type).
+    pub fn grant(
+        license: &License,
+        entitlement: &Entitlement,
+        value: EntitlementValue,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, FieldError> {
+        value.check_fits(entitlement.entitlement_type)?;
+        Ok(Self {
+            license_id: license.id,
+            license_slug: license.slug.clone(),
+            entitlement_id: entitlement.id,
+            entitlement_slug: entitlement.slug.clone(),
+            entitlement_name: entitlement.name.clone(),
+            entitlement_type: entitlement.entitlement_type,
+            value,
+            created_at: now,
+            created_by: actor.clone(),
+            updated_at: now,
+            updated_by: actor.clone(),
+        })
+    }
+
+    /// This grant with a new `value`, changed by `actor`.
+    pub fn revalue(&self, value: EntitlementValue, actor: &Actor, now: DateTime<Utc>) -> Result<Self, FieldError> {
+        value.check_fits(self.entitlement_type)?;
+        Ok(Self { value, updated_at: now, updated_by: actor.clone(), ..self.clone() })
+    }
 }
 
 #[cfg(test)]
@@ -226,7 +270,7 @@ pub struct LicenseEntitlementChanges {
 }
 
 impl License {
-    pub fn apply(&self, changes: LicenseChanges, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn apply(&self, changes: LicenseChanges, actor: &Actor, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
         let slug = changes
@@ -251,6 +295,7 @@ impl License {
                 is_active: changes.is_active.unwrap_or(self.is_active),
                 is_default: changes.is_default.unwrap_or(self.is_default),
                 updated_at: now,
+                updated_by: actor.clone(),
                 ..self.clone()
             })
         })

@@ -1,5 +1,6 @@
 //! Releases: immutable, versioned builds of the vendor's software.
 
+use crate::actor::Actor;
 use crate::name::{parse_name, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{ValidationErrors, Validator};
@@ -17,6 +18,7 @@ pub struct Release {
     pub description: Option<String>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
@@ -29,7 +31,12 @@ pub struct NewRelease {
 }
 
 impl Release {
-    pub fn create(organization_id: Uuid, input: NewRelease, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn create(
+        organization_id: Uuid,
+        input: NewRelease,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let version = v.check(parse_name("version", &input.version));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.version));
@@ -42,6 +49,7 @@ impl Release {
                 description: description?,
                 organization_id,
                 created_at: now,
+                created_by: actor.clone(),
             })
         })
     }

@@ -1,5 +1,6 @@
 //! Service accounts and their API tokens. A token is shown once; only its SHA-256 is stored.
 
+use crate::actor::Actor;
 use crate::name::parse_name;
 use crate::scope::ScopeSet;
 use crate::slug::Slug;
@@ -23,6 +24,7 @@ pub struct ServiceAccount {
     #[serde(skip)]
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
 }
 
 /// The body of `POST /api/service-accounts`.
@@ -39,12 +41,22 @@ impl ServiceAccount {
     pub fn create(
         organization_id: Uuid,
         input: NewServiceAccount,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
-        v.finish(|| Some(Self { id: Uuid::now_v7(), name: name?, slug: slug?, organization_id, created_at: now }))
+        v.finish(|| {
+            Some(Self {
+                id: Uuid::now_v7(),
+                name: name?,
+                slug: slug?,
+                organization_id,
+                created_at: now,
+                created_by: actor.clone(),
+            })
+        })
     }
 }
 
@@ -59,7 +71,9 @@ pub struct ApiToken {
     pub scopes: ScopeSet,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<Actor>,
     pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
     #[serde(skip)]
     pub organization_id: Uuid,
     #[serde(skip)]
@@ -79,7 +93,12 @@ pub struct NewApiToken {
 }
 
 impl ApiToken {
-    pub fn create(account: &ServiceAccount, input: NewApiToken, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    pub fn create(
+        account: &ServiceAccount,
+        input: NewApiToken,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
@@ -113,7 +132,9 @@ impl ApiToken {
                 scopes: scopes?,
                 expires_at: input.expires_at.map(crate::clock::truncate),
                 revoked_at: None,
+                revoked_by: None,
                 created_at: now,
+                created_by: actor.clone(),
                 organization_id: account.organization_id,
                 service_account_id: account.id,
             })
@@ -133,17 +154,17 @@ mod tests {
 
     fn account() -> ServiceAccount {
         let input = NewServiceAccount { name: "CI".into(), slug: None };
-        ServiceAccount::create(Uuid::nil(), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
+        ServiceAccount::create(Uuid::nil(), input, &Actor::unknown(), clock::now()).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
     fn tokens_need_valid_scopes_and_a_future_expiry() {
         let now = clock::now();
         let bad = NewApiToken { name: "t".into(), slug: None, scopes: vec!["root".into()], expires_at: Some(now) };
-        let errors = ApiToken::create(&account(), bad, now).err().map(|e| e.0.len());
+        let errors = ApiToken::create(&account(), bad, &Actor::unknown(), now).err().map(|e| e.0.len());
         assert_eq!(errors, Some(2));
         let empty = NewApiToken { name: "t".into(), slug: None, scopes: vec![], expires_at: None };
-        assert!(ApiToken::create(&account(), empty, now).is_err());
+        assert!(ApiToken::create(&account(), empty, &Actor::unknown(), now).is_err());
     }
 
     #[test]
@@ -155,7 +176,7 @@ mod tests {
             scopes: vec!["read:customers".into()],
             expires_at: Some(now + chrono::TimeDelta::hours(1)),
         };
-        let token = ApiToken::create(&account(), input, now).unwrap_or_else(|e| panic!("{e}"));
+        let token = ApiToken::create(&account(), input, &Actor::unknown(), now).unwrap_or_else(|e| panic!("{e}"));
         assert!(token.is_usable(now));
         assert!(!token.is_usable(now + chrono::TimeDelta::hours(2)));
         let revoked = ApiToken { revoked_at: Some(now), ..token };

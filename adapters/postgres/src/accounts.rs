@@ -1,5 +1,6 @@
 //! Organizations, service accounts and API tokens.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{api_tokens, organizations, service_accounts};
@@ -12,7 +13,7 @@ use kaiten_application::RepoError;
 use kaiten_application::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
 use kaiten_domain::organization::Organization;
 use kaiten_domain::token::{ApiToken, ServiceAccount};
-use kaiten_domain::{Page, PageKey, Paged, ScopeSet, Slug, clock};
+use kaiten_domain::{Actor, Page, PageKey, Paged, ScopeSet, Slug, clock};
 use uuid::Uuid;
 
 fn slug(raw: &str) -> Result<Slug, RepoError> {
@@ -70,6 +71,7 @@ struct ServiceAccountRow {
     name: String,
     slug: String,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
 }
 
 impl ServiceAccountRow {
@@ -80,6 +82,7 @@ impl ServiceAccountRow {
             slug: slug(&self.slug)?,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
         })
     }
 }
@@ -104,6 +107,7 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
             name: a.name.clone(),
             slug: a.slug.to_string(),
             created_at: a.created_at,
+            created_by: ActorColumn::from(&a.created_by),
         };
         diesel::insert_into(service_accounts::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         Ok(())
@@ -155,7 +159,9 @@ struct TokenRow {
     scopes: Vec<String>,
     expires_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    revoked_by: Option<ActorColumn>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
 }
 
 impl TokenRow {
@@ -167,7 +173,9 @@ impl TokenRow {
             scopes: ScopeSet::parse(&self.scopes).map_err(|e| RepoError::Unexpected(e.join("; ")))?,
             expires_at: self.expires_at,
             revoked_at: self.revoked_at,
+            revoked_by: self.revoked_by.map(|by| by.0),
             created_at: self.created_at,
+            created_by: self.created_by.0,
             organization_id: self.organization_id,
             service_account_id: self.service_account_id,
         })
@@ -199,6 +207,7 @@ impl TokenRepository for PgTokenRepository {
                 api_tokens::scopes.eq(t.scopes.to_strings()),
                 api_tokens::expires_at.eq(t.expires_at),
                 api_tokens::created_at.eq(t.created_at),
+                api_tokens::created_by.eq(ActorColumn::from(&t.created_by)),
             ))
             .execute(&mut *conn)
             .await
@@ -206,16 +215,21 @@ impl TokenRepository for PgTokenRepository {
         Ok(())
     }
 
-    async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<ApiToken>, RepoError> {
+    async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<(ApiToken, Actor)>, RepoError> {
         let mut conn = self.source.get().await?;
-        let row = api_tokens::table
+        let row: Option<(TokenRow, String)> = api_tokens::table
+            .inner_join(service_accounts::table)
             .filter(api_tokens::secret_sha256.eq(secret_sha256))
-            .select(TokenRow::as_select())
+            .select((TokenRow::as_select(), service_accounts::name))
             .first(&mut *conn)
             .await
             .optional()
             .map_err(repo_error)?;
-        row.map(TokenRow::into_domain).transpose()
+        row.map(|(token, account_name)| {
+            let owner = Actor::new(token.service_account_id, account_name);
+            Ok((token.into_domain()?, owner))
+        })
+        .transpose()
     }
 
     async fn find_by_slug(&self, account: &ServiceAccount, s: &Slug) -> Result<Option<ApiToken>, RepoError> {
@@ -246,18 +260,20 @@ impl TokenRepository for PgTokenRepository {
             .try_map(TokenRow::into_domain)
     }
 
-    async fn revoke(&self, t: &ApiToken) -> Result<ApiToken, RepoError> {
+    async fn revoke(&self, t: &ApiToken, by: &Actor) -> Result<ApiToken, RepoError> {
+        use diesel::sql_types::{Jsonb, Nullable, Timestamptz};
         let mut conn = self.source.get().await?;
         let row = diesel::update(api_tokens::table)
             .filter(api_tokens::id.eq(t.id))
             .filter(api_tokens::organization_id.eq(t.organization_id))
-            .set(
-                api_tokens::revoked_at.eq(diesel::dsl::sql::<
-                    diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
-                >("coalesce(revoked_at, ")
-                .bind::<diesel::sql_types::Timestamptz, _>(clock::now())
-                .sql(")")),
-            )
+            .set((
+                api_tokens::revoked_at.eq(diesel::dsl::sql::<Nullable<Timestamptz>>("coalesce(revoked_at, ")
+                    .bind::<Timestamptz, _>(clock::now())
+                    .sql(")")),
+                api_tokens::revoked_by.eq(diesel::dsl::sql::<Nullable<Jsonb>>("coalesce(revoked_by, ")
+                    .bind::<Jsonb, _>(ActorColumn::from(by))
+                    .sql(")")),
+            ))
             .returning(TokenRow::as_returning())
             .get_result(&mut *conn)
             .await

@@ -1,5 +1,6 @@
 //! `PgCustomerRepository`.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::customers;
@@ -28,7 +29,9 @@ struct CustomerRow {
     slug: String,
     external_customer_id: Option<String>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
 }
 
 impl CustomerRow {
@@ -40,7 +43,9 @@ impl CustomerRow {
             slug: c.slug.to_string(),
             external_customer_id: c.external_customer_id.clone(),
             created_at: c.created_at,
+            created_by: ActorColumn::from(&c.created_by),
             updated_at: c.updated_at,
+            updated_by: ActorColumn::from(&c.updated_by),
         }
     }
 
@@ -52,7 +57,9 @@ impl CustomerRow {
             external_customer_id: self.external_customer_id,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
             updated_at: self.updated_at,
+            updated_by: self.updated_by.0,
         })
     }
 }

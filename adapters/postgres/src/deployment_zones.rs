@@ -1,5 +1,6 @@
 //! `PgDeploymentZoneRepository`: zones (read with their current release) and their deployment history.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{deployment_zones, deployments, instances, releases};
@@ -27,7 +28,9 @@ struct ZoneRow {
     metadata: Option<Value>,
     current_release_id: Option<Uuid>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
 }
 
 /// The fields an update may change (the current release changes only through a deployment).
@@ -40,6 +43,7 @@ struct ZoneChanges<'a> {
     description: Option<&'a str>,
     metadata: Option<&'a Value>,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -52,6 +56,7 @@ struct DeploymentRow {
     release_slug: String,
     version: String,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
 }
 
 fn slug(raw: &str) -> Result<Slug, RepoError> {
@@ -72,7 +77,9 @@ impl ZoneRow {
             release_slug: release_slug.as_deref().map(slug).transpose()?,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
             updated_at: self.updated_at,
+            updated_by: self.updated_by.0,
         })
     }
 }
@@ -101,7 +108,9 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             metadata: z.metadata.clone(),
             current_release_id: z.release_id,
             created_at: z.created_at,
+            created_by: ActorColumn::from(&z.created_by),
             updated_at: z.updated_at,
+            updated_by: ActorColumn::from(&z.updated_by),
         };
         diesel::insert_into(deployment_zones::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         Ok(())
@@ -116,6 +125,7 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             description: z.description.as_deref(),
             metadata: z.metadata.as_ref(),
             updated_at: z.updated_at,
+            updated_by: ActorColumn::from(&z.updated_by),
         };
         let changed = diesel::update(deployment_zones::table)
             .filter(deployment_zones::id.eq(z.id))
@@ -219,6 +229,7 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             release_slug: d.release_slug.to_string(),
             version: d.version.clone(),
             created_at: d.created_at,
+            created_by: ActorColumn::from(&d.created_by),
         };
         diesel::insert_into(deployments::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         let changed = diesel::update(deployment_zones::table)
@@ -254,6 +265,7 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
                 release_slug: slug(&r.release_slug)?,
                 version: r.version,
                 created_at: r.created_at,
+                created_by: r.created_by.0,
             })
         })
     }

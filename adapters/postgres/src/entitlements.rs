@@ -1,5 +1,6 @@
 //! `PgEntitlementRepository`.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::entitlements;
@@ -26,7 +27,9 @@ struct EntitlementRow {
     meter_type: Option<String>,
     aggregation_method: Option<String>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
 }
 
 fn unexpected(what: &str, value: &str) -> RepoError {
@@ -45,7 +48,9 @@ impl EntitlementRow {
             meter_type: e.meter_type.map(|m| m.as_str().to_owned()),
             aggregation_method: e.aggregation_method.map(|a| a.as_str().to_owned()),
             created_at: e.created_at,
+            created_by: ActorColumn::from(&e.created_by),
             updated_at: e.updated_at,
+            updated_by: ActorColumn::from(&e.updated_by),
         }
     }
 
@@ -69,7 +74,9 @@ impl EntitlementRow {
             aggregation_method,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
             updated_at: self.updated_at,
+            updated_by: self.updated_by.0,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! `PgFeatureFlagRepository`.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::feature_flags;
@@ -30,7 +31,9 @@ struct FeatureFlagRow {
     targeting_rules: Value,
     metadata: Option<Value>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
 }
 
 impl FeatureFlagRow {
@@ -49,7 +52,9 @@ impl FeatureFlagRow {
             targeting_rules: serde_json::to_value(&f.targeting_rules).map_err(json)?,
             metadata: f.metadata.clone(),
             created_at: f.created_at,
+            created_by: ActorColumn::from(&f.created_by),
             updated_at: f.updated_at,
+            updated_by: ActorColumn::from(&f.updated_by),
         })
     }
 
@@ -69,7 +74,9 @@ impl FeatureFlagRow {
             metadata: self.metadata,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
             updated_at: self.updated_at,
+            updated_by: self.updated_by.0,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! `PgInstanceRepository`: instances (read with the slugs of their references), references by slug
 //! or id, and usage aggregates under row locks.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{customers, deployment_zones, instances, licenses};
@@ -32,7 +33,9 @@ struct InstanceRow {
     platform: Option<Value>,
     metadata: Option<Value>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
     deleted_at: Option<DateTime<Utc>>,
 }
 
@@ -63,7 +66,9 @@ impl InstanceRow {
             platform: i.platform.clone(),
             metadata: i.metadata.clone(),
             created_at: i.created_at,
+            created_by: ActorColumn::from(&i.created_by),
             updated_at: i.updated_at,
+            updated_by: ActorColumn::from(&i.updated_by),
             deleted_at: i.deleted_at,
         }
     }
@@ -86,7 +91,9 @@ impl InstanceRow {
             metadata: row.metadata,
             organization_id: row.organization_id,
             created_at: row.created_at,
+            created_by: row.created_by.0,
             updated_at: row.updated_at,
+            updated_by: row.updated_by.0,
             deleted_at: row.deleted_at,
         })
     }

@@ -4,6 +4,7 @@
 //! bootstrap (create the database when missing, migrate). All SQL of the system lives here.
 
 mod accounts;
+mod actor_column;
 mod connection;
 mod customers;
 mod database;

@@ -1,5 +1,6 @@
 //! `PgLicenseRepository`: licenses, their versions per name, and their entitlement links.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{entitlements, license_entitlements, licenses};
@@ -10,8 +11,9 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::licenses::LicenseRepository;
+use kaiten_domain::entitlement::EntitlementType;
 use kaiten_domain::license::{EntitlementValue, License, LicenseEntitlement, LicenseType};
-use kaiten_domain::{Page, Paged, Slug, clock};
+use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -29,7 +31,9 @@ struct LicenseRow {
     is_active: bool,
     is_default: bool,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
     updated_at: DateTime<Utc>,
+    updated_by: ActorColumn,
 }
 
 impl LicenseRow {
@@ -46,7 +50,9 @@ impl LicenseRow {
             is_active: l.is_active,
             is_default: l.is_default,
             created_at: l.created_at,
+            created_by: ActorColumn::from(&l.created_by),
             updated_at: l.updated_at,
+            updated_by: ActorColumn::from(&l.updated_by),
         }
     }
 
@@ -64,7 +70,9 @@ impl LicenseRow {
             is_default: self.is_default,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
             updated_at: self.updated_at,
+            updated_by: self.updated_by.0,
         })
     }
 }
@@ -92,6 +100,11 @@ impl PgLicenseRepository {
         Self { source }
     }
 }
+
+/// A grant as read: the entitlement (id, slug, name, type), the value (type, value), created and
+/// updated (when, by whom).
+type GrantRow =
+    ((Uuid, String, String, String), (String, Value), (DateTime<Utc>, ActorColumn), (DateTime<Utc>, ActorColumn));
 
 #[async_trait]
 impl LicenseRepository for PgLicenseRepository {
@@ -140,7 +153,6 @@ impl LicenseRepository for PgLicenseRepository {
     async fn assign(&self, organization_id: Uuid, link: &LicenseEntitlement) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
         let (value_type, value) = stored_value(&link.value)?;
-        let now = clock::now();
         diesel::insert_into(license_entitlements::table)
             .values((
                 license_entitlements::license_id.eq(link.license_id),
@@ -148,8 +160,10 @@ impl LicenseRepository for PgLicenseRepository {
                 license_entitlements::organization_id.eq(organization_id),
                 license_entitlements::value_type.eq(value_type),
                 license_entitlements::value.eq(value),
-                license_entitlements::created_at.eq(now),
-                license_entitlements::updated_at.eq(now),
+                license_entitlements::created_at.eq(link.created_at),
+                license_entitlements::created_by.eq(ActorColumn::from(&link.created_by)),
+                license_entitlements::updated_at.eq(link.updated_at),
+                license_entitlements::updated_by.eq(ActorColumn::from(&link.updated_by)),
             ))
             .execute(&mut *conn)
             .await
@@ -167,7 +181,8 @@ impl LicenseRepository for PgLicenseRepository {
             .set((
                 license_entitlements::value_type.eq(value_type),
                 license_entitlements::value.eq(value),
-                license_entitlements::updated_at.eq(clock::now()),
+                license_entitlements::updated_at.eq(link.updated_at),
+                license_entitlements::updated_by.eq(ActorColumn::from(&link.updated_by)),
             ))
             .execute(&mut *conn)
             .await
@@ -189,32 +204,46 @@ impl LicenseRepository for PgLicenseRepository {
 
     async fn links(&self, organization_id: Uuid, license: &License) -> Result<Vec<LicenseEntitlement>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<(Uuid, String, String, Value)> = license_entitlements::table
+        let rows: Vec<GrantRow> = license_entitlements::table
             .inner_join(entitlements::table.on(entitlements::id.eq(license_entitlements::entitlement_id)))
             .filter(license_entitlements::license_id.eq(license.id))
             .filter(license_entitlements::organization_id.eq(organization_id))
             .order((license_entitlements::created_at.asc(), entitlements::slug.asc()))
             .select((
-                entitlements::id,
-                entitlements::slug,
-                license_entitlements::value_type,
-                license_entitlements::value,
+                (entitlements::id, entitlements::slug, entitlements::name, entitlements::entitlement_type),
+                (license_entitlements::value_type, license_entitlements::value),
+                (license_entitlements::created_at, license_entitlements::created_by),
+                (license_entitlements::updated_at, license_entitlements::updated_by),
             ))
             .load(&mut *conn)
             .await
             .map_err(repo_error)?;
         rows.into_iter()
-            .map(|(entitlement_id, entitlement_slug, value_type, value)| {
-                let value = serde_json::from_value(serde_json::json!({"type": value_type, "value": value}))
-                    .map_err(|e| RepoError::Unexpected(format!("stored entitlement value: {e}")))?;
-                Ok(LicenseEntitlement {
-                    license_id: license.id,
-                    license_slug: license.slug.clone(),
-                    entitlement_id,
-                    entitlement_slug: Slug::parse(&entitlement_slug).map_err(RepoError::Unexpected)?,
-                    value,
-                })
-            })
+            .map(
+                |(
+                    (entitlement_id, entitlement_slug, entitlement_name, kind),
+                    (value_type, value),
+                    created,
+                    updated,
+                )| {
+                    let value = serde_json::from_value(serde_json::json!({"type": value_type, "value": value}))
+                        .map_err(|e| RepoError::Unexpected(format!("stored entitlement value: {e}")))?;
+                    Ok(LicenseEntitlement {
+                        license_id: license.id,
+                        license_slug: license.slug.clone(),
+                        entitlement_id,
+                        entitlement_slug: Slug::parse(&entitlement_slug).map_err(RepoError::Unexpected)?,
+                        entitlement_name,
+                        entitlement_type: EntitlementType::from_code(&kind)
+                            .ok_or_else(|| RepoError::Unexpected(format!("stored entitlement type `{kind}`")))?,
+                        value,
+                        created_at: created.0,
+                        created_by: created.1.0,
+                        updated_at: updated.0,
+                        updated_by: updated.1.0,
+                    })
+                },
+            )
             .collect()
     }
 }

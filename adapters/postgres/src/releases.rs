@@ -1,5 +1,6 @@
 //! `PgReleaseRepository`.
 
+use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::releases;
@@ -23,6 +24,7 @@ struct ReleaseRow {
     slug: String,
     description: Option<String>,
     created_at: DateTime<Utc>,
+    created_by: ActorColumn,
 }
 
 impl ReleaseRow {
@@ -34,6 +36,7 @@ impl ReleaseRow {
             slug: r.slug.to_string(),
             description: r.description.clone(),
             created_at: r.created_at,
+            created_by: ActorColumn::from(&r.created_by),
         }
     }
 
@@ -45,6 +48,7 @@ impl ReleaseRow {
             description: self.description,
             organization_id: self.organization_id,
             created_at: self.created_at,
+            created_by: self.created_by.0,
         })
     }
 }

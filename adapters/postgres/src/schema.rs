@@ -16,6 +16,7 @@ diesel::table! {
         name -> Text,
         slug -> Text,
         created_at -> Timestamptz,
+        created_by -> Jsonb,
     }
 }
 
@@ -31,6 +32,8 @@ diesel::table! {
         expires_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        created_by -> Jsonb,
+        revoked_by -> Nullable<Jsonb>,
     }
 }
 
@@ -43,6 +46,8 @@ diesel::table! {
         external_customer_id -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -71,6 +76,8 @@ diesel::table! {
         aggregation_method -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -82,6 +89,7 @@ diesel::table! {
         slug -> Text,
         description -> Nullable<Text>,
         created_at -> Timestamptz,
+        created_by -> Jsonb,
     }
 }
 
@@ -101,6 +109,8 @@ diesel::table! {
         metadata -> Nullable<Jsonb>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -117,6 +127,8 @@ diesel::table! {
         current_release_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -129,6 +141,7 @@ diesel::table! {
         release_slug -> Text,
         version -> Text,
         created_at -> Timestamptz,
+        created_by -> Jsonb,
     }
 }
 
@@ -164,6 +177,8 @@ diesel::table! {
         is_default -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -176,6 +191,8 @@ diesel::table! {
         value -> Jsonb,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -196,6 +213,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        created_by -> Jsonb,
+        updated_by -> Jsonb,
     }
 }
 
@@ -259,6 +278,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_tokens -> service_accounts (service_account_id));
 diesel::joinable!(webhook_attempts -> webhook_messages (message_id));
 diesel::joinable!(webhook_attempts -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, webhook_messages, webhook_attempts);

@@ -4,7 +4,7 @@ use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::organization::Organization;
 use kaiten_domain::token::{ApiToken, ServiceAccount};
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{Actor, Page, Paged, Slug};
 use uuid::Uuid;
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -27,10 +27,11 @@ pub trait ServiceAccountRepository: Send + Sync {
 pub trait TokenRepository: Send + Sync {
     /// Stores the token with the SHA-256 of its secret (never the secret).
     async fn insert(&self, token: &ApiToken, secret_sha256: &str) -> Result<(), RepoError>;
-    /// The token whose secret hashes to `secret_sha256`, whatever its state.
-    async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<ApiToken>, RepoError>;
+    /// The token whose secret hashes to `secret_sha256`, whatever its state, and its service account
+    /// as the actor of what the token does.
+    async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<(ApiToken, Actor)>, RepoError>;
     async fn find_by_slug(&self, account: &ServiceAccount, slug: &Slug) -> Result<Option<ApiToken>, RepoError>;
     async fn list(&self, account: &ServiceAccount, page: Page) -> Result<Paged<ApiToken>, RepoError>;
-    /// Marks the token revoked now; revoking twice keeps the first time.
-    async fn revoke(&self, token: &ApiToken) -> Result<ApiToken, RepoError>;
+    /// Marks the token revoked now by `by`; revoking twice keeps the first time and actor.
+    async fn revoke(&self, token: &ApiToken, by: &Actor) -> Result<ApiToken, RepoError>;
 }

@@ -5,7 +5,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use kaiten_domain::license::{LicenseEntitlement, NewLicenseEntitlement};
-use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};
+use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -25,6 +25,7 @@ impl AssignEntitlement {
         input: NewLicenseEntitlement,
     ) -> Result<LicenseEntitlement, UseCaseError> {
         caller.require(Access::Write, Module::Licenses)?;
+        let actor = caller.actor.clone();
         let unknown = || {
             ValidationErrors::single(
                 "entitlementSlug",
@@ -47,14 +48,8 @@ impl AssignEntitlement {
                     .find_by_slug(organization_id, &entitlement_slug, false)
                     .await?
                     .ok_or_else(unknown)?;
-                input.value.check_fits(entitlement.entitlement_type).map_err(ValidationErrors::from)?;
-                let link = LicenseEntitlement {
-                    license_id: license.id,
-                    license_slug: license.slug,
-                    entitlement_id: entitlement.id,
-                    entitlement_slug: entitlement.slug,
-                    value: input.value,
-                };
+                let link = LicenseEntitlement::grant(&license, &entitlement, input.value, &actor, clock::now())
+                    .map_err(ValidationErrors::from)?;
                 repos
                     .licenses
                     .assign(organization_id, &link)

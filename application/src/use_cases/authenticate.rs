@@ -20,7 +20,7 @@ impl Authenticate {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AuthFailure::Unknown.into());
         }
-        let token = self
+        let (token, actor) = self
             .repos
             .tokens
             .find_by_hash(&token_secret::hash(secret))
@@ -36,6 +36,7 @@ impl Authenticate {
         Ok(Caller {
             organization_id: token.organization_id,
             token_id: Some(token.id),
+            actor,
             scopes: token.scopes,
             expires_at: token.expires_at,
             traceparent,

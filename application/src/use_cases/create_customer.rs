@@ -18,7 +18,7 @@ impl CreateCustomer {
 
     pub async fn execute(&self, caller: &Caller, input: NewCustomer) -> Result<Customer, UseCaseError> {
         caller.require(Access::Write, Module::Customers)?;
-        let customer = Customer::create(caller.organization_id, input, clock::now())?;
+        let customer = Customer::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let event = OutboxEvent::of(
             EventKind::CustomerCreation,
             caller.organization_id,

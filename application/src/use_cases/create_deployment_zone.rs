@@ -18,7 +18,7 @@ impl CreateDeploymentZone {
 
     pub async fn execute(&self, caller: &Caller, input: NewDeploymentZone) -> Result<DeploymentZone, UseCaseError> {
         caller.require(Access::Write, Module::DeploymentZones)?;
-        let created = DeploymentZone::create(caller.organization_id, input, clock::now())?;
+        let created = DeploymentZone::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let event = OutboxEvent::of(
             EventKind::DeploymentZoneCreation,
             caller.organization_id,

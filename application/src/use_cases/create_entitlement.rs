@@ -18,7 +18,7 @@ impl CreateEntitlement {
 
     pub async fn execute(&self, caller: &Caller, input: NewEntitlement) -> Result<Entitlement, UseCaseError> {
         caller.require(Access::Write, Module::Entitlements)?;
-        let created = Entitlement::create(caller.organization_id, input, clock::now())?;
+        let created = Entitlement::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let event = OutboxEvent::of(
             EventKind::EntitlementCreation,
             caller.organization_id,

@@ -18,7 +18,7 @@ impl CreateFeatureFlag {
 
     pub async fn execute(&self, caller: &Caller, input: NewFeatureFlag) -> Result<FeatureFlag, UseCaseError> {
         caller.require(Access::Write, Module::FeatureFlags)?;
-        let created = FeatureFlag::create(caller.organization_id, input, clock::now())?;
+        let created = FeatureFlag::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let event = OutboxEvent::of(
             EventKind::FeatureFlagCreation,
             caller.organization_id,

@@ -21,6 +21,7 @@ impl CreateInstance {
 
     pub async fn execute(&self, caller: &Caller, input: NewInstance) -> Result<Instance, UseCaseError> {
         caller.require(Access::Write, Module::Instances)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -53,6 +54,7 @@ impl CreateInstance {
                     organization_id,
                     input,
                     InstanceReferences { customer, license, zone },
+                    &actor,
                     clock::now(),
                 )?;
                 repos.instances.insert(&instance).await.map_err(|e| UseCaseError::from_repo("instance", e))?;

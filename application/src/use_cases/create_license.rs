@@ -18,13 +18,14 @@ impl CreateLicense {
 
     pub async fn execute(&self, caller: &Caller, input: NewLicense) -> Result<License, UseCaseError> {
         caller.require(Access::Write, Module::Licenses)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
             .run(|repos| async move {
                 // The version is the next one of the name, read in the same transaction.
                 let version = repos.licenses.next_version(organization_id, input.name.trim()).await?;
-                let license = License::create(organization_id, input, version, clock::now())?;
+                let license = License::create(organization_id, input, version, &actor, clock::now())?;
                 repos.licenses.insert(&license).await.map_err(|e| UseCaseError::from_repo("license", e))?;
                 let event = OutboxEvent::of(EventKind::LicenseCreation, organization_id, &license, traceparent)?;
                 repos.outbox.append(&event).await?;

@@ -4,10 +4,10 @@ use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::ports::webhooks::WebhookSender;
 use crate::token_secret;
-use kaiten_domain::clock;
 use kaiten_domain::organization::Organization;
 use kaiten_domain::scope::{Scope, ScopeSet};
 use kaiten_domain::token::{ApiToken, NewServiceAccount, ServiceAccount};
+use kaiten_domain::{Actor, clock};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -33,7 +33,9 @@ impl CreateOrganization {
         let now = clock::now();
         let organization = Organization::create(name, now)?;
         let admin = NewServiceAccount { name: "Admin".into(), slug: Some("admin".into()) };
-        let account = ServiceAccount::create(organization.id, admin, now)?;
+        // The organization's first changes are made by the operator, through the CLI.
+        let operator = Actor::new(uuid::Uuid::nil(), "kaiten org create");
+        let account = ServiceAccount::create(organization.id, admin, &operator, now)?;
         let token = ApiToken {
             id: uuid::Uuid::now_v7(),
             name: "Initial admin token".into(),
@@ -41,7 +43,9 @@ impl CreateOrganization {
             scopes: ScopeSet::new([Scope::WRITE_ALL]),
             expires_at: None,
             revoked_at: None,
+            revoked_by: None,
             created_at: now,
+            created_by: operator,
             organization_id: organization.id,
             service_account_id: account.id,
         };

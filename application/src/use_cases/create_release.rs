@@ -18,7 +18,7 @@ impl CreateRelease {
 
     pub async fn execute(&self, caller: &Caller, input: NewRelease) -> Result<Release, UseCaseError> {
         caller.require(Access::Write, Module::Releases)?;
-        let created = Release::create(caller.organization_id, input, clock::now())?;
+        let created = Release::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let event =
             OutboxEvent::of(EventKind::ReleaseCreation, caller.organization_id, &created, caller.traceparent.clone())?;
         let stored = created.clone();

@@ -18,7 +18,7 @@ impl CreateServiceAccount {
 
     pub async fn execute(&self, caller: &Caller, input: NewServiceAccount) -> Result<ServiceAccount, UseCaseError> {
         caller.require(Access::Write, Module::Tokens)?;
-        let account = ServiceAccount::create(caller.organization_id, input, clock::now())?;
+        let account = ServiceAccount::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let stored = account.clone();
         self.uow
             .run(|repos| async move {

@@ -33,6 +33,7 @@ impl CreateToken {
         input: NewApiToken,
     ) -> Result<IssuedToken, UseCaseError> {
         caller.require(Access::Write, Module::Tokens)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let scopes = caller.scopes.clone();
         let mut input = input;
@@ -58,7 +59,7 @@ impl CreateToken {
                     .find_by_slug(organization_id, account_slug)
                     .await?
                     .ok_or(UseCaseError::NotFound("service account"))?;
-                let token = ApiToken::create(&account, input, clock::now())?;
+                let token = ApiToken::create(&account, input, &actor, clock::now())?;
                 if !scopes.covers(&token.scopes) {
                     return Err(UseCaseError::Forbidden(
                         "a token cannot grant scopes its creator does not hold".into(),

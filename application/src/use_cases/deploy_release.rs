@@ -25,6 +25,7 @@ impl DeployRelease {
         input: NewDeployment,
     ) -> Result<Deployment, UseCaseError> {
         caller.require(Access::Write, Module::DeploymentZones)?;
+        let actor = caller.actor.clone();
         let release_slug = Slug::parse(&input.release_slug).map_err(|_| UseCaseError::NotFound("release"))?;
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
@@ -43,7 +44,7 @@ impl DeployRelease {
                             Some(Value::from(input.release_slug.clone())),
                         ))
                     })?;
-                let deployment = zone.deploy(&release, clock::now()).ok_or_else(|| {
+                let deployment = zone.deploy(&release, &actor, clock::now()).ok_or_else(|| {
                     UseCaseError::Conflict(Conflict::new("already_deployed", "the zone already runs this release"))
                 })?;
                 repos.deployment_zones.record_deployment(organization_id, &deployment).await?;

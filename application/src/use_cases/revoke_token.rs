@@ -24,6 +24,7 @@ impl RevokeToken {
         token_slug: &Slug,
     ) -> Result<ApiToken, UseCaseError> {
         caller.require(Access::Write, Module::Tokens)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let scopes = caller.scopes.clone();
         self.uow
@@ -40,7 +41,7 @@ impl RevokeToken {
                         "a token cannot revoke a token whose scopes exceed its own".into(),
                     ));
                 }
-                repos.tokens.revoke(&token).await.map_err(|e| UseCaseError::from_repo("token", e))
+                repos.tokens.revoke(&token, &actor).await.map_err(|e| UseCaseError::from_repo("token", e))
             })
             .await
     }

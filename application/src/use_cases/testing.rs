@@ -128,6 +128,7 @@ pub fn caller_with(scopes: &[&str]) -> Caller {
     Caller {
         organization_id: Uuid::from_u128(7),
         token_id: None,
+        actor: kaiten_domain::Actor::new(Uuid::from_u128(70), "Test account"),
         scopes: ScopeSet::parse(scopes).unwrap_or_default(),
         expires_at: None,
         traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into()),
@@ -136,5 +137,5 @@ pub fn caller_with(scopes: &[&str]) -> Caller {
 
 pub fn stored_customer() -> Customer {
     let input = NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None };
-    Customer::create(Uuid::from_u128(7), input, clock::now()).unwrap_or_else(|e| panic!("{e}"))
+    Customer::create(Uuid::from_u128(7), input, &caller_with(&[]).actor, clock::now()).unwrap_or_else(|e| panic!("{e}"))
 }

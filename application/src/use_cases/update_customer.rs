@@ -23,6 +23,7 @@ impl UpdateCustomer {
         changes: CustomerChanges,
     ) -> Result<Customer, UseCaseError> {
         caller.require(Access::Write, Module::Customers)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -32,7 +33,7 @@ impl UpdateCustomer {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("customer"))?;
-                let updated = current.apply(changes, clock::now())?;
+                let updated = current.apply(changes, &actor, clock::now())?;
                 repos.customers.update(&updated).await.map_err(|e| UseCaseError::from_repo("customer", e))?;
                 let event = OutboxEvent::of(EventKind::CustomerUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

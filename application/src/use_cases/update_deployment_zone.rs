@@ -23,6 +23,7 @@ impl UpdateDeploymentZone {
         changes: DeploymentZoneChanges,
     ) -> Result<DeploymentZone, UseCaseError> {
         caller.require(Access::Write, Module::DeploymentZones)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -32,7 +33,7 @@ impl UpdateDeploymentZone {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("deployment zone"))?;
-                let updated = current.apply(changes, clock::now())?;
+                let updated = current.apply(changes, &actor, clock::now())?;
                 repos
                     .deployment_zones
                     .update(&updated)

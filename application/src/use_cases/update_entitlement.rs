@@ -23,6 +23,7 @@ impl UpdateEntitlement {
         changes: EntitlementChanges,
     ) -> Result<Entitlement, UseCaseError> {
         caller.require(Access::Write, Module::Entitlements)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -32,7 +33,7 @@ impl UpdateEntitlement {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("entitlement"))?;
-                let updated = current.apply(changes, clock::now())?;
+                let updated = current.apply(changes, &actor, clock::now())?;
                 repos.entitlements.update(&updated).await.map_err(|e| UseCaseError::from_repo("entitlement", e))?;
                 let event = OutboxEvent::of(EventKind::EntitlementUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

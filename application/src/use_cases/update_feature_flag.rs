@@ -23,6 +23,7 @@ impl UpdateFeatureFlag {
         changes: FeatureFlagChanges,
     ) -> Result<FeatureFlag, UseCaseError> {
         caller.require(Access::Write, Module::FeatureFlags)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -32,7 +33,7 @@ impl UpdateFeatureFlag {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("feature flag"))?;
-                let updated = current.apply(changes, clock::now())?;
+                let updated = current.apply(changes, &actor, clock::now())?;
                 repos.feature_flags.update(&updated).await.map_err(|e| UseCaseError::from_repo("feature flag", e))?;
                 let event = OutboxEvent::of(EventKind::FeatureFlagUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

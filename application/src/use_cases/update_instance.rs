@@ -31,6 +31,7 @@ impl UpdateInstance {
         changes: InstanceChanges,
     ) -> Result<Instance, UseCaseError> {
         caller.require(Access::Write, Module::Instances)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -76,7 +77,8 @@ impl UpdateInstance {
                     // An explicit null takes the instance out of its zone.
                     _ => None,
                 };
-                let after = before.apply(changes, InstanceReferences { customer, license, zone }, clock::now())?;
+                let after =
+                    before.apply(changes, InstanceReferences { customer, license, zone }, &actor, clock::now())?;
                 repos.instances.update(&after).await.map_err(|e| UseCaseError::from_repo("instance", e))?;
                 let mut kinds = vec![EventKind::InstanceUpdate];
                 match ZoneTransition::between(before.deployment_zone_id, after.deployment_zone_id) {

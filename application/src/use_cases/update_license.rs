@@ -23,6 +23,7 @@ impl UpdateLicense {
         changes: LicenseChanges,
     ) -> Result<License, UseCaseError> {
         caller.require(Access::Write, Module::Licenses)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -32,7 +33,7 @@ impl UpdateLicense {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
-                let updated = current.apply(changes, clock::now())?;
+                let updated = current.apply(changes, &actor, clock::now())?;
                 repos.licenses.update(&updated).await.map_err(|e| UseCaseError::from_repo("license", e))?;
                 let event = OutboxEvent::of(EventKind::LicenseUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_domain::clock;
 use kaiten_domain::license::{LicenseEntitlement, LicenseEntitlementChanges};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};
 use std::sync::Arc;
@@ -25,6 +26,7 @@ impl UpdateLicenseEntitlement {
         changes: LicenseEntitlementChanges,
     ) -> Result<LicenseEntitlement, UseCaseError> {
         caller.require(Access::Write, Module::Licenses)?;
+        let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
         self.uow
@@ -34,19 +36,14 @@ impl UpdateLicenseEntitlement {
                     .find_by_slug(organization_id, license_slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
-                let entitlement = repos
-                    .entitlements
-                    .find_by_slug(organization_id, entitlement_slug, false)
+                let current = repos
+                    .licenses
+                    .links(organization_id, &license)
                     .await?
-                    .ok_or(UseCaseError::NotFound("entitlement"))?;
-                changes.value.check_fits(entitlement.entitlement_type).map_err(ValidationErrors::from)?;
-                let link = LicenseEntitlement {
-                    license_id: license.id,
-                    license_slug: license.slug,
-                    entitlement_id: entitlement.id,
-                    entitlement_slug: entitlement.slug,
-                    value: changes.value,
-                };
+                    .into_iter()
+                    .find(|link| &link.entitlement_slug == entitlement_slug)
+                    .ok_or(UseCaseError::NotFound("license entitlement"))?;
+                let link = current.revalue(changes.value, &actor, clock::now()).map_err(ValidationErrors::from)?;
                 repos
                     .licenses
                     .update_link(organization_id, &link)

@@ -1,0 +1,12 @@
+ALTER TABLE api_tokens DROP COLUMN revoked_by;
+ALTER TABLE customers DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE entitlements DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE licenses DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE license_entitlements DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE instances DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE deployment_zones DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE feature_flags DROP COLUMN created_by, DROP COLUMN updated_by;
+ALTER TABLE releases DROP COLUMN created_by;
+ALTER TABLE deployments DROP COLUMN created_by;
+ALTER TABLE service_accounts DROP COLUMN created_by;
+ALTER TABLE api_tokens DROP COLUMN created_by;
