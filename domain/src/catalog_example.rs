@@ -45,6 +45,7 @@ fn customer() -> Customer {
         name: "Acme Corp".into(),
         slug: slug("acme-corp"),
         external_customer_id: Some("crm-42".into()),
+        domain: Some("acme.example".into()),
         organization_id: id(ORGANIZATION),
         created_at: at(),
         created_by: author(),

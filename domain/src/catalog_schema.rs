@@ -101,6 +101,7 @@ mod tests {
             [
                 "createdAt",
                 "createdBy",
+                "domain",
                 "externalCustomerId",
                 "id",
                 "name",
@@ -111,6 +112,6 @@ mod tests {
             ]
         );
         let required = schema["required"].as_array().map(Vec::len).unwrap_or_default();
-        assert_eq!(required, 8, "everything but the nullable external id is required: {schema}");
+        assert_eq!(required, 8, "everything but the nullable external id and domain is required: {schema}");
     }
 }

@@ -53,6 +53,12 @@ pub fn parse_optional_text(location: &str, raw: Option<&str>) -> Result<Option<S
     Ok(Some(trimmed.to_owned()))
 }
 
+/// A free text that is never null (Kaiten's descriptions): as [`parse_optional_text`], absent or
+/// blank is `""`.
+pub fn parse_text(location: &str, raw: Option<&str>) -> Result<String, FieldError> {
+    parse_optional_text(location, raw).map(Option::unwrap_or_default)
+}
+
 /// An optional JSON object (platform, metadata): anything but an object is refused.
 pub fn parse_optional_object(location: &str, raw: Option<Value>) -> Result<Option<Value>, FieldError> {
     match raw {

@@ -66,7 +66,7 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
         assert_eq!(status, 201, "{path}");
     }
     let steps = [
-        (Method::PUT, "/api/customers/globex", json!({"externalCustomerId": null})),
+        (Method::PUT, "/api/customers/globex", json!({"name": "Globex", "externalCustomerId": null})),
         (Method::PUT, "/api/entitlements/seats", json!({"aggregationMethod": "MAX"})),
         (Method::PUT, "/api/feature-flags/beta", json!({"enabled": true})),
         (

@@ -165,7 +165,7 @@ async fn failed_requests_answer_problems_and_write_nothing() -> anyhow::Result<(
         .await?;
     assert_eq!(oversized.status(), 413);
     let (status, problem) =
-        app.send(Method::PUT, "/api/customers/acme-corp", &acme.token, Some(json!({"slug": "BAD"}))).await?;
+        app.send(Method::PUT, "/api/customers/acme-corp", &acme.token, Some(json!({"name": "Acme", "slug": "BAD"}))).await?;
     assert_eq!((status, problem["code"].as_str()), (422, Some("validation_failed")));
     let (status, _) = app.send(Method::GET, "/api/customers?limit=500", &acme.token, None).await?;
     assert_eq!(status, 422);
@@ -283,5 +283,27 @@ async fn a_customer_with_live_instances_cannot_be_deleted() -> anyhow::Result<()
     assert_eq!(app.send(Method::DELETE, "/api/customers/busy", &acme.token, None).await?.0, 204);
     let names: Vec<String> = app.outbox().await?.into_iter().map(|r| r.event_name).collect();
     assert_eq!(names, ["CUSTOMER_CREATION", "CUSTOMER_DELETION"]);
+    Ok(())
+}
+
+/// PUT is a full replacement, as in Kaiten's contract: what the body leaves out is cleared (the slug,
+/// an identity, is kept).
+#[tokio::test]
+async fn a_put_replaces_the_whole_customer() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let body = json!({"name": "Globex", "externalCustomerId": "crm-7", "domain": "globex.example"});
+    let (status, created) = app.send(Method::POST, "/api/customers", &acme.token, Some(body)).await?;
+    assert_eq!((status, &created["domain"]), (201, &json!("globex.example")));
+    let body = json!({"name": "Globex Inc", "domain": "globex.example"});
+    let (status, replaced) = app.send(Method::PUT, "/api/customers/globex", &acme.token, Some(body)).await?;
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!((&replaced["slug"], &replaced["domain"]), (&json!("globex"), &json!("globex.example")));
+    assert_eq!(replaced["externalCustomerId"], Value::Null, "left out, so cleared");
+    let body = json!({"name": "Globex Inc", "domain": "Not A Domain"});
+    let (status, problem) = app.send(Method::PUT, "/api/customers/globex", &acme.token, Some(body)).await?;
+    assert_eq!((status, problem["errors"][0]["location"].as_str()), (422, Some("domain")));
+    let (status, problem) = app.send(Method::PUT, "/api/customers/globex", &acme.token, Some(json!({}))).await?;
+    assert_eq!((status, problem["code"].as_str()), (422, Some("invalid_body")), "the name is required");
     Ok(())
 }

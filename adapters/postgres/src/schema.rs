@@ -48,6 +48,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         created_by -> Jsonb,
         updated_by -> Jsonb,
+        domain -> Nullable<Text>,
     }
 }
 

@@ -32,7 +32,7 @@ async fn setup() -> anyhow::Result<(TestDatabase, Box<dyn UnitOfWork>, Organizat
 }
 
 fn customer_with_event(organization: &Organization) -> anyhow::Result<(Customer, OutboxEvent)> {
-    let input = NewCustomer { name: "Globex".into(), slug: None, external_customer_id: None };
+    let input = NewCustomer { name: "Globex".into(), slug: None, external_customer_id: None, domain: None };
     let customer = Customer::create(organization.id, input, &kaiten_domain::Actor::unknown(), clock::now())?;
     let event = OutboxEvent::of(EventKind::CustomerCreation, organization.id, &customer, None)?;
     Ok((customer, event))

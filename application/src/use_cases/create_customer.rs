@@ -45,7 +45,7 @@ mod tests {
     use futures::executor::block_on;
 
     fn acme() -> NewCustomer {
-        NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None }
+        NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None, domain: None }
     }
 
     #[test]
@@ -86,7 +86,7 @@ mod tests {
         let use_case = CreateCustomer::new(uow.clone());
         let forbidden = block_on(use_case.execute(&caller_with(&["read:customers"]), acme()));
         assert!(matches!(forbidden, Err(UseCaseError::Forbidden(_))));
-        let invalid = NewCustomer { name: " ".into(), slug: None, external_customer_id: None };
+        let invalid = NewCustomer { name: " ".into(), slug: None, external_customer_id: None, domain: None };
         let invalid = block_on(use_case.execute(&caller_with(&["write:customers"]), invalid));
         assert!(matches!(invalid, Err(UseCaseError::Invalid(_))));
         assert!(!uow.ran());

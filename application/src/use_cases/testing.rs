@@ -136,6 +136,6 @@ pub fn caller_with(scopes: &[&str]) -> Caller {
 }
 
 pub fn stored_customer() -> Customer {
-    let input = NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None };
+    let input = NewCustomer { name: "Acme Corp".into(), slug: None, external_customer_id: None, domain: None };
     Customer::create(Uuid::from_u128(7), input, &caller_with(&[]).actor, clock::now()).unwrap_or_else(|e| panic!("{e}"))
 }

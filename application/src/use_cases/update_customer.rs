@@ -1,9 +1,9 @@
-//! Updates a customer (partially) and appends CUSTOMER_UPDATE in the same transaction.
+//! Replaces a customer's details (a full replacement) and appends CUSTOMER_UPDATE in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::customer::{Customer, CustomerChanges};
+use kaiten_domain::customer::{Customer, CustomerUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ impl UpdateCustomer {
         &self,
         caller: &Caller,
         slug: &Slug,
-        changes: CustomerChanges,
+        update: CustomerUpdate,
     ) -> Result<Customer, UseCaseError> {
         caller.require(Access::Write, Module::Customers)?;
         let actor = caller.actor.clone();
@@ -33,7 +33,7 @@ impl UpdateCustomer {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("customer"))?;
-                let updated = current.apply(changes, &actor, clock::now())?;
+                let updated = current.replace(update, &actor, clock::now())?;
                 repos.customers.update(&updated).await.map_err(|e| UseCaseError::from_repo("customer", e))?;
                 let event = OutboxEvent::of(EventKind::CustomerUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;
@@ -59,7 +59,7 @@ mod tests {
         let result = block_on(UpdateCustomer::new(uow.clone()).execute(
             &caller_with(&["write:*"]),
             &slug,
-            CustomerChanges::default(),
+            CustomerUpdate { name: "Ghost".into(), slug: None, external_customer_id: None, domain: None },
         ));
         assert!(matches!(result, Err(UseCaseError::NotFound("customer"))));
         assert!(!uow.committed());
@@ -77,7 +77,7 @@ mod tests {
         repos.customers.expect_update().times(1).returning(|_| Ok(()));
         repos.outbox.expect_append().times(1).returning(|_| Ok(()));
         let uow = FakeUnitOfWork::new(repos);
-        let changes = CustomerChanges { name: Some("Renamed".into()), ..Default::default() };
+        let changes = CustomerUpdate { name: "Renamed".into(), slug: None, external_customer_id: None, domain: None };
         let updated =
             block_on(UpdateCustomer::new(uow.clone()).execute(&caller_with(&["write:customers"]), &slug, changes));
         let updated = updated.unwrap_or_else(|e| panic!("{e}"));

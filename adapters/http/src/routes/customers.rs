@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
-use kaiten_domain::customer::{Customer, CustomerChanges, NewCustomer};
+use kaiten_domain::customer::{Customer, CustomerUpdate, NewCustomer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -65,9 +65,10 @@ async fn get_customer(
     Ok(Json(state.use_cases.get_customer.execute(&caller, &slug).await?))
 }
 
-/// Updates a customer (omitted fields keep their value); emits CUSTOMER_UPDATE.
+/// Replaces a customer's details (a full replacement: an omitted `externalCustomerId` or `domain` is
+/// cleared, an omitted `slug` kept); emits CUSTOMER_UPDATE.
 #[utoipa::path(put, path = "/api/customers/{slug}", tag = "customers", params(("slug" = String, Path)),
-    request_body = CustomerChanges,
+    request_body = CustomerUpdate,
     responses((status = 200, body = Customer), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
@@ -76,7 +77,7 @@ async fn update_customer(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(slug): Path<String>,
-    ApiJson(changes): ApiJson<CustomerChanges>,
+    ApiJson(changes): ApiJson<CustomerUpdate>,
 ) -> Result<Json<Customer>, Problem> {
     let slug = path_slug(&slug, "customer")?;
     Ok(Json(state.use_cases.update_customer.execute(&caller, &slug, changes).await?))
