@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check and test: prepares PostgreSQL and RabbitMQ and installs the console test's browser,
+# Runs every check and test: prepares PostgreSQL and RabbitMQ, installs the console test's browser and
+# Kaiten's Python SDK (scripts/sdk.sh),
 # then formatting, clippy (warnings are errors), the whole test suite against the real services, and
 # schemathesis against the live API.
 set -euo pipefail
@@ -7,6 +8,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kaiten-target}
 scripts/setup.sh
 scripts/browser.sh
+scripts/sdk.sh >/dev/null
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 if command -v cargo-nextest >/dev/null 2>&1; then

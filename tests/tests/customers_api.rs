@@ -164,8 +164,9 @@ async fn failed_requests_answer_problems_and_write_nothing() -> anyhow::Result<(
         .send()
         .await?;
     assert_eq!(oversized.status(), 413);
-    let (status, problem) =
-        app.send(Method::PUT, "/api/customers/acme-corp", &acme.token, Some(json!({"name": "Acme", "slug": "BAD"}))).await?;
+    let (status, problem) = app
+        .send(Method::PUT, "/api/customers/acme-corp", &acme.token, Some(json!({"name": "Acme", "slug": "BAD"})))
+        .await?;
     assert_eq!((status, problem["code"].as_str()), (422, Some("validation_failed")));
     let (status, _) = app.send(Method::GET, "/api/customers?limit=500", &acme.token, None).await?;
     assert_eq!(status, 422);
