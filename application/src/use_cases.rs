@@ -29,6 +29,7 @@ pub mod get_instance;
 pub mod get_license;
 pub mod get_organization;
 pub mod get_release;
+pub mod get_service_account;
 mod instance_references;
 pub mod list_customers;
 pub mod list_deployment_zones;
@@ -44,6 +45,7 @@ pub mod list_tokens;
 pub mod list_usage;
 pub mod manage_webhooks;
 pub mod prune_old_rows;
+pub mod rename_service_account;
 pub mod replay_outbox;
 pub mod report_usage;
 pub mod revoke_token;
@@ -67,6 +69,8 @@ pub struct UseCases {
     pub get_organization: get_organization::GetOrganization,
     pub create_service_account: create_service_account::CreateServiceAccount,
     pub list_service_accounts: list_service_accounts::ListServiceAccounts,
+    pub get_service_account: get_service_account::GetServiceAccount,
+    pub rename_service_account: rename_service_account::RenameServiceAccount,
     pub create_token: create_token::CreateToken,
     pub list_tokens: list_tokens::ListTokens,
     pub revoke_token: revoke_token::RevokeToken,
@@ -130,6 +134,8 @@ impl UseCases {
             get_organization: get_organization::GetOrganization::new(reads.clone()),
             create_service_account: create_service_account::CreateServiceAccount::new(uow.clone()),
             list_service_accounts: list_service_accounts::ListServiceAccounts::new(reads.clone()),
+            get_service_account: get_service_account::GetServiceAccount::new(reads.clone()),
+            rename_service_account: rename_service_account::RenameServiceAccount::new(uow.clone()),
             create_token: create_token::CreateToken::new(uow.clone()),
             list_tokens: list_tokens::ListTokens::new(reads.clone()),
             revoke_token: revoke_token::RevokeToken::new(uow.clone()),

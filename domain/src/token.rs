@@ -27,6 +27,26 @@ pub struct ServiceAccount {
     pub created_by: Actor,
 }
 
+/// A service account as the API shows it: with its tokens' metadata (newest first, at most
+/// [`TOKENS_SHOWN`]).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ServiceAccountView {
+    #[serde(flatten)]
+    pub account: ServiceAccount,
+    pub tokens: Vec<ApiToken>,
+}
+
+/// How many of an account's tokens its view lists (`GET …/tokens` pages through all of them).
+pub const TOKENS_SHOWN: i64 = 100;
+
+/// The body of `PUT /api/service-accounts/{slug}`: its new name (the slug stays).
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceAccountUpdate {
+    #[schema(schema_with = crate::name::name_schema)]
+    pub name: String,
+}
+
 /// The body of `POST /api/service-accounts`.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -58,6 +78,12 @@ impl ServiceAccount {
             })
         })
     }
+
+    /// This account under a new name.
+    pub fn rename(&self, update: ServiceAccountUpdate) -> Result<Self, ValidationErrors> {
+        let name = parse_name("name", &update.name).map_err(|e| ValidationErrors(vec![e]))?;
+        Ok(Self { name, ..self.clone() })
+    }
 }
 
 /// A token's metadata (never its secret).
@@ -76,7 +102,7 @@ pub struct ApiToken {
     pub created_by: Actor,
     #[serde(skip)]
     pub organization_id: Uuid,
-    #[serde(skip)]
+    #[serde(default)]
     pub service_account_id: Uuid,
 }
 
@@ -88,7 +114,8 @@ pub struct NewApiToken {
     pub name: String,
     #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
-    pub scopes: Vec<String>,
+    /// The scopes the token grants; absent or `null`: the scopes of the token that creates it.
+    pub scopes: Option<Vec<String>>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -102,19 +129,20 @@ impl ApiToken {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
-        let scopes = match ScopeSet::parse(&input.scopes) {
+        let requested = input.scopes.clone().unwrap_or_default();
+        let scopes = match ScopeSet::parse(&requested) {
             Ok(scopes) if scopes.is_empty() => {
                 v.push(FieldError::new(
                     "scopes",
                     "must grant at least one scope",
-                    Some(Value::from(input.scopes.clone())),
+                    Some(Value::from(requested.clone())),
                 ));
                 None
             }
             Ok(scopes) => Some(scopes),
             Err(problems) => {
                 for problem in problems {
-                    v.push(FieldError::new("scopes", problem, Some(Value::from(input.scopes.clone()))));
+                    v.push(FieldError::new("scopes", problem, Some(Value::from(requested.clone()))));
                 }
                 None
             }
@@ -160,10 +188,11 @@ mod tests {
     #[test]
     fn tokens_need_valid_scopes_and_a_future_expiry() {
         let now = clock::now();
-        let bad = NewApiToken { name: "t".into(), slug: None, scopes: vec!["root".into()], expires_at: Some(now) };
+        let bad =
+            NewApiToken { name: "t".into(), slug: None, scopes: Some(vec!["root".into()]), expires_at: Some(now) };
         let errors = ApiToken::create(&account(), bad, &Actor::unknown(), now).err().map(|e| e.0.len());
         assert_eq!(errors, Some(2));
-        let empty = NewApiToken { name: "t".into(), slug: None, scopes: vec![], expires_at: None };
+        let empty = NewApiToken { name: "t".into(), slug: None, scopes: Some(vec![]), expires_at: None };
         assert!(ApiToken::create(&account(), empty, &Actor::unknown(), now).is_err());
     }
 
@@ -173,7 +202,7 @@ mod tests {
         let input = NewApiToken {
             name: "deploy".into(),
             slug: None,
-            scopes: vec!["read:customers".into()],
+            scopes: Some(vec!["read:customers".into()]),
             expires_at: Some(now + chrono::TimeDelta::hours(1)),
         };
         let token = ApiToken::create(&account(), input, &Actor::unknown(), now).unwrap_or_else(|e| panic!("{e}"));

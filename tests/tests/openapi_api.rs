@@ -15,6 +15,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/organization"),
     ("get", "/api/service-accounts"),
     ("post", "/api/service-accounts"),
+    ("get", "/api/service-accounts/{slug}"),
+    ("put", "/api/service-accounts/{slug}"),
     ("get", "/api/service-accounts/{slug}/tokens"),
     ("post", "/api/service-accounts/{slug}/tokens"),
     ("delete", "/api/service-accounts/{slug}/tokens/{tokenSlug}"),

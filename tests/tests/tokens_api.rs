@@ -165,3 +165,40 @@ async fn a_minted_token_never_outlives_its_creator_and_a_narrower_token_cannot_r
     assert_eq!(app.send(Method::DELETE, &format!("{tokens}/{broad_slug}"), &acme.token, None).await?.0, 204);
     Ok(())
 }
+
+/// Service accounts as Kaiten's clients read them: one by slug with its tokens, renamed by PUT, and a
+/// token without `scopes` granting those of the token that creates it.
+#[tokio::test]
+async fn a_service_account_is_read_with_its_tokens_and_renamed() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let (status, created) =
+        app.send(Method::POST, "/api/service-accounts", &acme.token, Some(json!({"name": "CI"}))).await?;
+    assert_eq!((status, &created["tokens"]), (201, &json!([])));
+    let body = json!({"name": "inherit", "scopes": null});
+    let (status, inherited) =
+        app.send(Method::POST, "/api/service-accounts/ci/tokens", &acme.token, Some(body)).await?;
+    assert_eq!((status, &inherited["scopes"]), (201, &json!(["write:*"])), "{inherited}");
+    assert_eq!(inherited["serviceAccountId"], created["id"]);
+    let (_, narrow) = issue(&app, &acme.token, "ci", &["read:customers"]).await?;
+    let narrow = narrow["token"].as_str().unwrap_or_default().to_owned();
+    let (status, refused) =
+        app.send(Method::POST, "/api/service-accounts/ci/tokens", &narrow, Some(json!({"name": "again"}))).await?;
+    assert_eq!(status, 403, "a read:customers token cannot inherit into a token that writes tokens: {refused}");
+
+    let (status, _) =
+        app.send(Method::PUT, "/api/service-accounts/ci", &acme.token, Some(json!({"name": "CI bot"}))).await?;
+    assert_eq!(status, 200);
+    let (status, account) = app.send(Method::GET, "/api/service-accounts/ci", &acme.token, None).await?;
+    assert_eq!((status, &account["name"], &account["slug"]), (200, &json!("CI bot"), &json!("ci")));
+    let names: Vec<&str> =
+        account["tokens"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(names, ["token read:customers", "inherit"]);
+    assert!(account["tokens"].as_array().into_iter().flatten().all(|t| t.get("token").is_none()), "no secrets");
+    let (_, listed) = app.send(Method::GET, "/api/service-accounts", &acme.token, None).await?;
+    let ci = listed["items"].as_array().into_iter().flatten().find(|a| a["slug"] == "ci").cloned();
+    assert_eq!(ci.map(|a| a["tokens"].as_array().map(Vec::len)), Some(Some(2)));
+    let (status, _) = app.send(Method::GET, "/api/service-accounts/ghost", &acme.token, None).await?;
+    assert_eq!(status, 404);
+    Ok(())
+}

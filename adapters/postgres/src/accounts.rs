@@ -113,6 +113,18 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
         Ok(())
     }
 
+    async fn rename(&self, account: &ServiceAccount) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(service_accounts::table)
+            .filter(service_accounts::id.eq(account.id))
+            .filter(service_accounts::organization_id.eq(account.organization_id))
+            .set(service_accounts::name.eq(&account.name))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
     async fn find_by_slug(&self, organization_id: Uuid, s: &Slug) -> Result<Option<ServiceAccount>, RepoError> {
         let mut conn = self.source.get().await?;
         let row = service_accounts::table

@@ -20,6 +20,8 @@ pub trait ServiceAccountRepository: Send + Sync {
     async fn insert(&self, account: &ServiceAccount) -> Result<(), RepoError>;
     async fn find_by_slug(&self, organization_id: Uuid, slug: &Slug) -> Result<Option<ServiceAccount>, RepoError>;
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<ServiceAccount>, RepoError>;
+    /// Stores the account's new name.
+    async fn rename(&self, account: &ServiceAccount) -> Result<(), RepoError>;
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]

@@ -1,6 +1,6 @@
 //! Issues a token to a service account. The secret is returned once; a token can grant only what the
 //! caller's own token grants, and cannot outlive it: without `expiresAt` it expires with the caller's
-//! token, and a later `expiresAt` is refused.
+//! token, and a later `expiresAt` is refused. Without `scopes` it grants the caller's token's scopes.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
@@ -37,6 +37,9 @@ impl CreateToken {
         let organization_id = caller.organization_id;
         let scopes = caller.scopes.clone();
         let mut input = input;
+        if input.scopes.is_none() {
+            input.scopes = Some(scopes.to_strings());
+        }
         if let Some(creator_expires) = caller.expires_at {
             match input.expires_at {
                 None => input.expires_at = Some(creator_expires),

@@ -1,9 +1,10 @@
-//! Lists the caller's service accounts.
+//! Lists the caller's service accounts, each with its newest tokens.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::Repositories;
-use kaiten_domain::token::ServiceAccount;
+use crate::use_cases::get_service_account::with_tokens;
+use kaiten_domain::token::ServiceAccountView;
 use kaiten_domain::{Access, Module, Page, Paged};
 
 pub struct ListServiceAccounts {
@@ -15,8 +16,13 @@ impl ListServiceAccounts {
         Self { repos }
     }
 
-    pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<ServiceAccount>, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<ServiceAccountView>, UseCaseError> {
         caller.require(Access::Read, Module::Tokens)?;
-        Ok(self.repos.service_accounts.list(caller.organization_id, page).await?)
+        let accounts = self.repos.service_accounts.list(caller.organization_id, page).await?;
+        let mut items = Vec::with_capacity(accounts.items.len());
+        for account in accounts.items {
+            items.push(with_tokens(&self.repos, account).await?);
+        }
+        Ok(Paged { items, has_more: accounts.has_more, next_cursor: accounts.next_cursor, total: accounts.total })
     }
 }

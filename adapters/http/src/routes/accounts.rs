@@ -10,7 +10,9 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
 use kaiten_domain::organization::Organization;
-use kaiten_domain::token::{ApiToken, NewApiToken, NewServiceAccount, ServiceAccount};
+use kaiten_domain::token::{
+    ApiToken, NewApiToken, NewServiceAccount, ServiceAccount, ServiceAccountUpdate, ServiceAccountView,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,6 +22,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_organization))
         .routes(routes!(list_service_accounts, create_service_account))
+        .routes(routes!(get_service_account, rename_service_account))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
 }
@@ -46,20 +49,51 @@ async fn get_organization(
 
 /// The organization's service accounts.
 #[utoipa::path(get, path = "/api/service-accounts", tag = "tokens", params(PageQuery),
-    responses((status = 200, body = Paged<ServiceAccount>), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = Paged<ServiceAccountView>), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem)),
     security(("bearer" = ["read:tokens"])))]
 async fn list_service_accounts(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> Result<Json<Paged<ServiceAccount>>, Problem> {
+) -> Result<Json<Paged<ServiceAccountView>>, Problem> {
     Ok(Json(state.use_cases.list_service_accounts.execute(&caller, query.page()?).await?))
+}
+
+/// One service account with its newest tokens (metadata only).
+#[utoipa::path(get, path = "/api/service-accounts/{slug}", tag = "tokens", params(("slug" = String, Path)),
+    responses((status = 200, body = ServiceAccountView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:tokens"])))]
+async fn get_service_account(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<ServiceAccountView>, Problem> {
+    let slug = path_slug(&slug, "service account")?;
+    Ok(Json(state.use_cases.get_service_account.execute(&caller, &slug).await?))
+}
+
+/// Renames a service account; its slug and tokens stay.
+#[utoipa::path(put, path = "/api/service-accounts/{slug}", tag = "tokens", params(("slug" = String, Path)),
+    request_body = ServiceAccountUpdate,
+    responses((status = 200, body = ServiceAccount), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:tokens"])))]
+async fn rename_service_account(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiJson(update): ApiJson<ServiceAccountUpdate>,
+) -> Result<Json<ServiceAccount>, Problem> {
+    let slug = path_slug(&slug, "service account")?;
+    Ok(Json(state.use_cases.rename_service_account.execute(&caller, &slug, update).await?))
 }
 
 /// Creates a service account.
 #[utoipa::path(post, path = "/api/service-accounts", tag = "tokens", request_body = NewServiceAccount,
-    responses((status = 201, body = ServiceAccount), (status = 400, body = Problem), (status = 401, body = Problem),
+    responses((status = 201, body = ServiceAccountView), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = ["write:tokens"])))]
@@ -70,7 +104,7 @@ async fn create_service_account(
 ) -> Result<impl IntoResponse, Problem> {
     let account = state.use_cases.create_service_account.execute(&caller, input).await?;
     let location = format!("/api/service-accounts/{}", account.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(account)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(ServiceAccountView { account, tokens: Vec::new() })))
 }
 
 /// A service account's tokens (never their secrets).
