@@ -4,7 +4,7 @@
 use crate::actor::Actor;
 use crate::catalog::EventKind;
 use crate::customer::Customer;
-use crate::deployment_zone::{Deployment, DeploymentZone, ZoneType};
+use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
 use crate::feature_flag::{FeatureFlag, FlagType, TargetingRule, Variant};
 use crate::instance::{Instance, UsageLimit, UsageReached, UsageValue};
@@ -95,8 +95,8 @@ fn zone(release: Option<&Release>) -> DeploymentZone {
         id: id(5),
         name: "EU West".into(),
         slug: slug("eu-west"),
-        zone_type: ZoneType::Shared,
-        description: None,
+        zone_type: "production".into(),
+        description: "Frankfurt, three availability zones".into(),
         metadata: Some(json!({"region": "eu-west-1"})),
         release_id: release.map(|r| r.id),
         release_slug: release.map(|r| r.slug.clone()),

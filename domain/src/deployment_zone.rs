@@ -1,24 +1,28 @@
 //! Deployment zones (where instances run) and the deployments of releases to them.
 
 use crate::actor::Actor;
-use crate::entitlement::text_codes;
-use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+use crate::name::{parse_name, parse_optional_object, parse_text};
 use crate::slug::Slug;
-use crate::validation::{ValidationErrors, Validator};
+use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ZoneType {
-    Shared,
-    Dedicated,
-}
+/// The type a zone gets when none is given.
+pub const DEFAULT_ZONE_TYPE: &str = "shared";
 
-text_codes!(ZoneType { Shared = "shared", Dedicated = "dedicated" });
+/// A zone's type as Kaiten takes it: free text (`production`, `staging`, `shared`, …), 1 to 100
+/// characters once trimmed.
+fn parse_zone_type(raw: &str) -> Result<String, FieldError> {
+    let trimmed = raw.trim();
+    if (1..=100).contains(&trimmed.chars().count()) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(FieldError::new("type", "must be 1 to 100 characters", Some(Value::from(raw))))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -26,9 +30,10 @@ pub struct DeploymentZone {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
+    /// Free text: `production`, `staging`, `shared`, ….
     #[serde(rename = "type")]
-    pub zone_type: ZoneType,
-    pub description: Option<String>,
+    pub zone_type: String,
+    pub description: String,
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// The release the zone currently runs.
@@ -48,11 +53,15 @@ pub struct NewDeploymentZone {
     pub name: String,
     #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
+    /// Free text, 1 to 100 characters; `shared` when absent.
     #[serde(rename = "type")]
-    pub zone_type: Option<ZoneType>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub zone_type: Option<String>,
     pub description: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
+    /// A release the zone runs from the start (a RELEASE_DEPLOYMENT).
+    pub release_id: Option<Uuid>,
 }
 
 impl DeploymentZone {
@@ -65,14 +74,15 @@ impl DeploymentZone {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
-        let description = v.check(parse_optional_text("description", input.description.as_deref()));
+        let zone_type = v.check(parse_zone_type(input.zone_type.as_deref().unwrap_or(DEFAULT_ZONE_TYPE)));
+        let description = v.check(parse_text("description", input.description.as_deref()));
         let metadata = v.check(parse_optional_object("metadata", input.metadata));
         v.finish(|| {
             Some(Self {
                 id: Uuid::now_v7(),
                 name: name?,
                 slug: slug?,
-                zone_type: input.zone_type.unwrap_or(ZoneType::Shared),
+                zone_type: zone_type?,
                 description: description?,
                 metadata: metadata?,
                 release_id: None,
@@ -102,22 +112,23 @@ pub struct Deployment {
     pub created_by: Actor,
 }
 
-/// Partial update of a zone; an explicit `null` clears `description` or `metadata`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+/// The body of `PUT /api/deployment-zones/{slug}`: a full replacement — an omitted `description` is
+/// `""`, omitted `metadata` cleared; an omitted `slug` or `type` is kept; a `releaseId` other than
+/// the zone's current release deploys it (RELEASE_DEPLOYMENT), an omitted one keeps the release.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeploymentZoneChanges {
+pub struct DeploymentZoneUpdate {
     #[schema(schema_with = crate::name::name_schema)]
-    pub name: Option<String>,
+    pub name: String,
     #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     #[serde(rename = "type")]
-    pub zone_type: Option<ZoneType>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(min_length = 1, max_length = 100)]
+    pub zone_type: Option<String>,
+    pub description: Option<String>,
     #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Option<Value>>,
+    pub metadata: Option<Value>,
+    pub release_id: Option<Uuid>,
 }
 
 /// The body of `POST /api/deployment-zones/{slug}/deployments`.
@@ -128,31 +139,28 @@ pub struct NewDeployment {
 }
 
 impl DeploymentZone {
-    pub fn apply(
+    /// This zone replaced by `update` (its release is changed by [`Self::deploy`], not here).
+    pub fn replace(
         &self,
-        changes: DeploymentZoneChanges,
+        update: DeploymentZoneUpdate,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
-        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
-        let slug = changes
+        let name = v.check(parse_name("name", &update.name));
+        let slug = update
             .slug
             .as_deref()
             .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
-        let description = match changes.description {
-            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
-            None => Some(self.description.clone()),
-        };
-        let metadata = match changes.metadata {
-            Some(raw) => v.check(parse_optional_object("metadata", raw)),
-            None => Some(self.metadata.clone()),
-        };
+        let zone_type =
+            update.zone_type.as_deref().map_or(Some(self.zone_type.clone()), |raw| v.check(parse_zone_type(raw)));
+        let description = v.check(parse_text("description", update.description.as_deref()));
+        let metadata = v.check(parse_optional_object("metadata", update.metadata));
         v.finish(|| {
             Some(Self {
                 name: name?,
                 slug: slug?,
-                zone_type: changes.zone_type.unwrap_or(self.zone_type),
+                zone_type: zone_type?,
                 description: description?,
                 metadata: metadata?,
                 updated_at: now,

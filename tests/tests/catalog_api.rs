@@ -83,7 +83,7 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
         (Method::PUT, "/api/licenses/pro/entitlements/seats", json!({"value": {"type": "number", "value": 3}})),
         (Method::POST, "/api/deployment-zones", json!({"name": "EU", "metadata": {"region": "eu"}})),
         (Method::POST, "/api/deployment-zones", json!({"name": "US"})),
-        (Method::PUT, "/api/deployment-zones/us", json!({"type": "dedicated"})),
+        (Method::PUT, "/api/deployment-zones/us", json!({"name": "US", "type": "dedicated"})),
         (Method::POST, "/api/deployment-zones/eu/deployments", json!({"releaseSlug": "v1-2-3"})),
         (
             Method::POST,

@@ -25,7 +25,7 @@ async fn zone_crud_emits_the_zone_events_with_the_api_payload() -> anyhow::Resul
             Method::PUT,
             "/api/deployment-zones/eu-west",
             &acme.token,
-            Some(json!({"type": "dedicated", "metadata": null})),
+            Some(json!({"name": "EU West", "type": "dedicated", "metadata": null})),
         )
         .await?;
     assert_eq!((status, updated["type"].as_str(), updated["metadata"].is_null()), (200, Some("dedicated"), true));
@@ -41,7 +41,7 @@ async fn zone_crud_emits_the_zone_events_with_the_api_payload() -> anyhow::Resul
         ]
     );
     assert_eq!((&outbox[0].data, &outbox[1].data, &outbox[2].data), (&created, &updated, &updated));
-    for body in [json!({"name": "X", "type": "private"}), json!({"name": "X", "metadata": "eu"}), json!({"name": ""})] {
+    for body in [json!({"name": "X", "type": " "}), json!({"name": "X", "metadata": "eu"}), json!({"name": ""})] {
         assert_eq!(
             app.send(Method::POST, "/api/deployment-zones", &acme.token, Some(body.clone())).await?.0,
             422,
@@ -164,5 +164,50 @@ async fn a_nul_character_postgresql_cannot_store_is_invalid_input_not_a_server_e
     let (status, problem) = app.send(reqwest::Method::POST, "/api/deployment-zones", &acme.token, Some(body)).await?;
     assert_eq!((status, problem["code"].as_str()), (422, Some("validation_failed")), "{problem}");
     assert!(app.outbox().await?.is_empty(), "nothing was written");
+    Ok(())
+}
+
+/// Kaiten's way to deploy: a zone created with a `releaseId` runs it from the start, and a PUT with
+/// another `releaseId` deploys that one; each is a RELEASE_DEPLOYMENT. Types are free text.
+#[tokio::test]
+async fn a_release_id_on_create_or_put_is_a_deployment() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let (_, first) = app.send(Method::POST, "/api/releases", &acme.token, Some(json!({"version": "1.0.0"}))).await?;
+    let (_, second) = app.send(Method::POST, "/api/releases", &acme.token, Some(json!({"version": "1.1.0"}))).await?;
+    let body = json!({"name": "EU West", "type": "production", "releaseId": first["id"]});
+    let (status, zone) = app.send(Method::POST, "/api/deployment-zones", &acme.token, Some(body)).await?;
+    assert_eq!(status, 201, "{zone}");
+    assert_eq!(
+        (&zone["type"], &zone["releaseId"], &zone["description"]),
+        (&json!("production"), &first["id"], &json!(""))
+    );
+
+    let body = json!({"name": "EU West", "type": "production", "releaseId": second["id"]});
+    let (status, moved) =
+        app.send(Method::PUT, "/api/deployment-zones/eu-west", &acme.token, Some(body.clone())).await?;
+    assert_eq!((status, &moved["releaseId"], &moved["releaseSlug"]), (200, &second["id"], &json!("1-1-0")));
+    let (status, _) = app.send(Method::PUT, "/api/deployment-zones/eu-west", &acme.token, Some(body)).await?;
+    assert_eq!(status, 200, "the same release again is no deployment, and no error");
+    let body = json!({"name": "EU West", "releaseId": uuid::Uuid::now_v7()});
+    let (status, problem) = app.send(Method::PUT, "/api/deployment-zones/eu-west", &acme.token, Some(body)).await?;
+    assert_eq!((status, problem["errors"][0]["location"].as_str()), (422, Some("releaseId")));
+
+    let (_, history) = app.send(Method::GET, "/api/deployment-zones/eu-west/deployments", &acme.token, None).await?;
+    let versions: Vec<&str> =
+        history["items"].as_array().into_iter().flatten().filter_map(|d| d["version"].as_str()).collect();
+    assert_eq!(versions, ["1.1.0", "1.0.0"]);
+    let names: Vec<String> =
+        app.outbox().await?.into_iter().map(|e| e.event_name).filter(|n| !n.starts_with("RELEASE_CREATION")).collect();
+    assert_eq!(
+        names,
+        [
+            "DEPLOYMENT_ZONE_CREATION",
+            "RELEASE_DEPLOYMENT",
+            "RELEASE_DEPLOYMENT",
+            "DEPLOYMENT_ZONE_UPDATE",
+            "DEPLOYMENT_ZONE_UPDATE"
+        ]
+    );
     Ok(())
 }

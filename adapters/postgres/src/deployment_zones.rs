@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::ports::deployment_zones::DeploymentZoneRepository;
 use kaiten_application::{Conflict, RepoError};
-use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, ZoneType};
+use kaiten_domain::deployment_zone::{Deployment, DeploymentZone};
 use kaiten_domain::{Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
@@ -24,7 +24,7 @@ struct ZoneRow {
     name: String,
     slug: String,
     zone_type: String,
-    description: Option<String>,
+    description: String,
     metadata: Option<Value>,
     current_release_id: Option<Uuid>,
     created_at: DateTime<Utc>,
@@ -40,7 +40,7 @@ struct ZoneChanges<'a> {
     name: &'a str,
     slug: &'a str,
     zone_type: &'a str,
-    description: Option<&'a str>,
+    description: &'a str,
     metadata: Option<&'a Value>,
     updated_at: DateTime<Utc>,
     updated_by: ActorColumn,
@@ -69,8 +69,7 @@ impl ZoneRow {
             id: self.id,
             name: self.name,
             slug: slug(&self.slug)?,
-            zone_type: ZoneType::from_code(&self.zone_type)
-                .ok_or_else(|| RepoError::Unexpected(format!("stored zone type `{}`", self.zone_type)))?,
+            zone_type: self.zone_type,
             description: self.description,
             metadata: self.metadata,
             release_id: self.current_release_id,
@@ -103,7 +102,7 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             organization_id: z.organization_id,
             name: z.name.clone(),
             slug: z.slug.to_string(),
-            zone_type: z.zone_type.as_str().to_owned(),
+            zone_type: z.zone_type.clone(),
             description: z.description.clone(),
             metadata: z.metadata.clone(),
             current_release_id: z.release_id,
@@ -122,7 +121,7 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             name: &z.name,
             slug: z.slug.as_str(),
             zone_type: z.zone_type.as_str(),
-            description: z.description.as_deref(),
+            description: &z.description,
             metadata: z.metadata.as_ref(),
             updated_at: z.updated_at,
             updated_by: ActorColumn::from(&z.updated_by),

@@ -87,6 +87,20 @@ impl ReleaseRepository for PgReleaseRepository {
         find_scoped(&mut conn, organization_id, slug, for_update).await?.map(ReleaseRow::into_domain).transpose()
     }
 
+    async fn find_by_id(&self, organization_id: Uuid, id: Uuid) -> Result<Option<Release>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = releases::table
+            .filter(releases::organization_id.eq(organization_id))
+            .filter(releases::id.eq(id))
+            .select(ReleaseRow::as_select())
+            .for_share()
+            .first(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(ReleaseRow::into_domain).transpose()
+    }
+
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Release>, RepoError> {
         let mut conn = self.source.get().await?;
         page_scoped(&mut conn, organization_id, page).await?.try_map(ReleaseRow::into_domain)

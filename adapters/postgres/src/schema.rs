@@ -123,7 +123,7 @@ diesel::table! {
         slug -> Text,
         #[sql_name = "type"]
         zone_type -> Text,
-        description -> Nullable<Text>,
+        description -> Text,
         metadata -> Nullable<Jsonb>,
         current_release_id -> Nullable<Uuid>,
         created_at -> Timestamptz,

@@ -41,6 +41,8 @@ pub trait ReleaseRepository: Send + Sync {
         slug: &Slug,
         for_update: bool,
     ) -> Result<Option<Release>, RepoError>;
+    /// The organization's release `id`, locked for share (it cannot be deleted meanwhile).
+    async fn find_by_id(&self, organization_id: Uuid, id: Uuid) -> Result<Option<Release>, RepoError>;
     /// Newest first.
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Release>, RepoError>;
 }

@@ -3,9 +3,10 @@
 
 use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
-use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::deployment_zone::{Deployment, NewDeployment};
-use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
+use crate::ports::unit_of_work::{Repositories, UnitOfWork, UnitOfWorkExt};
+use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, NewDeployment};
+use kaiten_domain::release::Release;
+use kaiten_domain::{Access, Actor, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -44,14 +45,45 @@ impl DeployRelease {
                             Some(Value::from(input.release_slug.clone())),
                         ))
                     })?;
-                let deployment = zone.deploy(&release, &actor, clock::now()).ok_or_else(|| {
+                let deployed = deploy(&repos, &zone, &release, &actor, traceparent).await?;
+                let (_, deployment) = deployed.ok_or_else(|| {
                     UseCaseError::Conflict(Conflict::new("already_deployed", "the zone already runs this release"))
                 })?;
-                repos.deployment_zones.record_deployment(organization_id, &deployment).await?;
-                let event = OutboxEvent::of(EventKind::ReleaseDeployment, organization_id, &deployment, traceparent)?;
-                repos.outbox.append(&event).await?;
                 Ok(deployment)
             })
             .await
     }
+}
+
+/// The organization's release `id`, for a body's `releaseId` (422 when there is none).
+pub(crate) async fn release_by_id(
+    repos: &Repositories,
+    organization_id: uuid::Uuid,
+    id: uuid::Uuid,
+) -> Result<Release, UseCaseError> {
+    repos.releases.find_by_id(organization_id, id).await?.ok_or_else(|| {
+        UseCaseError::Invalid(ValidationErrors::single(
+            "releaseId",
+            "no release with this id",
+            Some(Value::from(id.to_string())),
+        ))
+    })
+}
+
+/// Deploys `release` to `zone`: records the deployment and appends RELEASE_DEPLOYMENT. The zone as it
+/// now runs, and the deployment; `None` when the zone already runs the release (nothing written).
+pub(crate) async fn deploy(
+    repos: &Repositories,
+    zone: &DeploymentZone,
+    release: &Release,
+    actor: &Actor,
+    traceparent: Option<String>,
+) -> Result<Option<(DeploymentZone, Deployment)>, UseCaseError> {
+    let Some(deployment) = zone.deploy(release, actor, clock::now()) else { return Ok(None) };
+    repos.deployment_zones.record_deployment(zone.organization_id, &deployment).await?;
+    let event = OutboxEvent::of(EventKind::ReleaseDeployment, zone.organization_id, &deployment, traceparent)?;
+    repos.outbox.append(&event).await?;
+    let running =
+        DeploymentZone { release_id: Some(release.id), release_slug: Some(release.slug.clone()), ..zone.clone() };
+    Ok(Some((running, deployment)))
 }

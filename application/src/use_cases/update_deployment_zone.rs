@@ -3,7 +3,8 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::deployment_zone::{DeploymentZone, DeploymentZoneChanges};
+use crate::use_cases::deploy_release::{deploy, release_by_id};
+use kaiten_domain::deployment_zone::{DeploymentZone, DeploymentZoneUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ impl UpdateDeploymentZone {
         &self,
         caller: &Caller,
         slug: &Slug,
-        changes: DeploymentZoneChanges,
+        update: DeploymentZoneUpdate,
     ) -> Result<DeploymentZone, UseCaseError> {
         caller.require(Access::Write, Module::DeploymentZones)?;
         let actor = caller.actor.clone();
@@ -33,12 +34,23 @@ impl UpdateDeploymentZone {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("deployment zone"))?;
-                let updated = current.apply(changes, &actor, clock::now())?;
+                let release = match update.release_id {
+                    Some(id) if current.release_id != Some(id) => {
+                        Some(release_by_id(&repos, organization_id, id).await?)
+                    }
+                    _ => None,
+                };
+                let mut updated = current.replace(update, &actor, clock::now())?;
                 repos
                     .deployment_zones
                     .update(&updated)
                     .await
                     .map_err(|e| UseCaseError::from_repo("deployment zone", e))?;
+                if let Some(release) = &release
+                    && let Some((running, _)) = deploy(&repos, &updated, release, &actor, traceparent.clone()).await?
+                {
+                    updated = running;
+                }
                 let event = OutboxEvent::of(EventKind::DeploymentZoneUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
 use kaiten_domain::deployment_zone::{
-    Deployment, DeploymentZone, DeploymentZoneChanges, NewDeployment, NewDeploymentZone,
+    Deployment, DeploymentZone, DeploymentZoneUpdate, NewDeployment, NewDeploymentZone,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -35,7 +35,7 @@ async fn list_deployment_zones(
     Ok(Json(state.use_cases.list_deployment_zones.execute(&caller, query.page()?).await?))
 }
 
-/// Creates a deployment zone; emits DEPLOYMENT_ZONE_CREATION.
+/// Creates a deployment zone; emits DEPLOYMENT_ZONE_CREATION (and RELEASE_DEPLOYMENT with a `releaseId`).
 #[utoipa::path(post, path = "/api/deployment-zones", tag = "deployment_zones", request_body = NewDeploymentZone,
     responses((status = 201, body = DeploymentZone, headers(("location" = String, description = "The deployment zone's URL"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -66,9 +66,10 @@ async fn get_deployment_zone(
     Ok(Json(state.use_cases.get_deployment_zone.execute(&caller, &slug).await?))
 }
 
-/// Updates a deployment zone (omitted fields keep their value); emits DEPLOYMENT_ZONE_UPDATE.
+/// Replaces a deployment zone's details (a full replacement; a new `releaseId` deploys it); emits
+/// DEPLOYMENT_ZONE_UPDATE (and RELEASE_DEPLOYMENT first when the release changes).
 #[utoipa::path(put, path = "/api/deployment-zones/{slug}", tag = "deployment_zones", params(("slug" = String, Path)),
-    request_body = DeploymentZoneChanges,
+    request_body = DeploymentZoneUpdate,
     responses((status = 200, body = DeploymentZone), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
@@ -77,7 +78,7 @@ async fn update_deployment_zone(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(slug): Path<String>,
-    ApiJson(changes): ApiJson<DeploymentZoneChanges>,
+    ApiJson(changes): ApiJson<DeploymentZoneUpdate>,
 ) -> Result<Json<DeploymentZone>, Problem> {
     let slug = path_slug(&slug, "deployment zone")?;
     Ok(Json(state.use_cases.update_deployment_zone.execute(&caller, &slug, changes).await?))
