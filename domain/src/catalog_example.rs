@@ -6,6 +6,7 @@ use crate::catalog::EventKind;
 use crate::customer::Customer;
 use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
+use crate::entitlement_fields::{EntitlementFields, ResetAnchor, ResetPeriod};
 use crate::feature_flag::{FeatureFlag, FlagType, TargetingRule, Variant};
 use crate::instance::{Instance, UsageLimit, UsageReached, UsageValue};
 use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType};
@@ -63,6 +64,15 @@ fn entitlement() -> Entitlement {
         entitlement_type: EntitlementType::Number,
         meter_type: Some(MeterType::RawEvent),
         aggregation_method: Some(AggregationMethod::Sum),
+        fields: EntitlementFields {
+            reset_period: Some(ResetPeriod::Month),
+            reset_anchor: Some(ResetAnchor::Calendar),
+            warning_threshold_percent: Some(80),
+            user_facing: true,
+            unit_singular: Some("call".into()),
+            unit_plural: Some("calls".into()),
+            ..EntitlementFields::default()
+        },
         organization_id: id(ORGANIZATION),
         created_at: at(),
         created_by: author(),

@@ -21,6 +21,7 @@ fn json_schema<T: ToSchema>() -> Value {
     while let Some((name, schema)) = dependencies.pop() {
         definitions.entry(name).or_insert_with(|| serde_json::to_value(schema).unwrap_or(Value::Null));
     }
+    merge_all_of(&mut root, &definitions);
     if let Value::Object(object) = &mut root {
         object.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
         if !definitions.is_empty() {
@@ -29,6 +30,29 @@ fn json_schema<T: ToSchema>() -> Value {
     }
     rewrite_references(&mut root);
     root
+}
+
+/// A type with flattened fields is generated as `allOf` its parts: merged here into one object schema,
+/// so every event's `data` is described as the one object it is.
+fn merge_all_of(root: &mut Value, definitions: &Map<String, Value>) {
+    let Some(parts) = root.get("allOf").and_then(Value::as_array).cloned() else { return };
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for part in parts {
+        let part = match part.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                definitions.get(reference.trim_start_matches("#/components/schemas/")).cloned().unwrap_or(Value::Null)
+            }
+            None => part,
+        };
+        properties.extend(part.get("properties").and_then(Value::as_object).cloned().unwrap_or_default());
+        required.extend(part.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
+    }
+    let mut merged = Map::new();
+    merged.insert("type".into(), Value::from("object"));
+    merged.insert("properties".into(), Value::Object(properties));
+    merged.insert("required".into(), Value::Array(required));
+    *root = Value::Object(merged);
 }
 
 /// OpenAPI references (`#/components/schemas/X`) become JSON Schema ones (`#/$defs/X`).

@@ -1,8 +1,8 @@
 //! Entitlements: what a license grants (a feature switch, a metered quantity, a configuration).
 
 use crate::actor::Actor;
+use crate::entitlement_fields::{EntitlementFields, RequestedFields, ResetAnchor, ResetPeriod};
 use crate::name::{parse_name, parse_optional_text};
-use crate::serde_helpers::double_option;
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
@@ -16,7 +16,16 @@ use uuid::Uuid;
 pub enum EntitlementType {
     Boolean,
     Number,
+    /// A metered quantity of AI credits: used as NUMBER is.
+    NumberAiCredit,
     Config,
+}
+
+impl EntitlementType {
+    /// Whether usage of it is metered against a number (NUMBER and NUMBER_AI_CREDIT).
+    pub fn is_metered(self) -> bool {
+        matches!(self, Self::Number | Self::NumberAiCredit)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -54,7 +63,9 @@ macro_rules! text_codes {
 }
 pub(crate) use text_codes;
 
-text_codes!(EntitlementType { Boolean = "BOOLEAN", Number = "NUMBER", Config = "CONFIG" });
+text_codes!(EntitlementType {
+    Boolean = "BOOLEAN", Number = "NUMBER", NumberAiCredit = "NUMBER_AI_CREDIT", Config = "CONFIG"
+});
 text_codes!(MeterType { CalculatedUsage = "CALCULATED_USAGE", RawEvent = "RAW_EVENT" });
 text_codes!(AggregationMethod {
     Sum = "SUM", Count = "COUNT", Average = "AVERAGE", Max = "MAX", Min = "MIN", Latest = "LATEST"
@@ -71,6 +82,8 @@ pub struct Entitlement {
     pub entitlement_type: EntitlementType,
     pub meter_type: Option<MeterType>,
     pub aggregation_method: Option<AggregationMethod>,
+    #[serde(flatten)]
+    pub fields: EntitlementFields,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
@@ -86,48 +99,111 @@ pub struct NewEntitlement {
     #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
+    /// BOOLEAN when absent.
     #[serde(rename = "type")]
-    pub entitlement_type: EntitlementType,
+    pub entitlement_type: Option<EntitlementType>,
+    /// Metered types: CALCULATED_USAGE when absent.
     pub meter_type: Option<MeterType>,
+    /// Metered types: SUM when absent.
     pub aggregation_method: Option<AggregationMethod>,
+    pub reset_period: Option<ResetPeriod>,
+    pub reset_anchor: Option<ResetAnchor>,
+    #[schema(minimum = 0, maximum = 100)]
+    pub warning_threshold_percent: Option<i32>,
+    pub display_order: Option<i32>,
+    pub icon: Option<String>,
+    /// Whether the vendor's customers see it (default false).
+    pub user_facing: Option<bool>,
+    pub unit_singular: Option<String>,
+    pub unit_plural: Option<String>,
+    pub sale_unit_singular: Option<String>,
+    pub sale_unit_plural: Option<String>,
+    pub sale_unit_factor: Option<f64>,
 }
 
-/// Partial update; `type` cannot change once values may have been assigned with it.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+/// The body of `PUT /api/entitlements/{slug}`: a full replacement — omitted optional fields are
+/// cleared. `type`, `meterType`, `aggregationMethod`, `resetPeriod` and `resetAnchor` cannot change
+/// once set: omitted, they are kept; given, they must equal the stored ones. The slug stays unless given.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EntitlementChanges {
+pub struct EntitlementUpdate {
     #[schema(schema_with = crate::name::name_schema)]
-    pub name: Option<String>,
+    pub name: String,
     #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
+    pub description: Option<String>,
     #[serde(rename = "type")]
     pub entitlement_type: Option<EntitlementType>,
     pub meter_type: Option<MeterType>,
     pub aggregation_method: Option<AggregationMethod>,
+    pub reset_period: Option<ResetPeriod>,
+    pub reset_anchor: Option<ResetAnchor>,
+    #[schema(minimum = 0, maximum = 100)]
+    pub warning_threshold_percent: Option<i32>,
+    pub display_order: Option<i32>,
+    pub icon: Option<String>,
+    /// Whether the vendor's customers see it (default false).
+    pub user_facing: Option<bool>,
+    pub unit_singular: Option<String>,
+    pub unit_plural: Option<String>,
+    pub sale_unit_singular: Option<String>,
+    pub sale_unit_plural: Option<String>,
+    pub sale_unit_factor: Option<f64>,
 }
 
-/// NUMBER needs a meter type (and aggregates with SUM unless told otherwise); BOOLEAN and CONFIG take neither.
+/// The extra fields of a request body.
+macro_rules! requested_fields {
+    ($body:expr) => {
+        RequestedFields {
+            reset_period: $body.reset_period,
+            reset_anchor: $body.reset_anchor,
+            warning_threshold_percent: $body.warning_threshold_percent,
+            display_order: $body.display_order,
+            icon: $body.icon,
+            user_facing: $body.user_facing,
+            unit_singular: $body.unit_singular,
+            unit_plural: $body.unit_plural,
+            sale_unit_singular: $body.sale_unit_singular,
+            sale_unit_plural: $body.sale_unit_plural,
+            sale_unit_factor: $body.sale_unit_factor,
+        }
+    };
+}
+
+/// `location` cannot change once set: a given value must equal the stored one.
+fn immutable<T: PartialEq + Copy>(
+    location: &str,
+    stored: Option<T>,
+    given: Option<T>,
+    code: impl Fn(T) -> &'static str,
+) -> Result<(), FieldError> {
+    match (stored, given) {
+        (Some(stored), Some(given)) if stored != given => {
+            Err(FieldError::new(location, "cannot be changed once set", Some(Value::from(code(given)))))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Metered types have a meter type (CALCULATED_USAGE unless told otherwise) and aggregate with SUM
+/// unless told otherwise; BOOLEAN and CONFIG take neither.
 fn check_metering(
     kind: EntitlementType,
     meter: Option<MeterType>,
     aggregation: Option<AggregationMethod>,
 ) -> Result<(Option<MeterType>, Option<AggregationMethod>), FieldError> {
     match kind {
-        EntitlementType::Number => match meter {
-            Some(meter) => Ok((Some(meter), Some(aggregation.unwrap_or(AggregationMethod::Sum)))),
-            None => Err(FieldError::new("meterType", "is required for a NUMBER entitlement", None)),
-        },
+        _ if kind.is_metered() => {
+            Ok((Some(meter.unwrap_or(MeterType::CalculatedUsage)), Some(aggregation.unwrap_or(AggregationMethod::Sum))))
+        }
         _ if meter.is_some() => Err(FieldError::new(
             "meterType",
-            format!("is only allowed on NUMBER entitlements, not {}", kind.as_str()),
+            format!("is only allowed on metered entitlements, not {}", kind.as_str()),
             meter.map(|m| Value::from(m.as_str())),
         )),
         _ if aggregation.is_some() => Err(FieldError::new(
             "aggregationMethod",
-            format!("is only allowed on NUMBER entitlements, not {}", kind.as_str()),
+            format!("is only allowed on metered entitlements, not {}", kind.as_str()),
             aggregation.map(|a| Value::from(a.as_str())),
         )),
         _ => Ok((None, None)),
@@ -142,10 +218,12 @@ impl Entitlement {
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
+        let kind = input.entitlement_type.unwrap_or(EntitlementType::Boolean);
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
         let description = v.check(parse_optional_text("description", input.description.as_deref()));
-        let metering = v.check(check_metering(input.entitlement_type, input.meter_type, input.aggregation_method));
+        let metering = v.check(check_metering(kind, input.meter_type, input.aggregation_method));
+        let fields = requested_fields!(input).validate(kind, &mut v);
         v.finish(|| {
             let (meter_type, aggregation_method) = metering?;
             Some(Self {
@@ -153,9 +231,10 @@ impl Entitlement {
                 name: name?,
                 slug: slug?,
                 description: description?,
-                entitlement_type: input.entitlement_type,
+                entitlement_type: kind,
                 meter_type,
                 aggregation_method,
+                fields: fields?,
                 organization_id,
                 created_at: now,
                 created_by: actor.clone(),
@@ -165,36 +244,40 @@ impl Entitlement {
         })
     }
 
-    pub fn apply(
+    /// This entitlement replaced by `update`, made by `actor`.
+    pub fn replace(
         &self,
-        changes: EntitlementChanges,
+        update: EntitlementUpdate,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
-        if let Some(kind) = changes.entitlement_type
-            && kind != self.entitlement_type
-        {
-            v.push(FieldError::new(
-                "type",
-                "cannot be changed; create a new entitlement",
-                Some(Value::from(kind.as_str())),
-            ));
-        }
-        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
-        let slug = changes
+        let kind = self.entitlement_type;
+        v.check(immutable("type", Some(kind), update.entitlement_type, EntitlementType::as_str));
+        v.check(immutable("meterType", self.meter_type, update.meter_type, MeterType::as_str));
+        v.check(immutable(
+            "aggregationMethod",
+            self.aggregation_method,
+            update.aggregation_method,
+            AggregationMethod::as_str,
+        ));
+        v.check(immutable("resetPeriod", self.fields.reset_period, update.reset_period, ResetPeriod::as_str));
+        v.check(immutable("resetAnchor", self.fields.reset_anchor, update.reset_anchor, ResetAnchor::as_str));
+        let name = v.check(parse_name("name", &update.name));
+        let slug = update
             .slug
             .as_deref()
             .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
-        let description = match changes.description {
-            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
-            None => Some(self.description.clone()),
-        };
+        let description = v.check(parse_optional_text("description", update.description.as_deref()));
         let metering = v.check(check_metering(
-            self.entitlement_type,
-            changes.meter_type.or(self.meter_type),
-            changes.aggregation_method.or(self.aggregation_method),
+            kind,
+            update.meter_type.or(self.meter_type),
+            update.aggregation_method.or(self.aggregation_method),
         ));
+        let mut requested = requested_fields!(update);
+        requested.reset_period = requested.reset_period.or(self.fields.reset_period);
+        requested.reset_anchor = requested.reset_anchor.or(self.fields.reset_anchor);
+        let fields = requested.validate(kind, &mut v);
         v.finish(|| {
             let (meter_type, aggregation_method) = metering?;
             Some(Self {
@@ -203,6 +286,7 @@ impl Entitlement {
                 description: description?,
                 meter_type,
                 aggregation_method,
+                fields: fields?,
                 updated_at: now,
                 updated_by: actor.clone(),
                 ..self.clone()
@@ -212,57 +296,5 @@ impl Entitlement {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::clock;
-
-    fn new(kind: EntitlementType, meter: Option<MeterType>, aggregation: Option<AggregationMethod>) -> NewEntitlement {
-        NewEntitlement {
-            name: "Seats".into(),
-            slug: None,
-            description: None,
-            entitlement_type: kind,
-            meter_type: meter,
-            aggregation_method: aggregation,
-        }
-    }
-
-    #[test]
-    fn number_needs_a_meter_and_defaults_to_sum() {
-        let now = clock::now();
-        assert!(
-            Entitlement::create(Uuid::nil(), new(EntitlementType::Number, None, None), &Actor::unknown(), now).is_err()
-        );
-        let ok = Entitlement::create(
-            Uuid::nil(),
-            new(EntitlementType::Number, Some(MeterType::RawEvent), None),
-            &Actor::unknown(),
-            now,
-        );
-        assert_eq!(ok.ok().and_then(|e| e.aggregation_method), Some(AggregationMethod::Sum));
-    }
-
-    #[test]
-    fn boolean_and_config_take_no_metering() {
-        let now = clock::now();
-        for kind in [EntitlementType::Boolean, EntitlementType::Config] {
-            assert!(
-                Entitlement::create(Uuid::nil(), new(kind, Some(MeterType::RawEvent), None), &Actor::unknown(), now)
-                    .is_err()
-            );
-            assert!(
-                Entitlement::create(Uuid::nil(), new(kind, None, Some(AggregationMethod::Max)), &Actor::unknown(), now)
-                    .is_err()
-            );
-            assert!(Entitlement::create(Uuid::nil(), new(kind, None, None), &Actor::unknown(), now).is_ok());
-        }
-    }
-
-    #[test]
-    fn codes_round_trip() {
-        for method in ["SUM", "COUNT", "AVERAGE", "MAX", "MIN", "LATEST"] {
-            assert_eq!(AggregationMethod::from_code(method).map(AggregationMethod::as_str), Some(method));
-        }
-        assert_eq!(AggregationMethod::from_code("sum"), None);
-    }
-}
+#[path = "entitlement_tests.rs"]
+mod tests;

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod customer;
 pub mod deployment_zone;
 pub mod entitlement;
+pub mod entitlement_fields;
 pub mod event;
 pub mod feature_flag;
 pub mod instance;

@@ -110,7 +110,7 @@ impl EntitlementValue {
     pub fn fits(&self, kind: EntitlementType) -> bool {
         matches!(
             (self, kind),
-            (Self::Number(_), EntitlementType::Number)
+            (Self::Number(_), EntitlementType::Number | EntitlementType::NumberAiCredit)
                 | (Self::Boolean(_), EntitlementType::Boolean)
                 | (Self::Object(_), EntitlementType::Config)
         )
@@ -147,7 +147,7 @@ impl EntitlementValue {
 
 fn expected_value_type(kind: EntitlementType) -> &'static str {
     match kind {
-        EntitlementType::Number => "number",
+        EntitlementType::Number | EntitlementType::NumberAiCredit => "number",
         EntitlementType::Boolean => "boolean",
         EntitlementType::Config => "object",
     }

@@ -67,7 +67,7 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
     }
     let steps = [
         (Method::PUT, "/api/customers/globex", json!({"name": "Globex", "externalCustomerId": null})),
-        (Method::PUT, "/api/entitlements/seats", json!({"aggregationMethod": "MAX"})),
+        (Method::PUT, "/api/entitlements/seats", json!({"name": "Seats", "userFacing": true})),
         (Method::PUT, "/api/feature-flags/beta", json!({"enabled": true})),
         (
             Method::POST,

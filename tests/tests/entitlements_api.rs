@@ -20,10 +20,14 @@ async fn crud_emits_the_entitlement_events_with_the_api_payload() -> anyhow::Res
     assert_eq!(created["aggregationMethod"], "SUM", "NUMBER aggregates with SUM unless told otherwise");
     let (status, fetched) = app.send(Method::GET, "/api/entitlements/api-calls", &acme.token, None).await?;
     assert_eq!((status, &fetched), (200, &created));
-    let (status, updated) = app
-        .send(Method::PUT, "/api/entitlements/api-calls", &acme.token, Some(json!({"aggregationMethod": "MAX"})))
-        .await?;
-    assert_eq!((status, updated["aggregationMethod"].as_str()), (200, Some("MAX")));
+    let body = json!({"name": "API Calls", "userFacing": true, "unitSingular": "call", "unitPlural": "calls"});
+    let (status, updated) = app.send(Method::PUT, "/api/entitlements/api-calls", &acme.token, Some(body)).await?;
+    assert_eq!((status, updated["aggregationMethod"].as_str()), (200, Some("SUM")), "{updated}");
+    assert_eq!((&updated["userFacing"], &updated["unitPlural"]), (&json!(true), &json!("calls")));
+    assert_eq!(updated["description"], Value::Null, "a full replacement clears what it leaves out");
+    let body = json!({"name": "API Calls", "aggregationMethod": "MAX"});
+    let (status, problem) = app.send(Method::PUT, "/api/entitlements/api-calls", &acme.token, Some(body)).await?;
+    assert_eq!((status, problem["errors"][0]["location"].as_str()), (422, Some("aggregationMethod")));
     let (_, list) = app.send(Method::GET, "/api/entitlements", &acme.token, None).await?;
     assert_eq!(list["total"], 1);
     assert_eq!(app.send(Method::DELETE, "/api/entitlements/api-calls", &acme.token, None).await?.0, 204);
@@ -46,7 +50,8 @@ async fn type_rules_are_validated_and_enforced_by_the_database() -> anyhow::Resu
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
     let cases = [
-        (json!({"name": "Seats", "type": "NUMBER"}), 422, "meterType"),
+        (json!({"name": "Seats", "type": "NUMBER", "warningThresholdPercent": 150}), 422, "warningThresholdPercent"),
+        (json!({"name": "SSO", "type": "BOOLEAN", "resetPeriod": "MONTH"}), 422, "resetPeriod"),
         (json!({"name": "SSO", "type": "BOOLEAN", "meterType": "RAW_EVENT"}), 422, "meterType"),
         (json!({"name": "Theme", "type": "CONFIG", "aggregationMethod": "SUM"}), 422, "aggregationMethod"),
     ];
@@ -67,11 +72,13 @@ async fn type_rules_are_validated_and_enforced_by_the_database() -> anyhow::Resu
         .send(Method::POST, "/api/entitlements", &acme.token, Some(json!({"name": "SSO", "type": "BOOLEAN"})))
         .await?;
     assert_eq!(status, 201);
-    let (status, problem) =
-        app.send(Method::PUT, "/api/entitlements/sso", &acme.token, Some(json!({"type": "NUMBER"}))).await?;
+    let (status, problem) = app
+        .send(Method::PUT, "/api/entitlements/sso", &acme.token, Some(json!({"name": "SSO", "type": "NUMBER"})))
+        .await?;
     assert_eq!((status, problem["errors"][0]["location"].as_str()), (422, Some("type")));
-    let (status, _) =
-        app.send(Method::PUT, "/api/entitlements/sso", &acme.token, Some(json!({"meterType": "RAW_EVENT"}))).await?;
+    let (status, _) = app
+        .send(Method::PUT, "/api/entitlements/sso", &acme.token, Some(json!({"name": "SSO", "meterType": "RAW_EVENT"})))
+        .await?;
     assert_eq!(status, 422);
     assert_eq!(app.outbox().await?.len(), 1, "only the one valid creation wrote an event");
 

@@ -79,6 +79,17 @@ diesel::table! {
         updated_at -> Timestamptz,
         created_by -> Jsonb,
         updated_by -> Jsonb,
+        reset_period -> Nullable<Text>,
+        reset_anchor -> Nullable<Text>,
+        warning_threshold_percent -> Nullable<Int4>,
+        display_order -> Nullable<Int4>,
+        icon -> Nullable<Text>,
+        user_facing -> Bool,
+        unit_singular -> Nullable<Text>,
+        unit_plural -> Nullable<Text>,
+        sale_unit_singular -> Nullable<Text>,
+        sale_unit_plural -> Nullable<Text>,
+        sale_unit_factor -> Nullable<Float8>,
     }
 }
 

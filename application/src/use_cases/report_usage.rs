@@ -6,7 +6,7 @@
 use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::entitlement::{AggregationMethod, EntitlementType};
+use kaiten_domain::entitlement::AggregationMethod;
 use kaiten_domain::instance::{InstanceUsage, UsageLimit, UsageReached, UsageReport, UsageValue};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};
 use serde_json::Value;
@@ -52,7 +52,7 @@ impl ReportUsage {
                         Some(Value::from(entitlement_slug.to_string())),
                     ))
                 };
-                if entitlement.entitlement_type != EntitlementType::Number {
+                if !entitlement.entitlement_type.is_metered() {
                     return Err(invalid("usage is reported only for NUMBER entitlements"));
                 }
                 let license_slug =

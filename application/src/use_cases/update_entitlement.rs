@@ -3,7 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::entitlement::{Entitlement, EntitlementChanges};
+use kaiten_domain::entitlement::{Entitlement, EntitlementUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ impl UpdateEntitlement {
         &self,
         caller: &Caller,
         slug: &Slug,
-        changes: EntitlementChanges,
+        update: EntitlementUpdate,
     ) -> Result<Entitlement, UseCaseError> {
         caller.require(Access::Write, Module::Entitlements)?;
         let actor = caller.actor.clone();
@@ -33,7 +33,7 @@ impl UpdateEntitlement {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("entitlement"))?;
-                let updated = current.apply(changes, &actor, clock::now())?;
+                let updated = current.replace(update, &actor, clock::now())?;
                 repos.entitlements.update(&updated).await.map_err(|e| UseCaseError::from_repo("entitlement", e))?;
                 let event = OutboxEvent::of(EventKind::EntitlementUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
-use kaiten_domain::entitlement::{Entitlement, EntitlementChanges, NewEntitlement};
+use kaiten_domain::entitlement::{Entitlement, EntitlementUpdate, NewEntitlement};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -65,9 +65,10 @@ async fn get_entitlement(
     Ok(Json(state.use_cases.get_entitlement.execute(&caller, &slug).await?))
 }
 
-/// Updates a entitlement (omitted fields keep their value); emits ENTITLEMENT_UPDATE.
+/// Replaces an entitlement's definition (a full replacement; its type, metering and reset cannot change);
+/// emits ENTITLEMENT_UPDATE.
 #[utoipa::path(put, path = "/api/entitlements/{slug}", tag = "entitlements", params(("slug" = String, Path)),
-    request_body = EntitlementChanges,
+    request_body = EntitlementUpdate,
     responses((status = 200, body = Entitlement), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
@@ -76,7 +77,7 @@ async fn update_entitlement(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(slug): Path<String>,
-    ApiJson(changes): ApiJson<EntitlementChanges>,
+    ApiJson(changes): ApiJson<EntitlementUpdate>,
 ) -> Result<Json<Entitlement>, Problem> {
     let slug = path_slug(&slug, "entitlement")?;
     Ok(Json(state.use_cases.update_entitlement.execute(&caller, &slug, changes).await?))
