@@ -44,6 +44,7 @@ pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod list_usage;
 pub mod manage_webhooks;
+pub mod move_license;
 pub mod prune_old_rows;
 pub mod rename_service_account;
 pub mod replay_outbox;
@@ -105,6 +106,7 @@ pub struct UseCases {
     pub delete_license: delete_license::DeleteLicense,
     pub get_license: get_license::GetLicense,
     pub list_licenses: list_licenses::ListLicenses,
+    pub move_license: move_license::MoveLicense,
     pub assign_entitlement: assign_entitlement::AssignEntitlement,
     pub update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement,
     pub unassign_entitlement: unassign_entitlement::UnassignEntitlement,
@@ -170,6 +172,7 @@ impl UseCases {
             delete_license: delete_license::DeleteLicense::new(uow.clone()),
             get_license: get_license::GetLicense::new(reads.clone()),
             list_licenses: list_licenses::ListLicenses::new(reads.clone()),
+            move_license: move_license::MoveLicense::new(uow.clone()),
             assign_entitlement: assign_entitlement::AssignEntitlement::new(uow.clone()),
             update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement::new(uow.clone()),
             unassign_entitlement: unassign_entitlement::UnassignEntitlement::new(uow.clone()),

@@ -9,7 +9,7 @@ use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterT
 use crate::entitlement_fields::{EntitlementFields, ResetAnchor, ResetPeriod};
 use crate::feature_flag::{FeatureFlag, FlagType, TargetingRule, Variant};
 use crate::instance::{Instance, UsageLimit, UsageReached, UsageValue};
-use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType};
+use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType, LifecycleState};
 use crate::release::Release;
 use crate::slug::Slug;
 use chrono::{DateTime, TimeZone, Utc};
@@ -86,12 +86,15 @@ fn license() -> License {
         id: id(4),
         name: "Enterprise".into(),
         slug: slug("enterprise"),
-        description: None,
+        description: "For large teams".into(),
         license_type: LicenseType::Paid,
         version_name: Some("2026".into()),
         version: 1,
+        family_id: id(11),
+        family_slug: slug("enterprise"),
+        lifecycle_state: LifecycleState::Published,
         is_active: true,
-        is_default: false,
+        is_default: true,
         organization_id: id(ORGANIZATION),
         created_at: at(),
         created_by: author(),
@@ -199,6 +202,7 @@ impl EventKind {
                     entitlement_name: "API calls".into(),
                     entitlement_type: EntitlementType::Number,
                     value: EntitlementValue::Number(1000.into()),
+                    limit_cap_exceeded_overage_percent: Some(10),
                     created_at: at(),
                     created_by: author(),
                     updated_at: at(),

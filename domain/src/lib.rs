@@ -18,6 +18,7 @@ pub mod event;
 pub mod feature_flag;
 pub mod instance;
 pub mod license;
+pub mod license_grant;
 pub mod name;
 pub mod organization;
 pub mod page;

@@ -1,16 +1,20 @@
-//! Licenses and the entitlement values they grant.
+//! Licenses: versions of a product offering, grouped in families (version 1, 2, … of one family),
+//! each DRAFT, PUBLISHED or ARCHIVED, at most one the family's default.
 
 use crate::actor::Actor;
-use crate::entitlement::{Entitlement, EntitlementType, text_codes};
-use crate::name::{parse_name, parse_optional_text};
-use crate::quantity::Quantity;
+use crate::entitlement::text_codes;
+use crate::name::{parse_name, parse_optional_text, parse_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+pub use crate::license_grant::{
+    EntitlementValue, LicenseEntitlement, LicenseEntitlementChanges, NewLicenseEntitlement, UNLIMITED,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -23,18 +27,48 @@ pub enum LicenseType {
 
 text_codes!(LicenseType { Community = "COMMUNITY", Trial = "TRIAL", Development = "DEVELOPMENT", Paid = "PAID" });
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// Where a license version is in its life: a DRAFT is prepared, a PUBLISHED one is offered, an
+/// ARCHIVED one is no longer offered (instances keep it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LifecycleState {
+    Draft,
+    Published,
+    Archived,
+}
+
+text_codes!(LifecycleState { Draft = "DRAFT", Published = "PUBLISHED", Archived = "ARCHIVED" });
+
+/// The family a license belongs to: its slug and the last version number it gave out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseFamily {
+    pub id: Uuid,
+    pub slug: Slug,
+    pub last_version: i32,
+}
+
+fn version_text<S: Serializer>(version: &i32, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&version.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct License {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
-    pub description: Option<String>,
+    pub description: String,
     #[serde(rename = "type")]
     pub license_type: LicenseType,
     pub version_name: Option<String>,
-    /// Assigned: 1, 2, … per license name within the organization.
+    /// Assigned: "1", "2", … within the license's family.
+    #[serde(serialize_with = "version_text")]
+    #[schema(value_type = String, example = "1")]
     pub version: i32,
+    pub family_id: Uuid,
+    pub family_slug: Slug,
+    pub lifecycle_state: LifecycleState,
+    /// Whether the version is offered: PUBLISHED.
     pub is_active: bool,
     pub is_default: bool,
     pub organization_id: Uuid,
@@ -44,6 +78,9 @@ pub struct License {
     pub updated_by: Actor,
 }
 
+/// The body of `POST /api/licenses`: without `familySlug` it starts a new family (version 1, the
+/// family named after the slug); with one, it is that family's next version (slug `{family}-v{n}`
+/// unless given).
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewLicense {
@@ -55,24 +92,79 @@ pub struct NewLicense {
     #[serde(rename = "type")]
     pub license_type: LicenseType,
     pub version_name: Option<String>,
-    pub is_active: bool,
+    pub family_slug: Option<String>,
+    /// DRAFT or PUBLISHED (the default; ARCHIVED when `isActive` is false).
+    pub lifecycle_state: Option<LifecycleState>,
+    /// The first version's flag: false creates the license ARCHIVED.
+    pub is_active: Option<bool>,
     pub is_default: Option<bool>,
 }
 
+/// The body of `PUT /api/licenses/{slug}`: a full replacement — an omitted `description` is `""`,
+/// `versionName` cleared, `isDefault` false. The slug, version, family and lifecycle stay (the
+/// lifecycle moves by publish, archive and unarchive).
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LicenseUpdate {
+    #[schema(schema_with = crate::name::name_schema)]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub license_type: LicenseType,
+    pub description: Option<String>,
+    pub version_name: Option<String>,
+    pub is_default: Option<bool>,
+}
+
+/// A lifecycle move of `POST /api/licenses/{slug}/publish|archive|unarchive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifecycleMove {
+    Publish,
+    Archive,
+    Unarchive,
+}
+
+fn default_must_be_published(is_default: bool, state: LifecycleState) -> Result<(), FieldError> {
+    if is_default && state != LifecycleState::Published {
+        return Err(FieldError::new(
+            "isDefault",
+            "only a PUBLISHED version can be the default",
+            Some(Value::Bool(true)),
+        ));
+    }
+    Ok(())
+}
+
 impl License {
-    /// Validates a new license; `version` is the next free version of its name.
+    /// Validates a new license: version `version` of `family`.
     pub fn create(
         organization_id: Uuid,
         input: NewLicense,
+        family: &LicenseFamily,
         version: i32,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
         let name = v.check(parse_name("name", &input.name));
-        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
-        let description = v.check(parse_optional_text("description", input.description.as_deref()));
+        let derived = if version == 1 { family.slug.to_string() } else { format!("{}-v{version}", family.slug) };
+        let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &derived));
+        let description = v.check(parse_text("description", input.description.as_deref()));
         let version_name = v.check(parse_optional_text("versionName", input.version_name.as_deref()));
+        let state = match (input.lifecycle_state, input.is_active) {
+            (Some(LifecycleState::Archived), _) => {
+                v.push(FieldError::new(
+                    "lifecycleState",
+                    "a new license is DRAFT or PUBLISHED",
+                    Some(Value::from("ARCHIVED")),
+                ));
+                LifecycleState::Archived
+            }
+            (Some(state), _) => state,
+            (None, Some(false)) => LifecycleState::Archived,
+            (None, _) => LifecycleState::Published,
+        };
+        let is_default = input.is_default.unwrap_or(false);
+        v.check(default_must_be_published(is_default, state));
         v.finish(|| {
             Some(Self {
                 id: Uuid::now_v7(),
@@ -82,8 +174,11 @@ impl License {
                 license_type: input.license_type,
                 version_name: version_name?,
                 version,
-                is_active: input.is_active,
-                is_default: input.is_default.unwrap_or(false),
+                family_id: family.id,
+                family_slug: family.slug.clone(),
+                lifecycle_state: state,
+                is_active: state == LifecycleState::Published,
+                is_default,
                 organization_id,
                 created_at: now,
                 created_by: actor.clone(),
@@ -92,212 +187,107 @@ impl License {
             })
         })
     }
-}
 
-/// The value an entitlement takes on a license: `{"type":"number","value":1000}`,
-/// `{"type":"boolean","value":true}` or `{"type":"object","value":{…}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", content = "value", rename_all = "lowercase")]
-pub enum EntitlementValue {
-    Number(Quantity),
-    Boolean(bool),
-    #[schema(value_type = Object)]
-    Object(Map<String, Value>),
-}
-
-impl EntitlementValue {
-    /// Whether this value can be given to an entitlement of `kind`.
-    pub fn fits(&self, kind: EntitlementType) -> bool {
-        matches!(
-            (self, kind),
-            (Self::Number(_), EntitlementType::Number | EntitlementType::NumberAiCredit)
-                | (Self::Boolean(_), EntitlementType::Boolean)
-                | (Self::Object(_), EntitlementType::Config)
-        )
-    }
-
-    /// The value fits an entitlement of `kind`, and its numbers survive storage as jsonb.
-    pub fn check_fits(&self, kind: EntitlementType) -> Result<(), FieldError> {
-        if !self.fits(kind) {
-            return Err(FieldError::new(
-                "value",
-                format!("a {} entitlement takes a {} value", kind.as_str(), expected_value_type(kind)),
-                serde_json::to_value(self).ok(),
-            ));
-        }
-        let stored = match self {
-            Self::Number(number) => Value::Number(number.to_json()),
-            Self::Object(fields) => Value::Object(fields.clone()),
-            Self::Boolean(_) => return Ok(()),
-        };
-        if !crate::name::storable_numbers(&stored) {
-            return Err(FieldError::new("value.value", crate::name::UNSTORABLE_NUMBER, None));
-        }
-        Ok(())
-    }
-
-    /// The quantity of a number value (the limit a NUMBER entitlement's usage may reach).
-    pub fn quantity(&self) -> Option<Quantity> {
-        match self {
-            Self::Number(quantity) => Some(*quantity),
-            _ => None,
-        }
-    }
-}
-
-fn expected_value_type(kind: EntitlementType) -> &'static str {
-    match kind {
-        EntitlementType::Number | EntitlementType::NumberAiCredit => "number",
-        EntitlementType::Boolean => "boolean",
-        EntitlementType::Config => "object",
-    }
-}
-
-/// An entitlement assigned to a license with its value; the payload of the LICENSE_ENTITLEMENT_* events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LicenseEntitlement {
-    pub license_id: Uuid,
-    pub license_slug: Slug,
-    pub entitlement_id: Uuid,
-    pub entitlement_slug: Slug,
-    pub entitlement_name: String,
-    pub entitlement_type: EntitlementType,
-    pub value: EntitlementValue,
-    pub created_at: DateTime<Utc>,
-    pub created_by: Actor,
-    pub updated_at: DateTime<Utc>,
-    pub updated_by: Actor,
-}
-
-impl LicenseEntitlement {
-    /// `entitlement` granted on `license` with `value` (which must fit the entitlement's type).
-    pub fn grant(
-        license: &License,
-        entitlement: &Entitlement,
-        value: EntitlementValue,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Self, FieldError> {
-        value.check_fits(entitlement.entitlement_type)?;
-        Ok(Self {
-            license_id: license.id,
-            license_slug: license.slug.clone(),
-            entitlement_id: entitlement.id,
-            entitlement_slug: entitlement.slug.clone(),
-            entitlement_name: entitlement.name.clone(),
-            entitlement_type: entitlement.entitlement_type,
-            value,
-            created_at: now,
-            created_by: actor.clone(),
-            updated_at: now,
-            updated_by: actor.clone(),
+    /// This license replaced by `update`, made by `actor`.
+    pub fn replace(&self, update: LicenseUpdate, actor: &Actor, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let name = v.check(parse_name("name", &update.name));
+        let description = v.check(parse_text("description", update.description.as_deref()));
+        let version_name = v.check(parse_optional_text("versionName", update.version_name.as_deref()));
+        let is_default = update.is_default.unwrap_or(false);
+        v.check(default_must_be_published(is_default, self.lifecycle_state));
+        v.finish(|| {
+            Some(Self {
+                name: name?,
+                description: description?,
+                license_type: update.license_type,
+                version_name: version_name?,
+                is_default,
+                updated_at: now,
+                updated_by: actor.clone(),
+                ..self.clone()
+            })
         })
     }
 
-    /// This grant with a new `value`, changed by `actor`.
-    pub fn revalue(&self, value: EntitlementValue, actor: &Actor, now: DateTime<Utc>) -> Result<Self, FieldError> {
-        value.check_fits(self.entitlement_type)?;
-        Ok(Self { value, updated_at: now, updated_by: actor.clone(), ..self.clone() })
+    /// This license moved along its lifecycle, or why it cannot be (it is not in the state the move
+    /// starts from). Archiving the default leaves the family without one.
+    pub fn moved(&self, step: LifecycleMove, actor: &Actor, now: DateTime<Utc>) -> Result<Self, String> {
+        let (from, to) = match step {
+            LifecycleMove::Publish => (LifecycleState::Draft, LifecycleState::Published),
+            LifecycleMove::Archive => (LifecycleState::Published, LifecycleState::Archived),
+            LifecycleMove::Unarchive => (LifecycleState::Archived, LifecycleState::Published),
+        };
+        if self.lifecycle_state != from {
+            return Err(format!(
+                "the license is {}; only a {} license can move to {}",
+                self.lifecycle_state.as_str(),
+                from.as_str(),
+                to.as_str()
+            ));
+        }
+        Ok(Self {
+            lifecycle_state: to,
+            is_active: to == LifecycleState::Published,
+            is_default: self.is_default && to == LifecycleState::Published,
+            updated_at: now,
+            updated_by: actor.clone(),
+            ..self.clone()
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock;
     use serde_json::json;
 
-    #[test]
-    fn values_keep_their_documented_shape() {
-        let number: EntitlementValue =
-            serde_json::from_value(json!({"type":"number","value":1000})).unwrap_or(EntitlementValue::Boolean(false));
-        assert_eq!(serde_json::to_value(&number).ok(), Some(json!({"type":"number","value":1000})));
-        assert!(number.fits(EntitlementType::Number));
-        assert!(!number.fits(EntitlementType::Boolean));
-        assert!(serde_json::from_value::<EntitlementValue>(json!({"type":"number","value":"x"})).is_err());
-        assert!(serde_json::from_value::<EntitlementValue>(json!({"type":"object","value":[1]})).is_err());
-        let config = EntitlementValue::Object(Map::new());
-        assert!(config.check_fits(EntitlementType::Config).is_ok());
-        assert!(config.check_fits(EntitlementType::Number).is_err());
+    fn family() -> LicenseFamily {
+        LicenseFamily {
+            id: Uuid::from_u128(1),
+            slug: Slug::parse("growth").unwrap_or_else(|_| Slug::example()),
+            last_version: 1,
+        }
+    }
+
+    fn create(body: Value, version: i32) -> Result<License, ValidationErrors> {
+        let input: NewLicense = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
+        License::create(Uuid::nil(), input, &family(), version, &Actor::unknown(), clock::now())
     }
 
     #[test]
-    fn values_jsonb_cannot_give_back_are_refused() {
-        let parse = |value: Value| serde_json::from_value::<EntitlementValue>(value).ok();
-        // A number value is an exact decimal: one no decimal can hold is refused as it is read.
-        assert!(parse(json!({"type": "number", "value": 2.2250738585e-313})).is_none());
-        assert!(parse(json!({"type": "number", "value": 1e300})).is_none());
-        let huge = parse(json!({"type": "object", "value": {"limits": [1, 1.7e308]}}));
-        let fine = parse(json!({"type": "number", "value": 0.000001}));
-        assert!(huge.is_some_and(|v| v.check_fits(EntitlementType::Config).is_err()));
-        assert!(fine.is_some_and(|v| v.check_fits(EntitlementType::Number).is_ok()));
+    fn versions_are_text_and_later_ones_are_slugged_after_the_family() {
+        let first = create(json!({"name": "Growth", "type": "PAID"}), 1).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (first.slug.as_str(), first.lifecycle_state, first.description.as_str()),
+            ("growth", LifecycleState::Published, "")
+        );
+        assert_eq!(serde_json::to_value(&first).ok().map(|j| j["version"].clone()), Some(json!("1")));
+        let second = create(json!({"name": "Growth", "type": "PAID", "lifecycleState": "DRAFT"}), 2);
+        assert_eq!(second.ok().map(|l| (l.slug.to_string(), l.is_active)), Some(("growth-v2".to_owned(), false)));
+        assert!(
+            create(json!({"name": "Growth", "type": "PAID", "lifecycleState": "DRAFT", "isDefault": true}), 2).is_err()
+        );
+        let inactive = create(json!({"name": "Old", "type": "PAID", "isActive": false}), 1);
+        assert_eq!(inactive.ok().map(|l| l.lifecycle_state), Some(LifecycleState::Archived));
     }
-}
 
-/// Partial update of a license; its `version` stays as assigned.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LicenseChanges {
-    #[schema(schema_with = crate::name::name_schema)]
-    pub name: Option<String>,
-    #[schema(schema_with = crate::slug::slug_schema)]
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
-    #[serde(rename = "type")]
-    pub license_type: Option<LicenseType>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub version_name: Option<Option<String>>,
-    pub is_active: Option<bool>,
-    pub is_default: Option<bool>,
-}
-
-/// The body of `POST /api/licenses/{slug}/entitlements`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NewLicenseEntitlement {
-    pub entitlement_slug: String,
-    pub value: EntitlementValue,
-}
-
-/// The body of `PUT /api/licenses/{slug}/entitlements/{entitlementSlug}`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LicenseEntitlementChanges {
-    pub value: EntitlementValue,
-}
-
-impl License {
-    pub fn apply(&self, changes: LicenseChanges, actor: &Actor, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
-        let mut v = Validator::new();
-        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
-        let slug = changes
-            .slug
-            .as_deref()
-            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
-        let description = match changes.description {
-            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
-            None => Some(self.description.clone()),
-        };
-        let version_name = match changes.version_name {
-            Some(raw) => v.check(parse_optional_text("versionName", raw.as_deref())),
-            None => Some(self.version_name.clone()),
-        };
-        v.finish(|| {
-            Some(Self {
-                name: name?,
-                slug: slug?,
-                description: description?,
-                license_type: changes.license_type.unwrap_or(self.license_type),
-                version_name: version_name?,
-                is_active: changes.is_active.unwrap_or(self.is_active),
-                is_default: changes.is_default.unwrap_or(self.is_default),
-                updated_at: now,
-                updated_by: actor.clone(),
-                ..self.clone()
-            })
-        })
+    #[test]
+    fn the_lifecycle_moves_only_from_where_it_is() {
+        let draft = create(json!({"name": "Growth", "type": "PAID", "lifecycleState": "DRAFT"}), 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let now = clock::now();
+        assert!(draft.moved(LifecycleMove::Archive, &Actor::unknown(), now).is_err());
+        let published = draft.moved(LifecycleMove::Publish, &Actor::unknown(), now).unwrap_or_else(|e| panic!("{e}"));
+        assert!(published.moved(LifecycleMove::Publish, &Actor::unknown(), now).is_err());
+        let default = License { is_default: true, ..published };
+        let archived = default.moved(LifecycleMove::Archive, &Actor::unknown(), now).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (archived.lifecycle_state, archived.is_default, archived.is_active),
+            (LifecycleState::Archived, false, false)
+        );
+        let back = archived.moved(LifecycleMove::Unarchive, &Actor::unknown(), now);
+        assert_eq!(back.ok().map(|l| l.lifecycle_state), Some(LifecycleState::Published));
     }
 }

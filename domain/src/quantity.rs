@@ -54,6 +54,12 @@ impl Quantity {
     pub fn checked_div(self, divisor: i64) -> Option<Self> {
         self.0.checked_div(Decimal::from(divisor)).map(Self::new)
     }
+
+    /// This quantity raised by `percent` % (exactly; saturating at the largest decimal).
+    pub fn with_percent_added(self, percent: i32) -> Self {
+        let factor = Decimal::ONE + Decimal::from(percent) / Decimal::ONE_HUNDRED;
+        Self::new(self.0.checked_mul(factor).unwrap_or(Decimal::MAX))
+    }
 }
 
 impl From<i64> for Quantity {

@@ -74,7 +74,7 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
             "/api/licenses",
             json!({"name": "Pro", "type": "PAID", "isActive": true, "versionName": "2026"}),
         ),
-        (Method::PUT, "/api/licenses/pro", json!({"isDefault": true})),
+        (Method::PUT, "/api/licenses/pro", json!({"name": "Pro", "type": "PAID", "isDefault": true})),
         (
             Method::POST,
             "/api/licenses/pro/entitlements",

@@ -268,8 +268,11 @@ async fn a_customer_with_live_instances_cannot_be_deleted() -> anyhow::Result<()
     let customer_id = customer["id"].as_str().unwrap_or_default();
     // Instances have no API yet in this test's scope: place one directly.
     app.execute_sql(&format!(
-        "INSERT INTO licenses (id, organization_id, name, slug, type, version, is_active, created_at, updated_at)
-         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1, true, now(), now());
+        "INSERT INTO license_families (id, organization_id, slug, last_version, created_at)
+         VALUES ('00000000-0000-0000-0000-00000000000f', '{org}', 'pro', 1, now());
+         INSERT INTO licenses (id, organization_id, name, slug, type, version, family_id, created_at, updated_at)
+         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1,
+                 '00000000-0000-0000-0000-00000000000f', now(), now());
          INSERT INTO instances (id, organization_id, name, slug, customer_id, license_id, created_at, updated_at)
          VALUES ('00000000-0000-0000-0000-00000000000b', '{org}', 'Prod', 'prod', '{customer_id}',
                  '00000000-0000-0000-0000-00000000000a', now(), now())"

@@ -108,8 +108,11 @@ async fn a_zone_with_instances_cannot_be_deleted() -> anyhow::Result<()> {
     let (_, zone) = app.send(Method::POST, "/api/deployment-zones", &acme.token, Some(json!({"name": "EU"}))).await?;
     let (_, customer) = app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Globex"}))).await?;
     app.execute_sql(&format!(
-        "INSERT INTO licenses (id, organization_id, name, slug, type, version, is_active, created_at, updated_at)
-         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1, true, now(), now());
+        "INSERT INTO license_families (id, organization_id, slug, last_version, created_at)
+         VALUES ('00000000-0000-0000-0000-00000000000f', '{org}', 'pro', 1, now());
+         INSERT INTO licenses (id, organization_id, name, slug, type, version, family_id, created_at, updated_at)
+         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1,
+                 '00000000-0000-0000-0000-00000000000f', now(), now());
          INSERT INTO instances (id, organization_id, name, slug, customer_id, license_id, deployment_zone_id, created_at, updated_at)
          VALUES (gen_random_uuid(), '{org}', 'Prod', 'prod', '{customer}', '00000000-0000-0000-0000-00000000000a', '{zone}', now(), now())",
         org = acme.id,

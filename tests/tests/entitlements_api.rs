@@ -102,8 +102,11 @@ async fn an_assigned_entitlement_cannot_be_deleted() -> anyhow::Result<()> {
         .send(Method::POST, "/api/entitlements", &acme.token, Some(json!({"name": "SSO", "type": "BOOLEAN"})))
         .await?;
     app.execute_sql(&format!(
-        "INSERT INTO licenses (id, organization_id, name, slug, type, version, is_active, created_at, updated_at)
-         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1, true, now(), now());
+        "INSERT INTO license_families (id, organization_id, slug, last_version, created_at)
+         VALUES ('00000000-0000-0000-0000-00000000000f', '{org}', 'pro', 1, now());
+         INSERT INTO licenses (id, organization_id, name, slug, type, version, family_id, created_at, updated_at)
+         VALUES ('00000000-0000-0000-0000-00000000000a', '{org}', 'Pro', 'pro', 'PAID', 1,
+                 '00000000-0000-0000-0000-00000000000f', now(), now());
          INSERT INTO license_entitlements (license_id, entitlement_id, organization_id, value_type, value, created_at, updated_at)
          VALUES ('00000000-0000-0000-0000-00000000000a', '{id}', '{org}', 'boolean', 'true', now(), now())",
         org = acme.id,

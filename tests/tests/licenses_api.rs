@@ -1,4 +1,4 @@
-//! Licenses and their entitlement links through the real router and database: versions per name,
+//! Licenses and their entitlement links through the real router and database: versions per family,
 //! the six license events on their triggers, value types, conflicts and tenant isolation.
 
 mod support;
@@ -11,50 +11,102 @@ fn enterprise(slug: &str) -> Value {
     json!({"name": "Enterprise", "slug": slug, "type": "PAID", "isActive": true})
 }
 
+/// Versions are numbered within a family ("1", "2", … as text, as Kaiten's contract has them); the
+/// lifecycle moves by publish, archive and unarchive, each a LICENSE_UPDATE; one default per family.
 #[tokio::test]
-async fn licenses_get_versions_per_name_and_emit_their_events() -> anyhow::Result<()> {
+async fn licenses_get_versions_per_family_and_emit_their_events() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
-    let (status, first) =
-        app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("enterprise-2025"))).await?;
-    assert_eq!((status, first["version"].as_i64(), first["isDefault"].as_bool()), (201, Some(1), Some(false)));
-    let (_, second) = app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("enterprise-2026"))).await?;
-    assert_eq!(second["version"], 2);
-    let (_, other) = app
-        .send(
-            Method::POST,
-            "/api/licenses",
-            &acme.token,
-            Some(json!({"name": "Trial", "type": "TRIAL", "isActive": true})),
-        )
-        .await?;
-    assert_eq!(other["version"], 1);
-    let (status, updated) = app
-        .send(
-            Method::PUT,
-            "/api/licenses/enterprise-2025",
-            &acme.token,
-            Some(json!({"isActive": false, "versionName": "2025"})),
-        )
-        .await?;
-    assert_eq!((status, updated["isActive"].as_bool(), updated["version"].as_i64()), (200, Some(false), Some(1)));
-    assert_eq!(app.send(Method::DELETE, "/api/licenses/enterprise-2025", &acme.token, None).await?.0, 204);
-    for body in [json!({"name": "X", "type": "FREE", "isActive": true}), json!({"name": "X", "type": "PAID"})] {
+    let (status, first) = app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("enterprise"))).await?;
+    assert_eq!((status, &first["version"], &first["familySlug"]), (201, &json!("1"), &json!("enterprise")));
+    assert_eq!((&first["lifecycleState"], &first["description"]), (&json!("PUBLISHED"), &json!("")));
+    let body = json!({"name": "Enterprise", "type": "PAID", "familySlug": "enterprise", "lifecycleState": "DRAFT"});
+    let (status, second) = app.send(Method::POST, "/api/licenses", &acme.token, Some(body)).await?;
+    assert_eq!((status, &second["version"], &second["slug"]), (201, &json!("2"), &json!("enterprise-v2")), "{second}");
+    assert_eq!((&second["familyId"], &second["isActive"]), (&first["familyId"], &json!(false)));
+    let (_, other) =
+        app.send(Method::POST, "/api/licenses", &acme.token, Some(json!({"name": "Trial", "type": "TRIAL"}))).await?;
+    assert_eq!((&other["version"], &other["slug"]), (&json!("1"), &json!("trial")));
+
+    let publish = |slug: &str, step: &str| format!("/api/licenses/{slug}/{step}");
+    let (status, problem) = app.send(Method::POST, &publish("enterprise-v2", "archive"), &acme.token, None).await?;
+    assert_eq!((status, problem["code"].as_str()), (409, Some("invalid_lifecycle_state")));
+    let (status, published) = app.send(Method::POST, &publish("enterprise-v2", "publish"), &acme.token, None).await?;
+    assert_eq!((status, &published["lifecycleState"]), (200, &json!("PUBLISHED")));
+    let body = json!({"name": "Enterprise", "type": "PAID", "isDefault": true, "versionName": "2026"});
+    let (status, updated) = app.send(Method::PUT, "/api/licenses/enterprise-v2", &acme.token, Some(body)).await?;
+    assert_eq!((status, &updated["isDefault"], &updated["version"]), (200, &json!(true), &json!("2")));
+    let body = json!({"name": "Enterprise", "type": "PAID", "isDefault": true});
+    assert_eq!(app.send(Method::PUT, "/api/licenses/enterprise", &acme.token, Some(body)).await?.0, 200);
+    let (_, second_now) = app.send(Method::GET, "/api/licenses/enterprise-v2", &acme.token, None).await?;
+    assert_eq!(second_now["isDefault"], false, "the new default took over");
+    let (_, archived) = app.send(Method::POST, &publish("enterprise", "archive"), &acme.token, None).await?;
+    assert_eq!((&archived["lifecycleState"], &archived["isDefault"]), (&json!("ARCHIVED"), &json!(false)));
+    let (status, back) = app.send(Method::POST, &publish("enterprise", "unarchive"), &acme.token, None).await?;
+    assert_eq!((status, &back["lifecycleState"]), (200, &json!("PUBLISHED")));
+    assert_eq!(app.send(Method::DELETE, "/api/licenses/trial", &acme.token, None).await?.0, 204);
+    for body in [
+        json!({"name": "X", "type": "FREE"}),
+        json!({"name": "X", "type": "PAID", "familySlug": "nowhere"}),
+        json!({"name": "X", "type": "PAID", "lifecycleState": "ARCHIVED"}),
+    ] {
         assert_eq!(app.send(Method::POST, "/api/licenses", &acme.token, Some(body.clone())).await?.0, 422, "{body}");
     }
-    let outbox = app.outbox().await?;
-    let summary: Vec<(&str, &str)> = outbox.iter().map(|r| (r.event_name.as_str(), r.event_type.as_str())).collect();
+    let names: Vec<String> = app.outbox().await?.into_iter().map(|e| e.event_name).collect();
     assert_eq!(
-        summary,
+        names,
         [
-            ("LICENSE_CREATION", "com.kaiten.license.v1.created"),
-            ("LICENSE_CREATION", "com.kaiten.license.v1.created"),
-            ("LICENSE_CREATION", "com.kaiten.license.v1.created"),
-            ("LICENSE_UPDATE", "com.kaiten.license.v1.updated"),
-            ("LICENSE_DELETION", "com.kaiten.license.v1.deleted"),
+            "LICENSE_CREATION",
+            "LICENSE_CREATION",
+            "LICENSE_CREATION",
+            "LICENSE_UPDATE",
+            "LICENSE_UPDATE",
+            "LICENSE_UPDATE",
+            "LICENSE_UPDATE",
+            "LICENSE_UPDATE",
+            "LICENSE_DELETION",
         ]
     );
-    assert_eq!((&outbox[0].data, &outbox[3].data, &outbox[4].data), (&first, &updated, &updated));
+    Ok(())
+}
+
+/// A metered grant may let usage exceed its value by an overage percentage, and -1 is unlimited.
+#[tokio::test]
+async fn grants_carry_their_overage_and_unlimited_is_minus_one() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let seats = json!({"name": "Seats", "type": "NUMBER"});
+    assert_eq!(app.send(Method::POST, "/api/entitlements", &acme.token, Some(seats)).await?.0, 201);
+    assert_eq!(app.send(Method::POST, "/api/entitlements", &acme.token, Some(json!({"name": "SSO"}))).await?.0, 201);
+    assert_eq!(app.send(Method::POST, "/api/licenses", &acme.token, Some(enterprise("pro"))).await?.0, 201);
+    let grants = "/api/licenses/pro/entitlements";
+    let body = json!({"entitlementSlug": "seats", "value": {"type": "number", "value": 10}, "limitCapExceededOveragePercent": 20});
+    let (status, grant) = app.send(Method::POST, grants, &acme.token, Some(body)).await?;
+    assert_eq!((status, &grant["limitCapExceededOveragePercent"]), (201, &json!(20)), "{grant}");
+    let (status, one) = app.send(Method::GET, &format!("{grants}/seats"), &acme.token, None).await?;
+    assert_eq!((status, &one), (200, &grant));
+    let body = json!({"entitlementSlug": "sso", "value": {"type": "boolean", "value": true}, "limitCapExceededOveragePercent": 5});
+    assert_eq!(
+        app.send(Method::POST, grants, &acme.token, Some(body)).await?.0,
+        422,
+        "only metered grants have an overage"
+    );
+    let body = json!({"entitlementSlug": "sso", "value": {"type": "boolean", "value": true}});
+    let (_, sso) = app.send(Method::POST, grants, &acme.token, Some(body)).await?;
+    assert_eq!(sso["limitCapExceededOveragePercent"], Value::Null);
+    let body = json!({"value": {"type": "number", "value": -1}});
+    let (status, unlimited) = app.send(Method::PUT, &format!("{grants}/seats"), &acme.token, Some(body)).await?;
+    assert_eq!((status, &unlimited["limitCapExceededOveragePercent"]), (200, &json!(-1)));
+    for value in [
+        json!({"value": {"type": "number", "value": -2}}),
+        json!({"value": {"type": "number", "value": 5}, "limitCapExceededOveragePercent": -1}),
+    ] {
+        assert_eq!(
+            app.send(Method::PUT, &format!("{grants}/seats"), &acme.token, Some(value.clone())).await?.0,
+            422,
+            "{value}"
+        );
+    }
     Ok(())
 }
 
@@ -168,7 +220,7 @@ async fn organizations_cannot_reach_each_others_licenses_or_entitlements() -> an
     app.send(Method::POST, "/api/licenses", &umbrella.token, Some(enterprise("basic"))).await?;
     for (method, path, body) in [
         (Method::GET, "/api/licenses/pro", None),
-        (Method::PUT, "/api/licenses/pro", Some(json!({"isActive": false}))),
+        (Method::PUT, "/api/licenses/pro", Some(json!({"name": "Pro", "type": "PAID"}))),
         (Method::DELETE, "/api/licenses/pro", None),
         (Method::GET, "/api/licenses/pro/entitlements", None),
         (

@@ -49,6 +49,12 @@ async fn a_database_outage_longer_than_the_retry_budget_dead_letters_nothing() -
     let (status, _) = app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Before"}))).await?;
     assert_eq!(status, 201);
     wait_for(Duration::from_secs(30), || async { Ok(receiver.requests("hook").first().cloned()) }).await?;
+    // The receiver has it before the worker has stored the outcome: cut only once it is acknowledged
+    // (stored), or the outage would cut that write and leave the delivery claimed.
+    wait_for(Duration::from_secs(30), || async {
+        Ok((consumer.stats().consumed.load(std::sync::atomic::Ordering::Relaxed) >= 1).then_some(()))
+    })
+    .await?;
 
     proxy.cut();
     for name in ["Globex", "Initech", "Umbrella", "Hooli", "Stark"] {

@@ -1,9 +1,9 @@
-//! `PgLicenseRepository`: licenses, their versions per name, and their entitlement links.
+//! `PgLicenseRepository`: licenses, their families (versions), and their entitlement links.
 
 use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
-use crate::schema::{entitlements, license_entitlements, licenses};
+use crate::schema::{entitlements, license_entitlements, license_families, licenses};
 use crate::scoped::{scoped_queries, scoped_update};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -12,9 +12,12 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::licenses::LicenseRepository;
 use kaiten_domain::entitlement::EntitlementType;
-use kaiten_domain::license::{EntitlementValue, License, LicenseEntitlement, LicenseType};
+use kaiten_domain::license::{
+    EntitlementValue, License, LicenseEntitlement, LicenseFamily, LicenseType, LifecycleState,
+};
 use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -24,11 +27,12 @@ struct LicenseRow {
     organization_id: Uuid,
     name: String,
     slug: String,
-    description: Option<String>,
+    description: String,
     license_type: String,
     version_name: Option<String>,
     version: i32,
-    is_active: bool,
+    family_id: Uuid,
+    lifecycle_state: String,
     is_default: bool,
     created_at: DateTime<Utc>,
     created_by: ActorColumn,
@@ -47,7 +51,8 @@ impl LicenseRow {
             license_type: l.license_type.as_str().to_owned(),
             version_name: l.version_name.clone(),
             version: l.version,
-            is_active: l.is_active,
+            family_id: l.family_id,
+            lifecycle_state: l.lifecycle_state.as_str().to_owned(),
             is_default: l.is_default,
             created_at: l.created_at,
             created_by: ActorColumn::from(&l.created_by),
@@ -56,7 +61,13 @@ impl LicenseRow {
         }
     }
 
-    fn into_domain(self) -> Result<License, RepoError> {
+    /// The license, its family's slug read from `families` (family id → slug).
+    fn into_domain(self, families: &HashMap<Uuid, String>) -> Result<License, RepoError> {
+        let family_slug = families
+            .get(&self.family_id)
+            .ok_or_else(|| RepoError::Unexpected(format!("license {} has no family", self.id)))?;
+        let lifecycle_state = LifecycleState::from_code(&self.lifecycle_state)
+            .ok_or_else(|| RepoError::Unexpected(format!("stored lifecycle state `{}`", self.lifecycle_state)))?;
         Ok(License {
             id: self.id,
             name: self.name,
@@ -66,7 +77,10 @@ impl LicenseRow {
                 .ok_or_else(|| RepoError::Unexpected(format!("stored license type `{}`", self.license_type)))?,
             version_name: self.version_name,
             version: self.version,
-            is_active: self.is_active,
+            family_id: self.family_id,
+            family_slug: Slug::parse(family_slug).map_err(RepoError::Unexpected)?,
+            lifecycle_state,
+            is_active: lifecycle_state == LifecycleState::Published,
             is_default: self.is_default,
             organization_id: self.organization_id,
             created_at: self.created_at,
@@ -88,6 +102,37 @@ fn stored_value(value: &EntitlementValue) -> Result<(&'static str, Value), RepoE
     Ok((tag, tagged.get("value").cloned().unwrap_or(Value::Null)))
 }
 
+/// The slugs of the families `ids` (id → slug).
+async fn family_slugs(
+    conn: &mut diesel_async::AsyncPgConnection,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>, RepoError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let rows: Vec<(Uuid, String)> = license_families::table
+        .filter(license_families::id.eq_any(ids))
+        .select((license_families::id, license_families::slug))
+        .load(conn)
+        .await
+        .map_err(repo_error)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A default license takes over: its family's other versions stop being the default.
+async fn clear_other_defaults(conn: &mut diesel_async::AsyncPgConnection, license: &License) -> Result<(), RepoError> {
+    if !license.is_default {
+        return Ok(());
+    }
+    diesel::update(licenses::table)
+        .filter(licenses::family_id.eq(license.family_id))
+        .filter(licenses::id.ne(license.id))
+        .filter(licenses::is_default)
+        .set(licenses::is_default.eq(false))
+        .execute(conn)
+        .await
+        .map_err(repo_error)?;
+    Ok(())
+}
+
 scoped_queries!(licenses, LicenseRow);
 scoped_update!(licenses, LicenseRow);
 
@@ -103,19 +148,69 @@ impl PgLicenseRepository {
 
 /// A grant as read: the entitlement (id, slug, name, type), the value (type, value), created and
 /// updated (when, by whom).
-type GrantRow =
-    ((Uuid, String, String, String), (String, Value), (DateTime<Utc>, ActorColumn), (DateTime<Utc>, ActorColumn));
+type GrantRow = (
+    (Uuid, String, String, String),
+    (String, Value, Option<i32>),
+    (DateTime<Utc>, ActorColumn),
+    (DateTime<Utc>, ActorColumn),
+);
 
 #[async_trait]
 impl LicenseRepository for PgLicenseRepository {
     async fn insert(&self, license: &License) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
+        clear_other_defaults(&mut conn, license).await?;
         insert_scoped(&mut conn, LicenseRow::from_domain(license)).await
     }
 
     async fn update(&self, license: &License) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
+        clear_other_defaults(&mut conn, license).await?;
         update_scoped(&mut conn, license.organization_id, license.id, LicenseRow::from_domain(license)).await
+    }
+
+    async fn insert_family(
+        &self,
+        organization_id: Uuid,
+        family: &LicenseFamily,
+        now: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        diesel::insert_into(license_families::table)
+            .values((
+                license_families::id.eq(family.id),
+                license_families::organization_id.eq(organization_id),
+                license_families::slug.eq(family.slug.as_str()),
+                license_families::last_version.eq(family.last_version),
+                license_families::created_at.eq(now),
+            ))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn next_version_of(
+        &self,
+        organization_id: Uuid,
+        slug: &Slug,
+    ) -> Result<Option<(LicenseFamily, i32)>, RepoError> {
+        let mut conn = self.source.get().await?;
+        let row: Option<(Uuid, String, i32)> = diesel::update(license_families::table)
+            .filter(license_families::organization_id.eq(organization_id))
+            .filter(license_families::slug.eq(slug.as_str()))
+            .set(license_families::last_version.eq(license_families::last_version + 1))
+            .returning((license_families::id, license_families::slug, license_families::last_version))
+            .get_result(&mut *conn)
+            .await
+            .optional()
+            .map_err(repo_error)?;
+        row.map(|(id, slug, version)| {
+            let family =
+                LicenseFamily { id, slug: Slug::parse(&slug).map_err(RepoError::Unexpected)?, last_version: version };
+            Ok((family, version))
+        })
+        .transpose()
     }
 
     async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
@@ -130,24 +225,16 @@ impl LicenseRepository for PgLicenseRepository {
         for_update: bool,
     ) -> Result<Option<License>, RepoError> {
         let mut conn = self.source.get().await?;
-        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(LicenseRow::into_domain).transpose()
+        let Some(row) = find_scoped(&mut conn, organization_id, slug, for_update).await? else { return Ok(None) };
+        let families = family_slugs(&mut conn, [row.family_id]).await?;
+        row.into_domain(&families).map(Some)
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<License>, RepoError> {
         let mut conn = self.source.get().await?;
-        page_scoped(&mut conn, organization_id, page).await?.try_map(LicenseRow::into_domain)
-    }
-
-    async fn next_version(&self, organization_id: Uuid, name: &str) -> Result<i32, RepoError> {
-        let mut conn = self.source.get().await?;
-        let highest: Option<i32> = licenses::table
-            .filter(licenses::organization_id.eq(organization_id))
-            .filter(licenses::name.eq(name))
-            .select(diesel::dsl::max(licenses::version))
-            .first(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(highest.unwrap_or(0) + 1)
+        let rows = page_scoped(&mut conn, organization_id, page).await?;
+        let families = family_slugs(&mut conn, rows.items.iter().map(|row| row.family_id)).await?;
+        rows.try_map(|row| row.into_domain(&families))
     }
 
     async fn assign(&self, organization_id: Uuid, link: &LicenseEntitlement) -> Result<(), RepoError> {
@@ -160,6 +247,7 @@ impl LicenseRepository for PgLicenseRepository {
                 license_entitlements::organization_id.eq(organization_id),
                 license_entitlements::value_type.eq(value_type),
                 license_entitlements::value.eq(value),
+                license_entitlements::overage_percent.eq(link.limit_cap_exceeded_overage_percent),
                 license_entitlements::created_at.eq(link.created_at),
                 license_entitlements::created_by.eq(ActorColumn::from(&link.created_by)),
                 license_entitlements::updated_at.eq(link.updated_at),
@@ -181,6 +269,7 @@ impl LicenseRepository for PgLicenseRepository {
             .set((
                 license_entitlements::value_type.eq(value_type),
                 license_entitlements::value.eq(value),
+                license_entitlements::overage_percent.eq(link.limit_cap_exceeded_overage_percent),
                 license_entitlements::updated_at.eq(link.updated_at),
                 license_entitlements::updated_by.eq(ActorColumn::from(&link.updated_by)),
             ))
@@ -211,7 +300,7 @@ impl LicenseRepository for PgLicenseRepository {
             .order((license_entitlements::created_at.asc(), entitlements::slug.asc()))
             .select((
                 (entitlements::id, entitlements::slug, entitlements::name, entitlements::entitlement_type),
-                (license_entitlements::value_type, license_entitlements::value),
+                (license_entitlements::value_type, license_entitlements::value, license_entitlements::overage_percent),
                 (license_entitlements::created_at, license_entitlements::created_by),
                 (license_entitlements::updated_at, license_entitlements::updated_by),
             ))
@@ -222,7 +311,7 @@ impl LicenseRepository for PgLicenseRepository {
             .map(
                 |(
                     (entitlement_id, entitlement_slug, entitlement_name, kind),
-                    (value_type, value),
+                    (value_type, value, overage),
                     created,
                     updated,
                 )| {
@@ -237,6 +326,7 @@ impl LicenseRepository for PgLicenseRepository {
                         entitlement_type: EntitlementType::from_code(&kind)
                             .ok_or_else(|| RepoError::Unexpected(format!("stored entitlement type `{kind}`")))?,
                         value,
+                        limit_cap_exceeded_overage_percent: overage,
                         created_at: created.0,
                         created_by: created.1.0,
                         updated_at: updated.0,

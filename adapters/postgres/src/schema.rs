@@ -157,7 +157,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    license_families (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        slug -> Text,
+        last_version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    license_families,
     organizations,
     service_accounts,
     api_tokens,
@@ -180,17 +191,18 @@ diesel::table! {
         organization_id -> Uuid,
         name -> Text,
         slug -> Text,
-        description -> Nullable<Text>,
+        description -> Text,
         #[sql_name = "type"]
         license_type -> Text,
         version_name -> Nullable<Text>,
         version -> Int4,
-        is_active -> Bool,
         is_default -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         created_by -> Jsonb,
         updated_by -> Jsonb,
+        family_id -> Uuid,
+        lifecycle_state -> Text,
     }
 }
 
@@ -205,6 +217,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         created_by -> Jsonb,
         updated_by -> Jsonb,
+        overage_percent -> Nullable<Int4>,
     }
 }
 

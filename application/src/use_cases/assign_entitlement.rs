@@ -48,8 +48,15 @@ impl AssignEntitlement {
                     .find_by_slug(organization_id, &entitlement_slug, false)
                     .await?
                     .ok_or_else(unknown)?;
-                let link = LicenseEntitlement::grant(&license, &entitlement, input.value, &actor, clock::now())
-                    .map_err(ValidationErrors::from)?;
+                let link = LicenseEntitlement::grant(
+                    &license,
+                    &entitlement,
+                    input.value,
+                    input.limit_cap_exceeded_overage_percent,
+                    &actor,
+                    clock::now(),
+                )
+                .map_err(ValidationErrors::from)?;
                 repos
                     .licenses
                     .assign(organization_id, &link)

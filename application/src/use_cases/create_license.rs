@@ -1,10 +1,12 @@
-//! Creates a license with the next version of its name and appends LICENSE_CREATION in the same transaction.
+//! Creates a license — version 1 of a new family, or with `familySlug` the family's next version — and
+//! appends LICENSE_CREATION in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::license::{License, NewLicense};
-use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
+use kaiten_domain::license::{License, LicenseFamily, NewLicense};
+use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
+use serde_json::Value;
 use std::sync::Arc;
 
 pub struct CreateLicense {
@@ -23,9 +25,33 @@ impl CreateLicense {
         let traceparent = caller.traceparent.clone();
         self.uow
             .run(|repos| async move {
-                // The version is the next one of the name, read in the same transaction.
-                let version = repos.licenses.next_version(organization_id, input.name.trim()).await?;
-                let license = License::create(organization_id, input, version, &actor, clock::now())?;
+                let now = clock::now();
+                let (family, version) = match input.family_slug.as_deref() {
+                    Some(raw) => {
+                        let unknown = || {
+                            ValidationErrors::single(
+                                "familySlug",
+                                "no license family with this slug",
+                                Some(Value::from(raw)),
+                            )
+                        };
+                        let slug = Slug::parse(raw).map_err(|_| unknown())?;
+                        // The family row is locked until the transaction ends: versions never collide.
+                        repos.licenses.next_version_of(organization_id, &slug).await?.ok_or_else(unknown)?
+                    }
+                    None => {
+                        let slug = Slug::given_or_derived("slug", input.slug.as_deref(), &input.name)
+                            .map_err(|e| ValidationErrors(vec![e]))?;
+                        let family = LicenseFamily { id: uuid::Uuid::now_v7(), slug, last_version: 1 };
+                        repos
+                            .licenses
+                            .insert_family(organization_id, &family, now)
+                            .await
+                            .map_err(|e| UseCaseError::from_repo("license", e))?;
+                        (family, 1)
+                    }
+                };
+                let license = License::create(organization_id, input, &family, version, &actor, now)?;
                 repos.licenses.insert(&license).await.map_err(|e| UseCaseError::from_repo("license", e))?;
                 let event = OutboxEvent::of(EventKind::LicenseCreation, organization_id, &license, traceparent)?;
                 repos.outbox.append(&event).await?;

@@ -30,4 +30,19 @@ impl ListLicenseEntitlements {
         let items = self.repos.licenses.links(caller.organization_id, &license).await?;
         Ok(Paged::all(items))
     }
+
+    /// One grant of the license.
+    pub async fn one(
+        &self,
+        caller: &Caller,
+        license_slug: &Slug,
+        entitlement_slug: &Slug,
+    ) -> Result<LicenseEntitlement, UseCaseError> {
+        let grants = self.execute(caller, license_slug).await?;
+        grants
+            .items
+            .into_iter()
+            .find(|grant| &grant.entitlement_slug == entitlement_slug)
+            .ok_or(UseCaseError::NotFound("license entitlement"))
+    }
 }

@@ -62,14 +62,15 @@ impl ReportUsage {
                     .find_by_slug(organization_id, &license_slug, false)
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
-                let limit = repos
+                let grant = repos
                     .licenses
                     .links(organization_id, &license)
                     .await?
                     .into_iter()
                     .find(|link| link.entitlement_id == entitlement.id)
-                    .and_then(|link| link.value.quantity())
+                    .filter(|link| link.value.quantity().is_some())
                     .ok_or_else(|| invalid("the instance's license does not grant this entitlement"))?;
+                let (limit, cap) = (grant.value.quantity().unwrap_or_default(), grant.usage_cap());
                 let before = repos.instances.lock_usage(organization_id, instance.id, entitlement.id).await?;
                 let method = entitlement.aggregation_method.unwrap_or(AggregationMethod::Sum);
                 let after = before.fold(method, behavior, reported).ok_or_else(|| {
@@ -79,17 +80,20 @@ impl ReportUsage {
                         None,
                     ))
                 })?;
-                if after.value > limit {
+                if let Some(cap) = cap
+                    && after.value > cap
+                {
                     return Err(UseCaseError::Conflict(Conflict::new(
                         "usage_over_limit",
-                        format!("the usage would be {} but the license allows {limit}", after.value),
+                        format!("the usage would be {} but the license allows {cap}", after.value),
                     )));
                 }
                 repos.instances.store_usage(organization_id, instance.id, entitlement.id, after).await?;
                 let value =
                     UsageValue { value_type: "number".into(), value: after.value, event_count: after.event_count };
                 let limit = UsageLimit { value_type: "number".into(), value: limit };
-                if before.reaches(after, limit.value) {
+                // An unlimited grant (-1) has no limit to reach.
+                if cap.is_some() && before.reaches(after, limit.value) {
                     let reached = UsageReached {
                         instance_id: instance.id,
                         instance_slug: instance.slug.clone(),

@@ -3,7 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::license::{License, LicenseChanges};
+use kaiten_domain::license::{License, LicenseUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
 
@@ -16,12 +16,7 @@ impl UpdateLicense {
         Self { uow }
     }
 
-    pub async fn execute(
-        &self,
-        caller: &Caller,
-        slug: &Slug,
-        changes: LicenseChanges,
-    ) -> Result<License, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, slug: &Slug, update: LicenseUpdate) -> Result<License, UseCaseError> {
         caller.require(Access::Write, Module::Licenses)?;
         let actor = caller.actor.clone();
         let organization_id = caller.organization_id;
@@ -33,7 +28,7 @@ impl UpdateLicense {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
-                let updated = current.apply(changes, &actor, clock::now())?;
+                let updated = current.replace(update, &actor, clock::now())?;
                 repos.licenses.update(&updated).await.map_err(|e| UseCaseError::from_repo("license", e))?;
                 let event = OutboxEvent::of(EventKind::LicenseUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

@@ -43,7 +43,9 @@ impl UpdateLicenseEntitlement {
                     .into_iter()
                     .find(|link| &link.entitlement_slug == entitlement_slug)
                     .ok_or(UseCaseError::NotFound("license entitlement"))?;
-                let link = current.revalue(changes.value, &actor, clock::now()).map_err(ValidationErrors::from)?;
+                let link = current
+                    .revalue(changes.value, changes.limit_cap_exceeded_overage_percent, &actor, clock::now())
+                    .map_err(ValidationErrors::from)?;
                 repos
                     .licenses
                     .update_link(organization_id, &link)

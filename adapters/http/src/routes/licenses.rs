@@ -10,7 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
 use kaiten_domain::license::{
-    License, LicenseChanges, LicenseEntitlement, LicenseEntitlementChanges, NewLicense, NewLicenseEntitlement,
+    License, LicenseEntitlement, LicenseEntitlementChanges, LicenseUpdate, LifecycleMove, NewLicense,
+    NewLicenseEntitlement,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,7 +19,10 @@ use utoipa_axum::routes;
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_license_entitlements, assign_entitlement))
-        .routes(routes!(update_license_entitlement, unassign_entitlement))
+        .routes(routes!(get_license_entitlement, update_license_entitlement, unassign_entitlement))
+        .routes(routes!(publish_license))
+        .routes(routes!(archive_license))
+        .routes(routes!(unarchive_license))
         .routes(routes!(list_licenses, create_license))
         .routes(routes!(get_license, update_license, delete_license))
 }
@@ -36,7 +40,8 @@ async fn list_licenses(
     Ok(Json(state.use_cases.list_licenses.execute(&caller, query.page()?).await?))
 }
 
-/// Creates a license (its `version` is the next one of its name); emits LICENSE_CREATION.
+/// Creates a license: version 1 of a new family, or with `familySlug` that family's next version;
+/// emits LICENSE_CREATION.
 #[utoipa::path(post, path = "/api/licenses", tag = "licenses", request_body = NewLicense,
     responses((status = 201, body = License, headers(("location" = String, description = "The license's URL"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -67,9 +72,10 @@ async fn get_license(
     Ok(Json(state.use_cases.get_license.execute(&caller, &slug).await?))
 }
 
-/// Updates a license (omitted fields keep their value); emits LICENSE_UPDATE.
+/// Replaces a license's details (a full replacement; slug, version, family and lifecycle stay; a new
+/// default takes over from its family's previous one); emits LICENSE_UPDATE.
 #[utoipa::path(put, path = "/api/licenses/{slug}", tag = "licenses", params(("slug" = String, Path)),
-    request_body = LicenseChanges,
+    request_body = LicenseUpdate,
     responses((status = 200, body = License), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
@@ -78,10 +84,10 @@ async fn update_license(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(slug): Path<String>,
-    ApiJson(changes): ApiJson<LicenseChanges>,
+    ApiJson(update): ApiJson<LicenseUpdate>,
 ) -> Result<Json<License>, Problem> {
     let slug = path_slug(&slug, "license")?;
-    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, changes).await?))
+    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, update).await?))
 }
 
 /// Deletes a license (409 while a live instance uses it); emits LICENSE_DELETION.
@@ -164,4 +170,70 @@ async fn unassign_entitlement(
     let entitlement = path_slug(&entitlement, "entitlement")?;
     state.use_cases.unassign_entitlement.execute(&caller, &slug, &entitlement).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One entitlement granted by the license, with its value.
+#[utoipa::path(get, path = "/api/licenses/{slug}/entitlements/{entitlementSlug}", tag = "licenses",
+    params(("slug" = String, Path), ("entitlementSlug" = String, Path)),
+    responses((status = 200, body = LicenseEntitlement), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = ["read:licenses"])))]
+async fn get_license_entitlement(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((slug, entitlement)): Path<(String, String)>,
+) -> Result<Json<LicenseEntitlement>, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    let entitlement = path_slug(&entitlement, "license entitlement")?;
+    Ok(Json(state.use_cases.list_license_entitlements.one(&caller, &slug, &entitlement).await?))
+}
+
+async fn move_license(
+    state: AppState,
+    caller: kaiten_application::Caller,
+    slug: String,
+    step: LifecycleMove,
+) -> Result<Json<License>, Problem> {
+    let slug = path_slug(&slug, "license")?;
+    Ok(Json(state.use_cases.move_license.execute(&caller, &slug, step).await?))
+}
+
+/// Publishes a DRAFT version (409 otherwise); emits LICENSE_UPDATE.
+#[utoipa::path(post, path = "/api/licenses/{slug}/publish", tag = "licenses", params(("slug" = String, Path)),
+    responses((status = 200, body = License), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn publish_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<License>, Problem> {
+    move_license(state, caller, slug, LifecycleMove::Publish).await
+}
+
+/// Archives a PUBLISHED version (409 otherwise; an archived default stops being the default); emits
+/// LICENSE_UPDATE.
+#[utoipa::path(post, path = "/api/licenses/{slug}/archive", tag = "licenses", params(("slug" = String, Path)),
+    responses((status = 200, body = License), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn archive_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<License>, Problem> {
+    move_license(state, caller, slug, LifecycleMove::Archive).await
+}
+
+/// Publishes an ARCHIVED version again (409 otherwise); emits LICENSE_UPDATE.
+#[utoipa::path(post, path = "/api/licenses/{slug}/unarchive", tag = "licenses", params(("slug" = String, Path)),
+    responses((status = 200, body = License), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = ["write:licenses"])))]
+async fn unarchive_license(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+) -> Result<Json<License>, Problem> {
+    move_license(state, caller, slug, LifecycleMove::Unarchive).await
 }
