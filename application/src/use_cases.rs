@@ -45,6 +45,7 @@ pub mod list_tokens;
 pub mod list_usage;
 pub mod manage_webhooks;
 pub mod move_license;
+pub mod patch_instance;
 pub mod prune_old_rows;
 pub mod rename_service_account;
 pub mod replay_outbox;
@@ -113,6 +114,7 @@ pub struct UseCases {
     pub list_license_entitlements: list_license_entitlements::ListLicenseEntitlements,
     pub create_instance: create_instance::CreateInstance,
     pub update_instance: update_instance::UpdateInstance,
+    pub patch_instance: patch_instance::PatchInstance,
     pub delete_instance: delete_instance::DeleteInstance,
     pub get_instance: get_instance::GetInstance,
     pub list_instances: list_instances::ListInstances,
@@ -179,6 +181,7 @@ impl UseCases {
             list_license_entitlements: list_license_entitlements::ListLicenseEntitlements::new(reads.clone()),
             create_instance: create_instance::CreateInstance::new(uow.clone()),
             update_instance: update_instance::UpdateInstance::new(uow.clone()),
+            patch_instance: patch_instance::PatchInstance::new(uow.clone()),
             delete_instance: delete_instance::DeleteInstance::new(uow.clone()),
             get_instance: get_instance::GetInstance::new(reads.clone()),
             list_instances: list_instances::ListInstances::new(reads.clone()),

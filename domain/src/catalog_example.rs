@@ -8,7 +8,7 @@ use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
 use crate::entitlement_fields::{EntitlementFields, ResetAnchor, ResetPeriod};
 use crate::feature_flag::{FeatureFlag, FlagType, TargetingRule, Variant};
-use crate::instance::{Instance, UsageLimit, UsageReached, UsageValue};
+use crate::instance::{Instance, InstanceStatus, UsageLimit, UsageReached, UsageValue};
 use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType, LifecycleState};
 use crate::release::Release;
 use crate::slug::Slug;
@@ -138,17 +138,19 @@ fn instance() -> Instance {
         id: id(7),
         name: "Acme Production".into(),
         slug: slug("acme-production"),
-        description: None,
+        description: "Acme's production cluster".into(),
         customer_id: Some(id(2)),
         customer_slug: Some(slug("acme-corp")),
         license_id: Some(id(4)),
         license_slug: Some(slug("enterprise")),
         deployment_zone_id: Some(id(5)),
         deployment_zone_slug: Some(slug("eu-west")),
-        start_license_date: Some(at()),
-        end_license_date: None,
+        start_license_date: at(),
+        end_license_date: crate::instance::open_ended(),
         platform: Some(json!({"kubernetes": "1.31"})),
         metadata: None,
+        status: Some(InstanceStatus::Healthy),
+        lifecycle_stage: Some("ACTIVE".into()),
         organization_id: id(ORGANIZATION),
         created_at: at(),
         created_by: author(),

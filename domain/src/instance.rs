@@ -2,6 +2,7 @@
 
 use crate::actor::Actor;
 use crate::entitlement::AggregationMethod;
+pub use crate::instance_status::{InstancePatch, InstanceStatus};
 use crate::quantity::Quantity;
 use crate::slug::Slug;
 use chrono::{DateTime, Utc};
@@ -16,19 +17,24 @@ pub struct Instance {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
-    pub description: Option<String>,
+    pub description: String,
     pub customer_id: Option<Uuid>,
     pub customer_slug: Option<Slug>,
     pub license_id: Option<Uuid>,
     pub license_slug: Option<Slug>,
     pub deployment_zone_id: Option<Uuid>,
     pub deployment_zone_slug: Option<Slug>,
-    pub start_license_date: Option<DateTime<Utc>>,
-    pub end_license_date: Option<DateTime<Utc>>,
+    pub start_license_date: DateTime<Utc>,
+    /// [`OPEN_ENDED`] when the license term has no end.
+    pub end_license_date: DateTime<Utc>,
     #[schema(value_type = Option<Object>)]
     pub platform: Option<Value>,
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
+    /// The operational status: HEALTHY, DEGRADED, INCIDENT or MAINTENANCE (`PATCH`).
+    pub status: Option<InstanceStatus>,
+    /// Free text, e.g. ONBOARDING, ACTIVE, CHURNED (`PATCH`).
+    pub lifecycle_stage: Option<String>,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
@@ -271,15 +277,20 @@ pub struct InstanceReferences {
     pub zone: Option<Reference>,
 }
 
-fn check_dates(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Result<(), crate::validation::FieldError> {
-    match (start, end) {
-        (Some(start), Some(end)) if start > end => Err(crate::validation::FieldError::new(
+/// The end of a license term that has none: 9999-12-31T23:59:59Z.
+pub fn open_ended() -> DateTime<Utc> {
+    DateTime::from_timestamp(253_402_300_799, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), crate::validation::FieldError> {
+    if start > end {
+        return Err(crate::validation::FieldError::new(
             "endLicenseDate",
             "must not be before startLicenseDate",
             Some(Value::from(end.to_rfc3339())),
-        )),
-        _ => Ok(()),
+        ));
     }
+    Ok(())
 }
 
 impl Instance {
@@ -290,14 +301,16 @@ impl Instance {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, crate::validation::ValidationErrors> {
-        use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+        use crate::name::{parse_name, parse_optional_object, parse_text};
         let mut v = crate::validation::Validator::new();
         let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
-        let description = v.check(parse_optional_text("description", input.description.as_deref()));
+        let description = v.check(parse_text("description", input.description.as_deref()));
         let platform = v.check(parse_optional_object("platform", input.platform));
         let metadata = v.check(parse_optional_object("metadata", input.metadata));
-        v.check(check_dates(input.start_license_date, input.end_license_date));
+        let start = crate::clock::truncate(input.start_license_date.unwrap_or(now));
+        let end = crate::clock::truncate(input.end_license_date.unwrap_or_else(open_ended));
+        v.check(check_dates(start, end));
         v.finish(|| {
             Some(Self {
                 id: Uuid::now_v7(),
@@ -310,10 +323,12 @@ impl Instance {
                 license_slug: Some(references.license.slug),
                 deployment_zone_id: references.zone.as_ref().map(|z| z.id),
                 deployment_zone_slug: references.zone.map(|z| z.slug),
-                start_license_date: input.start_license_date.map(crate::clock::truncate),
-                end_license_date: input.end_license_date.map(crate::clock::truncate),
+                start_license_date: start,
+                end_license_date: end,
                 platform: platform?,
                 metadata: metadata?,
+                status: None,
+                lifecycle_stage: None,
                 organization_id,
                 created_at: now,
                 created_by: actor.clone(),
@@ -332,7 +347,7 @@ impl Instance {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, crate::validation::ValidationErrors> {
-        use crate::name::{parse_name, parse_optional_object, parse_optional_text};
+        use crate::name::{parse_name, parse_optional_object, parse_text};
         let mut v = crate::validation::Validator::new();
         let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
         let slug = changes
@@ -340,7 +355,7 @@ impl Instance {
             .as_deref()
             .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
         let description = match changes.description {
-            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
+            Some(raw) => v.check(parse_text("description", raw.as_deref())),
             None => Some(self.description.clone()),
         };
         let platform = match changes.platform {
@@ -351,8 +366,10 @@ impl Instance {
             Some(raw) => v.check(parse_optional_object("metadata", raw)),
             None => Some(self.metadata.clone()),
         };
-        let start = changes.start_license_date.unwrap_or(self.start_license_date).map(crate::clock::truncate);
-        let end = changes.end_license_date.unwrap_or(self.end_license_date).map(crate::clock::truncate);
+        // An explicit null starts the term at its creation and leaves it open-ended.
+        let start = changes.start_license_date.map_or(self.start_license_date, |at| at.unwrap_or(self.created_at));
+        let end = changes.end_license_date.map_or(self.end_license_date, |at| at.unwrap_or_else(open_ended));
+        let (start, end) = (crate::clock::truncate(start), crate::clock::truncate(end));
         v.check(check_dates(start, end));
         v.finish(|| {
             Some(Self {
@@ -384,6 +401,10 @@ pub struct UsageReport {
     #[schema(value_type = Object)]
     pub value: Value,
     pub behavior: Option<UsageBehavior>,
+    /// Free context of the report (an object), as Kaiten's clients send it; usage is kept as its
+    /// aggregate, so it is checked, not stored.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
 }
 
 impl UsageReport {
@@ -411,8 +432,11 @@ impl UsageReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceUsage {
+    pub instance_id: Uuid,
     pub instance_slug: Slug,
+    pub entitlement_id: Uuid,
     pub entitlement_slug: Slug,
+    pub license_id: Option<Uuid>,
     pub license_slug: Option<Slug>,
     pub value: UsageValue,
     pub limit: Option<UsageLimit>,

@@ -46,6 +46,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/instances"),
     ("post", "/api/instances"),
     ("get", "/api/instances/{slug}"),
+    ("patch", "/api/instances/{slug}"),
     ("put", "/api/instances/{slug}"),
     ("delete", "/api/instances/{slug}"),
     ("post", "/api/instances/{slug}/entitlements/{entitlementSlug}/usage"),

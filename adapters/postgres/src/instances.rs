@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::instances::{InstanceRepository, ReferenceKey, ReferenceTarget};
-use kaiten_domain::instance::{Instance, Reference, UsageAggregate};
+use kaiten_domain::instance::{Instance, InstanceStatus, Reference, UsageAggregate};
 use kaiten_domain::{Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
@@ -24,14 +24,16 @@ struct InstanceRow {
     organization_id: Uuid,
     name: String,
     slug: String,
-    description: Option<String>,
+    description: String,
     customer_id: Option<Uuid>,
     license_id: Option<Uuid>,
     deployment_zone_id: Option<Uuid>,
-    start_license_date: Option<DateTime<Utc>>,
-    end_license_date: Option<DateTime<Utc>>,
+    start_license_date: DateTime<Utc>,
+    end_license_date: DateTime<Utc>,
     platform: Option<Value>,
     metadata: Option<Value>,
+    status: Option<String>,
+    lifecycle_stage: Option<String>,
     created_at: DateTime<Utc>,
     created_by: ActorColumn,
     updated_at: DateTime<Utc>,
@@ -65,6 +67,8 @@ impl InstanceRow {
             end_license_date: i.end_license_date,
             platform: i.platform.clone(),
             metadata: i.metadata.clone(),
+            status: i.status.map(|s| s.as_str().to_owned()),
+            lifecycle_stage: i.lifecycle_stage.clone(),
             created_at: i.created_at,
             created_by: ActorColumn::from(&i.created_by),
             updated_at: i.updated_at,
@@ -74,6 +78,13 @@ impl InstanceRow {
     }
 
     fn into_domain((row, customer, license, zone): JoinedRow) -> Result<Instance, RepoError> {
+        let status = match row.status.as_deref() {
+            Some(code) => Some(
+                InstanceStatus::from_code(code)
+                    .ok_or_else(|| RepoError::Unexpected(format!("stored instance status `{code}`")))?,
+            ),
+            None => None,
+        };
         Ok(Instance {
             id: row.id,
             name: row.name,
@@ -89,6 +100,8 @@ impl InstanceRow {
             end_license_date: row.end_license_date,
             platform: row.platform,
             metadata: row.metadata,
+            status,
+            lifecycle_stage: row.lifecycle_stage,
             organization_id: row.organization_id,
             created_at: row.created_at,
             created_by: row.created_by.0,

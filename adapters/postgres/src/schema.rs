@@ -227,12 +227,12 @@ diesel::table! {
         organization_id -> Uuid,
         name -> Text,
         slug -> Text,
-        description -> Nullable<Text>,
+        description -> Text,
         customer_id -> Nullable<Uuid>,
         license_id -> Nullable<Uuid>,
         deployment_zone_id -> Nullable<Uuid>,
-        start_license_date -> Nullable<Timestamptz>,
-        end_license_date -> Nullable<Timestamptz>,
+        start_license_date -> Timestamptz,
+        end_license_date -> Timestamptz,
         platform -> Nullable<Jsonb>,
         metadata -> Nullable<Jsonb>,
         created_at -> Timestamptz,
@@ -240,6 +240,8 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
         created_by -> Jsonb,
         updated_by -> Jsonb,
+        status -> Nullable<Text>,
+        lifecycle_stage -> Nullable<Text>,
     }
 }
 

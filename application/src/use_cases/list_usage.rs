@@ -4,7 +4,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::Repositories;
 use kaiten_domain::instance::{InstanceUsage, UsageLimit, UsageValue};
-use kaiten_domain::{Access, Module, Paged, Slug};
+use kaiten_domain::{Access, Module, Slug};
 
 pub struct ListUsage {
     repos: Repositories,
@@ -21,7 +21,7 @@ impl ListUsage {
         caller: &Caller,
         instance_slug: &Slug,
         entitlement: Option<&Slug>,
-    ) -> Result<Paged<InstanceUsage>, UseCaseError> {
+    ) -> Result<Vec<InstanceUsage>, UseCaseError> {
         caller.require(Access::Read, Module::Instances)?;
         let organization_id = caller.organization_id;
         let instance = self
@@ -45,8 +45,11 @@ impl ListUsage {
             .into_iter()
             .filter(|(_, slug, _)| entitlement.is_none_or(|wanted| wanted == slug))
             .map(|(entitlement_id, slug, usage)| InstanceUsage {
+                instance_id: instance.id,
                 instance_slug: instance.slug.clone(),
+                entitlement_id,
                 entitlement_slug: slug,
+                license_id: instance.license_id,
                 license_slug: instance.license_slug.clone(),
                 value: UsageValue { value_type: "number".into(), value: usage.value, event_count: usage.event_count },
                 limit: limits
@@ -59,6 +62,6 @@ impl ListUsage {
         if entitlement.is_some() && items.is_empty() {
             return Err(UseCaseError::NotFound("usage"));
         }
-        Ok(Paged::all(items))
+        Ok(items)
     }
 }

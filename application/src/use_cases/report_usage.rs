@@ -30,6 +30,11 @@ impl ReportUsage {
     ) -> Result<InstanceUsage, UseCaseError> {
         caller.require(Access::Write, Module::Instances)?;
         let reported = report.number().map_err(ValidationErrors::from)?;
+        if let Some(metadata) = &report.metadata
+            && !metadata.is_object()
+        {
+            return Err(ValidationErrors::single("metadata", "must be an object", Some(metadata.clone())).into());
+        }
         let behavior = report.behavior.unwrap_or_default();
         let organization_id = caller.organization_id;
         let traceparent = caller.traceparent.clone();
@@ -113,8 +118,11 @@ impl ReportUsage {
                     repos.outbox.append(&event).await?;
                 }
                 Ok(InstanceUsage {
+                    instance_id: instance.id,
                     instance_slug: instance.slug,
+                    entitlement_id: entitlement.id,
                     entitlement_slug: entitlement.slug,
+                    license_id: Some(license.id),
                     license_slug: Some(license.slug),
                     value,
                     limit: Some(limit),

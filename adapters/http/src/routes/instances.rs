@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
-use kaiten_domain::instance::{Instance, InstanceChanges, InstanceUsage, NewInstance, UsageReport};
+use kaiten_domain::instance::{Instance, InstanceChanges, InstancePatch, InstanceUsage, NewInstance, UsageReport};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,7 +19,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(report_usage, get_usage))
         .routes(routes!(list_usage))
         .routes(routes!(list_instances, create_instance))
-        .routes(routes!(get_instance, update_instance, delete_instance))
+        .routes(routes!(get_instance, update_instance, patch_instance, delete_instance))
 }
 
 /// The organization's instances, newest first.
@@ -148,19 +148,36 @@ async fn get_usage(
     let slug = path_slug(&slug, "instance")?;
     let entitlement = path_slug(&entitlement, "usage")?;
     let mut usage = state.use_cases.list_usage.execute(&caller, &slug, Some(&entitlement)).await?;
-    usage.items.pop().map(Json).ok_or_else(|| Problem::not_found("usage"))
+    usage.pop().map(Json).ok_or_else(|| Problem::not_found("usage"))
 }
 
-/// The instance's usage of every entitlement.
+/// The instance's usage of every entitlement (an array, as Kaiten returns it).
 #[utoipa::path(get, path = "/api/instances/{slug}/entitlements/usage", tag = "instances", params(("slug" = String, Path)),
-    responses((status = 200, body = Paged<InstanceUsage>), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = Vec<InstanceUsage>), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)),
     security(("bearer" = ["read:instances"])))]
 async fn list_usage(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(slug): Path<String>,
-) -> Result<Json<Paged<InstanceUsage>>, Problem> {
+) -> Result<Json<Vec<InstanceUsage>>, Problem> {
     let slug = path_slug(&slug, "instance")?;
     Ok(Json(state.use_cases.list_usage.execute(&caller, &slug, None).await?))
+}
+
+/// Sets the instance's operational status and / or lifecycle stage; emits INSTANCE_UPDATE.
+#[utoipa::path(patch, path = "/api/instances/{slug}", tag = "instances", params(("slug" = String, Path)),
+    request_body = InstancePatch,
+    responses((status = 200, body = Instance), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["write:instances"])))]
+async fn patch_instance(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiJson(patch): ApiJson<InstancePatch>,
+) -> Result<Json<Instance>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    Ok(Json(state.use_cases.patch_instance.execute(&caller, &slug, patch).await?))
 }

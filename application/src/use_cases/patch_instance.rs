@@ -1,0 +1,40 @@
+//! Sets an instance's operational status and / or lifecycle stage (`PATCH /api/instances/{slug}`) and
+//! appends INSTANCE_UPDATE in the same transaction.
+
+use crate::caller::Caller;
+use crate::error::UseCaseError;
+use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_domain::instance::{Instance, InstancePatch};
+use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
+use std::sync::Arc;
+
+pub struct PatchInstance {
+    uow: Arc<dyn UnitOfWork>,
+}
+
+impl PatchInstance {
+    pub fn new(uow: Arc<dyn UnitOfWork>) -> Self {
+        Self { uow }
+    }
+
+    pub async fn execute(&self, caller: &Caller, slug: &Slug, patch: InstancePatch) -> Result<Instance, UseCaseError> {
+        caller.require(Access::Write, Module::Instances)?;
+        let actor = caller.actor.clone();
+        let organization_id = caller.organization_id;
+        let traceparent = caller.traceparent.clone();
+        self.uow
+            .run(|repos| async move {
+                let current = repos
+                    .instances
+                    .find_by_slug(organization_id, slug, true)
+                    .await?
+                    .ok_or(UseCaseError::NotFound("instance"))?;
+                let patched = current.patched(patch, &actor, clock::now())?;
+                repos.instances.update(&patched).await.map_err(|e| UseCaseError::from_repo("instance", e))?;
+                let event = OutboxEvent::of(EventKind::InstanceUpdate, organization_id, &patched, traceparent)?;
+                repos.outbox.append(&event).await?;
+                Ok(patched)
+            })
+            .await
+    }
+}
