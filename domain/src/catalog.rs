@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::LazyLock;
 
 /// The domain an event belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -91,6 +92,27 @@ event_catalog! {
     FeatureFlagDeletion => FeatureFlag, "FEATURE_FLAG_DELETION", "com.kaiten.feature_flag.v1.deleted", "A feature flag was deleted.";
 }
 
+/// The catalog's names in Kaiten's current spelling, in catalog order.
+static CURRENT_NAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| CATALOG.iter().map(|row| current_spelling(row.name)).collect());
+
+/// `CUSTOMER_CREATION` → `CUSTOMER_CREATED`: the action noun becomes a participle.
+fn current_spelling(name: &str) -> String {
+    const ACTIONS: [(&str, &str); 7] = [
+        ("_UNASSIGNMENT", "_UNASSIGNED"),
+        ("_ASSIGNMENT", "_ASSIGNED"),
+        ("_CREATION", "_CREATED"),
+        ("_UPDATE", "_UPDATED"),
+        ("_DELETION", "_DELETED"),
+        ("_DEPLOYMENT", "_DEPLOYED"),
+        ("_MIGRATION", "_MIGRATED"),
+    ];
+    ACTIONS
+        .iter()
+        .find_map(|(noun, participle)| name.strip_suffix(noun).map(|stem| format!("{stem}{participle}")))
+        .unwrap_or_else(|| name.to_owned())
+}
+
 impl EventKind {
     /// This event's row of the catalog.
     pub fn definition(self) -> &'static EventDefinition {
@@ -114,8 +136,15 @@ impl EventKind {
         CATALOG.iter().map(|row| row.kind)
     }
 
+    /// The same event in Kaiten's current catalog (the official SDK and Kaiten's Go services):
+    /// `CUSTOMER_CREATED` for `CUSTOMER_CREATION`, …; the `type` is the same in both.
+    pub fn current_name(self) -> &'static str {
+        CURRENT_NAMES[self as usize].as_str()
+    }
+
+    /// The event named `name` in either spelling (`CUSTOMER_CREATION` or `CUSTOMER_CREATED`).
     pub fn from_name(name: &str) -> Option<EventKind> {
-        CATALOG.iter().find(|row| row.name == name).map(|row| row.kind)
+        CATALOG.iter().find(|row| row.name == name || row.kind.current_name() == name).map(|row| row.kind)
     }
 
     pub fn from_type(event_type: &str) -> Option<EventKind> {
@@ -183,5 +212,47 @@ mod tests {
             ("Release", 2),
         ];
         assert_eq!(counts.into_iter().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn current_names_are_those_of_kaitens_sdk_and_both_spellings_are_read() {
+        // Every event name of `kaitencloud.types._webhooks` (1.0.0) that this catalog has.
+        let sdk = [
+            "CUSTOMER_CREATED",
+            "CUSTOMER_UPDATED",
+            "CUSTOMER_DELETED",
+            "ENTITLEMENT_CREATED",
+            "ENTITLEMENT_UPDATED",
+            "ENTITLEMENT_DELETED",
+            "LICENSE_CREATED",
+            "LICENSE_UPDATED",
+            "LICENSE_DELETED",
+            "LICENSE_ENTITLEMENT_ASSIGNED",
+            "LICENSE_ENTITLEMENT_UNASSIGNED",
+            "LICENSE_ENTITLEMENT_UPDATED",
+            "INSTANCE_CREATED",
+            "INSTANCE_UPDATED",
+            "INSTANCE_DELETED",
+            "INSTANCE_DEPLOYED",
+            "INSTANCE_MIGRATED",
+            "INSTANCE_ENTITLEMENT_USAGE_REACHED",
+            "DEPLOYMENT_ZONE_CREATED",
+            "DEPLOYMENT_ZONE_UPDATED",
+            "DEPLOYMENT_ZONE_DELETED",
+            "RELEASE_CREATED",
+            "RELEASE_DELETED",
+            "RELEASE_DEPLOYED",
+            "FEATURE_FLAG_CREATED",
+            "FEATURE_FLAG_UPDATED",
+            "FEATURE_FLAG_DELETED",
+        ];
+        let current: HashSet<&str> = EventKind::all().map(EventKind::current_name).collect();
+        assert_eq!(current, sdk.into_iter().collect::<HashSet<_>>());
+        for kind in EventKind::all() {
+            assert_eq!(EventKind::from_name(kind.name()), Some(kind));
+            assert_eq!(EventKind::from_name(kind.current_name()), Some(kind));
+        }
+        assert_eq!(EventKind::CustomerCreation.current_name(), "CUSTOMER_CREATED");
+        assert_eq!(EventKind::LicenseEntitlementUnassignment.current_name(), "LICENSE_ENTITLEMENT_UNASSIGNED");
     }
 }

@@ -31,7 +31,7 @@ async fn the_catalog_serves_27_events_whose_examples_fit_their_schemas() -> anyh
     let names: HashSet<&str> = events.iter().filter_map(|e| e["name"].as_str()).collect();
     assert_eq!(names.len(), 27);
     for event in &events {
-        for field in ["name", "type", "domain", "description"] {
+        for field in ["name", "currentName", "type", "domain", "description"] {
             assert!(event[field].as_str().is_some_and(|v| !v.is_empty()), "{field} of {event}");
         }
         assert!(validates(&event["schema"], &event["example"])?, "{} example does not fit its schema", event["name"]);

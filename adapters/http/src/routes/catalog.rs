@@ -17,9 +17,13 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct CatalogEvent {
     /// SCREAMING_SNAKE name, used to subscribe endpoints (`eventNames`).
     name: &'static str,
+    /// The same event in Kaiten's current catalog (`CUSTOMER_CREATED` for `CUSTOMER_CREATION`);
+    /// endpoint filters take either spelling.
+    current_name: &'static str,
     /// CloudEvents / Svix event type.
     #[serde(rename = "type")]
     event_type: &'static str,
@@ -48,6 +52,7 @@ async fn event_catalog(Authenticated(_caller): Authenticated) -> Json<Catalog> {
         .iter()
         .map(|event| CatalogEvent {
             name: event.name,
+            current_name: event.kind.current_name(),
             event_type: event.event_type,
             domain: event.domain,
             description: event.description,
