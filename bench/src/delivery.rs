@@ -51,6 +51,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
         data: serde_json::json!({"id": Uuid::now_v7(), "name": "Acme Corporation", "slug": "acme-corporation",
             "externalCustomerId": "crm-000042", "organizationId": organization}),
         traceparent: None,
+        naming: kaiten_domain::EventNaming::Classic,
     };
     let started = Instant::now();
     let failures = futures::stream::iter((0..events).map(event))

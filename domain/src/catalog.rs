@@ -92,6 +92,34 @@ event_catalog! {
     FeatureFlagDeletion => FeatureFlag, "FEATURE_FLAG_DELETION", "com.kaiten.feature_flag.v1.deleted", "A feature flag was deleted.";
 }
 
+/// Which spelling of event names an organization's webhooks carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EventNaming {
+    /// The first catalog's: `CUSTOMER_CREATION`.
+    #[default]
+    Classic,
+    /// Kaiten's current catalog (its SDK and Go services): `CUSTOMER_CREATED`.
+    Current,
+}
+
+impl EventNaming {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Classic => "classic",
+            Self::Current => "current",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "classic" => Some(Self::Classic),
+            "current" => Some(Self::Current),
+            _ => None,
+        }
+    }
+}
+
 /// The catalog's names in Kaiten's current spelling, in catalog order.
 static CURRENT_NAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| CATALOG.iter().map(|row| current_spelling(row.name)).collect());
@@ -140,6 +168,14 @@ impl EventKind {
     /// `CUSTOMER_CREATED` for `CUSTOMER_CREATION`, …; the `type` is the same in both.
     pub fn current_name(self) -> &'static str {
         CURRENT_NAMES[self as usize].as_str()
+    }
+
+    /// This event's name in `naming`'s spelling.
+    pub fn name_in(self, naming: EventNaming) -> &'static str {
+        match naming {
+            EventNaming::Classic => self.name(),
+            EventNaming::Current => self.current_name(),
+        }
     }
 
     /// The event named `name` in either spelling (`CUSTOMER_CREATION` or `CUSTOMER_CREATED`).

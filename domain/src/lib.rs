@@ -34,7 +34,7 @@ pub mod webhook;
 pub mod webhook_url;
 
 pub use actor::Actor;
-pub use catalog::{EventDomain, EventKind};
+pub use catalog::{EventDomain, EventKind, EventNaming};
 pub use event::OutboxEvent;
 pub use page::{Page, PageKey, Paged};
 pub use scope::{Access, Module, Scope, ScopeSet};

@@ -243,6 +243,13 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     browser.texts_when("#endpoint-table .badge", |badges| badges == ["disabled"]).await?;
     assert_eq!(endpoints(&app, &acme).await?[0]["disabled"], true);
 
+    // The organization's spelling of event names: Kaiten's current one from now on.
+    page.find(Locator::Css("#event-naming option[value=current]")).await?.click().await?;
+    browser.click("#naming-save").await?;
+    browser.notice("Saved").await?;
+    let (_, organization) = app.send(Method::GET, "/api/organization", &acme.token, None).await?;
+    assert_eq!(organization["webhookEventNames"], "current");
+
     // Signing out forgets the token and everything shown for it; a reload shows the sign-in form.
     browser.click("#sign-out").await?;
     let left_over = page

@@ -13,6 +13,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/healthz"),
     ("get", "/api/readyz"),
     ("get", "/api/organization"),
+    ("put", "/api/organization"),
     ("get", "/api/service-accounts"),
     ("post", "/api/service-accounts"),
     ("get", "/api/service-accounts/{slug}"),

@@ -106,6 +106,26 @@ async function signIn(token) {
   $("#filter-event").replaceChildren(views.el("option", { value: "" }, "Every event"),
     ...state.catalog.map((event) => views.el("option", { value: event.name }, event.name)));
   await attempt(loadEndpoints);
+  await loadNaming();
+}
+
+/** Shows the organization's spelling of event names, when the token may read it (read:organizations). */
+async function loadNaming() {
+  try {
+    const organization = await api("GET", "/api/organization");
+    $("#event-naming").value = organization.webhookEventNames;
+    $("#naming-form").hidden = false;
+  } catch {
+    $("#naming-form").hidden = true;
+  }
+}
+
+async function saveNaming(event) {
+  event.preventDefault();
+  await attempt(async () => {
+    const organization = await api("PUT", "/api/organization", { webhookEventNames: $("#event-naming").value });
+    $("#event-naming").value = organization.webhookEventNames;
+  }, "Saved: the events delivered from now on carry these names.");
 }
 
 /** Forgets everything shown for the previous token. */
@@ -118,6 +138,7 @@ function clearPage() {
     $(text).textContent = "";
   }
   $("#message").hidden = true;
+  $("#naming-form").hidden = true;
   $("#history-filters").reset();
   startEditing(null);
   showTab("endpoints", false);
@@ -315,6 +336,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#sign-out").addEventListener("click", () => signOut());
   for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
   $("#endpoint-form").addEventListener("submit", saveEndpoint);
+  $("#naming-form").addEventListener("submit", saveNaming);
   $("#endpoint-cancel").addEventListener("click", () => startEditing(null));
   $("#all-events").addEventListener("change", syncAllEvents);
   $("#history-filters").addEventListener("submit", (event) => {

@@ -13,7 +13,7 @@ use kaiten_application::RepoError;
 use kaiten_application::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
 use kaiten_domain::organization::Organization;
 use kaiten_domain::token::{ApiToken, ServiceAccount};
-use kaiten_domain::{Actor, Page, PageKey, Paged, ScopeSet, Slug, clock};
+use kaiten_domain::{Actor, EventNaming, Page, PageKey, Paged, ScopeSet, Slug, clock};
 use uuid::Uuid;
 
 fn slug(raw: &str) -> Result<Slug, RepoError> {
@@ -27,6 +27,21 @@ struct OrganizationRow {
     name: String,
     slug: String,
     created_at: DateTime<Utc>,
+    webhook_event_names: String,
+}
+
+impl OrganizationRow {
+    fn into_domain(self) -> Result<Organization, RepoError> {
+        let naming = EventNaming::from_code(&self.webhook_event_names)
+            .ok_or_else(|| RepoError::Unexpected(format!("stored event naming `{}`", self.webhook_event_names)))?;
+        Ok(Organization {
+            id: self.id,
+            name: self.name,
+            slug: slug(&self.slug)?,
+            created_at: self.created_at,
+            webhook_event_names: naming,
+        })
+    }
 }
 
 pub(crate) struct PgOrganizationRepository {
@@ -43,8 +58,13 @@ impl PgOrganizationRepository {
 impl OrganizationRepository for PgOrganizationRepository {
     async fn insert(&self, o: &Organization) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let row =
-            OrganizationRow { id: o.id, name: o.name.clone(), slug: o.slug.to_string(), created_at: o.created_at };
+        let row = OrganizationRow {
+            id: o.id,
+            name: o.name.clone(),
+            slug: o.slug.to_string(),
+            created_at: o.created_at,
+            webhook_event_names: o.webhook_event_names.as_str().to_owned(),
+        };
         diesel::insert_into(organizations::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         Ok(())
     }
@@ -58,8 +78,17 @@ impl OrganizationRepository for PgOrganizationRepository {
             .await
             .optional()
             .map_err(repo_error)?;
-        row.map(|r| Ok(Organization { id: r.id, name: r.name, slug: slug(&r.slug)?, created_at: r.created_at }))
-            .transpose()
+        row.map(OrganizationRow::into_domain).transpose()
+    }
+
+    async fn set_webhook_event_names(&self, id: Uuid, naming: EventNaming) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let changed = diesel::update(organizations::table.find(id))
+            .set(organizations::webhook_event_names.eq(naming.as_str()))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error)?;
+        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 }
 

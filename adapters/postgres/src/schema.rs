@@ -6,6 +6,7 @@ diesel::table! {
         name -> Text,
         slug -> Text,
         created_at -> Timestamptz,
+        webhook_event_names -> Text,
     }
 }
 

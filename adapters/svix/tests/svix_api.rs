@@ -18,6 +18,7 @@ fn event() -> WebhookEvent {
         kind: EventKind::CustomerCreation,
         data: json!({"id": "c-1", "name": "Acme"}),
         traceparent: None,
+        naming: kaiten_domain::EventNaming::Classic,
     }
 }
 

@@ -36,6 +36,7 @@ fn event() -> WebhookEvent {
         kind: EventKind::CustomerCreation,
         data: serde_json::json!({"name": "Acme"}),
         traceparent: None,
+        naming: kaiten_domain::EventNaming::Classic,
     }
 }
 

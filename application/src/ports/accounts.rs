@@ -4,7 +4,7 @@ use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::organization::Organization;
 use kaiten_domain::token::{ApiToken, ServiceAccount};
-use kaiten_domain::{Actor, Page, Paged, Slug};
+use kaiten_domain::{Actor, EventNaming, Page, Paged, Slug};
 use uuid::Uuid;
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub trait OrganizationRepository: Send + Sync {
     async fn insert(&self, organization: &Organization) -> Result<(), RepoError>;
     async fn find(&self, id: Uuid) -> Result<Option<Organization>, RepoError>;
+    /// Stores the spelling of event names the organization's webhooks carry.
+    async fn set_webhook_event_names(&self, id: Uuid, naming: EventNaming) -> Result<(), RepoError>;
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]

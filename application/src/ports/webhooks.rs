@@ -2,8 +2,8 @@
 
 use crate::error::RepoError;
 use async_trait::async_trait;
-use kaiten_domain::EventKind;
 use kaiten_domain::organization::Organization;
+use kaiten_domain::{EventKind, EventNaming};
 use serde_json::{Value, json};
 use std::time::Duration;
 use uuid::Uuid;
@@ -17,12 +17,14 @@ pub struct WebhookEvent {
     pub kind: EventKind,
     pub data: Value,
     pub traceparent: Option<String>,
+    /// The spelling of `name` the organization's receivers get.
+    pub naming: EventNaming,
 }
 
 impl WebhookEvent {
-    /// The body every receiver gets: `{name, type, data}`.
+    /// The body every receiver gets: `{name, type, data}`, `name` in the organization's spelling.
     pub fn body(&self) -> Value {
-        json!({"name": self.kind.name(), "type": self.kind.event_type(), "data": self.data})
+        json!({"name": self.kind.name_in(self.naming), "type": self.kind.event_type(), "data": self.data})
     }
 }
 
@@ -60,4 +62,26 @@ pub trait WebhookSender: Send + Sync {
 pub trait EventOwners: Send + Sync {
     /// `Ok(true)` when `event_id` is (now) `organization_id`'s; `Ok(false)` when it is another's.
     async fn claim(&self, event_id: Uuid, organization_id: Uuid) -> Result<bool, RepoError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_names_the_event_in_the_organizations_spelling() {
+        let event = |naming| WebhookEvent {
+            id: Uuid::nil(),
+            organization_id: Uuid::nil(),
+            kind: EventKind::LicenseEntitlementAssignment,
+            data: json!({"licenseSlug": "pro"}),
+            traceparent: None,
+            naming,
+        };
+        let classic = event(EventNaming::Classic).body();
+        let current = event(EventNaming::Current).body();
+        assert_eq!(classic["name"], "LICENSE_ENTITLEMENT_ASSIGNMENT");
+        assert_eq!(current["name"], "LICENSE_ENTITLEMENT_ASSIGNED");
+        assert_eq!((&classic["type"], &classic["data"]), (&current["type"], &current["data"]), "only the name differs");
+    }
 }

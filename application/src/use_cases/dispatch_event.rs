@@ -6,9 +6,10 @@ use crate::envelope::{self, CdcEvent, Envelope};
 use crate::error::RepoError;
 use crate::ports::unit_of_work::Repositories;
 use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
-use std::collections::HashSet;
+use kaiten_domain::EventNaming;
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,24 +29,32 @@ pub enum DispatchOutcome {
 pub struct DispatchEvent {
     repos: Repositories,
     sender: Arc<dyn WebhookSender>,
-    /// Organizations seen to exist (organizations are never deleted), to spare a query per event.
-    known_organizations: RwLock<HashSet<Uuid>>,
+    /// Organizations seen to exist (they are never deleted) with their event naming and when it was
+    /// read, to spare a query per event; a naming is read again after [`SETTINGS_REFRESH`].
+    known_organizations: RwLock<HashMap<Uuid, (EventNaming, Instant)>>,
 }
+
+/// How long a change of an organization's event naming may take to reach its deliveries.
+pub const SETTINGS_REFRESH: Duration = Duration::from_secs(5);
 
 impl DispatchEvent {
     pub fn new(repos: Repositories, sender: Arc<dyn WebhookSender>) -> Self {
         Self { repos, sender, known_organizations: RwLock::default() }
     }
 
-    async fn organization_exists(&self, id: Uuid) -> Result<bool, RepoError> {
-        if self.known_organizations.read().map(|known| known.contains(&id)).unwrap_or(false) {
-            return Ok(true);
+    /// The organization's event naming; `None` when there is no such organization.
+    async fn organization_naming(&self, id: Uuid) -> Result<Option<EventNaming>, RepoError> {
+        let cached = self.known_organizations.read().ok().and_then(|known| known.get(&id).copied());
+        if let Some((naming, read_at)) = cached
+            && read_at.elapsed() < SETTINGS_REFRESH
+        {
+            return Ok(Some(naming));
         }
-        let found = self.repos.organizations.find(id).await?.is_some();
-        if found && let Ok(mut known) = self.known_organizations.write() {
-            known.insert(id);
+        let Some(organization) = self.repos.organizations.find(id).await? else { return Ok(None) };
+        if let Ok(mut known) = self.known_organizations.write() {
+            known.insert(id, (organization.webhook_event_names, Instant::now()));
         }
-        Ok(found)
+        Ok(Some(organization.webhook_event_names))
     }
 
     pub async fn execute(&self, body: &[u8]) -> DispatchOutcome {
@@ -58,9 +67,9 @@ impl DispatchEvent {
     }
 
     async fn dispatch(&self, event: CdcEvent) -> DispatchOutcome {
-        match self.organization_exists(event.organization_id).await {
-            Ok(true) => {}
-            Ok(false) => {
+        let naming = match self.organization_naming(event.organization_id).await {
+            Ok(Some(naming)) => naming,
+            Ok(None) => {
                 return DispatchOutcome::Rejected { reason: format!("unknown organization {}", event.organization_id) };
             }
             Err(RepoError::Unavailable(reason)) => {
@@ -69,13 +78,14 @@ impl DispatchEvent {
             Err(error) => {
                 return DispatchOutcome::Retry { reason: format!("organization lookup: {error}"), after: None };
             }
-        }
+        };
         let webhook = WebhookEvent {
             id: event.outbox_id,
             organization_id: event.organization_id,
             kind: event.kind,
             data: event.data,
             traceparent: event.traceparent,
+            naming,
         };
         match self.sender.send(&webhook).await {
             Ok(()) => DispatchOutcome::Delivered,

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
-use kaiten_domain::organization::Organization;
+use kaiten_domain::organization::{Organization, OrganizationSettings};
 use kaiten_domain::token::{
     ApiToken, NewApiToken, NewServiceAccount, ServiceAccount, ServiceAccountUpdate, ServiceAccountView,
 };
@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_organization))
+        .routes(routes!(get_organization, configure_organization))
         .routes(routes!(list_service_accounts, create_service_account))
         .routes(routes!(get_service_account, rename_service_account))
         .routes(routes!(list_tokens, create_token))
@@ -45,6 +45,22 @@ async fn get_organization(
     Authenticated(caller): Authenticated,
 ) -> Result<Json<Organization>, Problem> {
     Ok(Json(state.use_cases.get_organization.execute(&caller).await?))
+}
+
+/// Changes the organization's webhook settings: `webhookEventNames` `classic` (`CUSTOMER_CREATION`,
+/// the default) or `current` (Kaiten's `CUSTOMER_CREATED`), for the events dispatched from then on
+/// (within a few seconds).
+#[utoipa::path(put, path = "/api/organization", tag = "organization", request_body = OrganizationSettings,
+    responses((status = 200, body = Organization), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = ["write:organizations"])))]
+async fn configure_organization(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiJson(settings): ApiJson<OrganizationSettings>,
+) -> Result<Json<Organization>, Problem> {
+    Ok(Json(state.use_cases.get_organization.configure(&caller, settings).await?))
 }
 
 /// The organization's service accounts.
