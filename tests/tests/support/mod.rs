@@ -5,6 +5,7 @@
 pub mod proxy;
 pub mod receiver;
 pub mod relay;
+pub mod sdk;
 pub mod worker;
 
 use diesel::QueryableByName;
