@@ -226,18 +226,19 @@ pub struct NewInstance {
     pub metadata: Option<Value>,
 }
 
-/// The body of `PUT /api/instances/{slug}`: omitted fields keep their value; an omitted zone keeps
-/// the zone, an explicit `null` zone takes the instance out of its zone.
+/// The body of `PUT /api/instances/{slug}`: a replacement of the instance's details — an omitted
+/// `description` is `""`, omitted `platform` and `metadata` are cleared. Its references and term are
+/// kept unless given: an omitted customer, license, zone or date keeps it; an explicit `null` zone
+/// takes the instance out of its zone, an explicit `null` date resets it (start: the creation time,
+/// end: open).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InstanceChanges {
     #[schema(schema_with = crate::name::name_schema)]
-    pub name: Option<String>,
+    pub name: String,
     #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
+    pub description: Option<String>,
     pub customer_slug: Option<String>,
     pub customer_id: Option<Uuid>,
     pub license_slug: Option<String>,
@@ -254,12 +255,10 @@ pub struct InstanceChanges {
     #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub end_license_date: Option<Option<DateTime<Utc>>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
     #[schema(value_type = Option<Object>)]
-    pub platform: Option<Option<Value>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    pub platform: Option<Value>,
     #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Option<Value>>,
+    pub metadata: Option<Value>,
 }
 
 /// A resolved reference: the id and slug of a customer, license or zone of the same organization.
@@ -349,23 +348,14 @@ impl Instance {
     ) -> Result<Self, crate::validation::ValidationErrors> {
         use crate::name::{parse_name, parse_optional_object, parse_text};
         let mut v = crate::validation::Validator::new();
-        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
+        let name = v.check(parse_name("name", &changes.name));
         let slug = changes
             .slug
             .as_deref()
             .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
-        let description = match changes.description {
-            Some(raw) => v.check(parse_text("description", raw.as_deref())),
-            None => Some(self.description.clone()),
-        };
-        let platform = match changes.platform {
-            Some(raw) => v.check(parse_optional_object("platform", raw)),
-            None => Some(self.platform.clone()),
-        };
-        let metadata = match changes.metadata {
-            Some(raw) => v.check(parse_optional_object("metadata", raw)),
-            None => Some(self.metadata.clone()),
-        };
+        let description = v.check(parse_text("description", changes.description.as_deref()));
+        let platform = v.check(parse_optional_object("platform", changes.platform));
+        let metadata = v.check(parse_optional_object("metadata", changes.metadata));
         // An explicit null starts the term at its creation and leaves it open-ended.
         let start = changes.start_license_date.map_or(self.start_license_date, |at| at.unwrap_or(self.created_at));
         let end = changes.end_license_date.map_or(self.end_license_date, |at| at.unwrap_or_else(open_ended));

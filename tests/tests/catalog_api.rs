@@ -90,7 +90,11 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
             "/api/instances",
             json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro", "deploymentZoneSlug": "eu"}),
         ),
-        (Method::PUT, "/api/instances/prod", json!({"deploymentZoneSlug": "us", "platform": {"k8s": "1.31"}})),
+        (
+            Method::PUT,
+            "/api/instances/prod",
+            json!({"name": "Prod", "deploymentZoneSlug": "us", "platform": {"k8s": "1.31"}}),
+        ),
         (Method::POST, "/api/instances/prod/entitlements/seats/usage", json!({"value": 3})),
         (Method::DELETE, "/api/instances/prod", Value::Null),
         (Method::DELETE, "/api/licenses/pro/entitlements/seats", Value::Null),

@@ -65,11 +65,15 @@ async fn instance_events_follow_the_zone_transitions() -> anyhow::Result<()> {
 
     let mark = app.outbox().await?.len();
     let steps = [
-        ("prod", json!({"description": "no zone change"}), vec!["INSTANCE_UPDATE"]),
-        ("prod", json!({"deploymentZoneSlug": "eu"}), vec!["INSTANCE_UPDATE"]),
-        ("prod", json!({"deploymentZoneSlug": "us"}), vec!["INSTANCE_UPDATE", "INSTANCE_MIGRATION"]),
-        ("staging", json!({"deploymentZoneSlug": "eu"}), vec!["INSTANCE_UPDATE", "INSTANCE_DEPLOYMENT"]),
-        ("staging", json!({"deploymentZoneSlug": null}), vec!["INSTANCE_UPDATE"]),
+        ("prod", json!({"name": "Prod", "description": "no zone change"}), vec!["INSTANCE_UPDATE"]),
+        ("prod", json!({"name": "Prod", "deploymentZoneSlug": "eu"}), vec!["INSTANCE_UPDATE"]),
+        ("prod", json!({"name": "Prod", "deploymentZoneSlug": "us"}), vec!["INSTANCE_UPDATE", "INSTANCE_MIGRATION"]),
+        (
+            "staging",
+            json!({"name": "Staging", "deploymentZoneSlug": "eu"}),
+            vec!["INSTANCE_UPDATE", "INSTANCE_DEPLOYMENT"],
+        ),
+        ("staging", json!({"name": "Staging", "deploymentZoneSlug": null}), vec!["INSTANCE_UPDATE"]),
     ];
     for (slug, body, expected) in steps {
         let before = app.outbox().await?.len();
@@ -80,6 +84,12 @@ async fn instance_events_follow_the_zone_transitions() -> anyhow::Result<()> {
         assert!(events.iter().all(|(_, payload)| payload == &updated), "every event carries the instance as returned");
     }
     assert!(app.outbox().await?.len() > mark);
+    // A replacement: what the last body left out is cleared, what it names stays.
+    let (_, prod) = app.send(Method::GET, "/api/instances/prod", t, None).await?;
+    assert_eq!(
+        (&prod["platform"], &prod["description"], &prod["deploymentZoneSlug"]),
+        (&Value::Null, &json!(""), &json!("us"))
+    );
 
     let (_, before_delete) = app.send(Method::GET, "/api/instances/prod", t, None).await?;
     let mark = app.outbox().await?.len();

@@ -46,7 +46,8 @@ async fn every_event(app: &TestApp, acme: &Tenant) -> anyhow::Result<()> {
     call(app, acme, Method::POST, "/api/deployment-zones", Some(json!({"name": "US"}))).await?;
     let instance = json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro", "deploymentZoneSlug": "eu"});
     call(app, acme, Method::POST, "/api/instances", Some(instance)).await?;
-    call(app, acme, Method::PUT, "/api/instances/prod", Some(json!({"deploymentZoneSlug": "us"}))).await?;
+    call(app, acme, Method::PUT, "/api/instances/prod", Some(json!({"name": "Prod", "deploymentZoneSlug": "us"})))
+        .await?;
     call(app, acme, Method::POST, "/api/instances/prod/entitlements/seats/usage", Some(json!({"value": 20}))).await?;
     call(app, acme, Method::DELETE, "/api/instances/prod", None).await?;
     call(app, acme, Method::DELETE, "/api/licenses/pro/entitlements/seats", None).await?;

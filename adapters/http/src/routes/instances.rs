@@ -68,7 +68,7 @@ async fn get_instance(
     Ok(Json(state.use_cases.get_instance.execute(&caller, &slug).await?))
 }
 
-/// Updates a instance (omitted fields keep their value); emits INSTANCE_UPDATE (and INSTANCE_DEPLOYMENT or INSTANCE_MIGRATION when its zone changes).
+/// Replaces an instance's details (see the body); emits INSTANCE_UPDATE (and INSTANCE_DEPLOYMENT or INSTANCE_MIGRATION when its zone changes).
 #[utoipa::path(put, path = "/api/instances/{slug}", tag = "instances", params(("slug" = String, Path)),
     request_body = InstanceChanges,
     responses((status = 200, body = Instance), (status = 400, body = Problem), (status = 401, body = Problem),
