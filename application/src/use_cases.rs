@@ -30,6 +30,7 @@ pub mod get_license;
 pub mod get_organization;
 pub mod get_release;
 pub mod get_service_account;
+pub mod instance_audit;
 mod instance_references;
 pub mod list_customers;
 pub mod list_deployment_zones;
@@ -115,6 +116,7 @@ pub struct UseCases {
     pub create_instance: create_instance::CreateInstance,
     pub update_instance: update_instance::UpdateInstance,
     pub patch_instance: patch_instance::PatchInstance,
+    pub list_audit_trail: instance_audit::ListAuditTrail,
     pub delete_instance: delete_instance::DeleteInstance,
     pub get_instance: get_instance::GetInstance,
     pub list_instances: list_instances::ListInstances,
@@ -182,6 +184,7 @@ impl UseCases {
             create_instance: create_instance::CreateInstance::new(uow.clone()),
             update_instance: update_instance::UpdateInstance::new(uow.clone()),
             patch_instance: patch_instance::PatchInstance::new(uow.clone()),
+            list_audit_trail: instance_audit::ListAuditTrail::new(reads.clone()),
             delete_instance: delete_instance::DeleteInstance::new(uow.clone()),
             get_instance: get_instance::GetInstance::new(reads.clone()),
             list_instances: list_instances::ListInstances::new(reads.clone()),

@@ -17,6 +17,7 @@ pub mod entitlement_fields;
 pub mod event;
 pub mod feature_flag;
 pub mod instance;
+pub mod instance_audit;
 pub mod instance_status;
 pub mod license;
 pub mod license_grant;

@@ -321,6 +321,23 @@ async fn status_stage_and_usage_as_kaitens_clients_read_them() -> anyhow::Result
     }
     let names: Vec<String> = events_since(&app, before).await?.into_iter().map(|(name, _)| name).collect();
     assert_eq!(names, ["INSTANCE_UPDATE", "INSTANCE_UPDATE"]);
+    // The audit trail names each change as Kaiten's does, newest first.
+    let (status, trail) = app.send(Method::GET, "/api/instances/prod/audit-trails", &acme.token, None).await?;
+    let trail_names: Vec<&str> =
+        trail["items"].as_array().into_iter().flatten().filter_map(|e| e["eventName"].as_str()).collect();
+    assert_eq!(
+        (status, trail_names),
+        (200, vec!["INSTANCE_LIFECYCLE_STAGE_CHANGED", "INSTANCE_STATUS_CHANGED", "INSTANCE_CREATED"])
+    );
+    let path = "/api/instances/prod/audit-trails?event_name=INSTANCE_STATUS_CHANGED&limit=1";
+    let (_, one) = app.send(Method::GET, path, &acme.token, None).await?;
+    assert_eq!(
+        (&one["items"][0]["instanceSlug"], &one["items"][0]["payload"]["status"], &one["hasMore"]),
+        (&json!("prod"), &json!("DEGRADED"), &json!(false))
+    );
+    let (status, _) =
+        app.send(Method::GET, "/api/instances/prod/audit-trails?after=yesterday", &acme.token, None).await?;
+    assert_eq!(status, 422);
 
     let grant = json!({"value": {"type": "number", "value": 20}, "limitCapExceededOveragePercent": 50});
     assert_eq!(

@@ -48,6 +48,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/instances"),
     ("get", "/api/instances/{slug}"),
     ("patch", "/api/instances/{slug}"),
+    ("get", "/api/instances/{slug}/audit-trails"),
     ("put", "/api/instances/{slug}"),
     ("delete", "/api/instances/{slug}"),
     ("post", "/api/instances/{slug}/entitlements/{entitlementSlug}/usage"),

@@ -13,6 +13,7 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::instances::{InstanceRepository, ReferenceKey, ReferenceTarget};
 use kaiten_domain::instance::{Instance, InstanceStatus, Reference, UsageAggregate};
+use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
 use kaiten_domain::{Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
@@ -283,5 +284,18 @@ impl InstanceRepository for PgInstanceRepository {
     ) -> Result<Vec<(Uuid, Slug, UsageAggregate)>, RepoError> {
         let rows = crate::usage::of_instance(&mut *self.source.get().await?, organization_id, instance_id).await?;
         rows.into_iter().map(|(id, s, aggregate)| Ok((id, slug(&s)?, aggregate))).collect()
+    }
+
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), RepoError> {
+        crate::audit_trails::insert(&mut *self.source.get().await?, entry).await
+    }
+
+    async fn audit_trail(
+        &self,
+        organization_id: Uuid,
+        instance_id: Uuid,
+        filter: &AuditFilter,
+    ) -> Result<Paged<AuditEntry>, RepoError> {
+        crate::audit_trails::page(&mut *self.source.get().await?, organization_id, instance_id, filter).await
     }
 }

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod actor_column;
+mod audit_trails;
 mod connection;
 mod customers;
 mod database;

@@ -168,7 +168,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    instance_audit_trails (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        instance_id -> Uuid,
+        instance_slug -> Text,
+        event_name -> Text,
+        event_type -> Text,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    instance_audit_trails,
     license_families,
     organizations,
     service_accounts,

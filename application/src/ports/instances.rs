@@ -3,6 +3,7 @@
 use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::instance::{Instance, Reference, UsageAggregate};
+use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
 use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
 
@@ -71,4 +72,13 @@ pub trait InstanceRepository: Send + Sync {
         organization_id: Uuid,
         instance_id: Uuid,
     ) -> Result<Vec<(Uuid, Slug, UsageAggregate)>, RepoError>;
+    /// Appends an entry to the instance's audit trail.
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), RepoError>;
+    /// The instance's audit trail, newest first, as `filter` selects it.
+    async fn audit_trail(
+        &self,
+        organization_id: Uuid,
+        instance_id: Uuid,
+        filter: &AuditFilter,
+    ) -> Result<Paged<AuditEntry>, RepoError>;
 }

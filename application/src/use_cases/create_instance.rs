@@ -5,6 +5,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::instances::ReferenceTarget;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use crate::use_cases::instance_audit::append_instance_event;
 use crate::use_cases::instance_references::{require, resolve};
 use kaiten_domain::instance::{Instance, InstanceReferences, NewInstance};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
@@ -63,10 +64,8 @@ impl CreateInstance {
                     kinds.push(EventKind::InstanceDeployment);
                 }
                 for kind in kinds {
-                    repos
-                        .outbox
-                        .append(&OutboxEvent::of(kind, organization_id, &instance, traceparent.clone())?)
-                        .await?;
+                    let event = OutboxEvent::of(kind, organization_id, &instance, traceparent.clone())?;
+                    append_instance_event(&repos, &instance, event).await?;
                 }
                 Ok(instance)
             })

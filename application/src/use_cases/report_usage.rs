@@ -6,6 +6,7 @@
 use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use crate::use_cases::instance_audit::append_instance_event;
 use kaiten_domain::entitlement::AggregationMethod;
 use kaiten_domain::instance::{InstanceUsage, UsageLimit, UsageReached, UsageReport, UsageValue};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};
@@ -115,7 +116,7 @@ impl ReportUsage {
                         &reached,
                         traceparent,
                     )?;
-                    repos.outbox.append(&event).await?;
+                    append_instance_event(&repos, &instance, event).await?;
                 }
                 Ok(InstanceUsage {
                     instance_id: instance.id,

@@ -6,6 +6,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::instances::ReferenceTarget;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use crate::use_cases::instance_audit::append_instance_event;
 use crate::use_cases::instance_references::resolve;
 use kaiten_domain::instance::{Instance, InstanceChanges, InstanceReferences, Reference, ZoneTransition};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
@@ -87,7 +88,8 @@ impl UpdateInstance {
                     ZoneTransition::Unchanged => {}
                 }
                 for kind in kinds {
-                    repos.outbox.append(&OutboxEvent::of(kind, organization_id, &after, traceparent.clone())?).await?;
+                    let event = OutboxEvent::of(kind, organization_id, &after, traceparent.clone())?;
+                    append_instance_event(&repos, &after, event).await?;
                 }
                 Ok(after)
             })

@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
 use kaiten_domain::instance::{Instance, InstanceChanges, InstancePatch, InstanceUsage, NewInstance, UsageReport};
+use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,6 +19,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(report_usage, get_usage))
         .routes(routes!(list_usage))
+        .routes(routes!(list_audit_trail))
         .routes(routes!(list_instances, create_instance))
         .routes(routes!(get_instance, update_instance, patch_instance, delete_instance))
 }
@@ -180,4 +182,63 @@ async fn patch_instance(
 ) -> Result<Json<Instance>, Problem> {
     let slug = path_slug(&slug, "instance")?;
     Ok(Json(state.use_cases.patch_instance.execute(&caller, &slug, patch).await?))
+}
+
+/// Which audit-trail entries to read (Kaiten's parameter names).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuditTrailQuery {
+    /// Only entries of this event, e.g. `INSTANCE_STATUS_CHANGED`.
+    #[param(max_length = 100)]
+    event_name: Option<String>,
+    /// RFC 3339; entries strictly after.
+    after: Option<String>,
+    /// RFC 3339; entries strictly before.
+    before: Option<String>,
+    /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
+    /// The previous page's `nextCursor`.
+    #[param(max_length = 200)]
+    cursor: Option<String>,
+}
+
+impl AuditTrailQuery {
+    fn filter(self) -> Result<AuditFilter, Problem> {
+        let instant = |location: &str, raw: Option<&str>| -> Result<Option<chrono::DateTime<chrono::Utc>>, Problem> {
+            raw.map(|raw| {
+                chrono::DateTime::parse_from_rfc3339(raw).map(|at| at.with_timezone(&chrono::Utc)).map_err(|_| {
+                    Problem::validation(kaiten_domain::ValidationErrors::single(
+                        location,
+                        "must be an RFC 3339 date-time",
+                        Some(serde_json::Value::from(raw)),
+                    ))
+                })
+            })
+            .transpose()
+        };
+        Ok(AuditFilter {
+            after: instant("query.after", self.after.as_deref())?,
+            before: instant("query.before", self.before.as_deref())?,
+            page: PageQuery { limit: self.limit, offset: None, cursor: self.cursor }.page()?,
+            event_name: self.event_name,
+        })
+    }
+}
+
+/// The instance's audit trail, newest first: every event about it in Kaiten's current names, with its
+/// status and lifecycle-stage changes.
+#[utoipa::path(get, path = "/api/instances/{slug}/audit-trails", tag = "instances", params(("slug" = String, Path), AuditTrailQuery),
+    responses((status = 200, body = Paged<AuditEntry>), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = ["read:instances"])))]
+async fn list_audit_trail(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(slug): Path<String>,
+    ApiQuery(query): ApiQuery<AuditTrailQuery>,
+) -> Result<Json<Paged<AuditEntry>>, Problem> {
+    let slug = path_slug(&slug, "instance")?;
+    Ok(Json(state.use_cases.list_audit_trail.execute(&caller, &slug, query.filter()?).await?))
 }
