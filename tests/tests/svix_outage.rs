@@ -5,71 +5,14 @@
 
 mod support;
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
-use axum::{Json, Router};
 use kaiten_test_support::{read_queue, wait_for};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use support::TestApp;
-
-#[derive(Default)]
-struct Svix {
-    up: AtomicBool,
-    messages: Mutex<Vec<Value>>,
-}
-
-const NOW: &str = "2026-12-01T12:00:00Z";
-
-fn unavailable() -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"code": "unavailable", "detail": "down"}))).into_response()
-}
-
-async fn upsert_event_type(State(svix): State<Arc<Svix>>, Path(name): Path<String>) -> Response {
-    if !svix.up.load(Ordering::SeqCst) {
-        return unavailable();
-    }
-    Json(json!({"name": name, "description": "", "deprecated": false, "createdAt": NOW, "updatedAt": NOW}))
-        .into_response()
-}
-
-async fn create_application(State(svix): State<Arc<Svix>>, Json(application): Json<Value>) -> Response {
-    if !svix.up.load(Ordering::SeqCst) {
-        return unavailable();
-    }
-    let uid = application["uid"].clone();
-    Json(json!({"id": "app_1", "uid": uid, "name": uid, "createdAt": NOW, "updatedAt": NOW, "metadata": {}}))
-        .into_response()
-}
-
-async fn create_message(State(svix): State<Arc<Svix>>, Json(message): Json<Value>) -> Response {
-    if !svix.up.load(Ordering::SeqCst) {
-        return unavailable();
-    }
-    let out = json!({"id": "msg_1", "eventId": message["eventId"], "eventType": message["eventType"],
-        "payload": message["payload"], "timestamp": NOW});
-    if let Ok(mut messages) = svix.messages.lock() {
-        messages.push(message);
-    }
-    (StatusCode::ACCEPTED, Json(out)).into_response()
-}
-
-async fn start(svix: Arc<Svix>) -> anyhow::Result<String> {
-    let app = Router::new()
-        .route("/api/v1/event-type/{name}", put(upsert_event_type))
-        .route("/api/v1/app", post(create_application))
-        .route("/api/v1/app/{app}/msg", post(create_message))
-        .with_state(svix);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(url)
-}
+use support::svix::{Svix, start};
 
 #[tokio::test]
 async fn svix_down_at_start_keeps_the_api_serving_and_nothing_is_lost() -> anyhow::Result<()> {

@@ -6,6 +6,7 @@ pub mod proxy;
 pub mod receiver;
 pub mod relay;
 pub mod sdk;
+pub mod svix;
 pub mod worker;
 
 use diesel::QueryableByName;
