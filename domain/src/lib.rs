@@ -19,6 +19,7 @@ pub mod feature_flag;
 pub mod instance;
 pub mod instance_audit;
 pub mod instance_status;
+pub mod instance_usage;
 pub mod license;
 pub mod license_grant;
 pub mod name;
