@@ -7,7 +7,8 @@ use crate::customer::Customer;
 use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
 use crate::entitlement_fields::{EntitlementFields, ResetAnchor, ResetPeriod};
-use crate::feature_flag::{FeatureFlag, FlagType, TargetingRule, Variant};
+use crate::feature_flag::{FeatureFlag, FlagType, StoredFlag, Variant};
+use crate::feature_flag_rules::{DefaultVariant, Targeting};
 use crate::instance::{Instance, InstanceStatus, UsageLimit, UsageReached, UsageValue};
 use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType, LifecycleState};
 use crate::release::Release;
@@ -161,7 +162,7 @@ fn instance() -> Instance {
 }
 
 fn feature_flag() -> FeatureFlag {
-    FeatureFlag {
+    FeatureFlag::from_stored(StoredFlag {
         id: id(8),
         name: "Dark Mode".into(),
         slug: slug("dark-mode"),
@@ -169,22 +170,23 @@ fn feature_flag() -> FeatureFlag {
         flag_type: FlagType::Boolean,
         enabled: true,
         variants: vec![
-            Variant { name: "on".into(), value: json!(true), description: None },
-            Variant { name: "off".into(), value: json!(false), description: None },
+            Variant { name: "on".into(), value: json!(true), description: String::new() },
+            Variant { name: "off".into(), value: json!(false), description: String::new() },
         ],
-        default_variant: "off".into(),
-        targeting_rules: vec![TargetingRule {
+        default_serving: DefaultVariant::Basic { value: "off".into() },
+        targetings: vec![Targeting::Basic {
             name: "beta".into(),
-            rule: json!({"plan": "beta"}),
+            rule: "customer.plan == 'beta'".into(),
             variant: "on".into(),
         }],
-        metadata: None,
+        event_name: String::new(),
+        metadata: json!({}),
         organization_id: id(ORGANIZATION),
         created_at: at(),
         created_by: author(),
         updated_at: at(),
         updated_by: author(),
-    }
+    })
 }
 
 impl EventKind {

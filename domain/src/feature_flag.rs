@@ -1,7 +1,9 @@
-//! Feature flags: typed variants, a default variant and targeting rules.
+//! Feature flags: typed variants, what they serve by default and their targetings, in Kaiten's form
+//! with the first contract's fields kept alongside (see [`crate::feature_flag_rules`]).
 
 use crate::actor::Actor;
 use crate::entitlement::text_codes;
+use crate::feature_flag_rules::{self, DefaultVariant, ServingCheck, Targeting, TargetingRule};
 use crate::name::{parse_name, parse_optional_object, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
@@ -11,6 +13,11 @@ use serde_json::Value;
 use std::collections::HashSet;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The most variants a flag holds.
+pub const MAX_VARIANTS: usize = 100;
+/// The longest analytics event name.
+pub const MAX_EVENT_NAME_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -36,25 +43,19 @@ impl FlagType {
     }
 }
 
+/// One possible value of a flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Variant {
     pub name: String,
     /// Any JSON value that fits the flag's type.
     pub value: Value,
-    #[serde(default)]
-    pub description: Option<String>,
+    /// `""` when none was given.
+    #[serde(default, deserialize_with = "crate::serde_helpers::null_as_default")]
+    pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TargetingRule {
-    pub name: String,
-    /// The rule's condition, an expression or a JSON object understood by the vendor's evaluator.
-    pub rule: Value,
-    pub variant: String,
-}
-
+/// A feature flag, exactly as the API returns it and as its events carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FeatureFlag {
@@ -66,10 +67,22 @@ pub struct FeatureFlag {
     pub flag_type: FlagType,
     pub enabled: bool,
     pub variants: Vec<Variant>,
-    pub default_variant: String,
+    /// What the flag serves when no targeting matches.
+    #[serde(rename = "default_variant")]
+    pub default_serving: DefaultVariant,
+    /// The default variant's name when it is a single variant, null for a rollout (first contract).
+    #[serde(rename = "defaultVariant")]
+    pub default_variant_name: Option<String>,
+    /// Evaluated in order; the first whose rule matches wins.
+    pub targetings: Vec<Targeting>,
+    /// The basic targetings (first contract).
     pub targeting_rules: Vec<TargetingRule>,
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
+    /// The analytics event associated with the flag, `""` when none.
+    #[serde(rename = "event_name")]
+    pub event_name: String,
+    /// A JSON object, `{}` when none was given.
+    #[schema(value_type = Object)]
+    pub metadata: Value,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
@@ -77,9 +90,13 @@ pub struct FeatureFlag {
     pub updated_by: Actor,
 }
 
+/// The body of `POST /api/feature-flags` and of `PUT /api/feature-flags/{slug}` (a full
+/// replacement; on PUT an omitted `slug` keeps the slug). The default is given either in Kaiten's
+/// form (`default_variant`) or as a variant name (`defaultVariant`), and targetings either as
+/// `targetings` or as the first contract's basic `targetingRules`.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NewFeatureFlag {
+pub struct FeatureFlagDefinition {
     #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
     #[schema(schema_with = crate::slug::slug_schema)]
@@ -87,199 +104,212 @@ pub struct NewFeatureFlag {
     pub description: Option<String>,
     #[serde(rename = "type")]
     pub flag_type: FlagType,
-    pub enabled: bool,
+    /// `true` when omitted.
+    pub enabled: Option<bool>,
     pub variants: Vec<Variant>,
-    pub default_variant: String,
+    #[serde(rename = "default_variant")]
+    pub default_serving: Option<DefaultVariant>,
+    #[serde(rename = "defaultVariant")]
+    pub default_variant_name: Option<String>,
+    pub targetings: Option<Vec<Targeting>>,
     pub targeting_rules: Option<Vec<TargetingRule>>,
+    #[serde(rename = "event_name")]
+    pub event_name: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
-/// Variants fit the type and have unique names; the default and every rule name a variant.
-pub fn check_variants(
-    flag_type: FlagType,
-    variants: &[Variant],
-    default: &str,
-    rules: &[TargetingRule],
-) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    if variants.is_empty() {
-        errors.push(FieldError::new("variants", "must contain at least one variant", None));
+/// A definition, checked: everything but the identity and the history.
+struct Checked {
+    name: String,
+    description: Option<String>,
+    variants: Vec<Variant>,
+    default_serving: DefaultVariant,
+    targetings: Vec<Targeting>,
+    event_name: String,
+    metadata: Value,
+}
+
+fn either<T>(v: &mut Validator, kaiten: Option<T>, first: Option<T>, names: (&str, &str)) -> (Option<T>, bool) {
+    if kaiten.is_some() && first.is_some() {
+        v.push(FieldError::new(names.1, format!("give `{}` or `{}`, not both", names.0, names.1), None));
+    }
+    let from_first = kaiten.is_none() && first.is_some();
+    (kaiten.or(first), from_first)
+}
+
+fn check_variants(flag_type: FlagType, variants: &[Variant], v: &mut Validator) {
+    if variants.is_empty() || variants.len() > MAX_VARIANTS {
+        v.push(FieldError::new("variants", format!("must hold 1 to {MAX_VARIANTS} variants"), None));
     }
     let mut names = HashSet::new();
     for (i, variant) in variants.iter().enumerate() {
-        if let Err(e) = parse_name(&format!("variants[{i}].name"), &variant.name) {
-            errors.push(e);
-        }
+        v.check(parse_name(&format!("variants[{i}].name"), &variant.name));
+        v.check(parse_optional_text(&format!("variants[{i}].description"), Some(&variant.description)));
         if !names.insert(variant.name.as_str()) {
-            errors.push(FieldError::new(
-                format!("variants[{i}].name"),
-                "duplicates another variant",
-                Some(Value::from(variant.name.clone())),
-            ));
+            let duplicate = Some(Value::from(variant.name.clone()));
+            v.push(FieldError::new(format!("variants[{i}].name"), "duplicates another variant", duplicate));
         }
         if !crate::name::storable_numbers(&variant.value) {
-            errors.push(FieldError::new(format!("variants[{i}].value"), crate::name::UNSTORABLE_NUMBER, None));
+            v.push(FieldError::new(format!("variants[{i}].value"), crate::name::UNSTORABLE_NUMBER, None));
         } else if !flag_type.admits(&variant.value) {
-            errors.push(FieldError::new(
-                format!("variants[{i}].value"),
-                format!("must be a {} for a {} flag", flag_type.as_str(), flag_type.as_str()),
-                Some(variant.value.clone()),
-            ));
+            let why = format!("must be a {} for a {} flag", flag_type.as_str(), flag_type.as_str());
+            v.push(FieldError::new(format!("variants[{i}].value"), why, Some(variant.value.clone())));
         }
     }
-    if !names.contains(default) {
-        errors.push(FieldError::new("defaultVariant", "must name one of the variants", Some(Value::from(default))));
+}
+
+fn check(input: FeatureFlagDefinition, v: &mut Validator) -> Option<Checked> {
+    let name = v.check(parse_name("name", &input.name));
+    let description = v.check(parse_optional_text("description", input.description.as_deref()));
+    let metadata = v.check(parse_optional_object("metadata", input.metadata));
+    check_variants(input.flag_type, &input.variants, v);
+    let event_name = input.event_name.unwrap_or_default().trim().to_owned();
+    if event_name.chars().count() > MAX_EVENT_NAME_CHARS {
+        v.push(FieldError::new("event_name", format!("must be at most {MAX_EVENT_NAME_CHARS} characters"), None));
     }
-    for (i, rule) in rules.iter().enumerate() {
-        if !crate::name::storable_numbers(&rule.rule) {
-            errors.push(FieldError::new(format!("targetingRules[{i}].rule"), crate::name::UNSTORABLE_NUMBER, None));
-        }
-        if !names.contains(rule.variant.as_str()) {
-            errors.push(FieldError::new(
-                format!("targetingRules[{i}].variant"),
-                "must name one of the variants",
-                Some(Value::from(rule.variant.clone())),
-            ));
-        }
+    let by_name = input.default_variant_name.map(|value| DefaultVariant::Basic { value });
+    let (default_serving, default_from_first) =
+        either(v, input.default_serving, by_name, ("default_variant", "defaultVariant"));
+    let rules = input.targeting_rules.map(|rules| rules.into_iter().map(TargetingRule::into_targeting).collect());
+    let (targetings, rules_from_first) = either(v, input.targetings, rules, ("targetings", "targetingRules"));
+    let targetings = targetings.unwrap_or_default();
+    let mut serving =
+        ServingCheck { variants: input.variants.iter().map(|v| v.name.as_str()).collect(), errors: Vec::new() };
+    match &default_serving {
+        Some(default) if default_from_first => serving.default_variant("defaultVariant", default, "defaultVariant"),
+        Some(default) => serving.default_variant("default_variant", default, "default_variant.value"),
+        None => v.push(FieldError::new("default_variant", "is required (or `defaultVariant`)", None)),
     }
-    errors
+    serving.targetings(if rules_from_first { "targetingRules" } else { "targetings" }, &targetings);
+    let errors = serving.errors;
+    errors.into_iter().for_each(|error| v.push(error));
+    Some(Checked {
+        name: name?,
+        description: description?,
+        variants: input.variants,
+        default_serving: default_serving?,
+        targetings,
+        event_name,
+        metadata: metadata?.unwrap_or_else(|| Value::Object(Default::default())),
+    })
 }
 
 impl FeatureFlag {
+    /// Validates a new flag of `organization_id`, created by `actor`.
     pub fn create(
         organization_id: Uuid,
-        input: NewFeatureFlag,
+        input: FeatureFlagDefinition,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::new();
-        let name = v.check(parse_name("name", &input.name));
         let slug = v.check(Slug::given_or_derived("slug", input.slug.as_deref(), &input.name));
-        let description = v.check(parse_optional_text("description", input.description.as_deref()));
-        let metadata = v.check(parse_optional_object("metadata", input.metadata));
-        let rules = input.targeting_rules.unwrap_or_default();
-        for error in check_variants(input.flag_type, &input.variants, &input.default_variant, &rules) {
-            v.push(error);
-        }
+        let (flag_type, enabled) = (input.flag_type, input.enabled.unwrap_or(true));
+        let checked = check(input, &mut v);
         v.finish(|| {
-            Some(Self {
-                id: Uuid::now_v7(),
-                name: name?,
-                slug: slug?,
-                description: description?,
-                flag_type: input.flag_type,
-                enabled: input.enabled,
-                variants: input.variants,
-                default_variant: input.default_variant,
-                targeting_rules: rules,
-                metadata: metadata?,
-                organization_id,
-                created_at: now,
-                created_by: actor.clone(),
-                updated_at: now,
-                updated_by: actor.clone(),
-            })
+            let checked = checked?;
+            Some(Self::assemble(Uuid::now_v7(), slug?, flag_type, enabled, checked, organization_id, actor, now))
         })
     }
+
+    /// This flag replaced by `input`, made by `actor`.
+    pub fn replace(
+        &self,
+        input: FeatureFlagDefinition,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut v = Validator::new();
+        let slug = match input.slug.as_deref() {
+            Some(raw) => v.check(Slug::given_or_derived("slug", Some(raw), raw)),
+            None => Some(self.slug.clone()),
+        };
+        let (flag_type, enabled) = (input.flag_type, input.enabled.unwrap_or(true));
+        let checked = check(input, &mut v);
+        v.finish(|| {
+            let replaced =
+                Self::assemble(self.id, slug?, flag_type, enabled, checked?, self.organization_id, actor, now);
+            Some(Self { created_at: self.created_at, created_by: self.created_by.clone(), ..replaced })
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        id: Uuid,
+        slug: Slug,
+        flag_type: FlagType,
+        enabled: bool,
+        checked: Checked,
+        organization_id: Uuid,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self::from_stored(StoredFlag {
+            id,
+            name: checked.name,
+            slug,
+            description: checked.description,
+            flag_type,
+            enabled,
+            variants: checked.variants,
+            default_serving: checked.default_serving,
+            targetings: checked.targetings,
+            event_name: checked.event_name,
+            metadata: checked.metadata,
+            organization_id,
+            created_at: now,
+            created_by: actor.clone(),
+            updated_at: now,
+            updated_by: actor.clone(),
+        })
+    }
+
+    /// A flag from what is stored of it; the first contract's fields are derived.
+    pub fn from_stored(stored: StoredFlag) -> Self {
+        Self {
+            default_variant_name: feature_flag_rules::default_variant_name(&stored.default_serving),
+            targeting_rules: feature_flag_rules::targeting_rules(&stored.targetings),
+            id: stored.id,
+            name: stored.name,
+            slug: stored.slug,
+            description: stored.description,
+            flag_type: stored.flag_type,
+            enabled: stored.enabled,
+            variants: stored.variants,
+            default_serving: stored.default_serving,
+            targetings: stored.targetings,
+            event_name: stored.event_name,
+            metadata: stored.metadata,
+            organization_id: stored.organization_id,
+            created_at: stored.created_at,
+            created_by: stored.created_by,
+            updated_at: stored.updated_at,
+            updated_by: stored.updated_by,
+        }
+    }
+}
+
+/// What is stored of a flag: everything but the derived first-contract fields.
+pub struct StoredFlag {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    pub flag_type: FlagType,
+    pub enabled: bool,
+    pub variants: Vec<Variant>,
+    pub default_serving: DefaultVariant,
+    pub targetings: Vec<Targeting>,
+    pub event_name: String,
+    pub metadata: Value,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Actor,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn variant(name: &str, value: Value) -> Variant {
-        Variant { name: name.into(), value, description: None }
-    }
-
-    #[test]
-    fn variants_must_fit_the_type_and_be_named() {
-        let variants = [variant("on", json!(true)), variant("off", json!("no"))];
-        let rules = [TargetingRule { name: "beta".into(), rule: json!({"plan": "beta"}), variant: "maybe".into() }];
-        let errors = check_variants(FlagType::Boolean, &variants, "missing", &rules);
-        let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
-        assert_eq!(locations, ["variants[1].value", "defaultVariant", "targetingRules[0].variant"]);
-        assert!(check_variants(FlagType::Boolean, &variants[..1], "on", &[]).is_empty());
-        assert!(!check_variants(FlagType::Number, &[], "x", &[]).is_empty());
-    }
-
-    #[test]
-    fn rules_with_numbers_jsonb_cannot_give_back_are_refused() {
-        let variants = [variant("on", json!(true))];
-        let rules = [TargetingRule { name: "tiny".into(), rule: json!({"ratio": 5e-324}), variant: "on".into() }];
-        let errors = check_variants(FlagType::Boolean, &variants, "on", &rules);
-        let locations: Vec<_> = errors.iter().map(|e| e.location.as_str()).collect();
-        assert_eq!(locations, ["targetingRules[0].rule"]);
-    }
-}
-
-/// Partial update of a flag; the merged result is validated as a whole (variants against the type,
-/// the default and every rule against the variants).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FeatureFlagChanges {
-    #[schema(schema_with = crate::name::name_schema)]
-    pub name: Option<String>,
-    #[schema(schema_with = crate::slug::slug_schema)]
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
-    #[serde(rename = "type")]
-    pub flag_type: Option<FlagType>,
-    pub enabled: Option<bool>,
-    pub variants: Option<Vec<Variant>>,
-    pub default_variant: Option<String>,
-    pub targeting_rules: Option<Vec<TargetingRule>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Option<Value>>,
-}
-
-impl FeatureFlag {
-    pub fn apply(
-        &self,
-        changes: FeatureFlagChanges,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Self, ValidationErrors> {
-        let mut v = Validator::new();
-        let name = changes.name.as_deref().map_or(Some(self.name.clone()), |raw| v.check(parse_name("name", raw)));
-        let slug = changes
-            .slug
-            .as_deref()
-            .map_or(Some(self.slug.clone()), |raw| v.check(Slug::given_or_derived("slug", Some(raw), raw)));
-        let description = match changes.description {
-            Some(raw) => v.check(parse_optional_text("description", raw.as_deref())),
-            None => Some(self.description.clone()),
-        };
-        let metadata = match changes.metadata {
-            Some(raw) => v.check(parse_optional_object("metadata", raw)),
-            None => Some(self.metadata.clone()),
-        };
-        let flag_type = changes.flag_type.unwrap_or(self.flag_type);
-        let variants = changes.variants.unwrap_or_else(|| self.variants.clone());
-        let default_variant = changes.default_variant.unwrap_or_else(|| self.default_variant.clone());
-        let targeting_rules = changes.targeting_rules.unwrap_or_else(|| self.targeting_rules.clone());
-        for error in check_variants(flag_type, &variants, &default_variant, &targeting_rules) {
-            v.push(error);
-        }
-        v.finish(|| {
-            Some(Self {
-                name: name?,
-                slug: slug?,
-                description: description?,
-                flag_type,
-                enabled: changes.enabled.unwrap_or(self.enabled),
-                variants,
-                default_variant,
-                targeting_rules,
-                metadata: metadata?,
-                updated_at: now,
-                updated_by: actor.clone(),
-                ..self.clone()
-            })
-        })
-    }
-}
+#[path = "feature_flag_tests.rs"]
+mod tests;

@@ -10,3 +10,12 @@ where
 {
     Option::<T>::deserialize(deserializer).map(Some)
 }
+
+/// Reads an explicit `null` as the type's default (with `#[serde(default)]`, an absent field too).
+pub fn null_as_default<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Deserialize<'de> + Default,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}

@@ -68,7 +68,13 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
     let steps = [
         (Method::PUT, "/api/customers/globex", json!({"name": "Globex", "externalCustomerId": null})),
         (Method::PUT, "/api/entitlements/seats", json!({"name": "Seats", "userFacing": true})),
-        (Method::PUT, "/api/feature-flags/beta", json!({"enabled": true})),
+        (
+            Method::PUT,
+            "/api/feature-flags/beta",
+            json!({"name": "Beta", "type": "string", "variants": [{"name": "a", "value": "x"}, {"name": "b", "value": "y"}],
+                "default_variant": {"type": "rollout_percentage", "distribution": {"a": 1, "b": 3}},
+                "targetings": [{"type": "basic", "name": "staff", "rule": "staff == true", "variant": "b"}]}),
+        ),
         (
             Method::POST,
             "/api/licenses",

@@ -26,10 +26,11 @@ async fn call(
     Ok(answer)
 }
 
-/// How many deliveries [`every_event`] makes: 24 kinds, two of them (release and zone creation) twice.
-const EVERY_EVENT_DELIVERIES: usize = 26;
+/// How many deliveries [`every_event`] makes: 27 kinds, three of them (release, zone and flag
+/// creation) twice.
+const EVERY_EVENT_DELIVERIES: usize = 30;
 
-/// Every event of the catalog but the feature flags' (not in Kaiten's format yet), in one scenario.
+/// Every event of the catalog in one scenario.
 async fn every_event(app: &TestApp, acme: &Tenant) -> anyhow::Result<()> {
     call(app, acme, Method::POST, "/api/customers", Some(json!({"name": "Globex"}))).await?;
     call(app, acme, Method::PUT, "/api/customers/globex", Some(json!({"name": "Globex Inc"}))).await?;
@@ -60,6 +61,20 @@ async fn every_event(app: &TestApp, acme: &Tenant) -> anyhow::Result<()> {
     call(app, acme, Method::DELETE, "/api/licenses/pro", None).await?;
     call(app, acme, Method::POST, "/api/releases", Some(json!({"version": "2.0.0"}))).await?;
     call(app, acme, Method::DELETE, "/api/releases/2-0-0", None).await?;
+    let variants = json!([{"name": "on", "value": true}, {"name": "off", "value": false}]);
+    let flag = json!({"name": "Dark", "type": "boolean", "variants": variants, "defaultVariant": "off",
+        "targetingRules": [{"name": "beta", "rule": {"plan": "beta"}, "variant": "on"}]});
+    call(app, acme, Method::POST, "/api/feature-flags", Some(flag)).await?;
+    let split = json!({"name": "Dark", "type": "boolean", "variants": variants, "event_name": "dark_seen",
+        "default_variant": {"type": "rollout_percentage", "distribution": {"on": 1, "off": 9}},
+        "targetings": [{"type": "rollout_date", "name": "launch", "rule": "true",
+            "start": {"variant": "off", "percentage": 100, "date": "2026-01-01T00:00:00Z"},
+            "end": {"variant": "on", "percentage": 100, "date": "2026-02-01T00:00:00Z"}}]});
+    call(app, acme, Method::PUT, "/api/feature-flags/dark", Some(split.clone())).await?;
+    let mut rollout = split;
+    rollout["name"] = json!("Rollout");
+    call(app, acme, Method::POST, "/api/feature-flags", Some(rollout)).await?;
+    call(app, acme, Method::DELETE, "/api/feature-flags/dark", None).await?;
     Ok(())
 }
 
@@ -97,12 +112,9 @@ async fn every_delivery_with_the_current_names_parses_into_its_sdk_event() -> an
     let mut names: Vec<&str> = verdicts.iter().filter_map(|v| v["name"].as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    let mut wanted: Vec<&str> = kaiten_domain::EventKind::all()
-        .filter(|kind| kind.domain() != kaiten_domain::EventDomain::FeatureFlag)
-        .map(|kind| kind.current_name())
-        .collect();
+    let mut wanted: Vec<&str> = kaiten_domain::EventKind::all().map(|kind| kind.current_name()).collect();
     wanted.sort_unstable();
-    assert_eq!(names, wanted, "every event but the feature flags', each parsed");
+    assert_eq!(names, wanted, "every event, each parsed");
     let other = wait_for(DEADLINE, || async { Ok(receiver.requests("classic").first().cloned()) }).await?;
     assert_eq!(other.json()["name"], "CUSTOMER_CREATION", "the default stays the first catalog's names");
     Ok(())
@@ -155,6 +167,6 @@ async fn with_svix_every_message_with_the_current_names_parses_into_its_sdk_even
     let mut names: Vec<&str> = verdicts.iter().filter_map(|v| v["name"].as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    assert_eq!(names.len(), 24, "every event but the feature flags': {names:?}");
+    assert_eq!(names.len(), 27, "every event: {names:?}");
     Ok(())
 }

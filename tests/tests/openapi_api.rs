@@ -70,6 +70,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/feature-flags/{slug}"),
     ("put", "/api/feature-flags/{slug}"),
     ("delete", "/api/feature-flags/{slug}"),
+    ("get", "/api/openfeature/v0/manifest"),
     ("get", "/api/webhooks"),
     ("post", "/api/webhooks"),
     ("get", "/api/webhooks/{id}"),

@@ -50,6 +50,9 @@ async fn scopes_decide_what_a_token_may_do() -> anyhow::Result<()> {
     assert_eq!(app.send(Method::GET, "/api/organization", &reader, None).await?.0, 403);
     let (status, organization) = app.send(Method::GET, "/api/organization", &everything_read, None).await?;
     assert_eq!((status, organization["id"].as_str()), (200, Some(acme.id.to_string().as_str())));
+    let current_names = json!({"webhookEventNames": "current"});
+    let (status, _) = app.send(Method::PUT, "/api/organization", &everything_read, Some(current_names)).await?;
+    assert_eq!(status, 403, "changing the organization needs write:organizations");
     assert_eq!(app.outbox().await?.len(), 1, "refused requests wrote nothing");
     Ok(())
 }

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::catalog_resources::FeatureFlagRepository;
-use kaiten_domain::feature_flag::{FeatureFlag, FlagType};
+use kaiten_domain::feature_flag::{FeatureFlag, FlagType, StoredFlag};
 use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
@@ -27,13 +27,14 @@ struct FeatureFlagRow {
     flag_type: String,
     enabled: bool,
     variants: Value,
-    default_variant: String,
-    targeting_rules: Value,
-    metadata: Option<Value>,
+    default_variant: Value,
+    targetings: Value,
+    metadata: Value,
     created_at: DateTime<Utc>,
     created_by: ActorColumn,
     updated_at: DateTime<Utc>,
     updated_by: ActorColumn,
+    event_name: String,
 }
 
 impl FeatureFlagRow {
@@ -48,9 +49,10 @@ impl FeatureFlagRow {
             flag_type: f.flag_type.as_str().to_owned(),
             enabled: f.enabled,
             variants: serde_json::to_value(&f.variants).map_err(json)?,
-            default_variant: f.default_variant.clone(),
-            targeting_rules: serde_json::to_value(&f.targeting_rules).map_err(json)?,
+            default_variant: serde_json::to_value(&f.default_serving).map_err(json)?,
+            targetings: serde_json::to_value(&f.targetings).map_err(json)?,
             metadata: f.metadata.clone(),
+            event_name: f.event_name.clone(),
             created_at: f.created_at,
             created_by: ActorColumn::from(&f.created_by),
             updated_at: f.updated_at,
@@ -60,7 +62,7 @@ impl FeatureFlagRow {
 
     fn into_domain(self) -> Result<FeatureFlag, RepoError> {
         let json = |e: serde_json::Error| RepoError::Unexpected(format!("stored flag: {e}"));
-        Ok(FeatureFlag {
+        Ok(FeatureFlag::from_stored(StoredFlag {
             id: self.id,
             name: self.name,
             slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
@@ -69,15 +71,16 @@ impl FeatureFlagRow {
                 .ok_or_else(|| RepoError::Unexpected(format!("stored flag type `{}`", self.flag_type)))?,
             enabled: self.enabled,
             variants: serde_json::from_value(self.variants).map_err(json)?,
-            default_variant: self.default_variant,
-            targeting_rules: serde_json::from_value(self.targeting_rules).map_err(json)?,
+            default_serving: serde_json::from_value(self.default_variant).map_err(json)?,
+            targetings: serde_json::from_value(self.targetings).map_err(json)?,
+            event_name: self.event_name,
             metadata: self.metadata,
             organization_id: self.organization_id,
             created_at: self.created_at,
             created_by: self.created_by.0,
             updated_at: self.updated_at,
             updated_by: self.updated_by.0,
-        })
+        }))
     }
 }
 

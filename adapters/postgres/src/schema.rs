@@ -117,13 +117,14 @@ diesel::table! {
         flag_type -> Text,
         enabled -> Bool,
         variants -> Jsonb,
-        default_variant -> Text,
-        targeting_rules -> Jsonb,
-        metadata -> Nullable<Jsonb>,
+        default_variant -> Jsonb,
+        targetings -> Jsonb,
+        metadata -> Jsonb,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         created_by -> Jsonb,
         updated_by -> Jsonb,
+        event_name -> Text,
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::feature_flag::{FeatureFlag, NewFeatureFlag};
+use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagDefinition};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ impl CreateFeatureFlag {
         Self { uow }
     }
 
-    pub async fn execute(&self, caller: &Caller, input: NewFeatureFlag) -> Result<FeatureFlag, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller, input: FeatureFlagDefinition) -> Result<FeatureFlag, UseCaseError> {
         caller.require(Access::Write, Module::FeatureFlags)?;
         let created = FeatureFlag::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let event = OutboxEvent::of(

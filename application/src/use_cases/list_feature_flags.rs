@@ -1,9 +1,11 @@
-//! The caller's feature flags, newest first.
+//! The caller's feature flags, newest first, and their OpenFeature manifest.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::Repositories;
 use kaiten_domain::feature_flag::FeatureFlag;
+use kaiten_domain::openfeature::{MAX_MANIFEST_FLAGS, Manifest};
+use kaiten_domain::page::MAX_LIMIT;
 use kaiten_domain::{Access, Module, Page, Paged};
 
 pub struct ListFeatureFlags {
@@ -18,5 +20,23 @@ impl ListFeatureFlags {
     pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<FeatureFlag>, UseCaseError> {
         caller.require(Access::Read, Module::FeatureFlags)?;
         Ok(self.repos.feature_flags.list(caller.organization_id, page).await?)
+    }
+
+    /// Every flag's manifest entry (at most [`MAX_MANIFEST_FLAGS`], the newest), read a page at a time.
+    pub async fn manifest(&self, caller: &Caller) -> Result<Manifest, UseCaseError> {
+        caller.require(Access::Read, Module::FeatureFlags)?;
+        let mut flags = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = Page::parse(Some(MAX_LIMIT), None, cursor.as_deref())?;
+            let paged = self.repos.feature_flags.list(caller.organization_id, page).await?;
+            flags.extend(paged.items.iter().map(FeatureFlag::manifest_entry));
+            match paged.next_cursor {
+                Some(next) if paged.has_more && flags.len() < MAX_MANIFEST_FLAGS => cursor = Some(next),
+                _ => break,
+            }
+        }
+        flags.truncate(MAX_MANIFEST_FLAGS);
+        Ok(Manifest { flags })
     }
 }

@@ -1,9 +1,9 @@
-//! Updates a feature flag (partially) and appends FEATURE_FLAG_UPDATE in the same transaction.
+//! Replaces a feature flag and appends FEATURE_FLAG_UPDATE in the same transaction.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
-use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagChanges};
+use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagDefinition};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ impl UpdateFeatureFlag {
         &self,
         caller: &Caller,
         slug: &Slug,
-        changes: FeatureFlagChanges,
+        definition: FeatureFlagDefinition,
     ) -> Result<FeatureFlag, UseCaseError> {
         caller.require(Access::Write, Module::FeatureFlags)?;
         let actor = caller.actor.clone();
@@ -33,7 +33,7 @@ impl UpdateFeatureFlag {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("feature flag"))?;
-                let updated = current.apply(changes, &actor, clock::now())?;
+                let updated = current.replace(definition, &actor, clock::now())?;
                 repos.feature_flags.update(&updated).await.map_err(|e| UseCaseError::from_repo("feature flag", e))?;
                 let event = OutboxEvent::of(EventKind::FeatureFlagUpdate, organization_id, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;

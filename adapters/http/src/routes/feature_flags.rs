@@ -1,4 +1,4 @@
-//! `/api/feature-flags`: list, create, get, update, delete.
+//! `/api/feature-flags`: list, create, get, replace, delete; `/api/openfeature/v0/manifest`.
 
 use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiQuery, PageQuery, path_slug};
@@ -9,16 +9,28 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_domain::Paged;
-use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagChanges, NewFeatureFlag};
+use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagDefinition};
+use kaiten_domain::openfeature::Manifest;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_feature_flags, create_feature_flag)).routes(routes!(
-        get_feature_flag,
-        update_feature_flag,
-        delete_feature_flag
-    ))
+    OpenApiRouter::new()
+        .routes(routes!(list_feature_flags, create_feature_flag))
+        .routes(routes!(get_feature_flag, update_feature_flag, delete_feature_flag))
+        .routes(routes!(openfeature_manifest))
+}
+
+/// The OpenFeature manifest: every flag's key (its slug), type and default value (of a rollout,
+/// the variant it serves most); at most 5,000 flags, the newest.
+#[utoipa::path(get, path = "/api/openfeature/v0/manifest", tag = "feature_flags",
+    responses((status = 200, body = Manifest), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = ["read:feature_flags"])))]
+async fn openfeature_manifest(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<Manifest>, Problem> {
+    Ok(Json(state.use_cases.list_feature_flags.manifest(&caller).await?))
 }
 
 /// The organization's feature flags, newest first.
@@ -35,7 +47,7 @@ async fn list_feature_flags(
 }
 
 /// Creates a feature flag; emits FEATURE_FLAG_CREATION.
-#[utoipa::path(post, path = "/api/feature-flags", tag = "feature_flags", request_body = NewFeatureFlag,
+#[utoipa::path(post, path = "/api/feature-flags", tag = "feature_flags", request_body = FeatureFlagDefinition,
     responses((status = 201, body = FeatureFlag, headers(("location" = String, description = "The feature flag's URL"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
@@ -44,7 +56,7 @@ async fn list_feature_flags(
 async fn create_feature_flag(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    ApiJson(input): ApiJson<NewFeatureFlag>,
+    ApiJson(input): ApiJson<FeatureFlagDefinition>,
 ) -> Result<impl IntoResponse, Problem> {
     let flag = state.use_cases.create_feature_flag.execute(&caller, input).await?;
     let location = format!("/api/feature-flags/{}", flag.slug);
@@ -65,9 +77,11 @@ async fn get_feature_flag(
     Ok(Json(state.use_cases.get_feature_flag.execute(&caller, &slug).await?))
 }
 
-/// Updates a feature flag (omitted fields keep their value); emits FEATURE_FLAG_UPDATE.
+/// Replaces a feature flag's definition (a full replacement: omitted targetings, description,
+/// metadata and event name are cleared, `enabled` is true unless given, an omitted slug is kept);
+/// emits FEATURE_FLAG_UPDATE.
 #[utoipa::path(put, path = "/api/feature-flags/{slug}", tag = "feature_flags", params(("slug" = String, Path)),
-    request_body = FeatureFlagChanges,
+    request_body = FeatureFlagDefinition,
     responses((status = 200, body = FeatureFlag), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
@@ -76,10 +90,10 @@ async fn update_feature_flag(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(slug): Path<String>,
-    ApiJson(changes): ApiJson<FeatureFlagChanges>,
+    ApiJson(definition): ApiJson<FeatureFlagDefinition>,
 ) -> Result<Json<FeatureFlag>, Problem> {
     let slug = path_slug(&slug, "feature flag")?;
-    Ok(Json(state.use_cases.update_feature_flag.execute(&caller, &slug, changes).await?))
+    Ok(Json(state.use_cases.update_feature_flag.execute(&caller, &slug, definition).await?))
 }
 
 /// Deletes a feature flag ; emits FEATURE_FLAG_DELETION.
