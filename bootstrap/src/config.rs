@@ -45,6 +45,8 @@ pub struct Config {
     pub log_format: String,
     /// Outbox rows older than this are pruned (`7d`, `36h`, …).
     pub outbox_retention: String,
+    /// Instance audit-trail entries older than this are pruned.
+    pub audit_trail_retention: String,
     /// Messages the worker handles at once (its prefetch).
     pub worker_prefetch: u16,
     /// Delays of the worker's retries of a message whose hand-over failed (comma-separated); after the
@@ -104,6 +106,7 @@ impl Default for Config {
             roles: "api,relay,worker".into(),
             log_format: "pretty".into(),
             outbox_retention: "7d".into(),
+            audit_trail_retention: "365d".into(),
             worker_prefetch: 64,
             worker_retry_delays: "1s,5s,30s,2m,10m,30m,1h,2h".into(),
             svix_api_key: None,
@@ -170,6 +173,7 @@ impl Config {
             bail!("log_format (KAITEN_LOG_FORMAT) must be `pretty` or `json`, not `{}`", self.log_format);
         }
         self.outbox_retention()?;
+        self.audit_trail_retention()?;
         if self.worker_prefetch == 0 {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
         }
@@ -230,6 +234,15 @@ impl Config {
         let keep = time_delta("outbox_retention", &self.outbox_retention)?;
         if keep < chrono::TimeDelta::hours(1) {
             bail!("outbox_retention (KAITEN_OUTBOX_RETENTION) must be at least 1h");
+        }
+        Ok(keep)
+    }
+
+    /// How long instance audit-trail entries are kept.
+    pub fn audit_trail_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
+        let keep = time_delta("audit_trail_retention", &self.audit_trail_retention)?;
+        if keep < chrono::TimeDelta::days(1) {
+            bail!("audit_trail_retention (KAITEN_AUDIT_TRAIL_RETENTION) must be at least 1d");
         }
         Ok(keep)
     }

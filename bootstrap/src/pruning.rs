@@ -1,5 +1,5 @@
 //! Hourly pruning of what is kept for a while only: outbox rows, the built-in engine's webhook
-//! messages, the owners of event ids handed to Svix, and resend windows.
+//! messages, the owners of event ids handed to Svix, resend windows and instance audit trails.
 
 use crate::config::Config;
 use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
@@ -19,6 +19,7 @@ pub fn every_hour(
         ("webhook messages", config.webhooks_retention()?, PgRetention::webhook_messages(pool.clone())),
         ("event owners", config.webhooks_retention()?, PgRetention::event_owners(pool.clone())),
         ("resend windows", chrono::TimeDelta::days(1), PgRetention::resend_windows(pool.clone())),
+        ("audit-trail entries", config.audit_trail_retention()?, PgRetention::audit_trails(pool.clone())),
     ]
     .map(|(what, keep, retention)| (what, keep, PruneOldRows::new(Arc::new(retention))));
     Ok(async move {

@@ -201,6 +201,22 @@ async fn a_service_account_is_read_with_its_tokens_and_renamed() -> anyhow::Resu
     let (_, listed) = app.send(Method::GET, "/api/service-accounts", &acme.token, None).await?;
     let ci = listed["items"].as_array().into_iter().flatten().find(|a| a["slug"] == "ci").cloned();
     assert_eq!(ci.map(|a| a["tokens"].as_array().map(Vec::len)), Some(Some(2)));
+    let accounts = listed["items"].as_array().cloned().unwrap_or_default();
+    assert!(accounts.len() >= 2, "the organization's own account and CI: {listed}");
+    for account in &accounts {
+        let tokens = account["tokens"].as_array().cloned().unwrap_or_default();
+        assert!(!tokens.is_empty() && tokens.iter().all(|t| t["serviceAccountId"] == account["id"]), "{account}");
+        let listed_alone = app
+            .send(
+                Method::GET,
+                &format!("/api/service-accounts/{}", account["slug"].as_str().unwrap_or_default()),
+                &acme.token,
+                None,
+            )
+            .await?
+            .1;
+        assert_eq!(listed_alone["tokens"], account["tokens"], "the list shows what the account's own page shows");
+    }
     let (status, _) = app.send(Method::GET, "/api/service-accounts/ghost", &acme.token, None).await?;
     assert_eq!(status, 404);
     Ok(())

@@ -1,22 +1,22 @@
-//! Organizations, service accounts and API tokens.
+//! Organizations and service accounts (their tokens: [`crate::tokens`]).
 
 use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
-use crate::schema::{api_tokens, organizations, service_accounts};
+use crate::schema::{organizations, service_accounts};
 use crate::scoped::newest_first;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
-use kaiten_application::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
+use kaiten_application::ports::accounts::{OrganizationRepository, ServiceAccountRepository};
 use kaiten_domain::organization::Organization;
-use kaiten_domain::token::{ApiToken, ServiceAccount};
-use kaiten_domain::{Actor, EventNaming, Page, PageKey, Paged, ScopeSet, Slug, clock};
+use kaiten_domain::token::ServiceAccount;
+use kaiten_domain::{EventNaming, Page, PageKey, Paged, Slug};
 use uuid::Uuid;
 
-fn slug(raw: &str) -> Result<Slug, RepoError> {
+pub(crate) fn slug(raw: &str) -> Result<Slug, RepoError> {
     Slug::parse(raw).map_err(RepoError::Unexpected)
 }
 
@@ -186,139 +186,5 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
             .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
             .try_map(ServiceAccountRow::into_domain)
-    }
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
-struct TokenRow {
-    id: Uuid,
-    organization_id: Uuid,
-    service_account_id: Uuid,
-    name: String,
-    slug: String,
-    scopes: Vec<String>,
-    expires_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
-    revoked_by: Option<ActorColumn>,
-    created_at: DateTime<Utc>,
-    created_by: ActorColumn,
-}
-
-impl TokenRow {
-    fn into_domain(self) -> Result<ApiToken, RepoError> {
-        Ok(ApiToken {
-            id: self.id,
-            name: self.name,
-            slug: slug(&self.slug)?,
-            scopes: ScopeSet::parse(&self.scopes).map_err(|e| RepoError::Unexpected(e.join("; ")))?,
-            expires_at: self.expires_at,
-            revoked_at: self.revoked_at,
-            revoked_by: self.revoked_by.map(|by| by.0),
-            created_at: self.created_at,
-            created_by: self.created_by.0,
-            organization_id: self.organization_id,
-            service_account_id: self.service_account_id,
-        })
-    }
-}
-
-pub(crate) struct PgTokenRepository {
-    source: ConnectionSource,
-}
-
-impl PgTokenRepository {
-    pub(crate) fn new(source: ConnectionSource) -> Self {
-        Self { source }
-    }
-}
-
-#[async_trait]
-impl TokenRepository for PgTokenRepository {
-    async fn insert(&self, t: &ApiToken, secret_sha256: &str) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        diesel::insert_into(api_tokens::table)
-            .values((
-                api_tokens::id.eq(t.id),
-                api_tokens::organization_id.eq(t.organization_id),
-                api_tokens::service_account_id.eq(t.service_account_id),
-                api_tokens::name.eq(&t.name),
-                api_tokens::slug.eq(t.slug.as_str()),
-                api_tokens::secret_sha256.eq(secret_sha256),
-                api_tokens::scopes.eq(t.scopes.to_strings()),
-                api_tokens::expires_at.eq(t.expires_at),
-                api_tokens::created_at.eq(t.created_at),
-                api_tokens::created_by.eq(ActorColumn::from(&t.created_by)),
-            ))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        Ok(())
-    }
-
-    async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<(ApiToken, Actor)>, RepoError> {
-        let mut conn = self.source.get().await?;
-        let row: Option<(TokenRow, String)> = api_tokens::table
-            .inner_join(service_accounts::table)
-            .filter(api_tokens::secret_sha256.eq(secret_sha256))
-            .select((TokenRow::as_select(), service_accounts::name))
-            .first(&mut *conn)
-            .await
-            .optional()
-            .map_err(repo_error)?;
-        row.map(|(token, account_name)| {
-            let owner = Actor::new(token.service_account_id, account_name);
-            Ok((token.into_domain()?, owner))
-        })
-        .transpose()
-    }
-
-    async fn find_by_slug(&self, account: &ServiceAccount, s: &Slug) -> Result<Option<ApiToken>, RepoError> {
-        let mut conn = self.source.get().await?;
-        let row = api_tokens::table
-            .filter(api_tokens::service_account_id.eq(account.id))
-            .filter(api_tokens::organization_id.eq(account.organization_id))
-            .filter(api_tokens::slug.eq(s.as_str()))
-            .select(TokenRow::as_select())
-            .first(&mut *conn)
-            .await
-            .optional()
-            .map_err(repo_error)?;
-        row.map(TokenRow::into_domain).transpose()
-    }
-
-    async fn list(&self, account: &ServiceAccount, page: Page) -> Result<Paged<ApiToken>, RepoError> {
-        let mut conn = self.source.get().await?;
-        let scope =
-            api_tokens::service_account_id.eq(account.id).and(api_tokens::organization_id.eq(account.organization_id));
-        let rows: Vec<TokenRow> = newest_first!(api_tokens::table.filter(scope).into_boxed(), api_tokens, page)
-            .select(TokenRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = api_tokens::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
-        Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
-            .try_map(TokenRow::into_domain)
-    }
-
-    async fn revoke(&self, t: &ApiToken, by: &Actor) -> Result<ApiToken, RepoError> {
-        use diesel::sql_types::{Jsonb, Nullable, Timestamptz};
-        let mut conn = self.source.get().await?;
-        let row = diesel::update(api_tokens::table)
-            .filter(api_tokens::id.eq(t.id))
-            .filter(api_tokens::organization_id.eq(t.organization_id))
-            .set((
-                api_tokens::revoked_at.eq(diesel::dsl::sql::<Nullable<Timestamptz>>("coalesce(revoked_at, ")
-                    .bind::<Timestamptz, _>(clock::now())
-                    .sql(")")),
-                api_tokens::revoked_by.eq(diesel::dsl::sql::<Nullable<Jsonb>>("coalesce(revoked_by, ")
-                    .bind::<Jsonb, _>(ActorColumn::from(by))
-                    .sql(")")),
-            ))
-            .returning(TokenRow::as_returning())
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        row.into_domain()
     }
 }

@@ -23,6 +23,7 @@ mod resend_windows;
 mod retention;
 mod schema;
 mod scoped;
+mod tokens;
 mod unit_of_work;
 mod usage;
 mod webhook_deliveries;

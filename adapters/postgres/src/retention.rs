@@ -42,6 +42,13 @@ impl PgRetention {
         Self { pool, statement, batch: 5_000 }
     }
 
+    /// Entries of the instances' audit trails.
+    pub fn audit_trails(pool: crate::connection::PgPool) -> Self {
+        let statement = "DELETE FROM instance_audit_trails WHERE id IN \
+             (SELECT id FROM instance_audit_trails WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+        Self { pool, statement, batch: 5_000 }
+    }
+
     /// Owners of the event ids handed to Svix.
     pub fn event_owners(pool: crate::connection::PgPool) -> Self {
         let statement = "DELETE FROM webhook_event_owners WHERE event_id IN \

@@ -1,6 +1,6 @@
 //! `PgUnitOfWork`: one transaction on one pooled connection, shared by every repository the work uses.
 
-use crate::accounts::{PgOrganizationRepository, PgServiceAccountRepository, PgTokenRepository};
+use crate::accounts::{PgOrganizationRepository, PgServiceAccountRepository};
 use crate::connection::{ConnectionSource, PgPool};
 use crate::customers::PgCustomerRepository;
 use crate::deployment_zones::PgDeploymentZoneRepository;
@@ -11,6 +11,7 @@ use crate::instances::PgInstanceRepository;
 use crate::licenses::PgLicenseRepository;
 use crate::outbox::PgOutboxRepo;
 use crate::releases::PgReleaseRepository;
+use crate::tokens::PgTokenRepository;
 use async_trait::async_trait;
 use diesel_async::{AnsiTransactionManager, TransactionManager};
 use kaiten_application::ports::unit_of_work::TransactionWork;

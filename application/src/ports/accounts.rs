@@ -36,6 +36,13 @@ pub trait TokenRepository: Send + Sync {
     async fn find_by_hash(&self, secret_sha256: &str) -> Result<Option<(ApiToken, Actor)>, RepoError>;
     async fn find_by_slug(&self, account: &ServiceAccount, slug: &Slug) -> Result<Option<ApiToken>, RepoError>;
     async fn list(&self, account: &ServiceAccount, page: Page) -> Result<Paged<ApiToken>, RepoError>;
+    /// The newest `per_account` tokens of each of `account_ids` (of `organization_id`), in one query.
+    async fn newest_of(
+        &self,
+        organization_id: Uuid,
+        account_ids: &[Uuid],
+        per_account: i64,
+    ) -> Result<Vec<ApiToken>, RepoError>;
     /// Marks the token revoked now by `by`; revoking twice keeps the first time and actor.
     async fn revoke(&self, token: &ApiToken, by: &Actor) -> Result<ApiToken, RepoError>;
 }

@@ -1,11 +1,12 @@
-//! Lists the caller's service accounts, each with its newest tokens.
+//! Lists the caller's service accounts, each with its newest tokens (read for the whole page at once).
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::Repositories;
-use crate::use_cases::get_service_account::with_tokens;
-use kaiten_domain::token::ServiceAccountView;
+use kaiten_domain::token::{ApiToken, ServiceAccountView, TOKENS_SHOWN};
 use kaiten_domain::{Access, Module, Page, Paged};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 pub struct ListServiceAccounts {
     repos: Repositories,
@@ -19,10 +20,14 @@ impl ListServiceAccounts {
     pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<ServiceAccountView>, UseCaseError> {
         caller.require(Access::Read, Module::Tokens)?;
         let accounts = self.repos.service_accounts.list(caller.organization_id, page).await?;
-        let mut items = Vec::with_capacity(accounts.items.len());
-        for account in accounts.items {
-            items.push(with_tokens(&self.repos, account).await?);
+        let ids: Vec<Uuid> = accounts.items.iter().map(|account| account.id).collect();
+        let mut tokens: HashMap<Uuid, Vec<ApiToken>> = HashMap::new();
+        for token in self.repos.tokens.newest_of(caller.organization_id, &ids, TOKENS_SHOWN).await? {
+            tokens.entry(token.service_account_id).or_default().push(token);
         }
-        Ok(Paged { items, has_more: accounts.has_more, next_cursor: accounts.next_cursor, total: accounts.total })
+        Ok(accounts.map(|account| {
+            let tokens = tokens.remove(&account.id).unwrap_or_default();
+            ServiceAccountView { account, tokens }
+        }))
     }
 }

@@ -1,0 +1,1 @@
+DROP INDEX instance_audit_trails_created_idx;
