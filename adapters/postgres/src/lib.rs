@@ -15,6 +15,7 @@ mod errors;
 mod event_owners;
 mod feature_flags;
 mod instances;
+mod license_rows;
 mod licenses;
 pub(crate) mod outbox;
 mod prepared;

@@ -3,6 +3,7 @@
 use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
+use crate::license_rows::{LicenseRow, family_slugs, stored_value};
 use crate::schema::{entitlements, license_entitlements, license_families, licenses};
 use crate::scoped::{scoped_queries, scoped_update};
 use async_trait::async_trait;
@@ -12,110 +13,11 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::licenses::LicenseRepository;
 use kaiten_domain::entitlement::EntitlementType;
-use kaiten_domain::license::{
-    EntitlementValue, License, LicenseEntitlement, LicenseFamily, LicenseType, LifecycleState,
-};
+use kaiten_domain::license::{License, LicenseEntitlement, LicenseFamily};
 use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-#[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = licenses, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
-struct LicenseRow {
-    id: Uuid,
-    organization_id: Uuid,
-    name: String,
-    slug: String,
-    description: String,
-    license_type: String,
-    version_name: Option<String>,
-    version: i32,
-    family_id: Uuid,
-    lifecycle_state: String,
-    is_default: bool,
-    created_at: DateTime<Utc>,
-    created_by: ActorColumn,
-    updated_at: DateTime<Utc>,
-    updated_by: ActorColumn,
-}
-
-impl LicenseRow {
-    fn from_domain(l: &License) -> Self {
-        Self {
-            id: l.id,
-            organization_id: l.organization_id,
-            name: l.name.clone(),
-            slug: l.slug.to_string(),
-            description: l.description.clone(),
-            license_type: l.license_type.as_str().to_owned(),
-            version_name: l.version_name.clone(),
-            version: l.version,
-            family_id: l.family_id,
-            lifecycle_state: l.lifecycle_state.as_str().to_owned(),
-            is_default: l.is_default,
-            created_at: l.created_at,
-            created_by: ActorColumn::from(&l.created_by),
-            updated_at: l.updated_at,
-            updated_by: ActorColumn::from(&l.updated_by),
-        }
-    }
-
-    /// The license, its family's slug read from `families` (family id → slug).
-    fn into_domain(self, families: &HashMap<Uuid, String>) -> Result<License, RepoError> {
-        let family_slug = families
-            .get(&self.family_id)
-            .ok_or_else(|| RepoError::Unexpected(format!("license {} has no family", self.id)))?;
-        let lifecycle_state = LifecycleState::from_code(&self.lifecycle_state)
-            .ok_or_else(|| RepoError::Unexpected(format!("stored lifecycle state `{}`", self.lifecycle_state)))?;
-        Ok(License {
-            id: self.id,
-            name: self.name,
-            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
-            description: self.description,
-            license_type: LicenseType::from_code(&self.license_type)
-                .ok_or_else(|| RepoError::Unexpected(format!("stored license type `{}`", self.license_type)))?,
-            version_name: self.version_name,
-            version: self.version,
-            family_id: self.family_id,
-            family_slug: Slug::parse(family_slug).map_err(RepoError::Unexpected)?,
-            lifecycle_state,
-            is_active: lifecycle_state == LifecycleState::Published,
-            is_default: self.is_default,
-            organization_id: self.organization_id,
-            created_at: self.created_at,
-            created_by: self.created_by.0,
-            updated_at: self.updated_at,
-            updated_by: self.updated_by.0,
-        })
-    }
-}
-
-/// The stored form of a value: its type tag and its JSON.
-fn stored_value(value: &EntitlementValue) -> Result<(&'static str, Value), RepoError> {
-    let tagged = serde_json::to_value(value).map_err(|e| RepoError::Unexpected(e.to_string()))?;
-    let tag = match value {
-        EntitlementValue::Number(_) => "number",
-        EntitlementValue::Boolean(_) => "boolean",
-        EntitlementValue::Object(_) => "object",
-    };
-    Ok((tag, tagged.get("value").cloned().unwrap_or(Value::Null)))
-}
-
-/// The slugs of the families `ids` (id → slug).
-async fn family_slugs(
-    conn: &mut diesel_async::AsyncPgConnection,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, String>, RepoError> {
-    let ids: Vec<Uuid> = ids.into_iter().collect();
-    let rows: Vec<(Uuid, String)> = license_families::table
-        .filter(license_families::id.eq_any(ids))
-        .select((license_families::id, license_families::slug))
-        .load(conn)
-        .await
-        .map_err(repo_error)?;
-    Ok(rows.into_iter().collect())
-}
 
 /// A default license takes over: its family's other versions stop being the default.
 async fn clear_other_defaults(conn: &mut diesel_async::AsyncPgConnection, license: &License) -> Result<(), RepoError> {
@@ -225,7 +127,25 @@ impl LicenseRepository for PgLicenseRepository {
         for_update: bool,
     ) -> Result<Option<License>, RepoError> {
         let mut conn = self.source.get().await?;
-        let Some(row) = find_scoped(&mut conn, organization_id, slug, for_update).await? else { return Ok(None) };
+        if !for_update {
+            // A read joins the family's slug in; a locking read locks the license row alone (below).
+            let found: Option<(LicenseRow, String)> = licenses::table
+                .inner_join(license_families::table)
+                .filter(licenses::organization_id.eq(organization_id))
+                .filter(licenses::slug.eq(slug.as_str()))
+                .select((LicenseRow::as_select(), license_families::slug))
+                .first(&mut *conn)
+                .await
+                .optional()
+                .map_err(repo_error)?;
+            return found
+                .map(|(row, family)| {
+                    let families = HashMap::from([(row.family_id, family)]);
+                    row.into_domain(&families)
+                })
+                .transpose();
+        }
+        let Some(row) = find_scoped(&mut conn, organization_id, slug, true).await? else { return Ok(None) };
         let families = family_slugs(&mut conn, [row.family_id]).await?;
         row.into_domain(&families).map(Some)
     }

@@ -322,6 +322,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> service_accounts (service_account_id));
+diesel::joinable!(licenses -> license_families (family_id));
 diesel::joinable!(webhook_attempts -> webhook_messages (message_id));
 diesel::joinable!(webhook_attempts -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, webhook_messages, webhook_attempts);
