@@ -20,7 +20,7 @@ struct Outcome {
     created: Option<Uuid>,
 }
 
-async fn create_customer(client: &reqwest::Client, api: &str, token: &str) -> anyhow::Result<Option<Uuid>> {
+pub(crate) async fn create_customer(client: &reqwest::Client, api: &str, token: &str) -> anyhow::Result<Option<Uuid>> {
     let response = client
         .post(format!("{api}/customers"))
         .bearer_auth(token)

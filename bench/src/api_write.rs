@@ -9,13 +9,19 @@ use crate::setup::Bench;
 use std::time::{Duration, Instant};
 
 /// The API part: closed loop, `clients` requests in flight.
-struct ApiRun {
-    created: usize,
-    failed: usize,
-    latencies: Vec<Duration>,
+pub(crate) struct ApiRun {
+    pub created: usize,
+    pub failed: usize,
+    pub latencies: Vec<Duration>,
 }
 
-async fn closed_loop(client: &reqwest::Client, api: &str, token: &str, clients: usize, run_for: Duration) -> ApiRun {
+pub(crate) async fn closed_loop(
+    client: &reqwest::Client,
+    api: &str,
+    token: &str,
+    clients: usize,
+    run_for: Duration,
+) -> ApiRun {
     let deadline = Instant::now() + run_for;
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
@@ -63,7 +69,7 @@ async fn closed_loop(client: &reqwest::Client, api: &str, token: &str, clients: 
 
 /// One transaction with the API's two INSERTs: the customer (unique slug) and its CUSTOMER_CREATION
 /// outbox row with the customer as payload.
-fn pgbench_script(organization: &str) -> String {
+pub(crate) fn pgbench_script(organization: &str) -> String {
     format!(
         "BEGIN;\n\
          INSERT INTO customers (id, organization_id, name, slug, external_customer_id, created_at, updated_at)\n  \
@@ -80,7 +86,7 @@ fn pgbench_script(organization: &str) -> String {
 }
 
 /// Runs pgbench (its counts are printed) and returns its rate without the initial connection time.
-async fn pgbench(
+pub(crate) async fn pgbench(
     pgbench: &str,
     url: &str,
     script: &str,

@@ -33,7 +33,7 @@ pub async fn org_create(kaiten: &str, bench: &Bench, name: &str) -> anyhow::Resu
 /// A running `kaiten serve`.
 pub struct Serve {
     child: Child,
-    pid: u32,
+    pub pid: u32,
     /// `http://<address>/api`.
     pub api: String,
 }

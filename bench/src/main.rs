@@ -4,6 +4,7 @@
 
 mod api_e2e;
 mod api_write;
+mod cpu;
 mod delivery;
 mod kaiten;
 mod latency;
@@ -11,6 +12,7 @@ mod receiver;
 mod relay_drain;
 mod relay_memory;
 mod setup;
+mod system;
 mod worker;
 
 use clap::{Parser, Subcommand};
@@ -118,6 +120,21 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         stall_seconds: u64,
     },
+    /// The whole system in one run (`bench/system.sh`): pgbench's single-client floor, the API alone,
+    /// `serve` with delivery (rate, CPU per event), latency at half the API-alone rate, fan-out.
+    System {
+        #[arg(long)]
+        kaiten: String,
+        #[arg(long, default_value = "pgbench")]
+        pgbench: String,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        /// Endpoints of the fan-out phase.
+        #[arg(long, default_value_t = 10)]
+        fanout: usize,
+    },
     /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
     RelayLatency {
         #[arg(long, default_value_t = 500)]
@@ -145,6 +162,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::DeliveryLatency { kaiten, rate, seconds } => delivery::end_to_end(&kaiten, rate, seconds).await,
         Command::ApiE2e { kaiten, rate, seconds } => api_e2e::run(&kaiten, rate, seconds).await,
+        Command::System { kaiten, pgbench, clients, seconds, fanout } => {
+            system::run(&kaiten, &system::Settings { clients, seconds, fanout, pgbench }).await
+        }
         Command::ApiWrite { kaiten, pgbench, clients, pool, seconds, rounds, pgbench_protocol: protocol } => {
             api_write::run(&kaiten, &pgbench, &api_write::Settings { clients, pool, seconds, rounds, protocol }).await
         }

@@ -245,14 +245,66 @@ struct Streaks {
 }
 
 impl Streaks {
+    /// Each endpoint once, by its latest attempt of the batch (a batch may hold several attempts to
+    /// one endpoint): succeeded clears its failing streak, failed starts or extends it; a 410 Gone
+    /// anywhere in the batch disables it.
     fn of(attempts: &[&AttemptRecord]) -> Self {
-        let ids = |keep: &dyn Fn(&AttemptRecord) -> bool| {
-            attempts.iter().filter(|a| keep(a)).map(|a| a.endpoint_id).collect()
-        };
-        Self {
-            succeeded: ids(&|a| a.status == AttemptStatus::Success),
-            failed: ids(&|a| a.status != AttemptStatus::Success),
-            gone: ids(&|a| a.disable_endpoint),
+        let mut latest: std::collections::HashMap<Uuid, &AttemptRecord> = std::collections::HashMap::new();
+        for attempt in attempts {
+            let entry = latest.entry(attempt.endpoint_id).or_insert(attempt);
+            if attempt.at >= entry.at {
+                *entry = attempt;
+            }
         }
+        let gone: Vec<Uuid> = attempts.iter().filter(|a| a.disable_endpoint).map(|a| a.endpoint_id).collect();
+        let (succeeded, failed): (Vec<&AttemptRecord>, Vec<&AttemptRecord>) =
+            latest.into_values().partition(|a| a.status == AttemptStatus::Success && !gone.contains(&a.endpoint_id));
+        Self {
+            succeeded: succeeded.iter().map(|a| a.endpoint_id).collect(),
+            failed: failed.iter().map(|a| a.endpoint_id).collect(),
+            gone,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kaiten_domain::webhook::BodyEncoding;
+
+    fn attempt(endpoint: u128, status: AttemptStatus, seconds: i64, gone: bool) -> AttemptRecord {
+        AttemptRecord {
+            id: Uuid::now_v7(),
+            organization_id: Uuid::nil(),
+            message_id: Uuid::now_v7(),
+            endpoint_id: Uuid::from_u128(endpoint),
+            url: String::new(),
+            attempt: 1,
+            status,
+            response_status_code: None,
+            response_body: String::new(),
+            response_body_encoding: BodyEncoding::Text,
+            duration: std::time::Duration::ZERO,
+            at: DateTime::<Utc>::UNIX_EPOCH + chrono::TimeDelta::seconds(seconds),
+            disable_endpoint: gone,
+        }
+    }
+
+    #[test]
+    fn an_endpoint_attempted_several_times_in_a_batch_counts_its_latest_outcome() {
+        let records = [
+            attempt(1, AttemptStatus::Fail, 1, false),
+            attempt(1, AttemptStatus::Success, 2, false),
+            attempt(2, AttemptStatus::Success, 1, false),
+            attempt(2, AttemptStatus::Fail, 2, false),
+            attempt(3, AttemptStatus::Success, 2, false),
+            attempt(3, AttemptStatus::Fail, 1, true),
+        ];
+        let streaks = Streaks::of(&records.iter().collect::<Vec<_>>());
+        assert_eq!(streaks.succeeded, [Uuid::from_u128(1)]);
+        let mut failed = streaks.failed.clone();
+        failed.sort();
+        assert_eq!(failed, [Uuid::from_u128(2), Uuid::from_u128(3)], "a 410 in the batch disables whatever came after");
+        assert_eq!(streaks.gone, [Uuid::from_u128(3)]);
     }
 }

@@ -1,14 +1,16 @@
 //! `PgWebhookStore`: the built-in delivery engine's `WebhookStore` on PostgreSQL.
 
 use crate::connection::{PgPool, PooledConnection};
+use crate::webhook_accept_batch::AcceptBatches;
 use crate::webhook_deliveries::{self as deliveries, Unclaimable};
-use crate::{webhook_endpoints as endpoints, webhook_messages as messages, webhook_settlement as settlement};
+use crate::webhook_settle_batch::SettleBatches;
+use crate::{webhook_endpoints as endpoints, webhook_messages as messages};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{
     Accepted, DeliveryTask, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
 };
-use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
 use kaiten_domain::{EventKind, Page, Paged};
 use std::time::Duration;
@@ -16,11 +18,13 @@ use uuid::Uuid;
 
 pub struct PgWebhookStore {
     pool: PgPool,
+    accepts: AcceptBatches,
+    settles: SettleBatches,
 }
 
 impl PgWebhookStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { pool, accepts: AcceptBatches::new(), settles: SettleBatches::new() }
     }
 
     async fn connection(&self) -> Result<PooledConnection, RepoError> {
@@ -57,25 +61,7 @@ impl WebhookStore for PgWebhookStore {
     }
 
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError> {
-        let mut conn = self.connection().await?;
-        let stored = deliveries::store_and_claim(&mut conn, message, lease).await?;
-        if stored.organization_id != message.organization_id {
-            return Err(RepoError::Conflict(Conflict::new(
-                "event_id_taken",
-                format!("event {} belongs to another organization", message.id),
-            )));
-        }
-        let claims = match stored.lease {
-            Some(lease) => {
-                let claims = deliveries::first_attempts(&mut conn, message, lease).await?;
-                if claims.is_empty() {
-                    deliveries::dispatched_without_attempts(&mut conn, message.id, lease).await?;
-                }
-                claims
-            }
-            None => Vec::new(),
-        };
-        Ok(Accepted { body: stored.body, claims, claimed_elsewhere_until: stored.claimed_until })
+        self.accepts.accept(&self.pool, message, lease).await
     }
 
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError> {
@@ -113,7 +99,7 @@ impl WebhookStore for PgWebhookStore {
         settlements: &[Settlement],
         disable_failing_since: DateTime<Utc>,
     ) -> Result<Vec<Uuid>, RepoError> {
-        settlement::settle(&mut *self.connection().await?, settlements, disable_failing_since).await
+        self.settles.settle(&self.pool, settlements, disable_failing_since).await
     }
 
     async fn history(

@@ -1,0 +1,124 @@
+//! The built-in engine's store under concurrent calls, which it gathers into batches: every message
+//! handed over at once is stored once and its first attempts claimed by exactly one hand-over (also
+//! when the same event arrives twice in one batch), an id taken by another organization is refused,
+//! and settling them all at once records every attempt and marks every message made.
+
+use diesel::prelude::*;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use kaiten_application::RepoError;
+use kaiten_application::ports::delivery::{AttemptRecord, Lease, NewMessage, NextStep, Settlement, WebhookStore};
+use kaiten_domain::EventKind;
+use kaiten_domain::webhook::{AttemptStatus, BodyEncoding};
+use kaiten_postgres::PgWebhookStore;
+use kaiten_test_support::TestDatabase;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+const ACME: Uuid = Uuid::from_u128(0xa);
+const GLOBEX: Uuid = Uuid::from_u128(0xb);
+const ENDPOINT: Uuid = Uuid::from_u128(0xe);
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    messages: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    made: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    attempts: i64,
+}
+
+fn message(id: Uuid, organization_id: Uuid) -> NewMessage {
+    NewMessage { id, organization_id, kind: EventKind::CustomerCreation, body: format!(r#"{{"id":"{id}"}}"#) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_handed_over_at_once_are_claimed_once_each_and_settled_together() -> anyhow::Result<()> {
+    let db = TestDatabase::new();
+    let pool = kaiten_postgres::connect(&db.url, 8).await?;
+    let mut conn = db.connect().await?;
+    conn.batch_execute(&format!(
+        "INSERT INTO organizations (id, name, slug, created_at) VALUES ('{ACME}', 'Acme', 'acme', now()),
+                                                                       ('{GLOBEX}', 'Globex', 'globex', now());
+         INSERT INTO webhook_endpoints (id, organization_id, url, secret)
+         VALUES ('{ENDPOINT}', '{ACME}', 'https://example.com/hook', 'whsec_c2VjcmV0');"
+    ))
+    .await?;
+    let store = Arc::new(PgWebhookStore::new(pool));
+    let ids: Vec<Uuid> = (0..40).map(|_| Uuid::now_v7()).collect();
+    // Every message once, the first five twice more, and the first one claimed by Globex too.
+    let mut handed: Vec<NewMessage> = ids.iter().map(|id| message(*id, ACME)).collect();
+    handed.extend(ids[..5].iter().flat_map(|id| [message(*id, ACME), message(*id, ACME)]));
+    handed.push(message(ids[0], GLOBEX));
+    let calls: Vec<_> = handed
+        .into_iter()
+        .map(|message| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let accepted = store.accept_message(&message, Duration::from_secs(60)).await;
+                (message, accepted)
+            })
+        })
+        .collect();
+    let mut claims = Vec::new();
+    let mut refused = 0;
+    for call in calls {
+        match call.await? {
+            (message, Ok(accepted)) => claims.extend(accepted.claims.into_iter().map(|claim| (message.clone(), claim))),
+            (message, Err(RepoError::Conflict(_))) if message.organization_id == GLOBEX => refused += 1,
+            (message, Err(error)) => anyhow::bail!("{}: {error}", message.id),
+        }
+    }
+    assert_eq!(refused, 1, "an id stored for Acme is refused for Globex");
+    let mut claimed: Vec<Uuid> = claims.iter().map(|(message, _)| message.id).collect();
+    claimed.sort();
+    let mut wanted = ids.clone();
+    wanted.sort();
+    assert_eq!(claimed, wanted, "each message's first attempt claimed by exactly one hand-over");
+
+    let settles: Vec<_> = claims
+        .into_iter()
+        .map(|(message, claim)| {
+            let store = store.clone();
+            let attempt = AttemptRecord {
+                id: Uuid::now_v7(),
+                organization_id: ACME,
+                message_id: message.id,
+                endpoint_id: claim.endpoint.id,
+                url: "https://example.com/hook".into(),
+                attempt: 1,
+                status: AttemptStatus::Success,
+                response_status_code: Some(204),
+                response_body: String::new(),
+                response_body_encoding: BodyEncoding::Text,
+                duration: Duration::from_millis(3),
+                at: chrono::Utc::now(),
+                disable_endpoint: false,
+            };
+            let settlement = Settlement {
+                message_id: message.id,
+                endpoint_id: claim.endpoint.id,
+                lease: Some(claim.lease),
+                attempt: Some(attempt),
+                next: NextStep::Done,
+            };
+            assert!(matches!(settlement.lease, Some(Lease::Message(_))));
+            tokio::spawn(
+                async move { store.settle(&[settlement], chrono::Utc::now() - chrono::TimeDelta::days(5)).await },
+            )
+        })
+        .collect();
+    for settle in settles {
+        assert_eq!(settle.await??, Vec::<Uuid>::new(), "nothing disabled");
+    }
+    let counts: Counts = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM webhook_messages) AS messages,
+                (SELECT count(*) FROM webhook_messages WHERE dispatched_at IS NOT NULL) AS made,
+                (SELECT count(*) FROM webhook_attempts) AS attempts",
+    )
+    .get_result(&mut conn)
+    .await?;
+    assert_eq!((counts.messages, counts.made, counts.attempts), (40, 40, 40));
+    Ok(())
+}
