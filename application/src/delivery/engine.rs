@@ -71,9 +71,9 @@ impl DeliveryEngine {
         Self { store, transport, scheduler, settings, slots }
     }
 
-    /// Makes one attempt (or defers it when the endpoint is saturated in this process).
+    /// Makes one attempt (or defers it when too many wait for the endpoint in this process).
     async fn attempt(&self, message: &NewMessage, endpoint: &StoredEndpoint, made: Made) -> Option<Delivered> {
-        let _slot = self.slots.try_take(endpoint.id)?;
+        let _slot = self.slots.take(endpoint.id).await?;
         let span = tracing::info_span!(
             "webhook.delivery",
             otel.kind = "client",

@@ -1,21 +1,32 @@
 //! Per-endpoint concurrency: at most `limit` requests in flight to one endpoint in this process.
-//! A delivery that finds its endpoint saturated is deferred instead of waiting, so a slow endpoint
-//! never holds the consumer's slots that other endpoints' deliveries need.
+//! A delivery that finds its endpoint saturated waits its turn (first come, first served) while
+//! fewer than `limit` others wait for that endpoint; beyond that it is deferred instead, so a slow
+//! endpoint holds at most twice its limit of the consumer's slots that other endpoints' deliveries
+//! need, and a fast one is never made to go round the delay queue.
 
+use async_lock::{Semaphore, SemaphoreGuardArc};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
+struct Gate {
+    permits: Arc<Semaphore>,
+    waiting: AtomicUsize,
+}
+
 pub(crate) struct EndpointSlots {
     limit: usize,
-    in_flight: Mutex<HashMap<Uuid, Arc<AtomicUsize>>>,
+    gates: Mutex<HashMap<Uuid, Arc<Gate>>>,
 }
 
 /// A taken slot, given back when dropped.
-pub(crate) struct Slot(Arc<AtomicUsize>);
+pub(crate) struct Slot(#[allow(dead_code)] SemaphoreGuardArc);
 
-impl Drop for Slot {
+/// Counts a waiter out when its wait ends (taken, or the waiting future dropped).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
     }
@@ -23,41 +34,63 @@ impl Drop for Slot {
 
 impl EndpointSlots {
     pub(crate) fn new(limit: usize) -> Self {
-        Self { limit: limit.max(1), in_flight: Mutex::default() }
+        Self { limit: limit.max(1), gates: Mutex::default() }
     }
 
-    /// A slot for `endpoint`, or `None` when `limit` requests are already in flight to it.
-    pub(crate) fn try_take(&self, endpoint: Uuid) -> Option<Slot> {
-        let counter = {
-            let mut in_flight = self.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if in_flight.len() > 10_000 {
-                // Forget idle endpoints so the map stays bounded.
-                in_flight.retain(|_, counter| counter.load(Ordering::Acquire) > 0);
-            }
-            in_flight.entry(endpoint).or_default().clone()
-        };
+    fn gate(&self, endpoint: Uuid) -> Arc<Gate> {
+        let mut gates = self.gates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if gates.len() > 10_000 {
+            // Forget idle endpoints so the map stays bounded.
+            // A gate is in use while a taker holds it or a taken slot holds its semaphore.
+            gates.retain(|_, gate| Arc::strong_count(gate) > 1 || Arc::strong_count(&gate.permits) > 1);
+        }
         let limit = self.limit;
-        counter
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |taken| (taken < limit).then_some(taken + 1))
-            .ok()
-            .map(|_| Slot(counter))
+        gates
+            .entry(endpoint)
+            .or_insert_with(|| {
+                Arc::new(Gate { permits: Arc::new(Semaphore::new(limit)), waiting: AtomicUsize::new(0) })
+            })
+            .clone()
+    }
+
+    /// A slot for `endpoint`: at once when one is free, after the requests before it when fewer than
+    /// `limit` are waiting, otherwise `None` (the delivery is deferred).
+    pub(crate) async fn take(&self, endpoint: Uuid) -> Option<Slot> {
+        let gate = self.gate(endpoint);
+        if let Some(permit) = gate.permits.try_acquire_arc() {
+            return Some(Slot(permit));
+        }
+        let limit = self.limit;
+        gate.waiting
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |waiting| (waiting < limit).then_some(waiting + 1))
+            .ok()?;
+        let _waiting = Waiting(&gate.waiting);
+        Some(Slot(gate.permits.acquire_arc().await))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures::FutureExt;
 
     #[test]
-    fn an_endpoint_gets_at_most_its_limit_and_slots_come_back() {
+    fn a_saturated_endpoint_makes_up_to_its_limit_wait_and_defers_the_rest() {
         let slots = EndpointSlots::new(2);
         let (busy, other) = (Uuid::now_v7(), Uuid::now_v7());
-        let first = slots.try_take(busy);
-        let second = slots.try_take(busy);
+        let first = slots.take(busy).now_or_never().flatten();
+        let second = slots.take(busy).now_or_never().flatten();
         assert!(first.is_some() && second.is_some());
-        assert!(slots.try_take(busy).is_none(), "a third request to a saturated endpoint");
-        assert!(slots.try_take(other).is_some(), "another endpoint is not affected");
+        let mut third = Box::pin(slots.take(busy));
+        assert!((&mut third).now_or_never().is_none(), "the third waits");
+        let mut fourth = Box::pin(slots.take(busy));
+        assert!((&mut fourth).now_or_never().is_none(), "so does the fourth");
+        assert!(matches!(slots.take(busy).now_or_never(), Some(None)), "the fifth is deferred");
+        assert!(slots.take(other).now_or_never().flatten().is_some(), "another endpoint is not affected");
         drop(first);
-        assert!(slots.try_take(busy).is_some());
+        let third = third.now_or_never().flatten();
+        assert!(third.is_some(), "the first waiter gets the slot given back");
+        drop(fourth);
+        assert!(slots.take(busy).now_or_never().is_none(), "a cancelled waiter no longer counts: this one waits");
     }
 }
