@@ -12,6 +12,7 @@ pub mod instances;
 pub mod licenses;
 pub mod outbox;
 pub mod retention;
+pub mod timer;
 pub mod unit_of_work;
 pub mod webhook_management;
 pub mod webhooks;

@@ -63,6 +63,16 @@ struct Delivery {
     readiness: Option<Arc<dyn ReadinessCheck>>,
 }
 
+/// The runtime's timer.
+struct TokioTimer;
+
+#[async_trait::async_trait]
+impl kaiten_application::ports::timer::Timer for TokioTimer {
+    async fn sleep(&self, duration: std::time::Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
 async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology) -> anyhow::Result<Delivery> {
     if let Some(api_key) = config.svix_api_key.clone() {
         // The Svix client's TLS needs the process's crypto provider (`main` installs it too).
@@ -82,7 +92,9 @@ async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology
     let timeouts = TransportTimeouts { total: settings.request_timeout, ..TransportTimeouts::default() };
     let transport = HttpWebhookTransport::new(policy, timeouts)?.with_max_in_flight(config.webhooks_max_in_flight);
     let transport = Arc::new(transport);
-    let engine = Arc::new(DeliveryEngine::new(store.clone(), transport, scheduler.clone(), settings));
+    let engine =
+        DeliveryEngine::new(store.clone(), transport, scheduler.clone(), settings).with_timer(Arc::new(TokioTimer));
+    let engine = Arc::new(engine);
     tracing::info!("webhooks are delivered by the built-in engine");
     Ok(Delivery {
         sender: engine.clone(),

@@ -16,6 +16,7 @@ use crate::ports::delivery::{
     StoredEndpoint, TaskClaim, WebhookStore, WebhookTransport,
 };
 use crate::ports::event_bus::{BusError, Disposition, MessageHandler};
+use crate::ports::timer::Timer;
 use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -33,6 +34,8 @@ pub struct DeliveryEngine {
     scheduler: Arc<dyn DeliveryScheduler>,
     settings: DeliverySettings,
     slots: EndpointSlots,
+    /// Bounds how long a delivery waits for a slot of its endpoint (without it: how many wait).
+    timer: Option<Arc<dyn Timer>>,
 }
 
 /// The outcome of one delivery and the task that must be scheduled before it is stored.
@@ -68,12 +71,18 @@ impl DeliveryEngine {
         settings: DeliverySettings,
     ) -> Self {
         let slots = EndpointSlots::new(settings.endpoint_concurrency);
-        Self { store, transport, scheduler, settings, slots }
+        Self { store, transport, scheduler, settings, slots, timer: None }
+    }
+
+    /// Deliveries wait for a slot of a saturated endpoint up to `settings.slot_wait` on `timer`.
+    pub fn with_timer(self, timer: Arc<dyn Timer>) -> Self {
+        Self { timer: Some(timer), ..self }
     }
 
     /// Makes one attempt (or defers it when too many wait for the endpoint in this process).
     async fn attempt(&self, message: &NewMessage, endpoint: &StoredEndpoint, made: Made) -> Option<Delivered> {
-        let _slot = self.slots.take(endpoint.id).await?;
+        let wait = self.timer.as_deref().map(|timer| (timer, self.settings.slot_wait));
+        let _slot = self.slots.take(endpoint.id, wait).await?;
         let span = tracing::info_span!(
             "webhook.delivery",
             otel.kind = "client",

@@ -22,7 +22,9 @@ pub struct DeliverySettings {
     pub jitter: f64,
     /// Requests in flight to one endpoint at most (per process).
     pub endpoint_concurrency: usize,
-    /// How long a delivery to a saturated endpoint waits before trying again.
+    /// How long a delivery to a saturated endpoint waits for a slot in this process (with a timer).
+    pub slot_wait: Duration,
+    /// How long a delivery deferred from a saturated endpoint waits before trying again.
     pub defer_delay: Duration,
     /// An endpoint failing for this long is disabled.
     pub disable_after: Duration,
@@ -44,6 +46,7 @@ impl Default for DeliverySettings {
             retry_schedule: SVIX_RETRY_SCHEDULE.to_vec(),
             jitter: 0.2,
             endpoint_concurrency: 16,
+            slot_wait: Duration::from_millis(250),
             defer_delay: Duration::from_secs(1),
             disable_after: Duration::from_secs(5 * 24 * 3600),
             request_timeout: Duration::from_secs(15),
