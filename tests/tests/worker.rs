@@ -130,6 +130,30 @@ async fn after_the_retry_budget_the_message_is_dead_lettered() -> anyhow::Result
 }
 
 #[tokio::test]
+async fn being_handled_elsewhere_spends_no_retry() -> anyhow::Result<()> {
+    let worker = WorkerHarness::start(fast_retries()).await?;
+    let id = Uuid::now_v7();
+    let later = || SendError::Later { reason: "handled by another process".into(), after: Duration::from_millis(50) };
+    // Five "later" answers, more than the three retries of the budget, then a transient failure.
+    worker.sender.fail(
+        id,
+        (0..5).map(|_| later()).chain([SendError::Transient { reason: "timeout".into(), retry_after: None }]),
+    );
+    worker
+        .publish(
+            id,
+            json!({"after": row(id, worker.organization.id, "payload", json!("{}")), "op": "c"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await?;
+    let attempts =
+        wait_for(DEADLINE, || async { Ok(Some(worker.sender.calls_for(id)).filter(|a| a.len() >= 7)) }).await?;
+    assert_eq!(attempts.len(), 7, "five times later, one failure, then delivered: never dead-lettered");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_permanent_refusal_is_dead_lettered_at_once() -> anyhow::Result<()> {
     let worker = WorkerHarness::start(fast_retries()).await?;
     let id = Uuid::now_v7();

@@ -218,6 +218,14 @@ impl LapinConsumer {
                     tracing::warn!(attempt, tier, reason = %headers[1].1, "message scheduled for retry");
                 }
             }
+            Disposition::Later { reason, after } => {
+                // The same attempt number: looking again later spends no retry.
+                let attempt = header_text(delivery, ATTEMPT_HEADER).unwrap_or_else(|| "0".to_owned());
+                let tier = self.tier_for(0, Some(after));
+                let headers = [(ATTEMPT_HEADER, attempt), (LAST_ERROR_HEADER, reason)];
+                republish(publisher, "", &self.topology.retry_queue(tier), delivery, &headers).await?;
+                tracing::info!(tier, reason = %headers[1].1, "message looked at again later");
+            }
             Disposition::DeadLetter { reason } => self.dead_letter(publisher, delivery, &reason).await?,
             // Handled where the message waits (`consume`); never settled as such.
             Disposition::Unavailable { .. } => return Ok(()),

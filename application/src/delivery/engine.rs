@@ -230,7 +230,7 @@ impl WebhookSender for DeliveryEngine {
             Some(until) => {
                 let wait = (until - clock::now()).to_std().unwrap_or_default() + std::time::Duration::from_secs(1);
                 let reason = "the first attempts are being made by another process".to_owned();
-                Err(SendError::Transient { reason, retry_after: Some(wait) })
+                Err(SendError::Later { reason, after: wait })
             }
         }
     }

@@ -49,6 +49,8 @@ pub enum Disposition {
     /// A dependency is unavailable: keep the message and handle it again after a backoff, for as long
     /// as the outage lasts. It never counts towards the message's retries.
     Unavailable { dependency: &'static str, reason: String },
+    /// Not to be handled now, and no failure: deliver again after `after`, without counting a retry.
+    Later { reason: String, after: std::time::Duration },
     /// Never processable: move to the dead-letter queue with this reason.
     DeadLetter { reason: String },
 }
@@ -60,6 +62,7 @@ impl Disposition {
         match error {
             SendError::Transient { reason, retry_after } => Self::Retry { reason, after: retry_after },
             SendError::Unavailable { dependency, reason } => Self::Unavailable { dependency, reason },
+            SendError::Later { reason, after } => Self::Later { reason, after },
             SendError::Permanent(reason) => Self::DeadLetter { reason: format!("refused by the sender: {reason}") },
         }
     }

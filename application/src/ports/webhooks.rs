@@ -38,6 +38,10 @@ pub enum SendError {
     /// again after a backoff for as long as the outage lasts; this never counts towards its retries.
     #[error("{dependency} unavailable: {reason}")]
     Unavailable { dependency: &'static str, reason: String },
+    /// Cannot be handled now, for a reason that is no failure (another process is handling it): look
+    /// again after `after`; this never counts towards its retries.
+    #[error("later: {reason}")]
+    Later { reason: String, after: Duration },
     /// Will never succeed as it is (refused as invalid).
     #[error("permanent: {0}")]
     Permanent(String),

@@ -22,6 +22,8 @@ pub enum DispatchOutcome {
     Retry { reason: String, after: Option<Duration> },
     /// A dependency is down: try again after a backoff, for as long as it takes.
     Unavailable { dependency: &'static str, reason: String },
+    /// Another process is handling it: look again after `after`, spending no retry.
+    Later { reason: String, after: Duration },
     /// Can never succeed: dead-letter with this reason.
     Rejected { reason: String },
 }
@@ -91,6 +93,7 @@ impl DispatchEvent {
             Ok(()) => DispatchOutcome::Delivered,
             Err(SendError::Transient { reason, retry_after }) => DispatchOutcome::Retry { reason, after: retry_after },
             Err(SendError::Unavailable { dependency, reason }) => DispatchOutcome::Unavailable { dependency, reason },
+            Err(SendError::Later { reason, after }) => DispatchOutcome::Later { reason, after },
             Err(SendError::Permanent(reason)) => {
                 DispatchOutcome::Rejected { reason: format!("refused by the sender: {reason}") }
             }
@@ -106,6 +109,7 @@ impl crate::ports::event_bus::MessageHandler for DispatchEvent {
             DispatchOutcome::Delivered | DispatchOutcome::Ignored => Disposition::Ack,
             DispatchOutcome::Retry { reason, after } => Disposition::Retry { reason, after },
             DispatchOutcome::Unavailable { dependency, reason } => Disposition::Unavailable { dependency, reason },
+            DispatchOutcome::Later { reason, after } => Disposition::Later { reason, after },
             DispatchOutcome::Rejected { reason } => Disposition::DeadLetter { reason },
         }
     }

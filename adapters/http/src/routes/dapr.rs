@@ -124,7 +124,7 @@ async fn events(
     let Some(dapr) = &state.dapr else { return Err(Problem::not_found("route")) };
     let status = match dapr.dispatch.execute(&body).await {
         DispatchOutcome::Delivered | DispatchOutcome::Ignored => DaprStatus::Success,
-        DispatchOutcome::Retry { reason, .. } => {
+        DispatchOutcome::Retry { reason, .. } | DispatchOutcome::Later { reason, .. } => {
             tracing::info!(%reason, "asking Dapr to redeliver");
             DaprStatus::Retry
         }
