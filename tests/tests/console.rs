@@ -28,6 +28,7 @@ async fn the_console_and_its_assets_are_served_by_the_binary_with_a_strict_polic
         ("/console", "text/html"),
         ("/console/console.js", "text/javascript"),
         ("/console/views.js", "text/javascript"),
+        ("/console/api.js", "text/javascript"),
         ("/console/console.css", "text/css"),
     ] {
         let response = get(path).await?;

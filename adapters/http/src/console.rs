@@ -11,6 +11,7 @@ use axum::routing::get;
 const PAGE: &str = include_str!("../console/index.html");
 const SCRIPT: &str = include_str!("../console/console.js");
 const VIEWS: &str = include_str!("../console/views.js");
+const API: &str = include_str!("../console/api.js");
 const STYLE: &str = include_str!("../console/console.css");
 
 /// What the browser may load and do on the console's pages.
@@ -23,6 +24,7 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/console", get(|| async { asset("text/html; charset=utf-8", PAGE) }))
         .route("/console/console.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/console/views.js", get(|| async { asset("text/javascript; charset=utf-8", VIEWS) }))
+        .route("/console/api.js", get(|| async { asset("text/javascript; charset=utf-8", API) }))
         .route("/console/console.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
 }
 
