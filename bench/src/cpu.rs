@@ -5,32 +5,33 @@
 /// Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on Linux).
 const TICKS_PER_SECOND: f64 = 100.0;
 
+/// The command name and CPU ticks (user, system, and of waited-for children) of one process.
+fn process_ticks(pid: u32) -> Option<(String, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid …`: comm may hold spaces, so split at the last ')'.
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let fields: Vec<&str> = stat.get(close + 2..)?.split_whitespace().collect();
+    // After comm: state is field 3 of stat(5); utime, stime, cutime, cstime are fields 14–17.
+    let ticks = fields.get(11..15)?.iter().filter_map(|f| f.parse::<u64>().ok()).sum();
+    Some((stat[open + 1..close].to_owned(), ticks))
+}
+
 /// CPU seconds used so far by every process whose `comm` is one of `names`.
 pub fn cpu_seconds(names: &[&str]) -> f64 {
     let Ok(entries) = std::fs::read_dir("/proc") else { return 0.0 };
-    let mut ticks = 0u64;
-    for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-        // `pid (comm) state ppid …`: comm may hold spaces, so split at the last ')'.
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
-        if !names.contains(&&stat[open + 1..close]) {
-            continue;
-        }
-        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
-        // After comm: state is field 3 of stat(5); utime, stime, cutime, cstime are fields 14–17.
-        ticks += fields.get(11..15).into_iter().flatten().filter_map(|f| f.parse::<u64>().ok()).sum::<u64>();
-    }
+    let ticks: u64 = entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(process_ticks)
+        .filter(|(comm, _)| names.contains(&comm.as_str()))
+        .map(|(_, ticks)| ticks)
+        .sum();
     ticks as f64 / TICKS_PER_SECOND
 }
 
 /// CPU seconds of one process (with its waited-for children).
 pub fn cpu_seconds_of(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
-    let Some(close) = stat.rfind(')') else { return 0.0 };
-    let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
-    fields.get(11..15).into_iter().flatten().filter_map(|f| f.parse::<u64>().ok()).sum::<u64>() as f64
-        / TICKS_PER_SECOND
+    process_ticks(pid).map_or(0.0, |(_, ticks)| ticks as f64 / TICKS_PER_SECOND)
 }
 
 /// The CPU seconds of kaiten, PostgreSQL and RabbitMQ at one moment.

@@ -23,14 +23,15 @@ pub(crate) enum ConnectionGuard {
     InTransaction(OwnedMutexGuard<PooledConnection>),
 }
 
+/// A connection from `pool`; an exhausted or unreachable pool is `RepoError::Unavailable`.
+pub(crate) async fn pooled(pool: &PgPool) -> Result<PooledConnection, RepoError> {
+    pool.get().await.map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))
+}
+
 impl ConnectionSource {
     pub(crate) async fn get(&self) -> Result<ConnectionGuard, RepoError> {
         match self {
-            Self::Pool(pool) => pool
-                .get()
-                .await
-                .map(|c| ConnectionGuard::Pooled(Box::new(c)))
-                .map_err(|e| RepoError::Unavailable(format!("no database connection: {e}"))),
+            Self::Pool(pool) => pooled(pool).await.map(|c| ConnectionGuard::Pooled(Box::new(c))),
             Self::Transaction(connection) => Ok(ConnectionGuard::InTransaction(connection.clone().lock_owned().await)),
         }
     }

@@ -27,8 +27,7 @@ impl EventOwners for PgEventOwners {
             #[diesel(sql_type = SqlUuid)]
             organization_id: Uuid,
         }
-        let mut conn =
-            self.pool.get().await.map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))?;
+        let mut conn = crate::connection::pooled(&self.pool).await?;
         // One round trip: the row as inserted now, or as it already was.
         let owner: Owner = diesel::sql_query(
             "INSERT INTO webhook_event_owners (event_id, organization_id) VALUES ($1, $2) \

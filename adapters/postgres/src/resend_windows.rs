@@ -41,8 +41,7 @@ impl ResendLimiter for PgResendLimiter {
             now: DateTime<Utc>,
         }
         let window_micros = i64::try_from(window.as_micros()).unwrap_or(i64::MAX);
-        let mut conn =
-            self.pool.get().await.map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))?;
+        let mut conn = crate::connection::pooled(&self.pool).await?;
         // A window that has ended starts again at 1; otherwise the count goes up by one.
         let counted: Counted = diesel::sql_query(
             "INSERT INTO webhook_resend_windows AS w (event_id, organization_id, window_start, resends) \

@@ -53,8 +53,7 @@ pub fn pooled_repositories(pool: PgPool) -> Repositories {
 #[async_trait]
 impl UnitOfWork for PgUnitOfWork {
     async fn run_boxed<'a>(&self, work: TransactionWork<'a>) -> Result<(), RepoError> {
-        let mut connection =
-            self.pool.get().await.map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))?;
+        let mut connection = crate::connection::pooled(&self.pool).await?;
         AnsiTransactionManager::begin_transaction(&mut *connection).await.map_err(repo_error)?;
         let shared = Arc::new(Mutex::new(connection));
         // If this future is dropped here, the pool sees the connection still in a transaction and

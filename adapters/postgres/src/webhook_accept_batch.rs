@@ -12,7 +12,7 @@ use crate::webhook_deliveries::{self as deliveries, Stored};
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, Interval, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use kaiten_application::ports::delivery::{Accepted, Claim, Lease, NewMessage};
+use kaiten_application::ports::delivery::{Accepted, Claim, Lease, NewMessage, StoredEndpoint};
 use kaiten_application::{Conflict, RepoError};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -79,16 +79,13 @@ async fn insert_new(conn: &mut AsyncPgConnection, batch: &[AcceptRequest]) -> Re
 }
 
 async fn accept_batch(pool: &PgPool, batch: Vec<AcceptRequest>) -> Vec<Answer> {
-    let mut conn = match pool.get().await {
+    let mut conn = match crate::connection::pooled(pool).await {
         Ok(conn) => conn,
-        Err(error) => {
-            let error = RepoError::Unavailable(format!("no database connection: {error}"));
-            return batch.iter().map(|_| Err(error.clone())).collect();
-        }
+        Err(error) => return batch.iter().map(|_| Err(error.clone())).collect(),
     };
     let inserted =
         if batch.len() > 1 { insert_new(&mut conn, &batch).await.unwrap_or_default() } else { HashMap::new() };
-    let mut subscribers: HashMap<(Uuid, &'static str), Vec<Claim>> = HashMap::new();
+    let mut subscribers: HashMap<(Uuid, &'static str), Vec<StoredEndpoint>> = HashMap::new();
     let mut answered = HashSet::new();
     let mut answers = Vec::with_capacity(batch.len());
     for AcceptRequest { message, lease } in &batch {
@@ -116,7 +113,7 @@ async fn claims(
     conn: &mut AsyncPgConnection,
     message: &NewMessage,
     stored: Stored,
-    subscribers: &mut HashMap<(Uuid, &'static str), Vec<Claim>>,
+    subscribers: &mut HashMap<(Uuid, &'static str), Vec<StoredEndpoint>>,
 ) -> Answer {
     if stored.organization_id != message.organization_id {
         return Err(RepoError::Conflict(Conflict::new(
@@ -129,15 +126,15 @@ async fn claims(
     };
     let key = (message.organization_id, message.kind.name());
     let endpoints = match subscribers.get(&key) {
-        Some(claims) => claims.clone(),
+        Some(endpoints) => endpoints,
         None => {
-            let claims = deliveries::first_attempts(conn, message, Uuid::nil()).await?;
-            subscribers.insert(key, claims.clone());
-            claims
+            let endpoints = deliveries::subscribed_endpoints(conn, message).await?;
+            subscribers.entry(key).or_insert(endpoints)
         }
     };
-    let claims: Vec<Claim> =
-        endpoints.into_iter().map(|claim| Claim { lease: Lease::Message(lease), ..claim }).collect();
+    let claim =
+        |endpoint: &StoredEndpoint| Claim { endpoint: endpoint.clone(), attempt: 1, lease: Lease::Message(lease) };
+    let claims: Vec<Claim> = endpoints.iter().map(claim).collect();
     if claims.is_empty() {
         deliveries::dispatched_without_attempts(conn, message.id, lease).await?;
     }

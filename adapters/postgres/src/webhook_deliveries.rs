@@ -11,7 +11,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage};
+use kaiten_application::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage, StoredEndpoint};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -111,12 +111,12 @@ pub(crate) async fn store_and_claim(
     Ok(Stored { body: row.body, organization_id: row.organization_id, lease, claimed_until })
 }
 
-/// The first attempts the message's claim covers: one per enabled endpoint subscribed to it.
-pub(crate) async fn first_attempts(
+/// The enabled endpoints of `message`'s organization subscribed to its event: those its first
+/// attempts go to.
+pub(crate) async fn subscribed_endpoints(
     conn: &mut AsyncPgConnection,
     message: &NewMessage,
-    lease: Uuid,
-) -> Result<Vec<Claim>, RepoError> {
+) -> Result<Vec<StoredEndpoint>, RepoError> {
     let rows: Vec<EndpointRow> = diesel::sql_query(format!(
         "SELECT e.* FROM webhook_endpoints e WHERE e.organization_id = $1 AND {} ORDER BY e.created_at",
         SUBSCRIBED.replace("$3", "$2")
@@ -127,8 +127,7 @@ pub(crate) async fn first_attempts(
     .load(conn)
     .await
     .map_err(repo_error)?;
-    let claim = |row: EndpointRow| Claim { endpoint: row.into_stored(), attempt: 1, lease: Lease::Message(lease) };
-    Ok(rows.into_iter().map(claim).collect())
+    Ok(rows.into_iter().map(EndpointRow::into_stored).collect())
 }
 
 /// Marks the first attempts of a message made when there were none to make (no endpoint receives it).

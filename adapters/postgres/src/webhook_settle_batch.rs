@@ -43,12 +43,9 @@ impl SettleBatches {
 }
 
 async fn settle_batch(pool: &PgPool, batch: Vec<SettleRequest>) -> Vec<Answer> {
-    let mut conn = match pool.get().await {
+    let mut conn = match crate::connection::pooled(pool).await {
         Ok(conn) => conn,
-        Err(error) => {
-            let error = RepoError::Unavailable(format!("no database connection: {error}"));
-            return batch.iter().map(|_| Err(error.clone())).collect();
-        }
+        Err(error) => return batch.iter().map(|_| Err(error.clone())).collect(),
     };
     let mut answers: Vec<Option<Answer>> = batch.iter().map(|_| None).collect();
     for round in rounds(&batch) {

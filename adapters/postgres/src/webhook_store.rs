@@ -28,7 +28,7 @@ impl PgWebhookStore {
     }
 
     async fn connection(&self) -> Result<PooledConnection, RepoError> {
-        self.pool.get().await.map_err(|e| RepoError::Unavailable(format!("no database connection: {e}")))
+        crate::connection::pooled(&self.pool).await
     }
 }
 
