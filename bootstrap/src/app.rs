@@ -14,7 +14,8 @@ use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
-    DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, pooled_repositories,
+    DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, TokenCache, TokenChanges,
+    pooled_repositories_with_token_cache,
 };
 use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{EventTypeRegistration, SvixWebhookManagement, SvixWebhookSender};
@@ -42,6 +43,8 @@ pub struct App {
     pub deliveries: Option<(Arc<LapinConsumer>, Arc<DeliveryTaskHandler>)>,
     /// The long-lived tasks `run` starts; readiness fails when one ends on its own.
     pub supervisor: Supervisor,
+    /// Authenticated tokens, served from memory while `run` listens to token changes.
+    pub token_cache: Arc<TokenCache>,
     /// What readiness checks of the delivery backend.
     delivery_readiness: Option<Arc<dyn ReadinessCheck>>,
 }
@@ -118,13 +121,14 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         kaiten_postgres::connect_waiting(&config.database_url, config.database_max_connections, config.pool_timeout()?)
             .await
             .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
-    let reads = pooled_repositories(pool.clone());
+    let token_cache = TokenCache::new();
+    let reads = pooled_repositories_with_token_cache(pool.clone(), token_cache.clone());
     let topology = Topology::new(&config.exchange, &config.queue).with_retry_delays(config.worker_retry_delays()?);
     let delivery = configured_delivery(&config, &pool, &topology).await?;
     let delivery_readiness = delivery.readiness.clone();
     let sender = sender.unwrap_or(delivery.sender);
     let policy = UrlPolicy::new(config.webhooks_allow_private);
-    let uow = Arc::new(PgUnitOfWork::new(pool.clone()));
+    let uow = Arc::new(PgUnitOfWork::new(pool.clone()).with_token_cache(token_cache.clone()));
     let webhook_api = WebhookApi {
         management: delivery.management,
         resends: Arc::new(PgResendLimiter::new(pool.clone())),
@@ -161,6 +165,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         deliveries,
         supervisor,
         delivery_readiness,
+        token_cache,
     })
 }
 
@@ -252,6 +257,14 @@ impl App {
             let stop = stop.clone();
             supervisor.spawn("deliveries", async move {
                 consumer.run(handler, stop).await;
+                Ok(())
+            });
+        }
+        if self.config.roles()?.contains(&Role::Api) {
+            let changes = TokenChanges::new(self.config.database_url.clone(), self.token_cache.clone());
+            let stopped = stop.clone();
+            supervisor.spawn("token changes", async move {
+                changes.run(async move { stopped.cancelled().await }).await;
                 Ok(())
             });
         }

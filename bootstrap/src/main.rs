@@ -8,6 +8,11 @@ use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_postgres::{PgPool, PgRetention};
 use std::sync::Arc;
 
+/// mimalloc rather than the C library's allocator: a quarter of the process's CPU under load went to
+/// glibc's malloc and free (BENCHMARKS.md, "The whole system").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     kaiten_webhook_http::install_default_crypto_provider();

@@ -25,6 +25,7 @@ mod resend_windows;
 mod retention;
 mod schema;
 mod scoped;
+mod token_cache;
 mod tokens;
 mod unit_of_work;
 mod usage;
@@ -44,5 +45,6 @@ pub use database::{
 pub use event_owners::PgEventOwners;
 pub use resend_windows::PgResendLimiter;
 pub use retention::PgRetention;
-pub use unit_of_work::{PgUnitOfWork, pooled_repositories};
+pub use token_cache::{TokenCache, TokenChanges};
+pub use unit_of_work::{PgUnitOfWork, pooled_repositories, pooled_repositories_with_token_cache};
 pub use webhook_store::PgWebhookStore;

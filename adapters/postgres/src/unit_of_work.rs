@@ -11,6 +11,7 @@ use crate::instances::PgInstanceRepository;
 use crate::licenses::PgLicenseRepository;
 use crate::outbox::PgOutboxRepo;
 use crate::releases::PgReleaseRepository;
+use crate::token_cache::{CachedTokenRepository, TokenCache};
 use crate::tokens::PgTokenRepository;
 use async_trait::async_trait;
 use diesel_async::{AnsiTransactionManager, TransactionManager};
@@ -21,11 +22,17 @@ use tokio::sync::Mutex;
 
 pub struct PgUnitOfWork {
     pool: PgPool,
+    token_cache: Option<Arc<TokenCache>>,
 }
 
 impl PgUnitOfWork {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { pool, token_cache: None }
+    }
+
+    /// A revocation made in a unit of work empties `cache` (before it commits).
+    pub fn with_token_cache(self, cache: Arc<TokenCache>) -> Self {
+        Self { token_cache: Some(cache), ..self }
     }
 }
 
@@ -50,6 +57,18 @@ pub fn pooled_repositories(pool: PgPool) -> Repositories {
     repositories(ConnectionSource::Pool(pool))
 }
 
+/// [`pooled_repositories`] whose token lookups go through `cache`.
+pub fn pooled_repositories_with_token_cache(pool: PgPool, cache: Arc<TokenCache>) -> Repositories {
+    with_token_cache(pooled_repositories(pool), Some(cache))
+}
+
+fn with_token_cache(repos: Repositories, cache: Option<Arc<TokenCache>>) -> Repositories {
+    match cache {
+        Some(cache) => Repositories { tokens: Arc::new(CachedTokenRepository::new(repos.tokens, cache)), ..repos },
+        None => repos,
+    }
+}
+
 #[async_trait]
 impl UnitOfWork for PgUnitOfWork {
     async fn run_boxed<'a>(&self, work: TransactionWork<'a>) -> Result<(), RepoError> {
@@ -58,7 +77,9 @@ impl UnitOfWork for PgUnitOfWork {
         let shared = Arc::new(Mutex::new(connection));
         // If this future is dropped here, the pool sees the connection still in a transaction and
         // discards it instead of reusing it.
-        let outcome = work(repositories(ConnectionSource::Transaction(shared.clone()))).await;
+        let repos =
+            with_token_cache(repositories(ConnectionSource::Transaction(shared.clone())), self.token_cache.clone());
+        let outcome = work(repos).await;
         let mut connection = shared.lock().await;
         match outcome {
             Ok(true) => AnsiTransactionManager::commit_transaction(&mut **connection).await.map_err(repo_error),
