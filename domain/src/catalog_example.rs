@@ -6,7 +6,7 @@ use crate::catalog::EventKind;
 use crate::customer::Customer;
 use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
-use crate::entitlement_fields::{EntitlementFields, ResetAnchor, ResetPeriod};
+use crate::entitlement::{EntitlementFields, ResetAnchor, ResetPeriod};
 use crate::feature_flag::{FeatureFlag, FlagType, StoredFlag, Variant};
 use crate::feature_flag_rules::{DefaultVariant, Targeting};
 use crate::instance::{Instance, InstanceStatus, UsageLimit, UsageReached, UsageValue};

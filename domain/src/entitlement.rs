@@ -1,7 +1,6 @@
 //! Entitlements: what a license grants (a feature switch, a metered quantity, a configuration).
 
 use crate::actor::Actor;
-use crate::entitlement_fields::{EntitlementFields, RequestedFields, ResetAnchor, ResetPeriod};
 use crate::name::{parse_name, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
@@ -10,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+mod fields;
+
+pub use fields::{EntitlementFields, RequestedFields, ResetAnchor, ResetPeriod};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

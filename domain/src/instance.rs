@@ -1,7 +1,6 @@
 //! Instances (installations of the vendor's software at a customer) and their metered usage.
 
 use crate::actor::Actor;
-pub use crate::instance_status::{InstancePatch, InstanceStatus};
 pub use crate::instance_usage::{
     InstanceUsage, UsageAggregate, UsageBehavior, UsageLimit, UsageReached, UsageReport, UsageValue,
 };
@@ -11,6 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+mod status;
+
+pub use status::{InstancePatch, InstanceStatus};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

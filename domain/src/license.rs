@@ -12,9 +12,9 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub use crate::license_grant::{
-    EntitlementValue, LicenseEntitlement, LicenseEntitlementChanges, NewLicenseEntitlement, UNLIMITED,
-};
+mod grant;
+
+pub use grant::{EntitlementValue, LicenseEntitlement, LicenseEntitlementChanges, NewLicenseEntitlement, UNLIMITED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -3,6 +3,7 @@
 //! `EventBus` port in Debezium Server's CloudEvents format, acknowledging a transaction's end LSN to
 //! PostgreSQL only after the broker confirmed all of its messages. No table is ever polled.
 
+mod config;
 pub mod debezium;
 pub mod pgoutput;
 mod relay;
@@ -11,7 +12,8 @@ mod setup;
 mod stats;
 mod stream;
 
-pub use relay::{Relay, RelayConfig};
+pub use config::RelayConfig;
+pub use relay::Relay;
 pub use replay::PgOutboxReplay;
 pub use stats::{RelayReadiness, RelayStats};
 

@@ -5,9 +5,9 @@
 //! (by the window, or by one transaction when a single transaction is larger), and so is the read-ahead
 //! of replication events.
 
+use crate::config::RelayConfig;
 use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use crate::pgoutput::{self, Message, PG_EPOCH_OFFSET_MICROS, Relation};
-use crate::relay::RelayConfig;
 use crate::stats::RelayStats;
 use crate::{RelayError, setup};
 use futures::future::{BoxFuture, try_join_all};

@@ -1,7 +1,7 @@
 //! Bearer-token authentication: turns `Authorization: Bearer ksh_…` into the use cases' `Caller`.
 
 use crate::problem::Problem;
-use crate::routes::AppState;
+use crate::state::AppState;
 use crate::trace::RequestTraceparent;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;

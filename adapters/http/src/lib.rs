@@ -12,11 +12,11 @@ mod operations;
 mod problem;
 mod routes;
 mod server;
+mod state;
 mod trace;
 
-pub use metrics::MetricsRenderer;
-pub use openapi::api_document;
 pub use operations::operations_router;
 pub use problem::Problem;
-pub use routes::{AppState, DaprIngress, router};
+pub use routes::{api_document, router};
 pub use server::{ServerLimits, serve};
+pub use state::{AppState, DaprIngress, MetricsRenderer};

@@ -1,13 +1,12 @@
 //! HTTP metrics: requests by route template and status, with latency histograms, and the
 //! `/metrics` endpoint (Prometheus text) rendered by the process's exporter.
 
-use axum::extract::{MatchedPath, Request};
+use crate::state::AppState;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::time::Instant;
-
-/// Renders every metric of the process in the Prometheus text format.
-pub type MetricsRenderer = std::sync::Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Counts each request and times it, labelled with the route template (never the raw path).
 pub(crate) async fn record(request: Request, next: Next) -> Response {
@@ -21,4 +20,9 @@ pub(crate) async fn record(request: Request, next: Next) -> Response {
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
     response
+}
+
+/// `/metrics` in the Prometheus text format.
+pub(crate) async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
 }

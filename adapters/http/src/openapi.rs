@@ -30,16 +30,9 @@ impl Modify for BearerAuth {
         // The Dapr sidecar's `APP_API_TOKEN`, on the Dapr ingress only.
         components.add_security_scheme(
             "daprApiToken",
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new(crate::routes::DAPR_TOKEN_HEADER))),
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new(crate::state::DAPR_TOKEN_HEADER))),
         );
     }
-}
-
-/// The whole document, as served at `/api/openapi.json` (with the Dapr ingress when `dapr`).
-pub fn api_document(dapr: bool) -> utoipa::openapi::OpenApi {
-    let mut document = crate::routes::documented_routes(dapr).into_openapi();
-    finish(&mut document);
-    document
 }
 
 /// Completes the merged document: problem responses are `application/problem+json`, and every

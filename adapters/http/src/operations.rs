@@ -2,16 +2,9 @@
 //! (`KAITEN_OPS_PORT`): for processes that run the relay or the worker without the REST API, so they
 //! can be probed and scraped too, and for API processes whose metrics are kept off the public port.
 
-use crate::routes::AppState;
+use crate::metrics::metrics_text;
+use crate::state::AppState;
 use axum::Router;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
-
-/// `/metrics` in the Prometheus text format.
-pub(crate) async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
-}
 
 /// Health, readiness and metrics, without the API.
 pub fn operations_router(state: AppState) -> Router {

@@ -5,7 +5,6 @@ mod catalog;
 mod customers;
 mod dapr;
 
-pub use dapr::{DaprIngress, TOKEN_HEADER as DAPR_TOKEN_HEADER};
 mod deployment_zones;
 mod entitlements;
 mod feature_flags;
@@ -15,15 +14,13 @@ mod licenses;
 mod releases;
 mod webhooks;
 
-use crate::metrics::MetricsRenderer;
 use crate::openapi::ApiDoc;
 use crate::problem::Problem;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use kaiten_application::UseCases;
-use kaiten_application::ports::health::ReadinessCheck;
 use std::any::Any;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -32,20 +29,6 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// Request bodies over this size are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub use_cases: Arc<UseCases>,
-    /// The Dapr ingress; `None` (its routes absent) unless `KAITEN_DAPR_API_TOKEN` is set.
-    pub dapr: Option<DaprIngress>,
-    /// What `/api/readyz` checks.
-    pub readiness: Vec<Arc<dyn ReadinessCheck>>,
-    /// Renders `/metrics`.
-    pub metrics: MetricsRenderer,
-    /// Whether `/metrics` is served with the API (otherwise only on the operations port).
-    pub metrics_public: bool,
-}
 
 /// Liveness and readiness (also served alone by [`crate::operations_router`]).
 pub(crate) fn health_routes() -> OpenApiRouter<AppState> {
@@ -70,6 +53,13 @@ pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
         .merge(dapr::routes(dapr))
 }
 
+/// The whole document, as served at `/api/openapi.json` (with the Dapr ingress when `dapr`).
+pub fn api_document(dapr: bool) -> utoipa::openapi::OpenApi {
+    let mut document = documented_routes(dapr).into_openapi();
+    crate::openapi::finish(&mut document);
+    document
+}
+
 /// The HTTP application: the REST API under `/api`, the OpenAPI document at `/api/openapi.json`, a
 /// browsable page at `/api/docs` (Swagger UI, its assets built into the binary: no CDN) and the web
 /// console at `/console`.
@@ -78,7 +68,7 @@ pub fn router(state: AppState) -> Router {
     crate::openapi::finish(&mut document);
     let document = Arc::new(document);
     let routes = if state.metrics_public {
-        routes.route("/metrics", axum::routing::get(crate::operations::metrics_text))
+        routes.route("/metrics", axum::routing::get(crate::metrics::metrics_text))
     } else {
         routes
     };

@@ -12,7 +12,7 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
 use kaiten_application::ports::catalog_resources::EntitlementRepository;
 use kaiten_domain::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
-use kaiten_domain::entitlement_fields::{EntitlementFields, ResetAnchor, ResetPeriod};
+use kaiten_domain::entitlement::{EntitlementFields, ResetAnchor, ResetPeriod};
 use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
 

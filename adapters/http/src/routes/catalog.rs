@@ -3,7 +3,7 @@
 
 use crate::auth::Authenticated;
 use crate::problem::Problem;
-use crate::routes::AppState;
+use crate::state::AppState;
 use axum::Json;
 use kaiten_domain::catalog::{CATALOG, EventDomain};
 use serde::Serialize;

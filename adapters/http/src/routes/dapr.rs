@@ -7,15 +7,14 @@
 //! time. Only the sidecar may call them.
 
 use crate::problem::Problem;
-use crate::routes::AppState;
+use crate::state::{AppState, DAPR_TOKEN_HEADER as TOKEN_HEADER};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use kaiten_application::use_cases::dispatch_event::{DispatchEvent, DispatchOutcome};
+use kaiten_application::use_cases::dispatch_event::DispatchOutcome;
 use serde::Serialize;
-use std::sync::Arc;
 use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -23,19 +22,6 @@ use utoipa_axum::routes;
 
 /// The pub/sub component name a Dapr deployment uses for Kaiten.
 pub const PUBSUB_NAME: &str = "rabbitmq-pubsub";
-/// The header a Dapr sidecar sends its `APP_API_TOKEN` in.
-pub const TOKEN_HEADER: &str = "dapr-api-token";
-
-/// The ingress, when configured.
-#[derive(Clone)]
-pub struct DaprIngress {
-    /// Hands the events to the webhook sender.
-    pub dispatch: Arc<DispatchEvent>,
-    /// The topic advertised to Dapr (the exchange name).
-    pub topic: String,
-    /// What the sidecar must send in `dapr-api-token`.
-    pub api_token: Arc<str>,
-}
 
 /// The routes, present only when the ingress is configured.
 pub(crate) fn routes(enabled: bool) -> OpenApiRouter<AppState> {

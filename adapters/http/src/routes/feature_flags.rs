@@ -3,7 +3,7 @@
 use crate::auth::Authenticated;
 use crate::extract::{ApiJson, ApiQuery, PageQuery, path_slug};
 use crate::problem::Problem;
-use crate::routes::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};

@@ -1,7 +1,7 @@
 //! Liveness and readiness.
 
 use crate::problem::Problem;
-use crate::routes::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

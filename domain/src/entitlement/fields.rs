@@ -1,7 +1,7 @@
 //! What Kaiten's entitlements carry besides their type: a usage reset period, a warning threshold,
 //! display fields (order, icon, whether the vendor's customers see it) and unit labels.
 
-use crate::entitlement::{EntitlementType, text_codes};
+use super::{EntitlementType, text_codes};
 use crate::name::parse_optional_text;
 use crate::validation::{FieldError, Validator};
 use serde::{Deserialize, Serialize};

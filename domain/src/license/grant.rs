@@ -1,9 +1,9 @@
 //! What a license grants: an entitlement with a value that fits its type, and for metered types how
 //! far usage may exceed it.
 
+use super::License;
 use crate::actor::Actor;
 use crate::entitlement::{Entitlement, EntitlementType};
-use crate::license::License;
 use crate::quantity::Quantity;
 use crate::slug::Slug;
 use crate::validation::FieldError;

@@ -1,7 +1,7 @@
 //! An instance's operational status and lifecycle stage, set by `PATCH /api/instances/{slug}`.
 
+use super::Instance;
 use crate::actor::Actor;
-use crate::instance::Instance;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
