@@ -9,6 +9,33 @@ use kaiten_domain::EventKind;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+/// The `outbox_events` table and its columns, as the relay reads them and envelopes carry them; the
+/// one spelling of them outside the migrations and the diesel schema (a test checks them against the
+/// migrated table).
+pub mod outbox_columns {
+    pub const TABLE: &str = "outbox_events";
+    pub const ID: &str = "id";
+    pub const EVENT_NAME: &str = "event_name";
+    pub const EVENT_TYPE: &str = "event_type";
+    pub const DATA: &str = "data";
+    pub const ORGANIZATION_ID: &str = "organization_id";
+    pub const OCCURRED_AT: &str = "occurred_at";
+    pub const HEADERS: &str = "headers";
+    /// The earlier name of [`DATA`], still carried.
+    pub const PAYLOAD: &str = "payload";
+    /// The earlier name of [`OCCURRED_AT`], still carried.
+    pub const CREATED_AT: &str = "created_at";
+    /// The column of earlier builds that held the trace context (now inside [`HEADERS`]).
+    pub const TRACEPARENT: &str = "traceparent";
+    /// Every column of the table today.
+    pub const CURRENT: [&str; 7] = [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, HEADERS];
+    /// The columns that are never null, in today's layout and in the earlier one.
+    pub const NEVER_NULL: [&str; 8] =
+        [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, PAYLOAD, CREATED_AT];
+}
+
+use outbox_columns as column;
+
 /// The CloudEvent type of a heartbeat.
 pub const HEARTBEAT_TYPE: &str = "cloud.kaiten.cdc.heartbeat";
 
@@ -96,25 +123,25 @@ fn uuid(row: &Map<String, Value>, column: &str) -> Result<Uuid, EnvelopeError> {
 }
 
 fn parse_row(row: &Map<String, Value>) -> Result<Envelope, EnvelopeError> {
-    let outbox_id = uuid(row, "id")?;
-    let organization_id = uuid(row, "organization_id")?;
-    let name = text(row, "event_name")?;
+    let outbox_id = uuid(row, column::ID)?;
+    let organization_id = uuid(row, column::ORGANIZATION_ID)?;
+    let name = text(row, column::EVENT_NAME)?;
     let kind = EventKind::from_name(name).ok_or_else(|| EnvelopeError(format!("unknown event name `{name}`")))?;
-    if let Some(Value::String(event_type)) = row.get("event_type")
+    if let Some(Value::String(event_type)) = row.get(column::EVENT_TYPE)
         && event_type != kind.event_type()
     {
         return fail(format!("event type `{event_type}` does not match event name `{name}`"));
     }
-    let data = match row.get("data").or_else(|| row.get("payload")) {
+    let data = match row.get(column::DATA).or_else(|| row.get(column::PAYLOAD)) {
         Some(Value::String(encoded)) => {
             serde_json::from_str(encoded).map_err(|e| EnvelopeError(format!("`data` is not valid JSON: {e}")))?
         }
         Some(Value::Null) | None => return fail("the row has no `data` (or `payload`) column"),
         Some(value) => value.clone(),
     };
-    let traceparent = match row.get("traceparent") {
+    let traceparent = match row.get(column::TRACEPARENT) {
         Some(Value::String(traceparent)) => Some(traceparent.clone()),
-        _ => traceparent_in_headers(row.get("headers")),
+        _ => traceparent_in_headers(row.get(column::HEADERS)),
     };
     Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent }))
 }

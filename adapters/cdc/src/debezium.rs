@@ -5,6 +5,7 @@
 
 use crate::pgoutput::{Column, PG_EPOCH_OFFSET_MICROS, Value};
 use chrono::{DateTime, SecondsFormat, Utc};
+use kaiten_application::envelope::outbox_columns as column;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::json;
@@ -15,10 +16,8 @@ const JSONB_OID: u32 = 3802;
 const JSON_OID: u32 = 114;
 const TIMESTAMPTZ_OID: u32 = 1184;
 
-/// Columns of `outbox_events` that can never be null.
-/// (`payload` and `created_at` are the earlier names of `data` and `occurred_at`.)
-const REQUIRED_COLUMNS: &[&str] =
-    &["id", "event_name", "event_type", "data", "organization_id", "occurred_at", "payload", "created_at"];
+/// Columns of `outbox_events` that can never be null, in either layout of the table.
+const REQUIRED_COLUMNS: [&str; 8] = column::NEVER_NULL;
 
 /// The W3C trace-context keys of a row's `headers` that travel as AMQP headers.
 const TRACE_HEADERS: [&str; 2] = ["traceparent", "tracestate"];
@@ -65,10 +64,10 @@ impl InsertedRow<'_> {
     /// The message's AMQP headers: the W3C trace context from the row's `headers` object (or from the
     /// `traceparent` column of earlier builds). Headers that are not a JSON object are ignored.
     pub fn trace_headers(&self) -> Vec<(String, String)> {
-        if let Some(traceparent) = self.text("traceparent") {
+        if let Some(traceparent) = self.text(column::TRACEPARENT) {
             return vec![("traceparent".to_owned(), traceparent.to_owned())];
         }
-        let Some(Ok(serde_json::Value::Object(headers))) = self.text("headers").map(serde_json::from_str) else {
+        let Some(Ok(serde_json::Value::Object(headers))) = self.text(column::HEADERS).map(serde_json::from_str) else {
             return Vec::new();
         };
         TRACE_HEADERS

@@ -50,7 +50,7 @@ impl PgOutboxReplay {
             server_name: server_name.to_owned(),
             database,
             schema: "public".into(),
-            table: "outbox_events".into(),
+            table: kaiten_application::envelope::outbox_columns::TABLE.into(),
         };
         let schema = envelope_schema(&source, &columns).map_err(|e| RepoError::Unexpected(e.to_string()))?;
         Ok(Self { client, columns, source, schema })

@@ -68,3 +68,31 @@ async fn existing_rows_keep_their_data_time_and_trace_context() -> anyhow::Resul
     );
     Ok(())
 }
+
+#[derive(QueryableByName)]
+struct ColumnName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+/// The column names the relay and the envelope parser spell are the migrated table's.
+#[tokio::test]
+async fn the_outbox_columns_the_pipeline_names_are_the_table_columns() -> anyhow::Result<()> {
+    use kaiten_application::envelope::outbox_columns as column;
+    let db = TestDatabase::new();
+    db.create_migrated().await?;
+    let mut conn = db.connect().await?;
+    let names: Vec<ColumnName> = diesel::sql_query(
+        "SELECT attname::text AS name FROM pg_attribute \
+         WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attname",
+    )
+    .bind::<diesel::sql_types::Text, _>(column::TABLE)
+    .load(&mut conn)
+    .await?;
+    let mut table: Vec<String> = names.into_iter().map(|c| c.name).collect();
+    let mut named: Vec<String> = column::CURRENT.iter().map(|c| (*c).to_owned()).collect();
+    table.sort();
+    named.sort();
+    assert_eq!(table, named);
+    Ok(())
+}
