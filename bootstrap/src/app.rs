@@ -20,6 +20,7 @@ use kaiten_postgres::{
 use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{EventTypeRegistration, SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
+use secrecy::ExposeSecret;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,6 +29,8 @@ use tokio::net::TcpListener;
 /// The composed system, ready to serve.
 pub struct App {
     pub config: Config,
+    /// The roles this process runs, parsed once from `config.roles`.
+    pub roles: Vec<Role>,
     pub pool: PgPool,
     pub use_cases: Arc<UseCases>,
     /// The broker connection `/api/readyz` checks (the relay publishes on a connection of its own, which
@@ -77,7 +80,7 @@ impl kaiten_application::ports::timer::Timer for TokioTimer {
 }
 
 async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology) -> anyhow::Result<Delivery> {
-    if let Some(api_key) = config.svix_api_key.clone() {
+    if let Some(api_key) = config.svix_api_key.as_ref().map(|key| key.expose_secret().to_owned()) {
         // The Svix client's TLS needs the process's crypto provider (`main` installs it too).
         kaiten_webhook_http::install_default_crypto_provider();
         let owners = Arc::new(PgEventOwners::new(pool.clone()));
@@ -156,6 +159,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let supervisor = Supervisor::default();
     Ok(App {
         config,
+        roles,
         pool,
         use_cases,
         broker_check,
@@ -170,10 +174,14 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
 }
 
 impl App {
+    /// Whether this process runs `role`.
+    pub fn serves(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
     /// The HTTP router of this app: the API, or only the operations endpoints without the API role.
     pub fn router(&self) -> axum::Router {
-        let serves_api = self.config.roles().is_ok_and(|roles| roles.contains(&Role::Api));
-        if serves_api { kaiten_http::router(self.state()) } else { self.operations_router() }
+        if self.serves(Role::Api) { kaiten_http::router(self.state()) } else { self.operations_router() }
     }
 
     /// The operations endpoints alone (`KAITEN_OPS_PORT`): health, readiness and metrics.
@@ -187,7 +195,7 @@ impl App {
             dapr: self.config.dapr_api_token.as_ref().map(|token| DaprIngress {
                 dispatch: self.dispatch.clone(),
                 topic: self.config.exchange.clone(),
-                api_token: Arc::from(token.as_str()),
+                api_token: Arc::from(token.expose_secret()),
             }),
             readiness: self.readiness(),
             metrics: crate::metrics::renderer(crate::metrics::Sources {
@@ -260,7 +268,7 @@ impl App {
                 Ok(())
             });
         }
-        if self.config.roles()?.contains(&Role::Api) {
+        if self.serves(Role::Api) {
             let changes = TokenChanges::new(self.config.database_url.clone(), self.token_cache.clone());
             let stopped = stop.clone();
             supervisor.spawn("token changes", async move {

@@ -6,6 +6,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kaiten_application::delivery::DeliverySettings;
 use kaiten_application::use_cases::manage_webhooks::WebhookLimits;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::path::Path;
@@ -23,7 +24,9 @@ pub enum Role {
     Worker,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Secrets (`svix_api_key`, `dapr_api_token`) are `SecretString`s: never printed by `Debug` and never
+/// serialized; they are exposed only where they are handed to the client that sends them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// HTTP port; 0 picks a free one (logged).
@@ -53,7 +56,8 @@ pub struct Config {
     /// last the message is dead-lettered. A dependency being down spends none of them.
     pub worker_retry_delays: String,
     /// Svix API key (`SVIX_API_KEY`): when set, Svix delivers the webhooks.
-    pub svix_api_key: Option<String>,
+    #[serde(skip_serializing)]
+    pub svix_api_key: Option<SecretString>,
     /// A self-hosted svix-server (`SVIX_SERVER_URL`).
     pub svix_server_url: Option<String>,
     /// Built-in engine: allow http and loopback/private endpoint addresses (development, tests).
@@ -88,7 +92,8 @@ pub struct Config {
     pub metrics_public: bool,
     /// Enables the Dapr ingress (`/dapr/subscribe`, `/events`); the sidecar's `APP_API_TOKEN`, which
     /// every request must carry in `dapr-api-token`.
-    pub dapr_api_token: Option<String>,
+    #[serde(skip_serializing)]
+    pub dapr_api_token: Option<SecretString>,
 }
 
 impl Default for Config {
@@ -187,7 +192,7 @@ impl Config {
             bail!("webhooks_max_in_flight (KAITEN_WEBHOOKS_MAX_IN_FLIGHT) must be between 1 and 10000");
         }
         self.pool_timeout()?;
-        if self.dapr_api_token.as_ref().is_some_and(|token| token.len() < 16) {
+        if self.dapr_api_token.as_ref().is_some_and(|token| token.expose_secret().len() < 16) {
             bail!("dapr_api_token (KAITEN_DAPR_API_TOKEN) must be at least 16 characters");
         }
         Ok(())

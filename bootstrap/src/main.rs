@@ -29,8 +29,8 @@ async fn main() -> anyhow::Result<()> {
                 Command::Worker => config.roles = "worker".into(),
                 _ => {}
             }
-            let serves_api = config.roles()?.contains(&kaiten::config::Role::Api);
             let app = app::build(config).await?;
+            let serves_api = app.serves(kaiten::config::Role::Api);
             let ops = match app.config.ops_port {
                 Some(port) => Some(app.bind_port(port).await?),
                 None => None,
