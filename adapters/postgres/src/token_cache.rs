@@ -7,8 +7,8 @@
 //! [`TokenCache`]. While it is not listening (not yet connected, or reconnecting after the connection
 //! broke) every lookup goes to the database and nothing is cached, so no notification can be missed
 //! unnoticed. A lookup that read the database before a notification and would store after it is
-//! dropped (a generation counter), and a revocation made through this process empties its cache
-//! before it commits. Entries expire after [`TokenCache::TIME_TO_LIVE`] in any case and at most
+//! dropped (a generation counter), and a revocation or a service account's rename made through this
+//! process empties its cache before it commits. Entries expire after [`TokenCache::TIME_TO_LIVE`] in any case and at most
 //! [`TokenCache::CAPACITY`] are held; unknown tokens are never cached. So a revoked or expired token
 //! is refused by this process as soon as the revocation's notification arrives (expiry is checked on
 //! every request), and by the revoking process at once.
@@ -18,7 +18,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures::StreamExt;
 use kaiten_application::RepoError;
-use kaiten_application::ports::accounts::TokenRepository;
+use kaiten_application::ports::accounts::{ServiceAccountRepository, TokenRepository};
 use kaiten_domain::token::{ApiToken, ServiceAccount};
 use kaiten_domain::{Actor, Page, Paged, Slug};
 use std::future::Future;
@@ -148,6 +148,40 @@ impl TokenRepository for CachedTokenRepository {
         let revoked = self.inner.revoke(token, by).await?;
         self.cache.forget_all();
         Ok(revoked)
+    }
+}
+
+/// The service-account repository whose renames empty the token cache (a token's actor carries its
+/// account's name).
+pub(crate) struct RenamesForgetTokens {
+    inner: Arc<dyn ServiceAccountRepository>,
+    cache: Arc<TokenCache>,
+}
+
+impl RenamesForgetTokens {
+    pub(crate) fn new(inner: Arc<dyn ServiceAccountRepository>, cache: Arc<TokenCache>) -> Self {
+        Self { inner, cache }
+    }
+}
+
+#[async_trait]
+impl ServiceAccountRepository for RenamesForgetTokens {
+    async fn insert(&self, account: &ServiceAccount) -> Result<(), RepoError> {
+        self.inner.insert(account).await
+    }
+
+    async fn find_by_slug(&self, organization_id: Uuid, slug: &Slug) -> Result<Option<ServiceAccount>, RepoError> {
+        self.inner.find_by_slug(organization_id, slug).await
+    }
+
+    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<ServiceAccount>, RepoError> {
+        self.inner.list(organization_id, page).await
+    }
+
+    async fn rename(&self, account: &ServiceAccount) -> Result<(), RepoError> {
+        self.inner.rename(account).await?;
+        self.cache.forget_all();
+        Ok(())
     }
 }
 

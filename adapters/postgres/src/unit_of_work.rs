@@ -11,7 +11,7 @@ use crate::instances::PgInstanceRepository;
 use crate::licenses::PgLicenseRepository;
 use crate::outbox::PgOutboxRepo;
 use crate::releases::PgReleaseRepository;
-use crate::token_cache::{CachedTokenRepository, TokenCache};
+use crate::token_cache::{CachedTokenRepository, RenamesForgetTokens, TokenCache};
 use crate::tokens::PgTokenRepository;
 use async_trait::async_trait;
 use diesel_async::{AnsiTransactionManager, TransactionManager};
@@ -64,7 +64,11 @@ pub fn pooled_repositories_with_token_cache(pool: PgPool, cache: Arc<TokenCache>
 
 fn with_token_cache(repos: Repositories, cache: Option<Arc<TokenCache>>) -> Repositories {
     match cache {
-        Some(cache) => Repositories { tokens: Arc::new(CachedTokenRepository::new(repos.tokens, cache)), ..repos },
+        Some(cache) => Repositories {
+            tokens: Arc::new(CachedTokenRepository::new(repos.tokens, cache.clone())),
+            service_accounts: Arc::new(RenamesForgetTokens::new(repos.service_accounts, cache)),
+            ..repos
+        },
         None => repos,
     }
 }

@@ -100,3 +100,31 @@ async fn a_cache_whose_listener_is_not_connected_reads_the_database_every_time()
     assert!(seen_at_once?, "without a listener a revocation is seen by the next lookup");
     Ok(())
 }
+
+#[tokio::test]
+async fn renaming_a_service_account_forgets_its_tokens_at_once() -> anyhow::Result<()> {
+    let db = TestDatabase::new();
+    let stop = CancellationToken::new();
+    let process = Process::start(&db, Some(&stop)).await?;
+    let created = CreateOrganization::new(process.uow.clone(), None).execute("Acme").await?;
+    let hash = token_secret::hash(&created.token);
+    let (_, before) = process.reads.tokens.find_by_hash(&hash).await?.ok_or_else(|| anyhow::anyhow!("no token"))?;
+    assert!(process.cache.holds(&hash));
+    let organization_id = created.organization.id;
+    process
+        .uow
+        .run(|repos| async move {
+            let admin = Slug::from_name("admin").map_err(kaiten_application::RepoError::Unexpected)?;
+            let account = repos.service_accounts.find_by_slug(organization_id, &admin).await?;
+            let mut account = account.ok_or(kaiten_application::RepoError::Unexpected("no admin".into()))?;
+            account.name = "Release bot".into();
+            repos.service_accounts.rename(&account).await
+        })
+        .await?;
+    let held_after_rename = process.cache.holds(&hash);
+    let (_, after) = process.reads.tokens.find_by_hash(&hash).await?.ok_or_else(|| anyhow::anyhow!("no token"))?;
+    stop.cancel();
+    assert!(!held_after_rename, "the rename emptied the cache before it returned");
+    assert_eq!((before.name.as_deref(), after.name.as_deref()), (Some("Admin"), Some("Release bot")));
+    Ok(())
+}
