@@ -9,6 +9,8 @@ use axum::http::{StatusCode, header};
 use kaiten_domain::{Page, Slug};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+use utoipa::openapi::path::ParameterIn;
 
 /// A JSON body: 415 without a JSON content type, 400 when malformed, 413 when over the limit,
 /// 422 when it does not fit the expected shape (including unknown fields).
@@ -65,16 +67,43 @@ fn json_problem(rejection: JsonRejection) -> Problem {
     }
 }
 
-/// A query string; 400 when it cannot be parsed.
+/// A query string; 400 when it cannot be parsed, and 400 naming every parameter the route does not
+/// document (with the accepted spelling when it differs only in case, `_` or `-`), so a misspelled
+/// filter never silently returns everything.
 pub struct ApiQuery<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+impl<S: Send + Sync, T: DeserializeOwned + IntoParams> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let accepted: Vec<String> =
+            T::into_params(|| Some(ParameterIn::Query)).into_iter().map(|parameter| parameter.name).collect();
+        let given = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map(|q| q.0)
+            .map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text()))?;
+        let unknown: Vec<String> = given
+            .iter()
+            .map(|(name, _)| name)
+            .filter(|name| !accepted.contains(name))
+            .map(|name| describe_unknown(name, &accepted))
+            .collect();
+        if !unknown.is_empty() {
+            let detail = format!("{}; this route accepts: {}", unknown.join("; "), accepted.join(", "));
+            return Err(Problem::new(StatusCode::BAD_REQUEST, "unknown_query_parameter", detail));
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| Self(q.0)).map_err(
             |rejection: QueryRejection| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text()),
         )
+    }
+}
+
+/// "unknown query parameter `x`", with "(did you mean `y`?)" when `y` is accepted and differs only in
+/// case, `_` or `-`.
+fn describe_unknown(name: &str, accepted: &[String]) -> String {
+    let folded = |text: &str| text.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_lowercase();
+    match accepted.iter().find(|candidate| folded(candidate) == folded(name)) {
+        Some(spelling) => format!("unknown query parameter `{name}` (did you mean `{spelling}`?)"),
+        None => format!("unknown query parameter `{name}`"),
     }
 }
 
