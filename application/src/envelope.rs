@@ -5,6 +5,7 @@
 //! and the heartbeat CloudEvent (recognised, to be acknowledged and ignored).
 //! Pure: bytes in, an event or a reason out; never panics.
 
+use chrono::{DateTime, Utc};
 use kaiten_domain::EventKind;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -47,6 +48,9 @@ pub struct CdcEvent {
     pub kind: EventKind,
     pub data: Value,
     pub traceparent: Option<String>,
+    /// When the change was committed, when the envelope says: the CloudEvent's `time`, the change's
+    /// `source.ts_ms` (or `ts_ms`), or else the row's `occurred_at` (`created_at`).
+    pub committed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,13 +79,32 @@ pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
     if change.get("op").and_then(Value::as_str).is_some_and(|op| op != "c" && op != "r") {
         return fail("not an insert into the outbox (op is not `c`)");
     }
+    let committed_at = commit_time(&root, change);
     let after = match change.get("after") {
         Some(Value::Object(after)) => after,
-        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?),
+        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?, committed_at),
         Some(Value::Null) | None => return fail("the change has no `after` row"),
         Some(_) => return fail("`after` is not an object"),
     };
-    parse_row(after)
+    parse_row(after, committed_at)
+}
+
+/// The CloudEvent's `time`, else the change's `source.ts_ms` or `ts_ms`.
+fn commit_time(root: &Map<String, Value>, change: &Map<String, Value>) -> Option<DateTime<Utc>> {
+    let time = root.get("time").and_then(Value::as_str).and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    if let Some(time) = time {
+        return Some(time.with_timezone(&Utc));
+    }
+    let millis = change.get("source").and_then(|source| source.get("ts_ms")).or_else(|| change.get("ts_ms"));
+    millis.and_then(Value::as_i64).and_then(DateTime::from_timestamp_millis)
+}
+
+/// A row's timestamp column, as Debezium writes it (RFC 3339) or as PostgreSQL prints it.
+fn row_time(row: &Map<String, Value>) -> Option<DateTime<Utc>> {
+    let text = row.get(column::OCCURRED_AT).or_else(|| row.get(column::CREATED_AT))?.as_str()?;
+    let parsed =
+        DateTime::parse_from_rfc3339(text).or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z"));
+    parsed.ok().map(|time| time.with_timezone(&Utc))
 }
 
 /// The object holding `before`/`after`: CloudEvent `data[.payload]`, or envelope `[payload]`.
@@ -122,7 +145,7 @@ fn uuid(row: &Map<String, Value>, column: &str) -> Result<Uuid, EnvelopeError> {
     raw.parse().map_err(|_| EnvelopeError(format!("column `{column}` is not a UUID: {raw:?}")))
 }
 
-fn parse_row(row: &Map<String, Value>) -> Result<Envelope, EnvelopeError> {
+fn parse_row(row: &Map<String, Value>, committed_at: Option<DateTime<Utc>>) -> Result<Envelope, EnvelopeError> {
     let outbox_id = uuid(row, column::ID)?;
     let organization_id = uuid(row, column::ORGANIZATION_ID)?;
     let name = text(row, column::EVENT_NAME)?;
@@ -143,7 +166,8 @@ fn parse_row(row: &Map<String, Value>) -> Result<Envelope, EnvelopeError> {
         Some(Value::String(traceparent)) => Some(traceparent.clone()),
         _ => traceparent_in_headers(row.get(column::HEADERS)),
     };
-    Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent }))
+    let committed_at = committed_at.or_else(|| row_time(row));
+    Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent, committed_at }))
 }
 
 /// `headers.traceparent`, with `headers` a JSON object or a JSON-encoded one (as Kaiten's consumers

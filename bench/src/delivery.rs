@@ -52,6 +52,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
             "externalCustomerId": "crm-000042", "organizationId": organization}),
         traceparent: None,
         naming: kaiten_domain::EventNaming::Classic,
+        timestamp: kaiten_domain::clock::now(),
     };
     let started = Instant::now();
     let failures = futures::stream::iter((0..events).map(event))

@@ -3,6 +3,7 @@
 //! to either fails here with a diff of what changed; when the change is meant, `scripts/update-contract.sh`
 //! rewrites the files, and the diff is reviewed with the change that caused it.
 
+use kaiten_application::ports::webhooks::WebhookEvent;
 use kaiten_domain::{EventKind, EventNaming};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -38,8 +39,18 @@ fn check(relative: &str, actual: &str) -> anyhow::Result<Option<String>> {
 }
 
 fn event_contract(kind: EventKind) -> Value {
-    let example = kind.example();
-    let body = |naming| json!({"name": kind.name_in(naming), "type": kind.event_type(), "data": example});
+    let body = |naming| {
+        let event = WebhookEvent {
+            id: uuid::Uuid::from_u128(0x0191a5b2_0000_7000_8000_0000000000ee),
+            organization_id: uuid::Uuid::from_u128(0x0191a5b2_0000_7000_8000_000000000001),
+            kind,
+            data: kind.example(),
+            traceparent: None,
+            naming,
+            timestamp: chrono::DateTime::from_timestamp_millis(1_788_264_000_123).unwrap_or_default(),
+        };
+        event.body()
+    };
     json!({
         "name": kind.name(),
         "currentName": kind.current_name(),

@@ -75,7 +75,15 @@ async fn subscribers_get_exactly_their_events_signed_with_their_secret() -> anyh
         let body = request.json();
         let row =
             outbox.iter().find(|row| row.event_name == body["name"]).ok_or_else(|| anyhow::anyhow!("no outbox row"))?;
-        assert_eq!(body, json!({"name": row.event_name, "type": row.event_type, "data": row.data}));
+        let timestamp = body["timestamp"].as_str().unwrap_or_default();
+        let committed = chrono::DateTime::parse_from_rfc3339(timestamp)?.with_timezone(&chrono::Utc);
+        let written_before = (chrono::Utc::now() - committed).num_seconds();
+        assert!((0..60).contains(&written_before), "the commit time {timestamp} is this change's");
+        assert_eq!(
+            body,
+            json!({"id": row.id.simple().to_string(), "name": row.event_name, "type": row.event_type,
+                   "timestamp": timestamp, "data": row.data})
+        );
         assert_eq!(request.header("webhook-id"), format!("msg_{}", row.id.simple()));
     }
     assert_eq!(receiver.requests("customers").len(), 2, "nothing else arrived");

@@ -19,6 +19,7 @@ fn event() -> WebhookEvent {
         data: json!({"id": "c-1", "name": "Acme"}),
         traceparent: None,
         naming: kaiten_domain::EventNaming::Classic,
+        timestamp: kaiten_domain::clock::now(),
     }
 }
 

@@ -37,6 +37,7 @@ fn event() -> WebhookEvent {
         data: serde_json::json!({"name": "Acme"}),
         traceparent: None,
         naming: kaiten_domain::EventNaming::Classic,
+        timestamp: kaiten_domain::clock::now(),
     }
 }
 

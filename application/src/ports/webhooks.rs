@@ -2,6 +2,7 @@
 
 use crate::error::RepoError;
 use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, Utc};
 use kaiten_domain::organization::Organization;
 use kaiten_domain::{EventKind, EventNaming};
 use serde_json::{Value, json};
@@ -19,12 +20,22 @@ pub struct WebhookEvent {
     pub traceparent: Option<String>,
     /// The spelling of `name` the organization's receivers get.
     pub naming: EventNaming,
+    /// When the change was committed.
+    pub timestamp: DateTime<Utc>,
 }
 
 impl WebhookEvent {
-    /// The body every receiver gets: `{name, type, data}`, `name` in the organization's spelling.
+    /// The body every receiver gets: `{id, name, type, timestamp, data}` — `id` the event id as the
+    /// `webhook-id` header carries it after `msg_` (32 hex digits), `name` in the organization's
+    /// spelling, `timestamp` the commit time of the change (RFC 3339, UTC, milliseconds).
     pub fn body(&self) -> Value {
-        json!({"name": self.kind.name_in(self.naming), "type": self.kind.event_type(), "data": self.data})
+        json!({
+            "id": self.id.simple().to_string(),
+            "name": self.kind.name_in(self.naming),
+            "type": self.kind.event_type(),
+            "timestamp": self.timestamp.to_rfc3339_opts(SecondsFormat::Millis, true),
+            "data": self.data,
+        })
     }
 }
 
@@ -81,11 +92,14 @@ mod tests {
             data: json!({"licenseSlug": "pro"}),
             traceparent: None,
             naming,
+            timestamp: DateTime::from_timestamp_millis(1_788_264_000_123).unwrap_or_default(),
         };
         let classic = event(EventNaming::Classic).body();
         let current = event(EventNaming::Current).body();
         assert_eq!(classic["name"], "LICENSE_ENTITLEMENT_ASSIGNMENT");
         assert_eq!(current["name"], "LICENSE_ENTITLEMENT_ASSIGNED");
         assert_eq!((&classic["type"], &classic["data"]), (&current["type"], &current["data"]), "only the name differs");
+        assert_eq!(classic["id"], "00000000000000000000000000000000");
+        assert_eq!(classic["timestamp"], "2026-09-01T12:00:00.123Z");
     }
 }
