@@ -48,9 +48,10 @@ pub struct CdcEvent {
     pub kind: EventKind,
     pub data: Value,
     pub traceparent: Option<String>,
-    /// When the change was committed, when the envelope says: the CloudEvent's `time`, the change's
-    /// `source.ts_ms` (or `ts_ms`), or else the row's `occurred_at` (`created_at`).
-    pub committed_at: Option<DateTime<Utc>>,
+    /// When the change happened: the row's `occurred_at` (`created_at`), its transaction's time as
+    /// stored with it (what the event feed shows too); else, when the row carries none, the commit
+    /// time the envelope gives (the CloudEvent's `time`, the change's `source.ts_ms` or `ts_ms`).
+    pub happened_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,18 +80,18 @@ pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
     if change.get("op").and_then(Value::as_str).is_some_and(|op| op != "c" && op != "r") {
         return fail("not an insert into the outbox (op is not `c`)");
     }
-    let committed_at = commit_time(&root, change);
+    let happened_at = envelope_time(&root, change);
     let after = match change.get("after") {
         Some(Value::Object(after)) => after,
-        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?, committed_at),
+        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?, happened_at),
         Some(Value::Null) | None => return fail("the change has no `after` row"),
         Some(_) => return fail("`after` is not an object"),
     };
-    parse_row(after, committed_at)
+    parse_row(after, happened_at)
 }
 
 /// The CloudEvent's `time`, else the change's `source.ts_ms` or `ts_ms`.
-fn commit_time(root: &Map<String, Value>, change: &Map<String, Value>) -> Option<DateTime<Utc>> {
+fn envelope_time(root: &Map<String, Value>, change: &Map<String, Value>) -> Option<DateTime<Utc>> {
     let time = root.get("time").and_then(Value::as_str).and_then(|t| DateTime::parse_from_rfc3339(t).ok());
     if let Some(time) = time {
         return Some(time.with_timezone(&Utc));
@@ -145,7 +146,7 @@ fn uuid(row: &Map<String, Value>, column: &str) -> Result<Uuid, EnvelopeError> {
     raw.parse().map_err(|_| EnvelopeError(format!("column `{column}` is not a UUID: {raw:?}")))
 }
 
-fn parse_row(row: &Map<String, Value>, committed_at: Option<DateTime<Utc>>) -> Result<Envelope, EnvelopeError> {
+fn parse_row(row: &Map<String, Value>, happened_at: Option<DateTime<Utc>>) -> Result<Envelope, EnvelopeError> {
     let outbox_id = uuid(row, column::ID)?;
     let organization_id = uuid(row, column::ORGANIZATION_ID)?;
     let name = text(row, column::EVENT_NAME)?;
@@ -166,8 +167,8 @@ fn parse_row(row: &Map<String, Value>, committed_at: Option<DateTime<Utc>>) -> R
         Some(Value::String(traceparent)) => Some(traceparent.clone()),
         _ => traceparent_in_headers(row.get(column::HEADERS)),
     };
-    let committed_at = committed_at.or_else(|| row_time(row));
-    Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent, committed_at }))
+    let happened_at = row_time(row).or(happened_at);
+    Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent, happened_at }))
 }
 
 /// `headers.traceparent`, with `headers` a JSON object or a JSON-encoded one (as Kaiten's consumers

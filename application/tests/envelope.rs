@@ -120,29 +120,29 @@ fn refuses_what_can_never_be_an_event_with_a_reason() {
     }
 }
 
-fn committed_at(body: &[u8]) -> Option<String> {
+fn happened_at(body: &[u8]) -> Option<String> {
     match parse(body) {
-        Ok(Envelope::Event(event)) => {
-            event.committed_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        }
+        Ok(Envelope::Event(event)) => event.happened_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
         other => panic!("{other:?}"),
     }
 }
 
 #[test]
-fn reads_the_commit_time_from_the_cloud_event_the_change_or_the_row() {
+fn reads_the_time_of_the_change_from_the_row_else_the_envelope() {
     let time = "2026-09-01T12:00:05.250Z";
     let mut cloud_event: Value = serde_json::from_slice(&relay_cloud_event("")).unwrap_or_default();
     cloud_event["time"] = json!(time);
-    assert_eq!(committed_at(cloud_event.to_string().as_bytes()).as_deref(), Some(time), "the CloudEvent's time");
-    let after = row("data", json!({"name": "Acme"}));
+    let first = happened_at(cloud_event.to_string().as_bytes());
+    assert_eq!(first.as_deref(), Some("2026-09-01T12:00:00.123Z"), "the row's occurred_at first");
+    let mut after = row("data", json!({"name": "Acme"}));
+    let plain = json!({"before": null, "after": after, "op": "c"});
+    assert_eq!(happened_at(plain.to_string().as_bytes()).as_deref(), Some("2026-09-01T12:00:00.123Z"), "created_at");
+    if let Some(row) = after.as_object_mut() {
+        row.remove("created_at");
+    }
     let with_source =
         json!({"payload": {"before": null, "after": after, "op": "c", "source": {"ts_ms": 1_788_264_005_250_i64}}});
-    assert_eq!(committed_at(with_source.to_string().as_bytes()).as_deref(), Some(time), "source.ts_ms");
-    let plain = json!({"before": null, "after": after, "op": "c"});
-    assert_eq!(
-        committed_at(plain.to_string().as_bytes()).as_deref(),
-        Some("2026-09-01T12:00:00.123Z"),
-        "the row's created_at"
-    );
+    assert_eq!(happened_at(with_source.to_string().as_bytes()).as_deref(), Some(time), "else source.ts_ms");
+    cloud_event["data"]["payload"]["after"] = after;
+    assert_eq!(happened_at(cloud_event.to_string().as_bytes()).as_deref(), Some(time), "else the CloudEvent's time");
 }

@@ -20,14 +20,14 @@ pub struct WebhookEvent {
     pub traceparent: Option<String>,
     /// The spelling of `name` the organization's receivers get.
     pub naming: EventNaming,
-    /// When the change was committed.
+    /// When the change happened (its transaction's time, stored with the event).
     pub timestamp: DateTime<Utc>,
 }
 
 impl WebhookEvent {
     /// The body every receiver gets: `{id, name, type, timestamp, data}` — `id` the event id as the
     /// `webhook-id` header carries it after `msg_` (32 hex digits), `name` in the organization's
-    /// spelling, `timestamp` the commit time of the change (RFC 3339, UTC, milliseconds).
+    /// spelling, `timestamp` the time of the change (RFC 3339, UTC, milliseconds).
     pub fn body(&self) -> Value {
         json!({
             "id": self.id.simple().to_string(),

@@ -88,7 +88,7 @@ impl DispatchEvent {
             data: event.data,
             traceparent: event.traceparent,
             naming,
-            timestamp: event.committed_at.unwrap_or_else(kaiten_domain::clock::now),
+            timestamp: event.happened_at.unwrap_or_else(kaiten_domain::clock::now),
         };
         match self.sender.send(&webhook).await {
             Ok(()) => DispatchOutcome::Delivered,
