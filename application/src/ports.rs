@@ -7,6 +7,7 @@ pub mod customers;
 pub mod delivery;
 pub mod deployment_zones;
 pub mod event_bus;
+pub mod event_feed;
 pub mod health;
 pub mod instances;
 pub mod licenses;

@@ -21,6 +21,7 @@ pub mod delete_license;
 pub mod delete_release;
 pub mod deploy_release;
 pub mod dispatch_event;
+pub mod event_feed;
 pub mod get_customer;
 pub mod get_deployment_zone;
 pub mod get_entitlement;
@@ -123,6 +124,7 @@ pub struct UseCases {
     pub report_usage: report_usage::ReportUsage,
     pub list_usage: list_usage::ListUsage,
     pub webhooks: manage_webhooks::ManageWebhooks,
+    pub events: event_feed::ReadEvents,
 }
 
 impl UseCases {
@@ -133,6 +135,7 @@ impl UseCases {
         reads: Repositories,
         sender: Option<Arc<dyn WebhookSender>>,
         webhooks: manage_webhooks::WebhookApi,
+        events: Arc<dyn crate::ports::event_feed::EventFeed>,
     ) -> Self {
         Self {
             authenticate: authenticate::Authenticate::new(reads.clone()),
@@ -189,8 +192,9 @@ impl UseCases {
             get_instance: get_instance::GetInstance::new(reads.clone()),
             list_instances: list_instances::ListInstances::new(reads.clone()),
             report_usage: report_usage::ReportUsage::new(uow),
-            list_usage: list_usage::ListUsage::new(reads),
+            list_usage: list_usage::ListUsage::new(reads.clone()),
             webhooks: manage_webhooks::ManageWebhooks::new(webhooks),
+            events: event_feed::ReadEvents::new(reads, events),
         }
     }
 }

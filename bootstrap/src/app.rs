@@ -14,8 +14,8 @@ use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
-    DatabaseReadiness, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, TokenCache, TokenChanges,
-    pooled_repositories_with_token_cache,
+    DatabaseReadiness, PgEventFeed, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, TokenCache,
+    TokenChanges, pooled_repositories_with_token_cache,
 };
 use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
 use kaiten_svix::{EventTypeRegistration, SvixWebhookManagement, SvixWebhookSender};
@@ -138,7 +138,8 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         policy,
         limits: config.webhook_limits()?,
     };
-    let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), webhook_api));
+    let events = Arc::new(PgEventFeed::new(pool.clone()));
+    let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), webhook_api, events));
     let dispatch = Arc::new(DispatchEvent::new(reads, sender));
     let broker_check = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {

@@ -25,10 +25,12 @@ pub enum Module {
     Tokens,
     Webhooks,
     Organizations,
+    /// The event feed (`GET /api/events`).
+    Events,
 }
 
 impl Module {
-    pub const ALL: [Module; 10] = [
+    pub const ALL: [Module; 11] = [
         Module::Customers,
         Module::Instances,
         Module::Licenses,
@@ -39,6 +41,7 @@ impl Module {
         Module::Tokens,
         Module::Webhooks,
         Module::Organizations,
+        Module::Events,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Module {
             Module::Tokens => "tokens",
             Module::Webhooks => "webhooks",
             Module::Organizations => "organizations",
+            Module::Events => "events",
         }
     }
 }

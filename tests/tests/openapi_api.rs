@@ -82,6 +82,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/webhooks/messages/{eventId}"),
     ("post", "/api/webhooks/messages/{eventId}/resend"),
     ("get", "/api/events/catalog"),
+    ("get", "/api/events"),
+    ("get", "/api/events/{id}"),
 ];
 
 /// Operations anyone may call (no bearer token).

@@ -85,6 +85,8 @@ async fn subscribers_get_exactly_their_events_signed_with_their_secret() -> anyh
                    "timestamp": timestamp, "data": row.data})
         );
         assert_eq!(request.header("webhook-id"), format!("msg_{}", row.id.simple()));
+        let (status, in_feed) = app.send(Method::GET, &format!("/api/events/{}", row.id), &acme.token, None).await?;
+        assert_eq!((status, &in_feed), (200, &body), "the event feed shows exactly the body the webhook carried");
     }
     assert_eq!(receiver.requests("customers").len(), 2, "nothing else arrived");
     let metrics = app.client.get(format!("{}/metrics", app.base_url)).send().await?.text().await?;

@@ -7,6 +7,7 @@ mod dapr;
 
 mod deployment_zones;
 mod entitlements;
+mod events;
 mod feature_flags;
 mod health;
 mod instances;
@@ -49,6 +50,7 @@ pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
         .merge(licenses::routes())
         .merge(instances::routes())
         .merge(webhooks::routes())
+        .merge(events::routes())
         .merge(catalog::routes())
         .merge(dapr::routes(dapr))
 }

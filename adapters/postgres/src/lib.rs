@@ -12,6 +12,7 @@ mod database;
 mod deployment_zones;
 mod entitlements;
 mod errors;
+mod event_feed;
 mod event_owners;
 mod feature_flags;
 mod group_commit;
@@ -42,6 +43,7 @@ pub use database::{
     DEFAULT_POOL_WAIT, DatabaseError, DatabaseReadiness, connect, connect_waiting, ensure_database, redact,
     run_migrations,
 };
+pub use event_feed::PgEventFeed;
 pub use event_owners::PgEventOwners;
 pub use resend_windows::PgResendLimiter;
 pub use retention::PgRetention;
