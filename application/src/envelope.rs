@@ -22,6 +22,8 @@ pub mod outbox_columns {
     pub const ORGANIZATION_ID: &str = "organization_id";
     pub const OCCURRED_AT: &str = "occurred_at";
     pub const HEADERS: &str = "headers";
+    /// An update's fields before it (null for other events).
+    pub const PREVIOUS_ATTRIBUTES: &str = "previous_attributes";
     /// The earlier name of [`DATA`], still carried.
     pub const PAYLOAD: &str = "payload";
     /// The earlier name of [`OCCURRED_AT`], still carried.
@@ -29,7 +31,8 @@ pub mod outbox_columns {
     /// The column of earlier builds that held the trace context (now inside [`HEADERS`]).
     pub const TRACEPARENT: &str = "traceparent";
     /// Every column of the table today.
-    pub const CURRENT: [&str; 7] = [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, HEADERS];
+    pub const CURRENT: [&str; 8] =
+        [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, HEADERS, PREVIOUS_ATTRIBUTES];
     /// The columns that are never null, in today's layout and in the earlier one.
     pub const NEVER_NULL: [&str; 8] =
         [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, PAYLOAD, CREATED_AT];
@@ -52,11 +55,13 @@ pub struct CdcEvent {
     /// stored with it (what the event feed shows too); else, when the row carries none, the commit
     /// time the envelope gives (the CloudEvent's `time`, the change's `source.ts_ms` or `ts_ms`).
     pub happened_at: Option<DateTime<Utc>>,
+    /// An update's fields before it (`previous_attributes`), when the row carries them.
+    pub previous_attributes: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Envelope {
-    Event(CdcEvent),
+    Event(Box<CdcEvent>),
     Heartbeat,
 }
 
@@ -168,7 +173,23 @@ fn parse_row(row: &Map<String, Value>, happened_at: Option<DateTime<Utc>>) -> Re
         _ => traceparent_in_headers(row.get(column::HEADERS)),
     };
     let happened_at = row_time(row).or(happened_at);
-    Ok(Envelope::Event(CdcEvent { outbox_id, organization_id, kind, data, traceparent, happened_at }))
+    let previous_attributes = match row.get(column::PREVIOUS_ATTRIBUTES) {
+        Some(Value::String(encoded)) => Some(
+            serde_json::from_str(encoded)
+                .map_err(|e| EnvelopeError(format!("`{}` is not valid JSON: {e}", column::PREVIOUS_ATTRIBUTES)))?,
+        ),
+        Some(Value::Null) | None => None,
+        Some(value) => Some(value.clone()),
+    };
+    Ok(Envelope::Event(Box::new(CdcEvent {
+        outbox_id,
+        organization_id,
+        kind,
+        data,
+        traceparent,
+        happened_at,
+        previous_attributes,
+    })))
 }
 
 /// `headers.traceparent`, with `headers` a JSON object or a JSON-encoded one (as Kaiten's consumers

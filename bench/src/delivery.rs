@@ -53,6 +53,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
         traceparent: None,
         naming: kaiten_domain::EventNaming::Classic,
         timestamp: kaiten_domain::clock::now(),
+        previous_attributes: None,
     };
     let started = Instant::now();
     let failures = futures::stream::iter((0..events).map(event))

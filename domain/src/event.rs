@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 /// One row of `outbox_events` before it is written: the event's name and type come from its kind,
 /// `data` is the entity as the API returns it; `traceparent` (the request's W3C trace context) is stored
-/// in the row's `headers`.
+/// in the row's `headers`. An update's `previous_attributes` holds the fields it changed, with their
+/// values before it (Stripe's `previous_attributes`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEvent {
     pub id: Uuid,
@@ -15,6 +16,24 @@ pub struct OutboxEvent {
     pub kind: EventKind,
     pub data: Value,
     pub traceparent: Option<String>,
+    pub previous_attributes: Option<Value>,
+}
+
+/// Fields every update changes, never listed in `previous_attributes`.
+const BOOKKEEPING: [&str; 2] = ["updatedAt", "updatedBy"];
+
+/// The top-level fields of `before` that differ in `after`, with their values in `before` (`null` for a
+/// field `before` did not have), bookkeeping fields left out; `{}` when nothing else changed.
+pub fn previous_attributes(before: &Value, after: &Value) -> Value {
+    let (Some(before), Some(after)) = (before.as_object(), after.as_object()) else { return before.clone() };
+    let changed = before.keys().chain(after.keys()).filter(|key| !BOOKKEEPING.contains(&key.as_str()));
+    let mut previous = serde_json::Map::new();
+    for key in changed {
+        if before.get(key) != after.get(key) && !previous.contains_key(key) {
+            previous.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
+        }
+    }
+    Value::Object(previous)
 }
 
 impl OutboxEvent {
@@ -25,6 +44,40 @@ impl OutboxEvent {
         entity: &T,
         traceparent: Option<String>,
     ) -> Result<Self, serde_json::Error> {
-        Ok(Self { id: Uuid::now_v7(), organization_id, kind, data: serde_json::to_value(entity)?, traceparent })
+        let data = serde_json::to_value(entity)?;
+        Ok(Self { id: Uuid::now_v7(), organization_id, kind, data, traceparent, previous_attributes: None })
+    }
+
+    /// Builds the event of an update from `before` to `after`, with `previous_attributes`.
+    pub fn update<T: Serialize>(
+        kind: EventKind,
+        organization_id: Uuid,
+        before: &T,
+        after: &T,
+        traceparent: Option<String>,
+    ) -> Result<Self, serde_json::Error> {
+        let event = Self::of(kind, organization_id, after, traceparent)?;
+        let previous = previous_attributes(&serde_json::to_value(before)?, &event.data);
+        Ok(Self { previous_attributes: Some(previous), ..event })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn previous_attributes_hold_what_changed_with_its_value_before() {
+        let before = json!({"name": "Acme", "domain": null, "slug": "acme", "updatedAt": "t1", "gone": 1});
+        let after = json!({"name": "Acme Inc", "domain": "acme.example", "slug": "acme", "updatedAt": "t2", "new": 2});
+        assert_eq!(
+            previous_attributes(&before, &after),
+            json!({"name": "Acme", "domain": null, "gone": 1, "new": null})
+        );
+        assert_eq!(previous_attributes(&before, &before), json!({}), "an update that changed nothing");
+        let unchanged_but_stamped =
+            json!({"name": "Acme", "domain": null, "slug": "acme", "updatedAt": "t9", "gone": 1});
+        assert_eq!(previous_attributes(&before, &unchanged_but_stamped), json!({}), "bookkeeping is left out");
     }
 }

@@ -129,5 +129,53 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
         assert_eq!(event["type"], row.event_type.as_str());
         assert!(validates(&event["schema"], &row.data)?, "{} payload {} does not fit", row.event_name, row.data);
     }
+    assert_previous_attributes(&app, &acme.token, &schemas).await
+}
+
+/// Every update event (and INSTANCE_MIGRATION) of the scenario carries `previousAttributes`: only fields
+/// that changed, each with a value its field's schema allows; no other event carries it.
+async fn assert_previous_attributes(app: &TestApp, token: &str, schemas: &[Value]) -> anyhow::Result<()> {
+    let (status, feed) = app.send(Method::GET, "/api/events?limit=200", token, None).await?;
+    assert_eq!(status, 200, "{feed}");
+    let mut seen = HashSet::new();
+    for body in feed["items"].as_array().into_iter().flatten() {
+        let name = body["name"].as_str().unwrap_or_default();
+        let is_update = name.ends_with("_UPDATE") || name == "INSTANCE_MIGRATION";
+        let Some(previous) = body.get("previousAttributes") else {
+            assert!(!is_update, "{name} has no previousAttributes: {body}");
+            continue;
+        };
+        assert!(is_update, "{name} is no update but has previousAttributes: {body}");
+        let previous = previous.as_object().ok_or_else(|| anyhow::anyhow!("{name}: {previous} is not an object"))?;
+        assert!(!previous.is_empty(), "{name}: each update of the scenario changes something: {body}");
+        for (field, before) in previous {
+            assert_ne!(&body["data"][field], before, "{name}: {field} is listed but did not change");
+            assert!(field != "updatedAt" && field != "updatedBy", "{name}: bookkeeping listed");
+        }
+        let mut as_before = body["data"].clone();
+        for (field, before) in previous {
+            as_before[field] = before.clone();
+        }
+        let schema = schemas.iter().find(|e| e["name"] == name).map(|e| e["schema"].clone()).unwrap_or_default();
+        assert!(validates(&schema, &as_before)?, "{name}: the values before do not fit the schema: {body}");
+        seen.insert(name.to_owned());
+    }
+    let migration = feed["items"].as_array().into_iter().flatten().find(|b| b["name"] == "INSTANCE_MIGRATION");
+    let migration = migration.ok_or_else(|| anyhow::anyhow!("no migration in the feed"))?;
+    assert_eq!(migration["previousAttributes"]["deploymentZoneSlug"], "eu", "the migration names the zone it left");
+    let link = feed["items"].as_array().into_iter().flatten().find(|b| b["name"] == "LICENSE_ENTITLEMENT_UPDATE");
+    let link = link.ok_or_else(|| anyhow::anyhow!("no license entitlement update in the feed"))?;
+    assert_eq!(link["previousAttributes"]["value"], json!({"type": "number", "value": 2}));
+    let updates = [
+        "CUSTOMER_UPDATE",
+        "ENTITLEMENT_UPDATE",
+        "FEATURE_FLAG_UPDATE",
+        "LICENSE_UPDATE",
+        "LICENSE_ENTITLEMENT_UPDATE",
+        "DEPLOYMENT_ZONE_UPDATE",
+        "INSTANCE_UPDATE",
+        "INSTANCE_MIGRATION",
+    ];
+    assert_eq!(seen, updates.iter().map(|n| (*n).to_owned()).collect::<HashSet<_>>());
     Ok(())
 }

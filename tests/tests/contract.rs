@@ -38,6 +38,11 @@ fn check(relative: &str, actual: &str) -> anyhow::Result<Option<String>> {
     Ok(Some(shown))
 }
 
+/// The events whose bodies carry `previousAttributes`.
+fn is_update(kind: EventKind) -> bool {
+    kind.name().ends_with("_UPDATE") || kind == EventKind::InstanceMigration
+}
+
 fn event_contract(kind: EventKind) -> Value {
     let body = |naming| {
         let event = WebhookEvent {
@@ -48,6 +53,7 @@ fn event_contract(kind: EventKind) -> Value {
             traceparent: None,
             naming,
             timestamp: chrono::DateTime::from_timestamp_millis(1_788_264_000_123).unwrap_or_default(),
+            previous_attributes: is_update(kind).then(|| json!({})),
         };
         event.body()
     };

@@ -40,11 +40,17 @@ async fn the_feed_lists_every_event_oldest_first_as_its_webhook_body() -> anyhow
     let rename = json!({"name": "Customer zero"});
     assert_eq!(app.send(Method::PUT, "/api/customers/customer-0", &acme.token, Some(rename)).await?.0, 200);
 
+    let unchanged = json!({"name": "Customer zero"});
+    assert_eq!(app.send(Method::PUT, "/api/customers/customer-0", &acme.token, Some(unchanged)).await?.0, 200);
+
     let items = walk(&app, &acme.token, 2).await?;
     let mut rows = app.outbox().await?;
     rows.retain(|row| row.organization_id == acme.id);
     assert_eq!(items.len(), rows.len(), "every event once");
-    assert_eq!(items.len(), 6);
+    assert_eq!(items.len(), 7);
+    assert_eq!(items[5]["previousAttributes"], json!({"name": "Customer 0"}), "what the rename changed");
+    assert_eq!(items[6]["previousAttributes"], json!({}), "an update that changed nothing");
+    assert!(items[..5].iter().all(|item| item.get("previousAttributes").is_none()), "creations carry none");
     for (item, row) in items.iter().zip(&rows) {
         assert_eq!(item["id"], json!(row.id.simple().to_string()));
         assert_eq!(
@@ -62,7 +68,7 @@ async fn the_feed_lists_every_event_oldest_first_as_its_webhook_body() -> anyhow
     assert_eq!((status, &one), (200, &items[2]));
 
     let (_, last) = feed(&app, &acme.token, "?limit=200").await?;
-    assert_eq!((last["hasMore"].clone(), last["items"].as_array().map(Vec::len)), (json!(false), Some(6)));
+    assert_eq!((last["hasMore"].clone(), last["items"].as_array().map(Vec::len)), (json!(false), Some(7)));
     let after_all = format!("?after={}", last["nextCursor"].as_str().unwrap_or_default());
     let (_, nothing_new) = feed(&app, &acme.token, &after_all).await?;
     assert_eq!(nothing_new["items"], json!([]), "the last cursor polls for newer events");

@@ -56,6 +56,15 @@ async fn subscribers_get_exactly_their_events_signed_with_their_secret() -> anyh
         everything.iter().map(|r| r.json()["name"].as_str().unwrap_or_default().to_owned()).collect();
     names.sort();
     assert_eq!(names, ["CUSTOMER_CREATION", "CUSTOMER_DELETION", "CUSTOMER_UPDATE", "RELEASE_CREATION"]);
+    for request in &everything {
+        let body = request.json();
+        let id = body["id"].as_str().unwrap_or_default();
+        let (status, in_feed) = app.send(Method::GET, &format!("/api/events/{id}"), &acme.token, None).await?;
+        assert_eq!((status, &in_feed), (200, &body), "the webhook carried exactly the feed's body");
+    }
+    let update = everything.iter().map(|r| r.json()).find(|body| body["name"] == "CUSTOMER_UPDATE");
+    let update = update.ok_or_else(|| anyhow::anyhow!("no update delivered"))?;
+    assert_eq!(update["previousAttributes"], json!({"name": "Globex"}), "through the relay and the worker");
     let subscribed = received(&receiver, "customers", 2).await?;
     let mut names: Vec<Value> = subscribed.iter().map(|r| r.json()["name"].clone()).collect();
     names.sort_by_key(|name| name.to_string());

@@ -37,6 +37,8 @@ struct Row {
     data: serde_json::Value,
     #[diesel(sql_type = Timestamptz)]
     occurred_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    previous_attributes: Option<serde_json::Value>,
 }
 
 impl Row {
@@ -44,7 +46,8 @@ impl Row {
         let kind = EventKind::from_name(&self.event_name).ok_or_else(|| {
             RepoError::Unexpected(format!("outbox row {} has an unknown event {}", self.id, self.event_name))
         })?;
-        Ok(StoredEvent { id: self.id, kind, data: self.data, occurred_at: self.occurred_at })
+        let (data, occurred_at, previous_attributes) = (self.data, self.occurred_at, self.previous_attributes);
+        Ok(StoredEvent { id: self.id, kind, data, occurred_at, previous_attributes })
     }
 }
 
@@ -87,7 +90,7 @@ impl EventFeed for PgEventFeed {
         };
         let names: Vec<&str> = query.kinds.iter().map(|kind| kind.name()).collect();
         let rows: Vec<Row> = diesel::sql_query(
-            "SELECT id, event_name, data, occurred_at FROM outbox_events \
+            "SELECT id, event_name, data, occurred_at, previous_attributes FROM outbox_events \
              WHERE organization_id = $1 AND occurred_at < $2 \
                AND ($3::timestamptz IS NULL OR (occurred_at, id) > ($3, $4)) \
                AND (cardinality($5::text[]) = 0 OR event_name = ANY ($5)) \
@@ -110,7 +113,7 @@ impl EventFeed for PgEventFeed {
     async fn find(&self, organization_id: Uuid, id: Uuid) -> Result<Option<StoredEvent>, RepoError> {
         let mut conn = self.source.get().await?;
         let row: Option<Row> = diesel::sql_query(
-            "SELECT id, event_name, data, occurred_at FROM outbox_events WHERE id = $1 AND organization_id = $2",
+            "SELECT id, event_name, data, occurred_at, previous_attributes FROM outbox_events WHERE id = $1 AND organization_id = $2",
         )
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(organization_id)

@@ -40,6 +40,7 @@ impl OutboxRepo for PgOutboxRepo {
                 outbox_events::data.eq(&event.data),
                 outbox_events::organization_id.eq(event.organization_id),
                 outbox_events::headers.eq(headers(event)),
+                outbox_events::previous_attributes.eq(&event.previous_attributes),
             ))
             .execute(&mut *conn)
             .await

@@ -62,6 +62,7 @@ diesel::table! {
         organization_id -> Uuid,
         headers -> Nullable<Jsonb>,
         occurred_at -> Timestamptz,
+        previous_attributes -> Nullable<Jsonb>,
     }
 }
 

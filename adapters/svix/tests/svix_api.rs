@@ -20,6 +20,7 @@ fn event() -> WebhookEvent {
         traceparent: None,
         naming: kaiten_domain::EventNaming::Classic,
         timestamp: kaiten_domain::clock::now(),
+        previous_attributes: None,
     }
 }
 

@@ -28,6 +28,7 @@ pub struct StoredEvent {
     pub kind: EventKind,
     pub data: Value,
     pub occurred_at: DateTime<Utc>,
+    pub previous_attributes: Option<Value>,
 }
 
 /// Why a page cannot be read.

@@ -22,20 +22,29 @@ pub struct WebhookEvent {
     pub naming: EventNaming,
     /// When the change happened (its transaction's time, stored with the event).
     pub timestamp: DateTime<Utc>,
+    /// An update's fields before it (`previousAttributes` in the body); `None` for other events.
+    pub previous_attributes: Option<Value>,
 }
 
 impl WebhookEvent {
     /// The body every receiver gets: `{id, name, type, timestamp, data}` — `id` the event id as the
     /// `webhook-id` header carries it after `msg_` (32 hex digits), `name` in the organization's
     /// spelling, `timestamp` the time of the change (RFC 3339, UTC, milliseconds).
+    /// An update event's body also has `previousAttributes` (before `data`).
     pub fn body(&self) -> Value {
-        json!({
+        let mut body = json!({
             "id": self.id.simple().to_string(),
             "name": self.kind.name_in(self.naming),
             "type": self.kind.event_type(),
             "timestamp": self.timestamp.to_rfc3339_opts(SecondsFormat::Millis, true),
-            "data": self.data,
-        })
+        });
+        if let (Some(previous), Some(fields)) = (&self.previous_attributes, body.as_object_mut()) {
+            fields.insert("previousAttributes".into(), previous.clone());
+        }
+        if let Some(fields) = body.as_object_mut() {
+            fields.insert("data".into(), self.data.clone());
+        }
+        body
     }
 }
 
@@ -93,6 +102,7 @@ mod tests {
             traceparent: None,
             naming,
             timestamp: DateTime::from_timestamp_millis(1_788_264_000_123).unwrap_or_default(),
+            previous_attributes: None,
         };
         let classic = event(EventNaming::Classic).body();
         let current = event(EventNaming::Current).body();

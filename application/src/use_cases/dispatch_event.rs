@@ -62,7 +62,7 @@ impl DispatchEvent {
     pub async fn execute(&self, body: &[u8]) -> DispatchOutcome {
         let event = match envelope::parse(body) {
             Ok(Envelope::Heartbeat) => return DispatchOutcome::Ignored,
-            Ok(Envelope::Event(event)) => event,
+            Ok(Envelope::Event(event)) => *event,
             Err(error) => return DispatchOutcome::Rejected { reason: format!("unparsable envelope: {error}") },
         };
         self.dispatch(event).await
@@ -89,6 +89,7 @@ impl DispatchEvent {
             traceparent: event.traceparent,
             naming,
             timestamp: event.happened_at.unwrap_or_else(kaiten_domain::clock::now),
+            previous_attributes: event.previous_attributes,
         };
         match self.sender.send(&webhook).await {
             Ok(()) => DispatchOutcome::Delivered,

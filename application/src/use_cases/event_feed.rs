@@ -72,6 +72,7 @@ impl ReadEvents {
             traceparent: None,
             naming,
             timestamp: event.occurred_at,
+            previous_attributes: event.previous_attributes,
         };
         event.body()
     }

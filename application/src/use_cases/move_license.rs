@@ -33,7 +33,8 @@ impl MoveLicense {
                     .moved(step, &actor, clock::now())
                     .map_err(|reason| UseCaseError::Conflict(Conflict::new("invalid_lifecycle_state", reason)))?;
                 repos.licenses.update(&moved).await.map_err(|e| UseCaseError::from_repo("license", e))?;
-                let event = OutboxEvent::of(EventKind::LicenseUpdate, organization_id, &moved, traceparent)?;
+                let event =
+                    OutboxEvent::update(EventKind::LicenseUpdate, organization_id, &current, &moved, traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(moved)
             })

@@ -34,7 +34,8 @@ impl PatchInstance {
                 let now = clock::now();
                 let patched = current.patched(patch, &actor, now)?;
                 repos.instances.update(&patched).await.map_err(|e| UseCaseError::from_repo("instance", e))?;
-                let event = OutboxEvent::of(EventKind::InstanceUpdate, organization_id, &patched, traceparent)?;
+                let event =
+                    OutboxEvent::update(EventKind::InstanceUpdate, organization_id, &current, &patched, traceparent)?;
                 // The trail names what changed, as Kaiten's does.
                 let payload = event.data.clone();
                 repos.outbox.append(&event).await?;

@@ -35,7 +35,8 @@ impl UpdateCustomer {
                     .ok_or(UseCaseError::NotFound("customer"))?;
                 let updated = current.replace(update, &actor, clock::now())?;
                 repos.customers.update(&updated).await.map_err(|e| UseCaseError::from_repo("customer", e))?;
-                let event = OutboxEvent::of(EventKind::CustomerUpdate, organization_id, &updated, traceparent)?;
+                let event =
+                    OutboxEvent::update(EventKind::CustomerUpdate, organization_id, &current, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

@@ -51,7 +51,13 @@ impl UpdateDeploymentZone {
                 {
                     updated = running;
                 }
-                let event = OutboxEvent::of(EventKind::DeploymentZoneUpdate, organization_id, &updated, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::DeploymentZoneUpdate,
+                    organization_id,
+                    &current,
+                    &updated,
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

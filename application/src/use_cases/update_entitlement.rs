@@ -35,7 +35,13 @@ impl UpdateEntitlement {
                     .ok_or(UseCaseError::NotFound("entitlement"))?;
                 let updated = current.replace(update, &actor, clock::now())?;
                 repos.entitlements.update(&updated).await.map_err(|e| UseCaseError::from_repo("entitlement", e))?;
-                let event = OutboxEvent::of(EventKind::EntitlementUpdate, organization_id, &updated, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::EntitlementUpdate,
+                    organization_id,
+                    &current,
+                    &updated,
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

@@ -35,7 +35,13 @@ impl UpdateFeatureFlag {
                     .ok_or(UseCaseError::NotFound("feature flag"))?;
                 let updated = current.replace(definition, &actor, clock::now())?;
                 repos.feature_flags.update(&updated).await.map_err(|e| UseCaseError::from_repo("feature flag", e))?;
-                let event = OutboxEvent::of(EventKind::FeatureFlagUpdate, organization_id, &updated, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::FeatureFlagUpdate,
+                    organization_id,
+                    &current,
+                    &updated,
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

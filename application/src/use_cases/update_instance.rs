@@ -88,7 +88,13 @@ impl UpdateInstance {
                     ZoneTransition::Unchanged => {}
                 }
                 for kind in kinds {
-                    let event = OutboxEvent::of(kind, organization_id, &after, traceparent.clone())?;
+                    let event = match kind {
+                        EventKind::InstanceDeployment => {
+                            OutboxEvent::of(kind, organization_id, &after, traceparent.clone())
+                        }
+                        // The update and the migration say what changed, the zone left included.
+                        _ => OutboxEvent::update(kind, organization_id, &before, &after, traceparent.clone()),
+                    }?;
                     append_instance_event(&repos, &after, event).await?;
                 }
                 Ok(after)

@@ -30,7 +30,8 @@ impl UpdateLicense {
                     .ok_or(UseCaseError::NotFound("license"))?;
                 let updated = current.replace(update, &actor, clock::now())?;
                 repos.licenses.update(&updated).await.map_err(|e| UseCaseError::from_repo("license", e))?;
-                let event = OutboxEvent::of(EventKind::LicenseUpdate, organization_id, &updated, traceparent)?;
+                let event =
+                    OutboxEvent::update(EventKind::LicenseUpdate, organization_id, &current, &updated, traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

@@ -51,7 +51,13 @@ impl UpdateLicenseEntitlement {
                     .update_link(organization_id, &link)
                     .await
                     .map_err(|e| UseCaseError::from_repo("license entitlement", e))?;
-                let event = OutboxEvent::of(EventKind::LicenseEntitlementUpdate, organization_id, &link, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::LicenseEntitlementUpdate,
+                    organization_id,
+                    &current,
+                    &link,
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(link)
             })
