@@ -6,7 +6,7 @@
 //! Pure: bytes in, an event or a reason out; never panics.
 
 use chrono::{DateTime, Utc};
-use kaiten_domain::EventKind;
+use kaiten_domain::{EventCustomer, EventKind};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -24,6 +24,9 @@ pub mod outbox_columns {
     pub const HEADERS: &str = "headers";
     /// An update's fields before it (null for other events).
     pub const PREVIOUS_ATTRIBUTES: &str = "previous_attributes";
+    /// The customer the event concerns (null for organization-wide events).
+    pub const CUSTOMER_ID: &str = "customer_id";
+    pub const CUSTOMER_SLUG: &str = "customer_slug";
     /// The earlier name of [`DATA`], still carried.
     pub const PAYLOAD: &str = "payload";
     /// The earlier name of [`OCCURRED_AT`], still carried.
@@ -31,8 +34,18 @@ pub mod outbox_columns {
     /// The column of earlier builds that held the trace context (now inside [`HEADERS`]).
     pub const TRACEPARENT: &str = "traceparent";
     /// Every column of the table today.
-    pub const CURRENT: [&str; 8] =
-        [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, HEADERS, PREVIOUS_ATTRIBUTES];
+    pub const CURRENT: [&str; 10] = [
+        ID,
+        EVENT_NAME,
+        EVENT_TYPE,
+        DATA,
+        ORGANIZATION_ID,
+        OCCURRED_AT,
+        HEADERS,
+        PREVIOUS_ATTRIBUTES,
+        CUSTOMER_ID,
+        CUSTOMER_SLUG,
+    ];
     /// The columns that are never null, in today's layout and in the earlier one.
     pub const NEVER_NULL: [&str; 8] =
         [ID, EVENT_NAME, EVENT_TYPE, DATA, ORGANIZATION_ID, OCCURRED_AT, PAYLOAD, CREATED_AT];
@@ -57,6 +70,8 @@ pub struct CdcEvent {
     pub happened_at: Option<DateTime<Utc>>,
     /// An update's fields before it (`previous_attributes`), when the row carries them.
     pub previous_attributes: Option<Value>,
+    /// The customer the event concerns: the row's columns, else (rows written before them) its data.
+    pub customer: Option<EventCustomer>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +196,13 @@ fn parse_row(row: &Map<String, Value>, happened_at: Option<DateTime<Utc>>) -> Re
         Some(Value::Null) | None => None,
         Some(value) => Some(value.clone()),
     };
+    let customer = match (row.get(column::CUSTOMER_ID), row.get(column::CUSTOMER_SLUG)) {
+        (Some(Value::String(id)), Some(Value::String(slug))) => Some(EventCustomer {
+            id: id.parse().map_err(|_| EnvelopeError(format!("column `{}` is not a UUID", column::CUSTOMER_ID)))?,
+            slug: slug.clone(),
+        }),
+        _ => EventCustomer::of(kind, &data),
+    };
     Ok(Envelope::Event(Box::new(CdcEvent {
         outbox_id,
         organization_id,
@@ -189,6 +211,7 @@ fn parse_row(row: &Map<String, Value>, happened_at: Option<DateTime<Utc>>) -> Re
         traceparent,
         happened_at,
         previous_attributes,
+        customer,
     })))
 }
 

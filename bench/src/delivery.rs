@@ -54,6 +54,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
         naming: kaiten_domain::EventNaming::Classic,
         timestamp: kaiten_domain::clock::now(),
         previous_attributes: None,
+        customer: None,
     };
     let started = Instant::now();
     let failures = futures::stream::iter((0..events).map(event))

@@ -223,6 +223,8 @@ impl EventKind {
                 entitlement_slug: slug("api-calls"),
                 license_id: id(4),
                 license_slug: slug("enterprise"),
+                customer_id: Some(id(2)),
+                customer_slug: Some(slug("acme-corp")),
                 value: UsageValue { value_type: "number".into(), value: 1000.into(), event_count: 7 },
                 limit: UsageLimit { value_type: "number".into(), value: 1000.into() },
             }),

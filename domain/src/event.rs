@@ -1,6 +1,6 @@
 //! A domain event as written to the outbox, in the same transaction as the change it reports.
 
-use crate::catalog::EventKind;
+use crate::catalog::{EventDomain, EventKind};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -17,6 +17,29 @@ pub struct OutboxEvent {
     pub data: Value,
     pub traceparent: Option<String>,
     pub previous_attributes: Option<Value>,
+    /// The customer the event concerns (customer and instance events, when the instance has one).
+    pub customer: Option<EventCustomer>,
+}
+
+/// The customer an event concerns: its id and slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCustomer {
+    pub id: Uuid,
+    pub slug: String,
+}
+
+impl EventCustomer {
+    /// Read from an event's `data`: the customer itself for customer events, the instance's
+    /// `customerId`/`customerSlug` for instance events; none for organization-wide events.
+    pub fn of(kind: EventKind, data: &Value) -> Option<Self> {
+        let (id, slug) = match kind.domain() {
+            EventDomain::Customer => ("id", "slug"),
+            EventDomain::Instance => ("customerId", "customerSlug"),
+            _ => return None,
+        };
+        let id = data.get(id)?.as_str()?.parse().ok()?;
+        Some(Self { id, slug: data.get(slug)?.as_str()?.to_owned() })
+    }
 }
 
 /// Fields every update changes, never listed in `previous_attributes`.
@@ -45,7 +68,8 @@ impl OutboxEvent {
         traceparent: Option<String>,
     ) -> Result<Self, serde_json::Error> {
         let data = serde_json::to_value(entity)?;
-        Ok(Self { id: Uuid::now_v7(), organization_id, kind, data, traceparent, previous_attributes: None })
+        let customer = EventCustomer::of(kind, &data);
+        Ok(Self { id: Uuid::now_v7(), organization_id, kind, data, traceparent, previous_attributes: None, customer })
     }
 
     /// Builds the event of an update from `before` to `after`, with `previous_attributes`.

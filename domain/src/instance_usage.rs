@@ -135,6 +135,9 @@ pub struct UsageReached {
     pub entitlement_slug: Slug,
     pub license_id: Uuid,
     pub license_slug: Slug,
+    /// The instance's customer, when it has one.
+    pub customer_id: Option<Uuid>,
+    pub customer_slug: Option<Slug>,
     pub value: UsageValue,
     pub limit: UsageLimit,
 }

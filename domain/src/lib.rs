@@ -36,7 +36,7 @@ pub mod webhook_url;
 
 pub use actor::Actor;
 pub use catalog::{EventDomain, EventKind, EventNaming};
-pub use event::OutboxEvent;
+pub use event::{EventCustomer, OutboxEvent};
 pub use page::{Page, PageKey, Paged};
 pub use scope::{Access, Module, Scope, ScopeSet};
 pub use slug::Slug;

@@ -129,6 +129,13 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
         assert_eq!(event["type"], row.event_type.as_str());
         assert!(validates(&event["schema"], &row.data)?, "{} payload {} does not fit", row.event_name, row.data);
     }
+    let (_, feed) = app.send(Method::GET, "/api/events?limit=200", &acme.token, None).await?;
+    for body in feed["items"].as_array().into_iter().flatten() {
+        let name = body["name"].as_str().unwrap_or_default();
+        let concerns_a_customer = name.starts_with("CUSTOMER_") || name.starts_with("INSTANCE_");
+        let expected = if concerns_a_customer { json!("globex") } else { Value::Null };
+        assert_eq!(body.get("customerSlug").cloned().unwrap_or(Value::Null), expected, "{name}: {body}");
+    }
     assert_previous_attributes(&app, &acme.token, &schemas).await
 }
 

@@ -54,6 +54,7 @@ fn event_contract(kind: EventKind) -> Value {
             naming,
             timestamp: chrono::DateTime::from_timestamp_millis(1_788_264_000_123).unwrap_or_default(),
             previous_attributes: is_update(kind).then(|| json!({})),
+            customer: kaiten_domain::EventCustomer::of(kind, &kind.example()),
         };
         event.body()
     };

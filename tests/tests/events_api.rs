@@ -163,3 +163,44 @@ async fn an_event_committed_late_is_never_skipped_by_a_reader_ahead_of_it() -> a
     assert_eq!(names, [json!("Slow"), json!("Late")], "the reader ahead of the slow transaction gets its event too");
     Ok(())
 }
+
+#[tokio::test]
+async fn customer_and_instance_events_name_their_customer_and_the_feed_filters_by_it() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let (_, globex) = app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Globex"}))).await?;
+    app.send(Method::POST, "/api/customers", &acme.token, Some(json!({"name": "Initech"}))).await?;
+    app.send(Method::POST, "/api/releases", &acme.token, Some(json!({"version": "1.0.0"}))).await?;
+    let license = json!({"name": "Pro", "type": "PAID", "isActive": true});
+    assert_eq!(app.send(Method::POST, "/api/licenses", &acme.token, Some(license)).await?.0, 201);
+    let instance = json!({"name": "Prod", "customerSlug": "globex", "licenseSlug": "pro"});
+    assert_eq!(app.send(Method::POST, "/api/instances", &acme.token, Some(instance)).await?.0, 201);
+    let lab = json!({"name": "Lab", "customerSlug": "initech", "licenseSlug": "pro"});
+    let (status, answer) = app.send(Method::POST, "/api/instances", &acme.token, Some(lab)).await?;
+    assert_eq!(status, 201, "{answer}");
+
+    let (_, page) = feed(&app, &acme.token, "").await?;
+    let attributed: Vec<(String, Value, Value)> = page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            (b["name"].as_str().unwrap_or_default().to_owned(), b["customerId"].clone(), b["customerSlug"].clone())
+        })
+        .collect();
+    let globex_id = globex["id"].clone();
+    assert_eq!(attributed[0], ("CUSTOMER_CREATION".to_owned(), globex_id.clone(), json!("globex")));
+    assert_eq!(attributed[1].2, json!("initech"));
+    assert_eq!(attributed[2], ("RELEASE_CREATION".to_owned(), Value::Null, Value::Null), "org-wide: none");
+    assert_eq!(attributed[3], ("LICENSE_CREATION".to_owned(), Value::Null, Value::Null), "org-wide: none");
+    assert_eq!(attributed[4], ("INSTANCE_CREATION".to_owned(), globex_id.clone(), json!("globex")));
+    assert_eq!((attributed[5].0.as_str(), &attributed[5].2), ("INSTANCE_CREATION", &json!("initech")));
+
+    for filter in [globex_id.as_str().unwrap_or_default(), "globex"] {
+        let (status, page) = feed(&app, &acme.token, &format!("?customerId={filter}")).await?;
+        let names: Vec<&str> =
+            page["items"].as_array().into_iter().flatten().filter_map(|b| b["name"].as_str()).collect();
+        assert_eq!((status, names), (200, vec!["CUSTOMER_CREATION", "INSTANCE_CREATION"]), "{filter}");
+    }
+    Ok(())
+}

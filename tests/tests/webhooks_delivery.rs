@@ -87,11 +87,12 @@ async fn subscribers_get_exactly_their_events_signed_with_their_secret() -> anyh
         let timestamp = body["timestamp"].as_str().unwrap_or_default();
         let committed = chrono::DateTime::parse_from_rfc3339(timestamp)?.with_timezone(&chrono::Utc);
         let written_before = (chrono::Utc::now() - committed).num_seconds();
-        assert!((0..60).contains(&written_before), "the commit time {timestamp} is this change's");
+        assert!((0..60).contains(&written_before), "the time {timestamp} is this change's");
         assert_eq!(
             body,
             json!({"id": row.id.simple().to_string(), "name": row.event_name, "type": row.event_type,
-                   "timestamp": timestamp, "data": row.data})
+                   "timestamp": timestamp, "customerId": row.data["id"], "customerSlug": row.data["slug"],
+                   "data": row.data})
         );
         assert_eq!(request.header("webhook-id"), format!("msg_{}", row.id.simple()));
         let (status, in_feed) = app.send(Method::GET, &format!("/api/events/{}", row.id), &acme.token, None).await?;

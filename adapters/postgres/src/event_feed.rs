@@ -11,8 +11,9 @@ use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid 
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
+use kaiten_application::ports::event_feed::CustomerRef;
 use kaiten_application::ports::event_feed::{EventFeed, FeedError, FeedQuery, StoredEvent};
-use kaiten_domain::EventKind;
+use kaiten_domain::{EventCustomer, EventKind};
 use uuid::Uuid;
 
 #[derive(QueryableByName)]
@@ -39,6 +40,10 @@ struct Row {
     occurred_at: DateTime<Utc>,
     #[diesel(sql_type = Nullable<Jsonb>)]
     previous_attributes: Option<serde_json::Value>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    customer_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    customer_slug: Option<String>,
 }
 
 impl Row {
@@ -46,8 +51,12 @@ impl Row {
         let kind = EventKind::from_name(&self.event_name).ok_or_else(|| {
             RepoError::Unexpected(format!("outbox row {} has an unknown event {}", self.id, self.event_name))
         })?;
+        let customer = match (self.customer_id, self.customer_slug) {
+            (Some(id), Some(slug)) => Some(EventCustomer { id, slug }),
+            _ => EventCustomer::of(kind, &self.data),
+        };
         let (data, occurred_at, previous_attributes) = (self.data, self.occurred_at, self.previous_attributes);
-        Ok(StoredEvent { id: self.id, kind, data, occurred_at, previous_attributes })
+        Ok(StoredEvent { id: self.id, kind, data, occurred_at, previous_attributes, customer })
     }
 }
 
@@ -90,11 +99,12 @@ impl EventFeed for PgEventFeed {
         };
         let names: Vec<&str> = query.kinds.iter().map(|kind| kind.name()).collect();
         let rows: Vec<Row> = diesel::sql_query(
-            "SELECT id, event_name, data, occurred_at, previous_attributes FROM outbox_events \
+            "SELECT id, event_name, data, occurred_at, previous_attributes, customer_id, customer_slug FROM outbox_events \
              WHERE organization_id = $1 AND occurred_at < $2 \
                AND ($3::timestamptz IS NULL OR (occurred_at, id) > ($3, $4)) \
                AND (cardinality($5::text[]) = 0 OR event_name = ANY ($5)) \
                AND ($6::timestamptz IS NULL OR occurred_at >= $6) \
+               AND ($8::uuid IS NULL OR customer_id = $8) AND ($9::text IS NULL OR customer_slug = $9) \
              ORDER BY occurred_at, id LIMIT $7",
         )
         .bind::<SqlUuid, _>(query.organization_id)
@@ -104,6 +114,14 @@ impl EventFeed for PgEventFeed {
         .bind::<Array<Text>, _>(names)
         .bind::<Nullable<Timestamptz>, _>(query.since)
         .bind::<BigInt, _>(query.limit)
+        .bind::<Nullable<SqlUuid>, _>(match &query.customer {
+            Some(CustomerRef::Id(id)) => Some(*id),
+            _ => None,
+        })
+        .bind::<Nullable<Text>, _>(match &query.customer {
+            Some(CustomerRef::Slug(slug)) => Some(slug.as_str()),
+            _ => None,
+        })
         .load(&mut *conn)
         .await
         .map_err(repo_error)?;
@@ -113,7 +131,7 @@ impl EventFeed for PgEventFeed {
     async fn find(&self, organization_id: Uuid, id: Uuid) -> Result<Option<StoredEvent>, RepoError> {
         let mut conn = self.source.get().await?;
         let row: Option<Row> = diesel::sql_query(
-            "SELECT id, event_name, data, occurred_at, previous_attributes FROM outbox_events WHERE id = $1 AND organization_id = $2",
+            "SELECT id, event_name, data, occurred_at, previous_attributes, customer_id, customer_slug FROM outbox_events WHERE id = $1 AND organization_id = $2",
         )
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(organization_id)

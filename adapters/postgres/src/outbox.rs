@@ -41,6 +41,8 @@ impl OutboxRepo for PgOutboxRepo {
                 outbox_events::organization_id.eq(event.organization_id),
                 outbox_events::headers.eq(headers(event)),
                 outbox_events::previous_attributes.eq(&event.previous_attributes),
+                outbox_events::customer_id.eq(event.customer.as_ref().map(|customer| customer.id)),
+                outbox_events::customer_slug.eq(event.customer.as_ref().map(|customer| customer.slug.as_str())),
             ))
             .execute(&mut *conn)
             .await

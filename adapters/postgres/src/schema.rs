@@ -63,6 +63,8 @@ diesel::table! {
         headers -> Nullable<Jsonb>,
         occurred_at -> Timestamptz,
         previous_attributes -> Nullable<Jsonb>,
+        customer_id -> Nullable<Uuid>,
+        customer_slug -> Nullable<Text>,
     }
 }
 

@@ -39,6 +39,7 @@ fn event() -> WebhookEvent {
         naming: kaiten_domain::EventNaming::Classic,
         timestamp: kaiten_domain::clock::now(),
         previous_attributes: None,
+        customer: None,
     }
 }
 

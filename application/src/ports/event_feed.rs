@@ -3,7 +3,7 @@
 use crate::error::RepoError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kaiten_domain::EventKind;
+use kaiten_domain::{EventCustomer, EventKind};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -17,8 +17,17 @@ pub struct FeedQuery {
     pub kinds: Vec<EventKind>,
     /// Only events that happened at or after this time.
     pub since: Option<DateTime<Utc>>,
+    /// Only events of this customer (its id, or its slug).
+    pub customer: Option<CustomerRef>,
     /// At most this many (the store is asked for one more, to know whether more follow).
     pub limit: i64,
+}
+
+/// A customer named by id or by slug.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomerRef {
+    Id(Uuid),
+    Slug(String),
 }
 
 /// One stored event.
@@ -29,6 +38,7 @@ pub struct StoredEvent {
     pub data: Value,
     pub occurred_at: DateTime<Utc>,
     pub previous_attributes: Option<Value>,
+    pub customer: Option<EventCustomer>,
 }
 
 /// Why a page cannot be read.

@@ -4,7 +4,7 @@ use crate::error::RepoError;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use kaiten_domain::organization::Organization;
-use kaiten_domain::{EventKind, EventNaming};
+use kaiten_domain::{EventCustomer, EventKind, EventNaming};
 use serde_json::{Value, json};
 use std::time::Duration;
 use uuid::Uuid;
@@ -24,13 +24,16 @@ pub struct WebhookEvent {
     pub timestamp: DateTime<Utc>,
     /// An update's fields before it (`previousAttributes` in the body); `None` for other events.
     pub previous_attributes: Option<Value>,
+    /// The customer the event concerns (`customerId`, `customerSlug` in the body).
+    pub customer: Option<EventCustomer>,
 }
 
 impl WebhookEvent {
     /// The body every receiver gets: `{id, name, type, timestamp, data}` — `id` the event id as the
     /// `webhook-id` header carries it after `msg_` (32 hex digits), `name` in the organization's
     /// spelling, `timestamp` the time of the change (RFC 3339, UTC, milliseconds).
-    /// An update event's body also has `previousAttributes` (before `data`).
+    /// An event that concerns one customer also has `customerId` and `customerSlug`, an update event
+    /// `previousAttributes` (all before `data`).
     pub fn body(&self) -> Value {
         let mut body = json!({
             "id": self.id.simple().to_string(),
@@ -38,6 +41,10 @@ impl WebhookEvent {
             "type": self.kind.event_type(),
             "timestamp": self.timestamp.to_rfc3339_opts(SecondsFormat::Millis, true),
         });
+        if let (Some(customer), Some(fields)) = (&self.customer, body.as_object_mut()) {
+            fields.insert("customerId".into(), json!(customer.id));
+            fields.insert("customerSlug".into(), json!(customer.slug));
+        }
         if let (Some(previous), Some(fields)) = (&self.previous_attributes, body.as_object_mut()) {
             fields.insert("previousAttributes".into(), previous.clone());
         }
@@ -103,6 +110,7 @@ mod tests {
             naming,
             timestamp: DateTime::from_timestamp_millis(1_788_264_000_123).unwrap_or_default(),
             previous_attributes: None,
+            customer: None,
         };
         let classic = event(EventNaming::Classic).body();
         let current = event(EventNaming::Current).body();

@@ -90,6 +90,7 @@ impl DispatchEvent {
             naming,
             timestamp: event.happened_at.unwrap_or_else(kaiten_domain::clock::now),
             previous_attributes: event.previous_attributes,
+            customer: event.customer,
         };
         match self.sender.send(&webhook).await {
             Ok(()) => DispatchOutcome::Delivered,

@@ -3,7 +3,7 @@
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
-use crate::ports::event_feed::{EventFeed, FeedError, FeedQuery, StoredEvent};
+use crate::ports::event_feed::{CustomerRef, EventFeed, FeedError, FeedQuery, StoredEvent};
 use crate::ports::unit_of_work::Repositories;
 use crate::ports::webhooks::WebhookEvent;
 use chrono::{DateTime, Utc};
@@ -24,6 +24,8 @@ pub struct FeedRequest {
     /// Event names (either spelling), comma-separated.
     pub event_names: Option<String>,
     pub since: Option<DateTime<Utc>>,
+    /// A customer's id or slug.
+    pub customer: Option<String>,
 }
 
 /// One page of the feed: webhook bodies, oldest first.
@@ -73,6 +75,7 @@ impl ReadEvents {
             naming,
             timestamp: event.occurred_at,
             previous_attributes: event.previous_attributes,
+            customer: event.customer,
         };
         event.body()
     }
@@ -92,6 +95,12 @@ impl ReadEvents {
             after,
             kinds: kinds(request.event_names.as_deref())?,
             since: request.since,
+            customer: request.customer.as_deref().filter(|c| !c.is_empty()).map(|customer| {
+                match Uuid::parse_str(customer) {
+                    Ok(id) => CustomerRef::Id(id),
+                    Err(_) => CustomerRef::Slug(customer.to_owned()),
+                }
+            }),
             limit: limit + 1,
         };
         let mut events = self.feed.page(&query).await.map_err(|error| match error {

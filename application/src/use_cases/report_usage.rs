@@ -107,6 +107,8 @@ impl ReportUsage {
                         entitlement_slug: entitlement.slug.clone(),
                         license_id: license.id,
                         license_slug: license.slug.clone(),
+                        customer_id: instance.customer_id,
+                        customer_slug: instance.customer_slug.clone(),
                         value: value.clone(),
                         limit: limit.clone(),
                     };

@@ -35,6 +35,9 @@ struct EventsQuery {
     event_name: Option<String>,
     /// Only events that happened at or after this time (RFC 3339).
     since: Option<DateTime<Utc>>,
+    /// Only events of this customer (its id or slug): its customer and instance events.
+    #[param(max_length = 200)]
+    customer_id: Option<String>,
 }
 
 /// A page of the feed.
@@ -67,8 +70,13 @@ async fn list_events(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Json<EventPage>, Problem> {
-    let request =
-        FeedRequest { after: query.after, limit: query.limit, event_names: query.event_name, since: query.since };
+    let request = FeedRequest {
+        after: query.after,
+        limit: query.limit,
+        event_names: query.event_name,
+        since: query.since,
+        customer: query.customer_id,
+    };
     Ok(Json(state.use_cases.events.list(&caller, request).await?.into()))
 }
 
