@@ -1,12 +1,12 @@
 //! Wiring: builds the adapters from the configuration and runs the requested roles until shutdown.
 
 use crate::config::{Config, Role};
+use crate::delivery_backend::configured_delivery;
 use crate::supervisor::Supervisor;
 use anyhow::Context;
 use kaiten_application::UseCases;
-use kaiten_application::delivery::{BuiltinWebhookManagement, DeliveryEngine, DeliveryTaskHandler};
+use kaiten_application::delivery::DeliveryTaskHandler;
 use kaiten_application::ports::health::ReadinessCheck;
-use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::manage_webhooks::WebhookApi;
@@ -14,12 +14,10 @@ use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
-    DatabaseReadiness, PgEventFeed, PgEventOwners, PgPool, PgResendLimiter, PgUnitOfWork, PgWebhookStore, TokenCache,
-    TokenChanges, pooled_repositories_with_token_cache,
+    DatabaseReadiness, PgEventFeed, PgPool, PgResendLimiter, PgUnitOfWork, TokenCache, TokenChanges,
+    pooled_repositories_with_token_cache,
 };
-use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinDeliveryScheduler, LapinEventBus, Topology};
-use kaiten_svix::{EventTypeRegistration, SvixWebhookManagement, SvixWebhookSender};
-use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
+use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinEventBus, Topology};
 use secrecy::ExposeSecret;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -58,56 +56,6 @@ pub struct App {
 pub struct Listeners {
     pub api: Option<TcpListener>,
     pub ops: Option<TcpListener>,
-}
-
-/// Who delivers: Svix when `SVIX_API_KEY` is set, otherwise the built-in engine.
-struct Delivery {
-    sender: Arc<dyn WebhookSender>,
-    management: Arc<dyn WebhookManagement>,
-    engine: Option<Arc<DeliveryEngine>>,
-    /// What readiness checks of the backend (Svix's event types registered).
-    readiness: Option<Arc<dyn ReadinessCheck>>,
-}
-
-/// The runtime's timer.
-struct TokioTimer;
-
-#[async_trait::async_trait]
-impl kaiten_application::ports::timer::Timer for TokioTimer {
-    async fn sleep(&self, duration: std::time::Duration) {
-        tokio::time::sleep(duration).await;
-    }
-}
-
-async fn configured_delivery(config: &Config, pool: &PgPool, topology: &Topology) -> anyhow::Result<Delivery> {
-    if let Some(api_key) = config.svix_api_key.as_ref().map(|key| key.expose_secret().to_owned()) {
-        // The Svix client's TLS needs the process's crypto provider (`main` installs it too).
-        kaiten_webhook_http::install_default_crypto_provider();
-        let owners = Arc::new(PgEventOwners::new(pool.clone()));
-        let svix = Arc::new(SvixWebhookSender::new(api_key.clone(), config.svix_server_url.clone(), owners));
-        // Svix being down must not stop the API: the registration retries in the background.
-        let registration = EventTypeRegistration::start(svix.clone());
-        tracing::info!("webhooks are delivered by Svix");
-        let management = Arc::new(SvixWebhookManagement::new(api_key, config.svix_server_url.clone()));
-        return Ok(Delivery { sender: svix, management, engine: None, readiness: Some(registration) });
-    }
-    let policy = UrlPolicy::new(config.webhooks_allow_private);
-    let store = Arc::new(PgWebhookStore::new(pool.clone()));
-    let scheduler = Arc::new(LapinDeliveryScheduler::new(config.amqp_url.clone(), topology.deliveries()));
-    let settings = config.delivery_settings()?;
-    let timeouts = TransportTimeouts { total: settings.request_timeout, ..TransportTimeouts::default() };
-    let transport = HttpWebhookTransport::new(policy, timeouts)?.with_max_in_flight(config.webhooks_max_in_flight);
-    let transport = Arc::new(transport);
-    let engine =
-        DeliveryEngine::new(store.clone(), transport, scheduler.clone(), settings).with_timer(Arc::new(TokioTimer));
-    let engine = Arc::new(engine);
-    tracing::info!("webhooks are delivered by the built-in engine");
-    Ok(Delivery {
-        sender: engine.clone(),
-        management: Arc::new(BuiltinWebhookManagement::new(store, scheduler)),
-        engine: Some(engine),
-        readiness: None,
-    })
 }
 
 /// Builds the app with the configured webhook delivery.

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod dead_letters;
+mod delivery_backend;
 pub mod metrics;
 pub mod pruning;
 pub mod replay;

@@ -1,0 +1,96 @@
+//! Tests of the configuration: defaults, file and environment layering, validation.
+
+use super::*;
+use figment::Jail;
+
+#[test]
+fn defaults_file_and_environment_layer_in_that_order() {
+    Jail::expect_with(|jail| {
+        jail.create_file("kaiten.toml", "port = 7000\nexchange = \"from-file\"\n")?;
+        jail.set_env("KAITEN_PORT", "7100");
+        let config = Config::load(Some(Path::new("kaiten.toml"))).map_err(|e| e.to_string())?;
+        assert_eq!(config.port, 7100);
+        assert_eq!(config.exchange, "from-file");
+        assert_eq!(config.queue, "kaiten-webhooks-kaiten.events");
+        Ok(())
+    });
+}
+
+#[test]
+fn invalid_values_are_refused_with_the_variable_named() {
+    Jail::expect_with(|jail| {
+        jail.set_env("KAITEN_LOG_FORMAT", "xml");
+        let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("KAITEN_LOG_FORMAT"), "{error}");
+        jail.set_env("KAITEN_LOG_FORMAT", "json");
+        jail.set_env("KAITEN_PORT", "not-a-port");
+        assert!(Config::load(None).is_err());
+        Ok(())
+    });
+}
+
+#[test]
+fn webhook_messages_outlive_the_outbox_only_where_the_built_in_engine_keeps_them() {
+    let long_outbox = Config { outbox_retention: "100d".into(), ..Config::default() };
+    let error = long_outbox.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+    assert!(error.contains("KAITEN_WEBHOOKS_RETENTION") && error.contains("100d"), "{error}");
+    let with_svix = Config { svix_api_key: Some("sk_test".into()), ..long_outbox };
+    assert!(with_svix.validate().is_ok(), "Svix keeps the messages, not kaiten");
+}
+
+#[test]
+fn every_duration_and_size_is_bounded_with_the_variable_named() {
+    type Breaks = fn(&mut Config);
+    let cases: [(&str, Breaks); 9] = [
+        ("KAITEN_WEBHOOKS_DISABLE_AFTER", |c| c.webhooks_disable_after = "300000y".into()),
+        ("KAITEN_OUTBOX_RETENTION", |c| c.outbox_retention = "300000y".into()),
+        ("KAITEN_WEBHOOKS_RETENTION", |c| c.webhooks_retention = "300000y".into()),
+        ("KAITEN_WEBHOOKS_RETRY_SCHEDULE", |c| c.webhooks_retry_schedule = vec!["1s"; 51].join(",")),
+        ("KAITEN_HTTP_REQUEST_TIMEOUT", |c| c.http_request_timeout = "300000y".into()),
+        ("KAITEN_DATABASE_POOL_TIMEOUT", |c| c.database_pool_timeout = "0s".into()),
+        ("KAITEN_DATABASE_MAX_CONNECTIONS", |c| c.database_max_connections = 1_000_000),
+        ("KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY", |c| c.webhooks_endpoint_concurrency = usize::MAX),
+        ("KAITEN_HTTP_MAX_CONNECTIONS", |c| c.http_max_connections = 0),
+    ];
+    for (variable, break_it) in cases {
+        let mut config = Config::default();
+        break_it(&mut config);
+        let error = config.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(error.contains(variable), "{variable}: {error}");
+    }
+}
+
+#[test]
+fn a_short_dapr_token_is_refused() {
+    let short = Config { dapr_api_token: Some("guessable".into()), ..Config::default() };
+    let error = short.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+    assert!(error.contains("KAITEN_DAPR_API_TOKEN"), "{error}");
+    assert!(Config { dapr_api_token: Some("0123456789abcdef".into()), ..Config::default() }.validate().is_ok());
+}
+
+#[test]
+fn unknown_keys_and_roles_are_refused() {
+    Jail::expect_with(|jail| {
+        jail.create_file("typo.toml", "prot = 1\n")?;
+        assert!(Config::load(Some(Path::new("typo.toml"))).is_err());
+        jail.set_env("KAITEN_ROLES", "api,dancer");
+        assert!(Config::load(None).is_err());
+        Ok(())
+    });
+}
+
+#[test]
+fn the_retry_schedule_is_read_from_the_environment() {
+    Jail::expect_with(|jail| {
+        let defaults = Config::load(None).map_err(|e| e.to_string())?.delivery_settings().map_err(|e| e.to_string())?;
+        assert_eq!(defaults.retry_schedule, kaiten_application::delivery::SVIX_RETRY_SCHEDULE.to_vec());
+        jail.set_env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "20ms, 1s");
+        let settings = Config::load(None).map_err(|e| e.to_string())?.delivery_settings().map_err(|e| e.to_string())?;
+        let expected = vec![std::time::Duration::from_millis(20), std::time::Duration::from_secs(1)];
+        assert_eq!(settings.retry_schedule, expected);
+        jail.set_env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "5 parsecs");
+        let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("KAITEN_WEBHOOKS_RETRY_SCHEDULE"), "{error}");
+        Ok(())
+    });
+}
