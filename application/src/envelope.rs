@@ -100,14 +100,15 @@ pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
     if change.get("op").and_then(Value::as_str).is_some_and(|op| op != "c" && op != "r") {
         return fail("not an insert into the outbox (op is not `c`)");
     }
-    let happened_at = envelope_time(&root, change);
+    // Read only for a row that carries no time of its own.
+    let envelope_time = || envelope_time(&root, change);
     let after = match change.get("after") {
         Some(Value::Object(after)) => after,
-        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?, happened_at),
+        Some(Value::String(text)) => return parse_row(&decode_object(text, "after")?, envelope_time),
         Some(Value::Null) | None => return fail("the change has no `after` row"),
         Some(_) => return fail("`after` is not an object"),
     };
-    parse_row(after, happened_at)
+    parse_row(after, envelope_time)
 }
 
 /// The CloudEvent's `time`, else the change's `source.ts_ms` or `ts_ms`.
@@ -166,7 +167,10 @@ fn uuid(row: &Map<String, Value>, column: &str) -> Result<Uuid, EnvelopeError> {
     raw.parse().map_err(|_| EnvelopeError(format!("column `{column}` is not a UUID: {raw:?}")))
 }
 
-fn parse_row(row: &Map<String, Value>, happened_at: Option<DateTime<Utc>>) -> Result<Envelope, EnvelopeError> {
+fn parse_row(
+    row: &Map<String, Value>,
+    envelope_time: impl FnOnce() -> Option<DateTime<Utc>>,
+) -> Result<Envelope, EnvelopeError> {
     let outbox_id = uuid(row, column::ID)?;
     let organization_id = uuid(row, column::ORGANIZATION_ID)?;
     let name = text(row, column::EVENT_NAME)?;
@@ -187,7 +191,7 @@ fn parse_row(row: &Map<String, Value>, happened_at: Option<DateTime<Utc>>) -> Re
         Some(Value::String(traceparent)) => Some(traceparent.clone()),
         _ => traceparent_in_headers(row.get(column::HEADERS)),
     };
-    let happened_at = row_time(row).or(happened_at);
+    let happened_at = row_time(row).or_else(envelope_time);
     let previous_attributes = match row.get(column::PREVIOUS_ATTRIBUTES) {
         Some(Value::String(encoded)) => Some(
             serde_json::from_str(encoded)

@@ -8,13 +8,10 @@ use crate::ports::unit_of_work::Repositories;
 use crate::ports::webhooks::WebhookEvent;
 use chrono::{DateTime, Utc};
 use kaiten_domain::validation::ValidationErrors;
-use kaiten_domain::{Access, EventKind, EventNaming, Module};
+use kaiten_domain::{Access, EventKind, EventNaming, Module, Page};
 use serde_json::Value;
 use std::sync::Arc;
 use uuid::Uuid;
-
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 200;
 
 /// What a caller asks of the feed.
 #[derive(Debug, Clone, Default)]
@@ -82,10 +79,8 @@ impl ReadEvents {
 
     pub async fn list(&self, caller: &Caller, request: FeedRequest) -> Result<FeedPage, UseCaseError> {
         caller.require(Access::Read, Module::Events)?;
-        let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(invalid("limit", "must be between 1 and 200", None));
-        }
+        // The same bounds as every list (1 to 200, default 50).
+        let limit = Page::parse(request.limit, None, None)?.limit;
         let after = match request.after.as_deref().filter(|after| !after.is_empty()) {
             Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| invalid("after", "is not an event id", Some(raw)))?),
             None => None,
