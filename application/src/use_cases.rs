@@ -21,6 +21,7 @@ pub mod delete_license;
 pub mod delete_release;
 pub mod deploy_release;
 pub mod dispatch_event;
+pub mod endpoint_customers;
 pub mod event_feed;
 pub mod get_customer;
 pub mod get_deployment_zone;

@@ -39,6 +39,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
             events: vec![],
             description: String::new(),
             disabled: false,
+            scope: Default::default(),
         };
         management.create_endpoint(organization, draft, usize::MAX).await?;
     }

@@ -4,6 +4,7 @@
 
 use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
+use crate::webhook_scope::{CustomerRef, CustomerScope, parse_customer_refs};
 use crate::webhook_url::UrlPolicy;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,14 @@ pub struct WebhookEndpoint {
     pub event_types: Vec<String>,
     pub description: String,
     pub disabled: bool,
+    /// The customers whose events it receives (their ids); empty = every event.
+    pub customer_ids: Vec<uuid::Uuid>,
+    /// With `customerIds`: the organization-wide events too (entitlements, licenses, zones, releases,
+    /// flags).
+    pub include_organization_events: bool,
+    /// The customers of `customerIds` deleted since: the endpoint got each one's CUSTOMER_DELETION and
+    /// receives nothing more of it. Drop them (PUT `customerIds`) or delete the endpoint.
+    pub deleted_customer_ids: Vec<uuid::Uuid>,
     /// `whsec_…`; verify signatures with it (Standard Webhooks / Svix libraries).
     pub signing_secret: String,
     pub created_at: DateTime<Utc>,
@@ -58,6 +67,10 @@ pub struct NewWebhookEndpoint {
     pub event_types: Option<Vec<String>>,
     pub description: Option<String>,
     pub disabled: Option<bool>,
+    /// Customers (ids or slugs, at most 100) whose events it receives; empty or omitted = every event.
+    pub customer_ids: Option<Vec<String>>,
+    /// With `customerIds`: the organization-wide events too (default false).
+    pub include_organization_events: Option<bool>,
 }
 
 /// The body of `PUT /api/webhooks/{id}`: omitted fields keep their value.
@@ -69,34 +82,83 @@ pub struct WebhookEndpointChanges {
     pub event_types: Option<Vec<String>>,
     pub description: Option<String>,
     pub disabled: Option<bool>,
+    /// Customers (ids or slugs, at most 100); `[]` = every event again.
+    pub customer_ids: Option<Vec<String>>,
+    pub include_organization_events: Option<bool>,
 }
 
-/// A validated endpoint definition, ready for a backend.
+/// A validated endpoint definition, ready for a backend once its customers are resolved (`C` =
+/// `Uuid`); as requested they are [`CustomerRef`]s.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EndpointDraft {
+pub struct EndpointDraft<C = uuid::Uuid> {
     pub url: String,
     pub events: Vec<EventKind>,
     pub description: String,
     pub disabled: bool,
+    pub scope: CustomerScope<C>,
+}
+
+impl<C> EndpointDraft<C> {
+    /// The same draft with its customers named by `customers` (in the same order).
+    pub fn with_customers<D>(self, customers: Vec<D>) -> EndpointDraft<D> {
+        let scope = CustomerScope { customers, include_organization_events: self.scope.include_organization_events };
+        EndpointDraft {
+            url: self.url,
+            events: self.events,
+            description: self.description,
+            disabled: self.disabled,
+            scope,
+        }
+    }
 }
 
 /// Validated changes; `None` keeps the stored value.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointPatch {
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointPatch<C = uuid::Uuid> {
     pub url: Option<String>,
     pub events: Option<Vec<EventKind>>,
     pub description: Option<String>,
     pub disabled: Option<bool>,
+    pub customers: Option<Vec<C>>,
+    pub include_organization_events: Option<bool>,
+}
+
+impl<C> Default for EndpointPatch<C> {
+    fn default() -> Self {
+        Self {
+            url: None,
+            events: None,
+            description: None,
+            disabled: None,
+            customers: None,
+            include_organization_events: None,
+        }
+    }
+}
+
+impl<C> EndpointPatch<C> {
+    /// The same patch with its customers (if it changes them) named by `customers`.
+    pub fn with_customers<D>(self, customers: Option<Vec<D>>) -> EndpointPatch<D> {
+        EndpointPatch {
+            url: self.url,
+            events: self.events,
+            description: self.description,
+            disabled: self.disabled,
+            customers,
+            include_organization_events: self.include_organization_events,
+        }
+    }
 }
 
 const MAX_DESCRIPTION: usize = 1000;
 
 impl NewWebhookEndpoint {
-    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointDraft, ValidationErrors> {
+    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointDraft<CustomerRef>, ValidationErrors> {
         let mut errors = Vec::new();
         let url = check_url(&self.url, policy, &mut errors);
         let events = parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors);
         let description = check_description(self.description, &mut errors);
+        let customers = parse_customer_refs(self.customer_ids.as_deref().unwrap_or_default(), &mut errors);
         if !errors.is_empty() {
             return Err(ValidationErrors(errors));
         }
@@ -105,20 +167,33 @@ impl NewWebhookEndpoint {
             events: events.unwrap_or_default(),
             description: description.unwrap_or_default(),
             disabled: self.disabled.unwrap_or(false),
+            // Without customers every event goes through: the flag would mean nothing.
+            scope: CustomerScope {
+                include_organization_events: self.include_organization_events.unwrap_or(false) && !customers.is_empty(),
+                customers,
+            },
         })
     }
 }
 
 impl WebhookEndpointChanges {
-    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointPatch, ValidationErrors> {
+    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointPatch<CustomerRef>, ValidationErrors> {
         let mut errors = Vec::new();
         let url = self.url.map(|url| check_url(&url, policy, &mut errors).unwrap_or_default());
         let events = (self.event_names.is_some() || self.event_types.is_some()).then(|| {
             parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors).unwrap_or_default()
         });
         let description = self.description.map(|d| check_description(Some(d), &mut errors).unwrap_or_default());
+        let customers = self.customer_ids.map(|raw| parse_customer_refs(&raw, &mut errors));
         if errors.is_empty() {
-            Ok(EndpointPatch { url, events, description, disabled: self.disabled })
+            Ok(EndpointPatch {
+                url,
+                events,
+                description,
+                disabled: self.disabled,
+                customers,
+                include_organization_events: self.include_organization_events,
+            })
         } else {
             Err(ValidationErrors(errors))
         }
@@ -324,6 +399,8 @@ mod tests {
             event_types: Some(types.iter().map(|t| (*t).to_owned()).collect()),
             description: None,
             disabled: None,
+            customer_ids: None,
+            include_organization_events: None,
         }
     }
 
@@ -362,6 +439,9 @@ mod tests {
             event_types: vec![],
             description: String::new(),
             disabled: false,
+            customer_ids: vec![],
+            include_organization_events: false,
+            deleted_customer_ids: vec![],
             signing_secret: "whsec_abcdefgh1234".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -7,6 +7,7 @@ mod accounts;
 mod actor_column;
 mod audit_trails;
 mod connection;
+mod customer_directory;
 mod customers;
 mod database;
 mod deployment_zones;
@@ -39,6 +40,7 @@ mod webhook_settlement;
 mod webhook_store;
 
 pub use connection::PgPool;
+pub use customer_directory::PgCustomerDirectory;
 pub use database::{
     DEFAULT_POOL_WAIT, DatabaseError, DatabaseReadiness, connect, connect_waiting, ensure_database, redact,
     run_migrations,

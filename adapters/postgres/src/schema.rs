@@ -290,6 +290,8 @@ diesel::table! {
         failing_since -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        customer_ids -> Array<Uuid>,
+        include_organization_events -> Bool,
     }
 }
 
@@ -304,6 +306,7 @@ diesel::table! {
         lease_id -> Nullable<Uuid>,
         lease_until -> Nullable<Timestamptz>,
         dispatched_at -> Nullable<Timestamptz>,
+        customer_id -> Nullable<Uuid>,
     }
 }
 

@@ -10,7 +10,7 @@ use crate::errors::repo_error;
 use crate::group_commit::GroupCommit;
 use crate::webhook_deliveries::{self as deliveries, Stored};
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, Interval, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Interval, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::ports::delivery::{Accepted, Claim, Lease, NewMessage, StoredEndpoint};
 use kaiten_application::{Conflict, RepoError};
@@ -27,6 +27,9 @@ pub(crate) struct AcceptRequest {
 }
 
 type Answer = Result<Accepted, RepoError>;
+
+/// Who receives a message: its organization, event and customer.
+type Audience = (Uuid, &'static str, Option<Uuid>);
 
 pub(crate) struct AcceptBatches {
     group: GroupCommit<AcceptRequest, Answer>,
@@ -61,9 +64,11 @@ async fn insert_new(conn: &mut AsyncPgConnection, batch: &[AcceptRequest]) -> Re
     let micros = i64::try_from(lease.as_micros()).unwrap_or(i64::MAX);
     let column = |f: fn(&NewMessage) -> String| batch.iter().map(|r| f(&r.message)).collect::<Vec<_>>();
     let rows: Vec<Inserted> = diesel::sql_query(
-        "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until) \
-         SELECT m.id, m.organization_id, m.event_name, m.event_type, m.body, gen_random_uuid(), now() + $6 \
-         FROM unnest($1, $2, $3, $4, $5) AS m (id, organization_id, event_name, event_type, body) \
+        "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until, \
+           customer_id) \
+         SELECT m.id, m.organization_id, m.event_name, m.event_type, m.body, gen_random_uuid(), now() + $6, \
+           m.customer_id \
+         FROM unnest($1, $2, $3, $4, $5, $7) AS m (id, organization_id, event_name, event_type, body, customer_id) \
          ON CONFLICT (id) DO NOTHING RETURNING id, lease_id",
     )
     .bind::<Array<SqlUuid>, _>(batch.iter().map(|r| r.message.id).collect::<Vec<_>>())
@@ -72,6 +77,7 @@ async fn insert_new(conn: &mut AsyncPgConnection, batch: &[AcceptRequest]) -> Re
     .bind::<Array<Text>, _>(column(|m| m.kind.event_type().to_owned()))
     .bind::<Array<Text>, _>(column(|m| m.body.clone()))
     .bind::<Interval, _>(diesel::data_types::PgInterval::from_microseconds(micros))
+    .bind::<Array<Nullable<SqlUuid>>, _>(batch.iter().map(|r| r.message.customer_id).collect::<Vec<_>>())
     .load(conn)
     .await
     .map_err(repo_error)?;
@@ -85,7 +91,7 @@ async fn accept_batch(pool: &PgPool, batch: Vec<AcceptRequest>) -> Vec<Answer> {
     };
     let inserted =
         if batch.len() > 1 { insert_new(&mut conn, &batch).await.unwrap_or_default() } else { HashMap::new() };
-    let mut subscribers: HashMap<(Uuid, &'static str), Vec<StoredEndpoint>> = HashMap::new();
+    let mut subscribers: HashMap<Audience, Vec<StoredEndpoint>> = HashMap::new();
     let mut answered = HashSet::new();
     let mut answers = Vec::with_capacity(batch.len());
     for AcceptRequest { message, lease } in &batch {
@@ -113,7 +119,7 @@ async fn claims(
     conn: &mut AsyncPgConnection,
     message: &NewMessage,
     stored: Stored,
-    subscribers: &mut HashMap<(Uuid, &'static str), Vec<StoredEndpoint>>,
+    subscribers: &mut HashMap<Audience, Vec<StoredEndpoint>>,
 ) -> Answer {
     if stored.organization_id != message.organization_id {
         return Err(RepoError::Conflict(Conflict::new(
@@ -124,7 +130,7 @@ async fn claims(
     let Some(lease) = stored.lease else {
         return Ok(Accepted { body: stored.body, claims: Vec::new(), claimed_elsewhere_until: stored.claimed_until });
     };
-    let key = (message.organization_id, message.kind.name());
+    let key = (message.organization_id, message.kind.name(), message.customer_id);
     let endpoints = match subscribers.get(&key) {
         Some(endpoints) => endpoints,
         None => {

@@ -37,8 +37,16 @@ fn interval(lease: Duration) -> diesel::data_types::PgInterval {
     diesel::data_types::PgInterval::from_microseconds(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
 }
 
-/// Whether endpoint `e` receives event `$3`.
-const SUBSCRIBED: &str = "NOT e.disabled AND (cardinality(e.event_names) = 0 OR $3 = ANY (e.event_names))";
+/// Whether endpoint `e` receives event `$3` concerning customer `$c` (NULL: organization-wide): the
+/// SQL twin of `StoredEndpoint::receives`.
+const SUBSCRIBED: &str = "NOT e.disabled AND (cardinality(e.event_names) = 0 OR $3 = ANY (e.event_names)) \
+     AND (cardinality(e.customer_ids) = 0 OR $c = ANY (e.customer_ids) \
+          OR ($c IS NULL AND e.include_organization_events))";
+
+/// [`SUBSCRIBED`] for the event named by `event` and the customer `customer` (SQL expressions).
+pub(crate) fn subscribed(event: &str, customer: &str) -> String {
+    SUBSCRIBED.replace("$3", event).replace("$c", customer)
+}
 
 /// A message as stored, and whether this hand-over holds the claim on its first attempts.
 pub(crate) struct Stored {
@@ -72,8 +80,9 @@ pub(crate) async fn store_and_claim(
     lease: Duration,
 ) -> Result<Stored, RepoError> {
     let inserted: Option<MessageClaim> = diesel::sql_query(
-        "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until) \
-         VALUES ($1, $2, $3, $4, $5, gen_random_uuid(), now() + $6) ON CONFLICT (id) DO NOTHING \
+        "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until, \
+           customer_id) \
+         VALUES ($1, $2, $3, $4, $5, gen_random_uuid(), now() + $6, $7) ON CONFLICT (id) DO NOTHING \
          RETURNING body, organization_id, lease_id, lease_until, true AS claimed",
     )
     .bind::<SqlUuid, _>(message.id)
@@ -82,6 +91,7 @@ pub(crate) async fn store_and_claim(
     .bind::<Text, _>(message.kind.event_type())
     .bind::<Text, _>(&message.body)
     .bind::<Interval, _>(interval(lease))
+    .bind::<Nullable<SqlUuid>, _>(message.customer_id)
     .prepared()
     .get_result(conn)
     .await
@@ -119,10 +129,11 @@ pub(crate) async fn subscribed_endpoints(
 ) -> Result<Vec<StoredEndpoint>, RepoError> {
     let rows: Vec<EndpointRow> = diesel::sql_query(format!(
         "SELECT e.* FROM webhook_endpoints e WHERE e.organization_id = $1 AND {} ORDER BY e.created_at",
-        SUBSCRIBED.replace("$3", "$2")
+        subscribed("$2", "$3::uuid")
     ))
     .bind::<SqlUuid, _>(message.organization_id)
     .bind::<Text, _>(message.kind.name())
+    .bind::<Nullable<SqlUuid>, _>(message.customer_id)
     .prepared()
     .load(conn)
     .await
@@ -163,7 +174,7 @@ pub(crate) async fn claim_task(
            AND (d.lease_until IS NULL OR d.lease_until < now()) \
            AND {} \
          RETURNING e.*, d.attempts, d.lease_id",
-        SUBSCRIBED.replace("$3", "m.event_name")
+        subscribed("m.event_name", "m.customer_id")
     ))
     .bind::<SqlUuid, _>(task.message_id)
     .bind::<SqlUuid, _>(task.endpoint_id)
@@ -210,7 +221,7 @@ pub(crate) async fn why_unclaimable(
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
          JOIN webhook_messages m ON m.id = d.message_id \
          WHERE d.message_id = $1 AND d.endpoint_id = $2",
-        SUBSCRIBED.replace("$3", "m.event_name")
+        subscribed("m.event_name", "m.customer_id")
     ))
     .bind::<SqlUuid, _>(task.message_id)
     .bind::<SqlUuid, _>(task.endpoint_id)

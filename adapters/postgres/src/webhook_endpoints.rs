@@ -10,6 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::ports::delivery::StoredEndpoint;
 use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::EndpointPatch;
+use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{EventKind, Page, PageKey, Paged};
 use uuid::Uuid;
 
@@ -28,6 +29,8 @@ pub(crate) struct EndpointRow {
     failing_since: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    customer_ids: Vec<Uuid>,
+    include_organization_events: bool,
 }
 
 fn names(events: &[EventKind]) -> Vec<String> {
@@ -49,6 +52,8 @@ impl EndpointRow {
             failing_since: None,
             created_at: endpoint.created_at,
             updated_at: endpoint.updated_at,
+            customer_ids: endpoint.scope.customers.clone(),
+            include_organization_events: endpoint.scope.include_organization_events,
         }
     }
 
@@ -59,6 +64,10 @@ impl EndpointRow {
             url: self.url,
             description: self.description,
             events: self.event_names.iter().filter_map(|name| EventKind::from_name(name)).collect(),
+            scope: CustomerScope {
+                customers: self.customer_ids,
+                include_organization_events: self.include_organization_events,
+            },
             disabled: self.disabled,
             secret: self.secret,
             previous_secret: self.previous_secret.zip(self.previous_secret_until),
@@ -170,6 +179,9 @@ pub(crate) async fn update(
            description = COALESCE($4, description), \
            event_names = COALESCE($5, event_names), \
            disabled = COALESCE($6, disabled), \
+           customer_ids = COALESCE($9, customer_ids), \
+           include_organization_events = cardinality(COALESCE($9, customer_ids)) > 0 \
+             AND COALESCE($10, include_organization_events), \
            failing_since = CASE WHEN $6 = false THEN NULL ELSE failing_since END, \
            previous_secret = CASE WHEN $7 IS NULL THEN previous_secret ELSE secret END, \
            previous_secret_until = CASE WHEN $7 IS NULL THEN previous_secret_until ELSE $8 END, \
@@ -185,6 +197,8 @@ pub(crate) async fn update(
     .bind::<Nullable<Bool>, _>(patch.disabled)
     .bind::<Nullable<Text>, _>(secret)
     .bind::<Nullable<Timestamptz>, _>(previous_until)
+    .bind::<Nullable<Array<SqlUuid>>, _>(patch.customers)
+    .bind::<Nullable<Bool>, _>(patch.include_organization_events)
     .get_result::<EndpointRow>(conn)
     .await
     .optional()

@@ -25,6 +25,7 @@ pub(crate) struct MessageRow {
     event_type: String,
     body: String,
     created_at: DateTime<Utc>,
+    customer_id: Option<Uuid>,
 }
 
 impl MessageRow {
@@ -35,7 +36,13 @@ impl MessageRow {
     pub(crate) fn into_new_message(self) -> Result<NewMessage, RepoError> {
         let kind = EventKind::from_name(&self.event_name)
             .ok_or_else(|| RepoError::Unexpected(format!("unknown event {} in webhook_messages", self.event_name)))?;
-        Ok(NewMessage { id: self.id, organization_id: self.organization_id, kind, body: self.body })
+        Ok(NewMessage {
+            id: self.id,
+            organization_id: self.organization_id,
+            kind,
+            customer_id: self.customer_id,
+            body: self.body,
+        })
     }
 }
 

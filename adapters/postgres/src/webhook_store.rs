@@ -119,12 +119,17 @@ impl WebhookStore for PgWebhookStore {
         messages::inspect(&mut *self.connection().await?, organization_id, id, attempts).await
     }
 
-    async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<EventKind>, RepoError> {
+    async fn message_event(
+        &self,
+        organization_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(EventKind, Option<Uuid>)>, RepoError> {
         let found = messages::find(&mut *self.connection().await?, id).await?;
         let Some(message) = found.filter(|message| message.organization_id() == organization_id) else {
             return Ok(None);
         };
-        Ok(Some(message.into_new_message()?.kind))
+        let message = message.into_new_message()?;
+        Ok(Some((message.kind, message.customer_id)))
     }
 
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {

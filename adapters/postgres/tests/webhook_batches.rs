@@ -30,7 +30,13 @@ struct Counts {
 }
 
 fn message(id: Uuid, organization_id: Uuid) -> NewMessage {
-    NewMessage { id, organization_id, kind: EventKind::CustomerCreation, body: format!(r#"{{"id":"{id}"}}"#) }
+    NewMessage {
+        id,
+        organization_id,
+        kind: EventKind::CustomerCreation,
+        customer_id: None,
+        body: format!(r#"{{"id":"{id}"}}"#),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@
 //! delivery history, payload inspection, resending) is `SvixWebhookManagement`, on the same client.
 
 mod attempts;
+mod channels;
 mod management;
 mod mapping;
 mod messages;
@@ -96,8 +97,10 @@ impl SvixWebhookSender {
 
     async fn create_message(&self, event: &WebhookEvent) -> Result<(), Error> {
         let id = event.id.to_string();
+        let customer = event.customer.as_ref().map(|customer| customer.id);
         let message = MessageIn {
             event_id: Some(id.clone()),
+            channels: Some(channels::message_channels(customer)),
             ..MessageIn::new(event.kind.event_type().to_owned(), event.body())
         };
         let options = MessageCreateOptions { idempotency_key: Some(id), with_content: None };

@@ -2,6 +2,7 @@
 //! application (`uid` = organization id), with Svix's ids (`ep_…`) and signing secrets. The delivery
 //! history and message inspection are in `attempts` and `messages`.
 
+use crate::channels::{endpoint_channels, scope_of};
 use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, to_len, to_total};
 use crate::svix_errors::{answered_without_body, found, is_not_found, repo_error};
 use async_trait::async_trait;
@@ -12,7 +13,9 @@ use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
+use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{Page, Paged};
+use std::collections::BTreeSet;
 use svix::api::{EndpointListOptions, Svix};
 use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, EndpointSecretRotateIn, Ordering};
 use uuid::Uuid;
@@ -92,6 +95,35 @@ impl SvixWebhookManagement {
         Ok(secret.map(|secret| endpoint_from_svix(endpoint, secret.key)))
     }
 
+    /// The channels after `patch` (`None`: unchanged): the patch may change the customers or the
+    /// organization events alone, so the other half is read from the endpoint.
+    async fn patched_channels(
+        &self,
+        app: &str,
+        id: &str,
+        patch: &EndpointPatch,
+    ) -> Result<Option<Option<BTreeSet<String>>>, RepoError> {
+        if patch.customers.is_none() && patch.include_organization_events.is_none() {
+            return Ok(None);
+        }
+        let mut scope = match (&patch.customers, patch.include_organization_events) {
+            (Some(customers), Some(include)) => {
+                CustomerScope { customers: customers.clone(), include_organization_events: include }
+            }
+            _ => {
+                let current = found(self.svix.endpoint().get(app.to_owned(), id.to_owned()).await)?;
+                scope_of(current.ok_or(RepoError::NotFound)?.channels.as_ref())
+            }
+        };
+        if let Some(customers) = &patch.customers {
+            scope.customers = customers.clone();
+        }
+        if let Some(include) = patch.include_organization_events {
+            scope.include_organization_events = include;
+        }
+        endpoint_channels(&scope).map(Some)
+    }
+
     async fn create_in_application(&self, app: &str, endpoint: EndpointIn) -> Result<EndpointOut, RepoError> {
         let first = match self.svix.endpoint().create(app.to_owned(), endpoint.clone(), None).await {
             Ok(created) => return Ok(created),
@@ -124,10 +156,12 @@ impl WebhookManagement for SvixWebhookManagement {
                 format!("an organization has at most {max_endpoints} webhook endpoints; delete one first"),
             )));
         }
+        let channels = endpoint_channels(&draft.scope)?;
         let endpoint = EndpointIn {
             description: Some(draft.description),
             disabled: Some(draft.disabled),
             event_types: filter_types(&draft.events),
+            channels,
             ..EndpointIn::new(draft.url)
         };
         let created = self.create_in_application(&app, endpoint).await?;
@@ -178,11 +212,17 @@ impl WebhookManagement for SvixWebhookManagement {
             Some(None) => JsOption::Null,
             Some(Some(types)) => JsOption::Some(types),
         };
+        let channels = match self.patched_channels(&app, id, &patch).await? {
+            None => JsOption::Undefined,
+            Some(None) => JsOption::Null,
+            Some(Some(channels)) => JsOption::Some(channels),
+        };
         let changes = SvixEndpointPatch {
             url: patch.url,
             description: patch.description,
             disabled: patch.disabled,
             event_types,
+            channels,
             ..SvixEndpointPatch::new()
         };
         match found(self.svix.endpoint().patch(app.clone(), id.to_owned(), changes).await)? {

@@ -33,6 +33,7 @@ fn subscribed_kinds(filter: Option<&BTreeSet<String>>) -> Vec<EventKind> {
 
 pub(crate) fn endpoint_from_svix(endpoint: EndpointOut, signing_secret: String) -> WebhookEndpoint {
     let (event_names, event_types) = subscription_names(&subscribed_kinds(endpoint.event_types.as_ref()));
+    let scope = crate::channels::scope_of(endpoint.channels.as_ref());
     WebhookEndpoint {
         id: endpoint.id,
         url: endpoint.url,
@@ -40,6 +41,9 @@ pub(crate) fn endpoint_from_svix(endpoint: EndpointOut, signing_secret: String) 
         event_types,
         description: endpoint.description,
         disabled: endpoint.disabled.unwrap_or(false),
+        customer_ids: scope.customers,
+        include_organization_events: scope.include_organization_events,
+        deleted_customer_ids: Vec::new(),
         signing_secret,
         created_at: endpoint.created_at,
         updated_at: endpoint.updated_at,

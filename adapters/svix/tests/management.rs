@@ -16,7 +16,13 @@ use wiremock::matchers::{body_json, body_partial_json, method, path, query_param
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn draft(events: Vec<EventKind>) -> EndpointDraft {
-    EndpointDraft { url: "https://hooks.example.com/ep_1".into(), events, description: "ops".into(), disabled: false }
+    EndpointDraft {
+        url: "https://hooks.example.com/ep_1".into(),
+        events,
+        description: "ops".into(),
+        disabled: false,
+        scope: Default::default(),
+    }
 }
 
 async fn serve_secret(server: &MockServer, app: &str, endpoint_id: &str, key: &str) {
@@ -54,6 +60,49 @@ async fn creating_sends_the_url_and_the_subscribed_types_and_reads_back_the_secr
     assert_eq!(endpoint.signing_secret, "whsec_abc");
     assert!(!endpoint.disabled);
     assert_eq!(endpoint.updated_at.to_rfc3339(), "2026-09-02T12:00:00+00:00");
+}
+
+#[tokio::test]
+async fn an_endpoint_scoped_to_customers_listens_to_their_channels_and_reads_back_its_scope() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    let customer = Uuid::now_v7();
+    let channels = json!([format!("customer.{customer}"), "organization"]);
+    let mut out = endpoint_out("ep_1", None, false);
+    out["channels"] = channels.clone();
+    Mock::given(method("POST"))
+        .and(path(format!("{app}/endpoint")))
+        .and(body_partial_json(json!({"channels": channels})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(out))
+        .expect(1)
+        .mount(&server)
+        .await;
+    serve_secret(&server, &app, "ep_1", "whsec_abc").await;
+
+    let mut scoped = draft(Vec::new());
+    scoped.scope.customers = vec![customer];
+    scoped.scope.include_organization_events = true;
+    let endpoint = management(&server).create_endpoint(organization_id, scoped, 50).await;
+    let endpoint = endpoint.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(endpoint.customer_ids, vec![customer]);
+    assert!(endpoint.include_organization_events);
+}
+
+#[tokio::test]
+async fn more_customers_than_svix_channels_allow_is_refused_without_a_request() {
+    let server = MockServer::start().await;
+    let mut scoped = draft(Vec::new());
+    scoped.scope.customers = (0..10).map(|_| Uuid::now_v7()).collect();
+    scoped.scope.include_organization_events = true;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_list(vec![], None, true)))
+        .mount(&server)
+        .await;
+    let refused = management(&server).create_endpoint(Uuid::now_v7(), scoped, 50).await;
+    assert!(matches!(&refused, Err(RepoError::Invalid(c)) if c.code == "too_many_customers"), "{refused:?}");
+    let posts = requests(&server).await.into_iter().filter(|request| request.method.as_str() == "POST").count();
+    assert_eq!(posts, 0);
 }
 
 #[tokio::test]

@@ -79,6 +79,30 @@ async fn sends_one_message_with_event_id_idempotency_key_and_body() {
 }
 
 #[tokio::test]
+async fn a_customer_event_goes_on_its_customer_channel_and_an_organization_event_on_the_organization_one() {
+    let server = MockServer::start().await;
+    let customer = Uuid::now_v7();
+    let mut event = event();
+    event.customer = Some(kaiten_domain::EventCustomer { id: customer, slug: "acme".into() });
+    Mock::given(method("POST"))
+        .and(body_partial_json(json!({"eventId": event.id.to_string(), "channels": [format!("customer.{customer}")]})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(message_out(&event)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let organization_wide = WebhookEvent { id: Uuid::now_v7(), customer: None, ..event.clone() };
+    Mock::given(method("POST"))
+        .and(body_partial_json(json!({"eventId": organization_wide.id.to_string(), "channels": ["organization"]})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(message_out(&organization_wide)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sender = sender(&server).await;
+    assert_eq!(sender.send(&event).await, Ok(()));
+    assert_eq!(sender.send(&organization_wide).await, Ok(()));
+}
+
+#[tokio::test]
 async fn a_conflict_means_already_accepted() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -107,6 +107,7 @@ mod tests {
             id: Uuid::now_v7(),
             organization_id: Uuid::now_v7(),
             kind: EventKind::CustomerCreation,
+            customer_id: None,
             body: "{}".into(),
         }
     }
@@ -118,6 +119,7 @@ mod tests {
             url: "https://hooks.example.com".into(),
             description: String::new(),
             events: vec![],
+            scope: Default::default(),
             disabled: false,
             secret: "whsec_a".into(),
             previous_secret: None,

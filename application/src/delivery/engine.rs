@@ -219,7 +219,13 @@ impl DeliveryEngine {
 impl WebhookSender for DeliveryEngine {
     async fn send(&self, event: &WebhookEvent) -> Result<(), SendError> {
         let body = serde_json::to_string(&event.body()).map_err(|e| SendError::Permanent(e.to_string()))?;
-        let message = NewMessage { id: event.id, organization_id: event.organization_id, kind: event.kind, body };
+        let message = NewMessage {
+            id: event.id,
+            organization_id: event.organization_id,
+            kind: event.kind,
+            customer_id: event.customer.as_ref().map(|customer| customer.id),
+            body,
+        };
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;
         let message = NewMessage { body: accepted.body, ..message };
         let delivered = join_all(accepted.claims.into_iter().map(|claim| self.deliver(&message, claim))).await;

@@ -16,6 +16,7 @@ fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
         url: url.into(),
         description: String::new(),
         events: vec![],
+        scope: Default::default(),
         disabled,
         secret: "whsec_c2VjcmV0".into(),
         previous_secret: None,
@@ -48,6 +49,7 @@ fn message() -> NewMessage {
         id: Uuid::now_v7(),
         organization_id: Uuid::now_v7(),
         kind: EventKind::CustomerCreation,
+        customer_id: None,
         body: "{}".into(),
     }
 }

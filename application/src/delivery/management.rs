@@ -33,12 +33,12 @@ impl BuiltinWebhookManagement {
     async fn resend_targets(
         &self,
         organization_id: Uuid,
-        kind: EventKind,
+        (kind, customer): (EventKind, Option<Uuid>),
         endpoint: Option<String>,
     ) -> Result<Vec<StoredEndpoint>, RepoError> {
         let Some(raw) = endpoint else {
             let endpoints = self.store.enabled_endpoints(organization_id).await?;
-            return Ok(endpoints.into_iter().filter(|endpoint| endpoint.subscribes_to(kind)).collect());
+            return Ok(endpoints.into_iter().filter(|endpoint| endpoint.receives(kind, customer)).collect());
         };
         let id = endpoint_id(&raw).ok_or(RepoError::NotFound)?;
         let endpoint = self.store.find_endpoint(organization_id, id).await?.ok_or(RepoError::NotFound)?;
@@ -67,6 +67,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             url: draft.url,
             description: draft.description,
             events: draft.events,
+            scope: draft.scope,
             disabled: draft.disabled,
             secret: generate_secret(),
             previous_secret: None,
@@ -134,8 +135,8 @@ impl WebhookManagement for BuiltinWebhookManagement {
         event_id: Uuid,
         endpoint_id: Option<String>,
     ) -> Result<usize, RepoError> {
-        let kind = self.store.message_event(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
-        let targets = self.resend_targets(organization_id, kind, endpoint_id).await?;
+        let event = self.store.message_event(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
+        let targets = self.resend_targets(organization_id, event, endpoint_id).await?;
         for endpoint in &targets {
             let task = DeliveryTask {
                 message_id: event_id,

@@ -16,6 +16,7 @@ use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint,
     WebhookMessage,
 };
+use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{Page, Paged};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -30,6 +31,8 @@ pub struct StoredEndpoint {
     pub description: String,
     /// Empty = every event.
     pub events: Vec<EventKind>,
+    /// Whose events it receives.
+    pub scope: CustomerScope,
     pub disabled: bool,
     pub secret: String,
     pub previous_secret: Option<(String, DateTime<Utc>)>,
@@ -38,8 +41,9 @@ pub struct StoredEndpoint {
 }
 
 impl StoredEndpoint {
-    pub fn subscribes_to(&self, kind: EventKind) -> bool {
-        self.events.is_empty() || self.events.contains(&kind)
+    /// Whether an event of `kind` that concerns `customer` (`None`: organization-wide) goes to it.
+    pub fn receives(&self, kind: EventKind, customer: Option<Uuid>) -> bool {
+        (self.events.is_empty() || self.events.contains(&kind)) && self.scope.admits(customer)
     }
 
     /// The secrets that sign a request made at `now`: the current one, and the previous one
@@ -63,6 +67,9 @@ impl StoredEndpoint {
             event_types,
             description: self.description.clone(),
             disabled: self.disabled,
+            customer_ids: self.scope.customers.clone(),
+            include_organization_events: self.scope.include_organization_events,
+            deleted_customer_ids: Vec::new(),
             signing_secret: self.secret.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -76,6 +83,8 @@ pub struct NewMessage {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub kind: EventKind,
+    /// The customer the event concerns (`None`: organization-wide), for endpoints scoped to customers.
+    pub customer_id: Option<Uuid>,
     pub body: String,
 }
 
@@ -221,8 +230,13 @@ pub trait WebhookStore: Send + Sync {
         id: Uuid,
         attempts: &AttemptPage,
     ) -> Result<Option<WebhookMessage>, RepoError>;
-    /// The event of one of the organization's messages, without its attempts.
-    async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<EventKind>, RepoError>;
+    /// The event of one of the organization's messages and the customer it concerns, without its
+    /// attempts.
+    async fn message_event(
+        &self,
+        organization_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(EventKind, Option<Uuid>)>, RepoError>;
     /// The organization's enabled endpoints (for a resend to all).
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError>;
 }

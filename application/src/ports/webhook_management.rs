@@ -69,3 +69,16 @@ pub trait ResendLimiter: Send + Sync {
         window: std::time::Duration,
     ) -> Result<Option<std::time::Duration>, RepoError>;
 }
+
+/// The organization's customers, as endpoints scoped to customers name them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CustomerDirectory: Send + Sync {
+    /// Of the customers named by `ids` or `slugs`, the organization's: `(id, slug)` each.
+    async fn existing(
+        &self,
+        organization_id: Uuid,
+        ids: &[Uuid],
+        slugs: &[String],
+    ) -> Result<Vec<(Uuid, String)>, RepoError>;
+}

@@ -4,7 +4,8 @@
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
-use crate::ports::webhook_management::{ResendLimiter, WebhookManagement};
+use crate::ports::webhook_management::{CustomerDirectory, ResendLimiter, WebhookManagement};
+use crate::use_cases::endpoint_customers::EndpointCustomers;
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges,
     WebhookMessage,
@@ -33,6 +34,7 @@ impl Default for WebhookLimits {
 pub struct WebhookApi {
     pub management: Arc<dyn WebhookManagement>,
     pub resends: Arc<dyn ResendLimiter>,
+    pub customers: Arc<dyn CustomerDirectory>,
     pub policy: UrlPolicy,
     pub limits: WebhookLimits,
 }
@@ -40,6 +42,7 @@ pub struct WebhookApi {
 pub struct ManageWebhooks {
     management: Arc<dyn WebhookManagement>,
     resends: Arc<dyn ResendLimiter>,
+    customers: EndpointCustomers,
     policy: UrlPolicy,
     limits: WebhookLimits,
 }
@@ -50,13 +53,28 @@ const RESEND_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ManageWebhooks {
     pub fn new(api: WebhookApi) -> Self {
-        let WebhookApi { management, resends, policy, limits } = api;
-        Self { management, resends, policy, limits }
+        let WebhookApi { management, resends, customers, policy, limits } = api;
+        Self { management, resends, customers: EndpointCustomers::new(customers), policy, limits }
+    }
+
+    /// The endpoint with `deletedCustomerIds` filled in.
+    async fn with_deleted_customers(
+        &self,
+        caller: &Caller,
+        endpoint: WebhookEndpoint,
+    ) -> Result<WebhookEndpoint, UseCaseError> {
+        let mut endpoints = [endpoint];
+        self.customers.mark_deleted(caller.organization_id, &mut endpoints).await?;
+        let [endpoint] = endpoints;
+        Ok(endpoint)
     }
 
     pub async fn create(&self, caller: &Caller, input: NewWebhookEndpoint) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
         let draft = input.validate(&self.policy)?;
+        let customers = draft.scope.customers.clone();
+        let ids = self.customers.resolve(caller.organization_id, customers).await?;
+        let draft = draft.with_customers(ids);
         let max = self.limits.max_endpoints;
         self.management.create_endpoint(caller.organization_id, draft, max).await.map_err(|e| from(ENDPOINT, e))
     }
@@ -64,8 +82,9 @@ impl ManageWebhooks {
     /// Secrets are masked: only creation, rotation and [`Self::secret`] show one.
     pub async fn list(&self, caller: &Caller, page: Page) -> Result<Paged<WebhookEndpoint>, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
-        let listed =
+        let mut listed =
             self.management.list_endpoints(caller.organization_id, page).await.map_err(|e| from(ENDPOINT, e))?;
+        self.customers.mark_deleted(caller.organization_id, &mut listed.items).await?;
         Ok(listed.map(WebhookEndpoint::masked))
     }
 
@@ -73,7 +92,8 @@ impl ManageWebhooks {
     pub async fn get(&self, caller: &Caller, id: &str) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
         let found = self.management.get_endpoint(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
-        found.map(WebhookEndpoint::masked).ok_or(UseCaseError::NotFound(ENDPOINT))
+        let found = found.ok_or(UseCaseError::NotFound(ENDPOINT))?;
+        Ok(self.with_deleted_customers(caller, found).await?.masked())
     }
 
     /// The endpoint's signing secret in plain: only for callers that may change the endpoint (as Svix
@@ -92,9 +112,15 @@ impl ManageWebhooks {
     ) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
         let patch = changes.validate(&self.policy)?;
+        let customers = match patch.customers.clone() {
+            Some(refs) => Some(self.customers.resolve(caller.organization_id, refs).await?),
+            None => None,
+        };
+        let patch = patch.with_customers(customers);
         let updated =
             self.management.update_endpoint(caller.organization_id, id, patch).await.map_err(|e| from(ENDPOINT, e))?;
-        updated.map(WebhookEndpoint::masked).ok_or(UseCaseError::NotFound(ENDPOINT))
+        let updated = updated.ok_or(UseCaseError::NotFound(ENDPOINT))?;
+        Ok(self.with_deleted_customers(caller, updated).await?.masked())
     }
 
     pub async fn delete(&self, caller: &Caller, id: &str) -> Result<(), UseCaseError> {
@@ -162,7 +188,7 @@ fn from(what: &'static str, error: crate::error::RepoError) -> UseCaseError {
 mod tests {
     use super::*;
     use crate::error::{Conflict, RepoError};
-    use crate::ports::webhook_management::{MockResendLimiter, MockWebhookManagement};
+    use crate::ports::webhook_management::{MockCustomerDirectory, MockResendLimiter, MockWebhookManagement};
     use crate::use_cases::testing::caller_with;
     use futures::executor::block_on;
 
@@ -174,6 +200,9 @@ mod tests {
             event_types: vec![],
             description: String::new(),
             disabled: false,
+            customer_ids: vec![],
+            include_organization_events: false,
+            deleted_customer_ids: vec![],
             signing_secret: secret.into(),
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
@@ -186,6 +215,7 @@ mod tests {
         let api = WebhookApi {
             management: Arc::new(backend),
             resends: Arc::new(resends),
+            customers: Arc::new(MockCustomerDirectory::new()),
             policy: UrlPolicy::default(),
             limits: WebhookLimits::default(),
         };
@@ -193,7 +223,15 @@ mod tests {
     }
 
     fn new_endpoint(url: &str) -> NewWebhookEndpoint {
-        NewWebhookEndpoint { url: url.into(), event_names: None, event_types: None, description: None, disabled: None }
+        NewWebhookEndpoint {
+            url: url.into(),
+            event_names: None,
+            event_types: None,
+            description: None,
+            disabled: None,
+            customer_ids: None,
+            include_organization_events: None,
+        }
     }
 
     #[test]
@@ -255,7 +293,7 @@ mod tests {
 #[cfg(test)]
 mod limit_tests {
     use super::*;
-    use crate::ports::webhook_management::{MockResendLimiter, MockWebhookManagement};
+    use crate::ports::webhook_management::{MockCustomerDirectory, MockResendLimiter, MockWebhookManagement};
     use crate::use_cases::testing::caller_with;
     use futures::executor::block_on;
     use std::time::Duration;
@@ -272,6 +310,7 @@ mod limit_tests {
         let use_case = ManageWebhooks::new(WebhookApi {
             management: Arc::new(backend),
             resends: Arc::new(resends),
+            customers: Arc::new(MockCustomerDirectory::new()),
             policy: UrlPolicy::default(),
             limits: WebhookLimits { max_endpoints: 50, resends_per_minute: 2 },
         });
@@ -290,6 +329,7 @@ mod limit_tests {
         let use_case = ManageWebhooks::new(WebhookApi {
             management: Arc::new(backend),
             resends: Arc::new(MockResendLimiter::new()),
+            customers: Arc::new(MockCustomerDirectory::new()),
             policy: UrlPolicy::default(),
             limits: WebhookLimits { max_endpoints: 3, resends_per_minute: 5 },
         });
@@ -299,6 +339,8 @@ mod limit_tests {
             event_types: None,
             description: None,
             disabled: None,
+            customer_ids: None,
+            include_organization_events: None,
         };
         let created = block_on(use_case.create(&caller_with(&["write:webhooks"]), endpoint));
         assert!(matches!(created, Err(UseCaseError::Invalid(errors)) if errors.0[0].location == "too_many_endpoints"));
