@@ -50,6 +50,7 @@ pub mod manage_webhooks;
 pub mod move_license;
 pub mod patch_instance;
 pub mod prune_old_rows;
+pub mod recover_webhooks;
 pub mod rename_service_account;
 pub mod replay_outbox;
 pub mod report_usage;
@@ -125,6 +126,7 @@ pub struct UseCases {
     pub report_usage: report_usage::ReportUsage,
     pub list_usage: list_usage::ListUsage,
     pub webhooks: manage_webhooks::ManageWebhooks,
+    pub recoveries: recover_webhooks::RecoverWebhooks,
     pub events: event_feed::ReadEvents,
 }
 
@@ -194,6 +196,10 @@ impl UseCases {
             list_instances: list_instances::ListInstances::new(reads.clone()),
             report_usage: report_usage::ReportUsage::new(uow),
             list_usage: list_usage::ListUsage::new(reads.clone()),
+            recoveries: recover_webhooks::RecoverWebhooks::new(
+                webhooks.management.clone(),
+                webhooks.recoveries.clone(),
+            ),
             webhooks: manage_webhooks::ManageWebhooks::new(webhooks),
             events: event_feed::ReadEvents::new(reads, events),
         }

@@ -14,8 +14,8 @@ use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{
-    DatabaseReadiness, PgCustomerDirectory, PgEventFeed, PgPool, PgResendLimiter, PgUnitOfWork, TokenCache,
-    TokenChanges, pooled_repositories_with_token_cache,
+    DatabaseReadiness, PgCustomerDirectory, PgEventFeed, PgPool, PgRecoveryLog, PgResendLimiter, PgUnitOfWork,
+    TokenCache, TokenChanges, pooled_repositories_with_token_cache,
 };
 use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinEventBus, Topology};
 use secrecy::ExposeSecret;
@@ -84,6 +84,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         management: delivery.management,
         resends: Arc::new(PgResendLimiter::new(pool.clone())),
         customers: Arc::new(PgCustomerDirectory::new(pool.clone())),
+        recoveries: Arc::new(PgRecoveryLog::new(pool.clone())),
         policy,
         limits: config.webhook_limits()?,
     };

@@ -18,6 +18,7 @@ pub fn every_hour(
         ("outbox rows", config.outbox_retention()?, PgRetention::outbox(pool.clone())),
         ("webhook messages", config.webhooks_retention()?, PgRetention::webhook_messages(pool.clone())),
         ("event owners", config.webhooks_retention()?, PgRetention::event_owners(pool.clone())),
+        ("webhook recoveries", config.webhooks_retention()?, PgRetention::webhook_recoveries(pool.clone())),
         ("resend windows", chrono::TimeDelta::days(1), PgRetention::resend_windows(pool.clone())),
         ("audit-trail entries", config.audit_trail_retention()?, PgRetention::audit_trails(pool.clone())),
     ]

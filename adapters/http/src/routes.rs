@@ -13,6 +13,7 @@ mod health;
 mod instances;
 mod licenses;
 mod releases;
+mod webhook_recoveries;
 mod webhooks;
 
 use crate::openapi::ApiDoc;
@@ -50,6 +51,7 @@ pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
         .merge(licenses::routes())
         .merge(instances::routes())
         .merge(webhooks::routes())
+        .merge(webhook_recoveries::routes())
         .merge(events::routes())
         .merge(catalog::routes())
         .merge(dapr::routes(dapr))

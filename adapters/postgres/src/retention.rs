@@ -49,6 +49,13 @@ impl PgRetention {
         Self { pool, statement, batch: 5_000 }
     }
 
+    /// Recoveries and replays (their messages go with the webhook messages).
+    pub fn webhook_recoveries(pool: crate::connection::PgPool) -> Self {
+        let statement = "DELETE FROM webhook_recoveries WHERE id IN \
+             (SELECT id FROM webhook_recoveries WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+        Self { pool, statement, batch: 5_000 }
+    }
+
     /// Owners of the event ids handed to Svix.
     pub fn event_owners(pool: crate::connection::PgPool) -> Self {
         let statement = "DELETE FROM webhook_event_owners WHERE event_id IN \

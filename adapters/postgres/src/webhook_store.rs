@@ -4,7 +4,7 @@ use crate::connection::{PgPool, PooledConnection};
 use crate::webhook_accept_batch::AcceptBatches;
 use crate::webhook_deliveries::{self as deliveries, Unclaimable};
 use crate::webhook_settle_batch::SettleBatches;
-use crate::{webhook_endpoints as endpoints, webhook_messages as messages};
+use crate::{webhook_endpoints as endpoints, webhook_messages as messages, webhook_recoveries as recoveries};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
@@ -12,6 +12,7 @@ use kaiten_application::ports::delivery::{
     Accepted, DeliveryTask, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
 };
 use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
+use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::{EventKind, Page, Paged};
 use std::time::Duration;
 use uuid::Uuid;
@@ -134,5 +135,30 @@ impl WebhookStore for PgWebhookStore {
 
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {
         endpoints::enabled(&mut *self.connection().await?, organization_id).await
+    }
+
+    async fn take_for_recovery(
+        &self,
+        endpoint_id: Uuid,
+        task_id: Uuid,
+        kind: RecoveryKind,
+        window: RecoveryWindow,
+        limit: usize,
+    ) -> Result<(Vec<(Uuid, u32)>, bool), RepoError> {
+        let taken = recoveries::take(&mut *self.connection().await?, endpoint_id, task_id, kind, window, limit).await?;
+        Ok((taken.deliveries, taken.more))
+    }
+
+    async fn put_back_recovery(
+        &self,
+        endpoint_id: Uuid,
+        kind: RecoveryKind,
+        messages: &[Uuid],
+    ) -> Result<(), RepoError> {
+        recoveries::put_back(&mut *self.connection().await?, endpoint_id, kind, messages).await
+    }
+
+    async fn recovery_progress(&self, task_id: Uuid) -> Result<(i64, i64, i64), RepoError> {
+        recoveries::progress(&mut *self.connection().await?, task_id).await
     }
 }

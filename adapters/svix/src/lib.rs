@@ -10,6 +10,7 @@ mod channels;
 mod management;
 mod mapping;
 mod messages;
+mod recovery;
 mod registration;
 mod svix_errors;
 

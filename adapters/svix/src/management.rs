@@ -9,10 +9,13 @@ use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt, stream};
 use js_option::JsOption;
 use kaiten_application::error::RepoError;
-use kaiten_application::ports::webhook_management::WebhookManagement;
+use kaiten_application::ports::webhook_management::{
+    RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
+};
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
+use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{Page, Paged};
 use std::collections::BTreeSet;
@@ -280,5 +283,20 @@ impl WebhookManagement for SvixWebhookManagement {
         endpoint_id: Option<String>,
     ) -> Result<usize, RepoError> {
         self.resend_message(&application_id(organization_id), event_id, endpoint_id).await
+    }
+
+    async fn recover(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        _task_id: Uuid,
+        kind: RecoveryKind,
+        window: RecoveryWindow,
+    ) -> Result<RecoveryStart, RepoError> {
+        self.start_recovery(organization_id, endpoint_id, kind, window).await
+    }
+
+    async fn recovery_progress(&self, recovery: &RecoveryRecord) -> Result<RecoveryProgress, RepoError> {
+        Ok(self.recovery_status(recovery).await)
     }
 }

@@ -3,14 +3,19 @@
 use super::secret::generate_secret;
 use crate::error::{Conflict, RepoError};
 use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, StoredEndpoint, WebhookStore};
-use crate::ports::webhook_management::WebhookManagement;
+use crate::ports::webhook_management::{RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement};
 use async_trait::async_trait;
+use futures::{StreamExt, stream};
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
+use kaiten_domain::webhook_recovery::{MAX_RECOVERY_MESSAGES, RecoveryKind, RecoveryStatus, RecoveryWindow};
 use kaiten_domain::{EventKind, Page, Paged, clock};
 use std::sync::Arc;
 use uuid::Uuid;
+
+/// How many tasks of one recovery are handed to the scheduler at the same time.
+const CONCURRENT_SCHEDULES: usize = 16;
 
 /// How long the previous secret keeps signing after a rotation.
 pub const ROTATION_OVERLAP: chrono::Duration = chrono::Duration::hours(24);
@@ -40,15 +45,25 @@ impl BuiltinWebhookManagement {
             let endpoints = self.store.enabled_endpoints(organization_id).await?;
             return Ok(endpoints.into_iter().filter(|endpoint| endpoint.receives(kind, customer)).collect());
         };
-        let id = endpoint_id(&raw).ok_or(RepoError::NotFound)?;
+        Ok(vec![self.enabled_endpoint(organization_id, &raw, "resending").await?])
+    }
+
+    /// The endpoint, unless it is unknown (`NotFound`) or disabled (`Conflict`).
+    async fn enabled_endpoint(
+        &self,
+        organization_id: Uuid,
+        raw: &str,
+        doing: &str,
+    ) -> Result<StoredEndpoint, RepoError> {
+        let id = endpoint_id(raw).ok_or(RepoError::NotFound)?;
         let endpoint = self.store.find_endpoint(organization_id, id).await?.ok_or(RepoError::NotFound)?;
         if endpoint.disabled {
             return Err(RepoError::Conflict(Conflict::new(
                 "endpoint_disabled",
-                "the endpoint is disabled; enable it (PUT with disabled: false) before resending",
+                format!("the endpoint is disabled; enable it (PUT with disabled: false) before {doing}"),
             )));
         }
-        Ok(vec![endpoint])
+        Ok(endpoint)
     }
 }
 
@@ -127,6 +142,47 @@ impl WebhookManagement for BuiltinWebhookManagement {
             return Ok(None);
         }
         self.store.message(organization_id, event_id, &attempts).await
+    }
+
+    /// Takes the messages (at most [`MAX_RECOVERY_MESSAGES`]) and schedules each as the next attempt
+    /// of its delivery chain; what could not be scheduled is put back, and the error returned.
+    async fn recover(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        task_id: Uuid,
+        kind: RecoveryKind,
+        window: RecoveryWindow,
+    ) -> Result<RecoveryStart, RepoError> {
+        let endpoint = self.enabled_endpoint(organization_id, endpoint_id, "recovering").await?;
+        let (deliveries, more) =
+            self.store.take_for_recovery(endpoint.id, task_id, kind, window, MAX_RECOVERY_MESSAGES).await?;
+        let scheduled: Vec<(Uuid, bool)> = stream::iter(deliveries)
+            .map(|(message_id, attempt)| async move {
+                let task =
+                    DeliveryTask { message_id, endpoint_id: endpoint.id, attempt, resend: false, due_at_ms: None };
+                (message_id, self.scheduler.schedule(task).await.is_ok())
+            })
+            .buffer_unordered(CONCURRENT_SCHEDULES)
+            .collect()
+            .await;
+        let unscheduled: Vec<Uuid> = scheduled.iter().filter(|(_, ok)| !ok).map(|(id, _)| *id).collect();
+        if !unscheduled.is_empty() {
+            self.store.put_back_recovery(endpoint.id, kind, &unscheduled).await?;
+            return Err(RepoError::Unavailable(format!(
+                "the broker took {} of {} messages; nothing else was sent again: ask again",
+                scheduled.len() - unscheduled.len(),
+                scheduled.len()
+            )));
+        }
+        let queued = i64::try_from(scheduled.len()).unwrap_or(i64::MAX);
+        Ok(RecoveryStart { queued: Some(queued), more, backend_task_id: None })
+    }
+
+    async fn recovery_progress(&self, recovery: &RecoveryRecord) -> Result<RecoveryProgress, RepoError> {
+        let (succeeded, failed, pending) = self.store.recovery_progress(recovery.id).await?;
+        let status = if pending > 0 { RecoveryStatus::Running } else { RecoveryStatus::Finished };
+        Ok(RecoveryProgress { status, succeeded: Some(succeeded), failed: Some(failed), pending: Some(pending) })
     }
 
     async fn resend(

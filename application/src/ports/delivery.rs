@@ -16,6 +16,7 @@ use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint,
     WebhookMessage,
 };
+use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{Page, Paged};
 use serde::{Deserialize, Serialize};
@@ -239,6 +240,28 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<Option<(EventKind, Option<Uuid>)>, RepoError>;
     /// The organization's enabled endpoints (for a resend to all).
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError>;
+
+    /// Takes, for recovery `task_id`, at most `limit` of the endpoint's messages in `window`: its
+    /// failed deliveries reopened (`Recover`), or a delivery started for each message it receives but
+    /// was never sent (`Replay`); each (message, endpoint) at most once however many run at once.
+    /// Returns the deliveries to attempt (message, attempt number) and whether more matched.
+    async fn take_for_recovery(
+        &self,
+        endpoint_id: Uuid,
+        task_id: Uuid,
+        kind: RecoveryKind,
+        window: RecoveryWindow,
+        limit: usize,
+    ) -> Result<(Vec<(Uuid, u32)>, bool), RepoError>;
+    /// Puts back deliveries taken for a recovery that could not be scheduled.
+    async fn put_back_recovery(
+        &self,
+        endpoint_id: Uuid,
+        kind: RecoveryKind,
+        messages: &[Uuid],
+    ) -> Result<(), RepoError>;
+    /// The deliveries recovery `task_id` sent again: (succeeded, failed, pending).
+    async fn recovery_progress(&self, task_id: Uuid) -> Result<(i64, i64, i64), RepoError>;
 }
 
 /// One signed POST.

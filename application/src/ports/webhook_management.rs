@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
+use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryStatus, RecoveryTask, RecoveryWindow};
 use kaiten_domain::{Page, Paged};
 use uuid::Uuid;
 
@@ -52,6 +53,19 @@ pub trait WebhookManagement: Send + Sync {
         event_id: Uuid,
         endpoint_id: Option<String>,
     ) -> Result<usize, RepoError>;
+    /// Sends again, as task `task_id`, the endpoint's messages in `window` that failed (`Recover`) or
+    /// were never sent to it (`Replay`), each through the endpoint's one delivery chain. `NotFound`
+    /// for an unknown endpoint, `Conflict` for a disabled one.
+    async fn recover(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        task_id: Uuid,
+        kind: RecoveryKind,
+        window: RecoveryWindow,
+    ) -> Result<RecoveryStart, RepoError>;
+    /// How far a recovery it started got.
+    async fn recovery_progress(&self, recovery: &RecoveryRecord) -> Result<RecoveryProgress, RepoError>;
 }
 
 /// Counts the resends of each message, so that a message is resent at most `limit` times per window
@@ -81,4 +95,63 @@ pub trait CustomerDirectory: Send + Sync {
         ids: &[Uuid],
         slugs: &[String],
     ) -> Result<Vec<(Uuid, String)>, RepoError>;
+}
+
+/// A recovery or replay as recorded when it started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecoveryRecord {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub endpoint_id: String,
+    pub kind: RecoveryKind,
+    pub window: RecoveryWindow,
+    pub start: RecoveryStart,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What starting a recovery did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecoveryStart {
+    /// Messages queued again; `None` when the backend does not say.
+    pub queued: Option<i64>,
+    /// More matched than one request takes.
+    pub more: bool,
+    /// The backend's own task (Svix's `qtask_…`).
+    pub backend_task_id: Option<String>,
+}
+
+/// How far a recovery got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryProgress {
+    pub status: RecoveryStatus,
+    pub succeeded: Option<i64>,
+    pub failed: Option<i64>,
+    pub pending: Option<i64>,
+}
+
+impl RecoveryRecord {
+    pub fn to_api(&self, progress: RecoveryProgress) -> RecoveryTask {
+        RecoveryTask {
+            id: self.id.to_string(),
+            endpoint_id: self.endpoint_id.clone(),
+            kind: self.kind,
+            since: self.window.since,
+            until: self.window.until,
+            status: progress.status,
+            queued: self.start.queued,
+            succeeded: progress.succeeded,
+            failed: progress.failed,
+            pending: progress.pending,
+            more: self.start.more,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// Where recoveries are recorded, whichever backend runs them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait RecoveryLog: Send + Sync {
+    async fn record(&self, recovery: &RecoveryRecord) -> Result<(), RepoError>;
+    async fn find(&self, organization_id: Uuid, id: Uuid) -> Result<Option<RecoveryRecord>, RepoError>;
 }

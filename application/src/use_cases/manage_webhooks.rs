@@ -4,7 +4,7 @@
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
-use crate::ports::webhook_management::{CustomerDirectory, ResendLimiter, WebhookManagement};
+use crate::ports::webhook_management::{CustomerDirectory, RecoveryLog, ResendLimiter, WebhookManagement};
 use crate::use_cases::endpoint_customers::EndpointCustomers;
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges,
@@ -35,6 +35,7 @@ pub struct WebhookApi {
     pub management: Arc<dyn WebhookManagement>,
     pub resends: Arc<dyn ResendLimiter>,
     pub customers: Arc<dyn CustomerDirectory>,
+    pub recoveries: Arc<dyn RecoveryLog>,
     pub policy: UrlPolicy,
     pub limits: WebhookLimits,
 }
@@ -53,7 +54,7 @@ const RESEND_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ManageWebhooks {
     pub fn new(api: WebhookApi) -> Self {
-        let WebhookApi { management, resends, customers, policy, limits } = api;
+        let WebhookApi { management, resends, customers, policy, limits, .. } = api;
         Self { management, resends, customers: EndpointCustomers::new(customers), policy, limits }
     }
 
@@ -188,7 +189,9 @@ fn from(what: &'static str, error: crate::error::RepoError) -> UseCaseError {
 mod tests {
     use super::*;
     use crate::error::{Conflict, RepoError};
-    use crate::ports::webhook_management::{MockCustomerDirectory, MockResendLimiter, MockWebhookManagement};
+    use crate::ports::webhook_management::{
+        MockCustomerDirectory, MockRecoveryLog, MockResendLimiter, MockWebhookManagement,
+    };
     use crate::use_cases::testing::caller_with;
     use futures::executor::block_on;
 
@@ -216,6 +219,7 @@ mod tests {
             management: Arc::new(backend),
             resends: Arc::new(resends),
             customers: Arc::new(MockCustomerDirectory::new()),
+            recoveries: Arc::new(MockRecoveryLog::new()),
             policy: UrlPolicy::default(),
             limits: WebhookLimits::default(),
         };
@@ -293,7 +297,9 @@ mod tests {
 #[cfg(test)]
 mod limit_tests {
     use super::*;
-    use crate::ports::webhook_management::{MockCustomerDirectory, MockResendLimiter, MockWebhookManagement};
+    use crate::ports::webhook_management::{
+        MockCustomerDirectory, MockRecoveryLog, MockResendLimiter, MockWebhookManagement,
+    };
     use crate::use_cases::testing::caller_with;
     use futures::executor::block_on;
     use std::time::Duration;
@@ -311,6 +317,7 @@ mod limit_tests {
             management: Arc::new(backend),
             resends: Arc::new(resends),
             customers: Arc::new(MockCustomerDirectory::new()),
+            recoveries: Arc::new(MockRecoveryLog::new()),
             policy: UrlPolicy::default(),
             limits: WebhookLimits { max_endpoints: 50, resends_per_minute: 2 },
         });
@@ -330,6 +337,7 @@ mod limit_tests {
             management: Arc::new(backend),
             resends: Arc::new(MockResendLimiter::new()),
             customers: Arc::new(MockCustomerDirectory::new()),
+            recoveries: Arc::new(MockRecoveryLog::new()),
             policy: UrlPolicy::default(),
             limits: WebhookLimits { max_endpoints: 3, resends_per_minute: 5 },
         });
