@@ -29,6 +29,7 @@ async fn the_console_and_its_assets_are_served_by_the_binary_with_a_strict_polic
         ("/console/console.js", "text/javascript"),
         ("/console/views.js", "text/javascript"),
         ("/console/api.js", "text/javascript"),
+        ("/console/recovery.js", "text/javascript"),
         ("/console/console.css", "text/css"),
     ] {
         let response = get(path).await?;
@@ -238,8 +239,33 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     browser.click("#message-reload").await?;
     browser.texts_when("#attempt-table tbody tr", |rows| rows.len() == 2).await?;
 
-    // Disable it from the endpoint table.
+    // Scope it to Globex with the organization's events and add RELEASE_CREATION; then replay what it
+    // never had: the release created before, and nothing else.
     browser.click("nav .tab[data-tab=endpoints]").await?;
+    browser.click("#endpoint-table .edit").await?;
+    browser.fill("#endpoint-customers", "globex").await?;
+    browser.click("#endpoint-organization-events").await?;
+    browser.click("#event-choices input[value=RELEASE_CREATION]").await?;
+    browser.click("#endpoint-save").await?;
+    browser.notice("Endpoint saved").await?;
+    let (_, globex) = app.send(Method::GET, "/api/customers/globex", &acme.token, None).await?;
+    let scoped = endpoints(&app, &acme).await?;
+    assert_eq!(scoped[0]["customerIds"], json!([globex["id"]]), "the slug typed is stored as the customer's id");
+    assert_eq!(scoped[0]["includeOrganizationEvents"], true);
+    let rows =
+        browser.texts_when("#endpoint-table tbody tr", |rows| rows.iter().any(|r| r.contains("1 customer"))).await?;
+    assert!(rows[0].contains("organization events"), "{rows:?}");
+    browser.click("#endpoint-table .recover").await?;
+    page.find(Locator::Css("#recover-kind option[value=replay]")).await?.click().await?;
+    browser.click("#recover-start").await?;
+    let progress =
+        browser.texts_when("#recover-progress", |texts| texts.iter().any(|t| t.contains("finished"))).await?.concat();
+    assert!(progress.contains("1 queued") && progress.contains("1 succeeded"), "{progress}");
+    let replayed = wait_for(DEADLINE, || async { Ok(receiver.requests("console").get(2).cloned()) }).await?;
+    assert_eq!(replayed.json()["name"], "RELEASE_CREATION");
+    assert_eq!(receiver.requests("console").len(), 3, "only the message it never had");
+
+    // Disable it from the endpoint table.
     browser.click("#endpoint-table .toggle").await?;
     browser.texts_when("#endpoint-table .badge", |badges| badges == ["disabled"]).await?;
     assert_eq!(endpoints(&app, &acme).await?[0]["disabled"], true);

@@ -56,6 +56,7 @@ function clearPage() {
   }
   $("#message").hidden = true;
   $("#naming-form").hidden = true;
+  recovery.close();
   $("#history-filters").reset();
   startEditing(null);
   showTab("endpoints", false);
@@ -101,6 +102,7 @@ const endpointActions = {
     await loadEndpoints();
     notify(`New signing secret: ${rotated.signingSecret} (the previous one also signs for 24 hours).`, "success");
   }),
+  recover: (endpoint) => recovery.open(endpoint),
   history: (endpoint) => {
     $("#filter-endpoint").value = endpoint.id;
     showTab("history");
@@ -132,6 +134,8 @@ function startEditing(endpoint) {
   $("#endpoint-cancel").hidden = !endpoint;
   $("#endpoint-url").value = endpoint ? endpoint.url : "";
   $("#endpoint-description").value = endpoint ? endpoint.description : "";
+  $("#endpoint-customers").value = endpoint ? (endpoint.customerIds || []).join(", ") : "";
+  $("#endpoint-organization-events").checked = Boolean(endpoint && endpoint.includeOrganizationEvents);
   const subscribed = new Set(endpoint ? endpoint.eventNames : []);
   for (const input of document.querySelectorAll("#event-choices input[name=event]")) {
     input.checked = subscribed.has(input.value);
@@ -148,7 +152,9 @@ function saveEndpoint(event) {
     notify("Choose the events to deliver, or every event.", "error");
     return;
   }
-  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value, eventNames };
+  const customerIds = $("#endpoint-customers").value.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value, eventNames,
+    customerIds, includeOrganizationEvents: $("#endpoint-organization-events").checked };
   const editing = state.editing;
   attempt(async () => {
     if (editing) {
@@ -255,6 +261,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#endpoint-form").addEventListener("submit", saveEndpoint);
   $("#naming-form").addEventListener("submit", saveNaming);
   $("#endpoint-cancel").addEventListener("click", () => startEditing(null));
+  $("#recover-form").addEventListener("submit", recovery.start);
+  $("#recover-close").addEventListener("click", recovery.close);
   $("#all-events").addEventListener("change", syncAllEvents);
   $("#history-filters").addEventListener("submit", (event) => {
     event.preventDefault();

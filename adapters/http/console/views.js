@@ -40,7 +40,14 @@ const views = (() => {
 
   function subscription(endpoint) {
     const names = endpoint.eventNames || [];
-    return names.length === 0 ? "every event" : names.join(", ");
+    const events = names.length === 0 ? "every event" : names.join(", ");
+    const customers = endpoint.customerIds || [];
+    if (customers.length === 0) return events;
+    const deleted = (endpoint.deletedCustomerIds || []).length;
+    const scope = `${customers.length} customer${customers.length === 1 ? "" : "s"}`
+      + (endpoint.includeOrganizationEvents ? " and organization events" : "")
+      + (deleted ? ` (${deleted} deleted)` : "");
+    return `${events} — ${scope}`;
   }
 
   /** One row of the endpoint table, with its actions. */
@@ -58,6 +65,7 @@ const views = (() => {
           endpoint.disabled ? "Enable" : "Disable"),
         el("button", { type: "button", class: "rotate", onclick: () => actions.rotate(endpoint) }, "Rotate secret"),
         el("button", { type: "button", class: "deliveries", onclick: () => actions.history(endpoint) }, "History"),
+        el("button", { type: "button", class: "recover", onclick: () => actions.recover(endpoint) }, "Recover"),
         el("button", { type: "button", class: "delete danger", onclick: () => actions.remove(endpoint) }, "Delete")));
   }
 

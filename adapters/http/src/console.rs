@@ -12,6 +12,7 @@ const PAGE: &str = include_str!("../console/index.html");
 const SCRIPT: &str = include_str!("../console/console.js");
 const VIEWS: &str = include_str!("../console/views.js");
 const API: &str = include_str!("../console/api.js");
+const RECOVERY: &str = include_str!("../console/recovery.js");
 const STYLE: &str = include_str!("../console/console.css");
 
 /// What the browser may load and do on the console's pages.
@@ -25,6 +26,7 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/console/console.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/console/views.js", get(|| async { asset("text/javascript; charset=utf-8", VIEWS) }))
         .route("/console/api.js", get(|| async { asset("text/javascript; charset=utf-8", API) }))
+        .route("/console/recovery.js", get(|| async { asset("text/javascript; charset=utf-8", RECOVERY) }))
         .route("/console/console.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
 }
 
