@@ -135,6 +135,12 @@ async fn the_payloads_written_by_the_api_fit_the_catalog_schemas() -> anyhow::Re
         let concerns_a_customer = name.starts_with("CUSTOMER_") || name.starts_with("INSTANCE_");
         let expected = if concerns_a_customer { json!("globex") } else { Value::Null };
         assert_eq!(body.get("customerSlug").cloned().unwrap_or(Value::Null), expected, "{name}: {body}");
+        let event =
+            schemas.iter().find(|e| e["name"] == name).ok_or_else(|| anyhow::anyhow!("{name} not in the catalog"))?;
+        assert!(
+            validates(&event["bodySchema"], body)?,
+            "{name}: the body does not fit the catalog's body schema: {body}"
+        );
     }
     assert_previous_attributes(&app, &acme.token, &schemas).await
 }

@@ -40,7 +40,21 @@ fn check(relative: &str, actual: &str) -> anyhow::Result<Option<String>> {
 
 /// The events whose bodies carry `previousAttributes`.
 fn is_update(kind: EventKind) -> bool {
-    kind.name().ends_with("_UPDATE") || kind == EventKind::InstanceMigration
+    kind.carries_previous_attributes()
+}
+
+#[test]
+fn every_example_body_fits_its_body_schema() -> anyhow::Result<()> {
+    for kind in EventKind::all() {
+        let contract = event_contract(kind);
+        let validator =
+            jsonschema::validator_for(&contract["bodySchema"]).map_err(|e| anyhow::anyhow!("{kind}: {e}"))?;
+        for example in ["exampleBody", "exampleBodyCurrentNames"] {
+            let errors: Vec<String> = validator.iter_errors(&contract[example]).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{kind} {example}: {errors:?}");
+        }
+    }
+    Ok(())
 }
 
 fn event_contract(kind: EventKind) -> Value {
@@ -63,6 +77,7 @@ fn event_contract(kind: EventKind) -> Value {
         "currentName": kind.current_name(),
         "type": kind.event_type(),
         "dataSchema": kind.data_schema(),
+        "bodySchema": kind.body_schema(),
         "exampleBody": body(EventNaming::Classic),
         "exampleBodyCurrentNames": body(EventNaming::Current),
     })

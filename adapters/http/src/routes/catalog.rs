@@ -32,6 +32,11 @@ pub(crate) struct CatalogEvent {
     /// JSON Schema (2020-12) of the event's `data`.
     #[schema(value_type = Object)]
     schema: Value,
+    /// JSON Schema (2020-12) of the whole webhook body (and event-feed item): `id`, `name`, `type`,
+    /// `timestamp`, `customerId`/`customerSlug` when the event concerns a customer,
+    /// `previousAttributes` on updates and migrations, and `data`.
+    #[schema(value_type = Object)]
+    body_schema: Value,
     /// An example of the event's `data`.
     #[schema(value_type = Object)]
     example: Value,
@@ -57,6 +62,7 @@ async fn event_catalog(Authenticated(_caller): Authenticated) -> Json<Catalog> {
             domain: event.domain,
             description: event.description,
             schema: event.kind.data_schema(),
+            body_schema: event.kind.body_schema(),
             example: event.kind.example(),
         })
         .collect();
