@@ -33,6 +33,7 @@ pub mod slug;
 pub mod token;
 pub mod validation;
 pub mod webhook;
+pub mod webhook_endpoint_input;
 pub mod webhook_recovery;
 pub mod webhook_scope;
 pub mod webhook_url;

@@ -4,12 +4,12 @@
 
 use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
-use crate::webhook_scope::{CustomerRef, CustomerScope, parse_customer_refs};
-use crate::webhook_url::UrlPolicy;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
+
+pub use crate::webhook_endpoint_input::{EndpointDraft, EndpointPatch, NewWebhookEndpoint, WebhookEndpointChanges};
 
 /// An endpoint as the API returns it. `signingSecret` is masked in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -54,205 +54,6 @@ pub fn webhook_message_id(event_id: uuid::Uuid) -> String {
 /// The catalog names and types of a subscription (empty = every event).
 pub fn subscription_names(kinds: &[EventKind]) -> (Vec<String>, Vec<String>) {
     kinds.iter().map(|kind| (kind.name().to_owned(), kind.event_type().to_owned())).unzip()
-}
-
-/// The body of `POST /api/webhooks`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NewWebhookEndpoint {
-    pub url: String,
-    /// Catalog names (`CUSTOMER_CREATION`); empty or omitted = every event.
-    pub event_names: Option<Vec<String>>,
-    /// Catalog types (`com.kaiten.customer.v1.created`), accepted instead of or next to names.
-    pub event_types: Option<Vec<String>>,
-    pub description: Option<String>,
-    pub disabled: Option<bool>,
-    /// Customers (ids or slugs, at most 100) whose events it receives; empty or omitted = every event.
-    pub customer_ids: Option<Vec<String>>,
-    /// With `customerIds`: the organization-wide events too (default false).
-    pub include_organization_events: Option<bool>,
-}
-
-/// The body of `PUT /api/webhooks/{id}`: omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct WebhookEndpointChanges {
-    pub url: Option<String>,
-    pub event_names: Option<Vec<String>>,
-    pub event_types: Option<Vec<String>>,
-    pub description: Option<String>,
-    pub disabled: Option<bool>,
-    /// Customers (ids or slugs, at most 100); `[]` = every event again.
-    pub customer_ids: Option<Vec<String>>,
-    pub include_organization_events: Option<bool>,
-}
-
-/// A validated endpoint definition, ready for a backend once its customers are resolved (`C` =
-/// `Uuid`); as requested they are [`CustomerRef`]s.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointDraft<C = uuid::Uuid> {
-    pub url: String,
-    pub events: Vec<EventKind>,
-    pub description: String,
-    pub disabled: bool,
-    pub scope: CustomerScope<C>,
-}
-
-impl<C> EndpointDraft<C> {
-    /// The same draft with its customers named by `customers` (in the same order).
-    pub fn with_customers<D>(self, customers: Vec<D>) -> EndpointDraft<D> {
-        let scope = CustomerScope { customers, include_organization_events: self.scope.include_organization_events };
-        EndpointDraft {
-            url: self.url,
-            events: self.events,
-            description: self.description,
-            disabled: self.disabled,
-            scope,
-        }
-    }
-}
-
-/// Validated changes; `None` keeps the stored value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointPatch<C = uuid::Uuid> {
-    pub url: Option<String>,
-    pub events: Option<Vec<EventKind>>,
-    pub description: Option<String>,
-    pub disabled: Option<bool>,
-    pub customers: Option<Vec<C>>,
-    pub include_organization_events: Option<bool>,
-}
-
-impl<C> Default for EndpointPatch<C> {
-    fn default() -> Self {
-        Self {
-            url: None,
-            events: None,
-            description: None,
-            disabled: None,
-            customers: None,
-            include_organization_events: None,
-        }
-    }
-}
-
-impl<C> EndpointPatch<C> {
-    /// The same patch with its customers (if it changes them) named by `customers`.
-    pub fn with_customers<D>(self, customers: Option<Vec<D>>) -> EndpointPatch<D> {
-        EndpointPatch {
-            url: self.url,
-            events: self.events,
-            description: self.description,
-            disabled: self.disabled,
-            customers,
-            include_organization_events: self.include_organization_events,
-        }
-    }
-}
-
-const MAX_DESCRIPTION: usize = 1000;
-
-impl NewWebhookEndpoint {
-    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointDraft<CustomerRef>, ValidationErrors> {
-        let mut errors = Vec::new();
-        let url = check_url(&self.url, policy, &mut errors);
-        let events = parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors);
-        let description = check_description(self.description, &mut errors);
-        let customers = parse_customer_refs(self.customer_ids.as_deref().unwrap_or_default(), &mut errors);
-        if !errors.is_empty() {
-            return Err(ValidationErrors(errors));
-        }
-        Ok(EndpointDraft {
-            url: url.unwrap_or_default(),
-            events: events.unwrap_or_default(),
-            description: description.unwrap_or_default(),
-            disabled: self.disabled.unwrap_or(false),
-            // Without customers every event goes through: the flag would mean nothing.
-            scope: CustomerScope {
-                include_organization_events: self.include_organization_events.unwrap_or(false) && !customers.is_empty(),
-                customers,
-            },
-        })
-    }
-}
-
-impl WebhookEndpointChanges {
-    pub fn validate(self, policy: &UrlPolicy) -> Result<EndpointPatch<CustomerRef>, ValidationErrors> {
-        let mut errors = Vec::new();
-        let url = self.url.map(|url| check_url(&url, policy, &mut errors).unwrap_or_default());
-        let events = (self.event_names.is_some() || self.event_types.is_some()).then(|| {
-            parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors).unwrap_or_default()
-        });
-        let description = self.description.map(|d| check_description(Some(d), &mut errors).unwrap_or_default());
-        let customers = self.customer_ids.map(|raw| parse_customer_refs(&raw, &mut errors));
-        if errors.is_empty() {
-            Ok(EndpointPatch {
-                url,
-                events,
-                description,
-                disabled: self.disabled,
-                customers,
-                include_organization_events: self.include_organization_events,
-            })
-        } else {
-            Err(ValidationErrors(errors))
-        }
-    }
-}
-
-fn check_url(raw: &str, policy: &UrlPolicy, errors: &mut Vec<FieldError>) -> Option<String> {
-    if raw.len() > 2048 {
-        errors.push(FieldError::new("body.url", "must be at most 2048 characters", None));
-        return None;
-    }
-    match policy.check_url(raw.trim()) {
-        Ok(url) => Some(url.to_string()),
-        Err(reason) => {
-            errors.push(FieldError::new("body.url", reason, Some(Value::from(raw))));
-            None
-        }
-    }
-}
-
-fn check_description(description: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
-    let description = description.unwrap_or_default();
-    if description.chars().count() > MAX_DESCRIPTION {
-        errors.push(FieldError::new("body.description", "must be at most 1000 characters", None));
-        return None;
-    }
-    Some(description)
-}
-
-/// Names and types together, without duplicates, in catalog order; unknown entries are errors.
-fn parse_events(
-    names: Option<&[String]>,
-    types: Option<&[String]>,
-    errors: &mut Vec<FieldError>,
-) -> Option<Vec<EventKind>> {
-    let before = errors.len();
-    let mut kinds = Vec::new();
-    for (index, name) in names.unwrap_or_default().iter().enumerate() {
-        match EventKind::from_name(name) {
-            Some(kind) => kinds.push(kind),
-            None => errors.push(FieldError::new(
-                format!("body.eventNames[{index}]"),
-                "not an event name of the catalog (GET /api/events/catalog)",
-                Some(Value::from(name.as_str())),
-            )),
-        }
-    }
-    for (index, event_type) in types.unwrap_or_default().iter().enumerate() {
-        match EventKind::from_type(event_type) {
-            Some(kind) => kinds.push(kind),
-            None => errors.push(FieldError::new(
-                format!("body.eventTypes[{index}]"),
-                "not an event type of the catalog (GET /api/events/catalog)",
-                Some(Value::from(event_type.as_str())),
-            )),
-        }
-    }
-    let subscribed: Vec<EventKind> = EventKind::all().filter(|kind| kinds.contains(kind)).collect();
-    (errors.len() == before).then_some(subscribed)
 }
 
 /// The state of one delivery attempt (Svix's vocabulary).
@@ -391,44 +192,6 @@ pub struct HistoryFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn new_endpoint(names: &[&str], types: &[&str]) -> NewWebhookEndpoint {
-        NewWebhookEndpoint {
-            url: "https://hooks.example.com/kaiten".into(),
-            event_names: Some(names.iter().map(|n| (*n).to_owned()).collect()),
-            event_types: Some(types.iter().map(|t| (*t).to_owned()).collect()),
-            description: None,
-            disabled: None,
-            customer_ids: None,
-            include_organization_events: None,
-        }
-    }
-
-    #[test]
-    fn names_and_types_merge_into_one_subscription_in_catalog_order() {
-        let draft =
-            new_endpoint(&["CUSTOMER_DELETION"], &["com.kaiten.customer.v1.created", "com.kaiten.customer.v1.deleted"])
-                .validate(&UrlPolicy::default());
-        let draft = draft.unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(draft.events, vec![EventKind::CustomerCreation, EventKind::CustomerDeletion]);
-    }
-
-    #[test]
-    fn unknown_names_and_types_are_reported_with_their_position() {
-        let errors = new_endpoint(&["CUSTOMER_CREATION", "NOPE"], &["com.nope"]).validate(&UrlPolicy::default());
-        let errors = errors.err().map(|e| e.0).unwrap_or_default();
-        let locations: Vec<&str> = errors.iter().map(|e| e.location.as_str()).collect();
-        assert_eq!(locations, vec!["body.eventNames[1]", "body.eventTypes[0]"]);
-    }
-
-    #[test]
-    fn a_forbidden_url_is_invalid_with_the_reason() {
-        let mut endpoint = new_endpoint(&[], &[]);
-        endpoint.url = "https://10.0.0.8/hook".into();
-        let errors = endpoint.validate(&UrlPolicy::default()).err().map(|e| e.0).unwrap_or_default();
-        assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("private"), "{}", errors[0].message);
-    }
 
     #[test]
     fn masking_keeps_only_the_last_characters() {
