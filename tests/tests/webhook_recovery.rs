@@ -103,9 +103,15 @@ async fn replaying_delivers_what_an_endpoint_created_later_never_had_once() -> a
     let receiver = Receiver::start().await?;
     let app = TestApp::spawn_delivering(|_| {}).await?;
     let acme = app.tenant("Acme").await?;
-    endpoint(&app, &acme, receiver.url("witness")).await?;
+    let witness = endpoint(&app, &acme, receiver.url("witness")).await?;
     post(&app, &acme, "/api/customers", json!({"name": "Globex"})).await?;
-    arrived(&receiver, "witness", 1).await?;
+    // Settled: a message whose first attempts are still being made is not replayed yet.
+    let history = format!("/api/webhooks/history?endpointId={witness}");
+    wait_for(DEADLINE, || async {
+        let (_, page) = app.send(Method::GET, &history, &acme.token, None).await?;
+        Ok((page["total"].as_i64() == Some(1)).then_some(()))
+    })
+    .await?;
     let late = endpoint(&app, &acme, receiver.url("late")).await?;
 
     let replay = format!("/api/webhooks/{late}/replay");
