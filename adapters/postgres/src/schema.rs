@@ -292,6 +292,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         customer_ids -> Array<Uuid>,
         include_organization_events -> Bool,
+        paused_until -> Nullable<Timestamptz>,
     }
 }
 

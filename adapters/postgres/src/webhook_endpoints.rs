@@ -31,6 +31,7 @@ pub(crate) struct EndpointRow {
     updated_at: DateTime<Utc>,
     customer_ids: Vec<Uuid>,
     include_organization_events: bool,
+    paused_until: Option<DateTime<Utc>>,
 }
 
 fn names(events: &[EventKind]) -> Vec<String> {
@@ -54,6 +55,7 @@ impl EndpointRow {
             updated_at: endpoint.updated_at,
             customer_ids: endpoint.scope.customers.clone(),
             include_organization_events: endpoint.scope.include_organization_events,
+            paused_until: endpoint.paused_until,
         }
     }
 
@@ -71,6 +73,7 @@ impl EndpointRow {
             disabled: self.disabled,
             secret: self.secret,
             previous_secret: self.previous_secret.zip(self.previous_secret_until),
+            paused_until: self.paused_until,
             created_at: self.created_at,
             updated_at: self.updated_at,
         }

@@ -48,6 +48,9 @@ pub(crate) async fn settle(
     let resent: Vec<&Settlement> =
         settlements.iter().filter(|s| s.lease.is_none() && s.next == NextStep::Done).collect();
     let streaks = Streaks::of(&records);
+    // Endpoints that asked for a pause (429/503 with Retry-After): each is among the failed ones.
+    let pauses: Vec<(Uuid, DateTime<Utc>)> =
+        records.iter().filter_map(|r| r.pause_endpoint_until.map(|until| (r.endpoint_id, until))).collect();
     let disabled: Vec<Disabled> = diesel::sql_query(
         "WITH recorded AS ( \
            INSERT INTO webhook_attempts (id, organization_id, message_id, endpoint_id, url, attempt, status, \
@@ -96,7 +99,10 @@ pub(crate) async fn settle(
              disabled = e.disabled OR e.id = ANY ($23) OR COALESCE(e.failing_since < $24, false), \
              updated_at = CASE WHEN NOT e.disabled AND (e.id = ANY ($23) OR COALESCE(e.failing_since < $24, false)) \
                           THEN now() ELSE e.updated_at END \
+             , paused_until = GREATEST(e.paused_until, p.until) \
            FROM (SELECT id, disabled AS was_disabled FROM webhook_endpoints WHERE id = ANY ($22)) AS before \
+           LEFT JOIN (SELECT id, max(until) AS until FROM unnest($32::uuid[], $33::timestamptz[]) AS q (id, until) \
+             GROUP BY id) AS p ON p.id = before.id \
            WHERE e.id = before.id \
            RETURNING e.id, e.disabled AND NOT before.was_disabled AS newly_disabled) \
          SELECT id FROM failing WHERE newly_disabled",
@@ -132,6 +138,8 @@ pub(crate) async fn settle(
     .bind::<Array<Text>, _>(chains.state)
     .bind::<Array<Nullable<Integer>>, _>(chains.attempts)
     .bind::<Array<Nullable<Timestamptz>>, _>(chains.next_attempt_at)
+    .bind::<Array<SqlUuid>, _>(pauses.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+    .bind::<Array<Timestamptz>, _>(pauses.iter().map(|(_, until)| *until).collect::<Vec<_>>())
     .prepared()
     .load(conn)
     .await
@@ -287,6 +295,7 @@ mod tests {
             duration: std::time::Duration::ZERO,
             at: DateTime::<Utc>::UNIX_EPOCH + chrono::TimeDelta::seconds(seconds),
             disable_endpoint: gone,
+            pause_endpoint_until: None,
         }
     }
 

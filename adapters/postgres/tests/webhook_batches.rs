@@ -101,6 +101,7 @@ async fn messages_handed_over_at_once_are_claimed_once_each_and_settled_together
                 duration: Duration::from_millis(3),
                 at: chrono::Utc::now(),
                 disable_endpoint: false,
+                pause_endpoint_until: None,
             };
             let settlement = Settlement {
                 message_id: message.id,

@@ -5,6 +5,7 @@ use crate::TransportTimeouts;
 use crate::guard::{AddressRefused, ResolutionFailed};
 use std::error::Error;
 use std::io;
+use std::time::{Duration, SystemTime};
 use tokio::time::{Instant, timeout_at};
 
 /// How much of a response body is kept (the rest is never downloaded).
@@ -13,8 +14,9 @@ pub const MAX_RESPONSE_BODY: usize = 20 * 1024;
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Exchange {
-    /// The endpoint answered (any status), with the start of its body as it came.
-    Answered { status: u16, body: Vec<u8> },
+    /// The endpoint answered (any status), with the start of its body as it came and, on a 429 or
+    /// 503, how long its `Retry-After` asked to wait.
+    Answered { status: u16, body: Vec<u8>, retry_after: Option<Duration> },
     /// No answer: timeout, connection or TLS failure, ... (the text says which).
     NoAnswer(String),
     /// The SSRF guard refused the destination: nothing was sent.
@@ -35,8 +37,26 @@ pub(crate) async fn exchange(
         Ok(Ok(response)) => response,
     };
     let status = response.status().as_u16();
+    let retry_after = match status {
+        429 | 503 => response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| retry_after(value.to_str().ok()?, SystemTime::now())),
+        _ => None,
+    };
     let body = read_capped(response, deadline).await;
-    Exchange::Answered { status, body }
+    Exchange::Answered { status, body, retry_after }
+}
+
+/// A `Retry-After` value (RFC 9110: seconds, or an HTTP date) as a wait from `now`; a date in the
+/// past is no wait, anything unreadable is ignored.
+pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
 }
 
 /// Reads the body chunk by chunk, stopping after [`MAX_RESPONSE_BODY`] bytes, at the deadline or at
@@ -115,5 +135,22 @@ fn io_error_text(cause: &(dyn Error + 'static)) -> Option<&'static str> {
         io::ErrorKind::NetworkUnreachable => Some("network unreachable"),
         io::ErrorKind::TimedOut => Some("connection timed out"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(retry_after(&later, now), Some(Duration::from_secs(30)));
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", now), None);
     }
 }

@@ -145,21 +145,30 @@ impl WebhookTransport for HttpWebhookTransport {
         let duration = started.elapsed();
         record_metrics(&outcome, duration);
         match outcome {
-            Exchange::Answered { status, body } => {
-                WebhookResponse { status_code: Some(status), body, duration, refused: false }
+            Exchange::Answered { status, body, retry_after } => {
+                WebhookResponse { status_code: Some(status), body, duration, refused: false, retry_after }
             }
-            Exchange::NoAnswer(error) => {
-                WebhookResponse { status_code: None, body: error.into_bytes(), duration, refused: false }
-            }
+            Exchange::NoAnswer(error) => WebhookResponse {
+                status_code: None,
+                body: error.into_bytes(),
+                duration,
+                refused: false,
+                retry_after: None,
+            },
             Exchange::NotSent(reason) => WebhookResponse {
                 status_code: None,
                 body: format!("not sent: {reason}").into_bytes(),
                 duration,
                 refused: false,
+                retry_after: None,
             },
-            Exchange::Refused(reason) => {
-                WebhookResponse { status_code: None, body: reason.into_bytes(), duration, refused: true }
-            }
+            Exchange::Refused(reason) => WebhookResponse {
+                status_code: None,
+                body: reason.into_bytes(),
+                duration,
+                refused: true,
+                retry_after: None,
+            },
         }
     }
 }

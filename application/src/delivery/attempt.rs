@@ -72,7 +72,15 @@ pub(crate) fn judge(
         duration: response.duration,
         at: made.at,
         disable_endpoint: gone,
+        pause_endpoint_until: None,
     };
+    // A Retry-After postpones the endpoint (and this chain's next attempt) to at least then, but never
+    // past the schedule's longest step.
+    let longest = schedule.iter().max().copied().unwrap_or_default();
+    let asked = response.retry_after.filter(|_| !success).map(|wait| wait.min(longest));
+    let pause_until =
+        asked.and_then(|wait| chrono::Duration::from_std(wait).ok()).and_then(|wait| made.at.checked_add_signed(wait));
+    let record = AttemptRecord { pause_endpoint_until: pause_until, ..record };
     let next = if success {
         NextStep::Done
     } else if gone || made.resend {
@@ -83,6 +91,7 @@ pub(crate) fn judge(
             .and_then(|n| schedule.get(n.checked_sub(1)?))
             .and_then(|tier| chrono::Duration::from_std(jittered(*tier, jitter)).ok())
             .and_then(|delay| made.at.checked_add_signed(delay))
+            .map(|due| pause_until.map_or(due, |paused| due.max(paused)))
             .map_or(NextStep::GiveUp, NextStep::RetryAt)
     };
     (record, next)
@@ -123,13 +132,20 @@ mod tests {
             disabled: false,
             secret: "whsec_a".into(),
             previous_secret: None,
+            paused_until: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }
     }
 
     fn answered(status: Option<u16>) -> WebhookResponse {
-        WebhookResponse { status_code: status, body: Vec::new(), duration: Duration::from_millis(3), refused: false }
+        WebhookResponse {
+            status_code: status,
+            body: Vec::new(),
+            duration: Duration::from_millis(3),
+            refused: false,
+            retry_after: None,
+        }
     }
 
     fn made(attempt: u32, resend: bool) -> Made {
@@ -187,5 +203,21 @@ mod tests {
             assert!(delay >= Duration::from_secs(80) && delay <= Duration::from_secs(120), "{delay:?}");
         }
         assert_eq!(jittered(Duration::from_secs(5), 0.0), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_retry_after_pauses_the_endpoint_and_the_chain_but_never_past_the_longest_step() {
+        let schedule = [Duration::from_secs(1), Duration::from_secs(5)];
+        let response =
+            |wait: u64| WebhookResponse { retry_after: Some(Duration::from_secs(wait)), ..answered(Some(429)) };
+        let made = made(1, false);
+        let (record, next) = judge(made, &message(), &endpoint(), response(3), &schedule, 0.0);
+        let paused = made.at + chrono::Duration::seconds(3);
+        assert_eq!((record.pause_endpoint_until, next), (Some(paused), NextStep::RetryAt(paused)));
+        let (record, _) = judge(made, &message(), &endpoint(), response(3600), &schedule, 0.0);
+        assert_eq!(record.pause_endpoint_until, Some(made.at + chrono::Duration::seconds(5)), "capped at 5 s");
+        let (record, next) = judge(made, &message(), &endpoint(), response(0), &schedule, 0.0);
+        assert_eq!(next, NextStep::RetryAt(made.at + chrono::Duration::seconds(1)), "the schedule still applies");
+        assert_eq!(record.pause_endpoint_until, Some(made.at));
     }
 }

@@ -79,10 +79,20 @@ impl DeliveryEngine {
         Self { timer: Some(timer), ..self }
     }
 
-    /// Makes one attempt (or defers it when too many wait for the endpoint in this process).
-    async fn attempt(&self, message: &NewMessage, endpoint: &StoredEndpoint, made: Made) -> Option<Delivered> {
+    /// Makes one attempt, or says until when it is deferred: the endpoint asked for a pause
+    /// (`Retry-After`), or too many wait for it in this process.
+    async fn attempt(
+        &self,
+        message: &NewMessage,
+        endpoint: &StoredEndpoint,
+        made: Made,
+    ) -> Result<Delivered, DateTime<Utc>> {
+        if let Some(paused) = endpoint.paused_until.filter(|until| *until > made.at) {
+            return Err(paused);
+        }
         let wait = self.timer.as_deref().map(|timer| (timer, self.settings.slot_wait));
-        let _slot = self.slots.take(endpoint.id, wait).await?;
+        let defer_delay = chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
+        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(|| clock::now() + defer_delay)?;
         let span = tracing::info_span!(
             "webhook.delivery",
             otel.kind = "client",
@@ -108,19 +118,18 @@ impl DeliveryEngine {
         let lease = None;
         let settlement =
             Settlement { message_id: message.id, endpoint_id: endpoint.id, lease, attempt: Some(record), next };
-        Some(Delivered { settlement, follow_up })
+        Ok(Delivered { settlement, follow_up })
     }
 
     /// The attempt a claim allows, or its deferral.
     async fn deliver(&self, message: &NewMessage, claim: Claim) -> Delivered {
         let made = Made { attempt: claim.attempt, resend: false, at: clock::now() };
         match self.attempt(message, &claim.endpoint, made).await {
-            Some(mut delivered) => {
+            Ok(mut delivered) => {
                 delivered.settlement.lease = Some(claim.lease);
                 delivered
             }
-            None => {
-                let due = clock::now() + chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
+            Err(due) => {
                 let (message_id, endpoint_id) = (message.id, claim.endpoint.id);
                 Delivered {
                     settlement: Settlement {
@@ -203,14 +212,12 @@ impl DeliveryEngine {
         };
         let made = Made { attempt: task.attempt, resend: true, at: clock::now() };
         match self.attempt(&message, &endpoint, made).await {
-            Some(delivered) => self.settle(vec![delivered]).await,
-            None => {
-                let due = clock::now() + chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
-                self.scheduler
-                    .schedule(DeliveryTask { due_at_ms: Some(due.timestamp_millis()), ..task })
-                    .await
-                    .map_err(broker_error)
-            }
+            Ok(delivered) => self.settle(vec![delivered]).await,
+            Err(due) => self
+                .scheduler
+                .schedule(DeliveryTask { due_at_ms: Some(due.timestamp_millis()), ..task })
+                .await
+                .map_err(broker_error),
         }
     }
 }

@@ -20,6 +20,7 @@ fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
         disabled,
         secret: "whsec_c2VjcmV0".into(),
         previous_secret: None,
+        paused_until: None,
         created_at: chrono::Utc::now(),
         updated_at: chrono::Utc::now(),
     }
@@ -60,7 +61,13 @@ fn settings() -> DeliverySettings {
 
 fn answer(request: &WebhookRequest) -> WebhookResponse {
     let status_code = if request.url.ends_with("/ok") { 200 } else { 500 };
-    WebhookResponse { status_code: Some(status_code), body: Vec::new(), duration: Duration::ZERO, refused: false }
+    WebhookResponse {
+        status_code: Some(status_code),
+        body: Vec::new(),
+        duration: Duration::ZERO,
+        refused: false,
+        retry_after: None,
+    }
 }
 
 fn answering_transport(times: usize) -> MockWebhookTransport {
@@ -270,4 +277,27 @@ fn first_attempts_whose_retry_cannot_be_scheduled_are_not_settled_at_all() {
     scheduler.expect_schedule().returning(|_| Err(BusError::Unavailable("connection reset".into())));
     let sent = block_on(engine(store, answering_transport(2), scheduler).send(&event()));
     assert!(matches!(sent, Err(SendError::Unavailable { dependency: "broker", .. })), "{sent:?}");
+}
+
+#[test]
+fn a_paused_endpoint_gets_no_attempt_and_its_delivery_waits_for_the_pause() {
+    let mut paused = endpoint("https://a.example/ok", false);
+    let until = clock::now() + chrono::Duration::seconds(30);
+    paused.paused_until = Some(until);
+    let claims = vec![claim(&paused, 1)];
+    let mut store = MockWebhookStore::new();
+    store.expect_accept_message().times(1).returning(move |m, _| {
+        Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
+    });
+    let settled = settling(&mut store);
+    let mut scheduler = MockDeliveryScheduler::new();
+    scheduler
+        .expect_schedule()
+        .times(1)
+        .withf(move |task| task.attempt == 1 && task.due_at_ms == Some(until.timestamp_millis()))
+        .returning(|_| Ok(()));
+    assert_eq!(block_on(engine(store, answering_transport(0), scheduler).send(&event())), Ok(()));
+    let settled = settled.lock().map(|all| all.clone()).unwrap_or_default();
+    assert_eq!(settled.len(), 1);
+    assert_eq!((settled[0].next, settled[0].attempt.is_none()), (NextStep::DeferredTo(until), true));
 }

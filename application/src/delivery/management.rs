@@ -86,6 +86,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             disabled: draft.disabled,
             secret: generate_secret(),
             previous_secret: None,
+            paused_until: None,
             created_at: now,
             updated_at: now,
         };

@@ -37,6 +37,8 @@ pub struct StoredEndpoint {
     pub disabled: bool,
     pub secret: String,
     pub previous_secret: Option<(String, DateTime<Utc>)>,
+    /// It answered 429/503 with `Retry-After`: no attempt is made to it before then.
+    pub paused_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,6 +109,8 @@ pub struct AttemptRecord {
     pub at: DateTime<Utc>,
     /// The endpoint answered 410 Gone: disable it.
     pub disable_endpoint: bool,
+    /// The endpoint asked (429/503 with `Retry-After`) to get nothing more before then.
+    pub pause_endpoint_until: Option<DateTime<Utc>>,
 }
 
 /// What an attempt is made under: no other process can take it while it is held (until it lapses).
@@ -286,6 +290,8 @@ pub struct WebhookResponse {
     pub duration: Duration,
     /// The SSRF guard refused the address: no request was made.
     pub refused: bool,
+    /// A 429 or 503 answer's `Retry-After`: how long the endpoint asked to be left alone.
+    pub retry_after: Option<Duration>,
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]

@@ -36,6 +36,8 @@ struct Recorded {
     requests: Vec<ReceivedRequest>,
     scripts: HashMap<String, Vec<u16>>,
     bodies: HashMap<String, Vec<u8>>,
+    /// `Retry-After` sent with the path's 429 and 503 answers.
+    retry_after: HashMap<String, String>,
     held: HashSet<String>,
     /// Requests waiting on a held path now.
     waiting: HashMap<String, usize>,
@@ -58,7 +60,7 @@ async fn record(
     Path(path): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> (StatusCode, Vec<u8>) {
+) -> (StatusCode, HeaderMap, Vec<u8>) {
     let mut released = shared.released.subscribe();
     *shared.lock().waiting.entry(path.clone()).or_default() += 1;
     let _ = released.wait_for(|_| !shared.lock().held.contains(&path)).await;
@@ -70,9 +72,15 @@ async fn record(
     let status = recorded.scripts.get(&path).and_then(|script| script.get(seen).or(script.last()).copied());
     let status = StatusCode::from_u16(status.unwrap_or(200)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let answer = recorded.bodies.get(&path).cloned().unwrap_or_default();
+    let mut answer_headers = HeaderMap::new();
+    if matches!(status.as_u16(), 429 | 503)
+        && let Some(value) = recorded.retry_after.get(&path).and_then(|v| v.parse().ok())
+    {
+        answer_headers.insert(axum::http::header::RETRY_AFTER, value);
+    }
     let request = ReceivedRequest { path, headers, body, at: Instant::now(), status: status.as_u16() };
     recorded.requests.push(request);
-    (status, answer)
+    (status, answer_headers, answer)
 }
 
 impl Shared {
@@ -106,6 +114,11 @@ impl Receiver {
     /// Answers the next requests to `path` with these codes, in order.
     pub fn script(&self, path: &str, codes: &[u16]) {
         self.shared.lock().scripts.insert(path.to_owned(), codes.to_vec());
+    }
+
+    /// Sends this `Retry-After` with the 429 and 503 answers to `path`.
+    pub fn retry_after(&self, path: &str, value: &str) {
+        self.shared.lock().retry_after.insert(path.to_owned(), value.to_owned());
     }
 
     /// Answers requests to `path` with this body.
