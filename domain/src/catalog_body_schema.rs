@@ -24,7 +24,7 @@ impl EventKind {
         data.as_object_mut().map(|schema| schema.remove("$schema"));
         let mut properties = Map::new();
         properties
-            .insert("id".into(), json!({"type": "string", "description": "The event id (`webhook-id` after `msg_`)"}));
+            .insert("id".into(), json!({"type": "string", "description": "The event id (the built-in engine's `webhook-id` after `msg_`; Svix's `eventId`)"}));
         let names = json!([self.name(), self.current_name()]);
         let naming = "The catalog name, or Kaiten's current one when the organization chose it";
         properties.insert("name".into(), json!({"type": "string", "enum": names, "description": naming}));
