@@ -2,7 +2,7 @@
 //! `id`, `name`, `type`, `timestamp`, `customerId`/`customerSlug` on events that concern a customer,
 //! `previousAttributes` on updates and migrations, and `data` (the event's data schema).
 
-use crate::catalog::{EventDomain, EventKind};
+use crate::catalog::EventKind;
 use serde_json::{Map, Value, json};
 
 impl EventKind {
@@ -14,7 +14,7 @@ impl EventKind {
     /// Whether its bodies name the customer they concern (`customerId`, `customerSlug`): the customer
     /// events always, the instance events when the instance has a customer.
     pub fn may_concern_a_customer(self) -> bool {
-        matches!(self.domain(), EventDomain::Customer | EventDomain::Instance)
+        crate::event::EventCustomer::fields(self).is_some()
     }
 
     /// The JSON Schema (2020-12) of this event's webhook body.

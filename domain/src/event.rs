@@ -29,14 +29,20 @@ pub struct EventCustomer {
 }
 
 impl EventCustomer {
+    /// Where an event's `data` names its customer (id, slug): the customer itself for customer
+    /// events, the instance's customer for instance events; `None` for organization-wide events.
+    pub fn fields(kind: EventKind) -> Option<(&'static str, &'static str)> {
+        match kind.domain() {
+            EventDomain::Customer => Some(("id", "slug")),
+            EventDomain::Instance => Some(("customerId", "customerSlug")),
+            _ => None,
+        }
+    }
+
     /// Read from an event's `data`: the customer itself for customer events, the instance's
     /// `customerId`/`customerSlug` for instance events; none for organization-wide events.
     pub fn of(kind: EventKind, data: &Value) -> Option<Self> {
-        let (id, slug) = match kind.domain() {
-            EventDomain::Customer => ("id", "slug"),
-            EventDomain::Instance => ("customerId", "customerSlug"),
-            _ => return None,
-        };
+        let (id, slug) = Self::fields(kind)?;
         let id = data.get(id)?.as_str()?.parse().ok()?;
         Some(Self { id, slug: data.get(slug)?.as_str()?.to_owned() })
     }

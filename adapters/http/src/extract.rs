@@ -76,11 +76,15 @@ impl<S: Send + Sync, T: DeserializeOwned + IntoParams> FromRequestParts<S> for A
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let accepted: Vec<String> =
-            T::into_params(|| Some(ParameterIn::Query)).into_iter().map(|parameter| parameter.name).collect();
         let given = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map(|q| q.0)
             .map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text()))?;
+        // The documented names are built only when there is something to check them against.
+        let accepted: Vec<String> = if given.is_empty() {
+            Vec::new()
+        } else {
+            T::into_params(|| Some(ParameterIn::Query)).into_iter().map(|parameter| parameter.name).collect()
+        };
         let unknown: Vec<String> = given
             .iter()
             .map(|(name, _)| name)

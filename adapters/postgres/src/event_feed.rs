@@ -11,7 +11,10 @@ use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid 
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
-use kaiten_application::ports::event_feed::CustomerRef;
+use kaiten_domain::webhook_scope::CustomerRef;
+
+/// The columns a feed item is read from (the names of `Row`'s fields).
+const EVENT_COLUMNS: &str = "id, event_name, data, occurred_at, previous_attributes, customer_id, customer_slug";
 use kaiten_application::ports::event_feed::{EventFeed, FeedError, FeedQuery, StoredEvent};
 use kaiten_domain::{EventCustomer, EventKind};
 use uuid::Uuid;
@@ -98,15 +101,15 @@ impl EventFeed for PgEventFeed {
             None => None,
         };
         let names: Vec<&str> = query.kinds.iter().map(|kind| kind.name()).collect();
-        let rows: Vec<Row> = diesel::sql_query(
-            "SELECT id, event_name, data, occurred_at, previous_attributes, customer_id, customer_slug FROM outbox_events \
+        let rows: Vec<Row> = diesel::sql_query(format!(
+            "SELECT {EVENT_COLUMNS} FROM outbox_events \
              WHERE organization_id = $1 AND occurred_at < $2 \
                AND ($3::timestamptz IS NULL OR (occurred_at, id) > ($3, $4)) \
                AND (cardinality($5::text[]) = 0 OR event_name = ANY ($5)) \
                AND ($6::timestamptz IS NULL OR occurred_at >= $6) \
                AND ($8::uuid IS NULL OR customer_id = $8) AND ($9::text IS NULL OR customer_slug = $9) \
-             ORDER BY occurred_at, id LIMIT $7",
-        )
+             ORDER BY occurred_at, id LIMIT $7"
+        ))
         .bind::<SqlUuid, _>(query.organization_id)
         .bind::<Timestamptz, _>(horizon.horizon)
         .bind::<Nullable<Timestamptz>, _>(after.map(|(at, _)| at))
@@ -130,9 +133,9 @@ impl EventFeed for PgEventFeed {
 
     async fn find(&self, organization_id: Uuid, id: Uuid) -> Result<Option<StoredEvent>, RepoError> {
         let mut conn = self.source.get().await?;
-        let row: Option<Row> = diesel::sql_query(
-            "SELECT id, event_name, data, occurred_at, previous_attributes, customer_id, customer_slug FROM outbox_events WHERE id = $1 AND organization_id = $2",
-        )
+        let row: Option<Row> = diesel::sql_query(format!(
+            "SELECT {EVENT_COLUMNS} FROM outbox_events WHERE id = $1 AND organization_id = $2"
+        ))
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(organization_id)
         .get_result(&mut *conn)

@@ -52,5 +52,5 @@ pub use resend_windows::PgResendLimiter;
 pub use retention::PgRetention;
 pub use token_cache::{TokenCache, TokenChanges};
 pub use unit_of_work::{PgUnitOfWork, pooled_repositories, pooled_repositories_with_token_cache};
-pub use webhook_recoveries::PgRecoveryLog;
+pub use webhook_recoveries::{MAX_RECOVERIES_KEPT, PgRecoveryLog};
 pub use webhook_store::PgWebhookStore;

@@ -150,6 +150,9 @@ pub(crate) async fn progress(conn: &mut AsyncPgConnection, task_id: Uuid) -> Res
     Ok((counts.succeeded, counts.failed, counts.pending))
 }
 
+/// The most recoveries kept per organization (older ones are forgotten; their messages are not).
+pub const MAX_RECOVERIES_KEPT: i64 = 1000;
+
 pub struct PgRecoveryLog {
     pool: PgPool,
 }
@@ -204,6 +207,16 @@ impl RecoveryLog for PgRecoveryLog {
         .bind::<Bool, _>(recovery.start.more)
         .bind::<Nullable<Text>, _>(recovery.start.backend_task_id.as_deref())
         .bind::<Timestamptz, _>(recovery.created_at)
+        .execute(&mut conn)
+        .await
+        .map_err(repo_error)?;
+        // However often an organization asks, it keeps only its newest recoveries.
+        diesel::sql_query(
+            "DELETE FROM webhook_recoveries WHERE id IN (SELECT id FROM webhook_recoveries \
+               WHERE organization_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2)",
+        )
+        .bind::<SqlUuid, _>(recovery.organization_id)
+        .bind::<BigInt, _>(MAX_RECOVERIES_KEPT)
         .execute(&mut conn)
         .await
         .map(|_| ())

@@ -3,6 +3,7 @@
 use crate::error::RepoError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kaiten_domain::webhook_scope::CustomerRef;
 use kaiten_domain::{EventCustomer, EventKind};
 use serde_json::Value;
 use uuid::Uuid;
@@ -21,13 +22,6 @@ pub struct FeedQuery {
     pub customer: Option<CustomerRef>,
     /// At most this many (the store is asked for one more, to know whether more follow).
     pub limit: i64,
-}
-
-/// A customer named by id or by slug.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomerRef {
-    Id(Uuid),
-    Slug(String),
 }
 
 /// One stored event.

@@ -3,11 +3,12 @@
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
-use crate::ports::event_feed::{CustomerRef, EventFeed, FeedError, FeedQuery, StoredEvent};
+use crate::ports::event_feed::{EventFeed, FeedError, FeedQuery, StoredEvent};
 use crate::ports::unit_of_work::Repositories;
 use crate::ports::webhooks::WebhookEvent;
 use chrono::{DateTime, Utc};
 use kaiten_domain::validation::ValidationErrors;
+use kaiten_domain::webhook_scope::CustomerRef;
 use kaiten_domain::{Access, EventKind, EventNaming, Module, Page};
 use serde_json::Value;
 use std::sync::Arc;
@@ -90,12 +91,12 @@ impl ReadEvents {
             after,
             kinds: kinds(request.event_names.as_deref())?,
             since: request.since,
-            customer: request.customer.as_deref().filter(|c| !c.is_empty()).map(|customer| {
-                match Uuid::parse_str(customer) {
-                    Ok(id) => CustomerRef::Id(id),
-                    Err(_) => CustomerRef::Slug(customer.to_owned()),
-                }
-            }),
+            // A text that is neither an id nor a slug names no customer: the nil id matches nothing.
+            customer: request
+                .customer
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|customer| CustomerRef::parse(customer).unwrap_or(CustomerRef::Id(Uuid::nil()))),
             limit: limit + 1,
         };
         let mut events = self.feed.page(&query).await.map_err(|error| match error {

@@ -1,0 +1,1 @@
+DROP INDEX webhook_recoveries_organization_idx;
