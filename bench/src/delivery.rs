@@ -40,6 +40,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
             description: String::new(),
             disabled: false,
             scope: Default::default(),
+            headers: vec![],
         };
         management.create_endpoint(organization, draft, usize::MAX).await?;
     }

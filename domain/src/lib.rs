@@ -34,8 +34,10 @@ pub mod token;
 pub mod validation;
 pub mod webhook;
 pub mod webhook_endpoint_input;
+pub mod webhook_headers;
 pub mod webhook_recovery;
 pub mod webhook_scope;
+pub mod webhook_secret_rotation;
 pub mod webhook_url;
 
 pub use actor::Actor;

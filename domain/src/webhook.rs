@@ -4,6 +4,7 @@
 
 use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
+use crate::webhook_headers::EndpointHeaderView;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,6 +32,8 @@ pub struct WebhookEndpoint {
     /// The customers of `customerIds` deleted since: the endpoint got each one's CUSTOMER_DELETION and
     /// receives nothing more of it. Drop them (PUT `customerIds`) or delete the endpoint.
     pub deleted_customer_ids: Vec<uuid::Uuid>,
+    /// Custom request headers every delivery carries; secret values are not shown.
+    pub headers: Vec<EndpointHeaderView>,
     /// `whsec_…`; verify signatures with it (Standard Webhooks / Svix libraries).
     pub signing_secret: String,
     pub created_at: DateTime<Utc>,
@@ -205,6 +208,7 @@ mod tests {
             customer_ids: vec![],
             include_organization_events: false,
             deleted_customer_ids: vec![],
+            headers: vec![],
             signing_secret: "whsec_abcdefgh1234".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

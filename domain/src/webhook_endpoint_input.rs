@@ -4,6 +4,7 @@
 
 use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
+use crate::webhook_headers::{EndpointHeader, EndpointHeaderInput, parse_headers};
 use crate::webhook_scope::{CustomerRef, CustomerScope, parse_customer_refs};
 use crate::webhook_url::UrlPolicy;
 use serde::Deserialize;
@@ -25,6 +26,8 @@ pub struct NewWebhookEndpoint {
     pub customer_ids: Option<Vec<String>>,
     /// With `customerIds`: the organization-wide events too (default false).
     pub include_organization_events: Option<bool>,
+    /// Custom request headers (at most 20) every delivery carries.
+    pub headers: Option<Vec<EndpointHeaderInput>>,
 }
 
 /// The body of `PUT /api/webhooks/{id}`: omitted fields keep their value.
@@ -39,6 +42,9 @@ pub struct WebhookEndpointChanges {
     /// Customers (ids or slugs, at most 100); `[]` = every event again.
     pub customer_ids: Option<Vec<String>>,
     pub include_organization_events: Option<bool>,
+    /// The whole set of custom headers (`[]` removes them all); a header given without `value` keeps
+    /// its stored value.
+    pub headers: Option<Vec<EndpointHeaderInput>>,
 }
 
 /// A validated endpoint definition, ready for a backend once its customers are resolved (`C` =
@@ -50,6 +56,8 @@ pub struct EndpointDraft<C = uuid::Uuid> {
     pub description: String,
     pub disabled: bool,
     pub scope: CustomerScope<C>,
+    /// Every one with its value.
+    pub headers: Vec<EndpointHeader>,
 }
 
 impl<C> EndpointDraft<C> {
@@ -62,6 +70,7 @@ impl<C> EndpointDraft<C> {
             description: self.description,
             disabled: self.disabled,
             scope,
+            headers: self.headers,
         }
     }
 }
@@ -75,6 +84,8 @@ pub struct EndpointPatch<C = uuid::Uuid> {
     pub disabled: Option<bool>,
     pub customers: Option<Vec<C>>,
     pub include_organization_events: Option<bool>,
+    /// The whole new set; a header without a value keeps its stored one.
+    pub headers: Option<Vec<EndpointHeader>>,
 }
 
 impl<C> Default for EndpointPatch<C> {
@@ -86,6 +97,7 @@ impl<C> Default for EndpointPatch<C> {
             disabled: None,
             customers: None,
             include_organization_events: None,
+            headers: None,
         }
     }
 }
@@ -100,6 +112,7 @@ impl<C> EndpointPatch<C> {
             disabled: self.disabled,
             customers,
             include_organization_events: self.include_organization_events,
+            headers: self.headers,
         }
     }
 }
@@ -113,6 +126,7 @@ impl NewWebhookEndpoint {
         let events = parse_events(self.event_names.as_deref(), self.event_types.as_deref(), &mut errors);
         let description = check_description(self.description, &mut errors);
         let customers = parse_customer_refs(self.customer_ids.as_deref().unwrap_or_default(), &mut errors);
+        let headers = parse_headers(self.headers.as_deref().unwrap_or_default(), true, &mut errors);
         if !errors.is_empty() {
             return Err(ValidationErrors(errors));
         }
@@ -126,6 +140,7 @@ impl NewWebhookEndpoint {
                 include_organization_events: self.include_organization_events.unwrap_or(false) && !customers.is_empty(),
                 customers,
             },
+            headers,
         })
     }
 }
@@ -139,6 +154,7 @@ impl WebhookEndpointChanges {
         });
         let description = self.description.map(|d| check_description(Some(d), &mut errors).unwrap_or_default());
         let customers = self.customer_ids.map(|raw| parse_customer_refs(&raw, &mut errors));
+        let headers = self.headers.map(|raw| parse_headers(&raw, false, &mut errors));
         if errors.is_empty() {
             Ok(EndpointPatch {
                 url,
@@ -147,6 +163,7 @@ impl WebhookEndpointChanges {
                 disabled: self.disabled,
                 customers,
                 include_organization_events: self.include_organization_events,
+                headers,
             })
         } else {
             Err(ValidationErrors(errors))
@@ -222,6 +239,7 @@ mod tests {
             disabled: None,
             customer_ids: None,
             include_organization_events: None,
+            headers: None,
         }
     }
 

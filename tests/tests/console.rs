@@ -246,12 +246,14 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     browser.fill("#endpoint-customers", "globex").await?;
     browser.click("#endpoint-organization-events").await?;
     browser.click("#event-choices input[value=RELEASE_CREATION]").await?;
+    browser.fill("#endpoint-headers", "X-Gateway-Key: k-1").await?;
     browser.click("#endpoint-save").await?;
     browser.notice("Endpoint saved").await?;
     let (_, globex) = app.send(Method::GET, "/api/customers/globex", &acme.token, None).await?;
     let scoped = endpoints(&app, &acme).await?;
     assert_eq!(scoped[0]["customerIds"], json!([globex["id"]]), "the slug typed is stored as the customer's id");
     assert_eq!(scoped[0]["includeOrganizationEvents"], true);
+    assert_eq!(scoped[0]["headers"], json!([{"name": "X-Gateway-Key", "value": null, "secret": true}]));
     let rows =
         browser.texts_when("#endpoint-table tbody tr", |rows| rows.iter().any(|r| r.contains("1 customer"))).await?;
     assert!(rows[0].contains("organization events"), "{rows:?}");
@@ -263,6 +265,7 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     assert!(progress.contains("1 queued") && progress.contains("1 succeeded"), "{progress}");
     let replayed = wait_for(DEADLINE, || async { Ok(receiver.requests("console").get(2).cloned()) }).await?;
     assert_eq!(replayed.json()["name"], "RELEASE_CREATION");
+    assert_eq!(replayed.header("x-gateway-key"), "k-1", "the header typed in the console is sent");
     assert_eq!(receiver.requests("console").len(), 3, "only the message it never had");
 
     // Disable it from the endpoint table.

@@ -204,6 +204,30 @@ async fn during_a_rotation_both_secrets_sign() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_rotation_without_overlap_stops_the_previous_secret_at_once() -> anyhow::Result<()> {
+    let receiver = Receiver::start().await?;
+    let app = TestApp::spawn_delivering(|_| {}).await?;
+    let acme = app.tenant("Acme").await?;
+    let (id, old_secret) = endpoint(&app, &acme, receiver.url("rotated"), &[]).await?;
+    let rotate = format!("/api/webhooks/{id}/rotate-secret");
+    for refused in [json!({"overlapSeconds": -1}), json!({"overlapSeconds": 604_801}), json!({"overlap": 1})] {
+        let (status, problem) = app.send(Method::POST, &rotate, &acme.token, Some(refused.clone())).await?;
+        assert_eq!(status, 422, "{refused}: {problem}");
+    }
+    let text = app.request(Method::POST, &rotate, &acme.token).header("content-type", "text/plain").body("0");
+    assert_eq!(text.send().await?.status(), 415);
+    let (status, rotated) = app.send(Method::POST, &rotate, &acme.token, Some(json!({"overlapSeconds": 0}))).await?;
+    assert_eq!(status, 200, "{rotated}");
+    let new_secret = rotated["signingSecret"].as_str().unwrap_or_default().to_owned();
+    create_customer(&app, &acme, "Globex").await?;
+    let request = received(&receiver, "rotated", 1).await?.remove(0);
+    let signatures = request.header("webhook-signature");
+    assert_eq!(signatures.split(' ').filter(|s| s.starts_with("v1,")).count(), 1, "{signatures}");
+    assert!(verifies(&request, &new_secret) && !verifies(&request, &old_secret));
+    Ok(())
+}
+
+#[tokio::test]
 async fn another_organization_cannot_read_or_resend_messages() -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
     let app = TestApp::spawn_delivering(|_| {}).await?;

@@ -97,11 +97,17 @@ const endpointActions = {
     await api("PUT", `/api/webhooks/${encodeURIComponent(endpoint.id)}`, { disabled: !endpoint.disabled });
     await loadEndpoints();
   }, endpoint.disabled ? "Endpoint enabled." : "Endpoint disabled."),
-  rotate: (endpoint) => window.confirm(`Rotate the signing secret of ${endpoint.url}?`) && attempt(async () => {
-    const rotated = await api("POST", `/api/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`);
-    await loadEndpoints();
-    notify(`New signing secret: ${rotated.signingSecret} (the previous one also signs for 24 hours).`, "success");
-  }),
+  rotate: (endpoint) => {
+    const hours = window.prompt(
+      `Rotate the signing secret of ${endpoint.url}? For how many hours should the previous secret keep signing (0 to 168)?`, "24");
+    if (hours === null) return undefined;
+    return attempt(async () => {
+      const overlapSeconds = Math.round(Number(hours) * 3600);
+      const rotated = await api("POST", `/api/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`, { overlapSeconds });
+      await loadEndpoints();
+      notify(`New signing secret: ${rotated.signingSecret} (the previous one also signs for ${hours} hours).`, "success");
+    });
+  },
   recover: (endpoint) => recovery.open(endpoint),
   history: (endpoint) => {
     $("#filter-endpoint").value = endpoint.id;
@@ -136,6 +142,9 @@ function startEditing(endpoint) {
   $("#endpoint-description").value = endpoint ? endpoint.description : "";
   $("#endpoint-customers").value = endpoint ? (endpoint.customerIds || []).join(", ") : "";
   $("#endpoint-organization-events").checked = Boolean(endpoint && endpoint.includeOrganizationEvents);
+  $("#endpoint-headers").value = endpoint
+    ? (endpoint.headers || []).map((header) => `${header.name}: ${header.secret ? "" : header.value}`.trim()).join("\n")
+    : "";
   const subscribed = new Set(endpoint ? endpoint.eventNames : []);
   for (const input of document.querySelectorAll("#event-choices input[name=event]")) {
     input.checked = subscribed.has(input.value);
@@ -143,6 +152,19 @@ function startEditing(endpoint) {
   $("#all-events").checked = Boolean(endpoint) && subscribed.size === 0;
   syncAllEvents();
   if (endpoint) $("#endpoint-form").scrollIntoView();
+}
+
+// `Name: value` lines as the API's headers: a header keeps being shown if it was, every other one is
+// secret; `Name:` alone keeps the saved value.
+function typedHeaders(text, saved) {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
+    const colon = line.indexOf(":");
+    const name = (colon < 0 ? line : line.slice(0, colon)).trim();
+    const value = colon < 0 ? "" : line.slice(colon + 1).trim();
+    if (!value) return { name };
+    const before = saved.find((header) => header.name.toLowerCase() === name.toLowerCase());
+    return { name, value, secret: !(before && before.secret === false) };
+  });
 }
 
 function saveEndpoint(event) {
@@ -153,9 +175,10 @@ function saveEndpoint(event) {
     return;
   }
   const customerIds = $("#endpoint-customers").value.split(",").map((entry) => entry.trim()).filter(Boolean);
-  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value, eventNames,
-    customerIds, includeOrganizationEvents: $("#endpoint-organization-events").checked };
   const editing = state.editing;
+  const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value, eventNames,
+    customerIds, includeOrganizationEvents: $("#endpoint-organization-events").checked,
+    headers: typedHeaders($("#endpoint-headers").value, editing ? editing.headers || [] : []) };
   attempt(async () => {
     if (editing) {
       await api("PUT", `/api/webhooks/${encodeURIComponent(editing.id)}`, body);

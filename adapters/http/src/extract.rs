@@ -23,23 +23,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !has_json_content_type(&req) {
             return Err(json_problem(JsonRejection::MissingJsonContentType(Default::default())));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than 1 MiB")
-            } else {
-                Problem::new(rejection.status(), "invalid_body", rejection.body_text())
-            }
-        })?;
-        // serde would read a struct from an array too; a request body is an object or nothing.
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                "the body must be a JSON object",
-            ));
-        }
-        axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(value)| Self(value)).map_err(json_problem)
+        parse_object(&read_body(req, state).await?).map(Self)
     }
+}
+
+/// A JSON body that may be left out: no body at all, or `null`, is `None`; a body is read as
+/// [`ApiJson`] reads it.
+pub struct OptionalApiJson<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = has_json_content_type(&req);
+        let bytes = read_body(req, state).await?;
+        if bytes.is_empty() {
+            return Ok(Self(None));
+        }
+        if !json {
+            return Err(json_problem(JsonRejection::MissingJsonContentType(Default::default())));
+        }
+        if bytes.trim_ascii() == b"null" {
+            return Ok(Self(None));
+        }
+        parse_object(&bytes).map(|value| Self(Some(value)))
+    }
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Problem> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than 1 MiB")
+        } else {
+            Problem::new(rejection.status(), "invalid_body", rejection.body_text())
+        }
+    })
+}
+
+fn parse_object<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Problem> {
+    // serde would read a struct from an array too; a request body is an object or nothing.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "the body must be a JSON object"));
+    }
+    axum::Json::<T>::from_bytes(bytes).map(|axum::Json(value)| value).map_err(json_problem)
 }
 
 fn has_json_content_type(req: &Request) -> bool {

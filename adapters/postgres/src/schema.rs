@@ -293,6 +293,7 @@ diesel::table! {
         customer_ids -> Array<Uuid>,
         include_organization_events -> Bool,
         paused_until -> Nullable<Timestamptz>,
+        headers -> Jsonb,
     }
 }
 

@@ -5,11 +5,12 @@ use crate::schema::webhook_endpoints;
 use crate::scoped::newest_first;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::ports::delivery::StoredEndpoint;
 use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::EndpointPatch;
+use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{EventKind, Page, PageKey, Paged};
 use uuid::Uuid;
@@ -32,6 +33,11 @@ pub(crate) struct EndpointRow {
     customer_ids: Vec<Uuid>,
     include_organization_events: bool,
     paused_until: Option<DateTime<Utc>>,
+    headers: serde_json::Value,
+}
+
+fn headers_json(headers: &[EndpointHeader]) -> serde_json::Value {
+    serde_json::to_value(headers).unwrap_or_else(|_| serde_json::Value::Array(Vec::new()))
 }
 
 fn names(events: &[EventKind]) -> Vec<String> {
@@ -56,6 +62,7 @@ impl EndpointRow {
             customer_ids: endpoint.scope.customers.clone(),
             include_organization_events: endpoint.scope.include_organization_events,
             paused_until: endpoint.paused_until,
+            headers: headers_json(&endpoint.headers),
         }
     }
 
@@ -74,6 +81,9 @@ impl EndpointRow {
             secret: self.secret,
             previous_secret: self.previous_secret.zip(self.previous_secret_until),
             paused_until: self.paused_until,
+            // The column's CHECK keeps its shape; a row that still did not read would only lose its
+            // custom headers, never its deliveries.
+            headers: serde_json::from_value(self.headers).unwrap_or_default(),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -185,6 +195,7 @@ pub(crate) async fn update(
            customer_ids = COALESCE($9, customer_ids), \
            include_organization_events = cardinality(COALESCE($9, customer_ids)) > 0 \
              AND COALESCE($10, include_organization_events), \
+           headers = COALESCE($11, headers), \
            failing_since = CASE WHEN $6 = false THEN NULL ELSE failing_since END, \
            previous_secret = CASE WHEN $7 IS NULL THEN previous_secret ELSE secret END, \
            previous_secret_until = CASE WHEN $7 IS NULL THEN previous_secret_until ELSE $8 END, \
@@ -202,6 +213,7 @@ pub(crate) async fn update(
     .bind::<Nullable<Timestamptz>, _>(previous_until)
     .bind::<Nullable<Array<SqlUuid>>, _>(patch.customers)
     .bind::<Nullable<Bool>, _>(patch.include_organization_events)
+    .bind::<Nullable<Jsonb>, _>(patch.headers.as_deref().map(headers_json))
     .get_result::<EndpointRow>(conn)
     .await
     .optional()

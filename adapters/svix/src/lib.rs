@@ -7,6 +7,7 @@
 
 mod attempts;
 mod channels;
+mod headers;
 mod management;
 mod mapping;
 mod messages;

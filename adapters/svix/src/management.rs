@@ -3,12 +3,13 @@
 //! history and message inspection are in `attempts` and `messages`.
 
 use crate::channels::{endpoint_channels, scope_of};
+use crate::headers;
 use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, to_len, to_total};
 use crate::svix_errors::{answered_without_body, found, is_not_found, repo_error};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt, stream};
 use js_option::JsOption;
-use kaiten_application::error::RepoError;
+use kaiten_application::error::{Conflict, RepoError};
 use kaiten_application::ports::webhook_management::{
     RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
 };
@@ -17,6 +18,7 @@ use kaiten_domain::webhook::{
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
+use kaiten_domain::webhook_secret_rotation::SecretRotation;
 use kaiten_domain::{Page, Paged};
 use std::collections::BTreeSet;
 use svix::api::{EndpointListOptions, Svix};
@@ -165,6 +167,8 @@ impl WebhookManagement for SvixWebhookManagement {
             disabled: Some(draft.disabled),
             event_types: filter_types(&draft.events),
             channels,
+            headers: (!draft.headers.is_empty()).then(|| headers::values(&draft.headers)),
+            metadata: (!draft.headers.is_empty()).then(|| headers::metadata(&draft.headers)),
             ..EndpointIn::new(draft.url)
         };
         let created = self.create_in_application(&app, endpoint).await?;
@@ -200,6 +204,7 @@ impl WebhookManagement for SvixWebhookManagement {
     }
 
     /// One `PATCH`: omitted fields keep their value in Svix; an empty subscription clears the filter.
+    /// New custom headers are set first (their own call), then recorded by the `PATCH`.
     async fn update_endpoint(
         &self,
         organization_id: Uuid,
@@ -220,7 +225,15 @@ impl WebhookManagement for SvixWebhookManagement {
             Some(None) => JsOption::Null,
             Some(Some(channels)) => JsOption::Some(channels),
         };
+        let metadata = match patch.headers {
+            None => None,
+            Some(headers) => match headers::replace(&self.svix, &app, id, headers).await? {
+                Some(headers) => Some(headers::metadata(&headers)),
+                None => return Ok(None),
+            },
+        };
         let changes = SvixEndpointPatch {
+            metadata,
             url: patch.url,
             description: patch.description,
             disabled: patch.disabled,
@@ -242,12 +255,24 @@ impl WebhookManagement for SvixWebhookManagement {
         Ok(found(deleted)?.is_some())
     }
 
-    /// Svix keeps the previous secret valid for its default grace period (24 hours). Svix Cloud answers
-    /// the rotation with the new secret, a self-hosted svix-server with an empty 204: either way the
-    /// secret is read afterwards.
-    async fn rotate_secret(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+    /// Svix keeps the previous secret valid for a fixed grace period of 24 hours, which its API does not
+    /// let a caller change: any other overlap is refused (409 `not_supported_by_backend`) before
+    /// anything is rotated. Svix Cloud answers the rotation with the new secret, a self-hosted
+    /// svix-server with an empty 204: either way the secret is read afterwards.
+    async fn rotate_secret(
+        &self,
+        organization_id: Uuid,
+        id: &str,
+        rotation: SecretRotation,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
         if !is_plausible_id(id) {
             return Ok(None);
+        }
+        if rotation.overlap != SecretRotation::DEFAULT_OVERLAP {
+            return Err(RepoError::Conflict(Conflict::new(
+                "not_supported_by_backend",
+                "Svix keeps the previous secret for 24 hours, whatever is asked: rotate without `overlapSeconds` or with 86400",
+            )));
         }
         let app = application_id(organization_id);
         let endpoints_api = self.svix.endpoint();

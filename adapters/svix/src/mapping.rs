@@ -44,6 +44,7 @@ pub(crate) fn endpoint_from_svix(endpoint: EndpointOut, signing_secret: String) 
         customer_ids: scope.customers,
         include_organization_events: scope.include_organization_events,
         deleted_customer_ids: Vec::new(),
+        headers: crate::headers::recorded(&endpoint.metadata),
         signing_secret,
         created_at: endpoint.created_at,
         updated_at: endpoint.updated_at,

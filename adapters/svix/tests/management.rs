@@ -6,6 +6,7 @@ mod support;
 use kaiten_application::error::RepoError;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_domain::webhook::{EndpointDraft, EndpointPatch};
+use kaiten_domain::webhook_secret_rotation::SecretRotation;
 use kaiten_domain::{EventKind, Page};
 use serde_json::json;
 use std::sync::Arc;
@@ -22,16 +23,8 @@ fn draft(events: Vec<EventKind>) -> EndpointDraft {
         description: "ops".into(),
         disabled: false,
         scope: Default::default(),
+        headers: vec![],
     }
-}
-
-async fn serve_secret(server: &MockServer, app: &str, endpoint_id: &str, key: &str) {
-    Mock::given(method("GET"))
-        .and(path(format!("{app}/endpoint/{endpoint_id}/secret")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": key})))
-        .expect(1)
-        .mount(server)
-        .await;
 }
 
 #[tokio::test]
@@ -216,9 +209,20 @@ async fn rotating_calls_the_rotate_path_and_returns_the_new_secret() {
             .await;
         serve_secret(&server, &app, "ep_1", "whsec_new").await;
 
-        let rotated = management(&server).rotate_secret(organization_id, "ep_1").await;
+        let rotated = management(&server).rotate_secret(organization_id, "ep_1", SecretRotation::default()).await;
         assert_eq!(rotated.map(|endpoint| endpoint.map(|e| e.signing_secret)), Ok(Some("whsec_new".to_owned())));
     }
+}
+
+#[tokio::test]
+async fn an_overlap_svix_cannot_keep_is_refused_before_anything_rotates() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).expect(0).mount(&server).await;
+    let rotation = SecretRotation { overlap: chrono::Duration::hours(1) };
+
+    let refused = management(&server).rotate_secret(Uuid::now_v7(), "ep_1", rotation).await;
+
+    assert!(matches!(&refused, Err(RepoError::Conflict(c)) if c.code == "not_supported_by_backend"), "{refused:?}");
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use exchange::{Exchange, exchange};
 use guard::GuardedResolver;
 use kaiten_application::ports::delivery::{WebhookRequest, WebhookResponse, WebhookTransport};
 use kaiten_domain::webhook_url::UrlPolicy;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -108,16 +108,28 @@ impl HttpWebhookTransport {
         let timestamp = request.timestamp.timestamp();
         let signature = signature_header(&request.message_id, timestamp, &request.body, &request.secrets)
             .map_err(|error| Exchange::NotSent(error.to_string()))?;
-        let headers = signature_headers(&request.message_id, timestamp, &signature)?;
+        let headers = delivery_headers(&request.headers, &request.message_id, timestamp, &signature)?;
         Ok(self.client.post(url).headers(headers).body(request.body))
     }
 }
 
-fn signature_headers(message_id: &str, timestamp: i64, signature: &str) -> Result<HeaderMap, Exchange> {
+/// The endpoint's custom headers, then the content type and the signature headers, which always win
+/// (validation already refuses custom headers of those names).
+fn delivery_headers(
+    custom: &[(String, String)],
+    message_id: &str,
+    timestamp: i64,
+    signature: &str,
+) -> Result<HeaderMap, Exchange> {
     let value = |text: &str, what: &str| {
         HeaderValue::from_str(text).map_err(|_| Exchange::NotSent(format!("the {what} is not a valid header value")))
     };
     let mut headers = HeaderMap::new();
+    for (name, text) in custom {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Exchange::NotSent(format!("the custom header name `{name}` is not valid")))?;
+        headers.insert(name, value(text, "custom header")?);
+    }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     let values = [
         (signing::ID_HEADERS, value(message_id, "message id")?),

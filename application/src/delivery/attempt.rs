@@ -18,6 +18,11 @@ pub(crate) fn request(message: &NewMessage, endpoint: &StoredEndpoint, now: Date
         timestamp: now,
         body: message.body.clone(),
         secrets: endpoint.signing_secrets(now),
+        headers: endpoint
+            .headers
+            .iter()
+            .filter_map(|header| Some((header.name.clone(), header.value.clone()?)))
+            .collect(),
     }
 }
 
@@ -132,6 +137,7 @@ mod tests {
             disabled: false,
             secret: "whsec_a".into(),
             previous_secret: None,
+            headers: vec![],
             paused_until: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),

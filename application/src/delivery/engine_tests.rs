@@ -20,6 +20,7 @@ fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
         disabled,
         secret: "whsec_c2VjcmV0".into(),
         previous_secret: None,
+        headers: vec![],
         paused_until: None,
         created_at: chrono::Utc::now(),
         updated_at: chrono::Utc::now(),

@@ -9,7 +9,9 @@ use futures::{StreamExt, stream};
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
+use kaiten_domain::webhook_headers::keep_stored_values;
 use kaiten_domain::webhook_recovery::{MAX_RECOVERY_MESSAGES, RecoveryKind, RecoveryStatus, RecoveryWindow};
+use kaiten_domain::webhook_secret_rotation::SecretRotation;
 use kaiten_domain::{EventKind, Page, Paged, clock};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -17,12 +19,17 @@ use uuid::Uuid;
 /// How many tasks of one recovery are handed to the scheduler at the same time.
 const CONCURRENT_SCHEDULES: usize = 16;
 
-/// How long the previous secret keeps signing after a rotation.
-pub const ROTATION_OVERLAP: chrono::Duration = chrono::Duration::hours(24);
-
 pub struct BuiltinWebhookManagement {
     store: Arc<dyn WebhookStore>,
     scheduler: Arc<dyn DeliveryScheduler>,
+}
+
+/// A header given without a value that the endpoint does not have (422).
+pub(crate) fn no_value_to_keep(name: String) -> RepoError {
+    RepoError::Invalid(Conflict::new(
+        "header_without_value",
+        format!("the endpoint has no header `{name}` whose value could be kept: give its value"),
+    ))
 }
 
 /// Built-in ids are UUIDs; anything else names no endpoint.
@@ -86,6 +93,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             disabled: draft.disabled,
             secret: generate_secret(),
             previous_secret: None,
+            headers: draft.headers,
             paused_until: None,
             created_at: now,
             updated_at: now,
@@ -111,6 +119,11 @@ impl WebhookManagement for BuiltinWebhookManagement {
         patch: EndpointPatch,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let Some(id) = endpoint_id(id) else { return Ok(None) };
+        let mut patch = patch;
+        if let Some(headers) = patch.headers.take_if(|headers| headers.iter().any(|h| h.value.is_none())) {
+            let Some(stored) = self.store.find_endpoint(organization_id, id).await? else { return Ok(None) };
+            patch.headers = Some(keep_stored_values(headers, &stored.headers).map_err(no_value_to_keep)?);
+        }
         Ok(self.store.update_endpoint(organization_id, id, patch, None).await?.map(|endpoint| endpoint.to_api()))
     }
 
@@ -119,9 +132,14 @@ impl WebhookManagement for BuiltinWebhookManagement {
         self.store.delete_endpoint(organization_id, id).await
     }
 
-    async fn rotate_secret(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+    async fn rotate_secret(
+        &self,
+        organization_id: Uuid,
+        id: &str,
+        rotation: SecretRotation,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let Some(id) = endpoint_id(id) else { return Ok(None) };
-        let rotation = Some((generate_secret(), clock::now() + ROTATION_OVERLAP));
+        let rotation = Some((generate_secret(), clock::now() + rotation.overlap));
         let patch = EndpointPatch::default();
         Ok(self.store.update_endpoint(organization_id, id, patch, rotation).await?.map(|endpoint| endpoint.to_api()))
     }

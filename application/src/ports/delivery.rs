@@ -16,6 +16,7 @@ use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint,
     WebhookMessage,
 };
+use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{Page, Paged};
@@ -37,6 +38,8 @@ pub struct StoredEndpoint {
     pub disabled: bool,
     pub secret: String,
     pub previous_secret: Option<(String, DateTime<Utc>)>,
+    /// Custom request headers, each with its value.
+    pub headers: Vec<EndpointHeader>,
     /// It answered 429/503 with `Retry-After`: no attempt is made to it before then.
     pub paused_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -73,6 +76,7 @@ impl StoredEndpoint {
             customer_ids: self.scope.customers.clone(),
             include_organization_events: self.scope.include_organization_events,
             deleted_customer_ids: Vec::new(),
+            headers: self.headers.iter().map(EndpointHeader::view).collect(),
             signing_secret: self.secret.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -278,6 +282,8 @@ pub struct WebhookRequest {
     pub body: String,
     /// Every secret that signs (two during a rotation's overlap).
     pub secrets: Vec<String>,
+    /// The endpoint's custom headers (name, value).
+    pub headers: Vec<(String, String)>,
 }
 
 /// What came back (or why nothing did).

@@ -7,6 +7,7 @@ use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryStatus, RecoveryTask, RecoveryWindow};
+use kaiten_domain::webhook_secret_rotation::SecretRotation;
 use kaiten_domain::{Page, Paged};
 use uuid::Uuid;
 
@@ -33,8 +34,13 @@ pub trait WebhookManagement: Send + Sync {
     ) -> Result<Option<WebhookEndpoint>, RepoError>;
     /// `false` when there was no such endpoint.
     async fn delete_endpoint(&self, organization_id: Uuid, id: &str) -> Result<bool, RepoError>;
-    /// A new secret; the previous one keeps signing for 24 hours.
-    async fn rotate_secret(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError>;
+    /// A new secret; the previous one keeps signing for the rotation's overlap.
+    async fn rotate_secret(
+        &self,
+        organization_id: Uuid,
+        id: &str,
+        rotation: SecretRotation,
+    ) -> Result<Option<WebhookEndpoint>, RepoError>;
     /// Attempts, newest first.
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError>;
     /// The message with one page of its attempts.

@@ -10,6 +10,7 @@ use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges,
     WebhookMessage,
 };
+use kaiten_domain::webhook_secret_rotation::{SecretRotation, SecretRotationRequest};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_domain::{Access, Module, Page, Paged};
 use std::sync::Arc;
@@ -131,9 +132,17 @@ impl ManageWebhooks {
         if deleted { Ok(()) } else { Err(UseCaseError::NotFound(ENDPOINT)) }
     }
 
-    pub async fn rotate_secret(&self, caller: &Caller, id: &str) -> Result<WebhookEndpoint, UseCaseError> {
+    /// A new secret; `request` says how long the previous one keeps signing (24 hours by default).
+    pub async fn rotate_secret(
+        &self,
+        caller: &Caller,
+        id: &str,
+        request: Option<SecretRotationRequest>,
+    ) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
-        let rotated = self.management.rotate_secret(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
+        let rotation = SecretRotation::parse(request)?;
+        let rotated =
+            self.management.rotate_secret(caller.organization_id, id, rotation).await.map_err(|e| from(ENDPOINT, e))?;
         rotated.ok_or(UseCaseError::NotFound(ENDPOINT))
     }
 

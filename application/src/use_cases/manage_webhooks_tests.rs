@@ -19,6 +19,7 @@ mod use_case {
             disabled: false,
             customer_ids: vec![],
             include_organization_events: false,
+            headers: vec![],
             deleted_customer_ids: vec![],
             signing_secret: secret.into(),
             created_at: chrono::Utc::now(),
@@ -49,6 +50,7 @@ mod use_case {
             disabled: None,
             customer_ids: None,
             include_organization_events: None,
+            headers: None,
         }
     }
 
@@ -162,6 +164,7 @@ mod limits {
             disabled: None,
             customer_ids: None,
             include_organization_events: None,
+            headers: None,
         };
         let created = block_on(use_case.create(&caller_with(&["write:webhooks"]), endpoint));
         assert!(matches!(created, Err(UseCaseError::Invalid(errors)) if errors.0[0].location == "too_many_endpoints"));

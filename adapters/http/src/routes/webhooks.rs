@@ -2,7 +2,7 @@
 //! resend — the same contract whichever backend delivers.
 
 use crate::auth::Authenticated;
-use crate::extract::{ApiJson, ApiQuery, PageQuery};
+use crate::extract::{ApiJson, ApiQuery, OptionalApiJson, PageQuery};
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::Json;
@@ -14,6 +14,7 @@ use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint,
     WebhookEndpointChanges, WebhookMessage,
 };
+use kaiten_domain::webhook_secret_rotation::SecretRotationRequest;
 use kaiten_domain::{EventKind, FieldError, Page, Paged, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -128,17 +129,23 @@ async fn delete_endpoint(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A new signing secret; the previous one keeps signing (a second signature) for 24 hours.
+/// A new signing secret; the previous one keeps signing (a second signature) for `overlapSeconds`,
+/// 24 hours when the body or the field is left out. The Svix backend keeps it 24 hours, always:
+/// another overlap is refused there (409 `not_supported_by_backend`).
 #[utoipa::path(post, path = "/api/webhooks/{id}/rotate-secret", tag = "webhooks", params(("id" = String, Path)),
-    responses((status = 200, body = WebhookEndpoint), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 503, body = Problem)),
+    request_body = Option<SecretRotationRequest>,
+    responses((status = 200, body = WebhookEndpoint), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 503, body = Problem)),
     security(("bearer" = ["write:webhooks"])))]
 async fn rotate_secret(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
+    OptionalApiJson(request): OptionalApiJson<SecretRotationRequest>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.rotate_secret(&caller, &id).await?))
+    Ok(Json(state.use_cases.webhooks.rotate_secret(&caller, &id, request).await?))
 }
 
 /// Filters of the delivery history.

@@ -4,7 +4,8 @@
 use kaiten_svix::SvixWebhookManagement;
 use serde_json::{Value, json};
 use uuid::Uuid;
-use wiremock::{MockServer, Request};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const CREATED: &str = "com.kaiten.customer.v1.created";
 pub const DELETED: &str = "com.kaiten.customer.v1.deleted";
@@ -62,4 +63,14 @@ pub fn body_of(request: &Request) -> Value {
 
 pub async fn requests(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap_or_else(|| panic!("request recording is on by default"))
+}
+
+/// Serves the endpoint's signing secret.
+pub async fn serve_secret(server: &MockServer, app: &str, endpoint_id: &str, key: &str) {
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/{endpoint_id}/secret")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": key})))
+        .expect(1)
+        .mount(server)
+        .await;
 }

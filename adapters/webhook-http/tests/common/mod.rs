@@ -24,6 +24,7 @@ pub fn request(url: String, secrets: Vec<String>) -> WebhookRequest {
         timestamp: Utc::now(),
         body: BODY.into(),
         secrets,
+        headers: vec![],
     }
 }
 
