@@ -37,6 +37,10 @@ impl EventKind {
             properties.insert("customerId".into(), json!({"type": "string", "format": "uuid"}));
             properties.insert("customerSlug".into(), json!({"type": "string"}));
         }
+        properties.insert(
+            "test".into(),
+            json!({"type": "boolean", "const": true, "description": "Only on a test send (`POST /api/webhooks/{id}/test`): the catalog's example, not a real change"}),
+        );
         let mut required = vec!["id", "name", "type", "timestamp", "data"];
         if self.carries_previous_attributes() {
             properties.insert("previousAttributes".into(), previous_attributes_schema(&data));

@@ -128,6 +128,8 @@ pub struct DeliveryAttempt {
     pub response_body_encoding: BodyEncoding,
     pub duration_ms: i64,
     pub timestamp: DateTime<Utc>,
+    /// An attempt of a test send (`POST /api/webhooks/{id}/test`).
+    pub test: bool,
 }
 
 /// A delivered message: the exact body and one page of its attempts, newest first.
@@ -140,6 +142,8 @@ pub struct WebhookMessage {
     pub event_type: String,
     /// The body POSTed to the endpoints: `{name, type, data}`.
     pub payload: Value,
+    /// A test send (`POST /api/webhooks/{id}/test`): its body is the catalog's example.
+    pub test: bool,
     pub timestamp: DateTime<Utc>,
     /// At most `limit` attempts, newest first, older than `before` when it was given.
     pub attempts: Vec<DeliveryAttempt>,

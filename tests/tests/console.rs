@@ -30,6 +30,7 @@ async fn the_console_and_its_assets_are_served_by_the_binary_with_a_strict_polic
         ("/console/views.js", "text/javascript"),
         ("/console/api.js", "text/javascript"),
         ("/console/recovery.js", "text/javascript"),
+        ("/console/test_send.js", "text/javascript"),
         ("/console/console.css", "text/css"),
     ] {
         let response = get(path).await?;
@@ -267,6 +268,15 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     assert_eq!(replayed.json()["name"], "RELEASE_CREATION");
     assert_eq!(replayed.header("x-gateway-key"), "k-1", "the header typed in the console is sent");
     assert_eq!(receiver.requests("console").len(), 3, "only the message it never had");
+
+    // A test send of an event picked from the catalog shows the receiver's answer.
+    browser.click("#endpoint-table .test").await?;
+    page.find(Locator::Css("#test-event option[value=LICENSE_CREATION]")).await?.click().await?;
+    browser.click("#test-send").await?;
+    let answer = browser.texts_when("#test-result", |texts| texts.iter().any(|t| t.contains("HTTP"))).await?.concat();
+    assert!(answer.starts_with("success — HTTP 200"), "{answer}");
+    let tested = wait_for(DEADLINE, || async { Ok(receiver.requests("console").get(3).cloned()) }).await?;
+    assert_eq!((&tested.json()["name"], &tested.json()["test"]), (&json!("LICENSE_CREATION"), &json!(true)));
 
     // Disable it from the endpoint table.
     browser.click("#endpoint-table .toggle").await?;

@@ -77,6 +77,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("put", "/api/webhooks/{id}"),
     ("delete", "/api/webhooks/{id}"),
     ("post", "/api/webhooks/{id}/rotate-secret"),
+    ("post", "/api/webhooks/{id}/test"),
     ("get", "/api/webhooks/{id}/secret"),
     ("get", "/api/webhooks/history"),
     ("get", "/api/webhooks/messages/{eventId}"),

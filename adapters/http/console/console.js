@@ -57,6 +57,7 @@ function clearPage() {
   $("#message").hidden = true;
   $("#naming-form").hidden = true;
   recovery.close();
+  testSend.close();
   $("#history-filters").reset();
   startEditing(null);
   showTab("endpoints", false);
@@ -109,6 +110,7 @@ const endpointActions = {
     });
   },
   recover: (endpoint) => recovery.open(endpoint),
+  test: (endpoint) => testSend.open(endpoint),
   history: (endpoint) => {
     $("#filter-endpoint").value = endpoint.id;
     showTab("history");
@@ -286,6 +288,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#endpoint-cancel").addEventListener("click", () => startEditing(null));
   $("#recover-form").addEventListener("submit", recovery.start);
   $("#recover-close").addEventListener("click", recovery.close);
+  $("#test-form").addEventListener("submit", testSend.send);
+  $("#test-close").addEventListener("click", testSend.close);
   $("#all-events").addEventListener("change", syncAllEvents);
   $("#history-filters").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -66,6 +66,7 @@ const views = (() => {
         el("button", { type: "button", class: "rotate", onclick: () => actions.rotate(endpoint) }, "Rotate secret"),
         el("button", { type: "button", class: "deliveries", onclick: () => actions.history(endpoint) }, "History"),
         el("button", { type: "button", class: "recover", onclick: () => actions.recover(endpoint) }, "Recover"),
+        el("button", { type: "button", class: "test", onclick: () => actions.test(endpoint) }, "Send test"),
         el("button", { type: "button", class: "delete danger", onclick: () => actions.remove(endpoint) }, "Delete")));
   }
 

@@ -14,6 +14,7 @@ mod instances;
 mod licenses;
 mod releases;
 mod webhook_recoveries;
+mod webhook_test_sends;
 mod webhooks;
 
 use crate::openapi::ApiDoc;
@@ -52,6 +53,7 @@ pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
         .merge(instances::routes())
         .merge(webhooks::routes())
         .merge(webhook_recoveries::routes())
+        .merge(webhook_test_sends::routes())
         .merge(events::routes())
         .merge(catalog::routes())
         .merge(dapr::routes(dapr))

@@ -309,6 +309,7 @@ diesel::table! {
         lease_until -> Nullable<Timestamptz>,
         dispatched_at -> Nullable<Timestamptz>,
         customer_id -> Nullable<Uuid>,
+        test -> Bool,
     }
 }
 

@@ -26,6 +26,7 @@ pub(crate) struct MessageRow {
     body: String,
     created_at: DateTime<Utc>,
     customer_id: Option<Uuid>,
+    test: bool,
 }
 
 impl MessageRow {
@@ -62,7 +63,7 @@ struct AttemptRow {
 }
 
 impl AttemptRow {
-    fn into_api(self, event_name: String, event_type: String) -> Result<DeliveryAttempt, RepoError> {
+    fn into_api(self, event_name: String, event_type: String, test: bool) -> Result<DeliveryAttempt, RepoError> {
         let status = AttemptStatus::parse(&self.status)
             .ok_or_else(|| RepoError::Unexpected(format!("unknown attempt status {}", self.status)))?;
         Ok(DeliveryAttempt {
@@ -79,8 +80,29 @@ impl AttemptRow {
             response_body_encoding: BodyEncoding::parse(&self.response_body_encoding).unwrap_or_default(),
             duration_ms: self.duration_ms,
             timestamp: self.created_at,
+            test,
         })
     }
+}
+
+/// Stores a test send's message as already dispatched: it has no first attempts to make (its one
+/// attempt is scheduled to its endpoint) and is never replayed to another endpoint.
+pub(crate) async fn insert_test(conn: &mut AsyncPgConnection, message: &NewMessage) -> Result<(), RepoError> {
+    diesel::insert_into(webhook_messages::table)
+        .values((
+            webhook_messages::id.eq(message.id),
+            webhook_messages::organization_id.eq(message.organization_id),
+            webhook_messages::event_name.eq(message.kind.name()),
+            webhook_messages::event_type.eq(message.kind.event_type()),
+            webhook_messages::body.eq(&message.body),
+            webhook_messages::customer_id.eq(message.customer_id),
+            webhook_messages::dispatched_at.eq(diesel::dsl::now),
+            webhook_messages::test.eq(true),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(repo_error)
 }
 
 pub(crate) async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<MessageRow>, RepoError> {
@@ -119,14 +141,17 @@ pub(crate) async fn history(
         }
         query
     };
-    let rows: Vec<(AttemptRow, (String, String))> = newest_first!(filtered(), webhook_attempts, filter.page)
-        .select((AttemptRow::as_select(), (webhook_messages::event_name, webhook_messages::event_type)))
+    let rows: Vec<(AttemptRow, (String, String, bool))> = newest_first!(filtered(), webhook_attempts, filter.page)
+        .select((
+            AttemptRow::as_select(),
+            (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test),
+        ))
         .load(conn)
         .await
         .map_err(repo_error)?;
     let total = filtered().count().get_result(conn).await.map_err(repo_error)?;
     Paged::from_keyset(rows, total, filter.page, |(row, _)| PageKey { created_at: row.created_at, id: row.id })
-        .try_map(|(row, (name, kind))| row.into_api(name, kind))
+        .try_map(|(row, (name, kind, test))| row.into_api(name, kind, test))
 }
 
 /// The message and one page of its attempts, newest first (attempt ids are time-ordered UUIDv7).
@@ -156,7 +181,7 @@ pub(crate) async fn inspect(
     let more_attempts_before = more.then(|| rows.last().map(|row| row.id.to_string())).flatten();
     let attempts = rows
         .into_iter()
-        .map(|row| row.into_api(message.event_name.clone(), message.event_type.clone()))
+        .map(|row| row.into_api(message.event_name.clone(), message.event_type.clone(), message.test))
         .collect::<Result<_, _>>()?;
     let payload = serde_json::from_str(&message.body).map_err(|e| RepoError::Unexpected(e.to_string()))?;
     Ok(Some(WebhookMessage {
@@ -165,6 +190,7 @@ pub(crate) async fn inspect(
         event_name: message.event_name,
         event_type: message.event_type,
         payload,
+        test: message.test,
         timestamp: message.created_at,
         attempts,
         more_attempts_before,

@@ -49,7 +49,7 @@ fn start_missing() -> String {
         "picked AS ( \
            SELECT m.id AS message_id, e.organization_id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = $1 \
            WHERE m.organization_id = e.organization_id AND m.created_at >= $2 AND m.created_at < $3 \
-             AND m.dispatched_at IS NOT NULL AND {} \
+             AND m.dispatched_at IS NOT NULL AND NOT m.test AND {} \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id AND d.endpoint_id = $1) \
              AND NOT EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.message_id = m.id AND a.endpoint_id = $1) \
            ORDER BY m.created_at, m.id LIMIT $4 + 1), \

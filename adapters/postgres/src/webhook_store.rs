@@ -65,6 +65,10 @@ impl WebhookStore for PgWebhookStore {
         self.accepts.accept(&self.pool, message, lease).await
     }
 
+    async fn insert_test_message(&self, message: &NewMessage) -> Result<(), RepoError> {
+        messages::insert_test(&mut *self.connection().await?, message).await
+    }
+
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError> {
         let mut conn = self.connection().await?;
         // A task is dropped only when it is certainly stale: one that raced the settlement of the

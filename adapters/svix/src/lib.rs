@@ -89,7 +89,7 @@ impl SvixWebhookSender {
             let description = format!("{} ({})", event.description, event.name);
             let upsert = EventTypeUpsertIn {
                 group_name: Some(event.domain.as_str().to_owned()),
-                schemas: Some(serde_json::json!({"1": event.kind.data_schema()})),
+                schemas: Some(serde_json::json!({"1": payload_schema(event.kind)})),
                 ..EventTypeUpsertIn::new(description)
             };
             self.svix.event_type().upsert(event.event_type.to_owned(), upsert).await.map_err(|e| classify(&e))?;
@@ -153,4 +153,16 @@ impl WebhookSender for SvixWebhookSender {
     async fn ensure_organization(&self, organization: &Organization) -> Result<(), SendError> {
         self.ensure_application(organization.id.to_string(), organization.name.clone()).await
     }
+}
+
+/// The schema Svix shows for an event type: the whole body (what a message's payload is), with the
+/// test body as its one example, which Svix's send-example delivers (`POST /api/webhooks/{id}/test`).
+fn payload_schema(kind: kaiten_domain::EventKind) -> serde_json::Value {
+    const EXAMPLE_ID: uuid::Uuid = uuid::Uuid::from_u128(0x0192_0000_0000_7000_8000_0000_0000_0001);
+    let example_time = chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
+    let mut schema = kind.body_schema();
+    if let Some(fields) = schema.as_object_mut() {
+        fields.insert("examples".into(), serde_json::json!([kind.test_body(EXAMPLE_ID, example_time)]));
+    }
+    schema
 }

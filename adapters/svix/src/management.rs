@@ -19,7 +19,8 @@ use kaiten_domain::webhook::{
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
-use kaiten_domain::{Page, Paged};
+use kaiten_domain::webhook_test_send::TestSendAccepted;
+use kaiten_domain::{EventKind, Page, Paged};
 use std::collections::BTreeSet;
 use svix::api::{EndpointListOptions, Svix};
 use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, EndpointSecretRotateIn, Ordering};
@@ -286,6 +287,15 @@ impl WebhookManagement for SvixWebhookManagement {
             Some(endpoint) => self.with_secret(&app, endpoint).await,
             None => Ok(None),
         }
+    }
+
+    async fn send_test(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        kind: EventKind,
+    ) -> Result<TestSendAccepted, RepoError> {
+        self.send_example_message(&application_id(organization_id), endpoint_id, kind).await
     }
 
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {

@@ -116,7 +116,13 @@ pub(crate) fn attempt_from_svix(attempt: MessageAttemptOut, message: Option<&Mes
         response_body_encoding: BodyEncoding::Text,
         duration_ms: attempt.response_duration_ms,
         timestamp: attempt.timestamp,
+        test: message.is_some_and(is_test),
     }
+}
+
+/// A test send's message: its body says so.
+pub(crate) fn is_test(message: &MessageOut) -> bool {
+    message.payload.get("test") == Some(&serde_json::Value::Bool(true))
 }
 
 /// Newest first; equal timestamps by id, newest (largest KSUID) first.

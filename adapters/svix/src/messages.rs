@@ -3,16 +3,42 @@
 //! so an event is one request away without listing messages.
 
 use crate::management::{CONCURRENT_REQUESTS, EndpointList, SvixWebhookManagement};
-use crate::mapping::{attempt_from_svix, event_name, is_plausible_id, receives, sort_newest_first};
+use crate::mapping::{attempt_from_svix, event_name, is_plausible_id, is_test, receives, sort_newest_first};
 use crate::svix_errors::{found, is_not_found, repo_error};
 use futures::{StreamExt, TryStreamExt, stream};
 use kaiten_application::error::{Conflict, RepoError};
+use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{AttemptPage, WebhookMessage};
+use kaiten_domain::webhook_test_send::TestSendAccepted;
 use svix::api::{MessageAttemptListByMsgOptions, MessageGetOptions};
-use svix::models::{MessageAttemptOut, MessageOut};
+use svix::models::{EventExampleIn, MessageAttemptOut, MessageOut};
 use uuid::Uuid;
 
 impl SvixWebhookManagement {
+    /// Svix's send-example: the event type's example (the test body, registered with the type) sent
+    /// to that endpoint alone, as a message of its own without an `eventId`.
+    pub(crate) async fn send_example_message(
+        &self,
+        app: &str,
+        endpoint_id: &str,
+        kind: EventKind,
+    ) -> Result<TestSendAccepted, RepoError> {
+        if !is_plausible_id(endpoint_id) {
+            return Err(RepoError::NotFound);
+        }
+        let endpoint = found(self.svix.endpoint().get(app.to_owned(), endpoint_id.to_owned()).await)?;
+        if endpoint.ok_or(RepoError::NotFound)?.disabled == Some(true) {
+            return Err(RepoError::Conflict(Conflict::new(
+                "endpoint_disabled",
+                "the endpoint is disabled; enable it (PUT with disabled: false) before sending a test",
+            )));
+        }
+        let example = EventExampleIn::new(kind.event_type().to_owned());
+        let sent = self.svix.endpoint().send_example(app.to_owned(), endpoint_id.to_owned(), example, None).await;
+        let message = found(sent)?.ok_or(RepoError::NotFound)?;
+        Ok(TestSendAccepted { event_id: message.event_id, message_id: message.id })
+    }
+
     async fn find_message(
         &self,
         app: &str,
@@ -36,7 +62,9 @@ impl SvixWebhookManagement {
         let (mut attempts, more_attempts_before) = self.read_message_attempts(app, &message.id, page).await?;
         sort_newest_first(&mut attempts);
         let attempts = attempts.into_iter().map(|attempt| attempt_from_svix(attempt, Some(&message))).collect();
+        let test = is_test(&message);
         Ok(Some(WebhookMessage {
+            test,
             event_id: message.event_id.unwrap_or_else(|| message.id.clone()),
             message_id: message.id,
             event_name: event_name(&message.event_type),

@@ -201,4 +201,12 @@ async fn organizations_get_an_application_and_the_catalog_is_registered() {
     let sender = sender(&server).await;
     assert_eq!(sender.ensure_organization(&organization).await, Ok(()));
     assert_eq!(sender.register_event_types().await, Ok(()));
+    // The schema is the whole body's, and its one example the test body Svix's send-example delivers.
+    let requests = server.received_requests().await.unwrap_or_default();
+    let created = requests.iter().find(|r| r.url.path().ends_with("/com.kaiten.customer.v1.created"));
+    let body: Value = created.and_then(|request| serde_json::from_slice(&request.body).ok()).unwrap_or_default();
+    let schema = &body["schemas"]["1"];
+    assert_eq!(schema["required"], json!(["id", "name", "type", "timestamp", "data"]));
+    assert_eq!(schema["examples"][0]["test"], true);
+    assert_eq!(schema["examples"][0]["name"], "CUSTOMER_CREATION");
 }

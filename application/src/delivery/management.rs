@@ -2,16 +2,18 @@
 
 use super::secret::generate_secret;
 use crate::error::{Conflict, RepoError};
-use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, StoredEndpoint, WebhookStore};
+use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, NewMessage, StoredEndpoint, WebhookStore};
 use crate::ports::webhook_management::{RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement};
 use async_trait::async_trait;
 use futures::{StreamExt, stream};
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    webhook_message_id,
 };
 use kaiten_domain::webhook_headers::keep_stored_values;
 use kaiten_domain::webhook_recovery::{MAX_RECOVERY_MESSAGES, RecoveryKind, RecoveryStatus, RecoveryWindow};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
+use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{EventKind, Page, Paged, clock};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -223,5 +225,24 @@ impl WebhookManagement for BuiltinWebhookManagement {
             self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
         }
         Ok(targets.len())
+    }
+
+    /// The test message is stored, then its one attempt scheduled like a resend to that endpoint (the
+    /// worker signs and sends it and records the attempt). Should scheduling fail, the message stays
+    /// stored without attempts and the caller gets a 503.
+    async fn send_test(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        kind: EventKind,
+    ) -> Result<TestSendAccepted, RepoError> {
+        let endpoint = self.enabled_endpoint(organization_id, endpoint_id, "sending a test").await?;
+        let id = Uuid::now_v7();
+        let body = kind.test_body(id, clock::now()).to_string();
+        let message = NewMessage { id, organization_id, kind, customer_id: None, body };
+        self.store.insert_test_message(&message).await?;
+        let task = DeliveryTask { message_id: id, endpoint_id: endpoint.id, attempt: 1, resend: true, due_at_ms: None };
+        self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
+        Ok(TestSendAccepted { event_id: Some(id.to_string()), message_id: webhook_message_id(id) })
     }
 }

@@ -210,6 +210,8 @@ pub trait WebhookStore: Send + Sync {
     /// subscribed to it. An id already stored for another organization is a `Conflict`: nothing is
     /// claimed or delivered.
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError>;
+    /// Stores a test send's message: already dispatched (no first attempts), never replayed.
+    async fn insert_test_message(&self, message: &NewMessage) -> Result<(), RepoError>;
     /// Claims for `lease` the delivery of a scheduled task, if the task is still its next attempt.
     async fn claim_task(&self, task: &DeliveryTask, lease: Duration) -> Result<TaskClaim, RepoError>;
     /// A stored message and one endpoint of its organization (for a resend, which claims nothing).

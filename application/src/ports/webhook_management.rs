@@ -3,11 +3,13 @@
 
 use crate::error::RepoError;
 use async_trait::async_trait;
+use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryStatus, RecoveryTask, RecoveryWindow};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
+use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{Page, Paged};
 use uuid::Uuid;
 
@@ -41,6 +43,14 @@ pub trait WebhookManagement: Send + Sync {
         id: &str,
         rotation: SecretRotation,
     ) -> Result<Option<WebhookEndpoint>, RepoError>;
+    /// Sends the catalog's example of `kind`, marked as a test, to the endpoint alone. `NotFound` for
+    /// an unknown endpoint, `Conflict` for a disabled one.
+    async fn send_test(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        kind: EventKind,
+    ) -> Result<TestSendAccepted, RepoError>;
     /// Attempts, newest first.
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError>;
     /// The message with one page of its attempts.

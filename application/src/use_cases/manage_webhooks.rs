@@ -11,6 +11,7 @@ use kaiten_domain::webhook::{
     WebhookMessage,
 };
 use kaiten_domain::webhook_secret_rotation::{SecretRotation, SecretRotationRequest};
+use kaiten_domain::webhook_test_send::{TestSendAccepted, TestSendRequest};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_domain::{Access, Module, Page, Paged};
 use std::sync::Arc;
@@ -187,6 +188,30 @@ impl ManageWebhooks {
         }
         let what = if endpoint_id.is_some() { "webhook message or endpoint" } else { MESSAGE };
         self.management.resend(caller.organization_id, event_id, endpoint_id).await.map_err(|e| from(what, e))
+    }
+
+    /// Sends the catalog's example of an event to one endpoint, marked as a test. An endpoint gets at
+    /// most `resends_per_minute` test sends a minute (`TooManyRequests` beyond), counted like resends.
+    pub async fn send_test(
+        &self,
+        caller: &Caller,
+        endpoint_id: &str,
+        request: TestSendRequest,
+    ) -> Result<TestSendAccepted, UseCaseError> {
+        caller.require(Access::Write, Module::Webhooks)?;
+        let kind = request.event()?;
+        let limit = self.limits.resends_per_minute;
+        // Keyed by organization too: another organization naming the same id never uses this budget.
+        let name = format!("kaiten:test-send:{}:{endpoint_id}", caller.organization_id);
+        let key = Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes());
+        let admitted = self.resends.admit(caller.organization_id, key, limit, RESEND_WINDOW).await;
+        if let Some(retry_after) = admitted.map_err(|e| from(ENDPOINT, e))? {
+            return Err(UseCaseError::TooManyRequests {
+                detail: format!("an endpoint gets {limit} test sends a minute; try again later"),
+                retry_after,
+            });
+        }
+        self.management.send_test(caller.organization_id, endpoint_id, kind).await.map_err(|e| from(ENDPOINT, e))
     }
 }
 
