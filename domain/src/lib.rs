@@ -38,6 +38,7 @@ pub mod webhook_headers;
 pub mod webhook_recovery;
 pub mod webhook_scope;
 pub mod webhook_secret_rotation;
+pub mod webhook_stats;
 pub mod webhook_test_send;
 pub mod webhook_url;
 

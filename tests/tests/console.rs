@@ -31,6 +31,7 @@ async fn the_console_and_its_assets_are_served_by_the_binary_with_a_strict_polic
         ("/console/api.js", "text/javascript"),
         ("/console/recovery.js", "text/javascript"),
         ("/console/test_send.js", "text/javascript"),
+        ("/console/health.js", "text/javascript"),
         ("/console/console.css", "text/css"),
     ] {
         let response = get(path).await?;
@@ -278,9 +279,37 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     let tested = wait_for(DEADLINE, || async { Ok(receiver.requests("console").get(3).cloned()) }).await?;
     assert_eq!((&tested.json()["name"], &tested.json()["test"]), (&json!("LICENSE_CREATION"), &json!(true)));
 
+    // The health chart draws the numbers the API gives.
+    let endpoint_id = endpoints(&app, &acme).await?[0]["id"].as_str().unwrap_or_default().to_owned();
+    browser.click("#endpoint-table .health").await?;
+    browser.texts_when("#health-summary", |texts| texts.iter().any(|t| t.contains("succeeded"))).await?;
+    let (_, stats) =
+        app.send(Method::GET, &format!("/api/webhooks/{endpoint_id}/stats?bucket=1h"), &acme.token, None).await?;
+    let mut drawn = Vec::new();
+    for bar in page.find_all(Locator::Css("#health-chart g.bucket")).await? {
+        let count = |value: Option<String>| value.and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+        drawn.push((count(bar.attr("data-success").await?), count(bar.attr("data-fail").await?)));
+    }
+    let given: Vec<(i64, i64)> = stats["buckets"]
+        .as_array()
+        .map(|buckets| {
+            buckets.iter().map(|b| (b["success"].as_i64().unwrap_or(0), b["fail"].as_i64().unwrap_or(0))).collect()
+        })
+        .unwrap_or_default();
+    assert_eq!((drawn.len(), &drawn), (24, &given));
+    assert_eq!(
+        drawn.iter().map(|(success, _)| success).sum::<i64>(),
+        4,
+        "the original, the resend, the replay, the test"
+    );
+
     // Disable it from the endpoint table.
     browser.click("#endpoint-table .toggle").await?;
     browser.texts_when("#endpoint-table .badge", |badges| badges == ["disabled"]).await?;
+    // The table shows the endpoint's success rate over the last 24 hours, as the API gives it.
+    let (_, day) = app.send(Method::GET, &format!("/api/webhooks/{endpoint_id}/stats"), &acme.token, None).await?;
+    let expected = format!("{} %", (day["successRate"].as_f64().unwrap_or(-1.0) * 1000.0).round() / 10.0);
+    browser.texts_when("#endpoint-table .rate", |rates| rates == [expected.clone()]).await?;
     assert_eq!(endpoints(&app, &acme).await?[0]["disabled"], true);
 
     // The organization's spelling of event names: Kaiten's current one from now on.

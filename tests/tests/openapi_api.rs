@@ -78,6 +78,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/webhooks/{id}"),
     ("post", "/api/webhooks/{id}/rotate-secret"),
     ("post", "/api/webhooks/{id}/test"),
+    ("get", "/api/webhooks/{id}/stats"),
     ("get", "/api/webhooks/{id}/secret"),
     ("get", "/api/webhooks/history"),
     ("get", "/api/webhooks/messages/{eventId}"),

@@ -58,6 +58,7 @@ function clearPage() {
   $("#naming-form").hidden = true;
   recovery.close();
   testSend.close();
+  health.close();
   $("#history-filters").reset();
   startEditing(null);
   showTab("endpoints", false);
@@ -85,6 +86,7 @@ async function loadEndpoints() {
   $("#filter-endpoint").replaceChildren(views.el("option", { value: "" }, "Every endpoint"),
     ...state.endpoints.map((endpoint) => views.el("option", { value: endpoint.id }, endpoint.url)));
   $("#filter-endpoint").value = state.endpoints.some((endpoint) => endpoint.id === filtered) ? filtered : "";
+  health.fillRates(state.endpoints);
 }
 
 const endpointActions = {
@@ -111,6 +113,7 @@ const endpointActions = {
   },
   recover: (endpoint) => recovery.open(endpoint),
   test: (endpoint) => testSend.open(endpoint),
+  health: (endpoint) => health.open(endpoint),
   history: (endpoint) => {
     $("#filter-endpoint").value = endpoint.id;
     showTab("history");
@@ -290,6 +293,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#recover-close").addEventListener("click", recovery.close);
   $("#test-form").addEventListener("submit", testSend.send);
   $("#test-close").addEventListener("click", testSend.close);
+  $("#health-close").addEventListener("click", health.close);
   $("#all-events").addEventListener("change", syncAllEvents);
   $("#history-filters").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -57,6 +57,7 @@ const views = (() => {
       el("td", {}, el("div", { class: "url" }, endpoint.url), el("small", {}, endpoint.description || "")),
       el("td", { class: "events" }, subscription(endpoint)),
       el("td", {}, el("span", { class: `badge ${state}` }, state)),
+      el("td", { class: "rate" }, "…"),
       el("td", { class: "secret" }, el("code", {}, endpoint.signingSecret)),
       el("td", { class: "actions" },
         el("button", { type: "button", class: "reveal", onclick: () => actions.reveal(endpoint) }, "Show secret"),
@@ -67,6 +68,7 @@ const views = (() => {
         el("button", { type: "button", class: "deliveries", onclick: () => actions.history(endpoint) }, "History"),
         el("button", { type: "button", class: "recover", onclick: () => actions.recover(endpoint) }, "Recover"),
         el("button", { type: "button", class: "test", onclick: () => actions.test(endpoint) }, "Send test"),
+        el("button", { type: "button", class: "health", onclick: () => actions.health(endpoint) }, "Health"),
         el("button", { type: "button", class: "delete danger", onclick: () => actions.remove(endpoint) }, "Delete")));
   }
 

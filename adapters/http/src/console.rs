@@ -14,6 +14,7 @@ const VIEWS: &str = include_str!("../console/views.js");
 const API: &str = include_str!("../console/api.js");
 const RECOVERY: &str = include_str!("../console/recovery.js");
 const TEST_SEND: &str = include_str!("../console/test_send.js");
+const HEALTH: &str = include_str!("../console/health.js");
 const STYLE: &str = include_str!("../console/console.css");
 
 /// What the browser may load and do on the console's pages.
@@ -29,6 +30,7 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/console/api.js", get(|| async { asset("text/javascript; charset=utf-8", API) }))
         .route("/console/recovery.js", get(|| async { asset("text/javascript; charset=utf-8", RECOVERY) }))
         .route("/console/test_send.js", get(|| async { asset("text/javascript; charset=utf-8", TEST_SEND) }))
+        .route("/console/health.js", get(|| async { asset("text/javascript; charset=utf-8", HEALTH) }))
         .route("/console/console.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
 }
 

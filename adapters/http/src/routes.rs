@@ -14,6 +14,7 @@ mod instances;
 mod licenses;
 mod releases;
 mod webhook_recoveries;
+mod webhook_stats;
 mod webhook_test_sends;
 mod webhooks;
 
@@ -54,6 +55,7 @@ pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
         .merge(webhooks::routes())
         .merge(webhook_recoveries::routes())
         .merge(webhook_test_sends::routes())
+        .merge(webhook_stats::routes())
         .merge(events::routes())
         .merge(catalog::routes())
         .merge(dapr::routes(dapr))

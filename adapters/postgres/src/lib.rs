@@ -38,6 +38,7 @@ mod webhook_messages;
 mod webhook_recoveries;
 mod webhook_settle_batch;
 mod webhook_settlement;
+mod webhook_stats;
 mod webhook_store;
 
 pub use connection::PgPool;

@@ -13,6 +13,7 @@ use kaiten_application::ports::delivery::{
 };
 use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
+use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::{EventKind, Page, Paged};
 use std::time::Duration;
 use uuid::Uuid;
@@ -63,6 +64,10 @@ impl WebhookStore for PgWebhookStore {
 
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError> {
         self.accepts.accept(&self.pool, message, lease).await
+    }
+
+    async fn endpoint_stats(&self, endpoint_id: Uuid, window: &StatsWindow) -> Result<EndpointStats, RepoError> {
+        crate::webhook_stats::endpoint_stats(&mut *self.connection().await?, endpoint_id, window).await
     }
 
     async fn insert_test_message(&self, message: &NewMessage) -> Result<(), RepoError> {

@@ -18,9 +18,9 @@ use svix::models::MessageAttemptOut;
 const MAX_ATTEMPTS_READ: usize = 2000;
 
 /// The newest attempts of one endpoint; `complete` is false when more remain in Svix.
-struct AttemptList {
-    attempts: Vec<MessageAttemptOut>,
-    complete: bool,
+pub(crate) struct AttemptList {
+    pub(crate) attempts: Vec<MessageAttemptOut>,
+    pub(crate) complete: bool,
 }
 
 impl SvixWebhookManagement {
@@ -59,7 +59,7 @@ impl SvixWebhookManagement {
 
     /// Up to `wanted` attempts of one endpoint, newest first; none when the endpoint (or the
     /// application) does not exist.
-    async fn read_attempts(
+    pub(crate) async fn read_attempts(
         &self,
         app: &str,
         endpoint_id: String,

@@ -13,6 +13,7 @@ mod mapping;
 mod messages;
 mod recovery;
 mod registration;
+mod stats;
 mod svix_errors;
 
 pub use management::SvixWebhookManagement;

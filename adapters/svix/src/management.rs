@@ -19,6 +19,7 @@ use kaiten_domain::webhook::{
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
+use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{EventKind, Page, Paged};
 use std::collections::BTreeSet;
@@ -287,6 +288,15 @@ impl WebhookManagement for SvixWebhookManagement {
             Some(endpoint) => self.with_secret(&app, endpoint).await,
             None => Ok(None),
         }
+    }
+
+    async fn endpoint_stats(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        window: StatsWindow,
+    ) -> Result<Option<EndpointStats>, RepoError> {
+        self.endpoint_stats_from_attempts(&application_id(organization_id), endpoint_id, window).await
     }
 
     async fn send_test(

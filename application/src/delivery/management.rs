@@ -13,6 +13,7 @@ use kaiten_domain::webhook::{
 use kaiten_domain::webhook_headers::keep_stored_values;
 use kaiten_domain::webhook_recovery::{MAX_RECOVERY_MESSAGES, RecoveryKind, RecoveryStatus, RecoveryWindow};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
+use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{EventKind, Page, Paged, clock};
 use std::sync::Arc;
@@ -225,6 +226,19 @@ impl WebhookManagement for BuiltinWebhookManagement {
             self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
         }
         Ok(targets.len())
+    }
+
+    async fn endpoint_stats(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        window: StatsWindow,
+    ) -> Result<Option<EndpointStats>, RepoError> {
+        let Some(id) = self::endpoint_id(endpoint_id) else { return Ok(None) };
+        if self.store.find_endpoint(organization_id, id).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.store.endpoint_stats(id, &window).await?))
     }
 
     /// The test message is stored, then its one attempt scheduled like a resend to that endpoint (the

@@ -19,6 +19,7 @@ use kaiten_domain::webhook::{
 use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
+use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::{Page, Paged};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -210,6 +211,8 @@ pub trait WebhookStore: Send + Sync {
     /// subscribed to it. An id already stored for another organization is a `Conflict`: nothing is
     /// claimed or delivered.
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError>;
+    /// The health of one endpoint (known to exist) over `window`.
+    async fn endpoint_stats(&self, endpoint_id: Uuid, window: &StatsWindow) -> Result<EndpointStats, RepoError>;
     /// Stores a test send's message: already dispatched (no first attempts), never replayed.
     async fn insert_test_message(&self, message: &NewMessage) -> Result<(), RepoError>;
     /// Claims for `lease` the delivery of a scheduled task, if the task is still its next attempt.

@@ -9,6 +9,7 @@ use kaiten_domain::webhook::{
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryStatus, RecoveryTask, RecoveryWindow};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
+use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{Page, Paged};
 use uuid::Uuid;
@@ -51,6 +52,13 @@ pub trait WebhookManagement: Send + Sync {
         endpoint_id: &str,
         kind: EventKind,
     ) -> Result<TestSendAccepted, RepoError>;
+    /// The endpoint's health over `window`; `None` for an unknown endpoint.
+    async fn endpoint_stats(
+        &self,
+        organization_id: Uuid,
+        endpoint_id: &str,
+        window: StatsWindow,
+    ) -> Result<Option<EndpointStats>, RepoError>;
     /// Attempts, newest first.
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError>;
     /// The message with one page of its attempts.

@@ -11,6 +11,7 @@ use kaiten_domain::webhook::{
     WebhookMessage,
 };
 use kaiten_domain::webhook_secret_rotation::{SecretRotation, SecretRotationRequest};
+use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::webhook_test_send::{TestSendAccepted, TestSendRequest};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_domain::{Access, Module, Page, Paged};
@@ -145,6 +146,14 @@ impl ManageWebhooks {
         let rotated =
             self.management.rotate_secret(caller.organization_id, id, rotation).await.map_err(|e| from(ENDPOINT, e))?;
         rotated.ok_or(UseCaseError::NotFound(ENDPOINT))
+    }
+
+    /// The endpoint's health over `window`.
+    pub async fn stats(&self, caller: &Caller, id: &str, window: StatsWindow) -> Result<EndpointStats, UseCaseError> {
+        caller.require(Access::Read, Module::Webhooks)?;
+        let stats =
+            self.management.endpoint_stats(caller.organization_id, id, window).await.map_err(|e| from(ENDPOINT, e))?;
+        stats.ok_or(UseCaseError::NotFound(ENDPOINT))
     }
 
     pub async fn history(
