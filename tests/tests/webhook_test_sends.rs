@@ -59,6 +59,14 @@ async fn a_test_send_delivers_the_example_to_that_endpoint_alone_marked_as_a_tes
         app.send(Method::GET, &format!("/api/webhooks/history?endpointId={id}"), &acme.token, None).await?;
     assert_eq!((&history["total"], &history["items"][0]["test"]), (&json!(1), &json!(true)), "{history}");
 
+    // Resent to its endpoint only: a resend to every subscriber is refused.
+    let resend = format!("{message_path}/resend");
+    let (status, problem) = app.send(Method::POST, &resend, &acme.token, Some(json!({}))).await?;
+    assert_eq!((status, &problem["code"]), (409, &json!("test_message")), "{problem}");
+    let (status, _) = app.send(Method::POST, &resend, &acme.token, Some(json!({"endpointId": id}))).await?;
+    assert_eq!(status, 202);
+    wait_for(DEADLINE, || async { Ok((receiver.requests("tested").len() == 2).then_some(())) }).await?;
+
     // Not to the other endpoint, now or by a replay.
     let since = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     let replay = format!("/api/webhooks/{other}/replay");

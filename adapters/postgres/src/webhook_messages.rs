@@ -34,6 +34,10 @@ impl MessageRow {
         self.organization_id
     }
 
+    pub(crate) fn is_test(&self) -> bool {
+        self.test
+    }
+
     pub(crate) fn into_new_message(self) -> Result<NewMessage, RepoError> {
         let kind = EventKind::from_name(&self.event_name)
             .ok_or_else(|| RepoError::Unexpected(format!("unknown event {} in webhook_messages", self.event_name)))?;

@@ -9,12 +9,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{
-    Accepted, DeliveryTask, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
+    Accepted, DeliveryTask, MessageEvent, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
 };
 use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
-use kaiten_domain::{EventKind, Page, Paged};
+use kaiten_domain::{Page, Paged};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -129,17 +129,14 @@ impl WebhookStore for PgWebhookStore {
         messages::inspect(&mut *self.connection().await?, organization_id, id, attempts).await
     }
 
-    async fn message_event(
-        &self,
-        organization_id: Uuid,
-        id: Uuid,
-    ) -> Result<Option<(EventKind, Option<Uuid>)>, RepoError> {
+    async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<MessageEvent>, RepoError> {
         let found = messages::find(&mut *self.connection().await?, id).await?;
         let Some(message) = found.filter(|message| message.organization_id() == organization_id) else {
             return Ok(None);
         };
+        let test = message.is_test();
         let message = message.into_new_message()?;
-        Ok(Some((message.kind, message.customer_id)))
+        Ok(Some(MessageEvent { kind: message.kind, customer_id: message.customer_id, test }))
     }
 
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {

@@ -2,7 +2,7 @@
 
 use super::secret::generate_secret;
 use crate::error::{Conflict, RepoError};
-use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, NewMessage, StoredEndpoint, WebhookStore};
+use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, MessageEvent, NewMessage, StoredEndpoint, WebhookStore};
 use crate::ports::webhook_management::{RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement};
 use async_trait::async_trait;
 use futures::{StreamExt, stream};
@@ -48,12 +48,19 @@ impl BuiltinWebhookManagement {
     async fn resend_targets(
         &self,
         organization_id: Uuid,
-        (kind, customer): (EventKind, Option<Uuid>),
+        event: MessageEvent,
         endpoint: Option<String>,
     ) -> Result<Vec<StoredEndpoint>, RepoError> {
         let Some(raw) = endpoint else {
+            if event.test {
+                return Err(RepoError::Conflict(Conflict::new(
+                    "test_message",
+                    "a test send goes to one endpoint only: resend it with its endpointId",
+                )));
+            }
             let endpoints = self.store.enabled_endpoints(organization_id).await?;
-            return Ok(endpoints.into_iter().filter(|endpoint| endpoint.receives(kind, customer)).collect());
+            let receives = |endpoint: &StoredEndpoint| endpoint.receives(event.kind, event.customer_id);
+            return Ok(endpoints.into_iter().filter(receives).collect());
         };
         Ok(vec![self.enabled_endpoint(organization_id, &raw, "resending").await?])
     }

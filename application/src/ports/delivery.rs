@@ -96,6 +96,16 @@ pub struct NewMessage {
     pub body: String,
 }
 
+/// What a resend needs to know of a stored message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageEvent {
+    pub kind: EventKind,
+    /// The customer the event concerns (`None`: organization-wide).
+    pub customer_id: Option<Uuid>,
+    /// A test send, which goes to one endpoint only.
+    pub test: bool,
+}
+
 /// One finished attempt, to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttemptRecord {
@@ -244,13 +254,8 @@ pub trait WebhookStore: Send + Sync {
         id: Uuid,
         attempts: &AttemptPage,
     ) -> Result<Option<WebhookMessage>, RepoError>;
-    /// The event of one of the organization's messages and the customer it concerns, without its
-    /// attempts.
-    async fn message_event(
-        &self,
-        organization_id: Uuid,
-        id: Uuid,
-    ) -> Result<Option<(EventKind, Option<Uuid>)>, RepoError>;
+    /// The event of one of the organization's messages, without its attempts.
+    async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<MessageEvent>, RepoError>;
     /// The organization's enabled endpoints (for a resend to all).
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError>;
 
