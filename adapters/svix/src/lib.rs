@@ -13,6 +13,7 @@ mod mapping;
 mod messages;
 mod recovery;
 mod registration;
+mod secrets;
 mod stats;
 mod svix_errors;
 

@@ -5,11 +5,11 @@
 use crate::channels::{endpoint_channels, scope_of};
 use crate::headers;
 use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, to_len, to_total};
-use crate::svix_errors::{answered_without_body, found, is_not_found, repo_error};
+use crate::svix_errors::{found, is_not_found, repo_error};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt, stream};
 use js_option::JsOption;
-use kaiten_application::error::{Conflict, RepoError};
+use kaiten_application::error::RepoError;
 use kaiten_application::ports::webhook_management::{
     RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
 };
@@ -24,7 +24,7 @@ use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{EventKind, Page, Paged};
 use std::collections::BTreeSet;
 use svix::api::{EndpointListOptions, Svix};
-use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, EndpointSecretRotateIn, Ordering};
+use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, Ordering};
 use uuid::Uuid;
 
 /// The largest page Svix serves.
@@ -97,7 +97,11 @@ impl SvixWebhookManagement {
     }
 
     /// The endpoint with its signing secret; `None` when it was deleted meanwhile.
-    async fn with_secret(&self, app: &str, endpoint: EndpointOut) -> Result<Option<WebhookEndpoint>, RepoError> {
+    pub(crate) async fn with_secret(
+        &self,
+        app: &str,
+        endpoint: EndpointOut,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let secret = found(self.svix.endpoint().get_secret(app.to_owned(), endpoint.id.clone()).await)?;
         Ok(secret.map(|secret| endpoint_from_svix(endpoint, secret.key)))
     }
@@ -257,37 +261,13 @@ impl WebhookManagement for SvixWebhookManagement {
         Ok(found(deleted)?.is_some())
     }
 
-    /// Svix keeps the previous secret valid for a fixed grace period of 24 hours, which its API does not
-    /// let a caller change: any other overlap is refused (409 `not_supported_by_backend`) before
-    /// anything is rotated. Svix Cloud answers the rotation with the new secret, a self-hosted
-    /// svix-server with an empty 204: either way the secret is read afterwards.
     async fn rotate_secret(
         &self,
         organization_id: Uuid,
         id: &str,
         rotation: SecretRotation,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
-        if !is_plausible_id(id) {
-            return Ok(None);
-        }
-        if rotation.overlap != SecretRotation::DEFAULT_OVERLAP {
-            return Err(RepoError::Conflict(Conflict::new(
-                "not_supported_by_backend",
-                "Svix keeps the previous secret for 24 hours, whatever is asked: rotate without `overlapSeconds` or with 86400",
-            )));
-        }
-        let app = application_id(organization_id);
-        let endpoints_api = self.svix.endpoint();
-        match endpoints_api.rotate_secret(app.clone(), id.to_owned(), EndpointSecretRotateIn::new(), None).await {
-            Ok(_) => {}
-            Err(error) if answered_without_body(&error) => {}
-            Err(error) if is_not_found(&error) => return Ok(None),
-            Err(error) => return Err(repo_error(&error)),
-        }
-        match found(self.svix.endpoint().get(app.clone(), id.to_owned()).await)? {
-            Some(endpoint) => self.with_secret(&app, endpoint).await,
-            None => Ok(None),
-        }
+        self.rotate_endpoint_secret(&application_id(organization_id), id, rotation).await
     }
 
     async fn endpoint_stats(
