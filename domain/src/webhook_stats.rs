@@ -113,14 +113,13 @@ pub struct EndpointStats {
 
 /// Counts per bucket as a store finds them (buckets without attempts left out).
 pub fn fill_buckets(window: &StatsWindow, counted: &[StatsBucket]) -> Vec<StatsBucket> {
+    let by_start: std::collections::HashMap<DateTime<Utc>, &StatsBucket> =
+        counted.iter().map(|bucket| (bucket.start, bucket)).collect();
     window
         .bucket_starts()
-        .map(|start| {
-            counted.iter().find(|bucket| bucket.start == start).cloned().unwrap_or(StatsBucket {
-                start,
-                success: 0,
-                fail: 0,
-            })
+        .map(|start| match by_start.get(&start) {
+            Some(bucket) => (*bucket).clone(),
+            None => StatsBucket { start, success: 0, fail: 0 },
         })
         .collect()
 }

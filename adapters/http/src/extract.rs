@@ -162,3 +162,20 @@ impl PageQuery {
 pub fn path_slug(raw: &str, what: &str) -> Result<Slug, Problem> {
     Slug::parse(raw).map_err(|_| Problem::not_found(what))
 }
+
+/// An RFC 3339 query parameter as UTC; a malformed one is pushed to `errors` at `location`.
+pub(crate) fn query_instant(
+    location: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<kaiten_domain::FieldError>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let raw = raw?;
+    match chrono::DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => Some(at.with_timezone(&chrono::Utc)),
+        Err(_) => {
+            let value = Some(serde_json::Value::from(raw));
+            errors.push(kaiten_domain::FieldError::new(location, "must be an RFC 3339 date-time", value));
+            None
+        }
+    }
+}

@@ -28,7 +28,7 @@ pub struct BuiltinWebhookManagement {
 }
 
 /// A header given without a value that the endpoint does not have (422).
-pub(crate) fn no_value_to_keep(name: String) -> RepoError {
+fn no_value_to_keep(name: String) -> RepoError {
     RepoError::Invalid(Conflict::new(
         "header_without_value",
         format!("the endpoint has no header `{name}` whose value could be kept: give its value"),

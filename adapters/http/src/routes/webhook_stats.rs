@@ -2,16 +2,14 @@
 //! bucket, last success and failure, failing streak, latency percentiles). Needs `read:webhooks`.
 
 use crate::auth::Authenticated;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiQuery, query_instant};
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::{DateTime, Utc};
 use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
-use kaiten_domain::{FieldError, ValidationErrors, clock};
+use kaiten_domain::{ValidationErrors, clock};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,17 +34,8 @@ struct StatsQuery {
 impl StatsQuery {
     fn window(self) -> Result<StatsWindow, Problem> {
         let mut errors = Vec::new();
-        let mut instant = |location: &str, raw: Option<&str>| {
-            raw.and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
-                Ok(at) => Some(at.with_timezone(&Utc)),
-                Err(_) => {
-                    errors.push(FieldError::new(location, "must be an RFC 3339 date-time", Some(Value::from(raw))));
-                    None
-                }
-            })
-        };
-        let since = instant("query.since", self.since.as_deref());
-        let until = instant("query.until", self.until.as_deref());
+        let since = query_instant("query.since", self.since.as_deref(), &mut errors);
+        let until = query_instant("query.until", self.until.as_deref(), &mut errors);
         if !errors.is_empty() {
             return Err(Problem::validation(ValidationErrors(errors)));
         }

@@ -2,14 +2,13 @@
 //! resend — the same contract whichever backend delivers.
 
 use crate::auth::Authenticated;
-use crate::extract::{ApiJson, ApiQuery, OptionalApiJson, PageQuery};
+use crate::extract::{ApiJson, ApiQuery, OptionalApiJson, PageQuery, query_instant};
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use chrono::{DateTime, Utc};
 use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint,
     WebhookEndpointChanges, WebhookMessage,
@@ -194,17 +193,8 @@ impl HistoryQuery {
             }
             status
         });
-        let mut instant = |location: &str, raw: Option<&str>| {
-            raw.and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
-                Ok(at) => Some(at.with_timezone(&Utc)),
-                Err(_) => {
-                    errors.push(invalid(location, "must be an RFC 3339 date-time", raw));
-                    None
-                }
-            })
-        };
-        let before = instant("query.before", self.before.as_deref());
-        let after = instant("query.after", self.after.as_deref());
+        let before = query_instant("query.before", self.before.as_deref(), &mut errors);
+        let after = query_instant("query.after", self.after.as_deref(), &mut errors);
         let page = match Page::parse(self.limit, self.offset, self.cursor.as_deref()) {
             Ok(page) => page,
             Err(ValidationErrors(page_errors)) => {
