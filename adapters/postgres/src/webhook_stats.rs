@@ -1,6 +1,6 @@
-//! An endpoint's health from `webhook_attempts`: two statements on the (endpoint, time) index — the
-//! counts per bucket, then the window's totals and latency percentiles with the last success, the
-//! last failure and the failing streak.
+//! An endpoint's health from `webhook_attempts`: two statements on the (endpoint, time) index in one
+//! read-only snapshot — the counts per bucket, then the window's totals and latency percentiles with
+//! the last success, the last failure and the failing streak.
 
 use crate::errors::repo_error;
 use chrono::{DateTime, Utc};
@@ -67,20 +67,30 @@ pub(crate) async fn endpoint_stats(
     endpoint_id: Uuid,
     window: &StatsWindow,
 ) -> Result<EndpointStats, RepoError> {
-    let counted: Vec<BucketRow> = diesel::sql_query(BUCKETS)
-        .bind::<SqlUuid, _>(endpoint_id)
-        .bind::<Timestamptz, _>(window.since)
-        .bind::<Timestamptz, _>(window.until)
-        .bind::<Double, _>(window.bucket.num_seconds() as f64)
-        .load(conn)
-        .await
-        .map_err(repo_error)?;
-    let summary: SummaryRow = diesel::sql_query(SUMMARY)
-        .bind::<SqlUuid, _>(endpoint_id)
-        .bind::<Timestamptz, _>(window.since)
-        .bind::<Timestamptz, _>(window.until)
-        .bind::<BigInt, _>(MAX_STREAK)
-        .get_result(conn)
+    // One snapshot for both statements: an attempt settled between them would be in the totals but
+    // in no bucket.
+    let window = *window;
+    let (counted, summary) = conn
+        .build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run::<_, diesel::result::Error, _>(async move |conn| {
+            let counted: Vec<BucketRow> = diesel::sql_query(BUCKETS)
+                .bind::<SqlUuid, _>(endpoint_id)
+                .bind::<Timestamptz, _>(window.since)
+                .bind::<Timestamptz, _>(window.until)
+                .bind::<Double, _>(window.bucket.num_seconds() as f64)
+                .load(conn)
+                .await?;
+            let summary: SummaryRow = diesel::sql_query(SUMMARY)
+                .bind::<SqlUuid, _>(endpoint_id)
+                .bind::<Timestamptz, _>(window.since)
+                .bind::<Timestamptz, _>(window.until)
+                .bind::<BigInt, _>(MAX_STREAK)
+                .get_result(conn)
+                .await?;
+            Ok((counted, summary))
+        })
         .await
         .map_err(repo_error)?;
     let counted: Vec<StatsBucket> =
@@ -94,7 +104,7 @@ pub(crate) async fn endpoint_stats(
         since: window.since,
         until: window.until,
         bucket_seconds: window.bucket.num_seconds(),
-        buckets: fill_buckets(window, &counted),
+        buckets: fill_buckets(&window, &counted),
         success: summary.success,
         fail: summary.fail,
         success_rate: success_rate(summary.success, summary.fail),
