@@ -1,5 +1,6 @@
-//! The event catalog: the 27 events Kaiten emits, as one table of data. The API, the Svix event-type
-//! registration, the console and the docs are all generated from this table.
+//! The event catalog: the 27 domain events Kaiten emits, and the 3 operational events about its own
+//! webhook endpoints, as one table of data. The API, the Svix event-type registration, the console
+//! and the docs are all generated from this table.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -17,6 +18,9 @@ pub enum EventDomain {
     Release,
     #[serde(rename = "Feature Flag")]
     FeatureFlag,
+    /// Events about the organization's webhook endpoints themselves (disabled, enabled, a message
+    /// whose retries ran out): sent only to endpoints that name them.
+    Operational,
 }
 
 impl EventDomain {
@@ -29,6 +33,7 @@ impl EventDomain {
             EventDomain::DeploymentZone => "Deployment Zone",
             EventDomain::Release => "Release",
             EventDomain::FeatureFlag => "Feature Flag",
+            EventDomain::Operational => "Operational",
         }
     }
 }
@@ -45,7 +50,7 @@ pub struct EventDefinition {
 
 macro_rules! event_catalog {
     ($( $variant:ident => $domain:ident, $name:literal, $event_type:literal, $description:literal; )*) => {
-        /// One of the 27 events; [`EventKind::definition`] gives its row of the catalog.
+        /// One of the catalog's events; [`EventKind::definition`] gives its row of the catalog.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum EventKind { $( $variant, )* }
 
@@ -90,6 +95,9 @@ event_catalog! {
     FeatureFlagCreation => FeatureFlag, "FEATURE_FLAG_CREATION", "com.kaiten.feature_flag.v1.created", "A feature flag was created.";
     FeatureFlagUpdate => FeatureFlag, "FEATURE_FLAG_UPDATE", "com.kaiten.feature_flag.v1.updated", "A feature flag was updated.";
     FeatureFlagDeletion => FeatureFlag, "FEATURE_FLAG_DELETION", "com.kaiten.feature_flag.v1.deleted", "A feature flag was deleted.";
+    WebhookEndpointDisabled => Operational, "WEBHOOK_ENDPOINT_DISABLED", "com.kaiten.webhook.v1.endpoint_disabled", "A webhook endpoint was disabled: it answered 410 Gone, failed for too long, or was disabled through the API.";
+    WebhookEndpointEnabled => Operational, "WEBHOOK_ENDPOINT_ENABLED", "com.kaiten.webhook.v1.endpoint_enabled", "A disabled webhook endpoint was enabled again through the API.";
+    WebhookMessageAttemptExhausted => Operational, "WEBHOOK_MESSAGE_ATTEMPT_EXHAUSTED", "com.kaiten.webhook.v1.message_attempt_exhausted", "A message failed on every attempt of the retry schedule to one endpoint.";
 }
 
 /// Which spelling of event names an organization's webhooks carry.
@@ -160,8 +168,20 @@ impl EventKind {
         self.definition().domain
     }
 
+    /// Every event of the catalog, operational ones included.
     pub fn all() -> impl Iterator<Item = EventKind> {
         CATALOG.iter().map(|row| row.kind)
+    }
+
+    /// The 27 domain events: the changes made through the API.
+    pub fn domain_events() -> impl Iterator<Item = EventKind> {
+        Self::all().filter(|kind| !kind.is_operational())
+    }
+
+    /// An event about the organization's webhook endpoints: it goes only to endpoints that name it,
+    /// never to the endpoint it is about, and is not part of "every event".
+    pub fn is_operational(self) -> bool {
+        self.domain() == EventDomain::Operational
     }
 
     /// The same event in Kaiten's current catalog (the official SDK and Kaiten's Go services):
@@ -200,12 +220,18 @@ mod tests {
     use std::collections::{BTreeMap, HashSet};
 
     #[test]
-    fn has_exactly_27_unique_names_and_types() {
-        assert_eq!(CATALOG.len(), 27);
+    fn has_exactly_27_domain_events_and_3_operational_ones_with_unique_names_and_types() {
+        assert_eq!(CATALOG.len(), 30);
+        assert_eq!(EventKind::domain_events().count(), 27);
         let names: HashSet<_> = CATALOG.iter().map(|e| e.name).collect();
         let types: HashSet<_> = CATALOG.iter().map(|e| e.event_type).collect();
-        assert_eq!(names.len(), 27);
-        assert_eq!(types.len(), 27);
+        assert_eq!(names.len(), 30);
+        assert_eq!(types.len(), 30);
+        let operational: Vec<&str> = EventKind::all().filter(|k| k.is_operational()).map(EventKind::name).collect();
+        assert_eq!(
+            operational,
+            ["WEBHOOK_ENDPOINT_DISABLED", "WEBHOOK_ENDPOINT_ENABLED", "WEBHOOK_MESSAGE_ATTEMPT_EXHAUSTED"]
+        );
     }
 
     #[test]
@@ -245,6 +271,7 @@ mod tests {
             ("Feature Flag", 3),
             ("Instance", 6),
             ("License", 6),
+            ("Operational", 3),
             ("Release", 2),
         ];
         assert_eq!(counts.into_iter().collect::<Vec<_>>(), expected);
@@ -282,7 +309,7 @@ mod tests {
             "FEATURE_FLAG_UPDATED",
             "FEATURE_FLAG_DELETED",
         ];
-        let current: HashSet<&str> = EventKind::all().map(EventKind::current_name).collect();
+        let current: HashSet<&str> = EventKind::domain_events().map(EventKind::current_name).collect();
         assert_eq!(current, sdk.into_iter().collect::<HashSet<_>>());
         for kind in EventKind::all() {
             assert_eq!(EventKind::from_name(kind.name()), Some(kind));

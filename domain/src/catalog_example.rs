@@ -13,6 +13,8 @@ use crate::instance::{Instance, InstanceStatus, UsageLimit, UsageReached, UsageV
 use crate::license::{EntitlementValue, License, LicenseEntitlement, LicenseType, LifecycleState};
 use crate::release::Release;
 use crate::slug::Slug;
+use crate::webhook_operational::MessageAttemptExhausted;
+use crate::webhook_operational::{DisableReason, EndpointDisabled, EndpointEnabled, LastAttempt};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -241,6 +243,28 @@ impl EventKind {
             }),
             ReleaseCreation | ReleaseDeletion => to_json(&release()),
             FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => to_json(&feature_flag()),
+            WebhookEndpointDisabled => to_json(&EndpointDisabled {
+                endpoint_id: id(12),
+                url: "https://hooks.acme.example/kaiten".into(),
+                reason: DisableReason::Failing,
+                failing_since: Some(at() - chrono::TimeDelta::days(5)),
+                disabled_at: at(),
+            }),
+            WebhookEndpointEnabled => to_json(&EndpointEnabled {
+                endpoint_id: id(12),
+                url: "https://hooks.acme.example/kaiten".into(),
+                enabled_at: at(),
+            }),
+            WebhookMessageAttemptExhausted => to_json(&MessageAttemptExhausted {
+                endpoint_id: id(12),
+                url: "https://hooks.acme.example/kaiten".into(),
+                event_id: id(2),
+                message_id: crate::webhook::webhook_message_id(id(2)),
+                event_name: CustomerCreation.name().into(),
+                event_type: CustomerCreation.event_type().into(),
+                attempts: 8,
+                last_attempt: LastAttempt { id: id(13).to_string(), timestamp: at(), response_status_code: Some(503) },
+            }),
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::feature_flag::FeatureFlag;
 use crate::instance::{Instance, UsageReached};
 use crate::license::{License, LicenseEntitlement};
 use crate::release::Release;
+use crate::webhook_operational::{EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
@@ -92,6 +93,9 @@ impl EventKind {
             ReleaseDeployment => json_schema::<Deployment>(),
             ReleaseCreation | ReleaseDeletion => json_schema::<Release>(),
             FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => json_schema::<FeatureFlag>(),
+            WebhookEndpointDisabled => json_schema::<EndpointDisabled>(),
+            WebhookEndpointEnabled => json_schema::<EndpointEnabled>(),
+            WebhookMessageAttemptExhausted => json_schema::<MessageAttemptExhausted>(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Kaiten's pure domain model: the entities of the seven domains (customers, entitlements, licenses
 //! and their entitlement links, instances and usage, deployment zones and deployments, releases,
 //! feature flags) plus organizations, service accounts and tokens; the value objects that validate
-//! them (slug, scope, entitlement value, …); and the catalog of the 27 events the system emits.
+//! them (slug, scope, entitlement value, …); and the catalog of the events the system emits (27 domain events, 3 operational ones).
 //! Nothing here performs I/O: it is data and rules, shared by every other crate.
 
 pub mod actor;
@@ -35,6 +35,7 @@ pub mod validation;
 pub mod webhook;
 pub mod webhook_endpoint_input;
 pub mod webhook_headers;
+pub mod webhook_operational;
 pub mod webhook_recovery;
 pub mod webhook_scope;
 pub mod webhook_secret_rotation;

@@ -184,7 +184,7 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
 
     browser.fill("#token", &acme.token).await?;
     browser.click("#sign-in-form button[type=submit]").await?;
-    browser.texts_when("#event-choices input[name=event]", |inputs| inputs.len() == 27).await?;
+    browser.texts_when("#event-choices input[name=event]", |inputs| inputs.len() == 30).await?;
 
     // Create an endpoint subscribed to CUSTOMER_CREATION only; the description is hostile markup.
     browser.fill("#endpoint-url", &receiver.url("console")).await?;
@@ -336,5 +336,29 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
     assert!(page.find(Locator::Css("#sign-in")).await?.is_displayed().await?);
     assert!(!page.find(Locator::Css("#app")).await?.is_displayed().await?);
     browser.client.clone().close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_event_with_an_operational_one_subscribes_to_every_domain_event_by_name_and_it() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let acme = app.tenant("Acme").await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&format!("{}/console", app.base_url)).await?;
+    browser.fill("#token", &acme.token).await?;
+    browser.click("#sign-in-form button[type=submit]").await?;
+    browser.texts_when("#event-choices input[name=event]", |inputs| inputs.len() == 30).await?;
+    browser.fill("#endpoint-url", "https://hooks.acme.example/ops").await?;
+    browser.click("#all-events").await?;
+    // The domain events are greyed out by "every event"; the operational ones can still be picked.
+    browser.click("#event-choices input[value=WEBHOOK_ENDPOINT_DISABLED]").await?;
+    browser.click("#endpoint-save").await?;
+    browser.notice("whsec_").await?;
+    let created = endpoints(&app, &acme).await?;
+    let names: Vec<&str> =
+        created[0]["eventNames"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let domain_events: Vec<&str> = kaiten_domain::EventKind::domain_events().map(|kind| kind.name()).collect();
+    assert_eq!(names.len(), 28, "{names:?}");
+    assert!(domain_events.iter().all(|name| names.contains(name)) && names.contains(&"WEBHOOK_ENDPOINT_DISABLED"));
     Ok(())
 }

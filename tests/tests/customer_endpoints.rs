@@ -5,24 +5,18 @@
 
 mod support;
 
-use kaiten_test_support::wait_for;
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::time::Duration;
 use support::receiver::{ReceivedRequest, Receiver};
+use support::webhooks::received;
 use support::{Tenant, TestApp};
 
-const DEADLINE: Duration = Duration::from_secs(30);
 const EVENTS: [&str; 3] = ["CUSTOMER_UPDATE", "CUSTOMER_DELETION", "RELEASE_CREATION"];
 
 async fn created(app: &TestApp, tenant: &Tenant, path: &str, body: Value) -> anyhow::Result<Value> {
     let (status, answer) = app.send(Method::POST, path, &tenant.token, Some(body)).await?;
     anyhow::ensure!(status == 201, "{path}: {status} {answer}");
     Ok(answer)
-}
-
-async fn received(receiver: &Receiver, path: &str, count: usize) -> anyhow::Result<Vec<ReceivedRequest>> {
-    wait_for(DEADLINE, || async { Ok(Some(receiver.requests(path)).filter(|requests| requests.len() >= count)) }).await
 }
 
 fn names(requests: &[ReceivedRequest]) -> Vec<String> {

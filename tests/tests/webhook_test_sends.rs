@@ -8,19 +8,9 @@ mod support;
 use kaiten_test_support::wait_for;
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::time::Duration;
 use support::receiver::Receiver;
+use support::webhooks::{DEADLINE, endpoint};
 use support::{Tenant, TestApp};
-
-const DEADLINE: Duration = Duration::from_secs(30);
-
-async fn endpoint(app: &TestApp, tenant: &Tenant, url: String, events: &[&str]) -> anyhow::Result<(String, String)> {
-    let body = json!({"url": url, "eventNames": events});
-    let (status, created) = app.send(Method::POST, "/api/webhooks", &tenant.token, Some(body)).await?;
-    anyhow::ensure!(status == 201, "endpoint: {status} {created}");
-    let text = |field: &str| created[field].as_str().unwrap_or_default().to_owned();
-    Ok((text("id"), text("signingSecret")))
-}
 
 async fn send_test(app: &TestApp, tenant: &Tenant, id: &str, event: &str) -> anyhow::Result<(u16, Value)> {
     let path = format!("/api/webhooks/{id}/test");

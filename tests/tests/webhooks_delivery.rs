@@ -8,29 +8,9 @@ mod support;
 use kaiten_test_support::wait_for;
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::time::Duration;
 use support::receiver::{ReceivedRequest, Receiver};
-use support::{Tenant, TestApp};
-
-const DEADLINE: Duration = Duration::from_secs(30);
-
-async fn endpoint(app: &TestApp, tenant: &Tenant, url: String, events: &[&str]) -> anyhow::Result<(String, String)> {
-    let (status, created) =
-        app.send(Method::POST, "/api/webhooks", &tenant.token, Some(json!({"url": url, "eventNames": events}))).await?;
-    anyhow::ensure!(status == 201, "endpoint not created: {created}");
-    let text = |key: &str| created[key].as_str().unwrap_or_default().to_owned();
-    Ok((text("id"), text("signingSecret")))
-}
-
-async fn create_customer(app: &TestApp, tenant: &Tenant, name: &str) -> anyhow::Result<()> {
-    let (status, body) = app.send(Method::POST, "/api/customers", &tenant.token, Some(json!({"name": name}))).await?;
-    anyhow::ensure!(status == 201, "customer not created: {body}");
-    Ok(())
-}
-
-async fn received(receiver: &Receiver, path: &str, count: usize) -> anyhow::Result<Vec<ReceivedRequest>> {
-    wait_for(DEADLINE, || async { Ok(Some(receiver.requests(path)).filter(|requests| requests.len() >= count)) }).await
-}
+use support::webhooks::{DEADLINE, create_customer, endpoint, received};
+use support::TestApp;
 
 fn verifies(request: &ReceivedRequest, secret: &str) -> bool {
     svix::webhooks::Webhook::new(secret).is_ok_and(|webhook| webhook.verify(&request.body, &request.headers).is_ok())

@@ -127,15 +127,28 @@ const endpointActions = {
   },
 };
 
+const DOMAIN_EVENT_INPUTS = "#event-choices input[name=event]:not([data-operational])";
+const OPERATIONAL_INPUTS = "#event-choices input[name=event][data-operational]";
+
 function checkedEvents() {
   return [...document.querySelectorAll("#event-choices input[name=event]:checked")].map((input) => input.value);
 }
 
-/** "Every event" greys out the single events (an empty subscription means every event). */
+/** The subscription: none means every domain event; operational events are sent only when named, so
+ * "every event" with some of them is every domain event by name, and those. */
+function chosenEvents() {
+  if (!$("#all-events").checked) return checkedEvents();
+  const operational = [...document.querySelectorAll(`${OPERATIONAL_INPUTS}:checked`)].map((input) => input.value);
+  if (operational.length === 0) return [];
+  return [...document.querySelectorAll(DOMAIN_EVENT_INPUTS)].map((input) => input.value).concat(operational);
+}
+
+/** "Every event" greys out the single domain events (an empty subscription means every domain
+ * event); the operational ones stay to be picked. */
 function syncAllEvents() {
   const all = $("#all-events").checked;
-  $("#event-choices").classList.toggle("disabled", all);
-  for (const input of document.querySelectorAll("#event-choices input[name=event]")) input.disabled = all;
+  $("#event-choices").classList.toggle("all", all);
+  for (const input of document.querySelectorAll(DOMAIN_EVENT_INPUTS)) input.disabled = all;
 }
 
 function startEditing(endpoint) {
@@ -154,7 +167,8 @@ function startEditing(endpoint) {
   for (const input of document.querySelectorAll("#event-choices input[name=event]")) {
     input.checked = subscribed.has(input.value);
   }
-  $("#all-events").checked = Boolean(endpoint) && subscribed.size === 0;
+  const domainEvents = [...document.querySelectorAll(DOMAIN_EVENT_INPUTS)].map((input) => input.value);
+  $("#all-events").checked = Boolean(endpoint) && domainEvents.every((name) => subscribed.size === 0 || subscribed.has(name));
   syncAllEvents();
   if (endpoint) $("#endpoint-form").scrollIntoView();
 }
@@ -174,7 +188,7 @@ function typedHeaders(text, saved) {
 
 function saveEndpoint(event) {
   event.preventDefault();
-  const eventNames = $("#all-events").checked ? [] : checkedEvents();
+  const eventNames = chosenEvents();
   if (!$("#all-events").checked && eventNames.length === 0) {
     notify("Choose the events to deliver, or every event.", "error");
     return;

@@ -81,8 +81,10 @@ const views = (() => {
     }
     return [...domains].map(([domain, events]) => el("div", { class: "domain" },
       el("h4", {}, domain),
+      domain === "Operational" ? el("p", { class: "hint" }, "About the endpoints themselves: sent only to endpoints that pick them, never to the endpoint concerned.") : [],
       events.map((event) => el("label", { title: event.description },
-        el("input", { type: "checkbox", name: "event", value: event.name }), ` ${event.name}`))));
+        el("input", { type: "checkbox", name: "event", value: event.name,
+          dataset: event.domain === "Operational" ? { operational: "" } : {} }), ` ${event.name}`))));
   }
 
   function statusBadge(status) {

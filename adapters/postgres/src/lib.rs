@@ -20,6 +20,7 @@ mod group_commit;
 mod instances;
 mod license_rows;
 mod licenses;
+mod operational_events;
 pub(crate) mod outbox;
 mod prepared;
 mod releases;

@@ -310,6 +310,7 @@ diesel::table! {
         dispatched_at -> Nullable<Timestamptz>,
         customer_id -> Nullable<Uuid>,
         test -> Bool,
+        about_endpoint_id -> Nullable<Uuid>,
     }
 }
 

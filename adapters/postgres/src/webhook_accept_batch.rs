@@ -28,8 +28,8 @@ pub(crate) struct AcceptRequest {
 
 type Answer = Result<Accepted, RepoError>;
 
-/// Who receives a message: its organization, event and customer.
-type Audience = (Uuid, &'static str, Option<Uuid>);
+/// Who receives a message: its organization, event, customer and the endpoint it is about.
+type Audience = (Uuid, &'static str, Option<Uuid>, Option<Uuid>);
 
 pub(crate) struct AcceptBatches {
     group: GroupCommit<AcceptRequest, Answer>,
@@ -65,10 +65,11 @@ async fn insert_new(conn: &mut AsyncPgConnection, batch: &[AcceptRequest]) -> Re
     let column = |f: fn(&NewMessage) -> String| batch.iter().map(|r| f(&r.message)).collect::<Vec<_>>();
     let rows: Vec<Inserted> = diesel::sql_query(
         "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until, \
-           customer_id) \
+           customer_id, about_endpoint_id) \
          SELECT m.id, m.organization_id, m.event_name, m.event_type, m.body, gen_random_uuid(), now() + $6, \
-           m.customer_id \
-         FROM unnest($1, $2, $3, $4, $5, $7) AS m (id, organization_id, event_name, event_type, body, customer_id) \
+           m.customer_id, m.about_endpoint_id \
+         FROM unnest($1, $2, $3, $4, $5, $7, $8) \
+           AS m (id, organization_id, event_name, event_type, body, customer_id, about_endpoint_id) \
          ON CONFLICT (id) DO NOTHING RETURNING id, lease_id",
     )
     .bind::<Array<SqlUuid>, _>(batch.iter().map(|r| r.message.id).collect::<Vec<_>>())
@@ -78,6 +79,7 @@ async fn insert_new(conn: &mut AsyncPgConnection, batch: &[AcceptRequest]) -> Re
     .bind::<Array<Text>, _>(column(|m| m.body.clone()))
     .bind::<Interval, _>(diesel::data_types::PgInterval::from_microseconds(micros))
     .bind::<Array<Nullable<SqlUuid>>, _>(batch.iter().map(|r| r.message.customer_id).collect::<Vec<_>>())
+    .bind::<Array<Nullable<SqlUuid>>, _>(batch.iter().map(|r| r.message.about_endpoint).collect::<Vec<_>>())
     .load(conn)
     .await
     .map_err(repo_error)?;
@@ -130,7 +132,7 @@ async fn claims(
     let Some(lease) = stored.lease else {
         return Ok(Accepted { body: stored.body, claims: Vec::new(), claimed_elsewhere_until: stored.claimed_until });
     };
-    let key = (message.organization_id, message.kind.name(), message.customer_id);
+    let key = (message.organization_id, message.kind.name(), message.customer_id, message.about_endpoint);
     let endpoints = match subscribers.get(&key) {
         Some(endpoints) => endpoints,
         None => {

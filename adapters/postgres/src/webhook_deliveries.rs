@@ -12,6 +12,7 @@ use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uu
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage, StoredEndpoint};
+use kaiten_domain::EventKind;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -37,15 +38,24 @@ fn interval(lease: Duration) -> diesel::data_types::PgInterval {
     diesel::data_types::PgInterval::from_microseconds(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
 }
 
-/// Whether endpoint `e` receives event `$3` concerning customer `$c` (NULL: organization-wide): the
-/// SQL twin of `StoredEndpoint::receives`.
-const SUBSCRIBED: &str = "NOT e.disabled AND (cardinality(e.event_names) = 0 OR $3 = ANY (e.event_names)) \
+/// Whether endpoint `e` receives event `$3` concerning customer `$c` (NULL: organization-wide) and
+/// about endpoint `$a` (NULL but for operational events): the SQL twin of `StoredEndpoint::receives`.
+/// An endpoint subscribed to every event gets every domain event; an operational one only if named.
+const SUBSCRIBED: &str = "NOT e.disabled \
+     AND ($3 = ANY (e.event_names) OR (cardinality(e.event_names) = 0 AND NOT $3 = ANY ($operational))) \
      AND (cardinality(e.customer_ids) = 0 OR $c = ANY (e.customer_ids) \
-          OR ($c IS NULL AND e.include_organization_events))";
+          OR ($c IS NULL AND e.include_organization_events)) \
+     AND e.id IS DISTINCT FROM $a";
 
-/// [`SUBSCRIBED`] for the event named by `event` and the customer `customer` (SQL expressions).
-pub(crate) fn subscribed(event: &str, customer: &str) -> String {
-    SUBSCRIBED.replace("$3", event).replace("$c", customer)
+/// [`SUBSCRIBED`] for the event named by `event`, the customer `customer` and the endpoint `about`
+/// (SQL expressions).
+pub(crate) fn subscribed(event: &str, customer: &str, about: &str) -> String {
+    let operational: Vec<&str> = EventKind::all().filter(|kind| kind.is_operational()).map(EventKind::name).collect();
+    SUBSCRIBED
+        .replace("$operational", &format!("'{{{}}}'::text[]", operational.join(",")))
+        .replace("$3", event)
+        .replace("$c", customer)
+        .replace("$a", about)
 }
 
 /// A message as stored, and whether this hand-over holds the claim on its first attempts.
@@ -81,8 +91,8 @@ pub(crate) async fn store_and_claim(
 ) -> Result<Stored, RepoError> {
     let inserted: Option<MessageClaim> = diesel::sql_query(
         "INSERT INTO webhook_messages (id, organization_id, event_name, event_type, body, lease_id, lease_until, \
-           customer_id) \
-         VALUES ($1, $2, $3, $4, $5, gen_random_uuid(), now() + $6, $7) ON CONFLICT (id) DO NOTHING \
+           customer_id, about_endpoint_id) \
+         VALUES ($1, $2, $3, $4, $5, gen_random_uuid(), now() + $6, $7, $8) ON CONFLICT (id) DO NOTHING \
          RETURNING body, organization_id, lease_id, lease_until, true AS claimed",
     )
     .bind::<SqlUuid, _>(message.id)
@@ -92,6 +102,7 @@ pub(crate) async fn store_and_claim(
     .bind::<Text, _>(&message.body)
     .bind::<Interval, _>(interval(lease))
     .bind::<Nullable<SqlUuid>, _>(message.customer_id)
+    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint)
     .prepared()
     .get_result(conn)
     .await
@@ -129,11 +140,12 @@ pub(crate) async fn subscribed_endpoints(
 ) -> Result<Vec<StoredEndpoint>, RepoError> {
     let rows: Vec<EndpointRow> = diesel::sql_query(format!(
         "SELECT e.* FROM webhook_endpoints e WHERE e.organization_id = $1 AND {} ORDER BY e.created_at",
-        subscribed("$2", "$3::uuid")
+        subscribed("$2", "$3::uuid", "$4::uuid")
     ))
     .bind::<SqlUuid, _>(message.organization_id)
     .bind::<Text, _>(message.kind.name())
     .bind::<Nullable<SqlUuid>, _>(message.customer_id)
+    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint)
     .prepared()
     .load(conn)
     .await
@@ -174,7 +186,7 @@ pub(crate) async fn claim_task(
            AND (d.lease_until IS NULL OR d.lease_until < now()) \
            AND {} \
          RETURNING e.*, d.attempts, d.lease_id",
-        subscribed("m.event_name", "m.customer_id")
+        subscribed("m.event_name", "m.customer_id", "m.about_endpoint_id")
     ))
     .bind::<SqlUuid, _>(task.message_id)
     .bind::<SqlUuid, _>(task.endpoint_id)
@@ -221,7 +233,7 @@ pub(crate) async fn why_unclaimable(
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
          JOIN webhook_messages m ON m.id = d.message_id \
          WHERE d.message_id = $1 AND d.endpoint_id = $2",
-        subscribed("m.event_name", "m.customer_id")
+        subscribed("m.event_name", "m.customer_id", "m.about_endpoint_id")
     ))
     .bind::<SqlUuid, _>(task.message_id)
     .bind::<SqlUuid, _>(task.endpoint_id)

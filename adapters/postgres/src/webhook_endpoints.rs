@@ -1,6 +1,7 @@
 //! Rows of `webhook_endpoints` and the statements on them.
 
 use crate::errors::repo_error;
+use crate::operational_events as operational;
 use crate::schema::webhook_endpoints;
 use crate::scoped::newest_first;
 use chrono::{DateTime, Utc};
@@ -13,6 +14,7 @@ use kaiten_domain::webhook::EndpointPatch;
 use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{EventKind, Page, PageKey, Paged};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 #[derive(Queryable, QueryableByName, Selectable, Insertable)]
@@ -176,18 +178,14 @@ pub(crate) async fn enabled(
     Ok(rows.into_iter().map(EndpointRow::into_stored).collect())
 }
 
-/// One statement: omitted fields keep their value; re-enabling clears the failing streak; a new
-/// secret moves the current one to `previous_secret` (SET expressions see the old row).
-pub(crate) async fn update(
-    conn: &mut AsyncPgConnection,
-    organization_id: Uuid,
-    id: Uuid,
-    patch: EndpointPatch,
-    new_secret: Option<(String, DateTime<Utc>)>,
-) -> Result<Option<StoredEndpoint>, RepoError> {
-    let (secret, previous_until) = new_secret.unzip();
-    diesel::sql_query(
-        "UPDATE webhook_endpoints SET \
+/// The update statement: the endpoint as it was (locked before the update reads it, so of two
+/// concurrent updates the second sees the first's outcome), the update, and the operational event
+/// of a change of `disabled` made by it.
+static UPDATE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH before AS (SELECT id AS before_id, disabled AS was_disabled FROM webhook_endpoints \
+           WHERE organization_id = $1 AND id = $2 FOR UPDATE), \
+         updated AS (UPDATE webhook_endpoints e SET \
            url = COALESCE($3, url), \
            description = COALESCE($4, description), \
            event_names = COALESCE($5, event_names), \
@@ -201,24 +199,42 @@ pub(crate) async fn update(
            previous_secret_until = CASE WHEN $7 IS NULL THEN previous_secret_until ELSE $8 END, \
            secret = COALESCE($7, secret), \
            updated_at = now() \
-         WHERE organization_id = $1 AND id = $2 RETURNING *",
+         FROM before b WHERE e.id = b.before_id RETURNING e.*, b.was_disabled), \
+         disabled_events AS ({}), \
+         enabled_events AS ({}) \
+         SELECT * FROM updated",
+        operational::endpoint_disabled("updated", "'manual'", "s.disabled AND NOT s.was_disabled"),
+        operational::endpoint_enabled("updated", "NOT s.disabled AND s.was_disabled"),
     )
-    .bind::<SqlUuid, _>(organization_id)
-    .bind::<SqlUuid, _>(id)
-    .bind::<Nullable<Text>, _>(patch.url)
-    .bind::<Nullable<Text>, _>(patch.description)
-    .bind::<Nullable<Array<Text>>, _>(patch.events.map(|events| names(&events)))
-    .bind::<Nullable<Bool>, _>(patch.disabled)
-    .bind::<Nullable<Text>, _>(secret)
-    .bind::<Nullable<Timestamptz>, _>(previous_until)
-    .bind::<Nullable<Array<SqlUuid>>, _>(patch.customers)
-    .bind::<Nullable<Bool>, _>(patch.include_organization_events)
-    .bind::<Nullable<Jsonb>, _>(patch.headers.as_deref().map(headers_json))
-    .get_result::<EndpointRow>(conn)
-    .await
-    .optional()
-    .map(|row| row.map(EndpointRow::into_stored))
-    .map_err(repo_error)
+});
+
+/// One statement: omitted fields keep their value; re-enabling clears the failing streak; a new
+/// secret moves the current one to `previous_secret` (SET expressions see the old row).
+pub(crate) async fn update(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    id: Uuid,
+    patch: EndpointPatch,
+    new_secret: Option<(String, DateTime<Utc>)>,
+) -> Result<Option<StoredEndpoint>, RepoError> {
+    let (secret, previous_until) = new_secret.unzip();
+    diesel::sql_query(UPDATE.as_str())
+        .bind::<SqlUuid, _>(organization_id)
+        .bind::<SqlUuid, _>(id)
+        .bind::<Nullable<Text>, _>(patch.url)
+        .bind::<Nullable<Text>, _>(patch.description)
+        .bind::<Nullable<Array<Text>>, _>(patch.events.map(|events| names(&events)))
+        .bind::<Nullable<Bool>, _>(patch.disabled)
+        .bind::<Nullable<Text>, _>(secret)
+        .bind::<Nullable<Timestamptz>, _>(previous_until)
+        .bind::<Nullable<Array<SqlUuid>>, _>(patch.customers)
+        .bind::<Nullable<Bool>, _>(patch.include_organization_events)
+        .bind::<Nullable<Jsonb>, _>(patch.headers.as_deref().map(headers_json))
+        .get_result::<EndpointRow>(conn)
+        .await
+        .optional()
+        .map(|row| row.map(EndpointRow::into_stored))
+        .map_err(repo_error)
 }
 
 pub(crate) async fn delete(conn: &mut AsyncPgConnection, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError> {

@@ -27,6 +27,7 @@ pub(crate) struct MessageRow {
     created_at: DateTime<Utc>,
     customer_id: Option<Uuid>,
     test: bool,
+    about_endpoint_id: Option<Uuid>,
 }
 
 impl MessageRow {
@@ -46,6 +47,7 @@ impl MessageRow {
             organization_id: self.organization_id,
             kind,
             customer_id: self.customer_id,
+            about_endpoint: self.about_endpoint_id,
             body: self.body,
         })
     }

@@ -57,7 +57,7 @@ fn start_missing() -> String {
            INSERT INTO webhook_deliveries (message_id, endpoint_id, organization_id, state, attempts, next_attempt_at) \
            SELECT message_id, $1, organization_id, 'pending', 0, now() FROM (SELECT * FROM picked LIMIT $4) c \
            ON CONFLICT DO NOTHING RETURNING message_id, attempts)",
-        subscribed("m.event_name", "m.customer_id")
+        subscribed("m.event_name", "m.customer_id", "m.about_endpoint_id")
     )
 }
 

@@ -136,7 +136,12 @@ impl WebhookStore for PgWebhookStore {
         };
         let test = message.is_test();
         let message = message.into_new_message()?;
-        Ok(Some(MessageEvent { kind: message.kind, customer_id: message.customer_id, test }))
+        Ok(Some(MessageEvent {
+            kind: message.kind,
+            customer_id: message.customer_id,
+            about_endpoint: message.about_endpoint,
+            test,
+        }))
     }
 
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {

@@ -35,6 +35,7 @@ fn message(id: Uuid, organization_id: Uuid) -> NewMessage {
         organization_id,
         kind: EventKind::CustomerCreation,
         customer_id: None,
+        about_endpoint: None,
         body: format!(r#"{{"id":"{id}"}}"#),
     }
 }

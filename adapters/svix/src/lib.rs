@@ -1,6 +1,6 @@
 //! Svix adapter: the `WebhookSender` port on Svix (Svix Cloud, or a self-hosted svix-server through
 //! `SVIX_SERVER_URL`). One Svix application per organization (`uid` = organization id), get-or-created
-//! when the organization is created and again on demand; the catalog's 27 event types registered at
+//! when the organization is created and again on demand; the catalog's 27 domain event types registered at
 //! start with the JSON Schemas of their data; each event sent as one message with `eventId` = outbox id and the same idempotency key, so
 //! a redelivered event never becomes a second message. The `WebhookManagement` port (endpoints,
 //! delivery history, payload inspection, resending) is `SvixWebhookManagement`, on the same client.
@@ -85,9 +85,10 @@ impl SvixWebhookSender {
         SvixWebhookManagement::from_client(self.svix.clone())
     }
 
-    /// Registers (creates or updates) the catalog's event types; idempotent.
+    /// Registers (creates or updates) the catalog's domain event types; idempotent. The operational
+    /// ones are the built-in engine's only.
     pub async fn register_event_types(&self) -> Result<(), SendError> {
-        for event in CATALOG {
+        for event in CATALOG.iter().filter(|event| !event.kind.is_operational()) {
             let description = format!("{} ({})", event.description, event.name);
             let upsert = EventTypeUpsertIn {
                 group_name: Some(event.domain.as_str().to_owned()),

@@ -4,7 +4,8 @@
 
 use crate::channels::{endpoint_channels, scope_of};
 use crate::headers;
-use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, to_len, to_total};
+use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, refuse_operational_events};
+use crate::mapping::{to_len, to_total};
 use crate::svix_errors::{found, is_not_found, repo_error};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt, stream};
@@ -160,6 +161,7 @@ impl WebhookManagement for SvixWebhookManagement {
         draft: EndpointDraft,
         max_endpoints: usize,
     ) -> Result<WebhookEndpoint, RepoError> {
+        refuse_operational_events(&draft.events)?;
         let app = application_id(organization_id);
         if self.has_at_least(&app, max_endpoints).await? {
             return Err(RepoError::Invalid(kaiten_application::Conflict::new(
@@ -220,6 +222,7 @@ impl WebhookManagement for SvixWebhookManagement {
         if !is_plausible_id(id) {
             return Ok(None);
         }
+        refuse_operational_events(patch.events.as_deref().unwrap_or_default())?;
         let app = application_id(organization_id);
         let event_types = match patch.events.as_deref().map(filter_types) {
             None => JsOption::Undefined,

@@ -122,6 +122,7 @@ mod tests {
             organization_id: Uuid::now_v7(),
             kind: EventKind::CustomerCreation,
             customer_id: None,
+            about_endpoint: None,
             body: "{}".into(),
         }
     }

@@ -231,6 +231,7 @@ impl WebhookSender for DeliveryEngine {
             organization_id: event.organization_id,
             kind: event.kind,
             customer_id: event.customer.as_ref().map(|customer| customer.id),
+            about_endpoint: event.about_endpoint(),
             body,
         };
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;

@@ -52,6 +52,7 @@ fn message() -> NewMessage {
         organization_id: Uuid::now_v7(),
         kind: EventKind::CustomerCreation,
         customer_id: None,
+        about_endpoint: None,
         body: "{}".into(),
     }
 }

@@ -59,10 +59,17 @@ impl BuiltinWebhookManagement {
                 )));
             }
             let endpoints = self.store.enabled_endpoints(organization_id).await?;
-            let receives = |endpoint: &StoredEndpoint| endpoint.receives(event.kind, event.customer_id);
+            let receives = |endpoint: &StoredEndpoint| endpoint.receives(event);
             return Ok(endpoints.into_iter().filter(receives).collect());
         };
-        Ok(vec![self.enabled_endpoint(organization_id, &raw, "resending").await?])
+        let endpoint = self.enabled_endpoint(organization_id, &raw, "resending").await?;
+        if event.about_endpoint == Some(endpoint.id) {
+            return Err(RepoError::Conflict(Conflict::new(
+                "about_this_endpoint",
+                "an operational event never goes to the endpoint it is about",
+            )));
+        }
+        Ok(vec![endpoint])
     }
 
     /// The endpoint, unless it is unknown (`NotFound`) or disabled (`Conflict`).
@@ -260,7 +267,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         let endpoint = self.enabled_endpoint(organization_id, endpoint_id, "sending a test").await?;
         let id = Uuid::now_v7();
         let body = kind.test_body(id, clock::now()).to_string();
-        let message = NewMessage { id, organization_id, kind, customer_id: None, body };
+        let message = NewMessage { id, organization_id, kind, customer_id: None, about_endpoint: None, body };
         self.store.insert_test_message(&message).await?;
         let task = DeliveryTask { message_id: id, endpoint_id: endpoint.id, attempt: 1, resend: true, due_at_ms: None };
         self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;

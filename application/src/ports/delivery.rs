@@ -48,9 +48,12 @@ pub struct StoredEndpoint {
 }
 
 impl StoredEndpoint {
-    /// Whether an event of `kind` that concerns `customer` (`None`: organization-wide) goes to it.
-    pub fn receives(&self, kind: EventKind, customer: Option<Uuid>) -> bool {
-        (self.events.is_empty() || self.events.contains(&kind)) && self.scope.admits(customer)
+    /// Whether `event` goes to it: a domain event when it subscribes to every event or names it,
+    /// an operational one only when it names it and is not the endpoint it is about; either only
+    /// if its customer scope admits the event's customer.
+    pub fn receives(&self, event: MessageEvent) -> bool {
+        let named = self.events.contains(&event.kind) || (self.events.is_empty() && !event.kind.is_operational());
+        named && self.scope.admits(event.customer_id) && event.about_endpoint != Some(self.id)
     }
 
     /// The secrets that sign a request made at `now`: the current one, and the previous one
@@ -93,6 +96,8 @@ pub struct NewMessage {
     pub kind: EventKind,
     /// The customer the event concerns (`None`: organization-wide), for endpoints scoped to customers.
     pub customer_id: Option<Uuid>,
+    /// The endpoint an operational event is about: it never receives the event.
+    pub about_endpoint: Option<Uuid>,
     pub body: String,
 }
 
@@ -102,6 +107,8 @@ pub struct MessageEvent {
     pub kind: EventKind,
     /// The customer the event concerns (`None`: organization-wide).
     pub customer_id: Option<Uuid>,
+    /// The endpoint an operational event is about.
+    pub about_endpoint: Option<Uuid>,
     /// A test send, which goes to one endpoint only.
     pub test: bool,
 }

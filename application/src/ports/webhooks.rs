@@ -53,6 +53,14 @@ impl WebhookEvent {
         }
         body
     }
+
+    /// The endpoint an operational event is about (its `data.endpointId`); `None` for other events.
+    pub fn about_endpoint(&self) -> Option<Uuid> {
+        if !self.kind.is_operational() {
+            return None;
+        }
+        self.data.get("endpointId")?.as_str()?.parse().ok()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

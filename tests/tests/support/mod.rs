@@ -7,6 +7,7 @@ pub mod receiver;
 pub mod relay;
 pub mod sdk;
 pub mod svix;
+pub mod webhooks;
 pub mod worker;
 
 use diesel::QueryableByName;

@@ -1,4 +1,4 @@
-//! `GET /api/events/catalog`: the 27 events, generated from the domain's catalog, with the JSON Schema
+//! `GET /api/events/catalog`: the 27 domain events and the 3 operational ones, generated from the domain's catalog, with the JSON Schema
 //! of each event's `data` and an example.
 
 use crate::auth::Authenticated;
