@@ -8,9 +8,9 @@ mod support;
 use kaiten_test_support::wait_for;
 use reqwest::Method;
 use serde_json::{Value, json};
+use support::TestApp;
 use support::receiver::{ReceivedRequest, Receiver};
 use support::webhooks::{DEADLINE, create_customer, endpoint, received};
-use support::TestApp;
 
 fn verifies(request: &ReceivedRequest, secret: &str) -> bool {
     svix::webhooks::Webhook::new(secret).is_ok_and(|webhook| webhook.verify(&request.body, &request.headers).is_ok())

@@ -39,6 +39,7 @@ mod webhook_messages;
 mod webhook_recoveries;
 mod webhook_settle_batch;
 mod webhook_settlement;
+mod webhook_settlement_columns;
 mod webhook_stats;
 mod webhook_store;
 
