@@ -6,7 +6,10 @@
 
 mod attempt;
 mod engine;
+#[cfg(test)]
+mod fixtures;
 mod management;
+mod rate;
 mod secret;
 mod settings;
 mod slots;

@@ -20,6 +20,7 @@ fn endpoint(events: Vec<EventKind>) -> StoredEndpoint {
         previous_secret: None,
         headers: vec![],
         paused_until: None,
+        rate_limit: None,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }

@@ -41,6 +41,7 @@ pub async fn throughput(events: usize, endpoints: usize, concurrency: usize) -> 
             disabled: false,
             scope: Default::default(),
             headers: vec![],
+            rate_limit: None,
         };
         management.create_endpoint(organization, draft, usize::MAX).await?;
     }

@@ -34,6 +34,8 @@ pub struct WebhookEndpoint {
     pub deleted_customer_ids: Vec<uuid::Uuid>,
     /// Custom request headers every delivery carries; secret values are not shown.
     pub headers: Vec<EndpointHeaderView>,
+    /// Deliveries a second at most; `null`: no limit.
+    pub rate_limit: Option<u32>,
     /// `whsec_…`; verify signatures with it (Standard Webhooks / Svix libraries).
     pub signing_secret: String,
     pub created_at: DateTime<Utc>,
@@ -213,6 +215,7 @@ mod tests {
             include_organization_events: false,
             deleted_customer_ids: vec![],
             headers: vec![],
+            rate_limit: None,
             signing_secret: "whsec_abcdefgh1234".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -28,6 +28,10 @@ pub struct NewWebhookEndpoint {
     pub include_organization_events: Option<bool>,
     /// Custom request headers (at most 20) every delivery carries.
     pub headers: Option<Vec<EndpointHeaderInput>>,
+    /// At most this many deliveries a second to it (1 to 10,000), whatever the number of workers;
+    /// the others wait their turn. Omitted: no limit.
+    #[schema(minimum = 1, maximum = 10000)]
+    pub rate_limit: Option<u32>,
 }
 
 /// The body of `PUT /api/webhooks/{id}`: omitted fields keep their value.
@@ -45,6 +49,10 @@ pub struct WebhookEndpointChanges {
     /// The whole set of custom headers (`[]` removes them all); a header given without `value` keeps
     /// its stored value.
     pub headers: Option<Vec<EndpointHeaderInput>>,
+    /// Deliveries a second at most (1 to 10,000); `null` removes the limit.
+    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    pub rate_limit: Option<Option<u32>>,
 }
 
 /// A validated endpoint definition, ready for a backend once its customers are resolved (`C` =
@@ -58,6 +66,8 @@ pub struct EndpointDraft<C = uuid::Uuid> {
     pub scope: CustomerScope<C>,
     /// Every one with its value.
     pub headers: Vec<EndpointHeader>,
+    /// Deliveries a second at most.
+    pub rate_limit: Option<u32>,
 }
 
 impl<C> EndpointDraft<C> {
@@ -71,6 +81,7 @@ impl<C> EndpointDraft<C> {
             disabled: self.disabled,
             scope,
             headers: self.headers,
+            rate_limit: self.rate_limit,
         }
     }
 }
@@ -86,6 +97,8 @@ pub struct EndpointPatch<C = uuid::Uuid> {
     pub include_organization_events: Option<bool>,
     /// The whole new set; a header without a value keeps its stored one.
     pub headers: Option<Vec<EndpointHeader>>,
+    /// `Some(None)` removes the limit.
+    pub rate_limit: Option<Option<u32>>,
 }
 
 impl<C> Default for EndpointPatch<C> {
@@ -98,6 +111,7 @@ impl<C> Default for EndpointPatch<C> {
             customers: None,
             include_organization_events: None,
             headers: None,
+            rate_limit: None,
         }
     }
 }
@@ -113,6 +127,7 @@ impl<C> EndpointPatch<C> {
             customers,
             include_organization_events: self.include_organization_events,
             headers: self.headers,
+            rate_limit: self.rate_limit,
         }
     }
 }
@@ -127,6 +142,7 @@ impl NewWebhookEndpoint {
         let description = check_description(self.description, &mut errors);
         let customers = parse_customer_refs(self.customer_ids.as_deref().unwrap_or_default(), &mut errors);
         let headers = parse_headers(self.headers.as_deref().unwrap_or_default(), true, &mut errors);
+        let rate_limit = self.rate_limit.filter(|rate| check_rate_limit(*rate, &mut errors));
         if !errors.is_empty() {
             return Err(ValidationErrors(errors));
         }
@@ -141,6 +157,7 @@ impl NewWebhookEndpoint {
                 customers,
             },
             headers,
+            rate_limit,
         })
     }
 }
@@ -155,6 +172,7 @@ impl WebhookEndpointChanges {
         let description = self.description.map(|d| check_description(Some(d), &mut errors).unwrap_or_default());
         let customers = self.customer_ids.map(|raw| parse_customer_refs(&raw, &mut errors));
         let headers = self.headers.map(|raw| parse_headers(&raw, false, &mut errors));
+        let rate_limit = self.rate_limit.map(|rate| rate.filter(|rate| check_rate_limit(*rate, &mut errors)));
         if errors.is_empty() {
             Ok(EndpointPatch {
                 url,
@@ -164,6 +182,7 @@ impl WebhookEndpointChanges {
                 customers,
                 include_organization_events: self.include_organization_events,
                 headers,
+                rate_limit,
             })
         } else {
             Err(ValidationErrors(errors))
@@ -183,6 +202,21 @@ fn check_url(raw: &str, policy: &UrlPolicy, errors: &mut Vec<FieldError>) -> Opt
             None
         }
     }
+}
+
+/// The most deliveries a second an endpoint may be limited to.
+pub const MAX_RATE_LIMIT: u32 = 10_000;
+
+fn check_rate_limit(rate: u32, errors: &mut Vec<FieldError>) -> bool {
+    let valid = (1..=MAX_RATE_LIMIT).contains(&rate);
+    if !valid {
+        errors.push(FieldError::new(
+            "body.rateLimit",
+            "must be from 1 to 10000 deliveries a second",
+            Some(Value::from(rate)),
+        ));
+    }
+    valid
 }
 
 fn check_description(description: Option<String>, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -240,7 +274,21 @@ mod tests {
             customer_ids: None,
             include_organization_events: None,
             headers: None,
+            rate_limit: None,
         }
+    }
+
+    #[test]
+    fn a_rate_limit_is_from_1_to_10000_and_null_removes_it() {
+        for (rate, valid) in [(0, false), (1, true), (10_000, true), (10_001, false)] {
+            let endpoint = NewWebhookEndpoint { rate_limit: Some(rate), ..new_endpoint(&[], &[]) };
+            let draft = endpoint.validate(&UrlPolicy::default());
+            assert_eq!(draft.as_ref().map(|d| d.rate_limit).ok(), valid.then_some(Some(rate)), "{rate}");
+        }
+        let removing: WebhookEndpointChanges = serde_json::from_str(r#"{"rateLimit": null}"#).unwrap_or_default();
+        assert_eq!(removing.validate(&UrlPolicy::default()).map(|p| p.rate_limit).ok(), Some(Some(None)));
+        let keeping: WebhookEndpointChanges = serde_json::from_str("{}").unwrap_or_default();
+        assert_eq!(keeping.validate(&UrlPolicy::default()).map(|p| p.rate_limit).ok(), Some(None));
     }
 
     #[test]

@@ -340,7 +340,7 @@ async fn a_user_manages_endpoints_and_inspects_deliveries_in_the_browser() -> an
 }
 
 #[tokio::test]
-async fn every_event_with_an_operational_one_subscribes_to_every_domain_event_by_name_and_it() -> anyhow::Result<()> {
+async fn every_event_with_an_operational_one_and_a_rate_limit_are_saved_from_the_form() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let acme = app.tenant("Acme").await?;
     let browser = Browser::start().await?;
@@ -349,6 +349,7 @@ async fn every_event_with_an_operational_one_subscribes_to_every_domain_event_by
     browser.click("#sign-in-form button[type=submit]").await?;
     browser.texts_when("#event-choices input[name=event]", |inputs| inputs.len() == 30).await?;
     browser.fill("#endpoint-url", "https://hooks.acme.example/ops").await?;
+    browser.fill("#endpoint-rate-limit", "7").await?;
     browser.click("#all-events").await?;
     // The domain events are greyed out by "every event"; the operational ones can still be picked.
     browser.click("#event-choices input[value=WEBHOOK_ENDPOINT_DISABLED]").await?;
@@ -359,6 +360,7 @@ async fn every_event_with_an_operational_one_subscribes_to_every_domain_event_by
         created[0]["eventNames"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
     let domain_events: Vec<&str> = kaiten_domain::EventKind::domain_events().map(|kind| kind.name()).collect();
     assert_eq!(names.len(), 28, "{names:?}");
+    assert_eq!(created[0]["rateLimit"], 7);
     assert!(domain_events.iter().all(|name| names.contains(name)) && names.contains(&"WEBHOOK_ENDPOINT_DISABLED"));
     Ok(())
 }

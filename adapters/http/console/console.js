@@ -163,6 +163,7 @@ function startEditing(endpoint) {
   $("#endpoint-headers").value = endpoint
     ? (endpoint.headers || []).map((header) => `${header.name}: ${header.secret ? "" : header.value}`.trim()).join("\n")
     : "";
+  $("#endpoint-rate-limit").value = endpoint && endpoint.rateLimit ? String(endpoint.rateLimit) : "";
   const subscribed = new Set(endpoint ? endpoint.eventNames : []);
   for (const input of document.querySelectorAll("#event-choices input[name=event]")) {
     input.checked = subscribed.has(input.value);
@@ -197,7 +198,8 @@ function saveEndpoint(event) {
   const editing = state.editing;
   const body = { url: $("#endpoint-url").value.trim(), description: $("#endpoint-description").value, eventNames,
     customerIds, includeOrganizationEvents: $("#endpoint-organization-events").checked,
-    headers: typedHeaders($("#endpoint-headers").value, editing ? editing.headers || [] : []) };
+    headers: typedHeaders($("#endpoint-headers").value, editing ? editing.headers || [] : []),
+    rateLimit: $("#endpoint-rate-limit").value === "" ? null : Number($("#endpoint-rate-limit").value) };
   attempt(async () => {
     if (editing) {
       await api("PUT", `/api/webhooks/${encodeURIComponent(editing.id)}`, body);

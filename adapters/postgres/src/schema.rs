@@ -294,6 +294,8 @@ diesel::table! {
         include_organization_events -> Bool,
         paused_until -> Nullable<Timestamptz>,
         headers -> Jsonb,
+        rate_limit -> Nullable<Int4>,
+        rate_next_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::schema::webhook_endpoints;
 use crate::scoped::newest_first;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Bool, Double, Integer, Interval, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::ports::delivery::StoredEndpoint;
 use kaiten_application::{Conflict, RepoError};
@@ -36,6 +36,7 @@ pub(crate) struct EndpointRow {
     include_organization_events: bool,
     paused_until: Option<DateTime<Utc>>,
     headers: serde_json::Value,
+    rate_limit: Option<i32>,
 }
 
 fn headers_json(headers: &[EndpointHeader]) -> serde_json::Value {
@@ -65,6 +66,7 @@ impl EndpointRow {
             include_organization_events: endpoint.scope.include_organization_events,
             paused_until: endpoint.paused_until,
             headers: headers_json(&endpoint.headers),
+            rate_limit: endpoint.rate_limit.and_then(|rate| i32::try_from(rate).ok()),
         }
     }
 
@@ -86,6 +88,7 @@ impl EndpointRow {
             // The column's CHECK keeps its shape; a row that still did not read would only lose its
             // custom headers, never its deliveries.
             headers: serde_json::from_value(self.headers).unwrap_or_default(),
+            rate_limit: self.rate_limit.and_then(|rate| u32::try_from(rate).ok()),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -194,6 +197,7 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
            include_organization_events = cardinality(COALESCE($9, customer_ids)) > 0 \
              AND COALESCE($10, include_organization_events), \
            headers = COALESCE($11, headers), \
+           rate_limit = CASE WHEN $12 THEN $13 ELSE rate_limit END, \
            failing_since = CASE WHEN $6 = false THEN NULL ELSE failing_since END, \
            previous_secret = CASE WHEN $7 IS NULL THEN previous_secret ELSE secret END, \
            previous_secret_until = CASE WHEN $7 IS NULL THEN previous_secret_until ELSE $8 END, \
@@ -230,6 +234,8 @@ pub(crate) async fn update(
         .bind::<Nullable<Array<SqlUuid>>, _>(patch.customers)
         .bind::<Nullable<Bool>, _>(patch.include_organization_events)
         .bind::<Nullable<Jsonb>, _>(patch.headers.as_deref().map(headers_json))
+        .bind::<Bool, _>(patch.rate_limit.is_some())
+        .bind::<Nullable<Integer>, _>(patch.rate_limit.flatten().and_then(|rate| i32::try_from(rate).ok()))
         .get_result::<EndpointRow>(conn)
         .await
         .optional()
@@ -246,4 +252,32 @@ pub(crate) async fn delete(conn: &mut AsyncPgConnection, organization_id: Uuid, 
     .await
     .map_err(repo_error)?;
     Ok(deleted > 0)
+}
+
+/// Reserves the endpoint's next free send slot (one every `1 / rate` second, in the database's clock
+/// so every process shares it): how long until it, zero if now. An endpoint gone meanwhile has none
+/// to wait for.
+pub(crate) async fn reserve_send(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    rate: u32,
+) -> Result<std::time::Duration, RepoError> {
+    #[derive(QueryableByName)]
+    struct Reserved {
+        #[diesel(sql_type = Double)]
+        wait_seconds: f64,
+    }
+    let spacing = 1_000_000 / i64::from(rate.max(1));
+    let reserved: Option<Reserved> = diesel::sql_query(
+        "UPDATE webhook_endpoints SET rate_next_at = GREATEST(rate_next_at, clock_timestamp()) + $2 WHERE id = $1 \
+         RETURNING extract(epoch FROM rate_next_at - $2 - clock_timestamp())::float8 AS wait_seconds",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<Interval, _>(diesel::data_types::PgInterval::from_microseconds(spacing))
+    .get_result(conn)
+    .await
+    .optional()
+    .map_err(repo_error)?;
+    let wait = reserved.map_or(0.0, |reserved| reserved.wait_seconds);
+    Ok(std::time::Duration::try_from_secs_f64(wait).unwrap_or_default())
 }

@@ -144,6 +144,10 @@ impl WebhookStore for PgWebhookStore {
         }))
     }
 
+    async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError> {
+        endpoints::reserve_send(&mut *self.connection().await?, endpoint_id, rate).await
+    }
+
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {
         endpoints::enabled(&mut *self.connection().await?, organization_id).await
     }

@@ -5,7 +5,7 @@
 use crate::channels::{endpoint_channels, scope_of};
 use crate::headers;
 use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, refuse_operational_events};
-use crate::mapping::{to_len, to_total};
+use crate::mapping::{throttle_rate, to_len, to_total};
 use crate::svix_errors::{found, is_not_found, repo_error};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt, stream};
@@ -177,6 +177,7 @@ impl WebhookManagement for SvixWebhookManagement {
             channels,
             headers: (!draft.headers.is_empty()).then(|| headers::values(&draft.headers)),
             metadata: (!draft.headers.is_empty()).then(|| headers::metadata(&draft.headers)),
+            throttle_rate: draft.rate_limit.and_then(throttle_rate),
             ..EndpointIn::new(draft.url)
         };
         let created = self.create_in_application(&app, endpoint).await?;
@@ -248,6 +249,10 @@ impl WebhookManagement for SvixWebhookManagement {
             disabled: patch.disabled,
             event_types,
             channels,
+            throttle_rate: match patch.rate_limit {
+                None => JsOption::Undefined,
+                Some(rate) => rate.and_then(throttle_rate).map_or(JsOption::Null, JsOption::Some),
+            },
             ..SvixEndpointPatch::new()
         };
         match found(self.svix.endpoint().patch(app.clone(), id.to_owned(), changes).await)? {

@@ -44,6 +44,11 @@ pub(crate) fn refuse_operational_events(events: &[EventKind]) -> Result<(), Repo
     )))
 }
 
+/// An endpoint's `rateLimit` as Svix's `throttleRate` (deliveries a second; at most 10,000 < 65,535).
+pub(crate) fn throttle_rate(rate: u32) -> Option<u16> {
+    u16::try_from(rate).ok()
+}
+
 /// The catalog events of a Svix filter, in catalog order; types outside the catalog are left out.
 fn subscribed_kinds(filter: Option<&BTreeSet<String>>) -> Vec<EventKind> {
     let Some(filter) = filter else { return Vec::new() };
@@ -64,6 +69,7 @@ pub(crate) fn endpoint_from_svix(endpoint: EndpointOut, signing_secret: String) 
         include_organization_events: scope.include_organization_events,
         deleted_customer_ids: Vec::new(),
         headers: crate::headers::recorded(&endpoint.metadata),
+        rate_limit: endpoint.throttle_rate.map(u32::from),
         signing_secret,
         created_at: endpoint.created_at,
         updated_at: endpoint.updated_at,

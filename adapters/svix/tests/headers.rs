@@ -46,6 +46,7 @@ async fn creation_sends_the_values_and_records_which_headers_exist() {
         disabled: false,
         scope: Default::default(),
         headers,
+        rate_limit: None,
     };
 
     let endpoint = management(&server).create_endpoint(organization_id, draft, 50).await;

@@ -24,6 +24,7 @@ fn draft(events: Vec<EventKind>) -> EndpointDraft {
         disabled: false,
         scope: Default::default(),
         headers: vec![],
+        rate_limit: None,
     }
 }
 

@@ -128,21 +128,7 @@ mod tests {
     }
 
     fn endpoint() -> StoredEndpoint {
-        StoredEndpoint {
-            id: Uuid::now_v7(),
-            organization_id: Uuid::now_v7(),
-            url: "https://hooks.example.com".into(),
-            description: String::new(),
-            events: vec![],
-            scope: Default::default(),
-            disabled: false,
-            secret: "whsec_a".into(),
-            previous_secret: None,
-            headers: vec![],
-            paused_until: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        }
+        crate::delivery::fixtures::endpoint("https://hooks.example.com")
     }
 
     fn answered(status: Option<u16>) -> WebhookResponse {

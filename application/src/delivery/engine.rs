@@ -9,6 +9,7 @@
 //! attempt runs in its own span, a child of the span the event or the task is handled in.
 
 use super::attempt::{self, Made};
+use super::rate::{self, Deferral};
 use super::slots::EndpointSlots;
 use crate::error::RepoError;
 use crate::ports::delivery::{
@@ -45,7 +46,14 @@ struct Delivered {
 }
 
 fn task_due(message_id: uuid::Uuid, endpoint_id: uuid::Uuid, attempt: u32, due: DateTime<Utc>) -> DeliveryTask {
-    DeliveryTask { message_id, endpoint_id, attempt, resend: false, due_at_ms: Some(due.timestamp_millis()) }
+    DeliveryTask {
+        message_id,
+        endpoint_id,
+        attempt,
+        resend: false,
+        due_at_ms: Some(due.timestamp_millis()),
+        rate_slot_ms: None,
+    }
 }
 
 fn store_error(error: RepoError) -> SendError {
@@ -80,19 +88,25 @@ impl DeliveryEngine {
     }
 
     /// Makes one attempt, or says until when it is deferred: the endpoint asked for a pause
-    /// (`Retry-After`), or too many wait for it in this process.
+    /// (`Retry-After`), too many wait for it in this process, or its rate limit puts its turn later
+    /// (`rate_slot`: the turn the delivery already holds).
     async fn attempt(
         &self,
         message: &NewMessage,
         endpoint: &StoredEndpoint,
         made: Made,
-    ) -> Result<Delivered, DateTime<Utc>> {
+        rate_slot: Option<DateTime<Utc>>,
+    ) -> Result<Delivered, Deferral> {
         if let Some(paused) = endpoint.paused_until.filter(|until| *until > made.at) {
-            return Err(paused);
+            return Err(Deferral::to(paused));
         }
         let wait = self.timer.as_deref().map(|timer| (timer, self.settings.slot_wait));
         let defer_delay = chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
-        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(|| clock::now() + defer_delay)?;
+        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(|| Deferral::to(clock::now() + defer_delay))?;
+        let (store, timer) = (self.store.as_ref(), self.timer.as_deref());
+        let (wait, retry) = (self.settings.slot_wait, self.settings.defer_delay);
+        rate::await_send_slot(store, timer, endpoint, rate_slot, wait, retry).await?;
+        let made = Made { at: clock::now(), ..made };
         let span = tracing::info_span!(
             "webhook.delivery",
             otel.kind = "client",
@@ -121,16 +135,20 @@ impl DeliveryEngine {
         Ok(Delivered { settlement, follow_up })
     }
 
-    /// The attempt a claim allows, or its deferral.
-    async fn deliver(&self, message: &NewMessage, claim: Claim) -> Delivered {
+    /// The attempt a claim allows, or its deferral (keeping the send slot it holds, if any).
+    async fn deliver(&self, message: &NewMessage, claim: Claim, rate_slot: Option<DateTime<Utc>>) -> Delivered {
         let made = Made { attempt: claim.attempt, resend: false, at: clock::now() };
-        match self.attempt(message, &claim.endpoint, made).await {
+        match self.attempt(message, &claim.endpoint, made, rate_slot).await {
             Ok(mut delivered) => {
                 delivered.settlement.lease = Some(claim.lease);
                 delivered
             }
-            Err(due) => {
+            Err(Deferral { due, rate_slot }) => {
                 let (message_id, endpoint_id) = (message.id, claim.endpoint.id);
+                let follow_up = DeliveryTask {
+                    rate_slot_ms: rate_slot.map(|slot| slot.timestamp_millis()),
+                    ..task_due(message_id, endpoint_id, claim.attempt, due)
+                };
                 Delivered {
                     settlement: Settlement {
                         message_id,
@@ -139,7 +157,7 @@ impl DeliveryEngine {
                         attempt: None,
                         next: NextStep::DeferredTo(due),
                     },
-                    follow_up: Some(task_due(message_id, endpoint_id, claim.attempt, due)),
+                    follow_up: Some(follow_up),
                 }
             }
         }
@@ -190,7 +208,7 @@ impl DeliveryEngine {
         match self.store.claim_task(&task, self.settings.claim_lease()).await.map_err(store_error)? {
             TaskClaim::Claimed(claimed) => {
                 let (message, claim) = *claimed;
-                let delivered = self.deliver(&message, claim).await;
+                let delivered = self.deliver(&message, claim, task.rate_slot()).await;
                 self.settle(vec![delivered]).await
             }
             // Its holder is still settling (or died): look again within a second, or when the claim lapses.
@@ -211,13 +229,13 @@ impl DeliveryEngine {
             return Ok(());
         };
         let made = Made { attempt: task.attempt, resend: true, at: clock::now() };
-        match self.attempt(&message, &endpoint, made).await {
+        match self.attempt(&message, &endpoint, made, task.rate_slot()).await {
             Ok(delivered) => self.settle(vec![delivered]).await,
-            Err(due) => self
-                .scheduler
-                .schedule(DeliveryTask { due_at_ms: Some(due.timestamp_millis()), ..task })
-                .await
-                .map_err(broker_error),
+            Err(Deferral { due, rate_slot }) => {
+                let rate_slot_ms = rate_slot.map(|slot| slot.timestamp_millis());
+                let later = DeliveryTask { due_at_ms: Some(due.timestamp_millis()), rate_slot_ms, ..task };
+                self.scheduler.schedule(later).await.map_err(broker_error)
+            }
         }
     }
 }
@@ -236,7 +254,7 @@ impl WebhookSender for DeliveryEngine {
         };
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;
         let message = NewMessage { body: accepted.body, ..message };
-        let delivered = join_all(accepted.claims.into_iter().map(|claim| self.deliver(&message, claim))).await;
+        let delivered = join_all(accepted.claims.into_iter().map(|claim| self.deliver(&message, claim, None))).await;
         self.settle(delivered).await?;
         // Another process is making the first attempts (or died doing so): look again after its claim.
         match accepted.claimed_elsewhere_until {

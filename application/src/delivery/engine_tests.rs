@@ -10,21 +10,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
-    StoredEndpoint {
-        id: Uuid::now_v7(),
-        organization_id: Uuid::now_v7(),
-        url: url.into(),
-        description: String::new(),
-        events: vec![],
-        scope: Default::default(),
-        disabled,
-        secret: "whsec_c2VjcmV0".into(),
-        previous_secret: None,
-        headers: vec![],
-        paused_until: None,
-        created_at: chrono::Utc::now(),
-        updated_at: chrono::Utc::now(),
-    }
+    StoredEndpoint { disabled, ..super::super::fixtures::endpoint(url) }
 }
 
 fn claim(endpoint: &StoredEndpoint, attempt: u32) -> Claim {
@@ -183,8 +169,14 @@ fn first_attempts_made_by_another_process_are_looked_at_again_after_its_claim() 
 #[test]
 fn a_stale_task_sends_nothing_and_a_claimed_one_attempts_its_number() {
     let target = endpoint("https://a.example/ok", false);
-    let stale =
-        DeliveryTask { message_id: Uuid::now_v7(), endpoint_id: target.id, attempt: 2, resend: false, due_at_ms: None };
+    let stale = DeliveryTask {
+        message_id: Uuid::now_v7(),
+        endpoint_id: target.id,
+        attempt: 2,
+        resend: false,
+        due_at_ms: None,
+        rate_slot_ms: None,
+    };
     let mut store = MockWebhookStore::new();
     store
         .expect_claim_task()
@@ -212,6 +204,7 @@ fn a_task_whose_delivery_is_held_elsewhere_is_looked_at_again_within_a_second() 
         attempt: 2,
         resend: false,
         due_at_ms: None,
+        rate_slot_ms: None,
     };
     let until = clock::now() + chrono::Duration::seconds(40);
     let mut store = MockWebhookStore::new();
@@ -240,6 +233,7 @@ fn a_task_handed_back_before_it_is_due_is_scheduled_again_without_a_claim() {
         attempt: 3,
         resend: false,
         due_at_ms: Some(due.timestamp_millis()),
+        rate_slot_ms: None,
     };
     let mut store = MockWebhookStore::new();
     store.expect_claim_task().never();
@@ -259,8 +253,14 @@ fn a_resend_goes_out_even_to_a_disabled_endpoint_and_never_moves_the_chain() {
     store.expect_claim_task().never();
     let settled = settling(&mut store);
     let engine = engine(store, answering_transport(1), MockDeliveryScheduler::new());
-    let resend =
-        DeliveryTask { message_id: message.id, endpoint_id: disabled.id, attempt: 1, resend: true, due_at_ms: None };
+    let resend = DeliveryTask {
+        message_id: message.id,
+        endpoint_id: disabled.id,
+        attempt: 1,
+        resend: true,
+        due_at_ms: None,
+        rate_slot_ms: None,
+    };
     assert_eq!(block_on(engine.run_task(resend)), Ok(()));
     let settled = settled.lock().map(|all| all.clone()).unwrap_or_default();
     assert_eq!((settled.len(), settled[0].lease, settled[0].next), (1, None, NextStep::Done));

@@ -112,6 +112,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             previous_secret: None,
             headers: draft.headers,
             paused_until: None,
+            rate_limit: draft.rate_limit,
             created_at: now,
             updated_at: now,
         };
@@ -195,8 +196,14 @@ impl WebhookManagement for BuiltinWebhookManagement {
             self.store.take_for_recovery(endpoint.id, task_id, kind, window, MAX_RECOVERY_MESSAGES).await?;
         let scheduled: Vec<(Uuid, bool)> = stream::iter(deliveries)
             .map(|(message_id, attempt)| async move {
-                let task =
-                    DeliveryTask { message_id, endpoint_id: endpoint.id, attempt, resend: false, due_at_ms: None };
+                let task = DeliveryTask {
+                    message_id,
+                    endpoint_id: endpoint.id,
+                    attempt,
+                    resend: false,
+                    due_at_ms: None,
+                    rate_slot_ms: None,
+                };
                 (message_id, self.scheduler.schedule(task).await.is_ok())
             })
             .buffer_unordered(CONCURRENT_SCHEDULES)
@@ -236,6 +243,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
                 attempt: 1,
                 resend: true,
                 due_at_ms: None,
+                rate_slot_ms: None,
             };
             self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
         }
@@ -269,7 +277,14 @@ impl WebhookManagement for BuiltinWebhookManagement {
         let body = kind.test_body(id, clock::now()).to_string();
         let message = NewMessage { id, organization_id, kind, customer_id: None, about_endpoint: None, body };
         self.store.insert_test_message(&message).await?;
-        let task = DeliveryTask { message_id: id, endpoint_id: endpoint.id, attempt: 1, resend: true, due_at_ms: None };
+        let task = DeliveryTask {
+            message_id: id,
+            endpoint_id: endpoint.id,
+            attempt: 1,
+            resend: true,
+            due_at_ms: None,
+            rate_slot_ms: None,
+        };
         self.scheduler.schedule(task).await.map_err(|e| RepoError::Unavailable(e.to_string()))?;
         Ok(TestSendAccepted { event_id: Some(id.to_string()), message_id: webhook_message_id(id) })
     }

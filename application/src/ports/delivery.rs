@@ -43,6 +43,8 @@ pub struct StoredEndpoint {
     pub headers: Vec<EndpointHeader>,
     /// It answered 429/503 with `Retry-After`: no attempt is made to it before then.
     pub paused_until: Option<DateTime<Utc>>,
+    /// Deliveries a second at most, across every worker.
+    pub rate_limit: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -81,6 +83,7 @@ impl StoredEndpoint {
             include_organization_events: self.scope.include_organization_events,
             deleted_customer_ids: Vec::new(),
             headers: self.headers.iter().map(EndpointHeader::view).collect(),
+            rate_limit: self.rate_limit,
             signing_secret: self.secret.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -245,6 +248,9 @@ pub trait WebhookStore: Send + Sync {
     /// on; under a delivery claim still held, moves the chain on; ends a chain with a successful
     /// resend; clears the failing streak of endpoints that succeeded, starts one for those that
     /// failed, and disables those failing since before `disable_failing_since` or that answered 410.
+    /// Reserves the next free send slot of a rate-limited endpoint (one every `1 / rate` second, for
+    /// every process reserving) and says how long until it.
+    async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError>;
     /// Returns the ids of the endpoints it disabled.
     async fn settle(
         &self,
@@ -337,11 +343,19 @@ pub struct DeliveryTask {
     /// When it is due (ms since the Unix epoch); absent = now.
     #[serde(default)]
     pub due_at_ms: Option<i64>,
+    /// The send slot reserved under the endpoint's rate limit (ms since the Unix epoch): the attempt
+    /// is made then, without reserving another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_slot_ms: Option<i64>,
 }
 
 impl DeliveryTask {
     pub fn due_at(&self) -> Option<DateTime<Utc>> {
         self.due_at_ms.and_then(DateTime::from_timestamp_millis)
+    }
+
+    pub fn rate_slot(&self) -> Option<DateTime<Utc>> {
+        self.rate_slot_ms.and_then(DateTime::from_timestamp_millis)
     }
 }
 

@@ -21,6 +21,7 @@ mod use_case {
             include_organization_events: false,
             headers: vec![],
             deleted_customer_ids: vec![],
+            rate_limit: None,
             signing_secret: secret.into(),
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
@@ -51,6 +52,7 @@ mod use_case {
             customer_ids: None,
             include_organization_events: None,
             headers: None,
+            rate_limit: None,
         }
     }
 
@@ -165,6 +167,7 @@ mod limits {
             customer_ids: None,
             include_organization_events: None,
             headers: None,
+            rate_limit: None,
         };
         let created = block_on(use_case.create(&caller_with(&["write:webhooks"]), endpoint));
         assert!(matches!(created, Err(UseCaseError::Invalid(errors)) if errors.0[0].location == "too_many_endpoints"));

@@ -131,6 +131,35 @@ impl TestApp {
         })
     }
 
+    /// A second worker (queue consumer and built-in engine, with its own pools) on this app's
+    /// database and queues, configured like `spawn_delivering`'s; it stops when the sender is dropped.
+    pub async fn spawn_second_worker(
+        &self,
+        configure: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<oneshot::Sender<()>> {
+        let mut config = Config {
+            port: 0,
+            database_url: self.db.url.clone(),
+            database_max_connections: 8,
+            roles: "worker".into(),
+            slot: self.names.slot.clone(),
+            exchange: self.names.exchange.clone(),
+            queue: self.names.queue.clone(),
+            webhooks_allow_private: true,
+            webhooks_retry_schedule: kaiten_test_support::TEST_RETRY_SCHEDULE.into(),
+            worker_retry_delays: kaiten_test_support::TEST_WORKER_RETRY_DELAYS.into(),
+            ..Config::default()
+        };
+        configure(&mut config);
+        let app = kaiten::app::build_with_sender(config, None).await?;
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let listeners = kaiten::app::Listeners { api: None, ops: None };
+        tokio::spawn(app.run(listeners, async move {
+            let _ = stopped.await;
+        }));
+        Ok(shutdown)
+    }
+
     pub async fn tenant(&self, name: &str) -> anyhow::Result<Tenant> {
         let created = self.use_cases.create_organization.execute(name).await?;
         Ok(Tenant { id: created.organization.id, token: created.token })
