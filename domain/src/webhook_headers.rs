@@ -145,8 +145,9 @@ pub fn parse_headers(
     headers
 }
 
-/// `headers` with each value left out taken from the header of the same name in `stored`; the name of
-/// the first header that has no value either way is the error.
+/// `headers` with each value left out taken from the header of the same name in `stored`, with its
+/// secrecy (a kept value is shown only if it was, and stays shown if it was); the name of the first
+/// header that has no value either way is the error.
 pub fn keep_stored_values(
     headers: Vec<EndpointHeader>,
     stored: &[EndpointHeader],
@@ -154,11 +155,11 @@ pub fn keep_stored_values(
     headers
         .into_iter()
         .map(|mut header| {
-            if header.value.is_none() {
-                header.value = stored
-                    .iter()
-                    .find(|old| old.name.eq_ignore_ascii_case(&header.name))
-                    .and_then(|old| old.value.clone());
+            if header.value.is_none()
+                && let Some(old) = stored.iter().find(|old| old.name.eq_ignore_ascii_case(&header.name))
+            {
+                header.value = old.value.clone();
+                header.secret = old.secret;
             }
             if header.value.is_some() { Ok(header) } else { Err(header.name) }
         })

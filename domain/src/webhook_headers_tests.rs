@@ -74,13 +74,25 @@ fn at_most_twenty_headers() {
 
 #[test]
 fn an_update_may_leave_values_out_to_keep_the_stored_ones() {
-    let stored = vec![EndpointHeader { name: "X-Key".into(), value: Some("old".into()), secret: true }];
+    let stored = vec![
+        EndpointHeader { name: "X-Key".into(), value: Some("old".into()), secret: true },
+        EndpointHeader { name: "X-Region".into(), value: Some("eu".into()), secret: false },
+    ];
     let mut errors = Vec::new();
-    let asked =
-        parse_headers(&[input("x-key", None, None), input("X-Tenant", Some("acme"), Some(false))], false, &mut errors);
+    let names = [
+        input("x-key", None, Some(false)),
+        input("X-Tenant", Some("acme"), Some(false)),
+        input("X-Region", None, None),
+    ];
+    let asked = parse_headers(&names, false, &mut errors);
     assert!(errors.is_empty(), "{errors:?}");
     let kept = keep_stored_values(asked, &stored).unwrap_or_default();
-    assert_eq!(kept.iter().map(|h| h.value.as_deref()).collect::<Vec<_>>(), vec![Some("old"), Some("acme")]);
+    assert_eq!(
+        kept.iter().map(|h| h.value.as_deref()).collect::<Vec<_>>(),
+        vec![Some("old"), Some("acme"), Some("eu")]
+    );
+    let secrecy: Vec<bool> = kept.iter().map(|h| h.secret).collect();
+    assert_eq!(secrecy, [true, false, false], "a kept value keeps its secrecy: never shown by a PUT without it");
 
     let unknown = parse_headers(&[input("X-Unknown", None, None)], false, &mut errors);
     assert_eq!(keep_stored_values(unknown, &stored), Err("X-Unknown".to_owned()));

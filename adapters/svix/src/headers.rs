@@ -30,7 +30,7 @@ pub(crate) fn values(headers: &[EndpointHeader]) -> BTreeMap<String, String> {
 }
 
 /// Replaces the endpoint's headers in Svix by `headers`, each value left out taken from what Svix
-/// holds. Svix does not show the values of credential headers (`Authorization`, `X-Api-Key`, …), so
+/// holds (and its secrecy from the endpoint's record). Svix does not show the values of credential headers (`Authorization`, `X-Api-Key`, …), so
 /// those must be given again whenever the set changes. Returns the headers with their values.
 pub(crate) async fn replace(
     svix: &Svix,
@@ -43,7 +43,15 @@ pub(crate) async fn replace(
         let Some(held) = found(svix.endpoint().get_headers(app.to_owned(), id.to_owned()).await)? else {
             return Ok(None);
         };
+        let Some(endpoint) = found(svix.endpoint().get(app.to_owned(), id.to_owned()).await)? else {
+            return Ok(None);
+        };
+        let shown = recorded(&endpoint.metadata);
         for header in headers.iter_mut().filter(|header| header.value.is_none()) {
+            // A kept value keeps its secrecy.
+            if let Some(before) = shown.iter().find(|before| before.name.eq_ignore_ascii_case(&header.name)) {
+                header.secret = before.secret;
+            }
             header.value =
                 held.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(&header.name)).map(|(_, v)| v.clone());
             if header.value.is_none() {

@@ -81,8 +81,17 @@ async fn an_update_replaces_the_set_keeping_values_svix_shows() {
         .expect(1)
         .mount(&server)
         .await;
+    // X-Gateway was saved as not secret: kept by name, it stays shown.
+    let mut stored = endpoint_out("ep_1", None, false);
+    stored["metadata"] = json!({"kaitenHeaders": recorded(&[header("X-Gateway", Some("g-1"), false)])});
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(stored))
+        .expect(1)
+        .mount(&server)
+        .await;
     // The name is matched whatever its case and written as the request spells it.
-    let kept = [header("x-gateway", Some("g-1"), true), header("X-Region", Some("eu"), false)];
+    let kept = [header("x-gateway", Some("g-1"), false), header("X-Region", Some("eu"), false)];
     Mock::given(method("PATCH"))
         .and(path(format!("{app}/endpoint/ep_1")))
         .and(body_partial_json(json!({"metadata": {"kaitenHeaders": recorded(&kept)}})))
@@ -107,6 +116,11 @@ async fn a_credential_svix_does_not_show_must_be_given_again() {
     Mock::given(method("GET"))
         .and(path(format!("{app}/endpoint/ep_1/headers")))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"headers": {}, "sensitive": ["Authorization"]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_out("ep_1", None, false)))
         .mount(&server)
         .await;
     Mock::given(method("PUT")).respond_with(ResponseTemplate::new(204)).expect(0).mount(&server).await;
