@@ -1,5 +1,6 @@
 //! The ports of the built-in delivery engine: where endpoints, messages and attempts are stored,
-//! how one signed HTTP request is made, and how a later attempt is scheduled.
+//! how one signed HTTP request is made ([`super::webhook_transport`]), and how a later attempt is
+//! scheduled ([`super::delivery_tasks`]).
 //!
 //! The delivery state model: a message's first attempts, to every endpoint it goes to, are made under
 //! a claim on the message (`Lease::Message`) and marked made when they are settled, so a message
@@ -8,7 +9,6 @@
 //! (`Lease::Delivery`) by the `DeliveryTask` that is its next attempt; any other task is stale.
 
 use crate::error::RepoError;
-use crate::ports::event_bus::BusError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_domain::EventKind;
@@ -21,9 +21,15 @@ use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::{Page, Paged};
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use uuid::Uuid;
+
+#[cfg(any(test, feature = "mocks"))]
+pub use super::delivery_tasks::MockDeliveryScheduler;
+pub use super::delivery_tasks::{DeliveryScheduler, DeliveryTask, SCHEDULING_PRECISION};
+#[cfg(any(test, feature = "mocks"))]
+pub use super::webhook_transport::MockWebhookTransport;
+pub use super::webhook_transport::{WebhookRequest, WebhookResponse, WebhookTransport};
 
 /// A stored endpoint with everything delivery needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,80 +299,4 @@ pub trait WebhookStore: Send + Sync {
     ) -> Result<(), RepoError>;
     /// The deliveries recovery `task_id` sent again: (succeeded, failed, pending).
     async fn recovery_progress(&self, task_id: Uuid) -> Result<(i64, i64, i64), RepoError>;
-}
-
-/// One signed POST.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookRequest {
-    pub url: String,
-    /// `webhook-id`: the same for every attempt of one message.
-    pub message_id: String,
-    pub timestamp: DateTime<Utc>,
-    pub body: String,
-    /// Every secret that signs (two during a rotation's overlap).
-    pub secrets: Vec<String>,
-    /// The endpoint's custom headers (name, value).
-    pub headers: Vec<(String, String)>,
-}
-
-/// What came back (or why nothing did).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookResponse {
-    pub status_code: Option<u16>,
-    /// The response body's bytes as they came (any bytes: binary, NUL, invalid UTF-8), or the error
-    /// when there was no response; at most 20 KB.
-    pub body: Vec<u8>,
-    pub duration: Duration,
-    /// The SSRF guard refused the address: no request was made.
-    pub refused: bool,
-    /// A 429 or 503 answer's `Retry-After`: how long the endpoint asked to be left alone.
-    pub retry_after: Option<Duration>,
-}
-
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-#[async_trait]
-pub trait WebhookTransport: Send + Sync {
-    async fn post(&self, request: WebhookRequest) -> WebhookResponse;
-}
-
-/// A later attempt of one message to one endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryTask {
-    pub message_id: Uuid,
-    pub endpoint_id: Uuid,
-    /// The attempt's number (1 = first): the task is stale unless it is still the delivery's next.
-    pub attempt: u32,
-    /// Asked for through the API: one attempt, outside the automatic chain.
-    #[serde(default)]
-    pub resend: bool,
-    /// When it is due (ms since the Unix epoch); absent = now.
-    #[serde(default)]
-    pub due_at_ms: Option<i64>,
-    /// The send slot reserved under the endpoint's rate limit (ms since the Unix epoch): the attempt
-    /// is made then, without reserving another.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_slot_ms: Option<i64>,
-}
-
-impl DeliveryTask {
-    pub fn due_at(&self) -> Option<DateTime<Utc>> {
-        self.due_at_ms.and_then(DateTime::from_timestamp_millis)
-    }
-
-    pub fn rate_slot(&self) -> Option<DateTime<Utc>> {
-        self.rate_slot_ms.and_then(DateTime::from_timestamp_millis)
-    }
-}
-
-/// How early a scheduler may hand a task back: a task is never handed back later than it is due, nor
-/// more than this before (a task this close to being due is handed back at once).
-pub const SCHEDULING_PRECISION: Duration = Duration::from_millis(250);
-
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
-#[async_trait]
-pub trait DeliveryScheduler: Send + Sync {
-    /// Durably schedules `task` to be handed back at its `due_at` (now when it has none), within
-    /// [`SCHEDULING_PRECISION`] before it, whatever else is waiting.
-    async fn schedule(&self, task: DeliveryTask) -> Result<(), BusError>;
 }
