@@ -18,7 +18,8 @@ pub use crate::webhook_endpoint_input::{EndpointDraft, EndpointPatch, NewWebhook
 pub struct WebhookEndpoint {
     pub id: String,
     pub url: String,
-    /// Catalog names of the subscribed events; empty = every event.
+    /// Catalog names of the subscribed events; empty = every domain event (operational events only
+    /// when named).
     pub event_names: Vec<String>,
     /// The same subscription as catalog types.
     pub event_types: Vec<String>,

@@ -16,7 +16,8 @@ use utoipa::ToSchema;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewWebhookEndpoint {
     pub url: String,
-    /// Catalog names (`CUSTOMER_CREATION`); empty or omitted = every event.
+    /// Catalog names (`CUSTOMER_CREATION`); empty or omitted = every domain event (the operational
+    /// events, `WEBHOOK_*`, go only to endpoints that name them).
     pub event_names: Option<Vec<String>>,
     /// Catalog types (`com.kaiten.customer.v1.created`), accepted instead of or next to names.
     pub event_types: Option<Vec<String>>,

@@ -14,8 +14,9 @@ pub(crate) fn rfc3339(expression: &str) -> String {
 /// An `INSERT` of one `kind` event per row of `rows`, a query whose columns are `organization_id`
 /// and `data` (jsonb).
 fn insert(kind: EventKind, rows: &str) -> String {
+    use kaiten_application::envelope::outbox_columns::{DATA, EVENT_NAME, EVENT_TYPE, ID, ORGANIZATION_ID, TABLE};
     format!(
-        "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id) \
+        "INSERT INTO {TABLE} ({ID}, {EVENT_NAME}, {EVENT_TYPE}, {DATA}, {ORGANIZATION_ID}) \
          SELECT gen_random_uuid(), '{}', '{}', r.data, r.organization_id FROM ({rows}) r RETURNING 1",
         kind.name(),
         kind.event_type()
