@@ -268,8 +268,10 @@ struct ResendAccepted {
     queued: usize,
 }
 
-/// Queues a new attempt now (409 when the endpoint is disabled). A message can be resent a few times
-/// a minute (`KAITEN_WEBHOOKS_RESENDS_PER_MINUTE`, 5 by default): 429 with `Retry-After` beyond.
+/// Queues a new attempt now (409 when the endpoint is disabled, when a test message is resent to every
+/// subscriber, or when an operational event is resent to the endpoint it is about). A message can be
+/// resent a few times a minute (`KAITEN_WEBHOOKS_RESENDS_PER_MINUTE`, 5 by default): 429 with
+/// `Retry-After` beyond.
 #[utoipa::path(post, path = "/api/webhooks/messages/{eventId}/resend", tag = "webhooks",
     params(("eventId" = String, Path, description = "The event's outbox id")), request_body = ResendRequest,
     responses((status = 202, body = ResendAccepted), (status = 400, body = Problem), (status = 401, body = Problem),
