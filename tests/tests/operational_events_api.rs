@@ -52,7 +52,9 @@ async fn disabling_and_enabling_reach_the_endpoint_that_names_them_and_nobody_el
     receiver.script("gone", &[410, 200]);
     let app = TestApp::spawn_delivering(|_| {}).await?;
     let acme = app.tenant("Acme").await?;
-    let (gone_id, _) = endpoint(&app, &acme, receiver.url("gone"), &[]).await?;
+    // It names the ENABLED event: the one about itself must still never reach it.
+    let (gone_id, _) =
+        endpoint(&app, &acme, receiver.url("gone"), &["CUSTOMER_CREATION", "WEBHOOK_ENDPOINT_ENABLED"]).await?;
     let (_, watcher_secret) = endpoint(&app, &acme, receiver.url("watcher"), &OPERATIONAL).await?;
     let (everything_id, _) = endpoint(&app, &acme, receiver.url("everything"), &[]).await?;
 

@@ -187,7 +187,7 @@ pub(crate) async fn enabled(
 static UPDATE: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH before AS (SELECT id AS before_id, disabled AS was_disabled FROM webhook_endpoints \
-           WHERE organization_id = $1 AND id = $2 FOR UPDATE), \
+           WHERE organization_id = $1 AND id = $2 FOR NO KEY UPDATE), \
          updated AS (UPDATE webhook_endpoints e SET \
            url = COALESCE($3, url), \
            description = COALESCE($4, description), \
@@ -198,6 +198,7 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
              AND COALESCE($10, include_organization_events), \
            headers = COALESCE($11, headers), \
            rate_limit = CASE WHEN $12 THEN $13 ELSE rate_limit END, \
+           rate_next_at = CASE WHEN $12 OR ($6 = false AND e.disabled) THEN NULL ELSE rate_next_at END, \
            failing_since = CASE WHEN $6 = false THEN NULL ELSE failing_since END, \
            previous_secret = CASE WHEN $7 IS NULL THEN previous_secret ELSE secret END, \
            previous_secret_until = CASE WHEN $7 IS NULL THEN previous_secret_until ELSE $8 END, \

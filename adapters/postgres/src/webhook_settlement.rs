@@ -61,7 +61,7 @@ static SETTLE: LazyLock<String> = LazyLock::new(|| {
            UPDATE webhook_endpoints SET failing_since = NULL \
            WHERE id = ANY ($21) AND failing_since IS NOT NULL RETURNING 1), \
          locked AS (SELECT id, disabled AS was_disabled FROM webhook_endpoints WHERE id = ANY ($22) \
-           ORDER BY id FOR UPDATE), \
+           ORDER BY id FOR NO KEY UPDATE), \
          failing AS ( \
            UPDATE webhook_endpoints e SET \
              failing_since = COALESCE(e.failing_since, now()), \

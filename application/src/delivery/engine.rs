@@ -102,7 +102,10 @@ impl DeliveryEngine {
         }
         let wait = self.timer.as_deref().map(|timer| (timer, self.settings.slot_wait));
         let defer_delay = chrono::Duration::from_std(self.settings.defer_delay).unwrap_or_default();
-        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(|| Deferral::to(clock::now() + defer_delay))?;
+        // Deferred for a busy process, a delivery keeps the send slot it holds (taken anew if it is
+        // past by then).
+        let busy = || Deferral { due: clock::now() + defer_delay, rate_slot };
+        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(busy)?;
         let (store, timer) = (self.store.as_ref(), self.timer.as_deref());
         let (wait, retry) = (self.settings.slot_wait, self.settings.defer_delay);
         rate::await_send_slot(store, timer, endpoint, rate_slot, wait, retry).await?;

@@ -26,7 +26,8 @@ impl Deferral {
 }
 
 /// Returns when the endpoint's rate limit lets a delivery go (at once without a limit), or defers it
-/// to its slot: the one it holds (`reserved`), else a new one. `wait` is the longest it waits here;
+/// to its slot: the one it holds (`reserved`) if that is not past by more than one spacing, else a
+/// new one. `wait` is the longest it waits here;
 /// without a timer it waits for nothing. A store that cannot answer defers it by `retry`.
 pub(crate) async fn await_send_slot(
     store: &dyn WebhookStore,
@@ -37,18 +38,20 @@ pub(crate) async fn await_send_slot(
     retry: Duration,
 ) -> Result<(), Deferral> {
     let Some(rate) = endpoint.rate_limit else { return Ok(()) };
-    let now = clock::now();
-    let slot = match reserved {
+    let spacing = chrono::Duration::microseconds(1_000_000 / i64::from(rate.max(1)));
+    // A held slot counts only while it is due: one handed back late (a backlog, a restart, an
+    // outage) takes a new one, so late deliveries never go out together.
+    let slot = match reserved.filter(|slot| *slot + spacing >= clock::now()) {
         Some(slot) => slot,
         None => match store.reserve_send(endpoint.id, rate).await {
-            Ok(until) => now + chrono::Duration::from_std(until).unwrap_or_default(),
+            Ok(until) => clock::now() + chrono::Duration::from_std(until).unwrap_or_default(),
             Err(error) => {
                 tracing::warn!(endpoint = %endpoint.id, %error, "no send slot could be reserved: the delivery is deferred");
-                return Err(Deferral::to(now + chrono::Duration::from_std(retry).unwrap_or_default()));
+                return Err(Deferral::to(clock::now() + chrono::Duration::from_std(retry).unwrap_or_default()));
             }
         },
     };
-    let until = (slot - now).to_std().unwrap_or_default();
+    let until = (slot - clock::now()).to_std().unwrap_or_default();
     if until.is_zero() {
         return Ok(());
     }
@@ -101,6 +104,16 @@ mod tests {
         let past = Utc::now() - chrono::Duration::milliseconds(5);
         assert_eq!(block_on(await_send_slot(&store, Some(&timer), &endpoint(Some(1)), Some(past), WAIT, WAIT)), Ok(()));
         assert_eq!(block_on(await_send_slot(&store, Some(&timer), &endpoint(None), None, WAIT, WAIT)), Ok(()));
+    }
+
+    #[test]
+    fn a_held_slot_handed_back_late_is_given_up_for_a_new_one() {
+        let mut store = MockWebhookStore::new();
+        store.expect_reserve_send().times(1).returning(|_, _| Ok(Duration::from_secs(4)));
+        let late = Utc::now() - chrono::Duration::seconds(30);
+        let deferred =
+            block_on(await_send_slot(&store, Some(&MockTimer::new()), &endpoint(Some(2)), Some(late), WAIT, WAIT));
+        assert!(deferred.is_err_and(|deferral| deferral.rate_slot.is_some_and(|slot| slot > Utc::now())));
     }
 
     #[test]

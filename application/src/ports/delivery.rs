@@ -249,14 +249,14 @@ pub trait WebhookStore: Send + Sync {
         message_id: Uuid,
         endpoint_id: Uuid,
     ) -> Result<Option<(NewMessage, StoredEndpoint)>, RepoError>;
+    /// Reserves the next free send slot of a rate-limited endpoint (one every `1 / rate` second, for
+    /// every process reserving) and says how long until it.
+    async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError>;
     /// At once: records the attempts (those of deleted endpoints are dropped); under a message claim
     /// still held, marks its first attempts made and starts a delivery chain for each that must go
     /// on; under a delivery claim still held, moves the chain on; ends a chain with a successful
     /// resend; clears the failing streak of endpoints that succeeded, starts one for those that
     /// failed, and disables those failing since before `disable_failing_since` or that answered 410.
-    /// Reserves the next free send slot of a rate-limited endpoint (one every `1 / rate` second, for
-    /// every process reserving) and says how long until it.
-    async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError>;
     /// Returns the ids of the endpoints it disabled.
     async fn settle(
         &self,
