@@ -5,10 +5,16 @@
 //! `kaiten_domain::webhook_operational` (the end-to-end tests read it back into those types).
 
 use kaiten_domain::EventKind;
+use kaiten_domain::webhook_operational::DisableReason;
 
 /// `expression` (a timestamptz) as the API writes instants: RFC 3339, UTC, milliseconds.
 pub(crate) fn rfc3339(expression: &str) -> String {
     format!("to_char({expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+}
+
+/// `reason` as an SQL literal.
+pub(crate) fn reason(reason: DisableReason) -> String {
+    format!("'{}'", reason.as_str())
 }
 
 /// An `INSERT` of one `kind` event per row of `rows`, a query whose columns are `organization_id`
@@ -53,6 +59,7 @@ pub(crate) fn endpoint_enabled(source: &str, condition: &str) -> String {
 /// `WEBHOOK_MESSAGE_ATTEMPT_EXHAUSTED` for each row of `source` (columns `message_id`, `endpoint_id`,
 /// `attempt_id`, `attempt`, `code`, `at`), unless the message is a test or itself an operational
 /// event (a failing receiver of operational events must not feed them to each other forever).
+/// `messageId` is `webhook::webhook_message_id` spelled in SQL: `msg_` and the id's 32 hex digits.
 pub(crate) fn message_attempt_exhausted(source: &str) -> String {
     insert(
         EventKind::WebhookMessageAttemptExhausted,

@@ -13,6 +13,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage, StoredEndpoint};
 use kaiten_domain::EventKind;
+use std::sync::LazyLock;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -38,24 +39,27 @@ fn interval(lease: Duration) -> diesel::data_types::PgInterval {
     diesel::data_types::PgInterval::from_microseconds(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
 }
 
-/// Whether endpoint `e` receives event `$3` concerning customer `$c` (NULL: organization-wide) and
-/// about endpoint `$a` (NULL but for operational events): the SQL twin of `StoredEndpoint::receives`.
-/// An endpoint subscribed to every event gets every domain event; an operational one only if named.
-const SUBSCRIBED: &str = "NOT e.disabled \
-     AND ($3 = ANY (e.event_names) OR (cardinality(e.event_names) = 0 AND NOT $3 = ANY ($operational))) \
-     AND (cardinality(e.customer_ids) = 0 OR $c = ANY (e.customer_ids) \
-          OR ($c IS NULL AND e.include_organization_events)) \
-     AND e.id IS DISTINCT FROM $a";
+/// Whether endpoint `e` receives event `{event}` concerning customer `{customer}` (NULL:
+/// organization-wide) and about endpoint `{about}` (NULL but for operational events): the SQL twin
+/// of `StoredEndpoint::receives`. An endpoint subscribed to every event gets every domain event; an
+/// operational one only if named. The operational names are filled in once, from the catalog.
+static SUBSCRIBED: LazyLock<String> = LazyLock::new(|| {
+    let operational: Vec<&str> = EventKind::all().filter(|kind| kind.is_operational()).map(EventKind::name).collect();
+    format!(
+        "NOT e.disabled \
+         AND ({{event}} = ANY (e.event_names) \
+              OR (cardinality(e.event_names) = 0 AND NOT {{event}} = ANY ('{{{}}}'::text[]))) \
+         AND (cardinality(e.customer_ids) = 0 OR {{customer}} = ANY (e.customer_ids) \
+              OR ({{customer}} IS NULL AND e.include_organization_events)) \
+         AND e.id IS DISTINCT FROM {{about}}",
+        operational.join(",")
+    )
+});
 
 /// [`SUBSCRIBED`] for the event named by `event`, the customer `customer` and the endpoint `about`
 /// (SQL expressions).
 pub(crate) fn subscribed(event: &str, customer: &str, about: &str) -> String {
-    let operational: Vec<&str> = EventKind::all().filter(|kind| kind.is_operational()).map(EventKind::name).collect();
-    SUBSCRIBED
-        .replace("$operational", &format!("'{{{}}}'::text[]", operational.join(",")))
-        .replace("$3", event)
-        .replace("$c", customer)
-        .replace("$a", about)
+    SUBSCRIBED.replace("{event}", event).replace("{customer}", customer).replace("{about}", about)
 }
 
 /// A message as stored, and whether this hand-over holds the claim on its first attempts.
@@ -309,5 +313,21 @@ impl<T> OptionalRow<T> for Result<T, diesel::result::Error> {
             Err(diesel::result::Error::NotFound) => Ok(None),
             Err(error) => Err(repo_error(error)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_subscription_rule_names_the_operational_events_and_takes_its_three_expressions() {
+        let rule = super::subscribed("$2", "$3::uuid", "$4::uuid");
+        let operational =
+            "'{WEBHOOK_ENDPOINT_DISABLED,WEBHOOK_ENDPOINT_ENABLED,WEBHOOK_MESSAGE_ATTEMPT_EXHAUSTED}'::text[]";
+        assert!(rule.contains(&format!("NOT $2 = ANY ({operational})")), "{rule}");
+        assert!(
+            rule.contains("$3::uuid = ANY (e.customer_ids)") && rule.ends_with("IS DISTINCT FROM $4::uuid"),
+            "{rule}"
+        );
+        assert!(!rule.contains("{event}") && !rule.contains("{customer}") && !rule.contains("{about}"), "{rule}");
     }
 }

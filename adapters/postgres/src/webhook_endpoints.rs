@@ -12,6 +12,7 @@ use kaiten_application::ports::delivery::StoredEndpoint;
 use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::webhook::EndpointPatch;
 use kaiten_domain::webhook_headers::EndpointHeader;
+use kaiten_domain::webhook_operational::DisableReason;
 use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::{EventKind, Page, PageKey, Paged};
 use std::sync::LazyLock;
@@ -208,7 +209,11 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
          disabled_events AS ({}), \
          enabled_events AS ({}) \
          SELECT * FROM updated",
-        operational::endpoint_disabled("updated", "'manual'", "s.disabled AND NOT s.was_disabled"),
+        operational::endpoint_disabled(
+            "updated",
+            &operational::reason(DisableReason::Manual),
+            "s.disabled AND NOT s.was_disabled"
+        ),
         operational::endpoint_enabled("updated", "NOT s.disabled AND s.was_disabled"),
     )
 });

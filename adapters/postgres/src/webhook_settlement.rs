@@ -13,6 +13,7 @@ use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uui
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
 use kaiten_application::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
+use kaiten_domain::webhook_operational::DisableReason;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -80,7 +81,11 @@ static SETTLE: LazyLock<String> = LazyLock::new(|| {
          SELECT id FROM failing WHERE newly_disabled",
         operational::endpoint_disabled(
             "failing",
-            "CASE WHEN s.gone THEN 'gone' ELSE 'failing' END",
+            &format!(
+                "CASE WHEN s.gone THEN {} ELSE {} END",
+                operational::reason(DisableReason::Gone),
+                operational::reason(DisableReason::Failing)
+            ),
             "s.newly_disabled"
         ),
         operational::message_attempt_exhausted(

@@ -30,8 +30,9 @@ pub(crate) fn values(headers: &[EndpointHeader]) -> BTreeMap<String, String> {
 }
 
 /// Replaces the endpoint's headers in Svix by `headers`, each value left out taken from what Svix
-/// holds (and its secrecy from the endpoint's record). Svix does not show the values of credential headers (`Authorization`, `X-Api-Key`, …), so
-/// those must be given again whenever the set changes. Returns the headers with their values.
+/// holds (and its secrecy from the endpoint's record). Svix does not show the values of credential
+/// headers (`Authorization`, `X-Api-Key`, …), so those must be given again whenever the set changes.
+/// Returns the headers with their values.
 pub(crate) async fn replace(
     svix: &Svix,
     app: &str,
