@@ -12,6 +12,7 @@ pub mod event_feed;
 pub mod health;
 pub mod instances;
 pub mod licenses;
+pub mod operational_events;
 pub mod outbox;
 pub mod retention;
 pub mod timer;

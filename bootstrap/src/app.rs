@@ -7,6 +7,7 @@ use anyhow::Context;
 use kaiten_application::UseCases;
 use kaiten_application::delivery::DeliveryTaskHandler;
 use kaiten_application::ports::health::ReadinessCheck;
+use kaiten_application::ports::operational_events::OperationalWebhookInbox;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::manage_webhooks::WebhookApi;
@@ -48,6 +49,8 @@ pub struct App {
     pub token_cache: Arc<TokenCache>,
     /// What readiness checks of the delivery backend.
     delivery_readiness: Option<Arc<dyn ReadinessCheck>>,
+    /// Svix's operational webhooks, when configured.
+    operational_inbox: Option<Arc<dyn OperationalWebhookInbox>>,
 }
 
 /// Where the process listens: the API (or, without the API role, the operations endpoints) and the
@@ -77,6 +80,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let topology = Topology::new(&config.exchange, &config.queue).with_retry_delays(config.worker_retry_delays()?);
     let delivery = configured_delivery(&config, &pool, &topology).await?;
     let delivery_readiness = delivery.readiness.clone();
+    let operational_inbox = delivery.operational_inbox.clone();
     let sender = sender.unwrap_or(delivery.sender);
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let uow = Arc::new(PgUnitOfWork::new(pool.clone()).with_token_cache(token_cache.clone()));
@@ -121,6 +125,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
         supervisor,
         delivery_readiness,
         token_cache,
+        operational_inbox,
     })
 }
 
@@ -148,6 +153,7 @@ impl App {
                 topic: self.config.exchange.clone(),
                 api_token: Arc::from(token.expose_secret()),
             }),
+            svix_operational: self.operational_inbox.clone(),
             readiness: self.readiness(),
             metrics: crate::metrics::renderer(crate::metrics::Sources {
                 pool: Some(self.pool.clone()),

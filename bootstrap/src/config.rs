@@ -24,8 +24,9 @@ pub enum Role {
     Worker,
 }
 
-/// Secrets (`svix_api_key`, `dapr_api_token`) are `SecretString`s: never printed by `Debug` and never
-/// serialized; they are exposed only where they are handed to the client that sends them.
+/// Secrets (`svix_api_key`, `svix_operational_webhook_secret`, `dapr_api_token`) are `SecretString`s:
+/// never printed by `Debug` and never serialized; they are exposed only where they are handed to the
+/// client that sends or checks them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -60,6 +61,10 @@ pub struct Config {
     pub svix_api_key: Option<SecretString>,
     /// A self-hosted svix-server (`SVIX_SERVER_URL`).
     pub svix_server_url: Option<String>,
+    /// The signing secret (`whsec_…`) of the endpoint Svix sends its operational webhooks to
+    /// (`SVIX_OPERATIONAL_WEBHOOK_SECRET`): when set, `POST /api/svix/operational-webhooks` takes them.
+    #[serde(skip_serializing)]
+    pub svix_operational_webhook_secret: Option<SecretString>,
     /// Built-in engine: allow http and loopback/private endpoint addresses (development, tests).
     pub webhooks_allow_private: bool,
     /// Built-in engine: delays before attempts 2, 3, … (comma-separated, ±20 % jitter applied).
@@ -116,6 +121,7 @@ impl Default for Config {
             worker_retry_delays: "1s,5s,30s,2m,10m,30m,1h,2h".into(),
             svix_api_key: None,
             svix_server_url: None,
+            svix_operational_webhook_secret: None,
             webhooks_allow_private: false,
             webhooks_retry_schedule: "5s,5m,30m,2h,5h,10h,10h".into(),
             webhooks_endpoint_concurrency: 16,
@@ -148,7 +154,7 @@ impl Config {
         }
         let config: Config = figment
             .merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"]))
-            .merge(Env::raw().only(&["SVIX_API_KEY", "SVIX_SERVER_URL"]))
+            .merge(Env::raw().only(&["SVIX_API_KEY", "SVIX_SERVER_URL", "SVIX_OPERATIONAL_WEBHOOK_SECRET"]))
             .extract()
             .context("invalid configuration")?;
         config.validate()?;
@@ -156,6 +162,9 @@ impl Config {
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
+        if self.svix_operational_webhook_secret.is_some() && self.svix_api_key.is_none() {
+            bail!("SVIX_OPERATIONAL_WEBHOOK_SECRET is for the Svix backend: set SVIX_API_KEY too");
+        }
         if !self.database_url.starts_with("postgres://") && !self.database_url.starts_with("postgresql://") {
             bail!("database_url (KAITEN_DATABASE_URL) must be a postgres:// URL");
         }

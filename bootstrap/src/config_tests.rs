@@ -39,6 +39,16 @@ fn webhook_messages_outlive_the_outbox_only_where_the_built_in_engine_keeps_them
 }
 
 #[test]
+fn the_svix_operational_webhook_secret_needs_the_svix_backend() {
+    let secret = Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into());
+    let alone = Config { svix_operational_webhook_secret: secret, ..Config::default() };
+    let error = alone.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
+    assert!(error.contains("SVIX_API_KEY"), "{error}");
+    let with_svix = Config { svix_api_key: Some("sk_test".into()), ..alone };
+    assert!(with_svix.validate().is_ok());
+}
+
+#[test]
 fn every_duration_and_size_is_bounded_with_the_variable_named() {
     type Breaks = fn(&mut Config);
     let cases: [(&str, Breaks); 9] = [

@@ -5,12 +5,13 @@
 use crate::config::Config;
 use kaiten_application::delivery::{BuiltinWebhookManagement, DeliveryEngine};
 use kaiten_application::ports::health::ReadinessCheck;
+use kaiten_application::ports::operational_events::OperationalWebhookInbox;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_domain::webhook_url::UrlPolicy;
-use kaiten_postgres::{PgEventOwners, PgPool, PgWebhookStore};
+use kaiten_postgres::{PgEventOwners, PgOperationalEventLog, PgPool, PgWebhookStore};
 use kaiten_rabbitmq::{LapinDeliveryScheduler, Topology};
-use kaiten_svix::{EventTypeRegistration, SvixWebhookManagement, SvixWebhookSender};
+use kaiten_svix::{EventTypeRegistration, SvixOperationalInbox, SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -22,6 +23,8 @@ pub(crate) struct Delivery {
     pub(crate) engine: Option<Arc<DeliveryEngine>>,
     /// What readiness checks of the backend (Svix's event types registered).
     pub(crate) readiness: Option<Arc<dyn ReadinessCheck>>,
+    /// Svix's operational webhooks, when `SVIX_OPERATIONAL_WEBHOOK_SECRET` is set.
+    pub(crate) operational_inbox: Option<Arc<dyn OperationalWebhookInbox>>,
 }
 
 /// The runtime's timer.
@@ -47,8 +50,24 @@ pub(crate) async fn configured_delivery(
         // Svix being down must not stop the API: the registration retries in the background.
         let registration = EventTypeRegistration::start(svix.clone());
         tracing::info!("webhooks are delivered by Svix");
-        let management = Arc::new(SvixWebhookManagement::new(api_key, config.svix_server_url.clone()));
-        return Ok(Delivery { sender: svix, management, engine: None, readiness: Some(registration) });
+        let operational_log = Arc::new(PgOperationalEventLog::new(pool.clone()));
+        let management = SvixWebhookManagement::new(api_key, config.svix_server_url.clone())
+            .with_operational_log(operational_log.clone());
+        let operational_inbox: Option<Arc<dyn OperationalWebhookInbox>> =
+            match config.svix_operational_webhook_secret.as_ref() {
+                Some(secret) => Some(Arc::new(
+                    SvixOperationalInbox::new(secret.expose_secret(), &svix, operational_log)
+                        .map_err(|reason| anyhow::anyhow!("SVIX_OPERATIONAL_WEBHOOK_SECRET: {reason}"))?,
+                )),
+                None => None,
+            };
+        return Ok(Delivery {
+            sender: svix,
+            management: Arc::new(management),
+            engine: None,
+            readiness: Some(registration),
+            operational_inbox,
+        });
     }
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let store = Arc::new(PgWebhookStore::new(pool.clone()));
@@ -66,5 +85,6 @@ pub(crate) async fn configured_delivery(
         management: Arc::new(BuiltinWebhookManagement::new(store, scheduler)),
         engine: Some(engine),
         readiness: None,
+        operational_inbox: None,
     })
 }

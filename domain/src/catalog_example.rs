@@ -244,19 +244,19 @@ impl EventKind {
             ReleaseCreation | ReleaseDeletion => to_json(&release()),
             FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => to_json(&feature_flag()),
             WebhookEndpointDisabled => to_json(&EndpointDisabled {
-                endpoint_id: id(12),
+                endpoint_id: id(12).to_string(),
                 url: "https://hooks.acme.example/kaiten".into(),
                 reason: DisableReason::Failing,
                 failing_since: Some(at() - chrono::TimeDelta::days(5)),
                 disabled_at: at(),
             }),
             WebhookEndpointEnabled => to_json(&EndpointEnabled {
-                endpoint_id: id(12),
+                endpoint_id: id(12).to_string(),
                 url: "https://hooks.acme.example/kaiten".into(),
                 enabled_at: at(),
             }),
             WebhookMessageAttemptExhausted => to_json(&MessageAttemptExhausted {
-                endpoint_id: id(12),
+                endpoint_id: id(12).to_string(),
                 url: "https://hooks.acme.example/kaiten".into(),
                 event_id: id(2),
                 message_id: crate::webhook::webhook_message_id(id(2)),

@@ -34,7 +34,8 @@ impl DisableReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndpointDisabled {
-    pub endpoint_id: Uuid,
+    /// The endpoint's id as the webhook API names it (a UUID on the built-in engine, `ep_…` on Svix).
+    pub endpoint_id: String,
     pub url: String,
     pub reason: DisableReason,
     /// Since when it had been failing (`null` when it was not, e.g. disabled through the API).
@@ -46,7 +47,7 @@ pub struct EndpointDisabled {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EndpointEnabled {
-    pub endpoint_id: Uuid,
+    pub endpoint_id: String,
     pub url: String,
     pub enabled_at: DateTime<Utc>,
 }
@@ -67,11 +68,12 @@ pub struct LastAttempt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageAttemptExhausted {
-    pub endpoint_id: Uuid,
+    pub endpoint_id: String,
     pub url: String,
     /// The event the message carries (its `id` in the body, as a UUID).
     pub event_id: Uuid,
-    /// The `webhook-id` of the message: `msg_` and the event id's 32 hex digits.
+    /// The `webhook-id` of the message: `msg_` and the event id's 32 hex digits on the built-in
+    /// engine, Svix's message id on Svix.
     pub message_id: String,
     pub event_name: String,
     pub event_type: String,

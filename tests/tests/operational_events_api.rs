@@ -65,10 +65,7 @@ async fn disabling_and_enabling_reach_the_endpoint_that_names_them_and_nobody_el
         (&json!("WEBHOOK_ENDPOINT_DISABLED"), &json!("com.kaiten.webhook.v1.endpoint_disabled"))
     );
     let data: EndpointDisabled = serde_json::from_value(disabled["data"].clone())?;
-    assert_eq!(
-        (data.endpoint_id.to_string(), data.url, data.reason),
-        (gone_id.clone(), receiver.url("gone"), DisableReason::Gone)
-    );
+    assert_eq!((data.endpoint_id, data.url, data.reason), (gone_id.clone(), receiver.url("gone"), DisableReason::Gone));
     assert!(data.failing_since.is_some_and(|since| since <= data.disabled_at), "{disabled}");
     assert_eq!(operational_rows(&app, "WEBHOOK_ENDPOINT_DISABLED").await?.len(), 1, "one event in the outbox");
 
@@ -79,7 +76,7 @@ async fn disabling_and_enabling_reach_the_endpoint_that_names_them_and_nobody_el
     let enabled = verified(&received(&receiver, "watcher", 2).await?[1], &watcher_secret)?;
     assert_eq!(enabled["name"], "WEBHOOK_ENDPOINT_ENABLED");
     let data: EndpointEnabled = serde_json::from_value(enabled["data"].clone())?;
-    assert_eq!(data.endpoint_id.to_string(), gone_id);
+    assert_eq!(data.endpoint_id, gone_id);
     // Nor by a resend naming it.
     let outbox = app.outbox().await?;
     let row = outbox.iter().find(|row| row.event_name == "WEBHOOK_ENDPOINT_DISABLED");
@@ -92,7 +89,7 @@ async fn disabling_and_enabling_reach_the_endpoint_that_names_them_and_nobody_el
     app.send(Method::PUT, &path, &acme.token, Some(json!({"disabled": true}))).await?;
     let manual = verified(&received(&receiver, "watcher", 3).await?[2], &watcher_secret)?;
     let data: EndpointDisabled = serde_json::from_value(manual["data"].clone())?;
-    assert_eq!((data.endpoint_id.to_string(), data.reason), (everything_id, DisableReason::Manual));
+    assert_eq!((data.endpoint_id, data.reason), (everything_id, DisableReason::Manual));
     assert_eq!(operational_rows(&app, "WEBHOOK_ENDPOINT_ENABLED").await?.len(), 1, "the second PUT changed nothing");
 
     fit_the_catalog(&app, &acme).await?;
@@ -120,7 +117,7 @@ async fn exhausted_retries_are_reported_once_and_never_to_the_endpoint_they_are_
     let report = verified(&received(&receiver, "watcher", 1).await?[0], &watcher_secret)?;
     assert_eq!(report["type"], "com.kaiten.webhook.v1.message_attempt_exhausted");
     let data: MessageAttemptExhausted = serde_json::from_value(report["data"].clone())?;
-    assert_eq!(data.endpoint_id.to_string(), down_id);
+    assert_eq!(data.endpoint_id, down_id);
     assert_eq!((data.event_name.as_str(), data.attempts), ("CUSTOMER_CREATION", 2));
     assert_eq!(data.message_id, attempts[0].header("webhook-id"));
     assert_eq!(data.last_attempt.response_status_code, Some(500));
@@ -154,7 +151,7 @@ async fn an_endpoint_failing_too_long_is_reported_with_its_failing_streak() -> a
     create_customer(&app, &acme, "Umbrella").await?;
     let report = verified(&received(&receiver, "watcher", 1).await?[0], &watcher_secret)?;
     let data: EndpointDisabled = serde_json::from_value(report["data"].clone())?;
-    assert_eq!((data.endpoint_id.to_string(), data.reason), (down_id, DisableReason::Failing));
+    assert_eq!((data.endpoint_id, data.reason), (down_id, DisableReason::Failing));
     let since = data.failing_since.ok_or_else(|| anyhow::anyhow!("no failingSince: {report}"))?;
     assert!(data.disabled_at - since >= chrono::TimeDelta::seconds(1), "{report}");
     assert_eq!(receiver.requests("down").len(), 2, "disabled at its second failure");

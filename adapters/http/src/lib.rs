@@ -17,6 +17,6 @@ mod trace;
 
 pub use operations::operations_router;
 pub use problem::Problem;
-pub use routes::{api_document, router};
+pub use routes::{Ingress, api_document, router};
 pub use server::{ServerLimits, serve};
 pub use state::{AppState, DaprIngress, MetricsRenderer};

@@ -4,6 +4,7 @@ mod accounts;
 mod catalog;
 mod customers;
 mod dapr;
+mod svix_operational;
 
 mod deployment_zones;
 mod entitlements;
@@ -39,9 +40,18 @@ pub(crate) fn health_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().merge(health::routes())
 }
 
-/// Every route with its OpenAPI description (the Dapr ingress only when enabled); [`router`] and
+/// The routes that exist only when configured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ingress {
+    /// The Dapr ingress (`KAITEN_DAPR_API_TOKEN`).
+    pub dapr: bool,
+    /// Svix's operational webhooks (`SVIX_OPERATIONAL_WEBHOOK_SECRET`).
+    pub svix_operational: bool,
+}
+
+/// Every route with its OpenAPI description (the ingress routes only when enabled); [`router`] and
 /// [`crate::api_document`] both come from here.
-pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
+pub(crate) fn documented_routes(ingress: Ingress) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::routes())
         .merge(accounts::routes())
@@ -58,12 +68,13 @@ pub(crate) fn documented_routes(dapr: bool) -> OpenApiRouter<AppState> {
         .merge(webhook_stats::routes())
         .merge(events::routes())
         .merge(catalog::routes())
-        .merge(dapr::routes(dapr))
+        .merge(dapr::routes(ingress.dapr))
+        .merge(svix_operational::routes(ingress.svix_operational))
 }
 
-/// The whole document, as served at `/api/openapi.json` (with the Dapr ingress when `dapr`).
-pub fn api_document(dapr: bool) -> utoipa::openapi::OpenApi {
-    let mut document = documented_routes(dapr).into_openapi();
+/// The whole document, as served at `/api/openapi.json` (with the ingress routes enabled).
+pub fn api_document(ingress: Ingress) -> utoipa::openapi::OpenApi {
+    let mut document = documented_routes(ingress).into_openapi();
     crate::openapi::finish(&mut document);
     document
 }
@@ -72,7 +83,8 @@ pub fn api_document(dapr: bool) -> utoipa::openapi::OpenApi {
 /// browsable page at `/api/docs` (Swagger UI, its assets built into the binary: no CDN) and the web
 /// console at `/console`.
 pub fn router(state: AppState) -> Router {
-    let (routes, mut document) = documented_routes(state.dapr.is_some()).split_for_parts();
+    let ingress = Ingress { dapr: state.dapr.is_some(), svix_operational: state.svix_operational.is_some() };
+    let (routes, mut document) = documented_routes(ingress).split_for_parts();
     crate::openapi::finish(&mut document);
     let document = Arc::new(document);
     let routes = if state.metrics_public {

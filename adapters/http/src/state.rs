@@ -3,6 +3,7 @@
 
 use kaiten_application::UseCases;
 use kaiten_application::ports::health::ReadinessCheck;
+use kaiten_application::ports::operational_events::OperationalWebhookInbox;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use std::sync::Arc;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub use_cases: Arc<UseCases>,
     /// The Dapr ingress; `None` (its routes absent) unless `KAITEN_DAPR_API_TOKEN` is set.
     pub dapr: Option<DaprIngress>,
+    /// Svix's operational webhooks; `None` (the route absent) unless `SVIX_OPERATIONAL_WEBHOOK_SECRET` is set.
+    pub svix_operational: Option<Arc<dyn OperationalWebhookInbox>>,
     /// What `/api/readyz` checks.
     pub readiness: Vec<Arc<dyn ReadinessCheck>>,
     /// Renders `/metrics`.

@@ -51,6 +51,7 @@ pub use database::{
 };
 pub use event_feed::PgEventFeed;
 pub use event_owners::PgEventOwners;
+pub use outbox::PgOperationalEventLog;
 pub use resend_windows::PgResendLimiter;
 pub use retention::PgRetention;
 pub use token_cache::{TokenCache, TokenChanges};

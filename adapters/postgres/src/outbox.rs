@@ -5,8 +5,9 @@ use crate::errors::repo_error;
 use crate::schema::outbox_events;
 use async_trait::async_trait;
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
+use kaiten_application::ports::operational_events::OperationalEventLog;
 use kaiten_application::ports::outbox::OutboxRepo;
 use kaiten_domain::OutboxEvent;
 
@@ -25,6 +26,32 @@ impl PgOutboxRepo {
     }
 }
 
+/// Inserts the event's row unless one with its id exists: the number of rows written (0 or 1).
+async fn insert_once(conn: &mut AsyncPgConnection, event: &OutboxEvent) -> Result<usize, RepoError> {
+    let written = diesel::insert_into(outbox_events::table)
+        .values((
+            outbox_events::id.eq(event.id),
+            outbox_events::event_name.eq(event.kind.name()),
+            outbox_events::event_type.eq(event.kind.event_type()),
+            outbox_events::data.eq(&event.data),
+            outbox_events::organization_id.eq(event.organization_id),
+            outbox_events::headers.eq(headers(event)),
+            outbox_events::previous_attributes.eq(&event.previous_attributes),
+            outbox_events::customer_id.eq(event.customer.as_ref().map(|customer| customer.id)),
+            outbox_events::customer_slug.eq(event.customer.as_ref().map(|customer| customer.slug.as_str())),
+        ))
+        .on_conflict(outbox_events::id)
+        .do_nothing()
+        .execute(conn)
+        .await
+        .map_err(repo_error)?;
+    if written > 0 {
+        // Rows written inside transactions (a transaction that later rolls back is counted too).
+        metrics::counter!("kaiten_outbox_appends_total", "event" => event.kind.name()).increment(1);
+    }
+    Ok(written)
+}
+
 #[async_trait]
 impl OutboxRepo for PgOutboxRepo {
     async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError> {
@@ -32,23 +59,29 @@ impl OutboxRepo for PgOutboxRepo {
             return Err(RepoError::Unexpected("outbox rows are appended only inside a unit of work".into()));
         }
         let mut conn = self.source.get().await?;
-        diesel::insert_into(outbox_events::table)
-            .values((
-                outbox_events::id.eq(event.id),
-                outbox_events::event_name.eq(event.kind.name()),
-                outbox_events::event_type.eq(event.kind.event_type()),
-                outbox_events::data.eq(&event.data),
-                outbox_events::organization_id.eq(event.organization_id),
-                outbox_events::headers.eq(headers(event)),
-                outbox_events::previous_attributes.eq(&event.previous_attributes),
-                outbox_events::customer_id.eq(event.customer.as_ref().map(|customer| customer.id)),
-                outbox_events::customer_slug.eq(event.customer.as_ref().map(|customer| customer.slug.as_str())),
-            ))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        // Rows written inside transactions (a transaction that later rolls back is counted too).
-        metrics::counter!("kaiten_outbox_appends_total", "event" => event.kind.name()).increment(1);
-        Ok(())
+        match insert_once(&mut conn, event).await? {
+            0 => Err(RepoError::Unexpected(format!("an outbox event with id {} exists already", event.id))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `PgOperationalEventLog`: operational events reported from outside the store (Svix), each in a
+/// transaction of its own, at most once per id.
+pub struct PgOperationalEventLog {
+    pool: crate::connection::PgPool,
+}
+
+impl PgOperationalEventLog {
+    pub fn new(pool: crate::connection::PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl OperationalEventLog for PgOperationalEventLog {
+    async fn record(&self, event: &OutboxEvent) -> Result<bool, RepoError> {
+        let mut conn = crate::connection::pooled(&self.pool).await?;
+        Ok(insert_once(&mut conn, event).await? > 0)
     }
 }

@@ -1,9 +1,12 @@
-//! Endpoints scoped to customers on Svix, through Svix channels: a message that concerns a customer
-//! is sent on `customer.<id>`, an organization-wide one on `organization`; an endpoint scoped to
-//! customers listens to their channels (and to `organization` with `includeOrganizationEvents`), an
-//! endpoint without channels receives everything. Svix delivers a message to an endpoint with
-//! channels only when they share one, so both backends route alike. Svix allows an endpoint at most
-//! 10 channels: on this backend an endpoint names at most 10 customers (9 with organization events).
+//! Who receives what on Svix, through Svix channels. A domain message is sent on `all` and on
+//! `customer.<id>` when it concerns a customer, `organization` when it is organization-wide; an
+//! endpoint scoped to customers listens to their channels (and to `organization` with
+//! `includeOrganizationEvents`), any other endpoint to `all`. Svix delivers a message to an endpoint
+//! with channels only when they share one, so both backends route alike. An operational message is
+//! sent on `operational`, which no endpoint listens to: Svix delivers it to nobody by itself, and
+//! Kaiten resends it to each endpoint that subscribes to it, except the endpoint it is about (Svix
+//! cannot leave one endpoint out). Svix allows an endpoint at most 10 channels: on this backend an
+//! endpoint names at most 10 customers (9 with organization events).
 
 use kaiten_application::error::{Conflict, RepoError};
 use kaiten_domain::webhook_scope::CustomerScope;
@@ -12,21 +15,29 @@ use uuid::Uuid;
 
 /// The channel of organization-wide messages.
 pub(crate) const ORGANIZATION_CHANNEL: &str = "organization";
+/// The channel of every domain message, which endpoints not scoped to customers listen to.
+pub(crate) const ALL_CHANNEL: &str = "all";
+/// The channel of operational messages, which no endpoint listens to.
+pub(crate) const OPERATIONAL_CHANNEL: &str = "operational";
 /// Svix's limit on an endpoint's channels.
 pub(crate) const MAX_ENDPOINT_CHANNELS: usize = 10;
 const CUSTOMER_PREFIX: &str = "customer.";
 
-/// The channel of a message concerning `customer` (`None`: organization-wide).
+/// The channels of a domain message concerning `customer` (`None`: organization-wide).
 pub(crate) fn message_channels(customer: Option<Uuid>) -> BTreeSet<String> {
     let channel = customer.map_or_else(|| ORGANIZATION_CHANNEL.to_owned(), |id| format!("{CUSTOMER_PREFIX}{id}"));
-    BTreeSet::from([channel])
+    BTreeSet::from([ALL_CHANNEL.to_owned(), channel])
 }
 
-/// The channels of an endpoint with `scope`: `None` (every message) without customers; `Invalid`
-/// past Svix's limit.
+/// The channels of an operational message.
+pub(crate) fn operational_channels() -> BTreeSet<String> {
+    BTreeSet::from([OPERATIONAL_CHANNEL.to_owned()])
+}
+
+/// The channels of an endpoint with `scope`: `all` without customers; `Invalid` past Svix's limit.
 pub(crate) fn endpoint_channels(scope: &CustomerScope) -> Result<Option<BTreeSet<String>>, RepoError> {
     if scope.customers.is_empty() {
-        return Ok(None);
+        return Ok(Some(BTreeSet::from([ALL_CHANNEL.to_owned()])));
     }
     let mut channels: BTreeSet<String> = scope.customers.iter().map(|id| format!("{CUSTOMER_PREFIX}{id}")).collect();
     if scope.include_organization_events {
@@ -43,6 +54,14 @@ pub(crate) fn endpoint_channels(scope: &CustomerScope) -> Result<Option<BTreeSet
         )));
     }
     Ok(Some(channels))
+}
+
+/// Whether an endpoint with these channels gets organization-wide events: it is not scoped to
+/// customers (`all`, or no channels at all as Svix's own tools make them), or it includes them.
+pub(crate) fn gets_organization_events(channels: Option<&BTreeSet<String>>) -> bool {
+    channels.is_none_or(|channels| {
+        channels.is_empty() || channels.contains(ALL_CHANNEL) || channels.contains(ORGANIZATION_CHANNEL)
+    })
 }
 
 /// The scope an endpoint's channels stand for; channels that are neither are ignored.
@@ -65,7 +84,9 @@ mod tests {
         let scope = CustomerScope { customers: vec![Uuid::now_v7()], include_organization_events: true };
         let channels = endpoint_channels(&scope).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(scope_of(channels.as_ref()), scope);
-        assert_eq!(endpoint_channels(&CustomerScope::default()).ok(), Some(None));
+        let unscoped = endpoint_channels(&CustomerScope::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unscoped, Some(BTreeSet::from(["all".to_owned()])));
+        assert_eq!(scope_of(unscoped.as_ref()), CustomerScope::default());
     }
 
     #[test]
@@ -80,7 +101,16 @@ mod tests {
     #[test]
     fn messages_name_their_customer_or_the_organization() {
         let id = Uuid::now_v7();
-        assert_eq!(message_channels(Some(id)), BTreeSet::from([format!("customer.{id}")]));
-        assert_eq!(message_channels(None), BTreeSet::from(["organization".to_owned()]));
+        assert_eq!(message_channels(Some(id)), BTreeSet::from(["all".to_owned(), format!("customer.{id}")]));
+        assert_eq!(message_channels(None), BTreeSet::from(["all".to_owned(), "organization".to_owned()]));
+    }
+
+    #[test]
+    fn organization_events_reach_unscoped_endpoints_and_those_that_include_them() {
+        let channels = |names: &[&str]| Some(names.iter().map(|name| (*name).to_owned()).collect::<BTreeSet<_>>());
+        assert!(gets_organization_events(None));
+        assert!(gets_organization_events(channels(&["all"]).as_ref()));
+        assert!(gets_organization_events(channels(&["customer.x", "organization"]).as_ref()));
+        assert!(!gets_organization_events(channels(&["customer.x"]).as_ref()));
     }
 }

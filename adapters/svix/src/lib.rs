@@ -1,16 +1,21 @@
 //! Svix adapter: the `WebhookSender` port on Svix (Svix Cloud, or a self-hosted svix-server through
 //! `SVIX_SERVER_URL`). One Svix application per organization (`uid` = organization id), get-or-created
-//! when the organization is created and again on demand; the catalog's 27 domain event types registered at
+//! when the organization is created and again on demand; the catalog's event types registered at
 //! start with the JSON Schemas of their data; each event sent as one message with `eventId` = outbox id and the same idempotency key, so
 //! a redelivered event never becomes a second message. The `WebhookManagement` port (endpoints,
 //! delivery history, payload inspection, resending) is `SvixWebhookManagement`, on the same client.
+//! Operational events reach their subscribers through `operational_delivery`; Svix's own reports of
+//! disabled endpoints and exhausted messages come in through `SvixOperationalInbox`.
 
 mod attempts;
 mod channels;
+mod endpoint_state_events;
 mod headers;
 mod management;
 mod mapping;
 mod messages;
+mod operational_delivery;
+mod operational_inbox;
 mod recovery;
 mod registration;
 mod secrets;
@@ -18,6 +23,7 @@ mod stats;
 mod svix_errors;
 
 pub use management::SvixWebhookManagement;
+pub use operational_inbox::SvixOperationalInbox;
 pub use registration::EventTypeRegistration;
 
 use async_trait::async_trait;
@@ -80,15 +86,19 @@ impl SvixWebhookSender {
         Self { svix: client(api_key, server_url), owners }
     }
 
+    /// The Svix client, shared (a clone uses the same connection pool).
+    pub(crate) fn client(&self) -> Svix {
+        self.svix.clone()
+    }
+
     /// The management port on the same client (and the same connection pool).
     pub fn management(&self) -> SvixWebhookManagement {
         SvixWebhookManagement::from_client(self.svix.clone())
     }
 
-    /// Registers (creates or updates) the catalog's domain event types; idempotent. The operational
-    /// ones are the built-in engine's only.
+    /// Registers (creates or updates) the catalog's event types; idempotent.
     pub async fn register_event_types(&self) -> Result<(), SendError> {
-        for event in CATALOG.iter().filter(|event| !event.kind.is_operational()) {
+        for event in CATALOG.iter() {
             let description = format!("{} ({})", event.description, event.name);
             let upsert = EventTypeUpsertIn {
                 group_name: Some(event.domain.as_str().to_owned()),
@@ -103,13 +113,41 @@ impl SvixWebhookSender {
     async fn create_message(&self, event: &WebhookEvent) -> Result<(), Error> {
         let id = event.id.to_string();
         let customer = event.customer.as_ref().map(|customer| customer.id);
+        let channels = if event.kind.is_operational() {
+            channels::operational_channels()
+        } else {
+            channels::message_channels(customer)
+        };
         let message = MessageIn {
             event_id: Some(id.clone()),
-            channels: Some(channels::message_channels(customer)),
+            channels: Some(channels),
             ..MessageIn::new(event.kind.event_type().to_owned(), event.body())
         };
         let options = MessageCreateOptions { idempotency_key: Some(id), with_content: None };
         self.svix.message().create(event.organization_id.to_string(), message, Some(options)).await.map(|_| ())
+    }
+
+    /// Creates the event's message, and the organization's application first when Svix has none; a
+    /// message Svix already has (the same event id) counts as created.
+    async fn accept_message(&self, event: &WebhookEvent) -> Result<(), SendError> {
+        let first = match self.create_message(event).await {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        match status_of(&first) {
+            // The same eventId or idempotency key: Svix already has this message.
+            Some(409) => Ok(()),
+            // No application for the organization yet: create it, then send again.
+            Some(404) => {
+                self.ensure_application(event.organization_id.to_string(), event.organization_id.to_string()).await?;
+                match self.create_message(event).await {
+                    Ok(()) => Ok(()),
+                    Err(error) if status_of(&error) == Some(409) => Ok(()),
+                    Err(error) => Err(classify(&error)),
+                }
+            }
+            _ => Err(classify(&first)),
+        }
     }
 
     async fn ensure_application(&self, organization_id: String, name: String) -> Result<(), SendError> {
@@ -133,24 +171,10 @@ impl WebhookSender for SvixWebhookSender {
         if !owned {
             return Err(SendError::Permanent(format!("event {} belongs to another organization", event.id)));
         }
-        let first = match self.create_message(event).await {
-            Ok(()) => return Ok(()),
-            Err(error) => error,
-        };
-        match status_of(&first) {
-            // The same eventId or idempotency key: Svix already has this message.
-            Some(409) => Ok(()),
-            // No application for the organization yet: create it, then send again.
-            Some(404) => {
-                self.ensure_application(event.organization_id.to_string(), event.organization_id.to_string()).await?;
-                match self.create_message(event).await {
-                    Ok(()) => Ok(()),
-                    Err(error) if status_of(&error) == Some(409) => Ok(()),
-                    Err(error) => Err(classify(&error)),
-                }
-            }
-            _ => Err(classify(&first)),
+        if event.kind.is_operational() {
+            return self.send_operational(event).await;
         }
+        self.accept_message(event).await
     }
 
     async fn ensure_organization(&self, organization: &Organization) -> Result<(), SendError> {

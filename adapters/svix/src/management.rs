@@ -4,13 +4,14 @@
 
 use crate::channels::{endpoint_channels, scope_of};
 use crate::headers;
-use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id, refuse_operational_events};
+use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id};
 use crate::mapping::{throttle_rate, to_len, to_total};
 use crate::svix_errors::{found, is_not_found, repo_error};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt, stream};
 use js_option::JsOption;
 use kaiten_application::error::RepoError;
+use kaiten_application::ports::operational_events::OperationalEventLog;
 use kaiten_application::ports::webhook_management::{
     RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
 };
@@ -24,6 +25,7 @@ use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{EventKind, Page, Paged};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use svix::api::{EndpointListOptions, Svix};
 use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, Ordering};
 use uuid::Uuid;
@@ -37,6 +39,8 @@ pub(crate) const CONCURRENT_REQUESTS: usize = 8;
 
 pub struct SvixWebhookManagement {
     pub(crate) svix: Svix,
+    /// Where `WEBHOOK_ENDPOINT_ENABLED` / `…_DISABLED` go when an update changes `disabled`.
+    pub(crate) operational_log: Option<Arc<dyn OperationalEventLog>>,
 }
 
 /// The endpoints of an application, newest first; `complete` is false when the read stopped at
@@ -53,7 +57,12 @@ impl SvixWebhookManagement {
     }
 
     pub(crate) fn from_client(svix: Svix) -> Self {
-        Self { svix }
+        Self { svix, operational_log: None }
+    }
+
+    /// Reports the endpoints enabled or disabled through the API to `log`.
+    pub fn with_operational_log(self, log: Arc<dyn OperationalEventLog>) -> Self {
+        Self { operational_log: Some(log), ..self }
     }
 
     /// Every endpoint of the application (none when Svix has no application for it yet).
@@ -161,7 +170,6 @@ impl WebhookManagement for SvixWebhookManagement {
         draft: EndpointDraft,
         max_endpoints: usize,
     ) -> Result<WebhookEndpoint, RepoError> {
-        refuse_operational_events(&draft.events)?;
         let app = application_id(organization_id);
         if self.has_at_least(&app, max_endpoints).await? {
             return Err(RepoError::Invalid(kaiten_application::Conflict::new(
@@ -223,8 +231,8 @@ impl WebhookManagement for SvixWebhookManagement {
         if !is_plausible_id(id) {
             return Ok(None);
         }
-        refuse_operational_events(patch.events.as_deref().unwrap_or_default())?;
         let app = application_id(organization_id);
+        let was_disabled = self.disabled_before(&app, id, &patch).await?;
         let event_types = match patch.events.as_deref().map(filter_types) {
             None => JsOption::Undefined,
             Some(None) => JsOption::Null,
@@ -256,7 +264,10 @@ impl WebhookManagement for SvixWebhookManagement {
             ..SvixEndpointPatch::new()
         };
         match found(self.svix.endpoint().patch(app.clone(), id.to_owned(), changes).await)? {
-            Some(endpoint) => self.with_secret(&app, endpoint).await,
+            Some(endpoint) => {
+                self.report_state_change(organization_id, was_disabled, &endpoint).await?;
+                self.with_secret(&app, endpoint).await
+            }
             None => Ok(None),
         }
     }

@@ -1,6 +1,5 @@
 //! Svix's models in the shapes of the webhook API, and back.
 
-use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{AttemptStatus, BodyEncoding, DeliveryAttempt, WebhookEndpoint, subscription_names};
 use std::collections::BTreeSet;
@@ -24,24 +23,6 @@ pub(crate) fn is_plausible_id(id: &str) -> bool {
 /// The catalog types of a subscription; `None` (no filter) means every event.
 pub(crate) fn filter_types(events: &[EventKind]) -> Option<BTreeSet<String>> {
     (!events.is_empty()).then(|| events.iter().map(|kind| kind.event_type().to_owned()).collect())
-}
-
-/// Refuses a subscription to operational events: on this backend Svix itself disables endpoints and
-/// gives up on messages, out of Kaiten's sight, and Svix's open-source server sends its own
-/// operational webhooks only to one server-wide address; it also cannot keep an event from the
-/// endpoint it is about. They are delivered by the built-in engine only.
-pub(crate) fn refuse_operational_events(events: &[EventKind]) -> Result<(), RepoError> {
-    let named: Vec<&str> = events.iter().filter(|kind| kind.is_operational()).map(|kind| kind.name()).collect();
-    if named.is_empty() {
-        return Ok(());
-    }
-    Err(RepoError::Conflict(Conflict::new(
-        "not_supported_by_backend",
-        format!(
-            "operational events ({}) are delivered by the built-in engine only, not through Svix",
-            named.join(", ")
-        ),
-    )))
 }
 
 /// An endpoint's `rateLimit` as Svix's `throttleRate` (deliveries a second; at most 10,000 < 65,535).
@@ -74,6 +55,22 @@ pub(crate) fn endpoint_from_svix(endpoint: EndpointOut, signing_secret: String) 
         created_at: endpoint.created_at,
         updated_at: endpoint.updated_at,
     }
+}
+
+/// Whether an operational message of `event_type` about the endpoint `about` goes to this endpoint:
+/// it is enabled, names the type (a filter of every event does not), gets organization-wide events,
+/// and is not the endpoint the message is about.
+pub(crate) fn receives_operational(endpoint: &EndpointOut, event_type: &str, about: Option<&str>) -> bool {
+    endpoint.disabled != Some(true)
+        && endpoint.event_types.as_ref().is_some_and(|types| types.contains(event_type))
+        && crate::channels::gets_organization_events(endpoint.channels.as_ref())
+        && about != Some(endpoint.id.as_str())
+}
+
+/// The endpoint an operational message is about (its payload's `data.endpointId`).
+pub(crate) fn about_endpoint(message: &MessageOut) -> Option<&str> {
+    EventKind::from_type(&message.event_type).filter(|kind| kind.is_operational())?;
+    message.payload.get("data")?.get("endpointId")?.as_str()
 }
 
 /// Whether Svix delivers a message of `event_type` on `channels` to this endpoint.
@@ -189,12 +186,5 @@ mod tests {
         assert_eq!(filter_types(&[]), None);
         let types = filter_types(&[EventKind::CustomerCreation]).unwrap_or_default();
         assert_eq!(types.into_iter().collect::<Vec<_>>(), vec!["com.kaiten.customer.v1.created"]);
-    }
-
-    #[test]
-    fn a_subscription_to_operational_events_is_refused_on_this_backend() {
-        assert!(refuse_operational_events(&[EventKind::CustomerCreation]).is_ok());
-        let refused = refuse_operational_events(&[EventKind::CustomerCreation, EventKind::WebhookEndpointDisabled]);
-        assert!(matches!(refused, Err(RepoError::Conflict(c)) if c.code == "not_supported_by_backend"));
     }
 }

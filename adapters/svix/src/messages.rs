@@ -3,7 +3,8 @@
 //! so an event is one request away without listing messages.
 
 use crate::management::{CONCURRENT_REQUESTS, EndpointList, SvixWebhookManagement};
-use crate::mapping::{attempt_from_svix, event_name, is_plausible_id, is_test, receives, sort_newest_first};
+use crate::mapping::{about_endpoint, attempt_from_svix, event_name, is_plausible_id, is_test, receives};
+use crate::mapping::{receives_operational, sort_newest_first};
 use crate::svix_errors::{found, is_not_found, repo_error};
 use futures::{StreamExt, TryStreamExt, stream};
 use kaiten_application::error::{Conflict, RepoError};
@@ -123,16 +124,26 @@ impl SvixWebhookManagement {
             let reason = format!("endpoint {endpoint_id} is disabled: enable it before resending");
             return Err(RepoError::Conflict(Conflict::new("endpoint_disabled", reason)));
         }
+        if about_endpoint(message) == Some(endpoint.id.as_str()) {
+            let reason = format!("the event is about endpoint {endpoint_id}, which never receives it");
+            return Err(RepoError::Conflict(Conflict::new("about_this_endpoint", reason)));
+        }
         let attempts_api = self.svix.message_attempt();
         let resent = attempts_api.resend(app.to_owned(), message.id.clone(), endpoint.id, None).await;
         found(resent)?.map(|_| ()).ok_or(RepoError::NotFound)
     }
 
-    /// Every enabled endpoint whose filters let the message through; one deleted meanwhile is skipped.
-    /// An error stops the remaining resends (those already queued stay queued).
+    /// Every enabled endpoint whose filters let the message through (an operational message: every
+    /// endpoint it is delivered to); one deleted meanwhile is skipped. An error stops the remaining
+    /// resends (those already queued stay queued).
     async fn resend_to_subscribers(&self, app: &str, message: &MessageOut) -> Result<usize, RepoError> {
         let EndpointList { endpoints, .. } = self.read_endpoints(app).await?;
+        let operational = EventKind::from_type(&message.event_type).is_some_and(EventKind::is_operational);
+        let about = about_endpoint(message);
         let targets = endpoints.into_iter().filter(|endpoint| {
+            if operational {
+                return receives_operational(endpoint, &message.event_type, about);
+            }
             endpoint.disabled != Some(true) && receives(endpoint, &message.event_type, message.channels.as_ref())
         });
         let resent: Vec<bool> = stream::iter(targets)

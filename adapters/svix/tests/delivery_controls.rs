@@ -1,10 +1,8 @@
 //! Per-endpoint delivery controls on the Svix backend, against a local HTTP server standing in for
-//! the Svix API: `rateLimit` is Svix's `throttleRate`, and a subscription to the operational events
-//! (which only the built-in engine delivers) is refused before Svix is called.
+//! the Svix API: `rateLimit` is Svix's `throttleRate`.
 
 mod support;
 
-use kaiten_application::error::RepoError;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{EndpointDraft, EndpointPatch};
@@ -57,16 +55,4 @@ async fn a_rate_limit_is_sent_as_svix_throttle_rate_and_read_back() {
     let patch = EndpointPatch { rate_limit: Some(None), ..EndpointPatch::default() };
     let updated = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
     assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.rate_limit)).ok(), Some(Some(None)), "null removes it");
-}
-
-#[tokio::test]
-async fn operational_events_are_refused_before_svix_is_called() {
-    let server = MockServer::start().await;
-    let events = vec![EventKind::CustomerCreation, EventKind::WebhookMessageAttemptExhausted];
-    let created = management(&server).create_endpoint(Uuid::now_v7(), draft(events.clone(), None), 50).await;
-    assert!(matches!(created, Err(RepoError::Conflict(c)) if c.code == "not_supported_by_backend"));
-    let patch = EndpointPatch { events: Some(events), ..EndpointPatch::default() };
-    let updated = management(&server).update_endpoint(Uuid::now_v7(), "ep_1", patch).await;
-    assert!(matches!(updated, Err(RepoError::Conflict(c)) if c.code == "not_supported_by_backend"));
-    assert!(requests(&server).await.is_empty(), "nothing reached Svix");
 }

@@ -36,7 +36,7 @@ async fn creating_sends_the_url_and_the_subscribed_types_and_reads_back_the_secr
     Mock::given(method("POST"))
         .and(path(format!("{app}/endpoint")))
         .and(body_json(json!({"url": "https://hooks.example.com/ep_1", "description": "ops", "disabled": false,
-            "eventTypes": [CREATED, DELETED]})))
+            "eventTypes": [CREATED, DELETED], "channels": ["all"]})))
         .respond_with(ResponseTemplate::new(201).set_body_json(endpoint_out("ep_1", Some(&[DELETED, CREATED]), false)))
         .expect(1)
         .mount(&server)

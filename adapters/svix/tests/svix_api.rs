@@ -85,14 +85,18 @@ async fn a_customer_event_goes_on_its_customer_channel_and_an_organization_event
     let mut event = event();
     event.customer = Some(kaiten_domain::EventCustomer { id: customer, slug: "acme".into() });
     Mock::given(method("POST"))
-        .and(body_partial_json(json!({"eventId": event.id.to_string(), "channels": [format!("customer.{customer}")]})))
+        .and(body_partial_json(
+            json!({"eventId": event.id.to_string(), "channels": ["all", format!("customer.{customer}")]}),
+        ))
         .respond_with(ResponseTemplate::new(202).set_body_json(message_out(&event)))
         .expect(1)
         .mount(&server)
         .await;
     let organization_wide = WebhookEvent { id: Uuid::now_v7(), customer: None, ..event.clone() };
     Mock::given(method("POST"))
-        .and(body_partial_json(json!({"eventId": organization_wide.id.to_string(), "channels": ["organization"]})))
+        .and(body_partial_json(
+            json!({"eventId": organization_wide.id.to_string(), "channels": ["all", "organization"]}),
+        ))
         .respond_with(ResponseTemplate::new(202).set_body_json(message_out(&organization_wide)))
         .expect(1)
         .mount(&server)
@@ -195,7 +199,7 @@ async fn organizations_get_an_application_and_the_catalog_is_registered() {
             ResponseTemplate::new(200).set_body_json(json!({"name": name, "description": "d", "archived": false,
                 "deprecated": false, "createdAt": "2026-09-01T12:00:00Z", "updatedAt": "2026-09-01T12:00:00Z"}))
         })
-        .expect(26)
+        .expect(kaiten_domain::catalog::CATALOG.len() as u64 - 1)
         .mount(&server)
         .await;
     let sender = sender(&server).await;

@@ -252,7 +252,7 @@ impl WebhookSender for DeliveryEngine {
             organization_id: event.organization_id,
             kind: event.kind,
             customer_id: event.customer.as_ref().map(|customer| customer.id),
-            about_endpoint: event.about_endpoint(),
+            about_endpoint: event.about_endpoint().and_then(|id| id.parse().ok()),
             body,
         };
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;

@@ -55,11 +55,11 @@ impl WebhookEvent {
     }
 
     /// The endpoint an operational event is about (its `data.endpointId`); `None` for other events.
-    pub fn about_endpoint(&self) -> Option<Uuid> {
+    pub fn about_endpoint(&self) -> Option<&str> {
         if !self.kind.is_operational() {
             return None;
         }
-        self.data.get("endpointId")?.as_str()?.parse().ok()
+        self.data.get("endpointId")?.as_str()
     }
 }
 

@@ -1,0 +1,166 @@
+//! Operational events on the Svix backend, against a local HTTP server standing in for the Svix
+//! API: the message goes on a channel no endpoint listens to and is resent to each subscriber but
+//! the endpoint it is about; endpoints without channels get `all` first; an update that disables an
+//! endpoint is reported.
+
+mod support;
+
+use kaiten_application::ports::operational_events::MockOperationalEventLog;
+use kaiten_application::ports::webhook_management::WebhookManagement;
+use kaiten_application::ports::webhooks::{MockEventOwners, WebhookEvent, WebhookSender};
+use kaiten_domain::webhook::EndpointPatch;
+use kaiten_domain::webhook_operational::{DisableReason, EndpointDisabled};
+use kaiten_domain::{EventKind, EventNaming};
+use kaiten_svix::SvixWebhookSender;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use support::*;
+use uuid::Uuid;
+use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const DISABLED: &str = "com.kaiten.webhook.v1.endpoint_disabled";
+
+fn sender(server: &MockServer) -> SvixWebhookSender {
+    let mut owners = MockEventOwners::new();
+    owners.expect_claim().returning(|_, _| Ok(true));
+    SvixWebhookSender::new("testsk_secret".into(), Some(server.uri()), Arc::new(owners))
+}
+
+fn subscriber(id: &str, types: Option<&[&str]>, channels: Value, disabled: bool) -> Value {
+    let mut endpoint = endpoint_out(id, types, disabled);
+    endpoint["channels"] = channels;
+    endpoint
+}
+
+fn disabled_event(organization_id: Uuid, about: &str) -> WebhookEvent {
+    let data = EndpointDisabled {
+        endpoint_id: about.into(),
+        url: format!("https://hooks.example.com/{about}"),
+        reason: DisableReason::Gone,
+        failing_since: None,
+        disabled_at: kaiten_domain::clock::now(),
+    };
+    WebhookEvent {
+        id: Uuid::now_v7(),
+        organization_id,
+        kind: EventKind::WebhookEndpointDisabled,
+        data: serde_json::to_value(data).unwrap_or_default(),
+        traceparent: None,
+        naming: EventNaming::Classic,
+        timestamp: kaiten_domain::clock::now(),
+        previous_attributes: None,
+        customer: None,
+    }
+}
+
+#[tokio::test]
+async fn an_operational_event_is_resent_to_each_subscriber_but_its_subject_once() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    let all = json!(["all"]);
+    let endpoints = vec![
+        subscriber("ep_subject", Some(&[DISABLED]), all.clone(), false),
+        subscriber("ep_subscriber", Some(&[DISABLED]), all.clone(), false),
+        subscriber("ep_with_org_events", Some(&[DISABLED]), json!(["customer.c1", "organization"]), false),
+        subscriber("ep_customers_only", Some(&[DISABLED]), json!(["customer.c1"]), false),
+        subscriber("ep_every_domain_event", None, all.clone(), false),
+        subscriber("ep_off", Some(&[DISABLED]), all.clone(), true),
+        subscriber("ep_made_in_svix", Some(&[DISABLED]), Value::Null, false),
+    ];
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_list(endpoints, None, true)))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("{app}/endpoint/ep_made_in_svix")))
+        .and(body_partial_json(json!({"channels": ["all"]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(subscriber("ep_made_in_svix", None, all, false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let event = disabled_event(organization_id, "ep_subject");
+    let mut message = message_out(event.id, "msg_op");
+    message["eventType"] = json!(DISABLED);
+    Mock::given(method("POST"))
+        .and(path(format!("{app}/msg")))
+        .and(body_partial_json(json!({"eventType": DISABLED, "channels": ["operational"]})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(message.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/msg/{}", event.id)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message))
+        .mount(&server)
+        .await;
+    // One subscriber already has an attempt (the event was handed over before): it is not resent.
+    let attempted = attempt_list(vec![attempt_out("atmpt_1", "ep_with_org_events", 0, 200, "2026-09-01T12:00:00Z")]);
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/attempt/msg/msg_op")))
+        .and(query_param("endpoint_id", "ep_with_org_events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(attempted))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/attempt/msg/msg_op")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(attempt_list(vec![])))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::path_regex(format!("^{app}/msg/msg_op/endpoint/[^/]+/resend$")))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+
+    let sent = sender(&server).send(&event).await;
+    assert!(sent.is_ok(), "{sent:?}");
+    let resent: BTreeSet<String> = requests(&server)
+        .await
+        .iter()
+        .filter(|request| request.url.path().ends_with("/resend"))
+        .filter_map(|request| request.url.path().split('/').nth_back(1).map(str::to_owned))
+        .collect();
+    let expected = BTreeSet::from(["ep_subscriber".to_owned(), "ep_made_in_svix".to_owned()]);
+    assert_eq!(resent, expected, "subscribers with organization events, enabled, not yet attempted, not the subject");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn an_update_that_disables_an_endpoint_is_reported_as_a_manual_disable() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_out("ep_1", None, false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("{app}/endpoint/ep_1")))
+        .and(body_partial_json(json!({"disabled": true})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_out("ep_1", None, true)))
+        .mount(&server)
+        .await;
+    serve_secret(&server, &app, "ep_1", "whsec_abc").await;
+    let mut log = MockOperationalEventLog::new();
+    log.expect_record()
+        .withf(move |event| {
+            let data: Option<EndpointDisabled> = serde_json::from_value(event.data.clone()).ok();
+            event.kind == EventKind::WebhookEndpointDisabled
+                && event.organization_id == organization_id
+                && data.is_some_and(|data| data.endpoint_id == "ep_1" && data.reason == DisableReason::Manual)
+        })
+        .times(1)
+        .returning(|_| Ok(true));
+    let management = management(&server).with_operational_log(Arc::new(log));
+    let patch = EndpointPatch { disabled: Some(true), ..EndpointPatch::default() };
+    let updated = management.update_endpoint(organization_id, "ep_1", patch).await;
+    assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.disabled)).ok(), Some(Some(true)));
+}
