@@ -60,7 +60,10 @@ impl OutboxRepo for PgOutboxRepo {
         }
         let mut conn = self.source.get().await?;
         match insert_once(&mut conn, event).await? {
-            0 => Err(RepoError::Unexpected(format!("an outbox event with id {} exists already", event.id))),
+            0 => Err(RepoError::Conflict(kaiten_application::Conflict::new(
+                "duplicate_event_id",
+                format!("an outbox event with id {} exists already", event.id),
+            ))),
             _ => Ok(()),
         }
     }

@@ -3,10 +3,9 @@
 //! endpoint scoped to customers listens to their channels (and to `organization` with
 //! `includeOrganizationEvents`), any other endpoint to `all`. Svix delivers a message to an endpoint
 //! with channels only when they share one, so both backends route alike. An operational message is
-//! sent on `operational`, which no endpoint listens to: Svix delivers it to nobody by itself, and
-//! Kaiten resends it to each endpoint that subscribes to it, except the endpoint it is about (Svix
-//! cannot leave one endpoint out). Svix allows an endpoint at most 10 channels: on this backend an
-//! endpoint names at most 10 customers (9 with organization events).
+//! addressed to its recipients by name: each listens to a channel of its own, `endpoint.<id>` (see
+//! `operational_delivery`). Svix allows an endpoint at most 10 channels: on this backend an endpoint
+//! names at most 10 customers (9 with organization events); a message has at most 5.
 
 use kaiten_application::error::{Conflict, RepoError};
 use kaiten_domain::webhook_scope::CustomerScope;
@@ -17,11 +16,14 @@ use uuid::Uuid;
 pub(crate) const ORGANIZATION_CHANNEL: &str = "organization";
 /// The channel of every domain message, which endpoints not scoped to customers listen to.
 pub(crate) const ALL_CHANNEL: &str = "all";
-/// The channel of operational messages, which no endpoint listens to.
+/// The channel of an operational message with no recipient, which no endpoint listens to.
 pub(crate) const OPERATIONAL_CHANNEL: &str = "operational";
 /// Svix's limit on an endpoint's channels.
 pub(crate) const MAX_ENDPOINT_CHANNELS: usize = 10;
+/// Svix's limit on a message's channels.
+pub(crate) const MAX_MESSAGE_CHANNELS: usize = 5;
 const CUSTOMER_PREFIX: &str = "customer.";
+const ENDPOINT_PREFIX: &str = "endpoint.";
 
 /// The channels of a domain message concerning `customer` (`None`: organization-wide).
 pub(crate) fn message_channels(customer: Option<Uuid>) -> BTreeSet<String> {
@@ -29,9 +31,35 @@ pub(crate) fn message_channels(customer: Option<Uuid>) -> BTreeSet<String> {
     BTreeSet::from([ALL_CHANNEL.to_owned(), channel])
 }
 
-/// The channels of an operational message.
+/// The channels of an operational message with no recipient.
 pub(crate) fn operational_channels() -> BTreeSet<String> {
     BTreeSet::from([OPERATIONAL_CHANNEL.to_owned()])
+}
+
+/// The channel of the endpoint `id` alone.
+pub(crate) fn own_channel(id: &str) -> String {
+    format!("{ENDPOINT_PREFIX}{id}")
+}
+
+/// The channels an endpoint needs before an operational message is sent, `None` when it has them:
+/// one without channels (Svix would give it every message) gets `all`; a recipient its own
+/// channel, when it has room for one more.
+pub(crate) fn channels_before_operational(
+    current: Option<&BTreeSet<String>>,
+    id: &str,
+    recipient: bool,
+) -> Option<BTreeSet<String>> {
+    let mut changed = current.is_none_or(BTreeSet::is_empty);
+    let mut channels = current
+        .filter(|channels| !channels.is_empty())
+        .cloned()
+        .unwrap_or_else(|| BTreeSet::from([ALL_CHANNEL.to_owned()]));
+    let own = own_channel(id);
+    if recipient && !channels.contains(&own) && channels.len() < MAX_ENDPOINT_CHANNELS {
+        channels.insert(own);
+        changed = true;
+    }
+    changed.then_some(channels)
 }
 
 /// The channels of an endpoint with `scope`: `all` without customers; `Invalid` past Svix's limit.
@@ -103,6 +131,18 @@ mod tests {
         let id = Uuid::now_v7();
         assert_eq!(message_channels(Some(id)), BTreeSet::from(["all".to_owned(), format!("customer.{id}")]));
         assert_eq!(message_channels(None), BTreeSet::from(["all".to_owned(), "organization".to_owned()]));
+    }
+
+    #[test]
+    fn before_an_operational_message_recipients_get_their_own_channel_and_none_is_left_without() {
+        let set = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect::<BTreeSet<_>>();
+        assert_eq!(channels_before_operational(None, "ep_1", false), Some(set(&["all"])));
+        assert_eq!(channels_before_operational(None, "ep_1", true), Some(set(&["all", "endpoint.ep_1"])));
+        assert_eq!(channels_before_operational(Some(&set(&["all"])), "ep_1", false), None);
+        let own = set(&["all", "endpoint.ep_1"]);
+        assert_eq!(channels_before_operational(Some(&own), "ep_1", true), None, "it has it already");
+        let full: BTreeSet<String> = (0..MAX_ENDPOINT_CHANNELS).map(|n| format!("customer.{n}")).collect();
+        assert_eq!(channels_before_operational(Some(&full), "ep_1", true), None, "no room: resent instead");
     }
 
     #[test]

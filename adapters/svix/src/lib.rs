@@ -31,6 +31,7 @@ use kaiten_application::RepoError;
 use kaiten_application::ports::webhooks::{EventOwners, SendError, WebhookEvent, WebhookSender};
 use kaiten_domain::catalog::CATALOG;
 use kaiten_domain::organization::Organization;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 use svix::api::{MessageCreateOptions, Svix, SvixOptions};
@@ -110,27 +111,32 @@ impl SvixWebhookSender {
         Ok(())
     }
 
-    async fn create_message(&self, event: &WebhookEvent) -> Result<(), Error> {
-        let id = event.id.to_string();
-        let customer = event.customer.as_ref().map(|customer| customer.id);
-        let channels = if event.kind.is_operational() {
-            channels::operational_channels()
-        } else {
-            channels::message_channels(customer)
-        };
+    /// The event's message as `svix_event_id` on `channels`.
+    async fn create_message(
+        &self,
+        event: &WebhookEvent,
+        svix_event_id: &str,
+        channels: &BTreeSet<String>,
+    ) -> Result<(), Error> {
         let message = MessageIn {
-            event_id: Some(id.clone()),
-            channels: Some(channels),
+            event_id: Some(svix_event_id.to_owned()),
+            channels: Some(channels.clone()),
             ..MessageIn::new(event.kind.event_type().to_owned(), event.body())
         };
-        let options = MessageCreateOptions { idempotency_key: Some(id), with_content: None };
+        let options = MessageCreateOptions { idempotency_key: Some(svix_event_id.to_owned()), with_content: None };
         self.svix.message().create(event.organization_id.to_string(), message, Some(options)).await.map(|_| ())
     }
 
-    /// Creates the event's message, and the organization's application first when Svix has none; a
-    /// message Svix already has (the same event id) counts as created.
-    async fn accept_message(&self, event: &WebhookEvent) -> Result<(), SendError> {
-        let first = match self.create_message(event).await {
+    /// Creates the event's message as `svix_event_id` on `channels`, and the organization's
+    /// application first when Svix has none; a message Svix already has (the same id) counts as
+    /// created.
+    pub(crate) async fn accept_message(
+        &self,
+        event: &WebhookEvent,
+        svix_event_id: &str,
+        channels: &BTreeSet<String>,
+    ) -> Result<(), SendError> {
+        let first = match self.create_message(event, svix_event_id, channels).await {
             Ok(()) => return Ok(()),
             Err(error) => error,
         };
@@ -140,7 +146,7 @@ impl SvixWebhookSender {
             // No application for the organization yet: create it, then send again.
             Some(404) => {
                 self.ensure_application(event.organization_id.to_string(), event.organization_id.to_string()).await?;
-                match self.create_message(event).await {
+                match self.create_message(event, svix_event_id, channels).await {
                     Ok(()) => Ok(()),
                     Err(error) if status_of(&error) == Some(409) => Ok(()),
                     Err(error) => Err(classify(&error)),
@@ -174,7 +180,8 @@ impl WebhookSender for SvixWebhookSender {
         if event.kind.is_operational() {
             return self.send_operational(event).await;
         }
-        self.accept_message(event).await
+        let customer = event.customer.as_ref().map(|customer| customer.id);
+        self.accept_message(event, &event.id.to_string(), &channels::message_channels(customer)).await
     }
 
     async fn ensure_organization(&self, organization: &Organization) -> Result<(), SendError> {

@@ -1,10 +1,16 @@
-//! Operational events through Svix. Their message is sent on a channel no endpoint listens to, so
-//! Svix delivers it to nobody by itself; Kaiten then resends it to each endpoint that subscribes to
-//! it by name, gets organization-wide events and is not the endpoint it is about — the one rule
-//! Svix's filters cannot express. Each endpoint gets the message once: an endpoint that already has
-//! an attempt of it (the event handed over again) is skipped.
+//! Operational events through Svix. Svix cannot keep a message from one endpoint of an application,
+//! so an operational message is addressed by channel to its recipients — the enabled endpoints that
+//! name it, get organization-wide events and are not the endpoint it is about. Each recipient
+//! listens to a channel of its own, `endpoint.<id>`, given to it here when first needed; the message
+//! goes on its recipients' channels, five at most (Svix's limit), so more recipients take more
+//! messages (`eventId` `<id>`, then `<id>.2`, `<id>.3`, …; each endpoint is on one). Svix delivers
+//! and retries them like any message. A recipient with no room for its own channel (ten already)
+//! gets the message by a resend instead, which Svix tries once and which is skipped when it already
+//! has an attempt. With no recipient the message is still made, on a channel nobody listens to, so
+//! it can be inspected and resent. Endpoints without channels (made by Svix's own tools or an
+//! earlier Kaiten), which Svix would give every message, get `all` first.
 
-use crate::channels::ALL_CHANNEL;
+use crate::channels::{MAX_MESSAGE_CHANNELS, channels_before_operational, operational_channels, own_channel};
 use crate::management::{CONCURRENT_REQUESTS, EndpointList};
 use crate::mapping::{application_id, receives_operational};
 use crate::svix_errors::found;
@@ -15,7 +21,7 @@ use kaiten_application::RepoError;
 use kaiten_application::ports::webhooks::{SendError, WebhookEvent};
 use std::collections::BTreeSet;
 use svix::api::{MessageAttemptListByMsgOptions, MessageGetOptions};
-use svix::models::{EndpointOut, EndpointPatch};
+use svix::models::EndpointPatch;
 
 /// A management read or write that failed, as the sender reports it.
 fn send_error(error: RepoError) -> SendError {
@@ -25,41 +31,76 @@ fn send_error(error: RepoError) -> SendError {
     }
 }
 
-/// An endpoint Svix would deliver every message to: one without channels.
-fn listens_to_everything(endpoint: &EndpointOut) -> bool {
-    endpoint.channels.as_ref().is_none_or(BTreeSet::is_empty)
+/// The Svix `eventId` of the `index`th message of an event (from 0).
+fn message_event_id(event: &WebhookEvent, index: usize) -> String {
+    if index == 0 { event.id.to_string() } else { format!("{}.{}", event.id, index + 1) }
+}
+
+/// Who gets an operational message, and how.
+#[derive(Default)]
+struct Recipients {
+    /// The own channels of those that listen to one.
+    channels: Vec<String>,
+    /// Those without room for one.
+    resent: Vec<String>,
 }
 
 impl SvixWebhookSender {
     pub(crate) async fn send_operational(&self, event: &WebhookEvent) -> Result<(), SendError> {
         let app = application_id(event.organization_id);
-        let EndpointList { endpoints, .. } = self.management().read_endpoints(&app).await.map_err(send_error)?;
-        // Svix's own tools make endpoints without channels, which would get the message directly:
-        // they get `all` first, which keeps every domain message coming to them.
-        let without_channels: Vec<String> =
-            endpoints.iter().filter(|endpoint| listens_to_everything(endpoint)).map(|e| e.id.clone()).collect();
-        for endpoint_id in without_channels {
-            let channels = BTreeSet::from([ALL_CHANNEL.to_owned()]);
-            let patch = EndpointPatch { channels: JsOption::Some(channels), ..EndpointPatch::new() };
-            found(self.svix.endpoint().patch(app.clone(), endpoint_id, patch).await).map_err(send_error)?;
+        let recipients = self.prepare_recipients(&app, event).await?;
+        let mut messages: Vec<BTreeSet<String>> =
+            recipients.channels.chunks(MAX_MESSAGE_CHANNELS).map(|chunk| chunk.iter().cloned().collect()).collect();
+        if messages.is_empty() {
+            messages.push(operational_channels());
         }
-        self.accept_message(event).await?;
+        for (index, channels) in messages.iter().enumerate() {
+            self.accept_message(event, &message_event_id(event, index), channels).await?;
+        }
+        if recipients.resent.is_empty() {
+            return Ok(());
+        }
         let options = MessageGetOptions { with_content: Some(false) };
         let message = self.svix.message().get(app.clone(), event.id.to_string(), Some(options)).await;
         let message_id = message.map_err(|error| classify(&error))?.id;
-        let about = event.about_endpoint();
-        let targets: Vec<String> = endpoints
-            .into_iter()
-            .filter(|endpoint| receives_operational(endpoint, event.kind.event_type(), about))
-            .map(|endpoint| endpoint.id)
-            .collect();
         let (app, message_id) = (app.as_str(), message_id.as_str());
-        stream::iter(targets)
+        stream::iter(recipients.resent)
             .map(|endpoint_id| async move { self.resend_unless_attempted(app, message_id, &endpoint_id).await })
             .buffered(CONCURRENT_REQUESTS)
             .try_collect::<Vec<()>>()
             .await?;
         Ok(())
+    }
+
+    /// Reads the application's endpoints, gives each the channels it needs, and sorts the
+    /// recipients (an endpoint deleted meanwhile is left out).
+    async fn prepare_recipients(&self, app: &str, event: &WebhookEvent) -> Result<Recipients, SendError> {
+        let EndpointList { endpoints, .. } = self.management().read_endpoints(app).await.map_err(send_error)?;
+        let about = event.about_endpoint();
+        let mut recipients = Recipients::default();
+        for endpoint in endpoints {
+            let recipient = receives_operational(&endpoint, event.kind.event_type(), about);
+            let channels = match channels_before_operational(endpoint.channels.as_ref(), &endpoint.id, recipient) {
+                Some(channels) => {
+                    let patch = EndpointPatch { channels: JsOption::Some(channels.clone()), ..EndpointPatch::new() };
+                    let patched = self.svix.endpoint().patch(app.to_owned(), endpoint.id.clone(), patch).await;
+                    if found(patched).map_err(send_error)?.is_none() {
+                        continue;
+                    }
+                    channels
+                }
+                None => endpoint.channels.unwrap_or_default(),
+            };
+            let own = own_channel(&endpoint.id);
+            match (recipient, channels.contains(&own)) {
+                (true, true) => recipients.channels.push(own),
+                (true, false) => recipients.resent.push(endpoint.id),
+                (false, _) => {}
+            }
+        }
+        // A stable order: an event handed over again makes the same messages.
+        recipients.channels.sort();
+        Ok(recipients)
     }
 
     /// Queues an attempt of the message to the endpoint unless it has one; an endpoint deleted

@@ -13,7 +13,7 @@ use kaiten_domain::webhook_operational::{DisableReason, EndpointDisabled};
 use kaiten_domain::{EventKind, EventNaming};
 use kaiten_svix::SvixWebhookSender;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use support::*;
 use uuid::Uuid;
@@ -55,31 +55,42 @@ fn disabled_event(organization_id: Uuid, about: &str) -> WebhookEvent {
     }
 }
 
+/// The paths and JSON bodies of the requests made with `method` whose path ends with `suffix`.
+async fn sent(server: &MockServer, method: &str, suffix: &str) -> Vec<(String, Value)> {
+    requests(server)
+        .await
+        .iter()
+        .filter(|request| request.method.as_str() == method && request.url.path().ends_with(suffix))
+        .map(|request| (request.url.path().to_owned(), serde_json::from_slice(&request.body).unwrap_or(Value::Null)))
+        .collect()
+}
+
 #[tokio::test]
-async fn an_operational_event_is_resent_to_each_subscriber_but_its_subject_once() {
+async fn an_operational_event_is_addressed_to_each_subscriber_but_its_subject_once() {
     let server = MockServer::start().await;
     let organization_id = Uuid::now_v7();
     let app = app_path(organization_id);
     let all = json!(["all"]);
-    let endpoints = vec![
+    let ten: Vec<String> = (0..9).map(|n| format!("customer.c{n}")).chain(["organization".to_owned()]).collect();
+    let mut endpoints = vec![
         subscriber("ep_subject", Some(&[DISABLED]), all.clone(), false),
-        subscriber("ep_subscriber", Some(&[DISABLED]), all.clone(), false),
         subscriber("ep_with_org_events", Some(&[DISABLED]), json!(["customer.c1", "organization"]), false),
         subscriber("ep_customers_only", Some(&[DISABLED]), json!(["customer.c1"]), false),
         subscriber("ep_every_domain_event", None, all.clone(), false),
         subscriber("ep_off", Some(&[DISABLED]), all.clone(), true),
         subscriber("ep_made_in_svix", Some(&[DISABLED]), Value::Null, false),
+        subscriber("ep_addressed_before", Some(&[DISABLED]), json!(["all", "endpoint.ep_addressed_before"]), false),
+        subscriber("ep_full", Some(&[DISABLED]), json!(ten), false),
     ];
+    endpoints.extend((1..=3).map(|n| subscriber(&format!("ep_sub{n}"), Some(&[DISABLED]), all.clone(), false)));
     Mock::given(method("GET"))
         .and(path(format!("{app}/endpoint")))
         .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_list(endpoints, None, true)))
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
-        .and(path(format!("{app}/endpoint/ep_made_in_svix")))
-        .and(body_partial_json(json!({"channels": ["all"]})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(subscriber("ep_made_in_svix", None, all, false)))
-        .expect(1)
+        .and(wiremock::matchers::path_regex(format!("^{app}/endpoint/[^/]+$")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_out("ep_x", None, false)))
         .mount(&server)
         .await;
     let event = disabled_event(organization_id, "ep_subject");
@@ -87,9 +98,7 @@ async fn an_operational_event_is_resent_to_each_subscriber_but_its_subject_once(
     message["eventType"] = json!(DISABLED);
     Mock::given(method("POST"))
         .and(path(format!("{app}/msg")))
-        .and(body_partial_json(json!({"eventType": DISABLED, "channels": ["operational"]})))
         .respond_with(ResponseTemplate::new(202).set_body_json(message.clone()))
-        .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -97,37 +106,62 @@ async fn an_operational_event_is_resent_to_each_subscriber_but_its_subject_once(
         .respond_with(ResponseTemplate::new(200).set_body_json(message))
         .mount(&server)
         .await;
-    // One subscriber already has an attempt (the event was handed over before): it is not resent.
-    let attempted = attempt_list(vec![attempt_out("atmpt_1", "ep_with_org_events", 0, 200, "2026-09-01T12:00:00Z")]);
+    // No room for its own channel: resent, once (the second time it has an attempt).
     Mock::given(method("GET"))
         .and(path(format!("{app}/attempt/msg/msg_op")))
-        .and(query_param("endpoint_id", "ep_with_org_events"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(attempted))
+        .and(query_param("endpoint_id", "ep_full"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(attempt_list(vec![])))
+        .up_to_n_times(1)
         .with_priority(1)
         .mount(&server)
         .await;
+    let attempted = attempt_list(vec![attempt_out("atmpt_1", "ep_full", 0, 200, "2026-12-01T12:00:00Z")]);
     Mock::given(method("GET"))
         .and(path(format!("{app}/attempt/msg/msg_op")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(attempt_list(vec![])))
+        .respond_with(ResponseTemplate::new(200).set_body_json(attempted))
         .with_priority(2)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(wiremock::matchers::path_regex(format!("^{app}/msg/msg_op/endpoint/[^/]+/resend$")))
+        .and(path(format!("{app}/msg/msg_op/endpoint/ep_full/resend")))
         .respond_with(ResponseTemplate::new(202).set_body_json(json!({})))
+        .expect(1)
         .mount(&server)
         .await;
 
-    let sent = sender(&server).send(&event).await;
-    assert!(sent.is_ok(), "{sent:?}");
-    let resent: BTreeSet<String> = requests(&server)
+    let sender = sender(&server);
+    let first = sender.send(&event).await;
+    assert!(first.is_ok(), "{first:?}");
+    let patched: BTreeMap<String, Value> = sent(&server, "PATCH", "")
         .await
-        .iter()
-        .filter(|request| request.url.path().ends_with("/resend"))
-        .filter_map(|request| request.url.path().split('/').nth_back(1).map(str::to_owned))
+        .into_iter()
+        .map(|(path, body)| (path.rsplit('/').next().unwrap_or_default().to_owned(), body["channels"].clone()))
         .collect();
-    let expected = BTreeSet::from(["ep_subscriber".to_owned(), "ep_made_in_svix".to_owned()]);
-    assert_eq!(resent, expected, "subscribers with organization events, enabled, not yet attempted, not the subject");
+    let own = |id: &str| format!("endpoint.{id}");
+    let expected = BTreeMap::from([
+        ("ep_made_in_svix".to_owned(), json!(["all", own("ep_made_in_svix")])),
+        ("ep_with_org_events".to_owned(), json!(["customer.c1", own("ep_with_org_events"), "organization"])),
+        ("ep_sub1".to_owned(), json!(["all", own("ep_sub1")])),
+        ("ep_sub2".to_owned(), json!(["all", own("ep_sub2")])),
+        ("ep_sub3".to_owned(), json!(["all", own("ep_sub3")])),
+    ]);
+    assert_eq!(patched, expected, "recipients get their own channel, endpoints without channels `all`");
+    let messages: Vec<(String, Value)> = sent(&server, "POST", "/msg")
+        .await
+        .into_iter()
+        .map(|(_, body)| (body["eventId"].as_str().unwrap_or_default().to_owned(), body["channels"].clone()))
+        .collect();
+    let recipients = ["ep_addressed_before", "ep_made_in_svix", "ep_sub1", "ep_sub2", "ep_sub3", "ep_with_org_events"];
+    let channels: Vec<String> = recipients.iter().map(|id| own(id)).collect();
+    assert_eq!(
+        messages,
+        vec![(event.id.to_string(), json!(channels[..5])), (format!("{}.2", event.id), json!(channels[5..]))],
+        "five channels a message; never the subject's, the disabled one's or one that does not name the event"
+    );
+    // Handed over again: the same messages (Svix keeps one per id) and the resend only if unattempted.
+    let again = sender.send(&event).await;
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(sent(&server, "POST", "/msg").await.len(), 4, "the same two messages asked again");
     server.verify().await;
 }
 
