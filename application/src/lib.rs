@@ -3,7 +3,6 @@
 //! aggregate, `TokenRepository`). Pure: no SQL, AMQP or HTTP here; everything is reached through a port.
 
 pub mod caller;
-pub mod delivery;
 pub mod envelope;
 pub mod error;
 pub mod ports;

@@ -4,8 +4,6 @@
 pub mod accounts;
 pub mod catalog_resources;
 pub mod customers;
-pub mod delivery;
-pub mod delivery_tasks;
 pub mod deployment_zones;
 pub mod event_bus;
 pub mod event_feed;
@@ -18,5 +16,4 @@ pub mod retention;
 pub mod timer;
 pub mod unit_of_work;
 pub mod webhook_management;
-pub mod webhook_transport;
 pub mod webhooks;

@@ -5,13 +5,13 @@ use crate::delivery_backend::configured_delivery;
 use crate::supervisor::Supervisor;
 use anyhow::Context;
 use kaiten_application::UseCases;
-use kaiten_application::delivery::DeliveryTaskHandler;
 use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::ports::operational_events::OperationalWebhookInbox;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::manage_webhooks::WebhookApi;
 use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
+use kaiten_delivery::DeliveryTaskHandler;
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
 use kaiten_postgres::{

@@ -4,8 +4,8 @@
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use kaiten_application::delivery::DeliverySettings;
 use kaiten_application::use_cases::manage_webhooks::WebhookLimits;
+use kaiten_delivery::DeliverySettings;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;

@@ -93,7 +93,7 @@ fn unknown_keys_and_roles_are_refused() {
 fn the_retry_schedule_is_read_from_the_environment() {
     Jail::expect_with(|jail| {
         let defaults = Config::load(None).map_err(|e| e.to_string())?.delivery_settings().map_err(|e| e.to_string())?;
-        assert_eq!(defaults.retry_schedule, kaiten_application::delivery::SVIX_RETRY_SCHEDULE.to_vec());
+        assert_eq!(defaults.retry_schedule, kaiten_delivery::SVIX_RETRY_SCHEDULE.to_vec());
         jail.set_env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "20ms, 1s");
         let settings = Config::load(None).map_err(|e| e.to_string())?.delivery_settings().map_err(|e| e.to_string())?;
         let expected = vec![std::time::Duration::from_millis(20), std::time::Duration::from_secs(1)];

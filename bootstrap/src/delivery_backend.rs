@@ -3,11 +3,11 @@
 //! backend and what readiness checks of it.
 
 use crate::config::Config;
-use kaiten_application::delivery::{BuiltinWebhookManagement, DeliveryEngine};
 use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_application::ports::operational_events::OperationalWebhookInbox;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::WebhookSender;
+use kaiten_delivery::{BuiltinWebhookManagement, DeliveryEngine};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_postgres::{PgEventOwners, PgOperationalEventLog, PgPool, PgWebhookStore};
 use kaiten_rabbitmq::{LapinDeliveryScheduler, Topology};

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 const CRATE_SOURCES: &[&str] = &[
     "domain/src",
     "application/src",
+    "application/delivery/src",
     "adapters/postgres/src",
     "adapters/http/src",
     "adapters/cdc/src",

@@ -11,7 +11,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage, StoredEndpoint};
+use kaiten_delivery::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage, StoredEndpoint};
 use kaiten_domain::EventKind;
 use std::sync::LazyLock;
 use std::time::Duration;

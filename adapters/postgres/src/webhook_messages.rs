@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::NewMessage;
+use kaiten_delivery::ports::delivery::NewMessage;
 use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id,
 };

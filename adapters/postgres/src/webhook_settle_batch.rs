@@ -9,7 +9,7 @@ use crate::group_commit::GroupCommit;
 use crate::webhook_settlement;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::Settlement;
+use kaiten_delivery::ports::delivery::Settlement;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -90,7 +90,7 @@ fn rounds(batch: &[SettleRequest]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kaiten_application::ports::delivery::NextStep;
+    use kaiten_delivery::ports::delivery::NextStep;
 
     fn request(pairs: &[(u128, u128)]) -> SettleRequest {
         let settlements = pairs

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
+use kaiten_delivery::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
 use kaiten_domain::webhook_operational::DisableReason;
 use std::sync::LazyLock;
 use uuid::Uuid;

@@ -3,7 +3,7 @@
 //! endpoints' streaks and the deliveries whose retries ran out.
 
 use chrono::{DateTime, Utc};
-use kaiten_application::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
+use kaiten_delivery::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
 use kaiten_domain::webhook::AttemptStatus;
 use uuid::Uuid;
 

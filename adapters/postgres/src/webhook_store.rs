@@ -8,7 +8,7 @@ use crate::{webhook_endpoints as endpoints, webhook_messages as messages, webhoo
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{
+use kaiten_delivery::ports::delivery::{
     Accepted, DeliveryTask, MessageEvent, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
 };
 use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};

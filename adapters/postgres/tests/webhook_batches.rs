@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use kaiten_application::RepoError;
-use kaiten_application::ports::delivery::{AttemptRecord, Lease, NewMessage, NextStep, Settlement, WebhookStore};
+use kaiten_delivery::ports::delivery::{AttemptRecord, Lease, NewMessage, NextStep, Settlement, WebhookStore};
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{AttemptStatus, BodyEncoding};
 use kaiten_postgres::PgWebhookStore;

@@ -12,8 +12,8 @@ use crate::publisher::LapinEventBus;
 use crate::topology::Topology;
 use async_trait::async_trait;
 use chrono::Utc;
-use kaiten_application::ports::delivery::{DeliveryScheduler, DeliveryTask};
 use kaiten_application::ports::event_bus::{BusError, EventBus};
+use kaiten_delivery::ports::delivery::{DeliveryScheduler, DeliveryTask};
 use lapin::BasicProperties;
 use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn the_shortest_rung_is_the_precision_the_engine_allows() {
-        assert_eq!(LADDER[0], kaiten_application::ports::delivery::SCHEDULING_PRECISION);
+        assert_eq!(LADDER[0], kaiten_delivery::ports::delivery::SCHEDULING_PRECISION);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use signing::{SigningError, signature_header};
 use async_trait::async_trait;
 use exchange::{Exchange, exchange};
 use guard::GuardedResolver;
-use kaiten_application::ports::delivery::{WebhookRequest, WebhookResponse, WebhookTransport};
+use kaiten_delivery::ports::delivery::{WebhookRequest, WebhookResponse, WebhookTransport};
 use kaiten_domain::webhook_url::UrlPolicy;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{BODY, request, secret, short_total, transport, transport_with};
-use kaiten_application::ports::delivery::WebhookTransport;
+use kaiten_delivery::ports::delivery::WebhookTransport;
 use kaiten_webhook_http::MAX_RESPONSE_BODY;
 use std::time::Duration;
 use svix::webhooks::Webhook;

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{request, secret, transport};
-use kaiten_application::ports::delivery::{WebhookResponse, WebhookTransport};
+use kaiten_delivery::ports::delivery::{WebhookResponse, WebhookTransport};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn receiver() -> MockServer {

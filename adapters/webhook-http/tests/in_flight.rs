@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use common::{request, secret, transport};
 use futures::future::join_all;
-use kaiten_application::ports::delivery::WebhookTransport;
+use kaiten_delivery::ports::delivery::WebhookTransport;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

@@ -5,7 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
-use kaiten_application::ports::delivery::WebhookRequest;
+use kaiten_delivery::ports::delivery::WebhookRequest;
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use std::time::Duration;

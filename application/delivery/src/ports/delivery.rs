@@ -8,9 +8,9 @@
 //! delivery (one per message and endpoint) whose later attempts are each made under a claim on it
 //! (`Lease::Delivery`) by the `DeliveryTask` that is its next attempt; any other task is stale.
 
-use crate::error::RepoError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kaiten_application::error::RepoError;
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint,

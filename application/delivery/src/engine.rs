@@ -11,17 +11,17 @@
 use super::attempt::{self, Made};
 use super::rate::{self, Deferral};
 use super::slots::EndpointSlots;
-use crate::error::RepoError;
 use crate::ports::delivery::{
     Claim, DeliveryScheduler, DeliveryTask, Lease, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement,
     StoredEndpoint, TaskClaim, WebhookStore, WebhookTransport,
 };
-use crate::ports::event_bus::{BusError, Disposition, MessageHandler};
-use crate::ports::timer::Timer;
-use crate::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use futures::future::join_all;
+use kaiten_application::error::RepoError;
+use kaiten_application::ports::event_bus::{BusError, Disposition, MessageHandler};
+use kaiten_application::ports::timer::Timer;
+use kaiten_application::ports::webhooks::{SendError, WebhookEvent, WebhookSender};
 use kaiten_domain::clock;
 use kaiten_domain::organization::Organization;
 use std::sync::Arc;

@@ -6,8 +6,8 @@
 //! their turn instead of failing, and each costs one reservation however long it waits.
 
 use crate::ports::delivery::{StoredEndpoint, WebhookStore};
-use crate::ports::timer::Timer;
 use chrono::{DateTime, Utc};
+use kaiten_application::ports::timer::Timer;
 use kaiten_domain::clock;
 use std::time::Duration;
 
@@ -68,11 +68,11 @@ pub(crate) async fn await_send_slot(
 mod tests {
     use super::*;
     use crate::ports::delivery::MockWebhookStore;
-    use crate::ports::timer::MockTimer;
     use futures::executor::block_on;
+    use kaiten_application::ports::timer::MockTimer;
 
     fn endpoint(rate_limit: Option<u32>) -> StoredEndpoint {
-        StoredEndpoint { rate_limit, ..crate::delivery::fixtures::endpoint("https://hooks.example.com") }
+        StoredEndpoint { rate_limit, ..crate::fixtures::endpoint("https://hooks.example.com") }
     }
 
     const WAIT: Duration = Duration::from_millis(250);
@@ -119,7 +119,9 @@ mod tests {
     #[test]
     fn a_store_that_cannot_reserve_defers_the_delivery_without_a_slot() {
         let mut store = MockWebhookStore::new();
-        store.expect_reserve_send().returning(|_, _| Err(crate::error::RepoError::Unavailable("down".into())));
+        store
+            .expect_reserve_send()
+            .returning(|_, _| Err(kaiten_application::error::RepoError::Unavailable("down".into())));
         let deferred = block_on(await_send_slot(&store, None, &endpoint(Some(5)), None, WAIT, Duration::from_secs(1)));
         assert!(deferred.is_err_and(|deferral| deferral.rate_slot.is_none()));
     }

@@ -1,11 +1,13 @@
 //! `BuiltinWebhookManagement`: the webhook API on the engine's own tables.
 
 use super::secret::generate_secret;
-use crate::error::{Conflict, RepoError};
 use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, MessageEvent, NewMessage, StoredEndpoint, WebhookStore};
-use crate::ports::webhook_management::{RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement};
 use async_trait::async_trait;
 use futures::{StreamExt, stream};
+use kaiten_application::error::{Conflict, RepoError};
+use kaiten_application::ports::webhook_management::{
+    RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
+};
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
     webhook_message_id,

@@ -5,9 +5,9 @@
 //! that other endpoints' deliveries need for a bounded time only, and a fast one's deliveries are not
 //! sent round the delay queue.
 
-use crate::ports::timer::Timer;
 use async_lock::{Semaphore, SemaphoreGuardArc};
 use futures::future::{Either, select};
+use kaiten_application::ports::timer::Timer;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -128,7 +128,7 @@ mod tests {
     }
 
     fn endpoint() -> StoredEndpoint {
-        crate::delivery::fixtures::endpoint("https://hooks.example.com")
+        crate::fixtures::endpoint("https://hooks.example.com")
     }
 
     fn answered(status: Option<u16>) -> WebhookResponse {

@@ -3,9 +3,9 @@
 //! delivery's state stays in the store, and a task that is no longer its delivery's next attempt is
 //! stale.
 
-use crate::ports::event_bus::BusError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kaiten_application::ports::event_bus::BusError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use uuid::Uuid;

@@ -3,7 +3,7 @@
 //! endpoints that name it and never to the endpoint it is about.
 
 use chrono::Utc;
-use kaiten_application::ports::delivery::{MessageEvent, StoredEndpoint};
+use kaiten_delivery::ports::delivery::{MessageEvent, StoredEndpoint};
 use kaiten_domain::EventKind;
 use uuid::Uuid;
 
