@@ -2,7 +2,7 @@
 //! application (`uid` = organization id), with Svix's ids (`ep_…`) and signing secrets. The delivery
 //! history and message inspection are in `attempts` and `messages`.
 
-use crate::channels::{endpoint_channels, scope_of};
+use crate::channels::endpoint_channels;
 use crate::headers;
 use crate::mapping::{application_id, endpoint_from_svix, filter_types, is_plausible_id};
 use crate::mapping::{throttle_rate, to_len, to_total};
@@ -19,12 +19,10 @@ use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
-use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
 use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::webhook_test_send::TestSendAccepted;
 use kaiten_domain::{EventKind, Page, Paged};
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use svix::api::{EndpointListOptions, Svix};
 use svix::models::{EndpointIn, EndpointOut, EndpointPatch as SvixEndpointPatch, Ordering};
@@ -32,8 +30,10 @@ use uuid::Uuid;
 
 /// The largest page Svix serves.
 pub(crate) const SVIX_PAGE_SIZE: u64 = 250;
-/// At most this many endpoints are read for one application (8 pages).
+/// At most this many endpoints are read for one application's pages (8 pages).
 const MAX_ENDPOINTS_READ: usize = 2000;
+/// At most this many when every endpoint matters (the most `KAITEN_WEBHOOKS_MAX_ENDPOINTS` allows).
+pub(crate) const MAX_ENDPOINTS_READ_ALL: usize = 10_000;
 /// How many Svix requests one call runs at the same time (secrets, per-endpoint histories, resends).
 pub(crate) const CONCURRENT_REQUESTS: usize = 8;
 
@@ -65,8 +65,13 @@ impl SvixWebhookManagement {
         Self { operational_log: Some(log), ..self }
     }
 
-    /// Every endpoint of the application (none when Svix has no application for it yet).
+    /// Every endpoint of the application (none when Svix has no application for it yet), up to 2000.
     pub(crate) async fn read_endpoints(&self, app: &str) -> Result<EndpointList, RepoError> {
+        self.read_endpoints_up_to(app, MAX_ENDPOINTS_READ).await
+    }
+
+    /// Every endpoint of the application, up to `max` (and the page that passes it).
+    pub(crate) async fn read_endpoints_up_to(&self, app: &str, max: usize) -> Result<EndpointList, RepoError> {
         let mut endpoints = Vec::new();
         let mut iterator = None;
         loop {
@@ -80,7 +85,7 @@ impl SvixWebhookManagement {
             endpoints.extend(page.data);
             match page.iterator {
                 Some(next) if !page.done => {
-                    if endpoints.len() >= MAX_ENDPOINTS_READ {
+                    if endpoints.len() >= max {
                         return Ok(EndpointList { endpoints, complete: false });
                     }
                     iterator = Some(next);
@@ -114,35 +119,6 @@ impl SvixWebhookManagement {
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let secret = found(self.svix.endpoint().get_secret(app.to_owned(), endpoint.id.clone()).await)?;
         Ok(secret.map(|secret| endpoint_from_svix(endpoint, secret.key)))
-    }
-
-    /// The channels after `patch` (`None`: unchanged): the patch may change the customers or the
-    /// organization events alone, so the other half is read from the endpoint.
-    async fn patched_channels(
-        &self,
-        app: &str,
-        id: &str,
-        patch: &EndpointPatch,
-    ) -> Result<Option<Option<BTreeSet<String>>>, RepoError> {
-        if patch.customers.is_none() && patch.include_organization_events.is_none() {
-            return Ok(None);
-        }
-        let mut scope = match (&patch.customers, patch.include_organization_events) {
-            (Some(customers), Some(include)) => {
-                CustomerScope { customers: customers.clone(), include_organization_events: include }
-            }
-            _ => {
-                let current = found(self.svix.endpoint().get(app.to_owned(), id.to_owned()).await)?;
-                scope_of(current.ok_or(RepoError::NotFound)?.channels.as_ref())
-            }
-        };
-        if let Some(customers) = &patch.customers {
-            scope.customers = customers.clone();
-        }
-        if let Some(include) = patch.include_organization_events {
-            scope.include_organization_events = include;
-        }
-        endpoint_channels(&scope).map(Some)
     }
 
     async fn create_in_application(&self, app: &str, endpoint: EndpointIn) -> Result<EndpointOut, RepoError> {

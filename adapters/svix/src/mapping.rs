@@ -118,10 +118,21 @@ pub(crate) fn event_name(event_type: &str) -> String {
     EventKind::from_type(event_type).map_or_else(|| event_type.to_owned(), |kind| kind.name().to_owned())
 }
 
+/// The Kaiten event id of a Svix `eventId`: an operational event sent as several messages has
+/// `<id>.2`, `<id>.3`, … after the first (see `operational_delivery`).
+pub(crate) fn kaiten_event_id(svix_event_id: &str) -> &str {
+    match svix_event_id.split_once('.') {
+        Some((id, n)) if Uuid::parse_str(id).is_ok() && n.parse::<u16>().is_ok() => id,
+        _ => svix_event_id,
+    }
+}
+
 /// One attempt; the message comes with the attempt (`with_msg`) or from the caller.
 pub(crate) fn attempt_from_svix(attempt: MessageAttemptOut, message: Option<&MessageOut>) -> DeliveryAttempt {
     let message = attempt.msg.as_ref().or(message);
-    let event_id = message.and_then(|message| message.event_id.clone()).unwrap_or_else(|| attempt.msg_id.clone());
+    let event_id = message
+        .and_then(|message| message.event_id.as_deref())
+        .map_or_else(|| attempt.msg_id.clone(), |id| kaiten_event_id(id).to_owned());
     let event_type = message.map(|message| message.event_type.clone()).unwrap_or_default();
     DeliveryAttempt {
         id: attempt.id,
@@ -170,6 +181,14 @@ mod tests {
         assert_eq!(truncated("abcdef".into(), 4), "abcd");
         assert_eq!(truncated("aé".into(), 2), "a");
         assert_eq!(truncated("short".into(), 100), "short");
+    }
+
+    #[test]
+    fn a_later_message_of_an_operational_event_names_its_event() {
+        let id = Uuid::now_v7().to_string();
+        assert_eq!(kaiten_event_id(&format!("{id}.2")), id);
+        assert_eq!(kaiten_event_id(&id), id);
+        assert_eq!(kaiten_event_id("order.2"), "order.2", "not ours: left as it is");
     }
 
     #[test]

@@ -107,7 +107,8 @@ impl SvixWebhookManagement {
         event_id: Uuid,
         endpoint_id: Option<String>,
     ) -> Result<usize, RepoError> {
-        let message = self.find_message(app, event_id, false).await?.ok_or(RepoError::NotFound)?;
+        // With its payload: an operational message names the endpoint it is about there.
+        let message = self.find_message(app, event_id, true).await?.ok_or(RepoError::NotFound)?;
         match endpoint_id {
             Some(endpoint_id) => self.resend_to(app, &message, &endpoint_id).await.map(|()| 1),
             None => self.resend_to_subscribers(app, &message).await,

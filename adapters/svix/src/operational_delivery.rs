@@ -11,7 +11,7 @@
 //! earlier Kaiten), which Svix would give every message, get `all` first.
 
 use crate::channels::{MAX_MESSAGE_CHANNELS, channels_before_operational, operational_channels, own_channel};
-use crate::management::{CONCURRENT_REQUESTS, EndpointList};
+use crate::management::{CONCURRENT_REQUESTS, EndpointList, MAX_ENDPOINTS_READ_ALL};
 use crate::mapping::{application_id, receives_operational};
 use crate::svix_errors::found;
 use crate::{SvixWebhookSender, classify};
@@ -75,20 +75,20 @@ impl SvixWebhookSender {
     /// Reads the application's endpoints, gives each the channels it needs, and sorts the
     /// recipients (an endpoint deleted meanwhile is left out).
     async fn prepare_recipients(&self, app: &str, event: &WebhookEvent) -> Result<Recipients, SendError> {
-        let EndpointList { endpoints, .. } = self.management().read_endpoints(app).await.map_err(send_error)?;
+        let read = self.management().read_endpoints_up_to(app, MAX_ENDPOINTS_READ_ALL).await;
+        let EndpointList { endpoints, complete } = read.map_err(send_error)?;
+        if !complete {
+            tracing::warn!(app, "more endpoints than can be read: the last ones do not get this operational event");
+        }
         let about = event.about_endpoint();
         let mut recipients = Recipients::default();
         for endpoint in endpoints {
             let recipient = receives_operational(&endpoint, event.kind.event_type(), about);
             let channels = match channels_before_operational(endpoint.channels.as_ref(), &endpoint.id, recipient) {
-                Some(channels) => {
-                    let patch = EndpointPatch { channels: JsOption::Some(channels.clone()), ..EndpointPatch::new() };
-                    let patched = self.svix.endpoint().patch(app.to_owned(), endpoint.id.clone(), patch).await;
-                    if found(patched).map_err(send_error)?.is_none() {
-                        continue;
-                    }
-                    channels
-                }
+                Some(_) => match self.add_channels(app, &endpoint.id, recipient).await? {
+                    Some(channels) => channels,
+                    None => continue,
+                },
                 None => endpoint.channels.unwrap_or_default(),
             };
             let own = own_channel(&endpoint.id);
@@ -101,6 +101,20 @@ impl SvixWebhookSender {
         // A stable order: an event handed over again makes the same messages.
         recipients.channels.sort();
         Ok(recipients)
+    }
+
+    /// Gives the endpoint the channels it needs, computed from its channels read again just before
+    /// (Svix has no conditional update: this keeps a scope change made meanwhile from being undone,
+    /// but for the moment between the two requests). `None` when it was deleted meanwhile.
+    async fn add_channels(&self, app: &str, id: &str, recipient: bool) -> Result<Option<BTreeSet<String>>, SendError> {
+        let current = found(self.svix.endpoint().get(app.to_owned(), id.to_owned()).await).map_err(send_error)?;
+        let Some(current) = current else { return Ok(None) };
+        let Some(channels) = channels_before_operational(current.channels.as_ref(), id, recipient) else {
+            return Ok(Some(current.channels.unwrap_or_default()));
+        };
+        let patch = EndpointPatch { channels: JsOption::Some(channels.clone()), ..EndpointPatch::new() };
+        let patched = self.svix.endpoint().patch(app.to_owned(), id.to_owned(), patch).await;
+        Ok(found(patched).map_err(send_error)?.map(|_| channels))
     }
 
     /// Queues an attempt of the message to the endpoint unless it has one; an endpoint deleted

@@ -44,6 +44,8 @@ struct DisabledReport {
     app_uid: Option<String>,
     endpoint_id: String,
     fail_since: Option<DateTime<Utc>>,
+    /// Svix Cloud's `automatic` or `manual`; svix-server sends none (it reports automatic ones only).
+    trigger: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -70,8 +72,17 @@ pub struct SvixOperationalInbox {
     log: Arc<dyn OperationalEventLog>,
 }
 
-fn unavailable(error: RepoError) -> InboxError {
-    InboxError::Unavailable(error.to_string())
+/// A failed lookup or write: an outage is retried by Svix (503); anything else would fail the same
+/// way every time, so the report is acknowledged and the error logged rather than have Svix retry
+/// it for days and disable the endpoint that feeds Kaiten every report.
+fn lookup_failed(error: RepoError) -> Result<Option<(Uuid, EventKind, Value)>, InboxError> {
+    match error {
+        RepoError::Unavailable(reason) => Err(InboxError::Unavailable(reason)),
+        other => {
+            tracing::error!(error = %other, "a Svix operational webhook could not be read and is ignored");
+            Ok(None)
+        }
+    }
 }
 
 /// The organization of an application uid (Kaiten's applications are named by organization id).
@@ -104,16 +115,21 @@ impl SvixOperationalInbox {
         self.verifier.verify(&webhook.body, &headers).map_err(|error| InboxError::Unauthenticated(error.to_string()))
     }
 
-    async fn endpoint_url(&self, app: &str, endpoint_id: &str) -> Result<Option<String>, InboxError> {
+    async fn endpoint_url(&self, app: &str, endpoint_id: &str) -> Result<Option<String>, RepoError> {
         if !is_plausible_id(endpoint_id) {
             return Ok(None);
         }
-        let endpoint = found(self.svix.endpoint().get(app.to_owned(), endpoint_id.to_owned()).await);
-        Ok(endpoint.map_err(unavailable)?.map(|endpoint| endpoint.url))
+        let endpoint = found(self.svix.endpoint().get(app.to_owned(), endpoint_id.to_owned()).await)?;
+        Ok(endpoint.map(|endpoint| endpoint.url))
     }
 
-    async fn disabled(&self, report: DisabledReport) -> Result<Option<(Uuid, EventKind, Value)>, InboxError> {
+    /// An automatic disable only: one made through Kaiten's API is reported by Kaiten itself, and
+    /// one made in Svix's own tools is not reported (Svix Cloud tells them apart by `trigger`).
+    async fn disabled(&self, report: DisabledReport) -> Result<Option<(Uuid, EventKind, Value)>, RepoError> {
         let Some(organization_id) = organization_of(report.app_uid.as_deref()) else { return Ok(None) };
+        if report.trigger.as_deref().is_some_and(|trigger| trigger != "automatic") {
+            return Ok(None);
+        }
         let app = organization_id.to_string();
         let Some(url) = self.endpoint_url(&app, &report.endpoint_id).await? else { return Ok(None) };
         let data = EndpointDisabled {
@@ -128,7 +144,7 @@ impl SvixOperationalInbox {
 
     /// A message of a domain event only: a test send (no event id) or an operational message that
     /// ran out of retries is not reported, as on the built-in engine.
-    async fn exhausted(&self, report: ExhaustedReport) -> Result<Option<(Uuid, EventKind, Value)>, InboxError> {
+    async fn exhausted(&self, report: ExhaustedReport) -> Result<Option<(Uuid, EventKind, Value)>, RepoError> {
         let Some(organization_id) = organization_of(report.app_uid.as_deref()) else { return Ok(None) };
         let Some(event_id) = report.msg_event_id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) else {
             return Ok(None);
@@ -138,8 +154,8 @@ impl SvixOperationalInbox {
             return Ok(None);
         }
         let options = MessageGetOptions { with_content: Some(false) };
-        let message = found(self.svix.message().get(app.clone(), report.msg_id.clone(), Some(options)).await);
-        let Some(message) = message.map_err(unavailable)? else { return Ok(None) };
+        let message = found(self.svix.message().get(app.clone(), report.msg_id.clone(), Some(options)).await)?;
+        let Some(message) = message else { return Ok(None) };
         if EventKind::from_type(&message.event_type).is_none_or(EventKind::is_operational) {
             return Ok(None);
         }
@@ -150,7 +166,7 @@ impl SvixOperationalInbox {
             ..MessageAttemptListByMsgOptions::default()
         };
         let listed = found(self.svix.message_attempt().list_by_msg(app, report.msg_id.clone(), Some(options)).await);
-        let attempts = listed.map_err(unavailable)?.map_or(0, |listed| {
+        let attempts = listed?.map_or(0, |listed| {
             listed.data.iter().filter(|attempt| attempt.trigger_type == MessageAttemptTriggerType::Scheduled).count()
         });
         let data = MessageAttemptExhausted {
@@ -180,13 +196,12 @@ impl OperationalWebhookInbox for SvixOperationalInbox {
         self.verify(&webhook)?;
         let invalid = |error: serde_json::Error| InboxError::Invalid(error.to_string());
         let report: Report = serde_json::from_slice(&webhook.body).map_err(invalid)?;
-        let event = match report.kind.as_str() {
-            "endpoint.disabled" => self.disabled(serde_json::from_value(report.data).map_err(invalid)?).await?,
-            "message.attempt.exhausted" => {
-                self.exhausted(serde_json::from_value(report.data).map_err(invalid)?).await?
-            }
-            _ => None,
+        let read = match report.kind.as_str() {
+            "endpoint.disabled" => self.disabled(serde_json::from_value(report.data).map_err(invalid)?).await,
+            "message.attempt.exhausted" => self.exhausted(serde_json::from_value(report.data).map_err(invalid)?).await,
+            _ => Ok(None),
         };
+        let event = read.or_else(lookup_failed)?;
         let Some((organization_id, kind, data)) = event else { return Ok(InboxOutcome::Ignored) };
         let event = OutboxEvent {
             id: Uuid::new_v5(&REPORT_NAMESPACE, webhook.id.as_bytes()),
@@ -197,7 +212,7 @@ impl OperationalWebhookInbox for SvixOperationalInbox {
             previous_attributes: None,
             customer: None,
         };
-        let written = self.log.record(&event).await.map_err(unavailable)?;
+        let written = self.log.record(&event).await.map_err(|error| InboxError::Unavailable(error.to_string()))?;
         Ok(if written { InboxOutcome::Recorded } else { InboxOutcome::AlreadyRecorded })
     }
 }

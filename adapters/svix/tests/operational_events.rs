@@ -1,7 +1,8 @@
 //! Operational events on the Svix backend, against a local HTTP server standing in for the Svix
-//! API: the message goes on a channel no endpoint listens to and is resent to each subscriber but
-//! the endpoint it is about; endpoints without channels get `all` first; an update that disables an
-//! endpoint is reported.
+//! API: the message goes on the own channels of its recipients (every subscriber but the endpoint it
+//! is about), five a message; a recipient without room for its own channel gets a resend, once;
+//! endpoints without channels get `all` first; a resend never goes to the subject; an update that
+//! disables an endpoint is reported.
 
 mod support;
 
@@ -83,9 +84,22 @@ async fn an_operational_event_is_addressed_to_each_subscriber_but_its_subject_on
         subscriber("ep_full", Some(&[DISABLED]), json!(ten), false),
     ];
     endpoints.extend((1..=3).map(|n| subscriber(&format!("ep_sub{n}"), Some(&[DISABLED]), all.clone(), false)));
+    let by_id: BTreeMap<String, Value> = endpoints
+        .iter()
+        .map(|endpoint| (endpoint["id"].as_str().unwrap_or_default().to_owned(), endpoint.clone()))
+        .collect();
     Mock::given(method("GET"))
         .and(path(format!("{app}/endpoint")))
         .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_list(endpoints, None, true)))
+        .mount(&server)
+        .await;
+    // Each endpoint is read again just before its channels change.
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(format!("^{app}/endpoint/[^/]+$")))
+        .respond_with(move |request: &wiremock::Request| {
+            let id = request.url.path().rsplit('/').next().unwrap_or_default();
+            by_id.get(id).map_or_else(|| ResponseTemplate::new(404), |e| ResponseTemplate::new(200).set_body_json(e))
+        })
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
@@ -197,4 +211,80 @@ async fn an_update_that_disables_an_endpoint_is_reported_as_a_manual_disable() {
     let patch = EndpointPatch { disabled: Some(true), ..EndpointPatch::default() };
     let updated = management.update_endpoint(organization_id, "ep_1", patch).await;
     assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.disabled)).ok(), Some(Some(true)));
+}
+
+#[tokio::test]
+async fn a_resend_of_an_operational_event_never_goes_to_the_endpoint_it_is_about() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    let event = disabled_event(organization_id, "ep_subject");
+    let mut message = message_out(event.id, "msg_op");
+    message["eventType"] = json!(DISABLED);
+    message["payload"] = event.body();
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/msg/{}", event.id)))
+        .and(query_param("with_content", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message))
+        .mount(&server)
+        .await;
+    let all = json!(["all"]);
+    let subject = subscriber("ep_subject", Some(&[DISABLED]), all.clone(), false);
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_subject")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(subject.clone()))
+        .mount(&server)
+        .await;
+    let other = subscriber("ep_other", Some(&[DISABLED]), all, false);
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_list(vec![subject, other], None, true)))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{app}/msg/msg_op/endpoint/ep_other/resend")))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let to_subject = management(&server).resend(organization_id, event.id, Some("ep_subject".into())).await;
+    assert!(
+        matches!(&to_subject, Err(kaiten_application::RepoError::Conflict(c)) if c.code == "about_this_endpoint"),
+        "{to_subject:?}"
+    );
+    let to_everyone = management(&server).resend(organization_id, event.id, None).await;
+    assert_eq!(to_everyone.ok(), Some(1), "the other subscriber only");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_scope_change_keeps_the_endpoints_own_channel() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    let customer = Uuid::now_v7();
+    let current = subscriber("ep_1", Some(&[DISABLED]), json!(["all", "endpoint.ep_1"]), false);
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(current))
+        .mount(&server)
+        .await;
+    let channels = json!([format!("customer.{customer}"), "endpoint.ep_1", "organization"]);
+    Mock::given(method("PATCH"))
+        .and(path(format!("{app}/endpoint/ep_1")))
+        .and(body_partial_json(json!({"channels": channels})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(endpoint_out("ep_1", None, false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    serve_secret(&server, &app, "ep_1", "whsec_abc").await;
+    let patch = EndpointPatch {
+        customers: Some(vec![customer]),
+        include_organization_events: Some(true),
+        ..EndpointPatch::default()
+    };
+    let updated = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
+    assert!(updated.is_ok(), "{updated:?}");
+    server.verify().await;
 }

@@ -162,3 +162,34 @@ async fn an_exhausted_domain_message_is_recorded_and_tests_operational_messages_
     assert_eq!(data.attempts, 3, "the scheduled attempts, not the manual one");
     assert_eq!((data.last_attempt.id.as_str(), data.last_attempt.response_status_code), ("atmpt_3", None));
 }
+
+#[tokio::test]
+async fn a_manual_disable_is_left_to_kaiten_and_a_lookup_that_can_never_succeed_is_acknowledged() {
+    let server = MockServer::start().await;
+    let organization_id = Uuid::now_v7();
+    let app = app_path(organization_id);
+    let answer = |status: u16| ResponseTemplate::new(status).set_body_json(json!({"code": "x", "detail": "x"}));
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_refused")))
+        .respond_with(answer(422))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{app}/endpoint/ep_outage")))
+        .respond_with(answer(503))
+        .mount(&server)
+        .await;
+    let (inbox, recorded) = inbox(&server);
+    let report = |endpoint: &str, trigger: Value| {
+        json!({"type": "endpoint.disabled", "data": {"appUid": organization_id, "endpointId": endpoint,
+            "failSince": null, "trigger": trigger}})
+    };
+
+    let manual = inbox.receive(signed(SECRET, "msg_m", now(), &report("ep_any", json!("manual")))).await;
+    assert_eq!(manual, Ok(InboxOutcome::Ignored), "Kaiten reports the disables made through its API itself");
+    let refused = inbox.receive(signed(SECRET, "msg_r", now(), &report("ep_refused", json!("automatic")))).await;
+    assert_eq!(refused, Ok(InboxOutcome::Ignored), "acknowledged: Svix retrying it would never help");
+    let outage = inbox.receive(signed(SECRET, "msg_o", now(), &report("ep_outage", Value::Null))).await;
+    assert!(matches!(outage, Err(InboxError::Unavailable(_))), "{outage:?}: Svix tries again later");
+    assert!(recorded.lock().map(|events| events.is_empty()).unwrap_or(false));
+}
