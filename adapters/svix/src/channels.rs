@@ -7,9 +7,7 @@
 //! `operational_delivery`). Svix allows an endpoint at most 10 channels: on this backend an endpoint
 //! names at most 10 customers (9 with organization events); a message has at most 5.
 
-use crate::svix_errors::found;
 use kaiten_application::error::{Conflict, RepoError};
-use kaiten_domain::webhook::EndpointPatch;
 use kaiten_domain::webhook_scope::CustomerScope;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -103,39 +101,6 @@ pub(crate) fn scope_of(channels: Option<&BTreeSet<String>>) -> CustomerScope {
         .filter_map(|id| Uuid::parse_str(id).ok())
         .collect();
     CustomerScope { customers, include_organization_events: channels.contains(ORGANIZATION_CHANNEL) }
-}
-
-impl crate::management::SvixWebhookManagement {
-    /// The channels after `patch` (`None`: unchanged): the patch may change the customers or the
-    /// organization events alone, so the other half is read from the endpoint; its own channel
-    /// (`endpoint.<id>`, on which operational messages reach it and are retried) is kept.
-    pub(crate) async fn patched_channels(
-        &self,
-        app: &str,
-        id: &str,
-        patch: &EndpointPatch,
-    ) -> Result<Option<Option<BTreeSet<String>>>, RepoError> {
-        if patch.customers.is_none() && patch.include_organization_events.is_none() {
-            return Ok(None);
-        }
-        let current = found(self.svix.endpoint().get(app.to_owned(), id.to_owned()).await)?;
-        let current = current.ok_or(RepoError::NotFound)?.channels.unwrap_or_default();
-        let mut scope = scope_of(Some(&current));
-        if let Some(customers) = &patch.customers {
-            scope.customers = customers.clone();
-        }
-        if let Some(include) = patch.include_organization_events {
-            scope.include_organization_events = include;
-        }
-        let mut channels = endpoint_channels(&scope)?;
-        let own = own_channel(id);
-        if let Some(channels) = channels.as_mut().filter(|channels| channels.len() < MAX_ENDPOINT_CHANNELS)
-            && current.contains(&own)
-        {
-            channels.insert(own);
-        }
-        Ok(Some(channels))
-    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod operational_delivery;
 mod operational_inbox;
 mod recovery;
 mod registration;
+mod scope_patch;
 mod secrets;
 mod stats;
 mod svix_errors;
