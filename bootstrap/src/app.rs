@@ -28,8 +28,6 @@ use tokio::net::TcpListener;
 /// The composed system, ready to serve.
 pub struct App {
     pub config: Config,
-    /// The roles this process runs, parsed once from `config.roles`.
-    pub roles: Vec<Role>,
     pub pool: PgPool,
     pub use_cases: Arc<UseCases>,
     /// The broker connection `/api/readyz` checks (the relay publishes on a connection of its own, which
@@ -70,7 +68,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
 /// the relay role, checks PostgreSQL and prepares the slot, publication and broker topology.
 /// `sender` replaces the configured webhook sender (the webhook API stays on the configured backend).
 pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSender>>) -> anyhow::Result<App> {
-    let roles = config.roles()?;
+    let roles = config.roles.clone();
     let pool =
         kaiten_postgres::connect_waiting(&config.database_url, config.database_max_connections, config.pool_timeout()?)
             .await
@@ -114,7 +112,6 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let supervisor = Supervisor::default();
     Ok(App {
         config,
-        roles,
         pool,
         use_cases,
         broker_check,
@@ -132,7 +129,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
 impl App {
     /// Whether this process runs `role`.
     pub fn serves(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        self.config.roles.contains(&role)
     }
 
     /// The HTTP router of this app: the API, or only the operations endpoints without the API role.

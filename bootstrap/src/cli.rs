@@ -86,7 +86,7 @@ pub enum WebhooksCommand {
         /// Keep messages younger than this instead (`30d`, …; at least the retry schedule and a day, and
         /// at least the outbox retention).
         #[arg(long)]
-        older_than: Option<String>,
+        older_than: Option<humantime::Duration>,
     },
 }
 
@@ -97,7 +97,7 @@ pub enum OutboxCommand {
     Prune {
         /// Keep rows younger than this instead (`7d`, `36h`, …).
         #[arg(long)]
-        older_than: Option<String>,
+        older_than: Option<humantime::Duration>,
     },
     /// Re-publish the stored outbox rows created in [--since, --until) to KAITEN_EXCHANGE, in the
     /// relay's format and with publisher confirms, oldest first; shows a progress bar and prints the

@@ -1,28 +1,20 @@
 //! Configuration: defaults that work on a development machine, overridden by an optional TOML file,
 //! overridden by `KAITEN_*` environment variables; validated before anything starts.
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kaiten_application::use_cases::manage_webhooks::WebhookLimits;
 use kaiten_delivery::DeliverySettings;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
 
-/// What `kaiten serve` may run in one process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The REST API.
-    Api,
-    /// The CDC relay: WAL → RabbitMQ.
-    Relay,
-    /// The webhooks worker: RabbitMQ → WebhookSender.
-    Worker,
-}
+pub use crate::config_values::Role;
+use crate::config_values::{bounded, checked_delays, days, spelled, time_delta};
 
 /// Secrets (`svix_api_key`, `svix_operational_webhook_secret`, `dapr_api_token`) are `SecretString`s:
 /// never printed by `Debug` and never serialized; they are exposed only where they are handed to the
@@ -43,19 +35,23 @@ pub struct Config {
     pub exchange: String,
     pub queue: String,
     pub slot: String,
-    /// Comma-separated roles, e.g. `api`.
-    pub roles: String,
+    /// The roles to run (comma-separated in the file and the environment, e.g. `api,relay`).
+    #[serde(with = "crate::config_values::role_set")]
+    pub roles: BTreeSet<Role>,
     /// `pretty` or `json`.
     pub log_format: String,
     /// Outbox rows older than this are pruned (`7d`, `36h`, …).
-    pub outbox_retention: String,
+    #[serde(with = "humantime_serde")]
+    pub outbox_retention: Duration,
     /// Instance audit-trail entries older than this are pruned.
-    pub audit_trail_retention: String,
+    #[serde(with = "humantime_serde")]
+    pub audit_trail_retention: Duration,
     /// Messages the worker handles at once (its prefetch).
     pub worker_prefetch: u16,
     /// Delays of the worker's retries of a message whose hand-over failed (comma-separated); after the
     /// last the message is dead-lettered. A dependency being down spends none of them.
-    pub worker_retry_delays: String,
+    #[serde(with = "crate::config_values::duration_list")]
+    pub worker_retry_delays: Vec<Duration>,
     /// Svix API key (`SVIX_API_KEY`): when set, Svix delivers the webhooks.
     #[serde(skip_serializing)]
     pub svix_api_key: Option<SecretString>,
@@ -68,15 +64,19 @@ pub struct Config {
     /// Built-in engine: allow http and loopback/private endpoint addresses (development, tests).
     pub webhooks_allow_private: bool,
     /// Built-in engine: delays before attempts 2, 3, … (comma-separated, ±20 % jitter applied).
-    pub webhooks_retry_schedule: String,
+    #[serde(with = "crate::config_values::duration_list")]
+    pub webhooks_retry_schedule: Vec<Duration>,
     /// Built-in engine: requests in flight to one endpoint at most, per process.
     pub webhooks_endpoint_concurrency: usize,
     /// Built-in engine: an endpoint failing for this long is disabled.
-    pub webhooks_disable_after: String,
+    #[serde(with = "humantime_serde")]
+    pub webhooks_disable_after: Duration,
     /// Built-in engine: how long one delivery attempt may take (connect, send, read the answer).
-    pub webhooks_request_timeout: String,
+    #[serde(with = "humantime_serde")]
+    pub webhooks_request_timeout: Duration,
     /// Built-in engine: webhook messages (and their attempts) older than this are pruned.
-    pub webhooks_retention: String,
+    #[serde(with = "humantime_serde")]
+    pub webhooks_retention: Duration,
     /// Webhook endpoints per organization.
     pub webhooks_max_endpoints: usize,
     /// Resends of one message per minute.
@@ -84,15 +84,19 @@ pub struct Config {
     /// Built-in engine: webhook requests in flight at once in this process (more wait their turn).
     pub webhooks_max_in_flight: usize,
     /// HTTP: how long a client has to send a request's headers (and an idle connection stays open).
-    pub http_header_read_timeout: String,
+    #[serde(with = "humantime_serde")]
+    pub http_header_read_timeout: Duration,
     /// HTTP: how long a whole request may take (408 past it).
-    pub http_request_timeout: String,
+    #[serde(with = "humantime_serde")]
+    pub http_request_timeout: Duration,
     /// HTTP: connections open at once (more wait in the listen backlog).
     pub http_max_connections: usize,
     /// HTTP: after SIGTERM, how long requests in flight may still take before their connections close.
-    pub http_shutdown_timeout: String,
+    #[serde(with = "humantime_serde")]
+    pub http_shutdown_timeout: Duration,
     /// How long a request waits for a database connection when the pool is exhausted (503 past it).
-    pub database_pool_timeout: String,
+    #[serde(with = "humantime_serde")]
+    pub database_pool_timeout: Duration,
     /// Serve `/metrics` on the API's port too (otherwise only on `KAITEN_OPS_PORT`).
     pub metrics_public: bool,
     /// Enables the Dapr ingress (`/dapr/subscribe`, `/events`); the sidecar's `APP_API_TOKEN`, which
@@ -113,29 +117,29 @@ impl Default for Config {
             exchange: "kaiten.events".into(),
             queue: "kaiten-webhooks-kaiten.events".into(),
             slot: "kaiten_outbox".into(),
-            roles: "api,relay,worker".into(),
+            roles: BTreeSet::from([Role::Api, Role::Relay, Role::Worker]),
             log_format: "pretty".into(),
-            outbox_retention: "7d".into(),
-            audit_trail_retention: "365d".into(),
+            outbox_retention: days(7),
+            audit_trail_retention: days(365),
             worker_prefetch: 64,
-            worker_retry_delays: "1s,5s,30s,2m,10m,30m,1h,2h".into(),
+            worker_retry_delays: [1, 5, 30, 120, 600, 1800, 3600, 7200].map(Duration::from_secs).to_vec(),
             svix_api_key: None,
             svix_server_url: None,
             svix_operational_webhook_secret: None,
             webhooks_allow_private: false,
-            webhooks_retry_schedule: "5s,5m,30m,2h,5h,10h,10h".into(),
+            webhooks_retry_schedule: kaiten_delivery::SVIX_RETRY_SCHEDULE.to_vec(),
             webhooks_endpoint_concurrency: 16,
-            webhooks_disable_after: "5d".into(),
-            webhooks_request_timeout: "15s".into(),
-            webhooks_retention: "90d".into(),
+            webhooks_disable_after: days(5),
+            webhooks_request_timeout: Duration::from_secs(15),
+            webhooks_retention: days(90),
             webhooks_max_endpoints: 50,
             webhooks_resends_per_minute: 5,
             webhooks_max_in_flight: 256,
-            http_header_read_timeout: "10s".into(),
-            http_request_timeout: "30s".into(),
+            http_header_read_timeout: Duration::from_secs(10),
+            http_request_timeout: Duration::from_secs(30),
             http_max_connections: 1024,
-            http_shutdown_timeout: "10s".into(),
-            database_pool_timeout: "3s".into(),
+            http_shutdown_timeout: Duration::from_secs(10),
+            database_pool_timeout: Duration::from_secs(3),
             metrics_public: true,
             dapr_api_token: None,
         }
@@ -156,7 +160,11 @@ impl Config {
             .merge(Env::prefixed("KAITEN_").ignore(&["CONFIG"]))
             .merge(Env::raw().only(&["SVIX_API_KEY", "SVIX_SERVER_URL", "SVIX_OPERATIONAL_WEBHOOK_SECRET"]))
             .extract()
-            .context("invalid configuration")?;
+            // figment's message names the key and where its value came from; the variable is added.
+            .map_err(|error| {
+                let key = error.path.last().map(|key| format!(" (KAITEN_{})", key.to_uppercase()));
+                anyhow::anyhow!("invalid configuration{}: {error}", key.unwrap_or_default())
+            })?;
         config.validate()?;
         Ok(config)
     }
@@ -191,7 +199,9 @@ impl Config {
         if self.worker_prefetch == 0 {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
         }
-        self.roles()?;
+        if self.roles.is_empty() {
+            bail!("roles (KAITEN_ROLES) must name at least one role");
+        }
         self.worker_retry_delays()?;
         self.delivery_settings()?;
         self.webhooks_retention()?;
@@ -209,7 +219,7 @@ impl Config {
 
     /// The worker's retry delays.
     pub fn worker_retry_delays(&self) -> anyhow::Result<Vec<Duration>> {
-        let delays = delay_list("worker_retry_delays", &self.worker_retry_delays)?;
+        let delays = checked_delays("worker_retry_delays", &self.worker_retry_delays)?;
         if delays.is_empty() {
             bail!("worker_retry_delays (KAITEN_WORKER_RETRY_DELAYS) needs at least one delay");
         }
@@ -218,19 +228,19 @@ impl Config {
 
     /// The built-in engine's settings.
     pub fn delivery_settings(&self) -> anyhow::Result<DeliverySettings> {
-        let schedule = delay_list("webhooks_retry_schedule", &self.webhooks_retry_schedule)?;
+        let schedule = checked_delays("webhooks_retry_schedule", &self.webhooks_retry_schedule)?;
         if !(1..=10_000).contains(&self.webhooks_endpoint_concurrency) {
             bail!("webhooks_endpoint_concurrency (KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY) must be between 1 and 10000");
         }
         let disable_after = bounded(
             "webhooks_disable_after",
-            &self.webhooks_disable_after,
+            self.webhooks_disable_after,
             Duration::from_millis(1),
             Duration::from_secs(365 * 24 * 3600),
         )?;
         let request_timeout = bounded(
             "webhooks_request_timeout",
-            &self.webhooks_request_timeout,
+            self.webhooks_request_timeout,
             Duration::from_secs(1),
             Duration::from_secs(60),
         )?;
@@ -245,7 +255,7 @@ impl Config {
 
     /// How long outbox rows are kept.
     pub fn outbox_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
-        let keep = time_delta("outbox_retention", &self.outbox_retention)?;
+        let keep = time_delta("outbox_retention", self.outbox_retention)?;
         if keep < chrono::TimeDelta::hours(1) {
             bail!("outbox_retention (KAITEN_OUTBOX_RETENTION) must be at least 1h");
         }
@@ -254,7 +264,7 @@ impl Config {
 
     /// How long instance audit-trail entries are kept.
     pub fn audit_trail_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
-        let keep = time_delta("audit_trail_retention", &self.audit_trail_retention)?;
+        let keep = time_delta("audit_trail_retention", self.audit_trail_retention)?;
         if keep < chrono::TimeDelta::days(1) {
             bail!("audit_trail_retention (KAITEN_AUDIT_TRAIL_RETENTION) must be at least 1d");
         }
@@ -266,14 +276,14 @@ impl Config {
     /// when the built-in engine delivers (no Svix), at least the outbox retention, so a replay of a
     /// stored event still finds its deliveries.
     pub fn webhooks_retention(&self) -> anyhow::Result<chrono::TimeDelta> {
-        let keep = time_delta("webhooks_retention", &self.webhooks_retention)?;
+        let keep = time_delta("webhooks_retention", self.webhooks_retention)?;
         let settings = self.delivery_settings()?;
         let schedule: std::time::Duration = settings.retry_schedule.iter().sum();
         let least = chrono::TimeDelta::from_std(schedule.mul_f64(1.0 + settings.jitter))? + chrono::TimeDelta::days(1);
         if keep < least {
             bail!(
                 "webhooks_retention (KAITEN_WEBHOOKS_RETENTION) must outlast the retry schedule: at least {}",
-                humantime::format_duration(least.to_std()?)
+                spelled(least.to_std()?)
             );
         }
         if self.svix_api_key.is_none() && keep < self.outbox_retention()? {
@@ -281,7 +291,7 @@ impl Config {
                 "webhooks_retention (KAITEN_WEBHOOKS_RETENTION) must be at least the outbox retention \
                  (KAITEN_OUTBOX_RETENTION `{}`), or a replayed event would be delivered again: raise \
                  KAITEN_WEBHOOKS_RETENTION",
-                self.outbox_retention
+                spelled(self.outbox_retention)
             );
         }
         Ok(keep)
@@ -294,10 +304,10 @@ impl Config {
         }
         let (second, hour) = (Duration::from_secs(1), Duration::from_secs(3600));
         Ok(kaiten_http::ServerLimits {
-            header_read_timeout: bounded("http_header_read_timeout", &self.http_header_read_timeout, second, hour)?,
-            request_timeout: bounded("http_request_timeout", &self.http_request_timeout, second, hour)?,
+            header_read_timeout: bounded("http_header_read_timeout", self.http_header_read_timeout, second, hour)?,
+            request_timeout: bounded("http_request_timeout", self.http_request_timeout, second, hour)?,
             max_connections: self.http_max_connections,
-            shutdown_timeout: bounded("http_shutdown_timeout", &self.http_shutdown_timeout, Duration::ZERO, hour)?,
+            shutdown_timeout: bounded("http_shutdown_timeout", self.http_shutdown_timeout, Duration::ZERO, hour)?,
         })
     }
 
@@ -319,67 +329,11 @@ impl Config {
     pub fn pool_timeout(&self) -> anyhow::Result<Duration> {
         bounded(
             "database_pool_timeout",
-            &self.database_pool_timeout,
+            self.database_pool_timeout,
             Duration::from_millis(10),
             Duration::from_secs(600),
         )
     }
-
-    /// The roles to run, parsed from `roles`.
-    pub fn roles(&self) -> anyhow::Result<Vec<Role>> {
-        let mut roles = Vec::new();
-        for raw in self.roles.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-            match raw {
-                "api" => roles.push(Role::Api),
-                "relay" => roles.push(Role::Relay),
-                "worker" => roles.push(Role::Worker),
-                other => bail!("roles (KAITEN_ROLES): unknown role `{other}` (known: api, relay, worker)"),
-            }
-        }
-        if roles.is_empty() {
-            bail!("roles (KAITEN_ROLES) must name at least one role");
-        }
-        Ok(roles)
-    }
-}
-
-/// A comma-separated list of at most 50 delays, each between 1 ms and 49 days.
-fn delay_list(key: &str, raw: &str) -> anyhow::Result<Vec<Duration>> {
-    let variable = format!("KAITEN_{}", key.to_uppercase());
-    let delays = raw
-        .split(',')
-        .map(str::trim)
-        .filter(|step| !step.is_empty())
-        .map(|step| humantime::parse_duration(step).map_err(|e| anyhow::anyhow!("{key} ({variable}) `{step}`: {e}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    if delays.len() > 50 {
-        bail!("{key} ({variable}) has at most 50 steps");
-    }
-    if delays.iter().any(|step| step.is_zero() || step.as_millis() > u128::from(u32::MAX)) {
-        bail!("{key} ({variable}): each delay must be between 1ms and 49 days");
-    }
-    Ok(delays)
-}
-
-/// A duration setting between `least` and `most`, named in the error by its key and variable.
-fn bounded(key: &str, raw: &str, least: Duration, most: Duration) -> anyhow::Result<Duration> {
-    let variable = format!("KAITEN_{}", key.to_uppercase());
-    let parsed = humantime::parse_duration(raw).map_err(|e| anyhow::anyhow!("{key} ({variable}) `{raw}`: {e}"))?;
-    if parsed < least || parsed > most {
-        bail!(
-            "{key} ({variable}) `{raw}` must be between {} and {}",
-            humantime::format_duration(least),
-            humantime::format_duration(most)
-        );
-    }
-    Ok(parsed)
-}
-
-/// A retention (`7d`, `36h`, …) of at most ten years, named in the error by its key and variable.
-fn time_delta(key: &str, raw: &str) -> anyhow::Result<chrono::TimeDelta> {
-    let variable = format!("KAITEN_{}", key.to_uppercase());
-    let parsed = bounded(key, raw, Duration::ZERO, Duration::from_secs(3650 * 24 * 3600))?;
-    chrono::TimeDelta::from_std(parsed).map_err(|e| anyhow::anyhow!("{key} ({variable}): {e}"))
 }
 
 #[cfg(test)]

@@ -31,9 +31,9 @@ fn invalid_values_are_refused_with_the_variable_named() {
 
 #[test]
 fn webhook_messages_outlive_the_outbox_only_where_the_built_in_engine_keeps_them() {
-    let long_outbox = Config { outbox_retention: "100d".into(), ..Config::default() };
+    let long_outbox = Config { outbox_retention: days(100), ..Config::default() };
     let error = long_outbox.validate().map_err(|e| e.to_string()).err().unwrap_or_default();
-    assert!(error.contains("KAITEN_WEBHOOKS_RETENTION") && error.contains("100d"), "{error}");
+    assert!(error.contains("KAITEN_WEBHOOKS_RETENTION") && error.contains("`100d`"), "{error}");
     let with_svix = Config { svix_api_key: Some("sk_test".into()), ..long_outbox };
     assert!(with_svix.validate().is_ok(), "Svix keeps the messages, not kaiten");
 }
@@ -51,13 +51,15 @@ fn the_svix_operational_webhook_secret_needs_the_svix_backend() {
 #[test]
 fn every_duration_and_size_is_bounded_with_the_variable_named() {
     type Breaks = fn(&mut Config);
-    let cases: [(&str, Breaks); 9] = [
-        ("KAITEN_WEBHOOKS_DISABLE_AFTER", |c| c.webhooks_disable_after = "300000y".into()),
-        ("KAITEN_OUTBOX_RETENTION", |c| c.outbox_retention = "300000y".into()),
-        ("KAITEN_WEBHOOKS_RETENTION", |c| c.webhooks_retention = "300000y".into()),
-        ("KAITEN_WEBHOOKS_RETRY_SCHEDULE", |c| c.webhooks_retry_schedule = vec!["1s"; 51].join(",")),
-        ("KAITEN_HTTP_REQUEST_TIMEOUT", |c| c.http_request_timeout = "300000y".into()),
-        ("KAITEN_DATABASE_POOL_TIMEOUT", |c| c.database_pool_timeout = "0s".into()),
+    let cases: [(&str, Breaks); 11] = [
+        ("KAITEN_WEBHOOKS_DISABLE_AFTER", |c| c.webhooks_disable_after = days(300_000 * 365)),
+        ("KAITEN_OUTBOX_RETENTION", |c| c.outbox_retention = days(300_000 * 365)),
+        ("KAITEN_WEBHOOKS_RETENTION", |c| c.webhooks_retention = days(300_000 * 365)),
+        ("KAITEN_WEBHOOKS_RETRY_SCHEDULE", |c| c.webhooks_retry_schedule = vec![Duration::from_secs(1); 51]),
+        ("KAITEN_WEBHOOKS_RETRY_SCHEDULE", |c| c.webhooks_retry_schedule = vec![Duration::ZERO]),
+        ("KAITEN_HTTP_REQUEST_TIMEOUT", |c| c.http_request_timeout = days(300_000 * 365)),
+        ("KAITEN_DATABASE_POOL_TIMEOUT", |c| c.database_pool_timeout = Duration::ZERO),
+        ("KAITEN_ROLES", |c| c.roles = BTreeSet::new()),
         ("KAITEN_DATABASE_MAX_CONNECTIONS", |c| c.database_max_connections = 1_000_000),
         ("KAITEN_WEBHOOKS_ENDPOINT_CONCURRENCY", |c| c.webhooks_endpoint_concurrency = usize::MAX),
         ("KAITEN_HTTP_MAX_CONNECTIONS", |c| c.http_max_connections = 0),
@@ -101,6 +103,37 @@ fn the_retry_schedule_is_read_from_the_environment() {
         jail.set_env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "5 parsecs");
         let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error.contains("KAITEN_WEBHOOKS_RETRY_SCHEDULE"), "{error}");
+        Ok(())
+    });
+}
+
+#[test]
+fn durations_lists_and_roles_are_read_as_typed_values_from_the_file_and_the_environment() {
+    Jail::expect_with(|jail| {
+        jail.create_file("kaiten.toml", "worker_retry_delays = [\"1s\", \"2m\"]\nroles = \"worker, api\"\n")?;
+        jail.set_env("KAITEN_OUTBOX_RETENTION", "36h");
+        jail.set_env("KAITEN_HTTP_REQUEST_TIMEOUT", "1m 30s");
+        let config = Config::load(Some(Path::new("kaiten.toml"))).map_err(|e| e.to_string())?;
+        assert_eq!(config.outbox_retention, Duration::from_secs(36 * 3600));
+        assert_eq!(config.http_request_timeout, Duration::from_secs(90));
+        assert_eq!(config.worker_retry_delays, vec![Duration::from_secs(1), Duration::from_secs(120)]);
+        assert_eq!(config.roles, BTreeSet::from([Role::Api, Role::Worker]));
+        jail.set_env("KAITEN_AUDIT_TRAIL_RETENTION", "a while");
+        let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("KAITEN_AUDIT_TRAIL_RETENTION"), "{error}");
+        Ok(())
+    });
+}
+
+#[test]
+fn the_defaults_survive_their_own_spelling() {
+    Jail::expect_with(|_| {
+        let loaded = Config::load(None).map_err(|e| e.to_string())?;
+        let defaults = Config::default();
+        assert_eq!(loaded.roles, defaults.roles);
+        assert_eq!(loaded.worker_retry_delays, defaults.worker_retry_delays);
+        assert_eq!(loaded.webhooks_retry_schedule, defaults.webhooks_retry_schedule);
+        assert_eq!(loaded.webhooks_retention, defaults.webhooks_retention);
         Ok(())
     });
 }

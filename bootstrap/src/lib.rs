@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+mod config_values;
 pub mod dead_letters;
 mod delivery_backend;
 pub mod metrics;

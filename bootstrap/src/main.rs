@@ -3,9 +3,11 @@
 use anyhow::Context;
 use clap::Parser;
 use kaiten::cli::{Cli, Command, DlqCommand, OrgCommand, OutboxCommand, WebhooksCommand};
+use kaiten::config::Role;
 use kaiten::{Config, app, telemetry};
 use kaiten_application::use_cases::prune_old_rows::PruneOldRows;
 use kaiten_postgres::{PgPool, PgRetention};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// mimalloc rather than the C library's allocator: a quarter of the process's CPU under load went to
@@ -24,13 +26,13 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Serve | Command::Relay | Command::Api | Command::Worker => {
             match command {
-                Command::Relay => config.roles = "relay".into(),
-                Command::Api => config.roles = "api".into(),
-                Command::Worker => config.roles = "worker".into(),
+                Command::Relay => config.roles = BTreeSet::from([Role::Relay]),
+                Command::Api => config.roles = BTreeSet::from([Role::Api]),
+                Command::Worker => config.roles = BTreeSet::from([Role::Worker]),
                 _ => {}
             }
             let app = app::build(config).await?;
-            let serves_api = app.serves(kaiten::config::Role::Api);
+            let serves_api = app.serves(Role::Api);
             let ops = match app.config.ops_port {
                 Some(port) => Some(app.bind_port(port).await?),
                 None => None,
@@ -46,13 +48,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Outbox { command: OutboxCommand::Prune { older_than } } => {
             if let Some(older_than) = older_than {
-                config.outbox_retention = older_than;
+                config.outbox_retention = older_than.into();
             }
             prune(&config, config.outbox_retention()?, PgRetention::outbox, "the outbox").await
         }
         Command::Webhooks { command: WebhooksCommand::Prune { older_than } } => {
             if let Some(older_than) = older_than {
-                config.webhooks_retention = older_than;
+                config.webhooks_retention = older_than.into();
             }
             prune(&config, config.webhooks_retention()?, PgRetention::webhook_messages, "webhook messages").await
         }
@@ -63,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Org { command: OrgCommand::Create { name } } => {
             // Only the database (and Svix, when configured) is needed: the relay's slot and the
             // broker's topology are left to the processes that relay and consume.
-            config.roles = "api".into();
+            config.roles = BTreeSet::from([Role::Api]);
             let app = app::build(config).await?;
             let created =
                 app.use_cases.create_organization.execute(&name).await.context("cannot create the organization")?;

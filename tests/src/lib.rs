@@ -162,9 +162,13 @@ pub fn amqp_url() -> String {
 }
 
 /// The delivery schedule tests configure (`KAITEN_WEBHOOKS_RETRY_SCHEDULE`).
-pub const TEST_RETRY_SCHEDULE: &str = "50ms,50ms,50ms";
+pub const TEST_RETRY_SCHEDULE: [std::time::Duration; 3] = [std::time::Duration::from_millis(50); 3];
 /// The worker's retry delays tests configure (`KAITEN_WORKER_RETRY_DELAYS`).
-pub const TEST_WORKER_RETRY_DELAYS: &str = "50ms,100ms,200ms";
+pub const TEST_WORKER_RETRY_DELAYS: [std::time::Duration; 3] = [
+    std::time::Duration::from_millis(50),
+    std::time::Duration::from_millis(100),
+    std::time::Duration::from_millis(200),
+];
 /// Delays (ms) of every retry queue a test may declare: the defaults and the test ones.
 const RETRY_DELAYS_MS: [u64; 11] =
     [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 50, 100, 200];

@@ -48,8 +48,10 @@ async fn history(app: &TestApp, tenant: &Tenant, endpoint: &str) -> anyhow::Resu
 async fn an_event_handed_over_again_and_again_while_its_endpoint_fails_is_delivered_once() -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
     receiver.script("flaky", &[500, 500, 500, 200]);
-    let app =
-        TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = "700ms,700ms,700ms,700ms".into()).await?;
+    let app = TestApp::spawn_delivering(|config| {
+        config.webhooks_retry_schedule = vec![std::time::Duration::from_millis(700); 4]
+    })
+    .await?;
     let acme = app.tenant("Acme").await?;
     let id = endpoint(&app, &acme, receiver.url("flaky")).await?;
     let since = chrono::Utc::now() - chrono::TimeDelta::seconds(5);

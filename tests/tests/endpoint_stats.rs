@@ -62,7 +62,9 @@ async fn stats_equal_what_the_receiver_saw() -> anyhow::Result<()> {
 async fn a_failing_endpoint_shows_its_streak_and_no_success() -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
     receiver.script("down", &[503]);
-    let app = TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = "1h".into()).await?;
+    let app =
+        TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = vec![std::time::Duration::from_secs(3600)])
+            .await?;
     let acme = app.tenant("Acme").await?;
     let body = json!({"url": receiver.url("down"), "eventNames": ["CUSTOMER_CREATION"]});
     let (_, created) = app.send(Method::POST, "/api/webhooks", &acme.token, Some(body)).await?;

@@ -33,7 +33,10 @@ async fn trickle(address: &str, bytes: &[u8], pause: Duration) -> anyhow::Result
 
 #[tokio::test]
 async fn a_client_sending_its_headers_a_byte_at_a_time_is_cut_off() -> anyhow::Result<()> {
-    let app = TestApp::spawn_configured("api", None, |config| config.http_header_read_timeout = "1s".into()).await?;
+    let app = TestApp::spawn_configured("api", None, |config| {
+        config.http_header_read_timeout = std::time::Duration::from_secs(1)
+    })
+    .await?;
     let address = app.base_url.trim_start_matches("http://").to_owned();
     let headers = format!("GET /api/healthz HTTP/1.1\r\nHost: {address}\r\nX-Slow: {}\r\n\r\n", "a".repeat(40));
     let (elapsed, sent) = trickle(&address, headers.as_bytes(), Duration::from_millis(250)).await?;
@@ -45,7 +48,10 @@ async fn a_client_sending_its_headers_a_byte_at_a_time_is_cut_off() -> anyhow::R
 
 #[tokio::test]
 async fn a_request_longer_than_the_request_timeout_is_answered_408() -> anyhow::Result<()> {
-    let app = TestApp::spawn_configured("api", None, |config| config.http_request_timeout = "1s".into()).await?;
+    let app = TestApp::spawn_configured("api", None, |config| {
+        config.http_request_timeout = std::time::Duration::from_secs(1)
+    })
+    .await?;
     let tenant = app.tenant("Acme").await?;
     let address = app.base_url.trim_start_matches("http://").to_owned();
     let mut stream = TcpStream::connect(&address).await?;
@@ -89,7 +95,7 @@ async fn an_exhausted_database_pool_answers_503_with_retry_after() -> anyhow::Re
     use diesel_async::SimpleAsyncConnection;
     let app = TestApp::spawn_configured("api", None, |config| {
         config.database_max_connections = 1;
-        config.database_pool_timeout = "300ms".into();
+        config.database_pool_timeout = std::time::Duration::from_millis(300);
     })
     .await?;
     let tenant = app.tenant("Acme").await?;

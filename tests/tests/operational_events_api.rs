@@ -103,7 +103,9 @@ async fn exhausted_retries_are_reported_once_and_never_to_the_endpoint_they_are_
     let receiver = Receiver::start().await?;
     receiver.script("down", &[500]);
     receiver.script("down-watcher", &[503]);
-    let app = TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = "1s".into()).await?;
+    let app =
+        TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = vec![std::time::Duration::from_secs(1)])
+            .await?;
     let acme = app.tenant("Acme").await?;
     let exhausted = "WEBHOOK_MESSAGE_ATTEMPT_EXHAUSTED";
     let (down_id, _) = endpoint(&app, &acme, receiver.url("down"), &["CUSTOMER_CREATION", exhausted]).await?;
@@ -141,8 +143,8 @@ async fn an_endpoint_failing_too_long_is_reported_with_its_failing_streak() -> a
     let receiver = Receiver::start().await?;
     receiver.script("down", &[500]);
     let app = TestApp::spawn_delivering(|config| {
-        config.webhooks_retry_schedule = "2s,2s".into();
-        config.webhooks_disable_after = "1s".into();
+        config.webhooks_retry_schedule = vec![std::time::Duration::from_secs(2); 2];
+        config.webhooks_disable_after = std::time::Duration::from_secs(1);
     })
     .await?;
     let acme = app.tenant("Acme").await?;

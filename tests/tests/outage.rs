@@ -24,16 +24,16 @@ async fn a_database_outage_longer_than_the_retry_budget_dead_letters_nothing() -
     assert_eq!(status, 201);
     let server = app.db.url.trim_start_matches("postgres://postgres@").split('/').next().unwrap_or_default().to_owned();
     let proxy = Proxy::start(server).await?;
-    let budget = "50ms,50ms";
+    let budget = vec![Duration::from_millis(50); 2];
     let worker_config = kaiten::Config {
         database_url: format!("postgres://postgres@{}/{}", proxy.address, app.db.name),
         database_max_connections: 4,
-        database_pool_timeout: "500ms".into(),
-        roles: "worker".into(),
+        database_pool_timeout: Duration::from_millis(500),
+        roles: [kaiten::config::Role::Worker].into(),
         slot: app.names.slot.clone(),
         exchange: app.names.exchange.clone(),
         queue: app.names.queue.clone(),
-        worker_retry_delays: budget.into(),
+        worker_retry_delays: budget,
         webhooks_allow_private: true,
         webhooks_retry_schedule: kaiten_test_support::TEST_RETRY_SCHEDULE.into(),
         ..kaiten::Config::default()

@@ -19,7 +19,14 @@ async fn a_retry_after_pauses_the_endpoint_until_then() -> anyhow::Result<()> {
     receiver.script("busy", &[429, 200]);
     receiver.retry_after("busy", "2");
     // Retries 50 ms apart, the longest step 4 s: the 2 s pause is honoured, not the 50 ms step.
-    let app = TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = "50ms,50ms,4s".into()).await?;
+    let app = TestApp::spawn_delivering(|config| {
+        config.webhooks_retry_schedule = vec![
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_secs(4),
+        ]
+    })
+    .await?;
     let acme = app.tenant("Acme").await?;
     let (status, _) = app
         .send(

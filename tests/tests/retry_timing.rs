@@ -17,7 +17,14 @@ async fn every_retry_fires_within_its_step_and_jitter_whatever_else_is_waiting()
     let steps = [Duration::from_secs(1), Duration::from_secs(3), Duration::from_secs(2)];
     let receiver = Receiver::start().await?;
     receiver.script("down", &[500]);
-    let app = TestApp::spawn_delivering(|config| config.webhooks_retry_schedule = "1s,3s,2s".into()).await?;
+    let app = TestApp::spawn_delivering(|config| {
+        config.webhooks_retry_schedule = vec![
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(3),
+            std::time::Duration::from_secs(2),
+        ]
+    })
+    .await?;
     let acme = app.tenant("Acme").await?;
     let (status, _) =
         app.send(Method::POST, "/api/webhooks", &acme.token, Some(json!({"url": receiver.url("down")}))).await?;

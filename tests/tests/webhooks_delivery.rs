@@ -241,7 +241,8 @@ async fn another_organization_cannot_read_or_resend_messages() -> anyhow::Result
 async fn an_endpoint_failing_longer_than_the_limit_is_disabled() -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
     receiver.script("down", &[500]);
-    let app = TestApp::spawn_delivering(|config| config.webhooks_disable_after = "1ms".into()).await?;
+    let app =
+        TestApp::spawn_delivering(|config| config.webhooks_disable_after = std::time::Duration::from_millis(1)).await?;
     let acme = app.tenant("Acme").await?;
     let (id, _) = endpoint(&app, &acme, receiver.url("down"), &[]).await?;
     create_customer(&app, &acme, "Globex").await?;

@@ -95,7 +95,7 @@ impl TestApp {
             port: 0,
             database_url: db.url.clone(),
             database_max_connections: 8,
-            roles: roles.into(),
+            roles: role_set(roles),
             slot: names.slot.clone(),
             exchange: names.exchange.clone(),
             queue: names.queue.clone(),
@@ -141,7 +141,7 @@ impl TestApp {
             port: 0,
             database_url: self.db.url.clone(),
             database_max_connections: 8,
-            roles: "worker".into(),
+            roles: role_set("worker"),
             slot: self.names.slot.clone(),
             exchange: self.names.exchange.clone(),
             queue: self.names.queue.clone(),
@@ -207,6 +207,16 @@ impl TestApp {
         conn.batch_execute(sql).await?;
         Ok(())
     }
+}
+
+/// The roles named in `roles` (`api,relay,worker`).
+fn role_set(roles: &str) -> std::collections::BTreeSet<kaiten::config::Role> {
+    use kaiten::config::Role;
+    let known = [("api", Role::Api), ("relay", Role::Relay), ("worker", Role::Worker)];
+    roles
+        .split(',')
+        .filter_map(|name| known.iter().find(|(known, _)| *known == name.trim()).map(|(_, role)| *role))
+        .collect()
 }
 
 impl Drop for TestApp {
