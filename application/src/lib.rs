@@ -11,5 +11,5 @@ pub mod use_cases;
 
 pub use caller::Caller;
 pub use error::{Conflict, RepoError, UseCaseError};
-pub use ports::unit_of_work::{Repositories, UnitOfWork, UnitOfWorkExt};
+pub use ports::unit_of_work::{Repositories, Transaction, UnitOfWork, UnitOfWorkExt};
 pub use use_cases::UseCases;

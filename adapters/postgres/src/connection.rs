@@ -14,8 +14,11 @@ pub(crate) type PooledConnection = Object<AsyncPgConnection>;
 #[derive(Clone)]
 pub(crate) enum ConnectionSource {
     Pool(PgPool),
-    Transaction(Arc<Mutex<PooledConnection>>),
+    Transaction(SharedConnection),
 }
+
+/// The connection of a unit of work's transaction, shared by its repositories.
+pub(crate) type SharedConnection = Arc<Mutex<PooledConnection>>;
 
 /// A connection borrowed for one repository call.
 pub(crate) enum ConnectionGuard {

@@ -1,6 +1,6 @@
 //! `PgOutboxRepo`: appends rows to `outbox_events`.
 
-use crate::connection::ConnectionSource;
+use crate::connection::SharedConnection;
 use crate::errors::repo_error;
 use crate::schema::outbox_events;
 use async_trait::async_trait;
@@ -16,13 +16,14 @@ fn headers(event: &OutboxEvent) -> Option<serde_json::Value> {
     event.traceparent.as_ref().map(|traceparent| serde_json::json!({ "traceparent": traceparent }))
 }
 
+/// The outbox of one transaction: made only by the unit of work, over its connection.
 pub(crate) struct PgOutboxRepo {
-    source: ConnectionSource,
+    transaction: SharedConnection,
 }
 
 impl PgOutboxRepo {
-    pub(crate) fn new(source: ConnectionSource) -> Self {
-        Self { source }
+    pub(crate) fn new(transaction: SharedConnection) -> Self {
+        Self { transaction }
     }
 }
 
@@ -55,10 +56,7 @@ async fn insert_once(conn: &mut AsyncPgConnection, event: &OutboxEvent) -> Resul
 #[async_trait]
 impl OutboxRepo for PgOutboxRepo {
     async fn append(&self, event: &OutboxEvent) -> Result<(), RepoError> {
-        if matches!(self.source, ConnectionSource::Pool(_)) {
-            return Err(RepoError::Unexpected("outbox rows are appended only inside a unit of work".into()));
-        }
-        let mut conn = self.source.get().await?;
+        let mut conn = self.transaction.lock().await;
         match insert_once(&mut conn, event).await? {
             0 => Err(RepoError::Conflict(kaiten_application::Conflict::new(
                 "duplicate_event_id",

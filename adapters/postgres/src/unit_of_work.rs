@@ -16,7 +16,7 @@ use crate::tokens::PgTokenRepository;
 use async_trait::async_trait;
 use diesel_async::{AnsiTransactionManager, TransactionManager};
 use kaiten_application::ports::unit_of_work::TransactionWork;
-use kaiten_application::{RepoError, Repositories, UnitOfWork};
+use kaiten_application::{RepoError, Repositories, Transaction, UnitOfWork};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -47,8 +47,7 @@ fn repositories(source: ConnectionSource) -> Repositories {
         feature_flags: Arc::new(PgFeatureFlagRepository::new(source.clone())),
         deployment_zones: Arc::new(PgDeploymentZoneRepository::new(source.clone())),
         licenses: Arc::new(PgLicenseRepository::new(source.clone())),
-        instances: Arc::new(PgInstanceRepository::new(source.clone())),
-        outbox: Arc::new(PgOutboxRepo::new(source)),
+        instances: Arc::new(PgInstanceRepository::new(source)),
     }
 }
 
@@ -81,9 +80,9 @@ impl UnitOfWork for PgUnitOfWork {
         let shared = Arc::new(Mutex::new(connection));
         // If this future is dropped here, the pool sees the connection still in a transaction and
         // discards it instead of reusing it.
-        let repos =
-            with_token_cache(repositories(ConnectionSource::Transaction(shared.clone())), self.token_cache.clone());
-        let outcome = work(repos).await;
+        let source = ConnectionSource::Transaction(shared.clone());
+        let repos = with_token_cache(repositories(source.clone()), self.token_cache.clone());
+        let outcome = work(Transaction { repos, outbox: Arc::new(PgOutboxRepo::new(shared.clone())) }).await;
         let mut connection = shared.lock().await;
         match outcome {
             Ok(true) => AnsiTransactionManager::commit_transaction(&mut **connection).await.map_err(repo_error),

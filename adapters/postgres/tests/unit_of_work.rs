@@ -1,4 +1,5 @@
 //! The unit of work on the real PostgreSQL: the domain row and the outbox row commit together or not at all.
+//! (Outside a unit of work there is no outbox to append to: the pooled `Repositories` have none.)
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -86,17 +87,6 @@ async fn a_failing_outbox_append_rolls_back_the_domain_write() -> anyhow::Result
         .await;
     assert!(matches!(result, Err(RepoError::Conflict(_))), "{result:?}");
     assert_eq!(count(&db, "customers").await?, 0);
-    assert_eq!(count(&db, "outbox_events").await?, 0);
-    Ok(())
-}
-
-#[tokio::test]
-async fn the_pool_never_appends_to_the_outbox_outside_a_unit_of_work() -> anyhow::Result<()> {
-    let (db, _uow, organization) = setup().await?;
-    let pool = kaiten_postgres::connect(&db.url, 1).await?;
-    let repos = kaiten_postgres::pooled_repositories(pool);
-    let (_, event) = customer_with_event(&organization)?;
-    assert!(repos.outbox.append(&event).await.is_err());
     assert_eq!(count(&db, "outbox_events").await?, 0);
     Ok(())
 }

@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 /// The repositories, all bound to one connection: inside a unit of work to its transaction,
-/// outside (for reads) to the pool.
+/// outside (for reads) to the pool. The outbox is not among them: only a [`Transaction`] has it.
 #[derive(Clone)]
 pub struct Repositories {
     pub organizations: Arc<dyn OrganizationRepository>,
@@ -28,11 +28,27 @@ pub struct Repositories {
     pub deployment_zones: Arc<dyn DeploymentZoneRepository>,
     pub licenses: Arc<dyn LicenseRepository>,
     pub instances: Arc<dyn InstanceRepository>,
+}
+
+/// What a unit of work hands its work: the repositories bound to its transaction (reached through
+/// `Deref`, as `tx.customers`) and the outbox of that transaction. An event can be appended only
+/// here, so it commits with the change it reports or not at all: the type says so.
+#[derive(Clone)]
+pub struct Transaction {
+    pub repos: Repositories,
     pub outbox: Arc<dyn OutboxRepo>,
 }
 
+impl std::ops::Deref for Transaction {
+    type Target = Repositories;
+
+    fn deref(&self) -> &Repositories {
+        &self.repos
+    }
+}
+
 /// The work handed to [`UnitOfWork::run_boxed`]: it returns `Ok(true)` to commit, `Ok(false)` to roll back.
-pub type TransactionWork<'a> = Box<dyn FnOnce(Repositories) -> BoxFuture<'a, Result<bool, RepoError>> + Send + 'a>;
+pub type TransactionWork<'a> = Box<dyn FnOnce(Transaction) -> BoxFuture<'a, Result<bool, RepoError>> + Send + 'a>;
 
 #[async_trait]
 pub trait UnitOfWork: Send + Sync {
@@ -49,7 +65,7 @@ pub trait UnitOfWorkExt {
     where
         T: Send,
         E: From<RepoError> + Send,
-        F: FnOnce(Repositories) -> Fut + Send,
+        F: FnOnce(Transaction) -> Fut + Send,
         Fut: Future<Output = Result<T, E>> + Send;
 }
 
@@ -59,7 +75,7 @@ impl UnitOfWorkExt for dyn UnitOfWork {
     where
         T: Send,
         E: From<RepoError> + Send,
-        F: FnOnce(Repositories) -> Fut + Send,
+        F: FnOnce(Transaction) -> Fut + Send,
         Fut: Future<Output = Result<T, E>> + Send,
     {
         let mut outcome: Option<Result<T, E>> = None;

@@ -3,7 +3,7 @@
 
 use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
-use crate::ports::unit_of_work::{Repositories, UnitOfWork, UnitOfWorkExt};
+use crate::ports::unit_of_work::{Repositories, Transaction, UnitOfWork, UnitOfWorkExt};
 use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, NewDeployment};
 use kaiten_domain::release::Release;
 use kaiten_domain::{Access, Actor, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
@@ -73,7 +73,7 @@ pub(crate) async fn release_by_id(
 /// Deploys `release` to `zone`: records the deployment and appends RELEASE_DEPLOYMENT. The zone as it
 /// now runs, and the deployment; `None` when the zone already runs the release (nothing written).
 pub(crate) async fn deploy(
-    repos: &Repositories,
+    repos: &Transaction,
     zone: &DeploymentZone,
     release: &Release,
     actor: &Actor,

@@ -3,14 +3,14 @@
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
-use crate::ports::unit_of_work::Repositories;
+use crate::ports::unit_of_work::{Repositories, Transaction};
 use kaiten_domain::instance::Instance;
 use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
 use kaiten_domain::{Access, Module, OutboxEvent, Paged, Slug, clock};
 
 /// Appends `event` about `instance` to the outbox and to the instance's audit trail.
 pub(crate) async fn append_instance_event(
-    repos: &Repositories,
+    repos: &Transaction,
     instance: &Instance,
     event: OutboxEvent,
 ) -> Result<(), UseCaseError> {

@@ -10,7 +10,7 @@ use crate::ports::deployment_zones::MockDeploymentZoneRepository;
 use crate::ports::instances::MockInstanceRepository;
 use crate::ports::licenses::MockLicenseRepository;
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
-use crate::ports::unit_of_work::{Repositories, TransactionWork, UnitOfWork};
+use crate::ports::unit_of_work::{Repositories, Transaction, TransactionWork, UnitOfWork};
 use async_trait::async_trait;
 use kaiten_domain::customer::{Customer, NewCustomer};
 use kaiten_domain::{OutboxEvent, ScopeSet, clock};
@@ -69,7 +69,7 @@ struct State {
 }
 
 pub struct FakeUnitOfWork {
-    repos: Mutex<Option<Repositories>>,
+    repos: Mutex<Option<Transaction>>,
     appended: Arc<Mutex<Vec<OutboxEvent>>>,
     state: Mutex<State>,
 }
@@ -88,8 +88,9 @@ impl FakeUnitOfWork {
             deployment_zones: Arc::new(mocks.deployment_zones),
             licenses: Arc::new(mocks.licenses),
             instances: Arc::new(mocks.instances),
-            outbox: Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() }),
         };
+        let outbox = Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() });
+        let repos = Transaction { repos, outbox };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })
     }
 
