@@ -4,8 +4,8 @@ use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::OutboxEvent;
 
-/// Appends events to `outbox_events`. Only a unit of work's `Transaction` has one, so an event is written in
-/// the same transaction as the change it reports, or not at all.
+/// Appends events to `outbox_events`. Only a unit of work's `Transaction` has one, so an event is
+/// written in the same transaction as the change it reports, or not at all.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait OutboxRepo: Send + Sync {
