@@ -199,7 +199,7 @@ fn check_url(raw: &str, policy: &UrlPolicy, errors: &mut Vec<FieldError>) -> Opt
     match policy.check_url(raw.trim()) {
         Ok(url) => Some(url.to_string()),
         Err(reason) => {
-            errors.push(FieldError::new("body.url", reason, Some(Value::from(raw))));
+            errors.push(FieldError::new("body.url", reason.to_string(), Some(Value::from(raw))));
             None
         }
     }

@@ -7,6 +7,27 @@ pub use crate::address_registry::{AddressClass, classify};
 use std::net::IpAddr;
 use url::{Host, Url};
 
+/// Why a URL or an address is refused (the text is the reason the API shows).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlRefused {
+    #[error("not a valid absolute URL: {0}")]
+    Unparsable(String),
+    #[error("must use https")]
+    PlainHttp,
+    #[error("scheme `{0}` is not allowed (https only)")]
+    Scheme(String),
+    #[error("must not carry credentials")]
+    Credentials,
+    #[error("must name a host")]
+    NoHost,
+    #[error("`localhost` is a loopback host")]
+    Localhost,
+    #[error("{0} is a cloud metadata address")]
+    Metadata(IpAddr),
+    #[error("{address} is a {class} address")]
+    Special { address: IpAddr, class: &'static str },
+}
+
 /// The rules, with the development switch (`KAITEN_WEBHOOKS_ALLOW_PRIVATE`): when set, http and
 /// loopback/private addresses are allowed; cloud metadata addresses never are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -19,40 +40,49 @@ impl UrlPolicy {
         Self { allow_private }
     }
 
-    /// Parses and checks an endpoint URL; `Err` carries the reason for the caller.
-    pub fn check_url(&self, raw: &str) -> Result<Url, String> {
-        let url = Url::parse(raw).map_err(|error| format!("not a valid absolute URL: {error}"))?;
+    /// Parses and checks an endpoint URL: what [`Self::check_destination`] checks, no credentials,
+    /// and no `localhost` name.
+    pub fn check_url(&self, raw: &str) -> Result<Url, UrlRefused> {
+        let url = self.check_destination(raw)?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(UrlRefused::Credentials);
+        }
+        if let Some(Host::Domain(name)) = url.host() {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            if !self.allow_private && (name == "localhost" || name.ends_with(".localhost")) {
+                return Err(UrlRefused::Localhost);
+            }
+        }
+        Ok(url)
+    }
+
+    /// What a delivery checks before sending: the URL parses, its scheme is allowed (https only,
+    /// unless private destinations are), and a literal IP host is an allowed address. A host name is
+    /// judged on every address it resolves to, when it is resolved.
+    pub fn check_destination(&self, raw: &str) -> Result<Url, UrlRefused> {
+        let url = Url::parse(raw).map_err(|error| UrlRefused::Unparsable(error.to_string()))?;
         match url.scheme() {
             "https" => {}
             "http" if self.allow_private => {}
-            "http" => return Err("must use https".into()),
-            other => return Err(format!("scheme `{other}` is not allowed (https only)")),
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err("must not carry credentials".into());
+            "http" => return Err(UrlRefused::PlainHttp),
+            other => return Err(UrlRefused::Scheme(other.to_owned())),
         }
         match url.host() {
-            None => Err("must name a host".into()),
-            Some(Host::Ipv4(address)) => self.check_address(IpAddr::V4(address)).map(|()| url),
-            Some(Host::Ipv6(address)) => self.check_address(IpAddr::V6(address)).map(|()| url),
-            Some(Host::Domain(name)) => {
-                let name = name.trim_end_matches('.').to_ascii_lowercase();
-                if !self.allow_private && (name == "localhost" || name.ends_with(".localhost")) {
-                    Err("`localhost` is a loopback host".into())
-                } else {
-                    Ok(url)
-                }
-            }
+            None => return Err(UrlRefused::NoHost),
+            Some(Host::Ipv4(address)) => self.check_address(IpAddr::V4(address))?,
+            Some(Host::Ipv6(address)) => self.check_address(IpAddr::V6(address))?,
+            Some(Host::Domain(_)) => {}
         }
+        Ok(url)
     }
 
     /// Checks one address a delivery would connect to.
-    pub fn check_address(&self, address: IpAddr) -> Result<(), String> {
+    pub fn check_address(&self, address: IpAddr) -> Result<(), UrlRefused> {
         match classify(address) {
             None => Ok(()),
-            Some(AddressClass::Metadata) => Err(format!("{address} is a cloud metadata address")),
+            Some(AddressClass::Metadata) => Err(UrlRefused::Metadata(address)),
             Some(_) if self.allow_private => Ok(()),
-            Some(class) => Err(format!("{address} is a {} address", class.describe())),
+            Some(class) => Err(UrlRefused::Special { address, class: class.describe() }),
         }
     }
 }
@@ -104,7 +134,7 @@ mod tests {
         ];
         for (url, reason) in cases {
             let error = strict().check_url(url).err().unwrap_or_else(|| panic!("{url} was accepted"));
-            assert!(error.contains(reason), "{url}: {error}");
+            assert!(error.to_string().contains(reason), "{url}: {error}");
         }
     }
 
@@ -123,7 +153,7 @@ mod tests {
             "http://[2002:a9fe:a9fe::]/",
         ] {
             let error = development.check_url(metadata).err().unwrap_or_else(|| panic!("{metadata} was accepted"));
-            assert!(error.contains("metadata"), "{metadata}: {error}");
+            assert!(matches!(error, UrlRefused::Metadata(_)), "{metadata}: {error}");
         }
     }
 }
