@@ -137,7 +137,7 @@ impl SvixOperationalInbox {
             url,
             reason: DisableReason::Failing,
             failing_since: report.fail_since,
-            disabled_at: Utc::now(),
+            disabled_at: kaiten_domain::clock::now(),
         };
         Ok(Some((organization_id, EventKind::WebhookEndpointDisabled, serde_json::to_value(data).unwrap_or_default())))
     }
