@@ -14,33 +14,24 @@ use svix::models::EndpointOut;
 use uuid::Uuid;
 
 /// The event reporting that `endpoint` went from `was_disabled` to its state now, if it changed.
-pub(crate) fn state_change(organization_id: Uuid, was_disabled: bool, endpoint: &EndpointOut) -> Option<OutboxEvent> {
+pub(crate) fn state_change(
+    organization_id: Uuid,
+    was_disabled: bool,
+    endpoint: &EndpointOut,
+) -> Option<Result<OutboxEvent, serde_json::Error>> {
     let disabled = endpoint.disabled.unwrap_or(false);
     if disabled == was_disabled {
         return None;
     }
     let at: DateTime<Utc> = endpoint.updated_at;
-    let (kind, data) = if disabled {
-        let data = EndpointDisabled {
-            endpoint_id: endpoint.id.clone(),
-            url: endpoint.url.clone(),
-            reason: DisableReason::Manual,
-            failing_since: None,
-            disabled_at: at,
-        };
-        (EventKind::WebhookEndpointDisabled, serde_json::to_value(data))
+    let (endpoint_id, url) = (endpoint.id.clone(), endpoint.url.clone());
+    Some(if disabled {
+        let data =
+            EndpointDisabled { endpoint_id, url, reason: DisableReason::Manual, failing_since: None, disabled_at: at };
+        OutboxEvent::of(EventKind::WebhookEndpointDisabled, organization_id, &data, None)
     } else {
-        let data = EndpointEnabled { endpoint_id: endpoint.id.clone(), url: endpoint.url.clone(), enabled_at: at };
-        (EventKind::WebhookEndpointEnabled, serde_json::to_value(data))
-    };
-    Some(OutboxEvent {
-        id: Uuid::now_v7(),
-        organization_id,
-        kind,
-        data: data.unwrap_or_default(),
-        traceparent: None,
-        previous_attributes: None,
-        customer: None,
+        let data = EndpointEnabled { endpoint_id, url, enabled_at: at };
+        OutboxEvent::of(EventKind::WebhookEndpointEnabled, organization_id, &data, None)
     })
 }
 
@@ -68,7 +59,10 @@ impl SvixWebhookManagement {
     ) -> Result<(), RepoError> {
         let (Some(log), Some(was_disabled)) = (&self.operational_log, was_disabled) else { return Ok(()) };
         match state_change(organization_id, was_disabled, endpoint) {
-            Some(event) => log.record(&event).await.map(|_| ()),
+            Some(event) => {
+                let event = event.map_err(|error| RepoError::Unexpected(error.to_string()))?;
+                log.record(&event).await.map(|_| ())
+            }
             None => Ok(()),
         }
     }

@@ -75,7 +75,7 @@ pub struct SvixOperationalInbox {
 /// A failed lookup or write: an outage is retried by Svix (503); anything else would fail the same
 /// way every time, so the report is acknowledged and the error logged rather than have Svix retry
 /// it for days and disable the endpoint that feeds Kaiten every report.
-fn lookup_failed(error: RepoError) -> Result<Option<(Uuid, EventKind, Value)>, InboxError> {
+fn lookup_failed(error: RepoError) -> Result<Option<OutboxEvent>, InboxError> {
     match error {
         RepoError::Unavailable(reason) => Err(InboxError::Unavailable(reason)),
         other => {
@@ -83,6 +83,16 @@ fn lookup_failed(error: RepoError) -> Result<Option<(Uuid, EventKind, Value)>, I
             Ok(None)
         }
     }
+}
+
+/// The operational event of `kind` with `data` for the organization.
+fn event<T: serde::Serialize>(
+    kind: EventKind,
+    organization_id: Uuid,
+    data: &T,
+) -> Result<Option<OutboxEvent>, RepoError> {
+    let event = OutboxEvent::of(kind, organization_id, data, None);
+    event.map(Some).map_err(|error| RepoError::Unexpected(error.to_string()))
 }
 
 /// The organization of an application uid (Kaiten's applications are named by organization id).
@@ -125,7 +135,7 @@ impl SvixOperationalInbox {
 
     /// An automatic disable only: one made through Kaiten's API is reported by Kaiten itself, and
     /// one made in Svix's own tools is not reported (Svix Cloud tells them apart by `trigger`).
-    async fn disabled(&self, report: DisabledReport) -> Result<Option<(Uuid, EventKind, Value)>, RepoError> {
+    async fn disabled(&self, report: DisabledReport) -> Result<Option<OutboxEvent>, RepoError> {
         let Some(organization_id) = organization_of(report.app_uid.as_deref()) else { return Ok(None) };
         if report.trigger.as_deref().is_some_and(|trigger| trigger != "automatic") {
             return Ok(None);
@@ -139,12 +149,12 @@ impl SvixOperationalInbox {
             failing_since: report.fail_since,
             disabled_at: kaiten_domain::clock::now(),
         };
-        Ok(Some((organization_id, EventKind::WebhookEndpointDisabled, serde_json::to_value(data).unwrap_or_default())))
+        event(EventKind::WebhookEndpointDisabled, organization_id, &data)
     }
 
     /// A message of a domain event only: a test send (no event id) or an operational message that
     /// ran out of retries is not reported, as on the built-in engine.
-    async fn exhausted(&self, report: ExhaustedReport) -> Result<Option<(Uuid, EventKind, Value)>, RepoError> {
+    async fn exhausted(&self, report: ExhaustedReport) -> Result<Option<OutboxEvent>, RepoError> {
         let Some(organization_id) = organization_of(report.app_uid.as_deref()) else { return Ok(None) };
         let Some(event_id) = report.msg_event_id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) else {
             return Ok(None);
@@ -185,8 +195,7 @@ impl SvixOperationalInbox {
                     .then_some(report.last_attempt.response_status_code),
             },
         };
-        let data = serde_json::to_value(data).unwrap_or_default();
-        Ok(Some((organization_id, EventKind::WebhookMessageAttemptExhausted, data)))
+        event(EventKind::WebhookMessageAttemptExhausted, organization_id, &data)
     }
 }
 
@@ -202,16 +211,9 @@ impl OperationalWebhookInbox for SvixOperationalInbox {
             _ => Ok(None),
         };
         let event = read.or_else(lookup_failed)?;
-        let Some((organization_id, kind, data)) = event else { return Ok(InboxOutcome::Ignored) };
-        let event = OutboxEvent {
-            id: Uuid::new_v5(&REPORT_NAMESPACE, webhook.id.as_bytes()),
-            organization_id,
-            kind,
-            data,
-            traceparent: None,
-            previous_attributes: None,
-            customer: None,
-        };
+        let Some(event) = event else { return Ok(InboxOutcome::Ignored) };
+        // Keyed by the report: the same report sent again is the same event.
+        let event = OutboxEvent { id: Uuid::new_v5(&REPORT_NAMESPACE, webhook.id.as_bytes()), ..event };
         let written = self.log.record(&event).await.map_err(|error| InboxError::Unavailable(error.to_string()))?;
         Ok(if written { InboxOutcome::Recorded } else { InboxOutcome::AlreadyRecorded })
     }

@@ -3,11 +3,10 @@
 //! addresses the policy allows: the check applies to the very addresses that get connected to,
 //! whatever the DNS answers today.
 
-use kaiten_domain::webhook_url::{UrlPolicy, UrlRefused};
+use kaiten_domain::webhook_url::UrlPolicy;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::error::Error;
 use std::net::SocketAddr;
-use url::Url;
 
 /// The policy refused every address a host name resolves to; no connection was made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,12 +21,6 @@ pub struct AddressRefused {
 pub struct ResolutionFailed {
     pub host: String,
     pub detail: String,
-}
-
-/// Checks what can be checked before sending (see [`UrlPolicy::check_destination`]): the HTTP
-/// client connects to a literal address without asking the resolver, so it is judged here.
-pub fn check_destination(policy: UrlPolicy, raw: &str) -> Result<Url, UrlRefused> {
-    policy.check_destination(raw)
 }
 
 /// The addresses `host` resolves to that the policy allows; refused when none is.
@@ -95,13 +88,13 @@ mod tests {
             ("nonsense", "valid"),
         ];
         for (url, reason) in refused {
-            let error = check_destination(STRICT, url).err().unwrap_or_else(|| panic!("{url} was accepted"));
+            let error = STRICT.check_destination(url).err().unwrap_or_else(|| panic!("{url} was accepted"));
             assert!(error.to_string().contains(reason), "{url}: {error}");
         }
-        assert!(check_destination(STRICT, "https://hooks.example.com/x").is_ok());
-        assert!(check_destination(STRICT, "https://localhost/").is_ok(), "names are judged by the resolver");
-        assert!(check_destination(DEVELOPMENT, "http://127.0.0.1:9000/").is_ok());
-        assert!(check_destination(DEVELOPMENT, "http://169.254.169.254/").is_err());
+        assert!(STRICT.check_destination("https://hooks.example.com/x").is_ok());
+        assert!(STRICT.check_destination("https://localhost/").is_ok(), "names are judged by the resolver");
+        assert!(DEVELOPMENT.check_destination("http://127.0.0.1:9000/").is_ok());
+        assert!(DEVELOPMENT.check_destination("http://169.254.169.254/").is_err());
     }
 
     #[tokio::test]

@@ -104,8 +104,9 @@ impl HttpWebhookTransport {
 
     /// The signed request, or why it is not sent.
     fn prepare(&self, request: WebhookRequest) -> Result<reqwest::RequestBuilder, Exchange> {
-        let url = guard::check_destination(self.policy, &request.url)
-            .map_err(|reason| Exchange::Refused(reason.to_string()))?;
+        // A literal address is connected to without the resolver, so it is judged here.
+        let url =
+            self.policy.check_destination(&request.url).map_err(|reason| Exchange::Refused(reason.to_string()))?;
         let timestamp = request.timestamp.timestamp();
         let signature = signature_header(&request.message_id, timestamp, &request.body, &request.secrets)
             .map_err(|error| Exchange::NotSent(error.to_string()))?;
