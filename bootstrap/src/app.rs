@@ -18,7 +18,7 @@ use kaiten_postgres::{
     DatabaseReadiness, PgCustomerDirectory, PgEventFeed, PgPool, PgRecoveryLog, PgResendLimiter, PgUnitOfWork,
     TokenCache, TokenChanges, pooled_repositories_with_token_cache,
 };
-use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinEventBus, Topology};
+use kaiten_rabbitmq::{ConsumerReadiness, LapinConsumer, LapinEventBus};
 use secrecy::ExposeSecret;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -75,7 +75,8 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
             .with_context(|| format!("database {}", kaiten_postgres::redact(&config.database_url)))?;
     let token_cache = TokenCache::new();
     let reads = pooled_repositories_with_token_cache(pool.clone(), token_cache.clone());
-    let topology = Topology::new(&config.exchange, &config.queue).with_retry_delays(config.worker_retry_delays()?);
+    let topology = config.topology()?;
+    let broker = config.broker()?;
     let delivery = configured_delivery(&config, &pool, &topology).await?;
     let delivery_readiness = delivery.readiness.clone();
     let operational_inbox = delivery.operational_inbox.clone();
@@ -93,9 +94,9 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let events = Arc::new(PgEventFeed::new(pool.clone()));
     let use_cases = Arc::new(UseCases::new(uow, reads.clone(), Some(sender.clone()), webhook_api, events));
     let dispatch = Arc::new(DispatchEvent::new(reads, sender));
-    let broker_check = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
+    let broker_check = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
-        let bus = Arc::new(LapinEventBus::new(config.amqp_url.clone(), topology.clone()));
+        let bus = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
         let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus));
         relay.prepare().await.context("relay")?;
         Some(relay)
@@ -104,9 +105,9 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     };
     let worker = roles.contains(&Role::Worker);
     let consumer =
-        worker.then(|| Arc::new(LapinConsumer::new(config.amqp_url.clone(), topology.clone(), config.worker_prefetch)));
+        worker.then(|| Arc::new(LapinConsumer::new(broker.clone(), topology.clone(), config.worker_prefetch)));
     let deliveries = delivery.engine.filter(|_| worker).map(|engine| {
-        let consumer = LapinConsumer::new(config.amqp_url.clone(), topology.deliveries(), config.worker_prefetch);
+        let consumer = LapinConsumer::new(broker.clone(), topology.deliveries(), config.worker_prefetch);
         (Arc::new(consumer), Arc::new(DeliveryTaskHandler::new(engine)))
     });
     let supervisor = Supervisor::default();

@@ -6,6 +6,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use kaiten_application::use_cases::manage_webhooks::WebhookLimits;
 use kaiten_delivery::DeliverySettings;
+use kaiten_rabbitmq::{Broker, QueueType, Topology};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -31,7 +32,10 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the pool.
     pub database_max_connections: usize,
+    /// The broker: one `amqp://` URL, or the nodes of a cluster, comma-separated (tried in order).
     pub amqp_url: String,
+    /// `classic` (one node) or `quorum` (a cluster): the type of every queue declared.
+    pub queue_type: QueueType,
     pub exchange: String,
     pub queue: String,
     pub slot: String,
@@ -114,6 +118,7 @@ impl Default for Config {
             database_url: "postgres://postgres@127.0.0.1:5432/kaiten".into(),
             database_max_connections: 32,
             amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),
+            queue_type: QueueType::Classic,
             exchange: "kaiten.events".into(),
             queue: "kaiten-webhooks-kaiten.events".into(),
             slot: "kaiten_outbox".into(),
@@ -179,9 +184,7 @@ impl Config {
         if !(1..=1000).contains(&self.database_max_connections) {
             bail!("database_max_connections (KAITEN_DATABASE_MAX_CONNECTIONS) must be between 1 and 1000");
         }
-        if !self.amqp_url.starts_with("amqp://") && !self.amqp_url.starts_with("amqps://") {
-            bail!("amqp_url (KAITEN_AMQP_URL) must be an amqp:// or amqps:// URL");
-        }
+        self.broker()?;
         for (key, value) in [("exchange", &self.exchange), ("queue", &self.queue), ("slot", &self.slot)] {
             // AMQP names are short strings: at most 255 bytes (the dead-letter name adds 4).
             if value.trim().is_empty() || value.len() > 250 {
@@ -215,6 +218,24 @@ impl Config {
             bail!("dapr_api_token (KAITEN_DAPR_API_TOKEN) must be at least 16 characters");
         }
         Ok(())
+    }
+
+    /// The broker's nodes.
+    pub fn broker(&self) -> anyhow::Result<Broker> {
+        if self.amqp_url.split(',').any(|url| {
+            let url = url.trim();
+            !url.is_empty() && !url.starts_with("amqp://") && !url.starts_with("amqps://")
+        }) {
+            bail!("amqp_url (KAITEN_AMQP_URL) must be amqp:// or amqps:// URLs, comma-separated");
+        }
+        Broker::parse(&self.amqp_url).map_err(|error| anyhow::anyhow!("amqp_url (KAITEN_AMQP_URL): {error}"))
+    }
+
+    /// The names and queue type of the work queue's topology.
+    pub fn topology(&self) -> anyhow::Result<Topology> {
+        Ok(Topology::new(&self.exchange, &self.queue)
+            .with_retry_delays(self.worker_retry_delays()?)
+            .with_queue_type(self.queue_type))
     }
 
     /// The worker's retry delays.

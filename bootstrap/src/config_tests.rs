@@ -137,3 +137,23 @@ fn the_defaults_survive_their_own_spelling() {
         Ok(())
     });
 }
+
+#[test]
+fn the_broker_is_a_list_of_nodes_and_the_queue_type_a_word() {
+    Jail::expect_with(|jail| {
+        jail.set_env("KAITEN_AMQP_URL", "amqp://guest:guest@10.0.0.1:5672/%2f, amqp://guest:guest@10.0.0.2:5673/%2f");
+        jail.set_env("KAITEN_QUEUE_TYPE", "quorum");
+        let config = Config::load(None).map_err(|e| e.to_string())?;
+        let broker = config.broker().map_err(|e| e.to_string())?;
+        assert_eq!(broker.addresses(), ["10.0.0.1:5672", "10.0.0.2:5673"]);
+        assert_eq!(config.topology().map_err(|e| e.to_string())?.queue_type, QueueType::Quorum);
+        jail.set_env("KAITEN_AMQP_URL", "amqp://10.0.0.1,http://10.0.0.2");
+        let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("KAITEN_AMQP_URL"), "{error}");
+        jail.set_env("KAITEN_AMQP_URL", "amqp://10.0.0.1");
+        jail.set_env("KAITEN_QUEUE_TYPE", "mirrored");
+        let error = Config::load(None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("KAITEN_QUEUE_TYPE"), "{error}");
+        Ok(())
+    });
+}

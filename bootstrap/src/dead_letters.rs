@@ -4,15 +4,16 @@
 use crate::config::Config;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use kaiten_rabbitmq::{DeadLetters, Topology};
+use kaiten_rabbitmq::DeadLetters;
 
 pub async fn requeue(config: &Config, limit: Option<u64>) -> anyhow::Result<()> {
-    let events = Topology::new(&config.exchange, &config.queue);
+    let events = config.topology()?;
+    let broker = config.broker()?;
     let deliveries = events.deliveries();
     let mut counts = serde_json::Map::new();
     let mut total = 0;
     for (what, topology) in [("events", events), ("deliveries", deliveries)] {
-        let dead_letters = DeadLetters::new(config.amqp_url.clone(), topology);
+        let dead_letters = DeadLetters::new(broker.clone(), topology);
         let waiting = dead_letters.count().await.with_context(|| format!("the {what} dead-letter queue"))?;
         let bar = ProgressBar::new(limit.map_or(waiting, |limit| limit.min(waiting)));
         bar.set_style(

@@ -71,7 +71,7 @@ pub(crate) async fn configured_delivery(
     }
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let store = Arc::new(PgWebhookStore::new(pool.clone()));
-    let scheduler = Arc::new(LapinDeliveryScheduler::new(config.amqp_url.clone(), topology.deliveries()));
+    let scheduler = Arc::new(LapinDeliveryScheduler::new(config.broker()?, topology.deliveries()));
     let settings = config.delivery_settings()?;
     let timeouts = TransportTimeouts { total: settings.request_timeout, ..TransportTimeouts::default() };
     let transport = HttpWebhookTransport::new(policy, timeouts)?.with_max_in_flight(config.webhooks_max_in_flight);

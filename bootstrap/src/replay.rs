@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kaiten_application::ports::outbox::ReplayWindow;
 use kaiten_application::use_cases::replay_outbox::ReplayOutbox;
 use kaiten_cdc::PgOutboxReplay;
-use kaiten_rabbitmq::{LapinEventBus, Topology};
+use kaiten_rabbitmq::LapinEventBus;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -26,7 +26,7 @@ pub async fn run(config: &Config, since: &str, until: Option<&str>, organization
     };
     anyhow::ensure!(window.since < window.until, "--since must be before --until");
     let source = PgOutboxReplay::connect(&config.database_url, "kaiten").await.context("database")?;
-    let bus = LapinEventBus::new(config.amqp_url.clone(), Topology::new(&config.exchange, &config.queue));
+    let bus = LapinEventBus::new(config.broker()?, config.topology()?);
     let replay = ReplayOutbox::new(Arc::new(source), Arc::new(bus));
     let total = replay.count(&window).await?;
     let bar = ProgressBar::new(total);

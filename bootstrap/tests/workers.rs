@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{kaiten, org_create, serve, stop_with_sigterm};
+use support::{kaiten_on, org_create, serve, stop_with_sigterm};
 
 /// Answers 500 to the first two requests of each `webhook-id`, then 200; records (id, status).
 #[derive(Default)]
@@ -41,13 +41,8 @@ async fn start_receiver() -> anyhow::Result<(String, Arc<FlakyReceiver>)> {
 
 /// `kaiten` on the test's database, slot, exchange and queues, delivering fast to loopback.
 fn configured(db: &TestDatabase, names: &TestNames) -> Command {
-    let mut command = kaiten(db);
+    let mut command = kaiten_on(db, names);
     command
-        .env("KAITEN_PORT", "0")
-        .env("KAITEN_SLOT", &names.slot)
-        .env("KAITEN_EXCHANGE", &names.exchange)
-        .env("KAITEN_QUEUE", &names.queue)
-        .env("KAITEN_WEBHOOKS_ALLOW_PRIVATE", "true")
         .env("KAITEN_WEBHOOKS_RETRY_SCHEDULE", "200ms,200ms,200ms,200ms")
         .env("KAITEN_WEBHOOKS_REQUEST_TIMEOUT", "2s")
         .env("KAITEN_WORKER_PREFETCH", "16");

@@ -3,6 +3,7 @@
 
 mod support;
 
+use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_test_support::{read_queue, wait_for};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -168,10 +169,15 @@ async fn a_second_relay_waits_and_takes_over() -> anyhow::Result<()> {
     let mut client = harness.client().await?;
     let mut committed = harness.insert_rows(&mut client, 10, true).await?;
     assert!(!standby.relay.stats().is_streaming(), "only one relay streams a slot");
+    wait_for(DEADLINE, || async { Ok(standby.relay.stats().is_standing_by().then_some(())) }).await?;
+    let readiness = kaiten_cdc::RelayReadiness(standby.relay.stats());
+    assert_eq!(readiness.check().await, Ok(()), "a standby is ready to take over");
+    assert!(readiness.detail().await.is_some_and(|detail| detail.starts_with("standing by")));
 
     active.stop().await?;
     committed.extend(harness.insert_rows(&mut client, 10, true).await?);
     wait_for(DEADLINE, || async { Ok(standby.relay.stats().is_streaming().then_some(())) }).await?;
+    assert!(!standby.relay.stats().is_standing_by());
     let expected: HashSet<Uuid> = committed.iter().copied().collect();
     read_queue(&harness.names.queue, DEADLINE, |m| expected.is_subset(&m.iter().filter_map(outbox_id).collect()))
         .await?;

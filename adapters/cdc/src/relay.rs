@@ -57,9 +57,11 @@ impl Relay {
                 Ok(()) => break,
                 Err(error @ RelayError::WalLevel(_)) => return Err(error),
                 Err(RelayError::SlotBusy(slot)) => {
+                    self.stats.set_standing_by(true);
                     tracing::debug!(slot, "another relay holds the slot; waiting to take over")
                 }
                 Err(error) => {
+                    self.stats.set_standing_by(false);
                     self.stats.record_failure();
                     tracing::warn!(%error, "relay interrupted; reconnecting");
                 }

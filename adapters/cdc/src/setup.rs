@@ -45,14 +45,26 @@ pub(crate) async fn ensure_publication(client: &Client, publication: &str) -> Re
     Ok(())
 }
 
-/// Creates the slot when it does not exist; returns its confirmed position.
+/// Creates the slot when it does not exist; returns its confirmed position. On PostgreSQL 17 and
+/// later the slot is a failover slot: a standby with `sync_replication_slots = on` keeps a copy, so
+/// the relay resumes from it on the promoted standby.
 pub(crate) async fn ensure_slot(client: &Client, slot: &str) -> Result<Lsn, RelayError> {
     let existing = confirmed_flush_lsn(client, slot).await?;
     if let Some(lsn) = existing {
         return Ok(lsn);
     }
-    match client.query_one("SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", &[&slot]).await {
-        Ok(_) => tracing::info!(slot, "created the replication slot"),
+    let version: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(|e| RelayError::Database(format!("reading the server version: {e}")))?;
+    let create = if version >= 170_000 {
+        "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput', false, false, true)"
+    } else {
+        "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')"
+    };
+    match client.query_one(create, &[&slot]).await {
+        Ok(_) => tracing::info!(slot, failover = version >= 170_000, "created the replication slot"),
         Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_OBJECT) => {}
         Err(e) => return Err(RelayError::Database(format!("creating slot {slot}: {e}"))),
     }

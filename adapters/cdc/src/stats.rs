@@ -10,6 +10,7 @@ pub struct RelayStats {
     published: AtomicU64,
     failures: AtomicU64,
     streaming: AtomicBool,
+    standing_by: AtomicBool,
 }
 
 impl RelayStats {
@@ -58,12 +59,25 @@ impl RelayStats {
         self.failures.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Whether another process streams the slot and this relay waits to take over.
+    pub fn is_standing_by(&self) -> bool {
+        self.standing_by.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn set_streaming(&self, streaming: bool) {
         self.streaming.store(streaming, Ordering::Relaxed);
+        if streaming {
+            self.standing_by.store(false, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn set_standing_by(&self, standing_by: bool) {
+        self.standing_by.store(standing_by, Ordering::Relaxed);
     }
 }
 
-/// The relay is ready while it holds and streams its slot.
+/// The relay is ready while it streams its slot, or stands by because another process streams it
+/// (so a standby `serve` stays in its load balancer's rotation); not while it starts or reconnects.
 pub struct RelayReadiness(pub std::sync::Arc<RelayStats>);
 
 #[async_trait::async_trait]
@@ -73,10 +87,20 @@ impl kaiten_application::ports::health::ReadinessCheck for RelayReadiness {
     }
 
     async fn check(&self) -> Result<(), String> {
-        if self.0.is_streaming() {
+        if self.0.is_streaming() || self.0.is_standing_by() {
             Ok(())
         } else {
-            Err("not streaming its replication slot (starting, or standing by)".into())
+            Err("not streaming its replication slot (starting, or reconnecting)".into())
+        }
+    }
+
+    async fn detail(&self) -> Option<String> {
+        if self.0.is_streaming() {
+            Some("streaming the replication slot".into())
+        } else if self.0.is_standing_by() {
+            Some("standing by: another process streams the replication slot".into())
+        } else {
+            None
         }
     }
 }

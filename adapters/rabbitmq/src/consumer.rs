@@ -8,6 +8,7 @@
 //! is acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped. Each
 //! message is handled in a span continuing the trace of its `traceparent` header.
 
+use crate::broker::Broker;
 use crate::topology::Topology;
 use backon::{BackoffBuilder, ExponentialBuilder};
 use futures::TryStreamExt;
@@ -17,7 +18,7 @@ use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString};
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Channel};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub struct ConsumerStats {
     pub waiting: AtomicU64,
     /// What the last message to wait was waiting for (`dependency: reason`).
     waiting_for: std::sync::Mutex<String>,
+    /// The broker node (`host:port`) consumed from now.
+    node: std::sync::Mutex<Option<String>>,
 }
 
 impl ConsumerStats {
@@ -50,6 +53,17 @@ impl ConsumerStats {
             return None;
         }
         Some(self.waiting_for.lock().map(|what| what.clone()).unwrap_or_default())
+    }
+
+    /// The broker node (`host:port`) the consumer is connected to, if any.
+    pub fn node(&self) -> Option<String> {
+        self.node.lock().ok().and_then(|node| node.clone())
+    }
+
+    fn set_node(&self, node: Option<String>) {
+        if let Ok(mut current) = self.node.lock() {
+            *current = node;
+        }
     }
 
     fn start_waiting(&self, dependency: &str, reason: &str) {
@@ -78,6 +92,10 @@ impl kaiten_application::ports::health::ReadinessCheck for ConsumerReadiness {
             Some(what) => Err(format!("waiting for {what}")),
         }
     }
+
+    async fn detail(&self) -> Option<String> {
+        self.stats.node().map(|node| format!("consuming from {node}"))
+    }
 }
 
 /// Backoff while a dependency is unavailable: from 200 ms, doubling, at most 30 s, with jitter.
@@ -91,7 +109,7 @@ fn outage_backoff() -> backon::ExponentialBackoff {
 }
 
 pub struct LapinConsumer {
-    uri: String,
+    broker: Broker,
     topology: Topology,
     prefetch: u16,
     stats: Arc<ConsumerStats>,
@@ -110,8 +128,8 @@ fn header_text(delivery: &Delivery, name: &str) -> Option<String> {
 }
 
 impl LapinConsumer {
-    pub fn new(uri: impl Into<String>, topology: Topology, prefetch: u16) -> Self {
-        Self { uri: uri.into(), topology, prefetch: prefetch.max(1), stats: Arc::default() }
+    pub fn new(broker: impl Into<Broker>, topology: Topology, prefetch: u16) -> Self {
+        Self { broker: broker.into(), topology, prefetch: prefetch.max(1), stats: Arc::default() }
     }
 
     pub fn stats(&self) -> Arc<ConsumerStats> {
@@ -128,7 +146,9 @@ impl LapinConsumer {
         let mut delays = backoff.build();
         while !shutdown.is_cancelled() {
             let started = tokio::time::Instant::now();
-            match self.consume(handler.clone(), &shutdown).await {
+            let outcome = self.consume(handler.clone(), &shutdown).await;
+            self.stats.set_node(None);
+            match outcome {
                 Ok(()) => break,
                 Err(error) => tracing::warn!(%error, "consumer interrupted; reconnecting"),
             }
@@ -145,12 +165,8 @@ impl LapinConsumer {
     }
 
     async fn consume(&self, handler: Arc<dyn MessageHandler>, shutdown: &CancellationToken) -> Result<(), BusError> {
-        let connection = Connection::connect(
-            &self.uri,
-            ConnectionProperties::default().with_connection_name("kaiten-worker".into()),
-        )
-        .await
-        .map_err(unavailable)?;
+        let connected = self.broker.connect("kaiten-worker").await?;
+        let connection = connected.connection;
         let channel = connection.create_channel().await.map_err(unavailable)?;
         self.topology.declare(&channel).await.map_err(unavailable)?;
         let publisher = connection.create_channel().await.map_err(unavailable)?;
@@ -165,7 +181,8 @@ impl LapinConsumer {
             )
             .await
             .map_err(unavailable)?;
-        tracing::info!(queue = %self.topology.queue, prefetch = self.prefetch, "worker consuming");
+        tracing::info!(queue = %self.topology.queue, prefetch = self.prefetch, node = %connected.node, "worker consuming");
+        self.stats.set_node(Some(connected.node));
         let processing =
             consumer.map_err(unavailable).try_for_each_concurrent(usize::from(self.prefetch), |delivery| {
                 let (handler, publisher) = (handler.clone(), &publisher);

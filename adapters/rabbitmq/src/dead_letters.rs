@@ -3,6 +3,7 @@
 //! it), without the headers of its failures, and taken off the dead-letter queue only once the broker
 //! has confirmed the copy, so nothing is lost if the move stops halfway.
 
+use crate::broker::Broker;
 use crate::consumer::{ATTEMPT_HEADER, LAST_ERROR_HEADER, REASON_HEADER};
 use crate::topology::Topology;
 use kaiten_application::ports::event_bus::BusError;
@@ -10,7 +11,7 @@ use lapin::options::{
     BasicAckOptions, BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions,
 };
 use lapin::types::FieldTable;
-use lapin::{BasicProperties, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Connection};
 
 fn unavailable(error: impl std::fmt::Display) -> BusError {
     BusError::Unavailable(error.to_string())
@@ -18,18 +19,17 @@ fn unavailable(error: impl std::fmt::Display) -> BusError {
 
 /// The dead-letter queue of one topology.
 pub struct DeadLetters {
-    uri: String,
+    broker: Broker,
     topology: Topology,
 }
 
 impl DeadLetters {
-    pub fn new(uri: impl Into<String>, topology: Topology) -> Self {
-        Self { uri: uri.into(), topology }
+    pub fn new(broker: impl Into<Broker>, topology: Topology) -> Self {
+        Self { broker: broker.into(), topology }
     }
 
     async fn connect(&self) -> Result<(Connection, lapin::Channel), BusError> {
-        let properties = ConnectionProperties::default().with_connection_name("kaiten-dlq".into());
-        let connection = Connection::connect(&self.uri, properties).await.map_err(unavailable)?;
+        let connection = self.broker.connect("kaiten-dlq").await?.connection;
         let channel = connection.create_channel().await.map_err(unavailable)?;
         Ok((connection, channel))
     }

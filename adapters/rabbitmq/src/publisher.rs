@@ -3,13 +3,14 @@
 //! overtaken by later ones on a new connection: the caller sees the failure and starts again from a
 //! known position.
 
+use crate::broker::Broker;
 use crate::topology::Topology;
 use async_trait::async_trait;
 use futures::FutureExt;
 use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, PublishConfirmation};
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
-use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Channel, Confirmation, Connection};
 use std::future::Future;
 use std::task::{Context, Poll};
 use tokio::sync::Mutex;
@@ -18,10 +19,12 @@ struct Session {
     // Kept open for as long as the channel is used.
     connection: Connection,
     channel: Channel,
+    /// The broker node (`host:port`) the connection goes to.
+    node: String,
 }
 
 pub struct LapinEventBus {
-    uri: String,
+    broker: Broker,
     topology: Topology,
     session: Mutex<Option<Session>>,
 }
@@ -31,8 +34,8 @@ fn unavailable(error: impl std::fmt::Display) -> BusError {
 }
 
 impl LapinEventBus {
-    pub fn new(uri: impl Into<String>, topology: Topology) -> Self {
-        Self { uri: uri.into(), topology, session: Mutex::new(None) }
+    pub fn new(broker: impl Into<Broker>, topology: Topology) -> Self {
+        Self { broker: broker.into(), topology, session: Mutex::new(None) }
     }
 
     pub fn topology(&self) -> &Topology {
@@ -55,16 +58,17 @@ impl LapinEventBus {
         {
             return Ok(current.channel.clone());
         }
-        let connection = Connection::connect(
-            &self.uri,
-            ConnectionProperties::default().with_connection_name("kaiten-publisher".into()),
-        )
-        .await
-        .map_err(unavailable)?;
-        let channel = connection.create_channel().await.map_err(unavailable)?;
+        let connected = self.broker.connect("kaiten-publisher").await?;
+        let channel = connected.connection.create_channel().await.map_err(unavailable)?;
         channel.confirm_select(ConfirmSelectOptions::default()).await.map_err(unavailable)?;
-        *session = Some(Session { connection, channel: channel.clone() });
+        *session = Some(Session { connection: connected.connection, channel: channel.clone(), node: connected.node });
         Ok(channel)
+    }
+
+    /// The node (`host:port`) of the open connection, if there is one.
+    pub async fn connected_node(&self) -> Option<String> {
+        let session = self.session.lock().await;
+        session.as_ref().filter(|current| current.channel.status().connected()).map(|current| current.node.clone())
     }
 
     /// Closes the current connection (`ensure_topology` opens a new one). Used to test recovery.
@@ -145,7 +149,8 @@ pub(crate) fn confirmed(confirmation: Confirmation) -> Result<(), BusError> {
     }
 }
 
-/// The broker is ready when the publishing connection is up (or can be opened now).
+/// The broker is ready when the publishing connection is up (or can be opened now to one of its
+/// nodes); the detail names the node.
 #[async_trait]
 impl kaiten_application::ports::health::ReadinessCheck for LapinEventBus {
     fn name(&self) -> &'static str {
@@ -154,5 +159,9 @@ impl kaiten_application::ports::health::ReadinessCheck for LapinEventBus {
 
     async fn check(&self) -> Result<(), String> {
         self.channel().await.map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    async fn detail(&self) -> Option<String> {
+        self.connected_node().await.map(|node| format!("connected to {node}"))
     }
 }

@@ -16,7 +16,7 @@ use kaiten_application::ports::event_bus::{BusError, EventBus};
 use kaiten_delivery::ports::delivery::{DeliveryScheduler, DeliveryTask};
 use lapin::BasicProperties;
 use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
-use lapin::types::{AMQPValue, FieldTable, LongString};
+use lapin::types::FieldTable;
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
@@ -51,8 +51,8 @@ fn unavailable(error: impl std::fmt::Display) -> BusError {
 
 impl LapinDeliveryScheduler {
     /// `topology` is the deliveries topology (see [`Topology::deliveries`]).
-    pub fn new(uri: impl Into<String>, topology: Topology) -> Self {
-        Self { bus: LapinEventBus::new(uri, topology), declared: OnceCell::new() }
+    pub fn new(broker: impl Into<crate::broker::Broker>, topology: Topology) -> Self {
+        Self { bus: LapinEventBus::new(broker, topology), declared: OnceCell::new() }
     }
 
     fn topology(&self) -> &Topology {
@@ -64,16 +64,8 @@ impl LapinDeliveryScheduler {
             .get_or_try_init(|| async {
                 self.bus.ensure_topology().await?;
                 let channel = self.bus.channel().await?;
-                let work_queue = self.topology().queue.as_str();
                 for rung in LADDER {
-                    let mut arguments = FieldTable::default();
-                    let ttl = i64::try_from(rung.as_millis()).unwrap_or(i64::MAX);
-                    arguments.insert("x-message-ttl".into(), AMQPValue::LongLongInt(ttl));
-                    arguments.insert("x-dead-letter-exchange".into(), AMQPValue::LongString(LongString::from("")));
-                    arguments.insert(
-                        "x-dead-letter-routing-key".into(),
-                        AMQPValue::LongString(LongString::from(work_queue)),
-                    );
+                    let arguments = self.topology().delay_queue_arguments(rung);
                     let options = QueueDeclareOptions { durable: true, ..Default::default() };
                     let name = self.topology().ladder_queue(rung);
                     channel.queue_declare(name.as_str().into(), options, arguments).await.map_err(unavailable)?;

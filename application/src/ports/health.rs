@@ -9,4 +9,9 @@ pub trait ReadinessCheck: Send + Sync {
     fn name(&self) -> &'static str;
     /// `Err` with what is wrong when the part cannot serve now.
     async fn check(&self) -> Result<(), String>;
+    /// What a working part is doing, when there is more to say than `ok` (the broker node in use,
+    /// a relay standing by).
+    async fn detail(&self) -> Option<String> {
+        None
+    }
 }

@@ -15,6 +15,19 @@ pub fn kaiten(db: &TestDatabase) -> Command {
     command
 }
 
+/// `kaiten` on `db` and the test's own slot, exchange and queues, listening on a free port and
+/// allowed to deliver to receivers on loopback.
+pub fn kaiten_on(db: &TestDatabase, names: &kaiten_test_support::TestNames) -> Command {
+    let mut command = kaiten(db);
+    command
+        .env("KAITEN_PORT", "0")
+        .env("KAITEN_SLOT", &names.slot)
+        .env("KAITEN_EXCHANGE", &names.exchange)
+        .env("KAITEN_QUEUE", &names.queue)
+        .env("KAITEN_WEBHOOKS_ALLOW_PRIVATE", "true");
+    command
+}
+
 /// `kaiten org create --name <name>`: what it printed (the organization and its token).
 pub fn org_create(db: &TestDatabase, name: &str) -> anyhow::Result<serde_json::Value> {
     let created = kaiten(db).args(["org", "create", "--name", name]).output()?;
@@ -47,4 +60,70 @@ pub async fn stop_with_sigterm(mut child: KillOnDrop) -> anyhow::Result<ExitStat
         .await
         .map_err(|_| anyhow::anyhow!("kaiten did not stop after SIGTERM"))???;
     Ok(status)
+}
+
+/// One request a [`Receiver`] answered.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub webhook_id: String,
+    pub body: serde_json::Value,
+    pub status: u16,
+}
+
+/// A webhook receiver on loopback: answers 500 to the first `failures` requests of each
+/// `webhook-id`, then 200, and records every request.
+#[derive(Clone)]
+pub struct Receiver {
+    pub url: String,
+    failures: usize,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl Receiver {
+    pub async fn start(failures: usize) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/hook", listener.local_addr()?);
+        let receiver = Self { url, failures, seen: Default::default() };
+        let app = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state(receiver.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(receiver)
+    }
+
+    /// Every request so far.
+    pub fn seen(&self) -> Vec<Received> {
+        self.seen.lock().map(|seen| seen.clone()).unwrap_or_default()
+    }
+}
+
+async fn receive(
+    axum::extract::State(receiver): axum::extract::State<Receiver>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::http::StatusCode {
+    let webhook_id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    let mut seen = receiver.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let before = seen.iter().filter(|received| received.webhook_id == webhook_id).count();
+    let status = if before < receiver.failures { 500 } else { 200 };
+    seen.push(Received { webhook_id, body, status });
+    axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// `GET /api/readyz` of a process: its status and body.
+pub async fn readyz(address: &str) -> anyhow::Result<(u16, serde_json::Value)> {
+    let response = reqwest::get(format!("http://{address}/api/readyz")).await?;
+    Ok((response.status().as_u16(), response.json().await?))
+}
+
+/// The type (`classic`, `quorum`) of every queue of the local node, by name, as `rabbitmqctl` lists
+/// them (AMQP has no way to read a queue's arguments back).
+pub fn queue_types() -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let output =
+        Command::new("rabbitmqctl").args(["list_queues", "name", "type", "--quiet", "--no-table-headers"]).output()?;
+    anyhow::ensure!(output.status.success(), "rabbitmqctl: {}", String::from_utf8_lossy(&output.stderr));
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(name, kind)| (name.trim().to_owned(), kind.trim().to_owned()))
+        .collect())
 }

@@ -26,10 +26,14 @@ pub(crate) struct Readiness {
     status: &'static str,
     /// Each part checked, and `ok`.
     checks: BTreeMap<&'static str, &'static str>,
+    /// What some working parts are doing: the broker node a connection uses (`connected to
+    /// host:port`, `consuming from host:port`), whether the relay streams or stands by.
+    details: BTreeMap<&'static str, String>,
 }
 
-/// Every part this process depends on works now: the database (reachable, migrated), the broker and,
-/// when this process runs the relay, its replication slot. 503 names the failing part.
+/// Every part this process depends on works now: the database (reachable, migrated), a node of the
+/// broker and, when this process runs the relay, its replication slot (streamed here, or by another
+/// process while this one stands by). 503 names the failing part; `details` names the broker node.
 #[utoipa::path(get, path = "/api/readyz", tag = "operations",
     responses((status = 200, body = Readiness), (status = 503, body = Problem)))]
 async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, Problem> {
@@ -38,13 +42,18 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, Proble
             Ok(outcome) => outcome,
             Err(_) => Err("no answer within 3 s".to_owned()),
         };
-        (check.name(), outcome)
+        let detail = if outcome.is_ok() { check.detail().await } else { None };
+        (check.name(), outcome, detail)
     });
     let outcomes = futures::future::join_all(checks).await;
-    let failing: Vec<String> =
-        outcomes.iter().filter_map(|(name, outcome)| outcome.as_ref().err().map(|e| format!("{name}: {e}"))).collect();
+    let failing: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(name, outcome, _)| outcome.as_ref().err().map(|e| format!("{name}: {e}")))
+        .collect();
     if failing.is_empty() {
-        Ok(Json(Readiness { status: "ready", checks: outcomes.into_iter().map(|(name, _)| (name, "ok")).collect() }))
+        let checks = outcomes.iter().map(|(name, _, _)| (*name, "ok")).collect();
+        let details = outcomes.into_iter().filter_map(|(name, _, detail)| Some((name, detail?))).collect();
+        Ok(Json(Readiness { status: "ready", checks, details }))
     } else {
         Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", failing.join("; ")))
     }
