@@ -11,6 +11,11 @@
 
 ARG RUST_VERSION=1.95
 ARG DEBIAN_RELEASE=bookworm
+# The runtime's base image, and the stage its binary comes from: `build` by default.
+# scripts/container-check.sh builds the same runtime stage on a base made with debootstrap, with the
+# binary built on the host (`prebuilt`, from a build context holding only `kaiten`).
+ARG RUNTIME_BASE=debian:${DEBIAN_RELEASE}-slim
+ARG BINARY_FROM=build
 
 FROM rust:${RUST_VERSION}-${DEBIAN_RELEASE} AS build
 # aws-lc-sys (rustls' crypto provider) compiles C code; cmake and clang cover every platform it
@@ -28,14 +33,19 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     cargo build --release --locked -p kaiten --bin kaiten \
     && install -D -m 0755 /src/target/release/kaiten /out/kaiten
 
-FROM debian:${DEBIAN_RELEASE}-slim AS runtime
+FROM scratch AS prebuilt
+COPY kaiten /out/kaiten
+
+FROM ${BINARY_FROM} AS binary
+
+FROM ${RUNTIME_BASE} AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 kaiten \
     && useradd --system --uid 10001 --gid kaiten --home-dir /nonexistent --no-create-home \
        --shell /usr/sbin/nologin kaiten
-COPY --from=build /out/kaiten /usr/local/bin/kaiten
+COPY --from=binary /out/kaiten /usr/local/bin/kaiten
 USER 10001:10001
 ENV KAITEN_BIND=0.0.0.0 \
     KAITEN_PORT=6060

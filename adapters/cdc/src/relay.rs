@@ -10,6 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+/// How often a standby tries to take the slot over.
+pub const STANDBY_POLL: Duration = Duration::from_secs(1);
+
 pub struct Relay {
     config: RelayConfig,
     bus: Arc<dyn EventBus>,
@@ -53,20 +56,24 @@ impl Relay {
             if started.elapsed() > Duration::from_secs(30) {
                 delays = backoff.build();
             }
-            match outcome {
+            let delay = match outcome {
                 Ok(()) => break,
                 Err(error @ RelayError::WalLevel(_)) => return Err(error),
                 Err(RelayError::SlotBusy(slot)) => {
                     self.stats.set_standing_by(true);
-                    tracing::debug!(slot, "another relay holds the slot; waiting to take over")
+                    tracing::debug!(slot, "another relay holds the slot; waiting to take over");
+                    // A standby tries again every second (a few queries and idempotent declarations),
+                    // so it takes over within about a second of the slot being released.
+                    delays = backoff.build();
+                    STANDBY_POLL
                 }
                 Err(error) => {
                     self.stats.set_standing_by(false);
                     self.stats.record_failure();
                     tracing::warn!(%error, "relay interrupted; reconnecting");
+                    delays.next().unwrap_or(Duration::from_secs(5))
                 }
-            }
-            let delay = delays.next().unwrap_or(Duration::from_secs(5));
+            };
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 () = tokio::time::sleep(delay) => {}
