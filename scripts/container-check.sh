@@ -5,7 +5,8 @@
 # non-root user on the host network against the local PostgreSQL and RabbitMQ, in a database and a
 # virtual host of its own: an organization, an endpoint on a local receiver, a customer → a webhook
 # whose Standard Webhooks signature verifies; then SIGTERM → exit code 0. Everything it made
-# (container, image, storage, base, database, slot, virtual host) is removed, pass or fail.
+# (container, image, storage, base, database, slot, virtual host) is removed, pass or fail; the
+# Debian packages it installs (podman, runc, debootstrap) stay.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kaiten-target}
@@ -35,7 +36,7 @@ runtime = "runc"
 events_logger = "file"
 EOF
 export CONTAINERS_CONF="$WORK/containers.conf"
-podman_() { podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs "$@"; }
+podman_() { podman --root "$WORK/storage" --runroot "$WORK/run" --tmpdir "$WORK/tmp" --storage-driver vfs "$@"; }
 psql_() { psql -h 127.0.0.1 -U postgres -d postgres -XAtq "$@"; }
 
 cleanup() {
@@ -43,7 +44,6 @@ cleanup() {
   [ -n "$RECEIVER_PID" ] && kill "$RECEIVER_PID" 2>/dev/null
   podman_ rm -f -t 0 "$NAME" >/dev/null 2>&1
   podman_ rmi -f "$IMAGE" "$BASE" >/dev/null 2>&1
-  podman_ system reset -f >/dev/null 2>&1
   rm -rf "$WORK"
   psql_ -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '$DATABASE'" >/dev/null 2>&1
   psql_ -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" >/dev/null 2>&1

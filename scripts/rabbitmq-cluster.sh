@@ -10,7 +10,9 @@
 #   scripts/rabbitmq-cluster.sh count QUEUE  prints the messages in a queue (0 when it does not exist).
 # Each node has its own name, data and log directories, config, Erlang cookie and ports under
 # $KAITEN_RABBITMQ_CLUSTER_DIR (default /tmp/kaiten-rabbitmq-cluster); the default node on 5672 is
-# never touched. `start` is idempotent; `stop` leaves nothing behind.
+# never touched (the nodes register with the running epmd; one started here is stopped by `stop`
+# when no other node uses it). `start` is idempotent; `stop` leaves nothing behind. Node names and
+# ports are fixed: one cluster per machine.
 set -euo pipefail
 
 BASE=${KAITEN_RABBITMQ_CLUSTER_DIR:-/tmp/kaiten-rabbitmq-cluster}
@@ -20,14 +22,17 @@ NODES=(1 2 3)
 node_name() { echo "kaiten-rmq-$1@localhost"; }
 amqp_port() { echo $((5700 + $1)); }
 
-# The environment of node $1: everything its own, so it cannot meet the default node's files.
-node_env() {
-  local dir="$BASE/node$1"
-  echo HOME="$BASE" \
-    RABBITMQ_NODENAME="$(node_name "$1")" \
+MARKER=.kaiten-rabbitmq-cluster
+
+# Runs a command in the environment of node $1: everything its own, so it cannot meet the default
+# node's files.
+with_node_env() {
+  local node=$1 dir="$BASE/node$1"; shift
+  env HOME="$BASE" \
+    RABBITMQ_NODENAME="$(node_name "$node")" \
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
-    RABBITMQ_NODE_PORT="$(amqp_port "$1")" \
-    RABBITMQ_DIST_PORT=$((25700 + $1)) \
+    RABBITMQ_NODE_PORT="$(amqp_port "$node")" \
+    RABBITMQ_DIST_PORT=$((25700 + node)) \
     RABBITMQ_MNESIA_BASE="$dir/mnesia" \
     RABBITMQ_LOG_BASE="$dir/log" \
     RABBITMQ_PID_FILE="$dir/pid" \
@@ -35,18 +40,24 @@ node_env() {
     RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" \
     RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
-    ERL_EPMD_ADDRESS=127.0.0.1
+    ERL_EPMD_ADDRESS=127.0.0.1 \
+    "$@"
 }
 
 ctl() { # node, rabbitmqctl arguments...
   local node=$1; shift
-  env $(node_env "$node") "$BIN/rabbitmqctl" -n "$(node_name "$node")" "$@"
+  with_node_env "$node" "$BIN/rabbitmqctl" -n "$(node_name "$node")" "$@"
 }
 
 running() { ctl "$1" status >/dev/null 2>&1; }
 
 prepare() {
   mkdir -p "$BASE"
+  touch "$BASE/$MARKER"
+  # Whether epmd runs already (the default node's); if not, the first node starts one.
+  if [ ! -f "$BASE/epmd-was-running" ] && [ ! -f "$BASE/epmd-started-here" ]; then
+    if epmd -names >/dev/null 2>&1; then touch "$BASE/epmd-was-running"; else touch "$BASE/epmd-started-here"; fi
+  fi
   if [ ! -f "$BASE/.erlang.cookie" ]; then
     head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$BASE/.erlang.cookie"
     chmod 400 "$BASE/.erlang.cookie"
@@ -64,8 +75,8 @@ prepare() {
 start_node() {
   local node=$1
   running "$node" && return 0
-  env $(node_env "$node") RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
-    setsid "$BIN/rabbitmq-server" >"$BASE/node$node/log/console.log" 2>&1 </dev/null &
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
+    with_node_env "$node" setsid "$BIN/rabbitmq-server" >"$BASE/node$node/log/console.log" 2>&1 </dev/null &
   ctl "$node" wait --pid "$!" --timeout 120 >/dev/null
   ctl "$node" await_startup --timeout 120 >/dev/null
 }
@@ -85,17 +96,31 @@ start() {
   echo "rabbitmq-cluster: $(urls)"
 }
 
-pid_of() { cat "$BASE/node$1/pid" 2>/dev/null; }
+# The pid of node $1's Erlang VM, only if that process is still this node's.
+pid_of() {
+  local pid
+  pid=$(cat "$BASE/node$1/pid" 2>/dev/null) || return 1
+  grep -qzx "RABBITMQ_NODENAME=$(node_name "$1")" "/proc/$pid/environ" 2>/dev/null || return 1
+  echo "$pid"
+}
 
 stop() {
+  if [ -d "$BASE" ] && [ ! -f "$BASE/$MARKER" ]; then
+    echo "rabbitmq-cluster: $BASE is not a cluster directory of this script; not touching it" >&2
+    exit 1
+  fi
   for node in "${NODES[@]}"; do
     if running "$node"; then ctl "$node" stop >/dev/null 2>&1 || true; fi
     local pid
     pid=$(pid_of "$node" || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" || true; fi
+    if [ -n "$pid" ]; then kill -9 "$pid" || true; fi
   done
-  # Anything of these nodes still running (a node killed halfway through starting).
-  pkill -9 -f -- "-sname kaiten-rmq-|-name kaiten-rmq-|kaiten-rmq-[123]@localhost" 2>/dev/null || true
+  # Anything of these nodes still running (a node killed halfway through starting): their Erlang
+  # VMs run with this directory as their home.
+  pkill -9 -f -- "-home $BASE -- " 2>/dev/null || true
+  if [ -f "$BASE/epmd-started-here" ] && ! epmd -names 2>/dev/null | grep -q "^name "; then
+    epmd -kill >/dev/null 2>&1 || true
+  fi
   rm -rf "$BASE"
   echo "rabbitmq-cluster: stopped"
 }
@@ -116,12 +141,12 @@ leader() { # the node number leading quorum queue $1, asked of any node that ans
   return 1
 }
 
-count() { # messages in queue $1, asked of any node that answers
+count() { # messages in queue $1, asked of any node that answers; fails when there is no such queue
   for node in "${NODES[@]}"; do
     local listing
     if listing=$(ctl "$node" list_queues name messages --quiet --no-table-headers 2>/dev/null); then
-      echo "$listing" | awk -v q="$1" 'BEGIN { n = 0 } $1 == q { n = $2 } END { print n }'
-      return 0
+      echo "$listing" | awk -v q="$1" '$1 == q { print $2; found = 1 } END { exit !found }'
+      return
     fi
   done
   return 1
@@ -131,7 +156,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   urls) urls ;;
-  kill) pid=$(pid_of "$2"); kill -9 "$pid" ;;
+  kill) pid=$(pid_of "$2") || { echo "node $2 is not running" >&2; exit 1; }; kill -9 "$pid" ;;
   start-node) start_node "$2" ;;
   leader) leader "$2" ;;
   count) count "$2" ;;

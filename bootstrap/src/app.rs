@@ -77,7 +77,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let reads = pooled_repositories_with_token_cache(pool.clone(), token_cache.clone());
     let topology = config.topology()?;
     let broker = config.broker()?;
-    let delivery = configured_delivery(&config, &pool, &topology).await?;
+    let delivery = configured_delivery(&config, &pool, &broker, &topology).await?;
     let delivery_readiness = delivery.readiness.clone();
     let operational_inbox = delivery.operational_inbox.clone();
     let sender = sender.unwrap_or(delivery.sender);

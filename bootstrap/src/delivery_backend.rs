@@ -10,7 +10,7 @@ use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_delivery::{BuiltinWebhookManagement, DeliveryEngine};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_postgres::{PgEventOwners, PgOperationalEventLog, PgPool, PgWebhookStore};
-use kaiten_rabbitmq::{LapinDeliveryScheduler, Topology};
+use kaiten_rabbitmq::{Broker, LapinDeliveryScheduler, Topology};
 use kaiten_svix::{EventTypeRegistration, SvixOperationalInbox, SvixWebhookManagement, SvixWebhookSender};
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use secrecy::ExposeSecret;
@@ -40,6 +40,7 @@ impl kaiten_application::ports::timer::Timer for TokioTimer {
 pub(crate) async fn configured_delivery(
     config: &Config,
     pool: &PgPool,
+    broker: &Broker,
     topology: &Topology,
 ) -> anyhow::Result<Delivery> {
     if let Some(api_key) = config.svix_api_key.as_ref().map(|key| key.expose_secret().to_owned()) {
@@ -71,7 +72,7 @@ pub(crate) async fn configured_delivery(
     }
     let policy = UrlPolicy::new(config.webhooks_allow_private);
     let store = Arc::new(PgWebhookStore::new(pool.clone()));
-    let scheduler = Arc::new(LapinDeliveryScheduler::new(config.broker()?, topology.deliveries()));
+    let scheduler = Arc::new(LapinDeliveryScheduler::new(broker.clone(), topology.deliveries()));
     let settings = config.delivery_settings()?;
     let timeouts = TransportTimeouts { total: settings.request_timeout, ..TransportTimeouts::default() };
     let transport = HttpWebhookTransport::new(policy, timeouts)?.with_max_in_flight(config.webhooks_max_in_flight);

@@ -72,7 +72,11 @@ async fn three_processes_on_a_cluster_lose_nothing_across_node_relay_and_worker_
     })
     .await?;
     let standby = 1 - relaying;
-    assert!(relay_detail(&servers[standby].1).await.starts_with("standing by"), "the other stands by, ready");
+    let standby_address = servers[standby].1.clone();
+    wait_for(Duration::from_secs(30), || async {
+        Ok(relay_detail(&standby_address).await.starts_with("standing by").then_some(()))
+    })
+    .await?;
 
     let client = reqwest::Client::new();
     let endpoint = client

@@ -61,7 +61,12 @@ async fn quorum_queues_deliver_every_event_through_their_retries_on_the_node_tha
         .collect();
     // The work queue, its retry queues and dead letters, the deliveries' and the ladder's.
     assert!(declared.len() >= 10, "{declared:?}");
-    assert!(declared.iter().all(|(_, kind)| kind == "quorum"), "{declared:?}");
+    assert!(declared.iter().all(|(_, kind)| kind.starts_with("quorum")), "{declared:?}");
+    // A delay queue hands its messages back at least once.
+    let ladder = format!("{}.deliveries.ladder.250", names.queue);
+    let delay = declared.iter().find(|(name, _)| *name == ladder).map(|(_, listed)| listed.as_str());
+    let delay = delay.unwrap_or_default();
+    assert!(delay.contains("at-least-once") && delay.contains("reject-publish") && delay.contains("250"), "{delay}");
     stop_with_sigterm(server).await?;
     Ok(())
 }

@@ -71,6 +71,16 @@ pub(crate) async fn ensure_slot(client: &Client, slot: &str) -> Result<Lsn, Rela
     confirmed_flush_lsn(client, slot).await?.ok_or_else(|| RelayError::Database(format!("slot {slot} vanished")))
 }
 
+/// Whether a connection streams the slot now.
+pub(crate) async fn slot_is_active(client: &Client, slot: &str) -> Result<bool, RelayError> {
+    let rows = client
+        .query("SELECT active FROM pg_replication_slots WHERE slot_name = $1", &[&slot])
+        .await
+        .map_err(|e| RelayError::Database(format!("reading slot {slot}: {e}")))?;
+    rows.first()
+        .map_or(Ok(false), |row| row.try_get(0).map_err(|e| RelayError::Database(format!("reading slot {slot}: {e}"))))
+}
+
 /// The slot's confirmed position, or `None` when there is no such slot.
 pub(crate) async fn confirmed_flush_lsn(client: &Client, slot: &str) -> Result<Option<Lsn>, RelayError> {
     let row = client

@@ -88,6 +88,10 @@ pub(crate) async fn stream(
     let confirmed = setup::confirmed_flush_lsn(&setup_client, &config.slot)
         .await?
         .ok_or_else(|| RelayError::Database(format!("slot {} does not exist", config.slot)))?;
+    // A standby asks before it opens a replication connection the server would refuse (and log).
+    if setup::slot_is_active(&setup_client, &config.slot).await? {
+        return Err(RelayError::SlotBusy(config.slot.clone()));
+    }
     drop(setup_client);
     let (replication, database) = replication_config(config, confirmed)?;
     let mut client = ReplicationClient::connect(replication).await.map_err(stream_error(&config.slot))?;

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// How long one node may take to accept a connection before the next is tried.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one node may take to accept a connection before the next is tried: shorter than the
+/// readiness check's 3 s, so that a check reaches the next node even when the first one is silent.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Debug)]
 struct Node {
     uri: String,
     /// `host:port`, for logs and readiness (the URI may carry credentials).
@@ -24,11 +24,18 @@ struct Node {
 }
 
 /// The nodes of one broker (a single node or a cluster), shared by every connection of a process.
-#[derive(Debug, Clone)]
+/// Its `Debug` shows the nodes' addresses only (the URLs carry credentials).
+#[derive(Clone)]
 pub struct Broker {
     nodes: Arc<[Node]>,
     /// The node that answered last: the first one tried next time.
     preferred: Arc<AtomicUsize>,
+}
+
+impl std::fmt::Debug for Broker {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Broker").field("nodes", &self.addresses()).finish()
+    }
 }
 
 /// A connection and the node (`host:port`) it goes to.
@@ -63,7 +70,8 @@ impl Broker {
     }
 
     /// Connects to the first node that answers, starting with the one that answered last; the error
-    /// names every node and why it failed.
+    /// names every node and why it failed. A node that fails is passed over by the next call too,
+    /// even if this one is cancelled (a readiness check's timeout) before it reaches the next node.
     pub async fn connect(&self, name: &str) -> Result<BrokerConnection, BusError> {
         let start = self.preferred.load(Ordering::Relaxed);
         let mut failures = Vec::new();
@@ -82,6 +90,8 @@ impl Broker {
                 Ok(Err(error)) => failures.push(format!("{}: {error}", node.address)),
                 Err(_) => failures.push(format!("{}: no answer within {CONNECT_TIMEOUT:?}", node.address)),
             }
+            let next = (index + 1) % self.nodes.len();
+            let _ = self.preferred.compare_exchange(index, next, Ordering::Relaxed, Ordering::Relaxed);
         }
         Err(BusError::Unavailable(format!("no broker node answers ({})", failures.join("; "))))
     }
@@ -142,6 +152,7 @@ mod tests {
         let broker = Broker::parse("amqp://127.0.0.1:1,amqp://127.0.0.1:2")?;
         let error = broker.connect("test").await.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error.contains("127.0.0.1:1:") && error.contains("127.0.0.1:2:"), "{error}");
+        assert_eq!(format!("{broker:?}"), r#"Broker { nodes: ["127.0.0.1:1", "127.0.0.1:2"] }"#);
         Ok(())
     }
 }

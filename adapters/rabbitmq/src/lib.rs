@@ -17,4 +17,4 @@ pub use consumer::{ATTEMPT_HEADER, ConsumerReadiness, ConsumerStats, LAST_ERROR_
 pub use dead_letters::DeadLetters;
 pub use publisher::{LapinEventBus, publish_queued};
 pub use scheduler::{LADDER, LapinDeliveryScheduler, rung_for};
-pub use topology::{DEFAULT_RETRY_DELAYS, DELIVERY_LIMIT, QueueType, Topology};
+pub use topology::{DEFAULT_RETRY_DELAYS, QueueType, Topology};

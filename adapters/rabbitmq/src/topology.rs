@@ -4,10 +4,11 @@
 //! `x-queue-type: quorum`, replicated on a majority of the nodes. A queue that dead-letters (the
 //! work queue into `<exchange>.dlq`, a delay queue back into its work queue) does so
 //! `at-least-once` (with `x-overflow: reject-publish`, which that strategy needs), so a message
-//! expiring from a delay queue is removed only once its work queue has it. The work queues have a
-//! delivery limit: a message handed to consumers that died with it [`DELIVERY_LIMIT`] times is
-//! dead-lettered instead of killing the next one; retries are still counted by Kaiten
-//! (`x-kaiten-attempt`), since a retry goes round a delay queue and is not a redelivery.
+//! expiring from a delay queue is removed only once its work queue has it. The work queues have no
+//! delivery limit: retries are counted by Kaiten (`x-kaiten-attempt`), since a retry goes round a
+//! delay queue and is not a redelivery, and a message waiting in place for a dependency that is down
+//! comes back to its queue each time its connection closes (a node failing over, a worker
+//! restarting): a limit would dead-letter it after enough of those, with no reason given.
 
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
@@ -24,10 +25,6 @@ pub enum QueueType {
     /// Quorum queues: replicated by Raft over the cluster's nodes.
     Quorum,
 }
-
-/// Deliveries of one message to consumers that died before settling it, after which a quorum work
-/// queue dead-letters it.
-pub const DELIVERY_LIMIT: i64 = 20;
 
 /// The per-deployment names (configurable so that instances and parallel tests never share one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,10 +164,7 @@ impl Topology {
                 FieldTable::default(),
             )
             .await?;
-        let mut arguments = self.dead_lettering_arguments(&dead_letters, None);
-        if self.queue_type == QueueType::Quorum {
-            arguments.insert("x-delivery-limit".into(), AMQPValue::LongLongInt(DELIVERY_LIMIT));
-        }
+        let arguments = self.dead_lettering_arguments(&dead_letters, None);
         channel.queue_declare(self.queue.as_str().into(), durable_queue, arguments).await?;
         channel
             .queue_bind(

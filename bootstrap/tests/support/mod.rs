@@ -115,11 +115,11 @@ pub async fn readyz(address: &str) -> anyhow::Result<(u16, serde_json::Value)> {
     Ok((response.status().as_u16(), response.json().await?))
 }
 
-/// The type (`classic`, `quorum`) of every queue of the local node, by name, as `rabbitmqctl` lists
-/// them (AMQP has no way to read a queue's arguments back).
+/// The type (`classic`, `quorum`) and then the declared arguments of every queue of the local node,
+/// by name, as `rabbitmqctl` lists them (AMQP has no way to read a queue's arguments back).
 pub fn queue_types() -> anyhow::Result<std::collections::HashMap<String, String>> {
-    let output =
-        Command::new("rabbitmqctl").args(["list_queues", "name", "type", "--quiet", "--no-table-headers"]).output()?;
+    let listing = ["list_queues", "name", "type", "arguments", "--quiet", "--no-table-headers"];
+    let output = Command::new("rabbitmqctl").args(listing).output()?;
     anyhow::ensure!(output.status.success(), "rabbitmqctl: {}", String::from_utf8_lossy(&output.stderr));
     Ok(String::from_utf8_lossy(&output.stdout)
         .lines()

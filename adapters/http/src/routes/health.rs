@@ -42,7 +42,10 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, Proble
             Ok(outcome) => outcome,
             Err(_) => Err("no answer within 3 s".to_owned()),
         };
-        let detail = if outcome.is_ok() { check.detail().await } else { None };
+        let detail = match outcome {
+            Ok(()) => tokio::time::timeout(Duration::from_secs(1), check.detail()).await.ok().flatten(),
+            Err(_) => None,
+        };
         (check.name(), outcome, detail)
     });
     let outcomes = futures::future::join_all(checks).await;
