@@ -220,14 +220,8 @@ impl Config {
         Ok(())
     }
 
-    /// The broker's nodes.
+    /// The broker's nodes (`amqp://` or `amqps://` URLs, comma-separated).
     pub fn broker(&self) -> anyhow::Result<Broker> {
-        if self.amqp_url.split(',').any(|url| {
-            let url = url.trim();
-            !url.is_empty() && !url.starts_with("amqp://") && !url.starts_with("amqps://")
-        }) {
-            bail!("amqp_url (KAITEN_AMQP_URL) must be amqp:// or amqps:// URLs, comma-separated");
-        }
         Broker::parse(&self.amqp_url).map_err(|error| anyhow::anyhow!("amqp_url (KAITEN_AMQP_URL): {error}"))
     }
 

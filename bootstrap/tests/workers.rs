@@ -5,39 +5,12 @@
 
 mod support;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
 use kaiten_test_support::{BrokerCleanup, KillOnDrop, TestDatabase, TestNames, wait_for};
 use serde_json::json;
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{kaiten_on, org_create, serve, stop_with_sigterm};
-
-/// Answers 500 to the first two requests of each `webhook-id`, then 200; records (id, status).
-#[derive(Default)]
-struct FlakyReceiver {
-    seen: Mutex<Vec<(String, u16)>>,
-}
-
-async fn flaky(State(receiver): State<Arc<FlakyReceiver>>, headers: HeaderMap) -> StatusCode {
-    let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let mut seen = receiver.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let before = seen.iter().filter(|(seen_id, _)| *seen_id == id).count();
-    let status = if before < 2 { 500 } else { 200 };
-    seen.push((id, status));
-    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-async fn start_receiver() -> anyhow::Result<(String, Arc<FlakyReceiver>)> {
-    let receiver = Arc::new(FlakyReceiver::default());
-    let app = axum::Router::new().route("/hook", axum::routing::post(flaky)).with_state(receiver.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/hook", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok((url, receiver))
-}
+use support::{Receiver, kaiten_on, org_create, serve, stop_with_sigterm};
 
 /// `kaiten` on the test's database, slot, exchange and queues, delivering fast to loopback.
 fn configured(db: &TestDatabase, names: &TestNames) -> Command {
@@ -66,7 +39,8 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_forks_no_chain() -> anyhow:
     let (db, names) = (TestDatabase::new(), TestNames::new());
     let _broker = BrokerCleanup::for_names(&names);
     let token = org_create(&db, "Acme")?["token"].as_str().unwrap_or_default().to_owned();
-    let (hook, receiver) = start_receiver().await?;
+    let receiver = Receiver::start(2).await?;
+    let hook = receiver.url.clone();
     let (api, address) = serve(configured(&db, &names).env("KAITEN_ROLES", "api,relay"))?;
     let client = reqwest::Client::new();
     let post = |path: &str, body: serde_json::Value| {
@@ -79,7 +53,9 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_forks_no_chain() -> anyhow:
     for n in 0..events {
         assert_eq!(post("/api/customers", json!({"name": format!("Customer {n}")})).await?.status(), 201);
     }
-    let seen = |receiver: &FlakyReceiver| receiver.seen.lock().map(|seen| seen.clone()).unwrap_or_default();
+    let seen = |receiver: &Receiver| -> Vec<(String, u16)> {
+        receiver.seen().into_iter().map(|received| (received.webhook_id, received.status)).collect()
+    };
     wait_for(Duration::from_secs(60), || async { Ok((seen(&receiver).len() >= 40).then_some(())) }).await?;
     first.kill()?; // SIGKILL, mid-batch
     let _ = first.wait();
@@ -140,7 +116,8 @@ async fn dlq_requeue_moves_dead_letters_back_and_they_are_delivered() -> anyhow:
     let created = org_create(&db, "Acme")?;
     let token = created["token"].as_str().unwrap_or_default().to_owned();
     let organization = created["organization"]["id"].as_str().unwrap_or_default().to_owned();
-    let (hook, receiver) = start_receiver().await?;
+    let receiver = Receiver::start(2).await?;
+    let hook = receiver.url.clone();
     let (server, address) = serve(&mut configured(&db, &names))?;
     let response = reqwest::Client::new()
         .post(format!("http://{address}/api/webhooks"))
@@ -176,7 +153,8 @@ async fn dlq_requeue_moves_dead_letters_back_and_they_are_delivered() -> anyhow:
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
     assert_eq!(printed, json!({"events": 2, "deliveries": 0, "requeued": 2}));
     let seen = wait_for(Duration::from_secs(60), || async {
-        let seen = receiver.seen.lock().map(|seen| seen.clone()).unwrap_or_default();
+        let seen: Vec<(String, u16)> =
+            receiver.seen().into_iter().map(|received| (received.webhook_id, received.status)).collect();
         Ok((seen.iter().filter(|(_, status)| *status == 200).count() == 2).then_some(seen))
     })
     .await?;

@@ -48,7 +48,9 @@ impl Relay {
         let mut delays = backoff.build();
         while !shutdown.is_cancelled() {
             let started = tokio::time::Instant::now();
-            let outcome = match self.prepare().await {
+            // A standby prepared when it started; it only asks for the slot again.
+            let prepared = if self.stats.is_standing_by() { Ok(()) } else { self.prepare().await };
+            let outcome = match prepared {
                 Ok(()) => stream::stream(&self.config, self.bus.as_ref(), &self.stats, &shutdown).await,
                 Err(error) => Err(error),
             };
@@ -62,8 +64,8 @@ impl Relay {
                 Err(RelayError::SlotBusy(slot)) => {
                     self.stats.set_standing_by(true);
                     tracing::debug!(slot, "another relay holds the slot; waiting to take over");
-                    // A standby tries again every second (a few queries and idempotent declarations),
-                    // so it takes over within about a second of the slot being released.
+                    // A standby tries again every second (one connection, two queries), so it takes
+                    // over within about a second of the slot being released.
                     delays = backoff.build();
                     STANDBY_POLL
                 }

@@ -114,12 +114,6 @@ impl From<String> for Broker {
     }
 }
 
-impl From<&String> for Broker {
-    fn from(list: &String) -> Self {
-        Self::from(list.as_str())
-    }
-}
-
 /// The URI without its password.
 fn redact(uri: &str) -> String {
     match (uri.find("://"), uri.rfind('@')) {
