@@ -5,14 +5,13 @@ use crate::name::{parse_name, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A customer, exactly as the API returns it and as its events carry it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
     pub id: Uuid,
     pub name: String,

@@ -5,7 +5,7 @@ use crate::name::{parse_name, parse_optional_object, parse_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -24,17 +24,14 @@ fn parse_zone_type(raw: &str) -> Result<String, FieldError> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentZone {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
     /// Free text: `production`, `staging`, `shared`, ….
-    #[serde(rename = "type")]
     pub zone_type: String,
     pub description: String,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// The release the zone currently runs.
     pub release_id: Option<Uuid>,
@@ -98,8 +95,7 @@ impl DeploymentZone {
 }
 
 /// A release deployed to a zone; the payload of RELEASE_DEPLOYMENT.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {
     pub id: Uuid,
     pub deployment_zone_id: Uuid,

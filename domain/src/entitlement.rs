@@ -74,18 +74,15 @@ text_codes!(AggregationMethod {
     Sum = "SUM", Count = "COUNT", Average = "AVERAGE", Max = "MAX", Min = "MIN", Latest = "LATEST"
 });
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entitlement {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
     pub description: Option<String>,
-    #[serde(rename = "type")]
     pub entitlement_type: EntitlementType,
     pub meter_type: Option<MeterType>,
     pub aggregation_method: Option<AggregationMethod>,
-    #[serde(flatten)]
     pub fields: EntitlementFields,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,

@@ -48,6 +48,19 @@ impl EventCustomer {
     }
 }
 
+impl EventKind {
+    /// Whether its bodies carry `previousAttributes`: every `*_UPDATE` event and `INSTANCE_MIGRATION`.
+    pub fn carries_previous_attributes(self) -> bool {
+        self.name().ends_with("_UPDATE") || self == EventKind::InstanceMigration
+    }
+
+    /// Whether its bodies name the customer they concern (`customerId`, `customerSlug`): the customer
+    /// events always, the instance events when the instance has a customer.
+    pub fn may_concern_a_customer(self) -> bool {
+        EventCustomer::fields(self).is_some()
+    }
+}
+
 /// Fields every update changes, never listed in `previous_attributes`.
 const BOOKKEEPING: [&str; 2] = ["updatedAt", "updatedBy"];
 

@@ -56,32 +56,26 @@ pub struct Variant {
 }
 
 /// A feature flag, exactly as the API returns it and as its events carry it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeatureFlag {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
     pub description: Option<String>,
-    #[serde(rename = "type")]
     pub flag_type: FlagType,
     pub enabled: bool,
     pub variants: Vec<Variant>,
     /// What the flag serves when no targeting matches.
-    #[serde(rename = "default_variant")]
     pub default_serving: DefaultVariant,
     /// The default variant's name when it is a single variant, null for a rollout (first contract).
-    #[serde(rename = "defaultVariant")]
     pub default_variant_name: Option<String>,
     /// Evaluated in order; the first whose rule matches wins.
     pub targetings: Vec<Targeting>,
     /// The basic targetings (first contract).
     pub targeting_rules: Vec<TargetingRule>,
     /// The analytics event associated with the flag, `""` when none.
-    #[serde(rename = "event_name")]
     pub event_name: String,
     /// A JSON object, `{}` when none was given.
-    #[schema(value_type = Object)]
     pub metadata: Value,
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,

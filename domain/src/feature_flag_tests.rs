@@ -21,25 +21,6 @@ fn locations(body: Value) -> Vec<String> {
 }
 
 #[test]
-fn kaitens_form_is_kept_and_the_first_contracts_fields_are_derived() -> Result<(), Box<dyn std::error::Error>> {
-    let body = json!({"default_variant": {"type": "basic", "value": "off"}, "event_name": "seen",
-        "targetings": [{"type": "basic", "name": "growth", "rule": "plan == 'growth'", "variant": "on"},
-                       {"type": "rollout_percentage", "name": "rest", "rule": "true", "distribution": {"on": 20, "off": 80}}]});
-    let flag = FeatureFlag::create(Uuid::nil(), definition(body), &actor(), clock::now())?;
-    let wire = serde_json::to_value(&flag)?;
-    assert_eq!(wire["default_variant"], json!({"type": "basic", "value": "off"}));
-    assert_eq!(wire["defaultVariant"], json!("off"));
-    assert_eq!(wire["targetings"][1]["distribution"], json!({"off": 80, "on": 20}));
-    assert_eq!(wire["targetingRules"], json!([{"name": "growth", "rule": "plan == 'growth'", "variant": "on"}]));
-    assert_eq!(
-        (&wire["event_name"], &wire["metadata"], &wire["variants"][1]["description"]),
-        (&json!("seen"), &json!({}), &json!(""))
-    );
-    assert!(flag.enabled, "enabled unless said otherwise");
-    Ok(())
-}
-
-#[test]
 fn the_first_contracts_form_is_accepted_and_a_rollout_has_no_default_name() -> Result<(), Box<dyn std::error::Error>> {
     let body = json!({"defaultVariant": "off", "targetingRules": [{"name": "beta", "rule": {"plan": "beta"}, "variant": "on"}]});
     let flag = FeatureFlag::create(Uuid::nil(), definition(body), &actor(), clock::now())?;

@@ -1,12 +1,10 @@
 //! Instances (installations of the vendor's software at a customer) and their metered usage.
 
 use crate::actor::Actor;
-pub use crate::instance_usage::{
-    InstanceUsage, UsageAggregate, UsageBehavior, UsageLimit, UsageReached, UsageReport, UsageValue,
-};
+pub use crate::instance_usage::{InstanceUsage, UsageAggregate, UsageBehavior, UsageLimit, UsageReport, UsageValue};
 use crate::slug::Slug;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -15,8 +13,7 @@ mod status;
 
 pub use status::{InstancePatch, InstanceStatus};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
     pub id: Uuid,
     pub name: String,
@@ -31,9 +28,7 @@ pub struct Instance {
     pub start_license_date: DateTime<Utc>,
     /// [`OPEN_ENDED`] when the license term has no end.
     pub end_license_date: DateTime<Utc>,
-    #[schema(value_type = Option<Object>)]
     pub platform: Option<Value>,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// The operational status: HEALTHY, DEGRADED, INCIDENT or MAINTENANCE (`PATCH`).
     pub status: Option<InstanceStatus>,

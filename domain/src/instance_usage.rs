@@ -125,23 +125,6 @@ pub struct UsageValue {
     pub event_count: i64,
 }
 
-/// The payload of INSTANCE_ENTITLEMENT_USAGE_REACHED.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UsageReached {
-    pub instance_id: Uuid,
-    pub instance_slug: Slug,
-    pub entitlement_id: Uuid,
-    pub entitlement_slug: Slug,
-    pub license_id: Uuid,
-    pub license_slug: Slug,
-    /// The instance's customer, when it has one.
-    pub customer_id: Option<Uuid>,
-    pub customer_slug: Option<Slug>,
-    pub value: UsageValue,
-    pub limit: UsageLimit,
-}
-
 /// The body of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

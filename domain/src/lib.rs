@@ -7,9 +7,6 @@
 pub mod actor;
 pub mod address_registry;
 pub mod catalog;
-pub mod catalog_body_schema;
-pub mod catalog_example;
-pub mod catalog_schema;
 pub mod clock;
 pub mod customer;
 pub mod deployment_zone;

@@ -5,12 +5,11 @@ use crate::name::{parse_name, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub id: Uuid,
     pub version: String,

@@ -71,7 +71,7 @@ impl Slug {
     }
 
     /// A valid slug for documentation and examples (`example`).
-    pub(crate) fn example() -> Self {
+    pub fn example() -> Self {
         Self("example".to_owned())
     }
 

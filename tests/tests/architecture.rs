@@ -87,7 +87,7 @@ impl Graph {
 }
 
 /// The pure layers, innermost first.
-const INNER_CRATES: &[&str] = &["kaiten-domain", "kaiten-application", "kaiten-delivery"];
+const INNER_CRATES: &[&str] = &["kaiten-domain", "kaiten-contract", "kaiten-application", "kaiten-delivery"];
 const ADAPTER_CRATES: &[&str] =
     &["kaiten-postgres", "kaiten-http", "kaiten-cdc", "kaiten-rabbitmq", "kaiten-svix", "kaiten-webhook-http"];
 
@@ -101,6 +101,8 @@ fn the_inner_layers_reach_no_io_crate_and_no_adapter() -> anyhow::Result<()> {
         let adapters: Vec<_> = ADAPTER_CRATES.iter().filter(|c| reachable.contains(**c)).collect();
         assert!(adapters.is_empty(), "{layer} depends on adapter crates {adapters:?}");
     }
+    let domain = graph.reachable("kaiten-domain")?;
+    assert!(!domain.contains("kaiten-contract"), "the domain knows nothing of its wire form; the contract converts");
     let application = graph.reachable("kaiten-application")?;
     assert!(!application.contains("kaiten-delivery"), "the use cases know the delivery backends only as ports");
     Ok(())

@@ -4,6 +4,7 @@
 //! rewrites the files, and the diff is reviewed with the change that caused it.
 
 use kaiten_application::ports::webhooks::WebhookEvent;
+use kaiten_contract::EventContract;
 use kaiten_domain::{EventKind, EventNaming};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};

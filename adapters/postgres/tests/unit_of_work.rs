@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::{RepoError, UnitOfWork, UnitOfWorkExt, UseCaseError};
+use kaiten_contract::ToWire;
 use kaiten_domain::customer::{Customer, NewCustomer};
 use kaiten_domain::organization::Organization;
 use kaiten_domain::{EventKind, OutboxEvent, clock};
@@ -35,7 +36,7 @@ async fn setup() -> anyhow::Result<(TestDatabase, Box<dyn UnitOfWork>, Organizat
 fn customer_with_event(organization: &Organization) -> anyhow::Result<(Customer, OutboxEvent)> {
     let input = NewCustomer { name: "Globex".into(), slug: None, external_customer_id: None, domain: None };
     let customer = Customer::create(organization.id, input, &kaiten_domain::Actor::unknown(), clock::now())?;
-    let event = OutboxEvent::of(EventKind::CustomerCreation, organization.id, &customer, None)?;
+    let event = OutboxEvent::of(EventKind::CustomerCreation, organization.id, &customer.to_wire(), None)?;
     Ok((customer, event))
 }
 

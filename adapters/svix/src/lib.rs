@@ -30,6 +30,7 @@ pub use registration::EventTypeRegistration;
 use async_trait::async_trait;
 use kaiten_application::RepoError;
 use kaiten_application::ports::webhooks::{EventOwners, SendError, WebhookEvent, WebhookSender};
+use kaiten_contract::EventContract;
 use kaiten_domain::catalog::CATALOG;
 use kaiten_domain::organization::Organization;
 use std::collections::BTreeSet;

@@ -8,6 +8,7 @@ use kaiten_application::error::{Conflict, RepoError};
 use kaiten_application::ports::webhook_management::{
     RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
 };
+use kaiten_contract::EventContract;
 use kaiten_domain::webhook::{
     AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
     webhook_message_id,

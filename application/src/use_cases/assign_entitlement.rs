@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::license::{LicenseEntitlement, NewLicenseEntitlement};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
 use serde_json::Value;
@@ -62,8 +63,12 @@ impl AssignEntitlement {
                     .assign(organization_id, &link)
                     .await
                     .map_err(|e| UseCaseError::from_repo("license", e))?;
-                let event =
-                    OutboxEvent::of(EventKind::LicenseEntitlementAssignment, organization_id, &link, traceparent)?;
+                let event = OutboxEvent::of(
+                    EventKind::LicenseEntitlementAssignment,
+                    organization_id,
+                    &link.to_wire(),
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(link)
             })

@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::customer::{Customer, NewCustomer};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
 use std::sync::Arc;
@@ -22,7 +23,7 @@ impl CreateCustomer {
         let event = OutboxEvent::of(
             EventKind::CustomerCreation,
             caller.organization_id,
-            &customer,
+            &customer.to_wire(),
             caller.traceparent.clone(),
         )?;
         let stored = customer.clone();
@@ -61,7 +62,7 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::CustomerCreation);
         assert_eq!(events[0].organization_id, customer.organization_id);
-        assert_eq!(events[0].data, serde_json::to_value(&customer).unwrap_or_default());
+        assert_eq!(events[0].data, serde_json::to_value(customer.to_wire()).unwrap_or_default());
         assert!(uow.committed());
     }
 

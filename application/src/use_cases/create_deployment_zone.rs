@@ -4,6 +4,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::use_cases::deploy_release::{deploy, release_by_id};
+use kaiten_contract::ToWire;
 use kaiten_domain::deployment_zone::{DeploymentZone, NewDeploymentZone};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
 use std::sync::Arc;
@@ -43,8 +44,12 @@ impl CreateDeploymentZone {
                     },
                     None => created.clone(),
                 };
-                let event =
-                    OutboxEvent::of(EventKind::DeploymentZoneCreation, organization_id, &shown, traceparent.clone())?;
+                let event = OutboxEvent::of(
+                    EventKind::DeploymentZoneCreation,
+                    organization_id,
+                    &shown.to_wire(),
+                    traceparent.clone(),
+                )?;
                 repos.outbox.append(&event).await?;
                 if let Some(release) = &release {
                     deploy(&repos, &created, release, &actor, traceparent).await?;

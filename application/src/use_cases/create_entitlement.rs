@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::entitlement::{Entitlement, NewEntitlement};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
 use std::sync::Arc;
@@ -22,7 +23,7 @@ impl CreateEntitlement {
         let event = OutboxEvent::of(
             EventKind::EntitlementCreation,
             caller.organization_id,
-            &created,
+            &created.to_wire(),
             caller.traceparent.clone(),
         )?;
         let stored = created.clone();

@@ -7,6 +7,7 @@ use crate::ports::instances::ReferenceTarget;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::use_cases::instance_audit::append_instance_event;
 use crate::use_cases::instance_references::{require, resolve};
+use kaiten_contract::ToWire;
 use kaiten_domain::instance::{Instance, InstanceReferences, NewInstance};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
 use std::sync::Arc;
@@ -64,7 +65,7 @@ impl CreateInstance {
                     kinds.push(EventKind::InstanceDeployment);
                 }
                 for kind in kinds {
-                    let event = OutboxEvent::of(kind, organization_id, &instance, traceparent.clone())?;
+                    let event = OutboxEvent::of(kind, organization_id, &instance.to_wire(), traceparent.clone())?;
                     append_instance_event(&repos, &instance, event).await?;
                 }
                 Ok(instance)

@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::license::{License, LicenseFamily, NewLicense};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
 use serde_json::Value;
@@ -53,7 +54,8 @@ impl CreateLicense {
                 };
                 let license = License::create(organization_id, input, &family, version, &actor, now)?;
                 repos.licenses.insert(&license).await.map_err(|e| UseCaseError::from_repo("license", e))?;
-                let event = OutboxEvent::of(EventKind::LicenseCreation, organization_id, &license, traceparent)?;
+                let event =
+                    OutboxEvent::of(EventKind::LicenseCreation, organization_id, &license.to_wire(), traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(license)
             })

@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::release::{NewRelease, Release};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, clock};
 use std::sync::Arc;
@@ -19,8 +20,12 @@ impl CreateRelease {
     pub async fn execute(&self, caller: &Caller, input: NewRelease) -> Result<Release, UseCaseError> {
         caller.require(Access::Write, Module::Releases)?;
         let created = Release::create(caller.organization_id, input, &caller.actor, clock::now())?;
-        let event =
-            OutboxEvent::of(EventKind::ReleaseCreation, caller.organization_id, &created, caller.traceparent.clone())?;
+        let event = OutboxEvent::of(
+            EventKind::ReleaseCreation,
+            caller.organization_id,
+            &created.to_wire(),
+            caller.traceparent.clone(),
+        )?;
         let stored = created.clone();
         self.uow
             .run(|repos| async move {

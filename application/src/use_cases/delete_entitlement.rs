@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::entitlement::Entitlement;
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug};
 use std::sync::Arc;
@@ -33,7 +34,8 @@ impl DeleteEntitlement {
                     .delete(organization_id, current.id)
                     .await
                     .map_err(|e| UseCaseError::from_repo("entitlement", e))?;
-                let event = OutboxEvent::of(EventKind::EntitlementDeletion, organization_id, &current, traceparent)?;
+                let event =
+                    OutboxEvent::of(EventKind::EntitlementDeletion, organization_id, &current.to_wire(), traceparent)?;
                 repos.outbox.append(&event).await?;
                 Ok(current)
             })

@@ -4,6 +4,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::use_cases::instance_audit::append_instance_event;
+use kaiten_contract::ToWire;
 use kaiten_domain::instance::Instance;
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -30,7 +31,8 @@ impl DeleteInstance {
                     .ok_or(UseCaseError::NotFound("instance"))?;
                 let deleted = Instance { deleted_at: Some(clock::now()), ..current.clone() };
                 repos.instances.soft_delete(&deleted).await.map_err(|e| UseCaseError::from_repo("instance", e))?;
-                let event = OutboxEvent::of(EventKind::InstanceDeletion, organization_id, &current, traceparent)?;
+                let event =
+                    OutboxEvent::of(EventKind::InstanceDeletion, organization_id, &current.to_wire(), traceparent)?;
                 append_instance_event(&repos, &current, event).await?;
                 Ok(current)
             })

@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
 use crate::ports::unit_of_work::{Repositories, Transaction, UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::deployment_zone::{Deployment, DeploymentZone, NewDeployment};
 use kaiten_domain::release::Release;
 use kaiten_domain::{Access, Actor, EventKind, Module, OutboxEvent, Slug, ValidationErrors, clock};
@@ -81,7 +82,8 @@ pub(crate) async fn deploy(
 ) -> Result<Option<(DeploymentZone, Deployment)>, UseCaseError> {
     let Some(deployment) = zone.deploy(release, actor, clock::now()) else { return Ok(None) };
     repos.deployment_zones.record_deployment(zone.organization_id, &deployment).await?;
-    let event = OutboxEvent::of(EventKind::ReleaseDeployment, zone.organization_id, &deployment, traceparent)?;
+    let event =
+        OutboxEvent::of(EventKind::ReleaseDeployment, zone.organization_id, &deployment.to_wire(), traceparent)?;
     repos.outbox.append(&event).await?;
     let running =
         DeploymentZone { release_id: Some(release.id), release_slug: Some(release.slug.clone()), ..zone.clone() };

@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::license::{License, LifecycleMove};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -33,8 +34,13 @@ impl MoveLicense {
                     .moved(step, &actor, clock::now())
                     .map_err(|reason| UseCaseError::Conflict(Conflict::new("invalid_lifecycle_state", reason)))?;
                 repos.licenses.update(&moved).await.map_err(|e| UseCaseError::from_repo("license", e))?;
-                let event =
-                    OutboxEvent::update(EventKind::LicenseUpdate, organization_id, &current, &moved, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::LicenseUpdate,
+                    organization_id,
+                    &current.to_wire(),
+                    &moved.to_wire(),
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(moved)
             })

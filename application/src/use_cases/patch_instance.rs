@@ -5,6 +5,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::instance::{Instance, InstancePatch};
 use kaiten_domain::instance_audit::{AuditEntry, LIFECYCLE_STAGE_CHANGED, STATUS_CHANGED};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
@@ -34,8 +35,13 @@ impl PatchInstance {
                 let now = clock::now();
                 let patched = current.patched(patch, &actor, now)?;
                 repos.instances.update(&patched).await.map_err(|e| UseCaseError::from_repo("instance", e))?;
-                let event =
-                    OutboxEvent::update(EventKind::InstanceUpdate, organization_id, &current, &patched, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::InstanceUpdate,
+                    organization_id,
+                    &current.to_wire(),
+                    &patched.to_wire(),
+                    traceparent,
+                )?;
                 // The trail names what changed, as Kaiten's does.
                 let payload = event.data.clone();
                 repos.outbox.append(&event).await?;

@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::license::LicenseEntitlement;
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug};
 use std::sync::Arc;
@@ -45,8 +46,12 @@ impl UnassignEntitlement {
                     .unassign(organization_id, &link)
                     .await
                     .map_err(|e| UseCaseError::from_repo("license entitlement", e))?;
-                let event =
-                    OutboxEvent::of(EventKind::LicenseEntitlementUnassignment, organization_id, &link, traceparent)?;
+                let event = OutboxEvent::of(
+                    EventKind::LicenseEntitlementUnassignment,
+                    organization_id,
+                    &link.to_wire(),
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(link)
             })

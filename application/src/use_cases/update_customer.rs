@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::customer::{Customer, CustomerUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -35,8 +36,13 @@ impl UpdateCustomer {
                     .ok_or(UseCaseError::NotFound("customer"))?;
                 let updated = current.replace(update, &actor, clock::now())?;
                 repos.customers.update(&updated).await.map_err(|e| UseCaseError::from_repo("customer", e))?;
-                let event =
-                    OutboxEvent::update(EventKind::CustomerUpdate, organization_id, &current, &updated, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::CustomerUpdate,
+                    organization_id,
+                    &current.to_wire(),
+                    &updated.to_wire(),
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

@@ -4,6 +4,7 @@ use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::use_cases::deploy_release::{deploy, release_by_id};
+use kaiten_contract::ToWire;
 use kaiten_domain::deployment_zone::{DeploymentZone, DeploymentZoneUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -54,8 +55,8 @@ impl UpdateDeploymentZone {
                 let event = OutboxEvent::update(
                     EventKind::DeploymentZoneUpdate,
                     organization_id,
-                    &current,
-                    &updated,
+                    &current.to_wire(),
+                    &updated.to_wire(),
                     traceparent,
                 )?;
                 repos.outbox.append(&event).await?;

@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::entitlement::{Entitlement, EntitlementUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -38,8 +39,8 @@ impl UpdateEntitlement {
                 let event = OutboxEvent::update(
                     EventKind::EntitlementUpdate,
                     organization_id,
-                    &current,
-                    &updated,
+                    &current.to_wire(),
+                    &updated.to_wire(),
                     traceparent,
                 )?;
                 repos.outbox.append(&event).await?;

@@ -8,6 +8,7 @@ use crate::ports::instances::ReferenceTarget;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::use_cases::instance_audit::append_instance_event;
 use crate::use_cases::instance_references::resolve;
+use kaiten_contract::ToWire;
 use kaiten_domain::instance::{Instance, InstanceChanges, InstanceReferences, Reference, ZoneTransition};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -90,10 +91,16 @@ impl UpdateInstance {
                 for kind in kinds {
                     let event = match kind {
                         EventKind::InstanceDeployment => {
-                            OutboxEvent::of(kind, organization_id, &after, traceparent.clone())
+                            OutboxEvent::of(kind, organization_id, &after.to_wire(), traceparent.clone())
                         }
                         // The update and the migration say what changed, the zone left included.
-                        _ => OutboxEvent::update(kind, organization_id, &before, &after, traceparent.clone()),
+                        _ => OutboxEvent::update(
+                            kind,
+                            organization_id,
+                            &before.to_wire(),
+                            &after.to_wire(),
+                            traceparent.clone(),
+                        ),
                     }?;
                     append_instance_event(&repos, &after, event).await?;
                 }

@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::license::{License, LicenseUpdate};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, clock};
 use std::sync::Arc;
@@ -30,8 +31,13 @@ impl UpdateLicense {
                     .ok_or(UseCaseError::NotFound("license"))?;
                 let updated = current.replace(update, &actor, clock::now())?;
                 repos.licenses.update(&updated).await.map_err(|e| UseCaseError::from_repo("license", e))?;
-                let event =
-                    OutboxEvent::update(EventKind::LicenseUpdate, organization_id, &current, &updated, traceparent)?;
+                let event = OutboxEvent::update(
+                    EventKind::LicenseUpdate,
+                    organization_id,
+                    &current.to_wire(),
+                    &updated.to_wire(),
+                    traceparent,
+                )?;
                 repos.outbox.append(&event).await?;
                 Ok(updated)
             })

@@ -4,6 +4,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
+use kaiten_contract::ToWire;
 use kaiten_domain::clock;
 use kaiten_domain::license::{LicenseEntitlement, LicenseEntitlementChanges};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};
@@ -54,8 +55,8 @@ impl UpdateLicenseEntitlement {
                 let event = OutboxEvent::update(
                     EventKind::LicenseEntitlementUpdate,
                     organization_id,
-                    &current,
-                    &link,
+                    &current.to_wire(),
+                    &link.to_wire(),
                     traceparent,
                 )?;
                 repos.outbox.append(&event).await?;

@@ -73,8 +73,7 @@ fn expected_value_type(kind: EntitlementType) -> &'static str {
 }
 
 /// An entitlement assigned to a license with its value; the payload of the LICENSE_ENTITLEMENT_* events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LicenseEntitlement {
     pub license_id: Uuid,
     pub license_slug: Slug,

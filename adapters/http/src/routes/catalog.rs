@@ -5,6 +5,7 @@ use crate::auth::Authenticated;
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::Json;
+use kaiten_contract::EventContract;
 use kaiten_domain::catalog::{CATALOG, EventDomain};
 use serde::Serialize;
 use serde_json::Value;

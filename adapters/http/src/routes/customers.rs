@@ -8,8 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::customer::Customer;
 use kaiten_domain::Paged;
-use kaiten_domain::customer::{Customer, CustomerUpdate, NewCustomer};
+use kaiten_domain::customer::{CustomerUpdate, NewCustomer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,7 +33,7 @@ async fn list_customers(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<Customer>>, Problem> {
-    Ok(Json(state.use_cases.list_customers.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_customers.execute(&caller, query.page()?).await?.to_wire()))
 }
 
 /// Creates a customer; emits CUSTOMER_CREATION.
@@ -48,7 +50,7 @@ async fn create_customer(
 ) -> Result<impl IntoResponse, Problem> {
     let customer = state.use_cases.create_customer.execute(&caller, input).await?;
     let location = format!("/api/customers/{}", customer.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(customer)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(customer.to_wire())))
 }
 
 /// One customer.
@@ -62,7 +64,7 @@ async fn get_customer(
     Path(slug): Path<String>,
 ) -> Result<Json<Customer>, Problem> {
     let slug = path_slug(&slug, "customer")?;
-    Ok(Json(state.use_cases.get_customer.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_customer.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Replaces a customer's details (a full replacement: an omitted `externalCustomerId` or `domain` is
@@ -80,7 +82,7 @@ async fn update_customer(
     ApiJson(changes): ApiJson<CustomerUpdate>,
 ) -> Result<Json<Customer>, Problem> {
     let slug = path_slug(&slug, "customer")?;
-    Ok(Json(state.use_cases.update_customer.execute(&caller, &slug, changes).await?))
+    Ok(Json(state.use_cases.update_customer.execute(&caller, &slug, changes).await?.to_wire()))
 }
 
 /// Deletes a customer (409 while it has live instances); emits CUSTOMER_DELETION.

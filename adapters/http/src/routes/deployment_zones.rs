@@ -8,10 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::deployment_zone::{Deployment, DeploymentZone};
 use kaiten_domain::Paged;
-use kaiten_domain::deployment_zone::{
-    Deployment, DeploymentZone, DeploymentZoneUpdate, NewDeployment, NewDeploymentZone,
-};
+use kaiten_domain::deployment_zone::{DeploymentZoneUpdate, NewDeployment, NewDeploymentZone};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,7 +32,7 @@ async fn list_deployment_zones(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<DeploymentZone>>, Problem> {
-    Ok(Json(state.use_cases.list_deployment_zones.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_deployment_zones.execute(&caller, query.page()?).await?.to_wire()))
 }
 
 /// Creates a deployment zone; emits DEPLOYMENT_ZONE_CREATION (and RELEASE_DEPLOYMENT with a `releaseId`).
@@ -49,7 +49,7 @@ async fn create_deployment_zone(
 ) -> Result<impl IntoResponse, Problem> {
     let zone = state.use_cases.create_deployment_zone.execute(&caller, input).await?;
     let location = format!("/api/deployment-zones/{}", zone.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(zone)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(zone.to_wire())))
 }
 
 /// One deployment zone.
@@ -63,7 +63,7 @@ async fn get_deployment_zone(
     Path(slug): Path<String>,
 ) -> Result<Json<DeploymentZone>, Problem> {
     let slug = path_slug(&slug, "deployment zone")?;
-    Ok(Json(state.use_cases.get_deployment_zone.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_deployment_zone.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Replaces a deployment zone's details (a full replacement; a new `releaseId` deploys it); emits
@@ -81,7 +81,7 @@ async fn update_deployment_zone(
     ApiJson(changes): ApiJson<DeploymentZoneUpdate>,
 ) -> Result<Json<DeploymentZone>, Problem> {
     let slug = path_slug(&slug, "deployment zone")?;
-    Ok(Json(state.use_cases.update_deployment_zone.execute(&caller, &slug, changes).await?))
+    Ok(Json(state.use_cases.update_deployment_zone.execute(&caller, &slug, changes).await?.to_wire()))
 }
 
 /// Deletes a deployment zone (409 while instances are placed in it); emits DEPLOYMENT_ZONE_DELETION.
@@ -115,7 +115,7 @@ async fn deploy_release(
     let slug = path_slug(&slug, "deployment zone")?;
     let deployment = state.use_cases.deploy_release.execute(&caller, &slug, input).await?;
     let location = format!("/api/deployment-zones/{slug}/deployments");
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(deployment)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(deployment.to_wire())))
 }
 
 /// The zone's deployment history, newest first.
@@ -130,5 +130,5 @@ async fn list_deployments(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<Deployment>>, Problem> {
     let slug = path_slug(&slug, "deployment zone")?;
-    Ok(Json(state.use_cases.list_deployments.execute(&caller, &slug, query.page()?).await?))
+    Ok(Json(state.use_cases.list_deployments.execute(&caller, &slug, query.page()?).await?.to_wire()))
 }

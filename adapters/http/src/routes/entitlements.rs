@@ -8,8 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::entitlement::Entitlement;
 use kaiten_domain::Paged;
-use kaiten_domain::entitlement::{Entitlement, EntitlementUpdate, NewEntitlement};
+use kaiten_domain::entitlement::{EntitlementUpdate, NewEntitlement};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,7 +33,7 @@ async fn list_entitlements(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<Entitlement>>, Problem> {
-    Ok(Json(state.use_cases.list_entitlements.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_entitlements.execute(&caller, query.page()?).await?.to_wire()))
 }
 
 /// Creates a entitlement; emits ENTITLEMENT_CREATION.
@@ -48,7 +50,7 @@ async fn create_entitlement(
 ) -> Result<impl IntoResponse, Problem> {
     let entitlement = state.use_cases.create_entitlement.execute(&caller, input).await?;
     let location = format!("/api/entitlements/{}", entitlement.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(entitlement)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(entitlement.to_wire())))
 }
 
 /// One entitlement.
@@ -62,7 +64,7 @@ async fn get_entitlement(
     Path(slug): Path<String>,
 ) -> Result<Json<Entitlement>, Problem> {
     let slug = path_slug(&slug, "entitlement")?;
-    Ok(Json(state.use_cases.get_entitlement.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_entitlement.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Replaces an entitlement's definition (a full replacement; its type, metering and reset cannot change);
@@ -80,7 +82,7 @@ async fn update_entitlement(
     ApiJson(changes): ApiJson<EntitlementUpdate>,
 ) -> Result<Json<Entitlement>, Problem> {
     let slug = path_slug(&slug, "entitlement")?;
-    Ok(Json(state.use_cases.update_entitlement.execute(&caller, &slug, changes).await?))
+    Ok(Json(state.use_cases.update_entitlement.execute(&caller, &slug, changes).await?.to_wire()))
 }
 
 /// Deletes a entitlement (409 while it is assigned to a license); emits ENTITLEMENT_DELETION.

@@ -8,8 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::feature_flag::FeatureFlag;
 use kaiten_domain::Paged;
-use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagDefinition};
+use kaiten_domain::feature_flag::FeatureFlagDefinition;
 use kaiten_domain::openfeature::Manifest;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,7 +45,7 @@ async fn list_feature_flags(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<FeatureFlag>>, Problem> {
-    Ok(Json(state.use_cases.list_feature_flags.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_feature_flags.execute(&caller, query.page()?).await?.to_wire()))
 }
 
 /// Creates a feature flag; emits FEATURE_FLAG_CREATION.
@@ -60,7 +62,7 @@ async fn create_feature_flag(
 ) -> Result<impl IntoResponse, Problem> {
     let flag = state.use_cases.create_feature_flag.execute(&caller, input).await?;
     let location = format!("/api/feature-flags/{}", flag.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(flag)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(flag.to_wire())))
 }
 
 /// One feature flag.
@@ -74,7 +76,7 @@ async fn get_feature_flag(
     Path(slug): Path<String>,
 ) -> Result<Json<FeatureFlag>, Problem> {
     let slug = path_slug(&slug, "feature flag")?;
-    Ok(Json(state.use_cases.get_feature_flag.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_feature_flag.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Replaces a feature flag's definition (a full replacement: omitted targetings, description,
@@ -93,7 +95,7 @@ async fn update_feature_flag(
     ApiJson(definition): ApiJson<FeatureFlagDefinition>,
 ) -> Result<Json<FeatureFlag>, Problem> {
     let slug = path_slug(&slug, "feature flag")?;
-    Ok(Json(state.use_cases.update_feature_flag.execute(&caller, &slug, definition).await?))
+    Ok(Json(state.use_cases.update_feature_flag.execute(&caller, &slug, definition).await?.to_wire()))
 }
 
 /// Deletes a feature flag ; emits FEATURE_FLAG_DELETION.

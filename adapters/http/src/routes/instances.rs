@@ -8,8 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::instance::Instance;
 use kaiten_domain::Paged;
-use kaiten_domain::instance::{Instance, InstanceChanges, InstancePatch, InstanceUsage, NewInstance, UsageReport};
+use kaiten_domain::instance::{InstanceChanges, InstancePatch, InstanceUsage, NewInstance, UsageReport};
 use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,7 +37,9 @@ async fn list_instances(
     ApiQuery(query): ApiQuery<InstanceListQuery>,
 ) -> Result<Json<Paged<Instance>>, Problem> {
     let page = PageQuery { limit: query.limit, offset: query.offset, cursor: query.cursor }.page()?;
-    Ok(Json(state.use_cases.list_instances.execute(&caller, page, query.include_deleted.unwrap_or(false)).await?))
+    Ok(Json(
+        state.use_cases.list_instances.execute(&caller, page, query.include_deleted.unwrap_or(false)).await?.to_wire(),
+    ))
 }
 
 /// Creates a instance; emits INSTANCE_CREATION (and INSTANCE_DEPLOYMENT when created in a zone).
@@ -53,7 +57,7 @@ async fn create_instance(
 ) -> Result<impl IntoResponse, Problem> {
     let instance = state.use_cases.create_instance.execute(&caller, input).await?;
     let location = format!("/api/instances/{}", instance.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(instance)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(instance.to_wire())))
 }
 
 /// One instance.
@@ -67,7 +71,7 @@ async fn get_instance(
     Path(slug): Path<String>,
 ) -> Result<Json<Instance>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.get_instance.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_instance.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Replaces an instance's details (see the body); emits INSTANCE_UPDATE (and INSTANCE_DEPLOYMENT or INSTANCE_MIGRATION when its zone changes).
@@ -84,7 +88,7 @@ async fn update_instance(
     ApiJson(changes): ApiJson<InstanceChanges>,
 ) -> Result<Json<Instance>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.update_instance.execute(&caller, &slug, changes).await?))
+    Ok(Json(state.use_cases.update_instance.execute(&caller, &slug, changes).await?.to_wire()))
 }
 
 /// Deletes a instance (409 while it is assigned to a license); emits INSTANCE_DELETION.
@@ -181,7 +185,7 @@ async fn patch_instance(
     ApiJson(patch): ApiJson<InstancePatch>,
 ) -> Result<Json<Instance>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.patch_instance.execute(&caller, &slug, patch).await?))
+    Ok(Json(state.use_cases.patch_instance.execute(&caller, &slug, patch).await?.to_wire()))
 }
 
 /// Which audit-trail entries to read (Kaiten's parameter names).

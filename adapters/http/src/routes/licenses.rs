@@ -8,10 +8,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::license::{License, LicenseEntitlement};
 use kaiten_domain::Paged;
 use kaiten_domain::license::{
-    License, LicenseEntitlement, LicenseEntitlementChanges, LicenseUpdate, LifecycleMove, NewLicense,
-    NewLicenseEntitlement,
+    LicenseEntitlementChanges, LicenseUpdate, LifecycleMove, NewLicense, NewLicenseEntitlement,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -37,7 +38,7 @@ async fn list_licenses(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<License>>, Problem> {
-    Ok(Json(state.use_cases.list_licenses.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_licenses.execute(&caller, query.page()?).await?.to_wire()))
 }
 
 /// Creates a license: version 1 of a new family, or with `familySlug` that family's next version;
@@ -55,7 +56,7 @@ async fn create_license(
 ) -> Result<impl IntoResponse, Problem> {
     let license = state.use_cases.create_license.execute(&caller, input).await?;
     let location = format!("/api/licenses/{}", license.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(license)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(license.to_wire())))
 }
 
 /// One license.
@@ -69,7 +70,7 @@ async fn get_license(
     Path(slug): Path<String>,
 ) -> Result<Json<License>, Problem> {
     let slug = path_slug(&slug, "license")?;
-    Ok(Json(state.use_cases.get_license.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_license.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Replaces a license's details (a full replacement; slug, version, family and lifecycle stay; a new
@@ -87,7 +88,7 @@ async fn update_license(
     ApiJson(update): ApiJson<LicenseUpdate>,
 ) -> Result<Json<License>, Problem> {
     let slug = path_slug(&slug, "license")?;
-    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, update).await?))
+    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, update).await?.to_wire()))
 }
 
 /// Deletes a license (409 while a live instance uses it); emits LICENSE_DELETION.
@@ -116,7 +117,7 @@ async fn list_license_entitlements(
     Path(slug): Path<String>,
 ) -> Result<Json<Paged<LicenseEntitlement>>, Problem> {
     let slug = path_slug(&slug, "license")?;
-    Ok(Json(state.use_cases.list_license_entitlements.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.list_license_entitlements.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Assigns an entitlement with a value fitting its type (409 when already assigned); emits LICENSE_ENTITLEMENT_ASSIGNMENT.
@@ -135,7 +136,7 @@ async fn assign_entitlement(
     let slug = path_slug(&slug, "license")?;
     let link = state.use_cases.assign_entitlement.execute(&caller, &slug, input).await?;
     let location = format!("/api/licenses/{slug}/entitlements/{}", link.entitlement_slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(link)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(link.to_wire())))
 }
 
 /// Changes the entitlement's value on the license; emits LICENSE_ENTITLEMENT_UPDATE.
@@ -153,7 +154,7 @@ async fn update_license_entitlement(
 ) -> Result<Json<LicenseEntitlement>, Problem> {
     let slug = path_slug(&slug, "license")?;
     let entitlement = path_slug(&entitlement, "entitlement")?;
-    Ok(Json(state.use_cases.update_license_entitlement.execute(&caller, &slug, &entitlement, changes).await?))
+    Ok(Json(state.use_cases.update_license_entitlement.execute(&caller, &slug, &entitlement, changes).await?.to_wire()))
 }
 
 /// Removes the entitlement from the license; emits LICENSE_ENTITLEMENT_UNASSIGNMENT.
@@ -185,7 +186,7 @@ async fn get_license_entitlement(
 ) -> Result<Json<LicenseEntitlement>, Problem> {
     let slug = path_slug(&slug, "license")?;
     let entitlement = path_slug(&entitlement, "license entitlement")?;
-    Ok(Json(state.use_cases.list_license_entitlements.one(&caller, &slug, &entitlement).await?))
+    Ok(Json(state.use_cases.list_license_entitlements.one(&caller, &slug, &entitlement).await?.to_wire()))
 }
 
 async fn move_license(
@@ -195,7 +196,7 @@ async fn move_license(
     step: LifecycleMove,
 ) -> Result<Json<License>, Problem> {
     let slug = path_slug(&slug, "license")?;
-    Ok(Json(state.use_cases.move_license.execute(&caller, &slug, step).await?))
+    Ok(Json(state.use_cases.move_license.execute(&caller, &slug, step).await?.to_wire()))
 }
 
 /// Publishes a DRAFT version (409 otherwise); emits LICENSE_UPDATE.

@@ -8,8 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use kaiten_contract::ToWire;
+use kaiten_contract::release::Release;
 use kaiten_domain::Paged;
-use kaiten_domain::release::{NewRelease, Release};
+use kaiten_domain::release::NewRelease;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,7 +29,7 @@ async fn list_releases(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<Release>>, Problem> {
-    Ok(Json(state.use_cases.list_releases.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_releases.execute(&caller, query.page()?).await?.to_wire()))
 }
 
 /// Creates a release; emits RELEASE_CREATION.
@@ -44,7 +46,7 @@ async fn create_release(
 ) -> Result<impl IntoResponse, Problem> {
     let release = state.use_cases.create_release.execute(&caller, input).await?;
     let location = format!("/api/releases/{}", release.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(release)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(release.to_wire())))
 }
 
 /// One release.
@@ -58,7 +60,7 @@ async fn get_release(
     Path(slug): Path<String>,
 ) -> Result<Json<Release>, Problem> {
     let slug = path_slug(&slug, "release")?;
-    Ok(Json(state.use_cases.get_release.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_release.execute(&caller, &slug).await?.to_wire()))
 }
 
 /// Deletes a release (409 while a deployment zone runs it); emits RELEASE_DELETION.

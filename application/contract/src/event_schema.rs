@@ -1,7 +1,6 @@
-//! The JSON Schema of each event's `data`, generated from the very types whose serialization the API
-//! returns and the outbox carries — so the catalog, Svix's event types and the payloads cannot drift.
+//! The JSON Schema of each event's `data`, generated from the very wire types the API returns and the
+//! outbox carries — so the catalog, Svix's event types and the payloads cannot drift.
 
-use crate::catalog::EventKind;
 use crate::customer::Customer;
 use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::Entitlement;
@@ -9,7 +8,8 @@ use crate::feature_flag::FeatureFlag;
 use crate::instance::{Instance, UsageReached};
 use crate::license::{License, LicenseEntitlement};
 use crate::release::Release;
-use crate::webhook_operational::{EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
+use kaiten_domain::EventKind;
+use kaiten_domain::webhook_operational::{EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
@@ -74,35 +74,34 @@ fn rewrite_references(value: &mut Value) {
     }
 }
 
-impl EventKind {
-    /// The JSON Schema of this event's `data`.
-    pub fn data_schema(self) -> Value {
-        use EventKind::*;
-        match self {
-            CustomerCreation | CustomerUpdate | CustomerDeletion => json_schema::<Customer>(),
-            EntitlementCreation | EntitlementUpdate | EntitlementDeletion => json_schema::<Entitlement>(),
-            LicenseCreation | LicenseUpdate | LicenseDeletion => json_schema::<License>(),
-            LicenseEntitlementAssignment | LicenseEntitlementUnassignment | LicenseEntitlementUpdate => {
-                json_schema::<LicenseEntitlement>()
-            }
-            InstanceCreation | InstanceUpdate | InstanceDeletion | InstanceDeployment | InstanceMigration => {
-                json_schema::<Instance>()
-            }
-            InstanceEntitlementUsageReached => json_schema::<UsageReached>(),
-            DeploymentZoneCreation | DeploymentZoneUpdate | DeploymentZoneDeletion => json_schema::<DeploymentZone>(),
-            ReleaseDeployment => json_schema::<Deployment>(),
-            ReleaseCreation | ReleaseDeletion => json_schema::<Release>(),
-            FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => json_schema::<FeatureFlag>(),
-            WebhookEndpointDisabled => json_schema::<EndpointDisabled>(),
-            WebhookEndpointEnabled => json_schema::<EndpointEnabled>(),
-            WebhookMessageAttemptExhausted => json_schema::<MessageAttemptExhausted>(),
+/// The JSON Schema of `kind`'s `data`.
+pub(crate) fn data_schema(kind: EventKind) -> Value {
+    use EventKind::*;
+    match kind {
+        CustomerCreation | CustomerUpdate | CustomerDeletion => json_schema::<Customer>(),
+        EntitlementCreation | EntitlementUpdate | EntitlementDeletion => json_schema::<Entitlement>(),
+        LicenseCreation | LicenseUpdate | LicenseDeletion => json_schema::<License>(),
+        LicenseEntitlementAssignment | LicenseEntitlementUnassignment | LicenseEntitlementUpdate => {
+            json_schema::<LicenseEntitlement>()
         }
+        InstanceCreation | InstanceUpdate | InstanceDeletion | InstanceDeployment | InstanceMigration => {
+            json_schema::<Instance>()
+        }
+        InstanceEntitlementUsageReached => json_schema::<UsageReached>(),
+        DeploymentZoneCreation | DeploymentZoneUpdate | DeploymentZoneDeletion => json_schema::<DeploymentZone>(),
+        ReleaseDeployment => json_schema::<Deployment>(),
+        ReleaseCreation | ReleaseDeletion => json_schema::<Release>(),
+        FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => json_schema::<FeatureFlag>(),
+        WebhookEndpointDisabled => json_schema::<EndpointDisabled>(),
+        WebhookEndpointEnabled => json_schema::<EndpointEnabled>(),
+        WebhookMessageAttemptExhausted => json_schema::<MessageAttemptExhausted>(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::EventContract;
 
     #[test]
     fn every_event_has_an_object_schema_whose_references_resolve() {

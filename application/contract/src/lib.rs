@@ -1,0 +1,74 @@
+//! Kaiten's wire contract: the bodies the API returns and the outbox's events carry (`customer`,
+//! `entitlement`, `license`, `instance`, `deployment_zone`, `release`, `feature_flag`), each its own
+//! type made from the domain's through [`ToWire`], and what the catalog, Svix's event types and test
+//! sends publish about each event ([`EventContract`]: the JSON Schema of its `data` and of its whole
+//! webhook body, an example, a test body). A change to a domain type reaches a customer only through
+//! a change here, which the golden files under `contract/` pin. No I/O: data, schemas and conversions.
+
+pub mod customer;
+pub mod deployment_zone;
+pub mod entitlement;
+mod event_body_schema;
+mod event_example;
+mod event_schema;
+pub mod feature_flag;
+pub mod instance;
+pub mod license;
+pub mod release;
+
+use chrono::{DateTime, Utc};
+use kaiten_domain::{EventKind, Paged};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// A domain value's form on the wire: what the API returns for it and its events carry.
+pub trait ToWire {
+    type Wire: Serialize;
+
+    fn to_wire(&self) -> Self::Wire;
+}
+
+impl<T: ToWire> ToWire for Paged<T> {
+    type Wire = Paged<T::Wire>;
+
+    fn to_wire(&self) -> Paged<T::Wire> {
+        Paged {
+            items: self.items.iter().map(ToWire::to_wire).collect(),
+            has_more: self.has_more,
+            next_cursor: self.next_cursor.clone(),
+            total: self.total,
+        }
+    }
+}
+
+/// What the contract says about each event: the JSON Schemas of its `data` and of its whole webhook
+/// body, an example `data`, and the body of a test send.
+pub trait EventContract {
+    /// The JSON Schema (2020-12) of the event's `data`.
+    fn data_schema(self) -> Value;
+    /// The JSON Schema (2020-12) of the event's webhook body.
+    fn body_schema(self) -> Value;
+    /// An example of the event's `data`.
+    fn example(self) -> Value;
+    /// The body of a test send of the event: its example as `data`, marked `"test": true`.
+    fn test_body(self, id: Uuid, timestamp: DateTime<Utc>) -> Value;
+}
+
+impl EventContract for EventKind {
+    fn data_schema(self) -> Value {
+        event_schema::data_schema(self)
+    }
+
+    fn body_schema(self) -> Value {
+        event_body_schema::body_schema(self)
+    }
+
+    fn example(self) -> Value {
+        event_example::example(self)
+    }
+
+    fn test_body(self, id: Uuid, timestamp: DateTime<Utc>) -> Value {
+        event_example::test_body(self, id, timestamp)
+    }
+}

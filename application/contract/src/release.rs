@@ -1,0 +1,36 @@
+//! The release as the API returns it and its events carry it.
+
+use crate::ToWire;
+use chrono::{DateTime, Utc};
+use kaiten_domain::{Actor, Slug};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Release {
+    pub id: Uuid,
+    pub version: String,
+    pub slug: Slug,
+    pub description: Option<String>,
+    pub organization_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Actor,
+}
+
+impl ToWire for kaiten_domain::release::Release {
+    type Wire = Release;
+
+    fn to_wire(&self) -> Release {
+        Release {
+            id: self.id,
+            version: self.version.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            organization_id: self.organization_id,
+            created_at: self.created_at,
+            created_by: self.created_by.clone(),
+        }
+    }
+}
