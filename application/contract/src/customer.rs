@@ -1,8 +1,8 @@
 //! The customer as the API returns it and its events carry it.
 
 use crate::ToWire;
+use crate::values::{Actor, Slug};
 use chrono::{DateTime, Utc};
-use kaiten_domain::{Actor, Slug};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -31,14 +31,14 @@ impl ToWire for kaiten_domain::customer::Customer {
         Customer {
             id: self.id,
             name: self.name.clone(),
-            slug: self.slug.clone(),
+            slug: self.slug.clone().into(),
             external_customer_id: self.external_customer_id.clone(),
             domain: self.domain.clone(),
             organization_id: self.organization_id,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
             updated_at: self.updated_at,
-            updated_by: self.updated_by.clone(),
+            updated_by: self.updated_by.clone().into(),
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Deployment zones and the deployments of releases to them, as the API returns them and their events carry them.
 
 use crate::ToWire;
+use crate::values::{Actor, Slug};
 use chrono::{DateTime, Utc};
-use kaiten_domain::{Actor, Slug};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -37,17 +37,17 @@ impl ToWire for kaiten_domain::deployment_zone::DeploymentZone {
         DeploymentZone {
             id: self.id,
             name: self.name.clone(),
-            slug: self.slug.clone(),
+            slug: self.slug.clone().into(),
             zone_type: self.zone_type.clone(),
             description: self.description.clone(),
             metadata: self.metadata.clone(),
             release_id: self.release_id,
-            release_slug: self.release_slug.clone(),
+            release_slug: self.release_slug.clone().map(Into::into),
             organization_id: self.organization_id,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
             updated_at: self.updated_at,
-            updated_by: self.updated_by.clone(),
+            updated_by: self.updated_by.clone().into(),
         }
     }
 }
@@ -74,12 +74,12 @@ impl ToWire for kaiten_domain::deployment_zone::Deployment {
         Deployment {
             id: self.id,
             deployment_zone_id: self.deployment_zone_id,
-            deployment_zone_slug: self.deployment_zone_slug.clone(),
+            deployment_zone_slug: self.deployment_zone_slug.clone().into(),
             release_id: self.release_id,
-            release_slug: self.release_slug.clone(),
+            release_slug: self.release_slug.clone().into(),
             version: self.version.clone(),
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
         }
     }
 }

@@ -1,12 +1,120 @@
 //! The entitlement as the API returns it and its events carry it.
 
 use crate::ToWire;
+use crate::mirror::mirror_enum;
+use crate::values::{Actor, Slug};
 use chrono::{DateTime, Utc};
-use kaiten_domain::entitlement::{AggregationMethod, EntitlementFields, EntitlementType, MeterType};
-use kaiten_domain::{Actor, Slug};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+mirror_enum! {
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum EntitlementType mirrors kaiten_domain::entitlement::EntitlementType {
+        Boolean,
+        Number,
+        /// A metered quantity of AI credits: used as NUMBER is.
+        NumberAiCredit,
+        Config,
+    }
+}
+
+mirror_enum! {
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum MeterType mirrors kaiten_domain::entitlement::MeterType {
+        CalculatedUsage,
+        RawEvent,
+    }
+}
+
+mirror_enum! {
+    /// How usage reports of a NUMBER entitlement are folded into one value.
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum AggregationMethod mirrors kaiten_domain::entitlement::AggregationMethod {
+        Sum,
+        Count,
+        Average,
+        Max,
+        Min,
+        Latest,
+    }
+}
+
+mirror_enum! {
+    /// How often a metered entitlement's usage starts again from zero (stored and shown; usage is not
+    /// reset by this build yet).
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum ResetPeriod mirrors kaiten_domain::entitlement::ResetPeriod {
+        Hour,
+        Day,
+        Week,
+        Month,
+        Quarter,
+        Year,
+    }
+}
+
+mirror_enum! {
+    /// Where reset periods start: calendar boundaries or the license's start.
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum ResetAnchor mirrors kaiten_domain::entitlement::ResetAnchor {
+        Calendar,
+        LicenseStart,
+    }
+}
+
+/// The validated fields, as an entitlement stores and shows them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntitlementFields {
+    pub reset_period: Option<ResetPeriod>,
+    pub reset_anchor: Option<ResetAnchor>,
+    pub warning_threshold_percent: Option<i32>,
+    pub display_order: Option<i32>,
+    pub icon: Option<String>,
+    pub user_facing: bool,
+    pub unit_singular: Option<String>,
+    pub unit_plural: Option<String>,
+    pub sale_unit_singular: Option<String>,
+    pub sale_unit_plural: Option<String>,
+    pub sale_unit_factor: Option<f64>,
+}
+
+impl From<kaiten_domain::entitlement::EntitlementFields> for EntitlementFields {
+    fn from(value: kaiten_domain::entitlement::EntitlementFields) -> Self {
+        Self {
+            reset_period: value.reset_period.map(Into::into),
+            reset_anchor: value.reset_anchor.map(Into::into),
+            warning_threshold_percent: value.warning_threshold_percent,
+            display_order: value.display_order,
+            icon: value.icon,
+            user_facing: value.user_facing,
+            unit_singular: value.unit_singular,
+            unit_plural: value.unit_plural,
+            sale_unit_singular: value.sale_unit_singular,
+            sale_unit_plural: value.sale_unit_plural,
+            sale_unit_factor: value.sale_unit_factor,
+        }
+    }
+}
+
+impl From<EntitlementFields> for kaiten_domain::entitlement::EntitlementFields {
+    fn from(value: EntitlementFields) -> Self {
+        Self {
+            reset_period: value.reset_period.map(Into::into),
+            reset_anchor: value.reset_anchor.map(Into::into),
+            warning_threshold_percent: value.warning_threshold_percent,
+            display_order: value.display_order,
+            icon: value.icon,
+            user_facing: value.user_facing,
+            unit_singular: value.unit_singular,
+            unit_plural: value.unit_plural,
+            sale_unit_singular: value.sale_unit_singular,
+            sale_unit_plural: value.sale_unit_plural,
+            sale_unit_factor: value.sale_unit_factor,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -35,17 +143,17 @@ impl ToWire for kaiten_domain::entitlement::Entitlement {
         Entitlement {
             id: self.id,
             name: self.name.clone(),
-            slug: self.slug.clone(),
+            slug: self.slug.clone().into(),
             description: self.description.clone(),
-            entitlement_type: self.entitlement_type,
-            meter_type: self.meter_type,
-            aggregation_method: self.aggregation_method,
-            fields: self.fields.clone(),
+            entitlement_type: self.entitlement_type.into(),
+            meter_type: self.meter_type.map(Into::into),
+            aggregation_method: self.aggregation_method.map(Into::into),
+            fields: self.fields.clone().into(),
             organization_id: self.organization_id,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
             updated_at: self.updated_at,
-            updated_by: self.updated_by.clone(),
+            updated_by: self.updated_by.clone().into(),
         }
     }
 }

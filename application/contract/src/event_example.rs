@@ -2,21 +2,20 @@
 //! types, exactly as the API serializes them; and a test send's body, made of it.
 
 use crate::ToWire;
-use crate::deployment_zone::Deployment;
 use crate::instance::UsageReached;
-use crate::license::LicenseEntitlement;
 use chrono::SecondsFormat;
 use chrono::{DateTime, TimeZone, Utc};
 use kaiten_domain::EventKind;
 use kaiten_domain::actor::Actor;
 use kaiten_domain::customer::Customer;
-use kaiten_domain::deployment_zone::DeploymentZone;
+use kaiten_domain::deployment_zone::{Deployment, DeploymentZone};
 use kaiten_domain::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
 use kaiten_domain::entitlement::{EntitlementFields, ResetAnchor, ResetPeriod};
 use kaiten_domain::feature_flag::{FeatureFlag, FlagType, StoredFlag, Variant};
 use kaiten_domain::feature_flag_rules::{DefaultVariant, Targeting};
 use kaiten_domain::instance::{Instance, InstanceStatus, UsageLimit, UsageValue};
-use kaiten_domain::license::{EntitlementValue, License, LicenseType, LifecycleState};
+use kaiten_domain::license::{EntitlementValue, License, LicenseEntitlement, LicenseType, LifecycleState};
+use kaiten_domain::quantity::Quantity;
 use kaiten_domain::release::Release;
 use kaiten_domain::slug::Slug;
 use kaiten_domain::webhook_operational::MessageAttemptExhausted;
@@ -203,8 +202,8 @@ pub(crate) fn example(kind: EventKind) -> Value {
         CustomerCreation | CustomerUpdate | CustomerDeletion => to_json(&customer().to_wire()),
         EntitlementCreation | EntitlementUpdate | EntitlementDeletion => to_json(&entitlement().to_wire()),
         LicenseCreation | LicenseUpdate | LicenseDeletion => to_json(&license().to_wire()),
-        LicenseEntitlementAssignment | LicenseEntitlementUnassignment | LicenseEntitlementUpdate => {
-            to_json(&LicenseEntitlement {
+        LicenseEntitlementAssignment | LicenseEntitlementUnassignment | LicenseEntitlementUpdate => to_json(
+            &LicenseEntitlement {
                 license_id: id(4),
                 license_slug: slug("enterprise"),
                 entitlement_id: id(3),
@@ -217,36 +216,40 @@ pub(crate) fn example(kind: EventKind) -> Value {
                 created_by: author(),
                 updated_at: at(),
                 updated_by: author(),
-            })
-        }
+            }
+            .to_wire(),
+        ),
         InstanceCreation | InstanceUpdate | InstanceDeletion | InstanceDeployment | InstanceMigration => {
             to_json(&instance().to_wire())
         }
         InstanceEntitlementUsageReached => to_json(&UsageReached {
             instance_id: id(7),
-            instance_slug: slug("acme-production"),
+            instance_slug: slug("acme-production").into(),
             entitlement_id: id(3),
-            entitlement_slug: slug("api-calls"),
+            entitlement_slug: slug("api-calls").into(),
             license_id: id(4),
-            license_slug: slug("enterprise"),
+            license_slug: slug("enterprise").into(),
             customer_id: Some(id(2)),
-            customer_slug: Some(slug("acme-corp")),
-            value: UsageValue { value_type: "number".into(), value: 1000.into(), event_count: 7 },
-            limit: UsageLimit { value_type: "number".into(), value: 1000.into() },
+            customer_slug: Some(slug("acme-corp").into()),
+            value: UsageValue { value_type: "number".into(), value: Quantity::from(1000), event_count: 7 }.into(),
+            limit: UsageLimit { value_type: "number".into(), value: Quantity::from(1000) }.into(),
         }),
         DeploymentZoneCreation | DeploymentZoneUpdate | DeploymentZoneDeletion => {
             to_json(&zone(Some(&release())).to_wire())
         }
-        ReleaseDeployment => to_json(&Deployment {
-            id: id(9),
-            deployment_zone_id: id(5),
-            deployment_zone_slug: slug("eu-west"),
-            release_id: Some(id(6)),
-            release_slug: slug("v2.4.0"),
-            version: "v2.4.0".into(),
-            created_at: at(),
-            created_by: author(),
-        }),
+        ReleaseDeployment => to_json(
+            &Deployment {
+                id: id(9),
+                deployment_zone_id: id(5),
+                deployment_zone_slug: slug("eu-west"),
+                release_id: Some(id(6)),
+                release_slug: slug("v2.4.0"),
+                version: "v2.4.0".into(),
+                created_at: at(),
+                created_by: author(),
+            }
+            .to_wire(),
+        ),
         ReleaseCreation | ReleaseDeletion => to_json(&release().to_wire()),
         FeatureFlagCreation | FeatureFlagUpdate | FeatureFlagDeletion => to_json(&feature_flag().to_wire()),
         WebhookEndpointDisabled => to_json(&EndpointDisabled {

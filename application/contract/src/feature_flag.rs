@@ -1,14 +1,165 @@
 //! The feature flag as the API returns it and its events carry it.
 
 use crate::ToWire;
+use crate::mirror::mirror_enum;
+use crate::values::{Actor, Slug};
 use chrono::{DateTime, Utc};
-use kaiten_domain::feature_flag::{FlagType, Variant};
-use kaiten_domain::feature_flag_rules::{DefaultVariant, Targeting, TargetingRule};
-use kaiten_domain::{Actor, Slug};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+mirror_enum! {
+    #[serde(rename_all = "lowercase")]
+    pub enum FlagType mirrors kaiten_domain::feature_flag::FlagType {
+        Boolean,
+        String,
+        Number,
+        Object,
+    }
+}
+
+/// One possible value of a flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Variant {
+    pub name: String,
+    /// Any JSON value that fits the flag's type.
+    pub value: Value,
+    /// `""` when none was given.
+    #[serde(default, deserialize_with = "kaiten_domain::serde_helpers::null_as_default")]
+    pub description: String,
+}
+
+impl From<kaiten_domain::feature_flag::Variant> for Variant {
+    fn from(value: kaiten_domain::feature_flag::Variant) -> Self {
+        Self { name: value.name, value: value.value, description: value.description }
+    }
+}
+
+impl From<Variant> for kaiten_domain::feature_flag::Variant {
+    fn from(value: Variant) -> Self {
+        Self { name: value.name, value: value.value, description: value.description }
+    }
+}
+
+/// One end of a date rollout: at `date`, `percentage` % of contexts get `variant`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolloutStep {
+    pub variant: String,
+    #[schema(minimum = 0, maximum = 100)]
+    pub percentage: u8,
+    pub date: DateTime<Utc>,
+}
+
+impl From<kaiten_domain::feature_flag_rules::RolloutStep> for RolloutStep {
+    fn from(value: kaiten_domain::feature_flag_rules::RolloutStep) -> Self {
+        Self { variant: value.variant, percentage: value.percentage, date: value.date }
+    }
+}
+
+impl From<RolloutStep> for kaiten_domain::feature_flag_rules::RolloutStep {
+    fn from(value: RolloutStep) -> Self {
+        Self { variant: value.variant, percentage: value.percentage, date: value.date }
+    }
+}
+
+/// A basic targeting in the first contract's form. A `rule` given as a JSON object is kept as its
+/// JSON text; it is always returned as a string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TargetingRule {
+    pub name: String,
+    /// A CEL expression (a JSON object is accepted and kept as its text).
+    pub rule: Value,
+    pub variant: String,
+}
+
+impl From<kaiten_domain::feature_flag_rules::TargetingRule> for TargetingRule {
+    fn from(value: kaiten_domain::feature_flag_rules::TargetingRule) -> Self {
+        Self { name: value.name, rule: value.rule, variant: value.variant }
+    }
+}
+
+impl From<TargetingRule> for kaiten_domain::feature_flag_rules::TargetingRule {
+    fn from(value: TargetingRule) -> Self {
+        Self { name: value.name, rule: value.rule, variant: value.variant }
+    }
+}
+
+/// What a flag serves when no targeting matches, discriminated by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DefaultVariant {
+    /// Always the variant named `value`.
+    Basic { value: String },
+    /// Variants by weight (positive integers).
+    RolloutPercentage { distribution: BTreeMap<String, u32> },
+    /// Traffic shifts from `start` to `end` over the dates between them.
+    RolloutDate { start: RolloutStep, end: RolloutStep },
+}
+
+/// One targeting of a flag, evaluated in order (the first whose `rule` matches wins),
+/// discriminated by `type`. `rule` is a CEL expression, evaluated by the vendor's evaluator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Targeting {
+    Basic { name: String, rule: String, variant: String },
+    RolloutPercentage { name: String, rule: String, distribution: BTreeMap<String, u32> },
+    RolloutDate { name: String, rule: String, start: RolloutStep, end: RolloutStep },
+}
+
+impl From<kaiten_domain::feature_flag_rules::DefaultVariant> for DefaultVariant {
+    fn from(value: kaiten_domain::feature_flag_rules::DefaultVariant) -> Self {
+        use kaiten_domain::feature_flag_rules::DefaultVariant as Domain;
+        match value {
+            Domain::Basic { value } => Self::Basic { value },
+            Domain::RolloutPercentage { distribution } => Self::RolloutPercentage { distribution },
+            Domain::RolloutDate { start, end } => Self::RolloutDate { start: start.into(), end: end.into() },
+        }
+    }
+}
+
+impl From<DefaultVariant> for kaiten_domain::feature_flag_rules::DefaultVariant {
+    fn from(value: DefaultVariant) -> Self {
+        match value {
+            DefaultVariant::Basic { value } => Self::Basic { value },
+            DefaultVariant::RolloutPercentage { distribution } => Self::RolloutPercentage { distribution },
+            DefaultVariant::RolloutDate { start, end } => Self::RolloutDate { start: start.into(), end: end.into() },
+        }
+    }
+}
+
+impl From<kaiten_domain::feature_flag_rules::Targeting> for Targeting {
+    fn from(value: kaiten_domain::feature_flag_rules::Targeting) -> Self {
+        use kaiten_domain::feature_flag_rules::Targeting as Domain;
+        match value {
+            Domain::Basic { name, rule, variant } => Self::Basic { name, rule, variant },
+            Domain::RolloutPercentage { name, rule, distribution } => {
+                Self::RolloutPercentage { name, rule, distribution }
+            }
+            Domain::RolloutDate { name, rule, start, end } => {
+                Self::RolloutDate { name, rule, start: start.into(), end: end.into() }
+            }
+        }
+    }
+}
+
+impl From<Targeting> for kaiten_domain::feature_flag_rules::Targeting {
+    fn from(value: Targeting) -> Self {
+        match value {
+            Targeting::Basic { name, rule, variant } => Self::Basic { name, rule, variant },
+            Targeting::RolloutPercentage { name, rule, distribution } => {
+                Self::RolloutPercentage { name, rule, distribution }
+            }
+            Targeting::RolloutDate { name, rule, start, end } => {
+                Self::RolloutDate { name, rule, start: start.into(), end: end.into() }
+            }
+        }
+    }
+}
 
 /// A feature flag, exactly as the API returns it and as its events carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -52,22 +203,22 @@ impl ToWire for kaiten_domain::feature_flag::FeatureFlag {
         FeatureFlag {
             id: self.id,
             name: self.name.clone(),
-            slug: self.slug.clone(),
+            slug: self.slug.clone().into(),
             description: self.description.clone(),
-            flag_type: self.flag_type,
+            flag_type: self.flag_type.into(),
             enabled: self.enabled,
-            variants: self.variants.clone(),
-            default_serving: self.default_serving.clone(),
+            variants: self.variants.clone().into_iter().map(Into::into).collect(),
+            default_serving: self.default_serving.clone().into(),
             default_variant_name: self.default_variant_name.clone(),
-            targetings: self.targetings.clone(),
-            targeting_rules: self.targeting_rules.clone(),
+            targetings: self.targetings.clone().into_iter().map(Into::into).collect(),
+            targeting_rules: self.targeting_rules.clone().into_iter().map(Into::into).collect(),
             event_name: self.event_name.clone(),
             metadata: self.metadata.clone(),
             organization_id: self.organization_id,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
             updated_at: self.updated_at,
-            updated_by: self.updated_by.clone(),
+            updated_by: self.updated_by.clone().into(),
         }
     }
 }
@@ -79,8 +230,8 @@ mod tests {
     use kaiten_domain::feature_flag::FeatureFlagDefinition;
     use serde_json::json;
 
-    fn actor() -> Actor {
-        Actor::new(Uuid::from_u128(7), "CI")
+    fn actor() -> kaiten_domain::Actor {
+        kaiten_domain::Actor::new(Uuid::from_u128(7), "CI")
     }
 
     fn definition(body: Value) -> FeatureFlagDefinition {

@@ -14,7 +14,9 @@ mod event_schema;
 pub mod feature_flag;
 pub mod instance;
 pub mod license;
+mod mirror;
 pub mod release;
+pub mod values;
 
 use chrono::{DateTime, Utc};
 use kaiten_domain::{EventKind, Paged};

@@ -1,13 +1,67 @@
 //! Licenses and the entitlements they grant, as the API returns them and their events carry them.
 
 use crate::ToWire;
+use crate::entitlement::EntitlementType;
+use crate::mirror::mirror_enum;
+use crate::values::{Actor, Quantity, Slug};
 use chrono::{DateTime, Utc};
-use kaiten_domain::entitlement::EntitlementType;
-use kaiten_domain::license::{EntitlementValue, LicenseType, LifecycleState};
-use kaiten_domain::{Actor, Slug};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+mirror_enum! {
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum LicenseType mirrors kaiten_domain::license::LicenseType {
+        Community,
+        Trial,
+        Development,
+        Paid,
+    }
+}
+
+mirror_enum! {
+    /// Where a license version is in its life: a DRAFT is prepared, a PUBLISHED one is offered, an
+    /// ARCHIVED one is no longer offered (instances keep it).
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum LifecycleState mirrors kaiten_domain::license::LifecycleState {
+        Draft,
+        Published,
+        Archived,
+    }
+}
+
+/// The value an entitlement takes on a license: `{"type":"number","value":1000}`,
+/// `{"type":"boolean","value":true}` or `{"type":"object","value":{…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum EntitlementValue {
+    Number(Quantity),
+    Boolean(bool),
+    #[schema(value_type = Object)]
+    Object(Map<String, Value>),
+}
+
+impl From<kaiten_domain::license::EntitlementValue> for EntitlementValue {
+    fn from(value: kaiten_domain::license::EntitlementValue) -> Self {
+        use kaiten_domain::license::EntitlementValue as Domain;
+        match value {
+            Domain::Number(number) => Self::Number(number.into()),
+            Domain::Boolean(flag) => Self::Boolean(flag),
+            Domain::Object(fields) => Self::Object(fields),
+        }
+    }
+}
+
+impl From<EntitlementValue> for kaiten_domain::license::EntitlementValue {
+    fn from(value: EntitlementValue) -> Self {
+        match value {
+            EntitlementValue::Number(number) => Self::Number(number.into()),
+            EntitlementValue::Boolean(flag) => Self::Boolean(flag),
+            EntitlementValue::Object(fields) => Self::Object(fields),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -47,21 +101,21 @@ impl ToWire for kaiten_domain::license::License {
         License {
             id: self.id,
             name: self.name.clone(),
-            slug: self.slug.clone(),
+            slug: self.slug.clone().into(),
             description: self.description.clone(),
-            license_type: self.license_type,
+            license_type: self.license_type.into(),
             version_name: self.version_name.clone(),
             version: self.version,
             family_id: self.family_id,
-            family_slug: self.family_slug.clone(),
-            lifecycle_state: self.lifecycle_state,
+            family_slug: self.family_slug.clone().into(),
+            lifecycle_state: self.lifecycle_state.into(),
             is_active: self.is_active,
             is_default: self.is_default,
             organization_id: self.organization_id,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
             updated_at: self.updated_at,
-            updated_by: self.updated_by.clone(),
+            updated_by: self.updated_by.clone().into(),
         }
     }
 }
@@ -92,17 +146,17 @@ impl ToWire for kaiten_domain::license::LicenseEntitlement {
     fn to_wire(&self) -> LicenseEntitlement {
         LicenseEntitlement {
             license_id: self.license_id,
-            license_slug: self.license_slug.clone(),
+            license_slug: self.license_slug.clone().into(),
             entitlement_id: self.entitlement_id,
-            entitlement_slug: self.entitlement_slug.clone(),
+            entitlement_slug: self.entitlement_slug.clone().into(),
             entitlement_name: self.entitlement_name.clone(),
-            entitlement_type: self.entitlement_type,
-            value: self.value.clone(),
+            entitlement_type: self.entitlement_type.into(),
+            value: self.value.clone().into(),
             limit_cap_exceeded_overage_percent: self.limit_cap_exceeded_overage_percent,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
             updated_at: self.updated_at,
-            updated_by: self.updated_by.clone(),
+            updated_by: self.updated_by.clone().into(),
         }
     }
 }
@@ -116,12 +170,18 @@ mod tests {
 
     #[test]
     fn a_version_is_text_on_the_wire() {
-        let family = LicenseFamily { id: Uuid::from_u128(1), slug: Slug::example(), last_version: 0 };
+        let family = LicenseFamily { id: Uuid::from_u128(1), slug: kaiten_domain::Slug::example(), last_version: 0 };
         let input: NewLicense =
             serde_json::from_value(json!({"name": "Growth", "type": "PAID"})).unwrap_or_else(|e| panic!("{e}"));
-        let license =
-            kaiten_domain::license::License::create(Uuid::nil(), input, &family, 1, &Actor::unknown(), clock::now())
-                .unwrap_or_else(|e| panic!("{e}"));
+        let license = kaiten_domain::license::License::create(
+            Uuid::nil(),
+            input,
+            &family,
+            1,
+            &kaiten_domain::Actor::unknown(),
+            clock::now(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(serde_json::to_value(license.to_wire()).ok().map(|j| j["version"].clone()), Some(json!("1")));
     }
 }

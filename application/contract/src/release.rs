@@ -1,8 +1,8 @@
 //! The release as the API returns it and its events carry it.
 
 use crate::ToWire;
+use crate::values::{Actor, Slug};
 use chrono::{DateTime, Utc};
-use kaiten_domain::{Actor, Slug};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -26,11 +26,11 @@ impl ToWire for kaiten_domain::release::Release {
         Release {
             id: self.id,
             version: self.version.clone(),
-            slug: self.slug.clone(),
+            slug: self.slug.clone().into(),
             description: self.description.clone(),
             organization_id: self.organization_id,
             created_at: self.created_at,
-            created_by: self.created_by.clone(),
+            created_by: self.created_by.clone().into(),
         }
     }
 }

@@ -103,15 +103,15 @@ impl ReportUsage {
                 if cap.is_some() && before.reaches(after, limit.value) {
                     let reached = UsageReached {
                         instance_id: instance.id,
-                        instance_slug: instance.slug.clone(),
+                        instance_slug: instance.slug.clone().into(),
                         entitlement_id: entitlement.id,
-                        entitlement_slug: entitlement.slug.clone(),
+                        entitlement_slug: entitlement.slug.clone().into(),
                         license_id: license.id,
-                        license_slug: license.slug.clone(),
+                        license_slug: license.slug.clone().into(),
                         customer_id: instance.customer_id,
-                        customer_slug: instance.customer_slug.clone(),
-                        value: value.clone(),
-                        limit: limit.clone(),
+                        customer_slug: instance.customer_slug.clone().map(Into::into),
+                        value: value.clone().into(),
+                        limit: limit.clone().into(),
                     };
                     let event = OutboxEvent::of(
                         EventKind::InstanceEntitlementUsageReached,
