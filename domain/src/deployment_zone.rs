@@ -5,9 +5,7 @@ use crate::name::{parse_name, parse_optional_object, parse_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The type a zone gets when none is given.
@@ -43,19 +41,13 @@ pub struct DeploymentZone {
     pub updated_by: Actor,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDeploymentZone {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     /// Free text, 1 to 100 characters; `shared` when absent.
-    #[serde(rename = "type")]
-    #[schema(min_length = 1, max_length = 100)]
     pub zone_type: Option<String>,
     pub description: Option<String>,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// A release the zone runs from the start (a RELEASE_DEPLOYMENT).
     pub release_id: Option<Uuid>,
@@ -111,25 +103,18 @@ pub struct Deployment {
 /// The body of `PUT /api/deployment-zones/{slug}`: a full replacement — an omitted `description` is
 /// `""`, omitted `metadata` cleared; an omitted `slug` or `type` is kept; a `releaseId` other than
 /// the zone's current release deploys it (RELEASE_DEPLOYMENT), an omitted one keeps the release.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentZoneUpdate {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
-    #[serde(rename = "type")]
-    #[schema(min_length = 1, max_length = 100)]
     pub zone_type: Option<String>,
     pub description: Option<String>,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     pub release_id: Option<Uuid>,
 }
 
 /// The body of `POST /api/deployment-zones/{slug}/deployments`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDeployment {
     pub release_slug: String,
 }

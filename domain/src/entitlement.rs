@@ -91,16 +91,12 @@ pub struct Entitlement {
     pub updated_by: Actor,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewEntitlement {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
     /// BOOLEAN when absent.
-    #[serde(rename = "type")]
     pub entitlement_type: Option<EntitlementType>,
     /// Metered types: CALCULATED_USAGE when absent.
     pub meter_type: Option<MeterType>,
@@ -108,7 +104,6 @@ pub struct NewEntitlement {
     pub aggregation_method: Option<AggregationMethod>,
     pub reset_period: Option<ResetPeriod>,
     pub reset_anchor: Option<ResetAnchor>,
-    #[schema(minimum = 0, maximum = 100)]
     pub warning_threshold_percent: Option<i32>,
     pub display_order: Option<i32>,
     pub icon: Option<String>,
@@ -124,21 +119,16 @@ pub struct NewEntitlement {
 /// The body of `PUT /api/entitlements/{slug}`: a full replacement — omitted optional fields are
 /// cleared. `type`, `meterType`, `aggregationMethod`, `resetPeriod` and `resetAnchor` cannot change
 /// once set: omitted, they are kept; given, they must equal the stored ones. The slug stays unless given.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntitlementUpdate {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
-    #[serde(rename = "type")]
     pub entitlement_type: Option<EntitlementType>,
     pub meter_type: Option<MeterType>,
     pub aggregation_method: Option<AggregationMethod>,
     pub reset_period: Option<ResetPeriod>,
     pub reset_anchor: Option<ResetAnchor>,
-    #[schema(minimum = 0, maximum = 100)]
     pub warning_threshold_percent: Option<i32>,
     pub display_order: Option<i32>,
     pub icon: Option<String>,
@@ -294,7 +284,3 @@ impl Entitlement {
         })
     }
 }
-
-#[cfg(test)]
-#[path = "entitlement_tests.rs"]
-mod tests;

@@ -88,28 +88,20 @@ pub struct FeatureFlag {
 /// replacement; on PUT an omitted `slug` keeps the slug). The default is given either in Kaiten's
 /// form (`default_variant`) or as a variant name (`defaultVariant`), and targetings either as
 /// `targetings` or as the first contract's basic `targetingRules`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeatureFlagDefinition {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
-    #[serde(rename = "type")]
     pub flag_type: FlagType,
     /// `true` when omitted.
     pub enabled: Option<bool>,
     pub variants: Vec<Variant>,
-    #[serde(rename = "default_variant")]
     pub default_serving: Option<DefaultVariant>,
-    #[serde(rename = "defaultVariant")]
     pub default_variant_name: Option<String>,
     pub targetings: Option<Vec<Targeting>>,
     pub targeting_rules: Option<Vec<TargetingRule>>,
-    #[serde(rename = "event_name")]
     pub event_name: Option<String>,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
@@ -303,7 +295,3 @@ pub struct StoredFlag {
     pub updated_at: DateTime<Utc>,
     pub updated_by: Actor,
 }
-
-#[cfg(test)]
-#[path = "feature_flag_tests.rs"]
-mod tests;

@@ -4,9 +4,7 @@ use crate::actor::Actor;
 pub use crate::instance_usage::{InstanceUsage, UsageAggregate, UsageBehavior, UsageLimit, UsageReport, UsageValue};
 use crate::slug::Slug;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 mod status;
@@ -64,12 +62,9 @@ impl ZoneTransition {
 }
 
 /// The body of `POST /api/instances`: references by slug or by id.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewInstance {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
     pub customer_slug: Option<String>,
@@ -80,9 +75,7 @@ pub struct NewInstance {
     pub deployment_zone_id: Option<Uuid>,
     pub start_license_date: Option<DateTime<Utc>>,
     pub end_license_date: Option<DateTime<Utc>>,
-    #[schema(value_type = Option<Object>)]
     pub platform: Option<Value>,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
@@ -91,33 +84,20 @@ pub struct NewInstance {
 /// kept unless given: an omitted customer, license, zone or date keeps it; an explicit `null` zone
 /// takes the instance out of its zone, an explicit `null` date resets it (start: the creation time,
 /// end: open).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstanceChanges {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
     pub customer_slug: Option<String>,
     pub customer_id: Option<Uuid>,
     pub license_slug: Option<String>,
     pub license_id: Option<Uuid>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<String>)]
     pub deployment_zone_slug: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<Uuid>)]
     pub deployment_zone_id: Option<Option<Uuid>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
     pub start_license_date: Option<Option<DateTime<Utc>>>,
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
     pub end_license_date: Option<Option<DateTime<Utc>>>,
-    #[schema(value_type = Option<Object>)]
     pub platform: Option<Value>,
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

@@ -126,15 +126,12 @@ pub struct UsageValue {
 }
 
 /// The body of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageReport {
-    #[schema(value_type = Object)]
     pub value: Value,
     pub behavior: Option<UsageBehavior>,
     /// Free context of the report (an object), as Kaiten's clients send it; usage is kept as its
     /// aggregate, so it is checked, not stored.
-    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

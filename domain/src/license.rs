@@ -73,15 +73,11 @@ pub struct License {
 /// The body of `POST /api/licenses`: without `familySlug` it starts a new family (version 1, the
 /// family named after the slug); with one, it is that family's next version (slug `{family}-v{n}`
 /// unless given).
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewLicense {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
-    #[serde(rename = "type")]
     pub license_type: LicenseType,
     pub version_name: Option<String>,
     pub family_slug: Option<String>,
@@ -95,12 +91,9 @@ pub struct NewLicense {
 /// The body of `PUT /api/licenses/{slug}`: a full replacement — an omitted `description` is `""`,
 /// `versionName` cleared, `isDefault` false. The slug, version, family and lifecycle stay (the
 /// lifecycle moves by publish, archive and unarchive).
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LicenseUpdate {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[serde(rename = "type")]
     pub license_type: LicenseType,
     pub description: Option<String>,
     pub version_name: Option<String>,
@@ -226,59 +219,5 @@ impl License {
             updated_by: actor.clone(),
             ..self.clone()
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::clock;
-    use serde_json::json;
-
-    fn family() -> LicenseFamily {
-        LicenseFamily {
-            id: Uuid::from_u128(1),
-            slug: Slug::parse("growth").unwrap_or_else(|_| Slug::example()),
-            last_version: 1,
-        }
-    }
-
-    fn create(body: Value, version: i32) -> Result<License, ValidationErrors> {
-        let input: NewLicense = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
-        License::create(Uuid::nil(), input, &family(), version, &Actor::unknown(), clock::now())
-    }
-
-    #[test]
-    fn versions_are_text_and_later_ones_are_slugged_after_the_family() {
-        let first = create(json!({"name": "Growth", "type": "PAID"}), 1).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (first.slug.as_str(), first.lifecycle_state, first.description.as_str()),
-            ("growth", LifecycleState::Published, "")
-        );
-        let second = create(json!({"name": "Growth", "type": "PAID", "lifecycleState": "DRAFT"}), 2);
-        assert_eq!(second.ok().map(|l| (l.slug.to_string(), l.is_active)), Some(("growth-v2".to_owned(), false)));
-        assert!(
-            create(json!({"name": "Growth", "type": "PAID", "lifecycleState": "DRAFT", "isDefault": true}), 2).is_err()
-        );
-        let inactive = create(json!({"name": "Old", "type": "PAID", "isActive": false}), 1);
-        assert_eq!(inactive.ok().map(|l| l.lifecycle_state), Some(LifecycleState::Archived));
-    }
-
-    #[test]
-    fn the_lifecycle_moves_only_from_where_it_is() {
-        let draft = create(json!({"name": "Growth", "type": "PAID", "lifecycleState": "DRAFT"}), 2)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let now = clock::now();
-        assert!(draft.moved(LifecycleMove::Archive, &Actor::unknown(), now).is_err());
-        let published = draft.moved(LifecycleMove::Publish, &Actor::unknown(), now).unwrap_or_else(|e| panic!("{e}"));
-        assert!(published.moved(LifecycleMove::Publish, &Actor::unknown(), now).is_err());
-        let default = License { is_default: true, ..published };
-        let archived = default.moved(LifecycleMove::Archive, &Actor::unknown(), now).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (archived.lifecycle_state, archived.is_default, archived.is_active),
-            (LifecycleState::Archived, false, false)
-        );
-        let back = archived.moved(LifecycleMove::Unarchive, &Actor::unknown(), now);
-        assert_eq!(back.ok().map(|l| l.lifecycle_state), Some(LifecycleState::Published));
     }
 }

@@ -5,8 +5,6 @@ use crate::name::{parse_name, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,11 +18,9 @@ pub struct Release {
     pub created_by: Actor,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewRelease {
     pub version: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     pub description: Option<String>,
 }

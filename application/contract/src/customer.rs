@@ -42,3 +42,63 @@ impl ToWire for kaiten_domain::customer::Customer {
         }
     }
 }
+
+/// The body of `POST /api/customers`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewCustomer {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    /// Derived from the name when omitted.
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub external_customer_id: Option<String>,
+    #[schema(pattern = r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$")]
+    pub domain: Option<String>,
+}
+
+impl From<NewCustomer> for kaiten_domain::customer::NewCustomer {
+    fn from(value: NewCustomer) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            external_customer_id: value.external_customer_id,
+            domain: value.domain,
+        }
+    }
+}
+
+/// The body of `PUT /api/customers/{slug}`: a full replacement — an omitted `externalCustomerId` or
+/// `domain` is cleared; an omitted `slug` keeps the slug (a given one renames the customer).
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomerUpdate {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub external_customer_id: Option<String>,
+    #[schema(pattern = r"^[a-z0-9_-]+(\.[a-z0-9_-]+)+$")]
+    pub domain: Option<String>,
+}
+
+impl From<CustomerUpdate> for kaiten_domain::customer::CustomerUpdate {
+    fn from(value: CustomerUpdate) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            external_customer_id: value.external_customer_id,
+            domain: value.domain,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_field_is_refused() {
+        assert!(serde_json::from_str::<CustomerUpdate>(r#"{"name":"x","nmae":"y"}"#).is_err());
+    }
+}

@@ -83,3 +83,79 @@ impl ToWire for kaiten_domain::deployment_zone::Deployment {
         }
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDeploymentZone {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    /// Free text, 1 to 100 characters; `shared` when absent.
+    #[serde(rename = "type")]
+    #[schema(min_length = 1, max_length = 100)]
+    pub zone_type: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    /// A release the zone runs from the start (a RELEASE_DEPLOYMENT).
+    pub release_id: Option<Uuid>,
+}
+
+impl From<NewDeploymentZone> for kaiten_domain::deployment_zone::NewDeploymentZone {
+    fn from(value: NewDeploymentZone) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            zone_type: value.zone_type,
+            description: value.description,
+            metadata: value.metadata,
+            release_id: value.release_id,
+        }
+    }
+}
+
+/// The body of `PUT /api/deployment-zones/{slug}`: a full replacement — an omitted `description` is
+/// `""`, omitted `metadata` cleared; an omitted `slug` or `type` is kept; a `releaseId` other than
+/// the zone's current release deploys it (RELEASE_DEPLOYMENT), an omitted one keeps the release.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentZoneUpdate {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(min_length = 1, max_length = 100)]
+    pub zone_type: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub release_id: Option<Uuid>,
+}
+
+impl From<DeploymentZoneUpdate> for kaiten_domain::deployment_zone::DeploymentZoneUpdate {
+    fn from(value: DeploymentZoneUpdate) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            zone_type: value.zone_type,
+            description: value.description,
+            metadata: value.metadata,
+            release_id: value.release_id,
+        }
+    }
+}
+
+/// The body of `POST /api/deployment-zones/{slug}/deployments`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDeployment {
+    pub release_slug: String,
+}
+
+impl From<NewDeployment> for kaiten_domain::deployment_zone::NewDeployment {
+    fn from(value: NewDeployment) -> Self {
+        Self { release_slug: value.release_slug }
+    }
+}

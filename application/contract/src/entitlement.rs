@@ -157,3 +157,115 @@ impl ToWire for kaiten_domain::entitlement::Entitlement {
         }
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewEntitlement {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    /// BOOLEAN when absent.
+    #[serde(rename = "type")]
+    pub entitlement_type: Option<EntitlementType>,
+    /// Metered types: CALCULATED_USAGE when absent.
+    pub meter_type: Option<MeterType>,
+    /// Metered types: SUM when absent.
+    pub aggregation_method: Option<AggregationMethod>,
+    pub reset_period: Option<ResetPeriod>,
+    pub reset_anchor: Option<ResetAnchor>,
+    #[schema(minimum = 0, maximum = 100)]
+    pub warning_threshold_percent: Option<i32>,
+    pub display_order: Option<i32>,
+    pub icon: Option<String>,
+    /// Whether the vendor's customers see it (default false).
+    pub user_facing: Option<bool>,
+    pub unit_singular: Option<String>,
+    pub unit_plural: Option<String>,
+    pub sale_unit_singular: Option<String>,
+    pub sale_unit_plural: Option<String>,
+    pub sale_unit_factor: Option<f64>,
+}
+
+impl From<NewEntitlement> for kaiten_domain::entitlement::NewEntitlement {
+    fn from(value: NewEntitlement) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            description: value.description,
+            entitlement_type: value.entitlement_type.map(Into::into),
+            meter_type: value.meter_type.map(Into::into),
+            aggregation_method: value.aggregation_method.map(Into::into),
+            reset_period: value.reset_period.map(Into::into),
+            reset_anchor: value.reset_anchor.map(Into::into),
+            warning_threshold_percent: value.warning_threshold_percent,
+            display_order: value.display_order,
+            icon: value.icon,
+            user_facing: value.user_facing,
+            unit_singular: value.unit_singular,
+            unit_plural: value.unit_plural,
+            sale_unit_singular: value.sale_unit_singular,
+            sale_unit_plural: value.sale_unit_plural,
+            sale_unit_factor: value.sale_unit_factor,
+        }
+    }
+}
+
+/// The body of `PUT /api/entitlements/{slug}`: a full replacement — omitted optional fields are
+/// cleared. `type`, `meterType`, `aggregationMethod`, `resetPeriod` and `resetAnchor` cannot change
+/// once set: omitted, they are kept; given, they must equal the stored ones. The slug stays unless given.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EntitlementUpdate {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub entitlement_type: Option<EntitlementType>,
+    pub meter_type: Option<MeterType>,
+    pub aggregation_method: Option<AggregationMethod>,
+    pub reset_period: Option<ResetPeriod>,
+    pub reset_anchor: Option<ResetAnchor>,
+    #[schema(minimum = 0, maximum = 100)]
+    pub warning_threshold_percent: Option<i32>,
+    pub display_order: Option<i32>,
+    pub icon: Option<String>,
+    /// Whether the vendor's customers see it (default false).
+    pub user_facing: Option<bool>,
+    pub unit_singular: Option<String>,
+    pub unit_plural: Option<String>,
+    pub sale_unit_singular: Option<String>,
+    pub sale_unit_plural: Option<String>,
+    pub sale_unit_factor: Option<f64>,
+}
+
+impl From<EntitlementUpdate> for kaiten_domain::entitlement::EntitlementUpdate {
+    fn from(value: EntitlementUpdate) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            description: value.description,
+            entitlement_type: value.entitlement_type.map(Into::into),
+            meter_type: value.meter_type.map(Into::into),
+            aggregation_method: value.aggregation_method.map(Into::into),
+            reset_period: value.reset_period.map(Into::into),
+            reset_anchor: value.reset_anchor.map(Into::into),
+            warning_threshold_percent: value.warning_threshold_percent,
+            display_order: value.display_order,
+            icon: value.icon,
+            user_facing: value.user_facing,
+            unit_singular: value.unit_singular,
+            unit_plural: value.unit_plural,
+            sale_unit_singular: value.sale_unit_singular,
+            sale_unit_plural: value.sale_unit_plural,
+            sale_unit_factor: value.sale_unit_factor,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "entitlement_tests.rs"]
+mod tests;

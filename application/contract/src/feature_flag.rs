@@ -223,43 +223,54 @@ impl ToWire for kaiten_domain::feature_flag::FeatureFlag {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kaiten_domain::clock;
-    use kaiten_domain::feature_flag::FeatureFlagDefinition;
-    use serde_json::json;
+/// The body of `POST /api/feature-flags` and of `PUT /api/feature-flags/{slug}` (a full
+/// replacement; on PUT an omitted `slug` keeps the slug). The default is given either in Kaiten's
+/// form (`default_variant`) or as a variant name (`defaultVariant`), and targetings either as
+/// `targetings` or as the first contract's basic `targetingRules`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeatureFlagDefinition {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub flag_type: FlagType,
+    /// `true` when omitted.
+    pub enabled: Option<bool>,
+    pub variants: Vec<Variant>,
+    #[serde(rename = "default_variant")]
+    pub default_serving: Option<DefaultVariant>,
+    #[serde(rename = "defaultVariant")]
+    pub default_variant_name: Option<String>,
+    pub targetings: Option<Vec<Targeting>>,
+    pub targeting_rules: Option<Vec<TargetingRule>>,
+    #[serde(rename = "event_name")]
+    pub event_name: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
 
-    fn actor() -> kaiten_domain::Actor {
-        kaiten_domain::Actor::new(Uuid::from_u128(7), "CI")
-    }
-
-    fn definition(body: Value) -> FeatureFlagDefinition {
-        let mut base = json!({"name": "Dark mode", "type": "boolean",
-            "variants": [{"name": "on", "value": true}, {"name": "off", "value": false, "description": null}]});
-        if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), body) {
-            base.extend(extra);
+impl From<FeatureFlagDefinition> for kaiten_domain::feature_flag::FeatureFlagDefinition {
+    fn from(value: FeatureFlagDefinition) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            description: value.description,
+            flag_type: value.flag_type.into(),
+            enabled: value.enabled,
+            variants: value.variants.into_iter().map(Into::into).collect(),
+            default_serving: value.default_serving.map(Into::into),
+            default_variant_name: value.default_variant_name,
+            targetings: value.targetings.map(|items| items.into_iter().map(Into::into).collect()),
+            targeting_rules: value.targeting_rules.map(|items| items.into_iter().map(Into::into).collect()),
+            event_name: value.event_name,
+            metadata: value.metadata,
         }
-        serde_json::from_value(base).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    #[test]
-    fn kaitens_form_is_kept_and_the_first_contracts_fields_are_derived() -> Result<(), Box<dyn std::error::Error>> {
-        let body = json!({"default_variant": {"type": "basic", "value": "off"}, "event_name": "seen",
-            "targetings": [{"type": "basic", "name": "growth", "rule": "plan == 'growth'", "variant": "on"},
-                           {"type": "rollout_percentage", "name": "rest", "rule": "true", "distribution": {"on": 20, "off": 80}}]});
-        let flag =
-            kaiten_domain::feature_flag::FeatureFlag::create(Uuid::nil(), definition(body), &actor(), clock::now())?;
-        let wire = serde_json::to_value(flag.to_wire())?;
-        assert_eq!(wire["default_variant"], json!({"type": "basic", "value": "off"}));
-        assert_eq!(wire["defaultVariant"], json!("off"));
-        assert_eq!(wire["targetings"][1]["distribution"], json!({"off": 80, "on": 20}));
-        assert_eq!(wire["targetingRules"], json!([{"name": "growth", "rule": "plan == 'growth'", "variant": "on"}]));
-        assert_eq!(
-            (&wire["event_name"], &wire["metadata"], &wire["variants"][1]["description"]),
-            (&json!("seen"), &json!({}), &json!(""))
-        );
-        assert!(flag.enabled, "enabled unless said otherwise");
-        Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "feature_flag_tests.rs"]
+mod tests;

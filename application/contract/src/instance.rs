@@ -11,6 +11,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 mirror_enum! {
+    /// How a usage report combines with the stored aggregate.
+    #[serde(rename_all = "lowercase")]
+    pub enum UsageBehavior mirrors kaiten_domain::instance::UsageBehavior {
+        Append,
+        Set,
+    }
+}
+
+mirror_enum! {
     /// An instance's operational status.
     #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
     pub enum InstanceStatus mirrors kaiten_domain::instance::InstanceStatus {
@@ -140,4 +149,136 @@ pub struct UsageReached {
     pub customer_slug: Option<Slug>,
     pub value: UsageValue,
     pub limit: UsageLimit,
+}
+
+/// The body of `POST /api/instances`: references by slug or by id.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewInstance {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub customer_slug: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub license_slug: Option<String>,
+    pub license_id: Option<Uuid>,
+    pub deployment_zone_slug: Option<String>,
+    pub deployment_zone_id: Option<Uuid>,
+    pub start_license_date: Option<DateTime<Utc>>,
+    pub end_license_date: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<Object>)]
+    pub platform: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+impl From<NewInstance> for kaiten_domain::instance::NewInstance {
+    fn from(value: NewInstance) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            description: value.description,
+            customer_slug: value.customer_slug,
+            customer_id: value.customer_id,
+            license_slug: value.license_slug,
+            license_id: value.license_id,
+            deployment_zone_slug: value.deployment_zone_slug,
+            deployment_zone_id: value.deployment_zone_id,
+            start_license_date: value.start_license_date,
+            end_license_date: value.end_license_date,
+            platform: value.platform,
+            metadata: value.metadata,
+        }
+    }
+}
+
+/// The body of `PUT /api/instances/{slug}`: a replacement of the instance's details — an omitted
+/// `description` is `""`, omitted `platform` and `metadata` are cleared. Its references and term are
+/// kept unless given: an omitted customer, license, zone or date keeps it; an explicit `null` zone
+/// takes the instance out of its zone, an explicit `null` date resets it (start: the creation time,
+/// end: open).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceChanges {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub customer_slug: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub license_slug: Option<String>,
+    pub license_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "kaiten_domain::serde_helpers::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub deployment_zone_slug: Option<Option<String>>,
+    #[serde(default, deserialize_with = "kaiten_domain::serde_helpers::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub deployment_zone_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "kaiten_domain::serde_helpers::double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub start_license_date: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "kaiten_domain::serde_helpers::double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub end_license_date: Option<Option<DateTime<Utc>>>,
+    #[schema(value_type = Option<Object>)]
+    pub platform: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+impl From<InstanceChanges> for kaiten_domain::instance::InstanceChanges {
+    fn from(value: InstanceChanges) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            description: value.description,
+            customer_slug: value.customer_slug,
+            customer_id: value.customer_id,
+            license_slug: value.license_slug,
+            license_id: value.license_id,
+            deployment_zone_slug: value.deployment_zone_slug,
+            deployment_zone_id: value.deployment_zone_id,
+            start_license_date: value.start_license_date,
+            end_license_date: value.end_license_date,
+            platform: value.platform,
+            metadata: value.metadata,
+        }
+    }
+}
+
+/// The body of `PATCH /api/instances/{slug}`: a new status, a new lifecycle stage, or both.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstancePatch {
+    pub status: Option<InstanceStatus>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub lifecycle_stage: Option<String>,
+}
+
+impl From<InstancePatch> for kaiten_domain::instance::InstancePatch {
+    fn from(value: InstancePatch) -> Self {
+        Self { status: value.status.map(Into::into), lifecycle_stage: value.lifecycle_stage }
+    }
+}
+
+/// The body of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UsageReport {
+    #[schema(value_type = Object)]
+    pub value: Value,
+    pub behavior: Option<UsageBehavior>,
+    /// Free context of the report (an object), as Kaiten's clients send it; usage is kept as its
+    /// aggregate, so it is checked, not stored.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+impl From<UsageReport> for kaiten_domain::instance::UsageReport {
+    fn from(value: UsageReport) -> Self {
+        Self { value: value.value, behavior: value.behavior.map(Into::into), metadata: value.metadata }
+    }
 }

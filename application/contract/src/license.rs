@@ -161,27 +161,104 @@ impl ToWire for kaiten_domain::license::LicenseEntitlement {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kaiten_domain::clock;
-    use kaiten_domain::license::{LicenseFamily, NewLicense};
-    use serde_json::json;
+/// The body of `POST /api/licenses`: without `familySlug` it starts a new family (version 1, the
+/// family named after the slug); with one, it is that family's next version (slug `{family}-v{n}`
+/// unless given).
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewLicense {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub license_type: LicenseType,
+    pub version_name: Option<String>,
+    pub family_slug: Option<String>,
+    /// DRAFT or PUBLISHED (the default; ARCHIVED when `isActive` is false).
+    pub lifecycle_state: Option<LifecycleState>,
+    /// The first version's flag: false creates the license ARCHIVED.
+    pub is_active: Option<bool>,
+    pub is_default: Option<bool>,
+}
 
-    #[test]
-    fn a_version_is_text_on_the_wire() {
-        let family = LicenseFamily { id: Uuid::from_u128(1), slug: kaiten_domain::Slug::example(), last_version: 0 };
-        let input: NewLicense =
-            serde_json::from_value(json!({"name": "Growth", "type": "PAID"})).unwrap_or_else(|e| panic!("{e}"));
-        let license = kaiten_domain::license::License::create(
-            Uuid::nil(),
-            input,
-            &family,
-            1,
-            &kaiten_domain::Actor::unknown(),
-            clock::now(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(serde_json::to_value(license.to_wire()).ok().map(|j| j["version"].clone()), Some(json!("1")));
+impl From<NewLicense> for kaiten_domain::license::NewLicense {
+    fn from(value: NewLicense) -> Self {
+        Self {
+            name: value.name,
+            slug: value.slug,
+            description: value.description,
+            license_type: value.license_type.into(),
+            version_name: value.version_name,
+            family_slug: value.family_slug,
+            lifecycle_state: value.lifecycle_state.map(Into::into),
+            is_active: value.is_active,
+            is_default: value.is_default,
+        }
     }
 }
+
+/// The body of `PUT /api/licenses/{slug}`: a full replacement — an omitted `description` is `""`,
+/// `versionName` cleared, `isDefault` false. The slug, version, family and lifecycle stay (the
+/// lifecycle moves by publish, archive and unarchive).
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LicenseUpdate {
+    #[schema(schema_with = crate::values::name_schema)]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub license_type: LicenseType,
+    pub description: Option<String>,
+    pub version_name: Option<String>,
+    pub is_default: Option<bool>,
+}
+
+impl From<LicenseUpdate> for kaiten_domain::license::LicenseUpdate {
+    fn from(value: LicenseUpdate) -> Self {
+        Self {
+            name: value.name,
+            license_type: value.license_type.into(),
+            description: value.description,
+            version_name: value.version_name,
+            is_default: value.is_default,
+        }
+    }
+}
+
+/// The body of `POST /api/licenses/{slug}/entitlements`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewLicenseEntitlement {
+    pub entitlement_slug: String,
+    pub value: EntitlementValue,
+    pub limit_cap_exceeded_overage_percent: Option<i32>,
+}
+
+impl From<NewLicenseEntitlement> for kaiten_domain::license::NewLicenseEntitlement {
+    fn from(value: NewLicenseEntitlement) -> Self {
+        Self {
+            entitlement_slug: value.entitlement_slug,
+            value: value.value.into(),
+            limit_cap_exceeded_overage_percent: value.limit_cap_exceeded_overage_percent,
+        }
+    }
+}
+
+/// The body of `PUT /api/licenses/{slug}/entitlements/{entitlementSlug}`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LicenseEntitlementChanges {
+    pub value: EntitlementValue,
+    pub limit_cap_exceeded_overage_percent: Option<i32>,
+}
+
+impl From<LicenseEntitlementChanges> for kaiten_domain::license::LicenseEntitlementChanges {
+    fn from(value: LicenseEntitlementChanges) -> Self {
+        Self { value: value.value.into(), limit_cap_exceeded_overage_percent: value.limit_cap_exceeded_overage_percent }
+    }
+}
+
+#[cfg(test)]
+#[path = "license_tests.rs"]
+mod tests;

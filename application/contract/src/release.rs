@@ -34,3 +34,18 @@ impl ToWire for kaiten_domain::release::Release {
         }
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewRelease {
+    pub version: String,
+    #[schema(schema_with = crate::values::slug_schema)]
+    pub slug: Option<String>,
+    pub description: Option<String>,
+}
+
+impl From<NewRelease> for kaiten_domain::release::NewRelease {
+    fn from(value: NewRelease) -> Self {
+        Self { version: value.version, slug: value.slug, description: value.description }
+    }
+}

@@ -22,11 +22,9 @@ crate::entitlement::text_codes!(InstanceStatus {
 });
 
 /// The body of `PATCH /api/instances/{slug}`: a new status, a new lifecycle stage, or both.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstancePatch {
     pub status: Option<InstanceStatus>,
-    #[schema(min_length = 1, max_length = 100)]
     pub lifecycle_stage: Option<String>,
 }
 

@@ -224,8 +224,7 @@ mod tests {
 }
 
 /// The body of `POST /api/licenses/{slug}/entitlements`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewLicenseEntitlement {
     pub entitlement_slug: String,
     pub value: EntitlementValue,
@@ -233,8 +232,7 @@ pub struct NewLicenseEntitlement {
 }
 
 /// The body of `PUT /api/licenses/{slug}/entitlements/{entitlementSlug}`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LicenseEntitlementChanges {
     pub value: EntitlementValue,
     pub limit_cap_exceeded_overage_percent: Option<i32>,

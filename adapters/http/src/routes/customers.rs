@@ -9,9 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::customer::Customer;
+use kaiten_contract::customer::{Customer, CustomerUpdate, NewCustomer};
 use kaiten_domain::Paged;
-use kaiten_domain::customer::{CustomerUpdate, NewCustomer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -48,7 +47,7 @@ async fn create_customer(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewCustomer>,
 ) -> Result<impl IntoResponse, Problem> {
-    let customer = state.use_cases.create_customer.execute(&caller, input).await?;
+    let customer = state.use_cases.create_customer.execute(&caller, input.into()).await?;
     let location = format!("/api/customers/{}", customer.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(customer.to_wire())))
 }
@@ -82,7 +81,7 @@ async fn update_customer(
     ApiJson(changes): ApiJson<CustomerUpdate>,
 ) -> Result<Json<Customer>, Problem> {
     let slug = path_slug(&slug, "customer")?;
-    Ok(Json(state.use_cases.update_customer.execute(&caller, &slug, changes).await?.to_wire()))
+    Ok(Json(state.use_cases.update_customer.execute(&caller, &slug, changes.into()).await?.to_wire()))
 }
 
 /// Deletes a customer (409 while it has live instances); emits CUSTOMER_DELETION.

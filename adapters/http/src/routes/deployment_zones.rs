@@ -9,9 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::deployment_zone::{Deployment, DeploymentZone};
+use kaiten_contract::deployment_zone::{
+    Deployment, DeploymentZone, DeploymentZoneUpdate, NewDeployment, NewDeploymentZone,
+};
 use kaiten_domain::Paged;
-use kaiten_domain::deployment_zone::{DeploymentZoneUpdate, NewDeployment, NewDeploymentZone};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -47,7 +48,7 @@ async fn create_deployment_zone(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewDeploymentZone>,
 ) -> Result<impl IntoResponse, Problem> {
-    let zone = state.use_cases.create_deployment_zone.execute(&caller, input).await?;
+    let zone = state.use_cases.create_deployment_zone.execute(&caller, input.into()).await?;
     let location = format!("/api/deployment-zones/{}", zone.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(zone.to_wire())))
 }
@@ -81,7 +82,7 @@ async fn update_deployment_zone(
     ApiJson(changes): ApiJson<DeploymentZoneUpdate>,
 ) -> Result<Json<DeploymentZone>, Problem> {
     let slug = path_slug(&slug, "deployment zone")?;
-    Ok(Json(state.use_cases.update_deployment_zone.execute(&caller, &slug, changes).await?.to_wire()))
+    Ok(Json(state.use_cases.update_deployment_zone.execute(&caller, &slug, changes.into()).await?.to_wire()))
 }
 
 /// Deletes a deployment zone (409 while instances are placed in it); emits DEPLOYMENT_ZONE_DELETION.
@@ -113,7 +114,7 @@ async fn deploy_release(
     ApiJson(input): ApiJson<NewDeployment>,
 ) -> Result<impl IntoResponse, Problem> {
     let slug = path_slug(&slug, "deployment zone")?;
-    let deployment = state.use_cases.deploy_release.execute(&caller, &slug, input).await?;
+    let deployment = state.use_cases.deploy_release.execute(&caller, &slug, input.into()).await?;
     let location = format!("/api/deployment-zones/{slug}/deployments");
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(deployment.to_wire())))
 }

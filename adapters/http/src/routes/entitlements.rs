@@ -9,9 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::entitlement::Entitlement;
+use kaiten_contract::entitlement::{Entitlement, EntitlementUpdate, NewEntitlement};
 use kaiten_domain::Paged;
-use kaiten_domain::entitlement::{EntitlementUpdate, NewEntitlement};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -48,7 +47,7 @@ async fn create_entitlement(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewEntitlement>,
 ) -> Result<impl IntoResponse, Problem> {
-    let entitlement = state.use_cases.create_entitlement.execute(&caller, input).await?;
+    let entitlement = state.use_cases.create_entitlement.execute(&caller, input.into()).await?;
     let location = format!("/api/entitlements/{}", entitlement.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(entitlement.to_wire())))
 }
@@ -82,7 +81,7 @@ async fn update_entitlement(
     ApiJson(changes): ApiJson<EntitlementUpdate>,
 ) -> Result<Json<Entitlement>, Problem> {
     let slug = path_slug(&slug, "entitlement")?;
-    Ok(Json(state.use_cases.update_entitlement.execute(&caller, &slug, changes).await?.to_wire()))
+    Ok(Json(state.use_cases.update_entitlement.execute(&caller, &slug, changes.into()).await?.to_wire()))
 }
 
 /// Deletes a entitlement (409 while it is assigned to a license); emits ENTITLEMENT_DELETION.

@@ -9,9 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::feature_flag::FeatureFlag;
+use kaiten_contract::feature_flag::{FeatureFlag, FeatureFlagDefinition};
 use kaiten_domain::Paged;
-use kaiten_domain::feature_flag::FeatureFlagDefinition;
 use kaiten_domain::openfeature::Manifest;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -60,7 +59,7 @@ async fn create_feature_flag(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<FeatureFlagDefinition>,
 ) -> Result<impl IntoResponse, Problem> {
-    let flag = state.use_cases.create_feature_flag.execute(&caller, input).await?;
+    let flag = state.use_cases.create_feature_flag.execute(&caller, input.into()).await?;
     let location = format!("/api/feature-flags/{}", flag.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(flag.to_wire())))
 }
@@ -95,7 +94,7 @@ async fn update_feature_flag(
     ApiJson(definition): ApiJson<FeatureFlagDefinition>,
 ) -> Result<Json<FeatureFlag>, Problem> {
     let slug = path_slug(&slug, "feature flag")?;
-    Ok(Json(state.use_cases.update_feature_flag.execute(&caller, &slug, definition).await?.to_wire()))
+    Ok(Json(state.use_cases.update_feature_flag.execute(&caller, &slug, definition.into()).await?.to_wire()))
 }
 
 /// Deletes a feature flag ; emits FEATURE_FLAG_DELETION.

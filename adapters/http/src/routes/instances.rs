@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::instance::Instance;
+use kaiten_contract::instance::{Instance, InstanceChanges, InstancePatch, NewInstance, UsageReport};
 use kaiten_domain::Paged;
-use kaiten_domain::instance::{InstanceChanges, InstancePatch, InstanceUsage, NewInstance, UsageReport};
+use kaiten_domain::instance::InstanceUsage;
 use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -55,7 +55,7 @@ async fn create_instance(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewInstance>,
 ) -> Result<impl IntoResponse, Problem> {
-    let instance = state.use_cases.create_instance.execute(&caller, input).await?;
+    let instance = state.use_cases.create_instance.execute(&caller, input.into()).await?;
     let location = format!("/api/instances/{}", instance.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(instance.to_wire())))
 }
@@ -88,7 +88,7 @@ async fn update_instance(
     ApiJson(changes): ApiJson<InstanceChanges>,
 ) -> Result<Json<Instance>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.update_instance.execute(&caller, &slug, changes).await?.to_wire()))
+    Ok(Json(state.use_cases.update_instance.execute(&caller, &slug, changes.into()).await?.to_wire()))
 }
 
 /// Deletes a instance (409 while it is assigned to a license); emits INSTANCE_DELETION.
@@ -137,7 +137,7 @@ async fn report_usage(
 ) -> Result<Json<InstanceUsage>, Problem> {
     let slug = path_slug(&slug, "instance")?;
     let entitlement = path_slug(&entitlement, "entitlement")?;
-    Ok(Json(state.use_cases.report_usage.execute(&caller, &slug, &entitlement, report).await?))
+    Ok(Json(state.use_cases.report_usage.execute(&caller, &slug, &entitlement, report.into()).await?))
 }
 
 /// The instance's usage of one entitlement.
@@ -185,7 +185,7 @@ async fn patch_instance(
     ApiJson(patch): ApiJson<InstancePatch>,
 ) -> Result<Json<Instance>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.patch_instance.execute(&caller, &slug, patch).await?.to_wire()))
+    Ok(Json(state.use_cases.patch_instance.execute(&caller, &slug, patch.into()).await?.to_wire()))
 }
 
 /// Which audit-trail entries to read (Kaiten's parameter names).

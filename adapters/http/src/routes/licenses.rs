@@ -9,11 +9,11 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::license::{License, LicenseEntitlement};
-use kaiten_domain::Paged;
-use kaiten_domain::license::{
-    LicenseEntitlementChanges, LicenseUpdate, LifecycleMove, NewLicense, NewLicenseEntitlement,
+use kaiten_contract::license::{
+    License, LicenseEntitlement, LicenseEntitlementChanges, LicenseUpdate, NewLicense, NewLicenseEntitlement,
 };
+use kaiten_domain::Paged;
+use kaiten_domain::license::LifecycleMove;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -54,7 +54,7 @@ async fn create_license(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewLicense>,
 ) -> Result<impl IntoResponse, Problem> {
-    let license = state.use_cases.create_license.execute(&caller, input).await?;
+    let license = state.use_cases.create_license.execute(&caller, input.into()).await?;
     let location = format!("/api/licenses/{}", license.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(license.to_wire())))
 }
@@ -88,7 +88,7 @@ async fn update_license(
     ApiJson(update): ApiJson<LicenseUpdate>,
 ) -> Result<Json<License>, Problem> {
     let slug = path_slug(&slug, "license")?;
-    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, update).await?.to_wire()))
+    Ok(Json(state.use_cases.update_license.execute(&caller, &slug, update.into()).await?.to_wire()))
 }
 
 /// Deletes a license (409 while a live instance uses it); emits LICENSE_DELETION.
@@ -134,7 +134,7 @@ async fn assign_entitlement(
     ApiJson(input): ApiJson<NewLicenseEntitlement>,
 ) -> Result<impl IntoResponse, Problem> {
     let slug = path_slug(&slug, "license")?;
-    let link = state.use_cases.assign_entitlement.execute(&caller, &slug, input).await?;
+    let link = state.use_cases.assign_entitlement.execute(&caller, &slug, input.into()).await?;
     let location = format!("/api/licenses/{slug}/entitlements/{}", link.entitlement_slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(link.to_wire())))
 }
@@ -154,7 +154,14 @@ async fn update_license_entitlement(
 ) -> Result<Json<LicenseEntitlement>, Problem> {
     let slug = path_slug(&slug, "license")?;
     let entitlement = path_slug(&entitlement, "entitlement")?;
-    Ok(Json(state.use_cases.update_license_entitlement.execute(&caller, &slug, &entitlement, changes).await?.to_wire()))
+    Ok(Json(
+        state
+            .use_cases
+            .update_license_entitlement
+            .execute(&caller, &slug, &entitlement, changes.into())
+            .await?
+            .to_wire(),
+    ))
 }
 
 /// Removes the entitlement from the license; emits LICENSE_ENTITLEMENT_UNASSIGNMENT.

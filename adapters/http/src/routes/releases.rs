@@ -9,9 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::release::Release;
+use kaiten_contract::release::{NewRelease, Release};
 use kaiten_domain::Paged;
-use kaiten_domain::release::NewRelease;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -44,7 +43,7 @@ async fn create_release(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewRelease>,
 ) -> Result<impl IntoResponse, Problem> {
-    let release = state.use_cases.create_release.execute(&caller, input).await?;
+    let release = state.use_cases.create_release.execute(&caller, input.into()).await?;
     let location = format!("/api/releases/{}", release.slug);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(release.to_wire())))
 }

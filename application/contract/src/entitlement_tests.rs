@@ -1,10 +1,14 @@
-use super::*;
-use crate::clock;
-use serde_json::json;
+//! The entitlement's rules as requests meet them: each body parsed as the API parses it (the
+//! contract's request types), then validated by the domain.
+
+use kaiten_domain::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType, ResetPeriod};
+use kaiten_domain::{Actor, ValidationErrors, clock};
+use serde_json::{Value, json};
+use uuid::Uuid;
 
 fn create(body: Value) -> Result<Entitlement, ValidationErrors> {
-    let input: NewEntitlement = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
-    Entitlement::create(Uuid::nil(), input, &Actor::unknown(), clock::now())
+    let input: super::NewEntitlement = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
+    Entitlement::create(Uuid::nil(), input.into(), &Actor::unknown(), clock::now())
 }
 
 fn locations(result: Result<impl std::fmt::Debug, ValidationErrors>) -> Vec<String> {
@@ -74,8 +78,8 @@ fn a_replacement_clears_what_is_left_out_and_keeps_what_cannot_change() {
         "description": "per month", "unitSingular": "seat", "unitPlural": "seats", "userFacing": true}))
     .unwrap_or_else(|e| panic!("{e}"));
     let update = |body: Value| -> Result<Entitlement, ValidationErrors> {
-        let update: EntitlementUpdate = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
-        seats.replace(update, &Actor::new(Uuid::from_u128(3), "Editor"), clock::now())
+        let update: super::EntitlementUpdate = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
+        seats.replace(update.into(), &Actor::new(Uuid::from_u128(3), "Editor"), clock::now())
     };
     let replaced = update(json!({"name": "Licensed seats"})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((replaced.description, replaced.fields.unit_plural, replaced.fields.user_facing), (None, None, false));

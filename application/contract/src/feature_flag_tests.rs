@@ -1,18 +1,25 @@
-use super::*;
-use crate::clock;
-use serde_json::json;
+//! The feature flag's rules as requests meet them: each definition parsed as the API parses it (the
+//! contract's request type), then validated by the domain.
+
+use crate::ToWire;
+use kaiten_domain::feature_flag::FeatureFlag;
+use kaiten_domain::feature_flag_rules::DefaultVariant;
+use kaiten_domain::{Actor, clock};
+use serde_json::{Value, json};
+use uuid::Uuid;
 
 fn actor() -> Actor {
     Actor::new(Uuid::from_u128(7), "CI")
 }
 
-fn definition(body: Value) -> FeatureFlagDefinition {
+fn definition(body: Value) -> kaiten_domain::feature_flag::FeatureFlagDefinition {
     let mut base = json!({"name": "Dark mode", "type": "boolean",
         "variants": [{"name": "on", "value": true}, {"name": "off", "value": false, "description": null}]});
     if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), body) {
         base.extend(extra);
     }
-    serde_json::from_value(base).unwrap_or_else(|e| panic!("{e}"))
+    let wire: super::FeatureFlagDefinition = serde_json::from_value(base).unwrap_or_else(|e| panic!("{e}"));
+    wire.into()
 }
 
 fn locations(body: Value) -> Vec<String> {
@@ -92,5 +99,24 @@ fn the_manifest_gives_the_value_a_flag_serves_by_default() -> Result<(), Box<dyn
         entry,
         json!({"key": "dark-mode", "type": "boolean", "defaultValue": true, "name": "Dark mode", "description": null})
     );
+    Ok(())
+}
+
+#[test]
+fn kaitens_form_is_kept_and_the_first_contracts_fields_are_derived() -> Result<(), Box<dyn std::error::Error>> {
+    let body = json!({"default_variant": {"type": "basic", "value": "off"}, "event_name": "seen",
+        "targetings": [{"type": "basic", "name": "growth", "rule": "plan == 'growth'", "variant": "on"},
+                       {"type": "rollout_percentage", "name": "rest", "rule": "true", "distribution": {"on": 20, "off": 80}}]});
+    let flag = FeatureFlag::create(Uuid::nil(), definition(body), &actor(), clock::now())?;
+    let wire = serde_json::to_value(flag.to_wire())?;
+    assert_eq!(wire["default_variant"], json!({"type": "basic", "value": "off"}));
+    assert_eq!(wire["defaultVariant"], json!("off"));
+    assert_eq!(wire["targetings"][1]["distribution"], json!({"off": 80, "on": 20}));
+    assert_eq!(wire["targetingRules"], json!([{"name": "growth", "rule": "plan == 'growth'", "variant": "on"}]));
+    assert_eq!(
+        (&wire["event_name"], &wire["metadata"], &wire["variants"][1]["description"]),
+        (&json!("seen"), &json!({}), &json!(""))
+    );
+    assert!(flag.enabled, "enabled unless said otherwise");
     Ok(())
 }
