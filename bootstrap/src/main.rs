@@ -69,7 +69,8 @@ async fn main() -> anyhow::Result<()> {
             let app = app::build(config).await?;
             let created =
                 app.use_cases.create_organization.execute(&name).await.context("cannot create the organization")?;
-            println!("{}", serde_json::to_string(&created)?);
+            let organization = kaiten_contract::account::Organization::from(created.organization);
+            println!("{}", serde_json::json!({"organization": organization, "token": created.token}));
             Ok(())
         }
     }

@@ -2,10 +2,9 @@
 //! `createdBy` / `updatedBy` (`{"id", "name"}`) and its events carry it.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub id: Uuid,
     pub name: Option<String>,

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 /// The domain an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventDomain {
     Customer,
     Entitlement,
@@ -101,7 +101,7 @@ event_catalog! {
 }
 
 /// Which spelling of event names an organization's webhooks carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventNaming {
     /// The first catalog's: `CUSTOMER_CREATION`.

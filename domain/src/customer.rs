@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-/// A customer, exactly as the API returns it and as its events carry it.
+/// A customer, as the domain keeps it (the API and its events show it through the contract).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
     pub id: Uuid,
@@ -24,7 +24,7 @@ pub struct Customer {
     pub updated_by: Actor,
 }
 
-/// The body of `POST /api/customers`.
+/// The input of `POST /api/customers`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCustomer {
     pub name: String,
@@ -34,7 +34,7 @@ pub struct NewCustomer {
     pub domain: Option<String>,
 }
 
-/// The body of `PUT /api/customers/{slug}`: a full replacement — an omitted `externalCustomerId` or
+/// The input of `PUT /api/customers/{slug}`: a full replacement — an omitted `externalCustomerId` or
 /// `domain` is cleared; an omitted `slug` keeps the slug (a given one renames the customer).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerUpdate {

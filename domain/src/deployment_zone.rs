@@ -100,7 +100,7 @@ pub struct Deployment {
     pub created_by: Actor,
 }
 
-/// The body of `PUT /api/deployment-zones/{slug}`: a full replacement — an omitted `description` is
+/// The input of `PUT /api/deployment-zones/{slug}`: a full replacement — an omitted `description` is
 /// `""`, omitted `metadata` cleared; an omitted `slug` or `type` is kept; a `releaseId` other than
 /// the zone's current release deploys it (RELEASE_DEPLOYMENT), an omitted one keeps the release.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,7 +113,7 @@ pub struct DeploymentZoneUpdate {
     pub release_id: Option<Uuid>,
 }
 
-/// The body of `POST /api/deployment-zones/{slug}/deployments`.
+/// The input of `POST /api/deployment-zones/{slug}/deployments`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDeployment {
     pub release_slug: String,

@@ -7,14 +7,13 @@ use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 mod fields;
 
 pub use fields::{EntitlementFields, RequestedFields, ResetAnchor, ResetPeriod};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EntitlementType {
     Boolean,
@@ -31,7 +30,7 @@ impl EntitlementType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MeterType {
     CalculatedUsage,
@@ -39,7 +38,7 @@ pub enum MeterType {
 }
 
 /// How usage reports of a NUMBER entitlement are folded into one value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AggregationMethod {
     Sum,
@@ -116,7 +115,7 @@ pub struct NewEntitlement {
     pub sale_unit_factor: Option<f64>,
 }
 
-/// The body of `PUT /api/entitlements/{slug}`: a full replacement — omitted optional fields are
+/// The input of `PUT /api/entitlements/{slug}`: a full replacement — omitted optional fields are
 /// cleared. `type`, `meterType`, `aggregationMethod`, `resetPeriod` and `resetAnchor` cannot change
 /// once set: omitted, they are kept; given, they must equal the stored ones. The slug stays unless given.
 #[derive(Debug, Clone, PartialEq)]

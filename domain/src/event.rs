@@ -6,7 +6,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// One row of `outbox_events` before it is written: the event's name and type come from its kind,
-/// `data` is the entity as the API returns it; `traceparent` (the request's W3C trace context) is stored
+/// `data` is the entity's wire form (the contract's, which the API returns too); `traceparent` (the
+/// request's W3C trace context) is stored
 /// in the row's `headers`. An update's `previous_attributes` holds the fields it changed, with their
 /// values before it (Stripe's `previous_attributes`).
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +80,7 @@ pub fn previous_attributes(before: &Value, after: &Value) -> Value {
 }
 
 impl OutboxEvent {
-    /// Builds the event for `entity`, serialized exactly as the API serializes it.
+    /// Builds the event whose `data` is `entity`, a wire type of the contract.
     pub fn of<T: Serialize>(
         kind: EventKind,
         organization_id: Uuid,

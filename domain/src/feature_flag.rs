@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashSet;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The most variants a flag holds.
@@ -19,7 +18,7 @@ pub const MAX_VARIANTS: usize = 100;
 /// The longest analytics event name.
 pub const MAX_EVENT_NAME_CHARS: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FlagType {
     Boolean,
@@ -44,7 +43,7 @@ impl FlagType {
 }
 
 /// One possible value of a flag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Variant {
     pub name: String,
@@ -55,7 +54,7 @@ pub struct Variant {
     pub description: String,
 }
 
-/// A feature flag, exactly as the API returns it and as its events carry it.
+/// A feature flag, as the domain keeps it (the API and its events show it through the contract).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureFlag {
     pub id: Uuid,
@@ -84,7 +83,7 @@ pub struct FeatureFlag {
     pub updated_by: Actor,
 }
 
-/// The body of `POST /api/feature-flags` and of `PUT /api/feature-flags/{slug}` (a full
+/// The input of `POST /api/feature-flags` and of `PUT /api/feature-flags/{slug}` (a full
 /// replacement; on PUT an omitted `slug` keeps the slug). The default is given either in Kaiten's
 /// form (`default_variant`) or as a variant name (`defaultVariant`), and targetings either as
 /// `targetings` or as the first contract's basic `targetingRules`.

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
-use utoipa::ToSchema;
 
 /// The most targetings a flag holds.
 pub const MAX_TARGETINGS: usize = 100;
@@ -15,17 +14,16 @@ pub const MAX_TARGETINGS: usize = 100;
 pub const MAX_RULE_BYTES: usize = 4096;
 
 /// One end of a date rollout: at `date`, `percentage` % of contexts get `variant`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RolloutStep {
     pub variant: String,
-    #[schema(minimum = 0, maximum = 100)]
     pub percentage: u8,
     pub date: DateTime<Utc>,
 }
 
 /// What a flag serves when no targeting matches, discriminated by `type`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DefaultVariant {
     /// Always the variant named `value`.
@@ -38,7 +36,7 @@ pub enum DefaultVariant {
 
 /// One targeting of a flag, evaluated in order (the first whose `rule` matches wins),
 /// discriminated by `type`. `rule` is a CEL expression, evaluated by the vendor's evaluator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Targeting {
     Basic { name: String, rule: String, variant: String },
@@ -48,7 +46,7 @@ pub enum Targeting {
 
 /// A basic targeting in the first contract's form. A `rule` given as a JSON object is kept as its
 /// JSON text; it is always returned as a string.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TargetingRule {
     pub name: String,

@@ -61,7 +61,7 @@ impl ZoneTransition {
     }
 }
 
-/// The body of `POST /api/instances`: references by slug or by id.
+/// The input of `POST /api/instances`: references by slug or by id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewInstance {
     pub name: String,
@@ -79,7 +79,7 @@ pub struct NewInstance {
     pub metadata: Option<Value>,
 }
 
-/// The body of `PUT /api/instances/{slug}`: a replacement of the instance's details — an omitted
+/// The input of `PUT /api/instances/{slug}`: a replacement of the instance's details — an omitted
 /// `description` is `""`, omitted `platform` and `metadata` are cleared. Its references and term are
 /// kept unless given: an omitted customer, license, zone or date keeps it; an explicit `null` zone
 /// takes the instance out of its zone, an explicit `null` date resets it (start: the creation time,

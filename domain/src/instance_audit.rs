@@ -6,9 +6,7 @@ use crate::instance::Instance;
 use crate::page::Page;
 use crate::slug::Slug;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Kaiten's name and type of a status change made by `PATCH`.
@@ -17,8 +15,7 @@ pub const STATUS_CHANGED: (&str, &str) = ("INSTANCE_STATUS_CHANGED", "com.kaiten
 pub const LIFECYCLE_STAGE_CHANGED: (&str, &str) =
     ("INSTANCE_LIFECYCLE_STAGE_CHANGED", "com.kaiten.instance.v1.lifecycle_stage_changed");
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
     pub id: Uuid,
     pub instance_id: Uuid,
@@ -26,12 +23,9 @@ pub struct AuditEntry {
     pub event_name: String,
     pub event_type: String,
     /// When it happened.
-    #[serde(rename = "timestamp")]
     pub created_at: DateTime<Utc>,
     /// What the event carried.
-    #[schema(value_type = Object)]
     pub payload: Value,
-    #[serde(skip)]
     pub organization_id: Uuid,
 }
 

@@ -6,11 +6,10 @@ use crate::quantity::Quantity;
 use crate::slug::Slug;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// How a usage report combines with the stored aggregate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UsageBehavior {
     #[default]
@@ -109,7 +108,7 @@ mod tests {
 }
 
 /// A number with its unit of aggregation, as usage values are reported: `{"type":"number","value":1000}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageLimit {
     #[serde(rename = "type")]
     pub value_type: String,
@@ -117,7 +116,7 @@ pub struct UsageLimit {
 }
 
 /// The aggregated usage: `{"type":"number","value":1000,"event_count":7}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageValue {
     #[serde(rename = "type")]
     pub value_type: String,
@@ -125,7 +124,7 @@ pub struct UsageValue {
     pub event_count: i64,
 }
 
-/// The body of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
+/// The input of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageReport {
     pub value: Value,
@@ -157,8 +156,7 @@ impl UsageReport {
 }
 
 /// The usage of one entitlement on one instance, as the usage routes return it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceUsage {
     pub instance_id: Uuid,
     pub instance_slug: Slug,

@@ -9,14 +9,13 @@ use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 mod grant;
 
 pub use grant::{EntitlementValue, LicenseEntitlement, LicenseEntitlementChanges, NewLicenseEntitlement, UNLIMITED};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LicenseType {
     Community,
@@ -29,7 +28,7 @@ text_codes!(LicenseType { Community = "COMMUNITY", Trial = "TRIAL", Development 
 
 /// Where a license version is in its life: a DRAFT is prepared, a PUBLISHED one is offered, an
 /// ARCHIVED one is no longer offered (instances keep it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LifecycleState {
     Draft,
@@ -70,7 +69,7 @@ pub struct License {
     pub updated_by: Actor,
 }
 
-/// The body of `POST /api/licenses`: without `familySlug` it starts a new family (version 1, the
+/// The input of `POST /api/licenses`: without `familySlug` it starts a new family (version 1, the
 /// family named after the slug); with one, it is that family's next version (slug `{family}-v{n}`
 /// unless given).
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +87,7 @@ pub struct NewLicense {
     pub is_default: Option<bool>,
 }
 
-/// The body of `PUT /api/licenses/{slug}`: a full replacement — an omitted `description` is `""`,
+/// The input of `PUT /api/licenses/{slug}`: a full replacement — an omitted `description` is `""`,
 /// `versionName` cleared, `isDefault` false. The slug, version, family and lifecycle stay (the
 /// lifecycle moves by publish, archive and unarchive).
 #[derive(Debug, Clone, PartialEq)]

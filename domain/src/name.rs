@@ -25,17 +25,6 @@ pub fn parse_name(location: &str, raw: &str) -> Result<String, FieldError> {
     Ok(trimmed.to_owned())
 }
 
-/// The OpenAPI schema of a name in a request: what [`parse_name`] accepts (it also trims).
-pub fn name_schema() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .min_length(Some(1))
-        .max_length(Some(MAX_NAME_LENGTH))
-        // Something besides white space, and no control character.
-        .pattern(Some(r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"))
-        .build()
-}
-
 /// An optional free text of at most [`MAX_TEXT_LENGTH`] characters; blank becomes `None`.
 pub fn parse_optional_text(location: &str, raw: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(raw) = raw else { return Ok(None) };

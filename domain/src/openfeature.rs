@@ -3,9 +3,7 @@
 
 use crate::feature_flag::{FeatureFlag, FlagType};
 use crate::feature_flag_rules;
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
 /// The most flags a manifest lists; an organization with more gets its newest ones.
 pub const MAX_MANIFEST_FLAGS: usize = 5_000;
@@ -28,11 +26,9 @@ impl FeatureFlag {
 
 /// One flag of the OpenFeature manifest: its key (the slug), type and default value (the value of
 /// the default variant; of a rollout, the variant it serves most).
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManifestFlag {
     pub key: String,
-    #[serde(rename = "type")]
     pub flag_type: FlagType,
     pub default_value: Value,
     pub name: Option<String>,
@@ -40,7 +36,7 @@ pub struct ManifestFlag {
 }
 
 /// `GET /api/openfeature/v0/manifest`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
     pub flags: Vec<ManifestFlag>,
 }

@@ -5,13 +5,10 @@ use crate::name::parse_name;
 use crate::slug::Slug;
 use crate::validation::{ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A vendor's organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
     pub id: Uuid,
     pub name: String,
@@ -22,9 +19,8 @@ pub struct Organization {
     pub webhook_event_names: EventNaming,
 }
 
-/// The body of `PUT /api/organization`: the organization's webhook settings.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `PUT /api/organization`: the organization's webhook settings.
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSettings {
     pub webhook_event_names: EventNaming,
 }

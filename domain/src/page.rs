@@ -97,7 +97,7 @@ impl Default for Page {
 
 /// One page of a list: its rows, whether more follow (and the cursor that reads them), and the size
 /// of the whole list.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Paged<T> {
     pub items: Vec<T>,

@@ -7,8 +7,6 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Quantity(Decimal);
@@ -87,17 +85,6 @@ impl<'de> Deserialize<'de> for Quantity {
             .ok_or_else(|| serde::de::Error::custom(format!("{number} is too large or too precise a quantity")))
     }
 }
-
-impl utoipa::PartialSchema for Quantity {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::Number)
-            .description(Some("An exact decimal; an integral one is written as a JSON integer (20, not 20.0)."))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Quantity {}
 
 #[cfg(test)]
 mod tests {

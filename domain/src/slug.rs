@@ -9,22 +9,9 @@ pub const MAX_SLUG_LENGTH: usize = 100;
 
 /// Lowercase ASCII letters and digits in groups separated by single hyphens, 1 to
 /// [`MAX_SLUG_LENGTH`] characters: `acme-corp`, `v1-0-0`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String, example = "acme-corp", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
 pub struct Slug(String);
-
-/// The OpenAPI schema of a slug in a request: what [`Slug::parse`] accepts; derived from the name
-/// when omitted.
-pub fn slug_schema() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .min_length(Some(1))
-        .max_length(Some(MAX_SLUG_LENGTH))
-        .pattern(Some("^[a-z0-9]+(-[a-z0-9]+)*$"))
-        .description(Some("URL-safe handle, unique in the organization; derived from the name when omitted"))
-        .build()
-}
 
 impl Slug {
     /// Accepts a slug exactly as given, or says what is wrong with it.

@@ -6,32 +6,27 @@ use crate::scope::ScopeSet;
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Every token starts with this prefix, so leaked tokens are easy to recognise and scan for.
 pub const TOKEN_PREFIX: &str = "ksh_";
 
 /// A non-human API client of an organization; tokens are issued to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceAccount {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
-    #[serde(skip)]
     pub organization_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
 }
 
-/// A service account as the API shows it: with its tokens' metadata (newest first, at most
+/// A service account with its tokens' metadata (newest first, at most
 /// [`TOKENS_SHOWN`]).
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceAccountView {
-    #[serde(flatten)]
     pub account: ServiceAccount,
     pub tokens: Vec<ApiToken>,
 }
@@ -39,21 +34,16 @@ pub struct ServiceAccountView {
 /// How many of an account's tokens its view lists (`GET …/tokens` pages through all of them).
 pub const TOKENS_SHOWN: i64 = 100;
 
-/// The body of `PUT /api/service-accounts/{slug}`: its new name (the slug stays).
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `PUT /api/service-accounts/{slug}`: its new name (the slug stays).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceAccountUpdate {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
 }
 
-/// The body of `POST /api/service-accounts`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `POST /api/service-accounts`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewServiceAccount {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
 }
 
@@ -87,32 +77,25 @@ impl ServiceAccount {
 }
 
 /// A token's metadata (never its secret).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiToken {
     pub id: Uuid,
     pub name: String,
     pub slug: Slug,
-    #[schema(value_type = Vec<String>, example = json!(["read:customers", "write:instances"]))]
     pub scopes: ScopeSet,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<Actor>,
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
-    #[serde(skip)]
     pub organization_id: Uuid,
-    #[serde(default)]
     pub service_account_id: Uuid,
 }
 
-/// The body of `POST /api/service-accounts/{slug}/tokens`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `POST /api/service-accounts/{slug}/tokens`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewApiToken {
-    #[schema(schema_with = crate::name::name_schema)]
     pub name: String,
-    #[schema(schema_with = crate::slug::slug_schema)]
     pub slug: Option<String>,
     /// The scopes the token grants; absent or `null`: the scopes of the token that creates it.
     pub scopes: Option<Vec<String>>,

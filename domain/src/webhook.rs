@@ -8,13 +8,12 @@ use crate::webhook_headers::EndpointHeaderView;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 pub use crate::webhook_endpoint_input::{EndpointDraft, EndpointPatch, NewWebhookEndpoint, WebhookEndpointChanges};
 
-/// An endpoint as the API returns it. `signingSecret` is masked in lists.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+/// An endpoint as the management ports give it (the API shows it through the contract).
+/// `signing_secret` is masked in lists.
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpoint {
     pub id: String,
     pub url: String,
@@ -63,7 +62,7 @@ pub fn subscription_names(kinds: &[EventKind]) -> (Vec<String>, Vec<String>) {
 }
 
 /// The state of one delivery attempt (Svix's vocabulary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AttemptStatus {
     Success,
@@ -89,7 +88,7 @@ impl AttemptStatus {
 
 /// How a response body is written in `responseBody`: as it came when it is UTF-8 text without NUL
 /// characters, otherwise its bytes in base64 (binary, compressed or invalid text keeps every byte).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum BodyEncoding {
     #[default]
@@ -111,8 +110,7 @@ impl BodyEncoding {
 }
 
 /// One delivery attempt, newest first in the history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryAttempt {
     pub id: String,
     /// The outbox id of the event.
@@ -136,8 +134,7 @@ pub struct DeliveryAttempt {
 }
 
 /// A delivered message: the exact body and one page of its attempts, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookMessage {
     pub event_id: String,
     pub message_id: String,

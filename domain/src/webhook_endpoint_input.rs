@@ -7,13 +7,10 @@ use crate::validation::{FieldError, ValidationErrors};
 use crate::webhook_headers::{EndpointHeader, EndpointHeaderInput, parse_headers};
 use crate::webhook_scope::{CustomerRef, CustomerScope, parse_customer_refs};
 use crate::webhook_url::UrlPolicy;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
-/// The body of `POST /api/webhooks`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `POST /api/webhooks`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewWebhookEndpoint {
     pub url: String,
     /// Catalog names (`CUSTOMER_CREATION`); empty or omitted = every domain event (the operational
@@ -31,13 +28,11 @@ pub struct NewWebhookEndpoint {
     pub headers: Option<Vec<EndpointHeaderInput>>,
     /// At most this many deliveries a second to it (1 to 10,000), whatever the number of workers;
     /// the others wait their turn. Omitted: no limit.
-    #[schema(minimum = 1, maximum = 10000)]
     pub rate_limit: Option<u32>,
 }
 
-/// The body of `PUT /api/webhooks/{id}`: omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `PUT /api/webhooks/{id}`: omitted fields keep their value.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookEndpointChanges {
     pub url: Option<String>,
     pub event_names: Option<Vec<String>>,
@@ -51,8 +46,6 @@ pub struct WebhookEndpointChanges {
     /// its stored value.
     pub headers: Option<Vec<EndpointHeaderInput>>,
     /// Deliveries a second at most (1 to 10,000); `null` removes the limit.
-    #[serde(default, deserialize_with = "crate::serde_helpers::double_option")]
-    #[schema(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     pub rate_limit: Option<Option<u32>>,
 }
 
@@ -286,9 +279,9 @@ mod tests {
             let draft = endpoint.validate(&UrlPolicy::default());
             assert_eq!(draft.as_ref().map(|d| d.rate_limit).ok(), valid.then_some(Some(rate)), "{rate}");
         }
-        let removing: WebhookEndpointChanges = serde_json::from_str(r#"{"rateLimit": null}"#).unwrap_or_default();
+        let removing = WebhookEndpointChanges { rate_limit: Some(None), ..WebhookEndpointChanges::default() };
         assert_eq!(removing.validate(&UrlPolicy::default()).map(|p| p.rate_limit).ok(), Some(Some(None)));
-        let keeping: WebhookEndpointChanges = serde_json::from_str("{}").unwrap_or_default();
+        let keeping = WebhookEndpointChanges::default();
         assert_eq!(keeping.validate(&UrlPolicy::default()).map(|p| p.rate_limit).ok(), Some(None));
     }
 

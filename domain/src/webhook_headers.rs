@@ -7,7 +7,6 @@
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 pub const MAX_HEADERS: usize = 20;
 const MAX_NAME: usize = 256;
@@ -53,23 +52,21 @@ const DENIED_PREFIXES: [&str; 11] =
 const CREDENTIALS: [&str; 5] = ["authorization", "x-api-key", "x-auth-token", "cookie", "www-authenticate"];
 
 /// One custom header in a request body.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointHeaderInput {
     /// A header name (letters, digits and ``!#$%&'*+-.^_`|~``), at most 256 characters.
-    #[schema(min_length = 1, max_length = 256)]
     pub name: String,
     /// At most 4096 printable ASCII characters, no line breaks. Required for a new header; left out on an update, the
     /// header keeps its stored value.
-    #[schema(max_length = 4096)]
     pub value: Option<String>,
     /// Default true: the value is never shown again. Credential headers (`Authorization`,
     /// `X-Api-Key`, `X-Auth-Token`, `Cookie`) are always secret.
     pub secret: Option<bool>,
 }
 
-/// One custom header as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// One custom header as the API shows it (and as the Svix backend records it in the endpoint's
+/// metadata).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointHeaderView {
     pub name: String,
     /// `null` when the header is secret.

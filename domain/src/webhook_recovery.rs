@@ -6,7 +6,6 @@
 use crate::validation::{FieldError, ValidationErrors};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// The longest window one request covers (Svix's limit for a recovery), plus five minutes of
 /// clock skew so that `now - 14 days` always passes.
@@ -14,9 +13,8 @@ pub const MAX_RECOVERY_WINDOW: Duration = Duration::minutes(14 * 24 * 60 + 5);
 /// The most messages one request sends again; ask again for the rest (`more`).
 pub const MAX_RECOVERY_MESSAGES: usize = 1000;
 
-/// The body of `POST /api/webhooks/{id}/recover` and `…/replay`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `POST /api/webhooks/{id}/recover` and `…/replay`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecoveryRequest {
     /// From this time (RFC 3339), at most 14 days before `until`.
     pub since: DateTime<Utc>,
@@ -46,7 +44,7 @@ impl RecoveryRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecoveryKind {
     /// Messages whose delivery failed.
@@ -68,7 +66,7 @@ impl RecoveryKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecoveryStatus {
     /// Some of its messages are still being delivered (or retried).
@@ -80,8 +78,7 @@ pub enum RecoveryStatus {
 }
 
 /// A recovery or replay and its progress.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecoveryTask {
     /// Read its progress at `GET /api/webhooks/recoveries/{id}`.
     pub id: String,

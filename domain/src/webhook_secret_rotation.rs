@@ -2,17 +2,13 @@
 //! that receivers can switch secrets without refusing a single delivery.
 
 use crate::validation::{FieldError, ValidationErrors};
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
-/// The body of `POST /api/webhooks/{id}/rotate-secret` (optional).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `POST /api/webhooks/{id}/rotate-secret` (optional).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SecretRotationRequest {
     /// How long the previous secret keeps signing, in seconds: 0 (it stops at once) to 604800 (7 days);
     /// default 86400 (24 hours).
-    #[schema(minimum = 0, maximum = 604800)]
     pub overlap_seconds: Option<i64>,
 }
 

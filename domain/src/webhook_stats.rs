@@ -4,9 +4,7 @@
 
 use crate::validation::{FieldError, ValidationErrors};
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 /// The longest window: 30 days.
 pub const MAX_WINDOW: Duration = Duration::days(30);
@@ -66,8 +64,7 @@ impl StatsWindow {
 }
 
 /// One bucket of the chart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsBucket {
     pub start: DateTime<Utc>,
     pub success: i64,
@@ -75,7 +72,7 @@ pub struct StatsBucket {
 }
 
 /// Attempt durations in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LatencyPercentiles {
     pub p50: f64,
     pub p95: f64,
@@ -83,8 +80,7 @@ pub struct LatencyPercentiles {
 }
 
 /// `GET /api/webhooks/{id}/stats`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EndpointStats {
     pub endpoint_id: String,
     pub since: DateTime<Utc>,

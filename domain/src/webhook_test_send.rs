@@ -4,13 +4,10 @@
 
 use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
-/// The body of `POST /api/webhooks/{id}/test`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `POST /api/webhooks/{id}/test`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestSendRequest {
     /// The catalog event whose example is sent (`GET /api/events/catalog`).
     pub event_name: String,
@@ -29,8 +26,7 @@ impl TestSendRequest {
 }
 
 /// What a test send queued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestSendAccepted {
     /// The test message's event id: `GET /api/webhooks/messages/{eventId}` shows its body and attempts.
     /// `null` on Svix, whose test messages have none (they appear in the history).

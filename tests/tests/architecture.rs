@@ -103,6 +103,7 @@ fn the_inner_layers_reach_no_io_crate_and_no_adapter() -> anyhow::Result<()> {
     }
     let domain = graph.reachable("kaiten-domain")?;
     assert!(!domain.contains("kaiten-contract"), "the domain knows nothing of its wire form; the contract converts");
+    assert!(!domain.contains("utoipa"), "the domain knows nothing of OpenAPI; the contract documents the wire");
     let application = graph.reachable("kaiten-application")?;
     assert!(!application.contains("kaiten-delivery"), "the use cases know the delivery backends only as ports");
     Ok(())

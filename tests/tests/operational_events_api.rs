@@ -6,7 +6,7 @@
 
 mod support;
 
-use kaiten_domain::webhook_operational::{DisableReason, EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
+use kaiten_contract::operational::{DisableReason, EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
 use kaiten_test_support::wait_for;
 use reqwest::Method;
 use serde_json::{Value, json};

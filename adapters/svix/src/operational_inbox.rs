@@ -14,7 +14,7 @@ use kaiten_application::error::RepoError;
 use kaiten_application::ports::operational_events::{
     InboxError, InboxOutcome, OperationalEventLog, OperationalWebhookInbox, SignedWebhook,
 };
-use kaiten_domain::webhook_operational::{DisableReason, EndpointDisabled, LastAttempt, MessageAttemptExhausted};
+use kaiten_contract::operational::{DisableReason, EndpointDisabled, LastAttempt, MessageAttemptExhausted};
 use kaiten_domain::{EventKind, OutboxEvent};
 use serde::Deserialize;
 use serde_json::Value;

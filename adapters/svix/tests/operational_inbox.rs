@@ -9,9 +9,9 @@ use kaiten_application::ports::operational_events::{
     InboxError, InboxOutcome, MockOperationalEventLog, OperationalWebhookInbox, SignedWebhook,
 };
 use kaiten_application::ports::webhooks::MockEventOwners;
+use kaiten_contract::operational::{DisableReason, EndpointDisabled, MessageAttemptExhausted};
 use kaiten_domain::EventKind;
 use kaiten_domain::OutboxEvent;
-use kaiten_domain::webhook_operational::{DisableReason, EndpointDisabled, MessageAttemptExhausted};
 use kaiten_svix::{SvixOperationalInbox, SvixWebhookSender};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,8 @@
 //! types, exactly as the API serializes them; and a test send's body, made of it.
 
 use crate::ToWire;
-use crate::instance::UsageReached;
+use crate::instance_usage::UsageReached;
+use crate::operational::{DisableReason, EndpointDisabled, EndpointEnabled, LastAttempt, MessageAttemptExhausted};
 use chrono::SecondsFormat;
 use chrono::{DateTime, TimeZone, Utc};
 use kaiten_domain::EventKind;
@@ -18,8 +19,6 @@ use kaiten_domain::license::{EntitlementValue, License, LicenseEntitlement, Lice
 use kaiten_domain::quantity::Quantity;
 use kaiten_domain::release::Release;
 use kaiten_domain::slug::Slug;
-use kaiten_domain::webhook_operational::MessageAttemptExhausted;
-use kaiten_domain::webhook_operational::{DisableReason, EndpointDisabled, EndpointEnabled, LastAttempt};
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;

@@ -5,11 +5,12 @@ use crate::customer::Customer;
 use crate::deployment_zone::{Deployment, DeploymentZone};
 use crate::entitlement::Entitlement;
 use crate::feature_flag::FeatureFlag;
-use crate::instance::{Instance, UsageReached};
+use crate::instance::Instance;
+use crate::instance_usage::UsageReached;
 use crate::license::{License, LicenseEntitlement};
+use crate::operational::{EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
 use crate::release::Release;
 use kaiten_domain::EventKind;
-use kaiten_domain::webhook_operational::{EndpointDisabled, EndpointEnabled, MessageAttemptExhausted};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 

@@ -271,6 +271,43 @@ impl From<FeatureFlagDefinition> for kaiten_domain::feature_flag::FeatureFlagDef
     }
 }
 
+/// `GET /api/openfeature/v0/manifest`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Manifest {
+    pub flags: Vec<ManifestFlag>,
+}
+
+impl From<kaiten_domain::openfeature::Manifest> for Manifest {
+    fn from(value: kaiten_domain::openfeature::Manifest) -> Self {
+        Self { flags: value.flags.into_iter().map(Into::into).collect() }
+    }
+}
+
+/// One flag of the OpenFeature manifest: its key (the slug), type and default value (the value of
+/// the default variant; of a rollout, the variant it serves most).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ManifestFlag {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub flag_type: FlagType,
+    pub default_value: Value,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+impl From<kaiten_domain::openfeature::ManifestFlag> for ManifestFlag {
+    fn from(value: kaiten_domain::openfeature::ManifestFlag) -> Self {
+        Self {
+            key: value.key,
+            flag_type: value.flag_type.into(),
+            default_value: value.default_value,
+            name: value.name,
+            description: value.description,
+        }
+    }
+}
+
 #[cfg(test)]
 #[path = "feature_flag_tests.rs"]
 mod tests;

@@ -94,7 +94,7 @@ fn a_replacement_keeps_identity_and_creation_and_takes_everything_else() -> Resu
 fn the_manifest_gives_the_value_a_flag_serves_by_default() -> Result<(), Box<dyn std::error::Error>> {
     let split = json!({"default_variant": {"type": "rollout_percentage", "distribution": {"on": 70, "off": 30}}});
     let flag = FeatureFlag::create(Uuid::nil(), definition(split), &actor(), clock::now())?;
-    let entry = serde_json::to_value(flag.manifest_entry())?;
+    let entry = serde_json::to_value(super::ManifestFlag::from(flag.manifest_entry()))?;
     assert_eq!(
         entry,
         json!({"key": "dark-mode", "type": "boolean", "defaultValue": true, "name": "Dark mode", "description": null})

@@ -1,23 +1,14 @@
-//! The instance as the API returns it and its events carry it, and the payload of
-//! INSTANCE_ENTITLEMENT_USAGE_REACHED.
+//! The instance as the API returns it and its events carry it, what its routes take, and its audit
+//! trail's entries.
 
 use crate::ToWire;
 use crate::mirror::mirror_enum;
-use crate::values::{Actor, Quantity, Slug};
+use crate::values::{Actor, Slug};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-mirror_enum! {
-    /// How a usage report combines with the stored aggregate.
-    #[serde(rename_all = "lowercase")]
-    pub enum UsageBehavior mirrors kaiten_domain::instance::UsageBehavior {
-        Append,
-        Set,
-    }
-}
 
 mirror_enum! {
     /// An instance's operational status.
@@ -27,47 +18,6 @@ mirror_enum! {
         Degraded,
         Incident,
         Maintenance,
-    }
-}
-
-/// A number with its unit of aggregation, as usage values are reported: `{"type":"number","value":1000}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UsageLimit {
-    #[serde(rename = "type")]
-    pub value_type: String,
-    pub value: Quantity,
-}
-
-impl From<kaiten_domain::instance::UsageLimit> for UsageLimit {
-    fn from(value: kaiten_domain::instance::UsageLimit) -> Self {
-        Self { value_type: value.value_type, value: value.value.into() }
-    }
-}
-
-impl From<UsageLimit> for kaiten_domain::instance::UsageLimit {
-    fn from(value: UsageLimit) -> Self {
-        Self { value_type: value.value_type, value: value.value.into() }
-    }
-}
-
-/// The aggregated usage: `{"type":"number","value":1000,"event_count":7}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct UsageValue {
-    #[serde(rename = "type")]
-    pub value_type: String,
-    pub value: Quantity,
-    pub event_count: i64,
-}
-
-impl From<kaiten_domain::instance::UsageValue> for UsageValue {
-    fn from(value: kaiten_domain::instance::UsageValue) -> Self {
-        Self { value_type: value.value_type, value: value.value.into(), event_count: value.event_count }
-    }
-}
-
-impl From<UsageValue> for kaiten_domain::instance::UsageValue {
-    fn from(value: UsageValue) -> Self {
-        Self { value_type: value.value_type, value: value.value.into(), event_count: value.event_count }
     }
 }
 
@@ -132,23 +82,6 @@ impl ToWire for kaiten_domain::instance::Instance {
             deleted_at: self.deleted_at,
         }
     }
-}
-
-/// The payload of INSTANCE_ENTITLEMENT_USAGE_REACHED.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UsageReached {
-    pub instance_id: Uuid,
-    pub instance_slug: Slug,
-    pub entitlement_id: Uuid,
-    pub entitlement_slug: Slug,
-    pub license_id: Uuid,
-    pub license_slug: Slug,
-    /// The instance's customer, when it has one.
-    pub customer_id: Option<Uuid>,
-    pub customer_slug: Option<Slug>,
-    pub value: UsageValue,
-    pub limit: UsageLimit,
 }
 
 /// The body of `POST /api/instances`: references by slug or by id.
@@ -264,21 +197,32 @@ impl From<InstancePatch> for kaiten_domain::instance::InstancePatch {
     }
 }
 
-/// The body of a usage report: `{"value": 42}` or `{"value": {"type":"number","value":42}}`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UsageReport {
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub instance_id: Uuid,
+    pub instance_slug: Slug,
+    pub event_name: String,
+    pub event_type: String,
+    /// When it happened.
+    #[serde(rename = "timestamp")]
+    pub created_at: DateTime<Utc>,
+    /// What the event carried.
     #[schema(value_type = Object)]
-    pub value: Value,
-    pub behavior: Option<UsageBehavior>,
-    /// Free context of the report (an object), as Kaiten's clients send it; usage is kept as its
-    /// aggregate, so it is checked, not stored.
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
+    pub payload: Value,
 }
 
-impl From<UsageReport> for kaiten_domain::instance::UsageReport {
-    fn from(value: UsageReport) -> Self {
-        Self { value: value.value, behavior: value.behavior.map(Into::into), metadata: value.metadata }
+impl From<kaiten_domain::instance_audit::AuditEntry> for AuditEntry {
+    fn from(value: kaiten_domain::instance_audit::AuditEntry) -> Self {
+        Self {
+            id: value.id,
+            instance_id: value.instance_id,
+            instance_slug: value.instance_slug.into(),
+            event_name: value.event_name,
+            event_type: value.event_type,
+            created_at: value.created_at,
+            payload: value.payload,
+        }
     }
 }

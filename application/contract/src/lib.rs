@@ -5,6 +5,8 @@
 //! webhook body, an example, a test body). A change to a domain type reaches a customer only through
 //! a change here, which the golden files under `contract/` pin. No I/O: data, schemas and conversions.
 
+pub mod account;
+pub mod catalog;
 pub mod customer;
 pub mod deployment_zone;
 pub mod entitlement;
@@ -13,13 +15,18 @@ mod event_example;
 mod event_schema;
 pub mod feature_flag;
 pub mod instance;
+pub mod instance_usage;
 pub mod license;
 mod mirror;
+pub mod operational;
+pub mod page;
 pub mod release;
 pub mod values;
+pub mod webhook;
+pub mod webhook_operations;
 
 use chrono::{DateTime, Utc};
-use kaiten_domain::{EventKind, Paged};
+use kaiten_domain::EventKind;
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -29,19 +36,6 @@ pub trait ToWire {
     type Wire: Serialize;
 
     fn to_wire(&self) -> Self::Wire;
-}
-
-impl<T: ToWire> ToWire for Paged<T> {
-    type Wire = Paged<T::Wire>;
-
-    fn to_wire(&self) -> Paged<T::Wire> {
-        Paged {
-            items: self.items.iter().map(ToWire::to_wire).collect(),
-            has_more: self.has_more,
-            next_cursor: self.next_cursor.clone(),
-            total: self.total,
-        }
-    }
 }
 
 /// What the contract says about each event: the JSON Schemas of its `data` and of its whole webhook

@@ -8,11 +8,10 @@ use kaiten_domain::organization::Organization;
 use kaiten_domain::scope::{Scope, ScopeSet};
 use kaiten_domain::token::{ApiToken, NewServiceAccount, ServiceAccount};
 use kaiten_domain::{Actor, clock};
-use serde::Serialize;
 use std::sync::Arc;
 
 /// The new organization and the secret of its first token (shown once).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CreatedOrganization {
     pub organization: Organization,
     pub token: String,

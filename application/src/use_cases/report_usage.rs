@@ -7,7 +7,7 @@ use crate::caller::Caller;
 use crate::error::{Conflict, UseCaseError};
 use crate::ports::unit_of_work::{UnitOfWork, UnitOfWorkExt};
 use crate::use_cases::instance_audit::append_instance_event;
-use kaiten_contract::instance::UsageReached;
+use kaiten_contract::instance_usage::UsageReached;
 use kaiten_domain::entitlement::AggregationMethod;
 use kaiten_domain::instance::{InstanceUsage, UsageLimit, UsageReport, UsageValue};
 use kaiten_domain::{Access, EventKind, Module, OutboxEvent, Slug, ValidationErrors};

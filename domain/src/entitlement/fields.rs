@@ -6,11 +6,10 @@ use crate::name::parse_optional_text;
 use crate::validation::{FieldError, Validator};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 /// How often a metered entitlement's usage starts again from zero (stored and shown; usage is not
 /// reset by this build yet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ResetPeriod {
     Hour,
@@ -24,7 +23,7 @@ pub enum ResetPeriod {
 text_codes!(ResetPeriod { Hour = "HOUR", Day = "DAY", Week = "WEEK", Month = "MONTH", Quarter = "QUARTER", Year = "YEAR" });
 
 /// Where reset periods start: calendar boundaries or the license's start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ResetAnchor {
     Calendar,
@@ -50,7 +49,7 @@ pub struct RequestedFields {
 }
 
 /// The validated fields, as an entitlement stores and shows them.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntitlementFields {
     pub reset_period: Option<ResetPeriod>,

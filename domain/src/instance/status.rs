@@ -5,10 +5,9 @@ use crate::actor::Actor;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 /// An instance's operational status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InstanceStatus {
     Healthy,
@@ -21,7 +20,7 @@ crate::entitlement::text_codes!(InstanceStatus {
     Healthy = "HEALTHY", Degraded = "DEGRADED", Incident = "INCIDENT", Maintenance = "MAINTENANCE"
 });
 
-/// The body of `PATCH /api/instances/{slug}`: a new status, a new lifecycle stage, or both.
+/// The input of `PATCH /api/instances/{slug}`: a new status, a new lifecycle stage, or both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstancePatch {
     pub status: Option<InstanceStatus>,

@@ -10,17 +10,15 @@ use crate::validation::FieldError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The value an entitlement takes on a license: `{"type":"number","value":1000}`,
 /// `{"type":"boolean","value":true}` or `{"type":"object","value":{…}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum EntitlementValue {
     Number(Quantity),
     Boolean(bool),
-    #[schema(value_type = Object)]
     Object(Map<String, Value>),
 }
 
@@ -223,7 +221,7 @@ mod tests {
     }
 }
 
-/// The body of `POST /api/licenses/{slug}/entitlements`.
+/// The input of `POST /api/licenses/{slug}/entitlements`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewLicenseEntitlement {
     pub entitlement_slug: String,
@@ -231,7 +229,7 @@ pub struct NewLicenseEntitlement {
     pub limit_cap_exceeded_overage_percent: Option<i32>,
 }
 
-/// The body of `PUT /api/licenses/{slug}/entitlements/{entitlementSlug}`.
+/// The input of `PUT /api/licenses/{slug}/entitlements/{entitlementSlug}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseEntitlementChanges {
     pub value: EntitlementValue,

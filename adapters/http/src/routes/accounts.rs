@@ -8,11 +8,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use kaiten_domain::Paged;
-use kaiten_domain::organization::{Organization, OrganizationSettings};
-use kaiten_domain::token::{
-    ApiToken, NewApiToken, NewServiceAccount, ServiceAccount, ServiceAccountUpdate, ServiceAccountView,
+use kaiten_contract::account::{
+    ApiToken, NewApiToken, NewServiceAccount, Organization, OrganizationSettings, ServiceAccount, ServiceAccountUpdate,
+    ServiceAccountView,
 };
+use kaiten_contract::page::Paged;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,7 +44,7 @@ async fn get_organization(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Json<Organization>, Problem> {
-    Ok(Json(state.use_cases.get_organization.execute(&caller).await?))
+    Ok(Json(state.use_cases.get_organization.execute(&caller).await?.into()))
 }
 
 /// Changes the organization's webhook settings: `webhookEventNames` `classic` (`CUSTOMER_CREATION`,
@@ -60,7 +60,7 @@ async fn configure_organization(
     Authenticated(caller): Authenticated,
     ApiJson(settings): ApiJson<OrganizationSettings>,
 ) -> Result<Json<Organization>, Problem> {
-    Ok(Json(state.use_cases.get_organization.configure(&caller, settings).await?))
+    Ok(Json(state.use_cases.get_organization.configure(&caller, settings.into()).await?.into()))
 }
 
 /// The organization's service accounts.
@@ -73,7 +73,7 @@ async fn list_service_accounts(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<ServiceAccountView>>, Problem> {
-    Ok(Json(state.use_cases.list_service_accounts.execute(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.list_service_accounts.execute(&caller, query.page()?).await?.into()))
 }
 
 /// One service account with its newest tokens (metadata only).
@@ -87,7 +87,7 @@ async fn get_service_account(
     Path(slug): Path<String>,
 ) -> Result<Json<ServiceAccountView>, Problem> {
     let slug = path_slug(&slug, "service account")?;
-    Ok(Json(state.use_cases.get_service_account.execute(&caller, &slug).await?))
+    Ok(Json(state.use_cases.get_service_account.execute(&caller, &slug).await?.into()))
 }
 
 /// Renames a service account; its slug and tokens stay.
@@ -104,7 +104,7 @@ async fn rename_service_account(
     ApiJson(update): ApiJson<ServiceAccountUpdate>,
 ) -> Result<Json<ServiceAccount>, Problem> {
     let slug = path_slug(&slug, "service account")?;
-    Ok(Json(state.use_cases.rename_service_account.execute(&caller, &slug, update).await?))
+    Ok(Json(state.use_cases.rename_service_account.execute(&caller, &slug, update.into()).await?.into()))
 }
 
 /// Creates a service account.
@@ -118,9 +118,13 @@ async fn create_service_account(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewServiceAccount>,
 ) -> Result<impl IntoResponse, Problem> {
-    let account = state.use_cases.create_service_account.execute(&caller, input).await?;
+    let account = state.use_cases.create_service_account.execute(&caller, input.into()).await?;
     let location = format!("/api/service-accounts/{}", account.slug);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(ServiceAccountView { account, tokens: Vec::new() })))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(ServiceAccountView { account: account.into(), tokens: Vec::new() }),
+    ))
 }
 
 /// A service account's tokens (never their secrets).
@@ -135,7 +139,7 @@ async fn list_tokens(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<ApiToken>>, Problem> {
     let slug = path_slug(&slug, "service account")?;
-    Ok(Json(state.use_cases.list_tokens.execute(&caller, &slug, query.page()?).await?))
+    Ok(Json(state.use_cases.list_tokens.execute(&caller, &slug, query.page()?).await?.into()))
 }
 
 /// Issues a token; the secret is in the response and nowhere else. A token cannot grant more than the caller's.
@@ -152,12 +156,12 @@ async fn create_token(
     ApiJson(input): ApiJson<NewApiToken>,
 ) -> Result<impl IntoResponse, Problem> {
     let slug = path_slug(&slug, "service account")?;
-    let issued = state.use_cases.create_token.execute(&caller, &slug, input).await?;
+    let issued = state.use_cases.create_token.execute(&caller, &slug, input.into()).await?;
     let location = format!("/api/service-accounts/{slug}/tokens/{}", issued.token.slug);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(IssuedTokenResponse { metadata: issued.token, token: issued.secret }),
+        Json(IssuedTokenResponse { metadata: issued.token.into(), token: issued.secret }),
     ))
 }
 

@@ -6,7 +6,8 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use axum::Json;
 use kaiten_contract::EventContract;
-use kaiten_domain::catalog::{CATALOG, EventDomain};
+use kaiten_contract::catalog::EventDomain;
+use kaiten_domain::catalog::CATALOG;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -60,7 +61,7 @@ async fn event_catalog(Authenticated(_caller): Authenticated) -> Json<Catalog> {
             name: event.name,
             current_name: event.kind.current_name(),
             event_type: event.event_type,
-            domain: event.domain,
+            domain: event.domain.into(),
             description: event.description,
             schema: event.kind.data_schema(),
             body_schema: event.kind.body_schema(),

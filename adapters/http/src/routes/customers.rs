@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
 use kaiten_contract::customer::{Customer, CustomerUpdate, NewCustomer};
-use kaiten_domain::Paged;
+use kaiten_contract::page::Paged;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -12,7 +12,7 @@ use kaiten_contract::ToWire;
 use kaiten_contract::deployment_zone::{
     Deployment, DeploymentZone, DeploymentZoneUpdate, NewDeployment, NewDeploymentZone,
 };
-use kaiten_domain::Paged;
+use kaiten_contract::page::Paged;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
+use kaiten_contract::feature_flag::Manifest;
 use kaiten_contract::feature_flag::{FeatureFlag, FeatureFlagDefinition};
-use kaiten_domain::Paged;
-use kaiten_domain::openfeature::Manifest;
+use kaiten_contract::page::Paged;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,7 +31,7 @@ async fn openfeature_manifest(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Json<Manifest>, Problem> {
-    Ok(Json(state.use_cases.list_feature_flags.manifest(&caller).await?))
+    Ok(Json(state.use_cases.list_feature_flags.manifest(&caller).await?.into()))
 }
 
 /// The organization's feature flags, newest first.

@@ -9,10 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
-use kaiten_contract::instance::{Instance, InstanceChanges, InstancePatch, NewInstance, UsageReport};
-use kaiten_domain::Paged;
-use kaiten_domain::instance::InstanceUsage;
-use kaiten_domain::instance_audit::{AuditEntry, AuditFilter};
+use kaiten_contract::instance::{AuditEntry, Instance, InstanceChanges, InstancePatch, NewInstance};
+use kaiten_contract::instance_usage::{InstanceUsage, UsageReport};
+use kaiten_contract::page::Paged;
+use kaiten_domain::instance_audit::AuditFilter;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -137,7 +137,7 @@ async fn report_usage(
 ) -> Result<Json<InstanceUsage>, Problem> {
     let slug = path_slug(&slug, "instance")?;
     let entitlement = path_slug(&entitlement, "entitlement")?;
-    Ok(Json(state.use_cases.report_usage.execute(&caller, &slug, &entitlement, report.into()).await?))
+    Ok(Json(state.use_cases.report_usage.execute(&caller, &slug, &entitlement, report.into()).await?.into()))
 }
 
 /// The instance's usage of one entitlement.
@@ -154,7 +154,7 @@ async fn get_usage(
     let slug = path_slug(&slug, "instance")?;
     let entitlement = path_slug(&entitlement, "usage")?;
     let mut usage = state.use_cases.list_usage.execute(&caller, &slug, Some(&entitlement)).await?;
-    usage.pop().map(Json).ok_or_else(|| Problem::not_found("usage"))
+    usage.pop().map(|usage| Json(usage.into())).ok_or_else(|| Problem::not_found("usage"))
 }
 
 /// The instance's usage of every entitlement (an array, as Kaiten returns it).
@@ -168,7 +168,7 @@ async fn list_usage(
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<InstanceUsage>>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.list_usage.execute(&caller, &slug, None).await?))
+    Ok(Json(state.use_cases.list_usage.execute(&caller, &slug, None).await?.into_iter().map(Into::into).collect()))
 }
 
 /// Sets the instance's operational status and / or lifecycle stage; emits INSTANCE_UPDATE.
@@ -244,5 +244,5 @@ async fn list_audit_trail(
     ApiQuery(query): ApiQuery<AuditTrailQuery>,
 ) -> Result<Json<Paged<AuditEntry>>, Problem> {
     let slug = path_slug(&slug, "instance")?;
-    Ok(Json(state.use_cases.list_audit_trail.execute(&caller, &slug, query.filter()?).await?))
+    Ok(Json(state.use_cases.list_audit_trail.execute(&caller, &slug, query.filter()?).await?.into()))
 }

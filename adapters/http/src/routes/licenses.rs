@@ -12,7 +12,7 @@ use kaiten_contract::ToWire;
 use kaiten_contract::license::{
     License, LicenseEntitlement, LicenseEntitlementChanges, LicenseUpdate, NewLicense, NewLicenseEntitlement,
 };
-use kaiten_domain::Paged;
+use kaiten_contract::page::Paged;
 use kaiten_domain::license::LifecycleMove;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::ToWire;
+use kaiten_contract::page::Paged;
 use kaiten_contract::release::{NewRelease, Release};
-use kaiten_domain::Paged;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

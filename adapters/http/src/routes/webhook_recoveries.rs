@@ -11,7 +11,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryRequest, RecoveryTask};
+use kaiten_contract::webhook_operations::{RecoveryRequest, RecoveryTask};
+use kaiten_domain::webhook_recovery::RecoveryKind;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -27,9 +28,9 @@ async fn start(
     kind: RecoveryKind,
     request: RecoveryRequest,
 ) -> Result<impl IntoResponse, Problem> {
-    let task = state.use_cases.recoveries.start(&caller, &id, kind, request).await?;
+    let task = state.use_cases.recoveries.start(&caller, &id, kind, request.into()).await?;
     let location = format!("/api/webhooks/recoveries/{}", task.id);
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(task)))
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(RecoveryTask::from(task))))
 }
 
 /// Sends again every message whose delivery to this endpoint failed (its attempts ran out) among the
@@ -83,5 +84,5 @@ async fn get_recovery(
     Path(raw): Path<String>,
 ) -> Result<Json<RecoveryTask>, Problem> {
     let id = Uuid::parse_str(&raw).map_err(|_| Problem::not_found("webhook recovery"))?;
-    Ok(Json(state.use_cases.recoveries.get(&caller, id).await?))
+    Ok(Json(state.use_cases.recoveries.get(&caller, id).await?.into()))
 }

@@ -7,7 +7,8 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
+use kaiten_contract::webhook_operations::EndpointStats;
+use kaiten_domain::webhook_stats::StatsWindow;
 use kaiten_domain::{ValidationErrors, clock};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -59,5 +60,5 @@ async fn endpoint_stats(
     ApiQuery(query): ApiQuery<StatsQuery>,
 ) -> Result<Json<EndpointStats>, Problem> {
     let window = query.window()?;
-    Ok(Json(state.use_cases.webhooks.stats(&caller, &id, window).await?))
+    Ok(Json(state.use_cases.webhooks.stats(&caller, &id, window).await?.into()))
 }

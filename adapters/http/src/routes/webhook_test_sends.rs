@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use kaiten_domain::webhook_test_send::{TestSendAccepted, TestSendRequest};
+use kaiten_contract::webhook_operations::{TestSendAccepted, TestSendRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,11 +36,11 @@ async fn send_test(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<TestSendRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let sent = state.use_cases.webhooks.send_test(&caller, &id, request).await?;
+    let sent = state.use_cases.webhooks.send_test(&caller, &id, request.into()).await?;
     let mut headers = HeaderMap::new();
     let location = sent.event_id.as_ref().map(|event_id| format!("/api/webhooks/messages/{event_id}"));
     if let Some(location) = location.and_then(|location| HeaderValue::from_str(&location).ok()) {
         headers.insert(header::LOCATION, location);
     }
-    Ok((StatusCode::ACCEPTED, headers, Json(sent)))
+    Ok((StatusCode::ACCEPTED, headers, Json(TestSendAccepted::from(sent))))
 }

@@ -9,12 +9,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use kaiten_domain::webhook::{
-    AttemptPage, AttemptStatus, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint,
-    WebhookEndpointChanges, WebhookMessage,
+use kaiten_contract::page::Paged;
+use kaiten_contract::webhook::{
+    DeliveryAttempt, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges, WebhookMessage,
 };
-use kaiten_domain::webhook_secret_rotation::SecretRotationRequest;
-use kaiten_domain::{EventKind, FieldError, Page, Paged, ValidationErrors};
+use kaiten_contract::webhook_operations::SecretRotationRequest;
+use kaiten_domain::webhook::{AttemptPage, AttemptStatus, HistoryFilter};
+use kaiten_domain::{EventKind, FieldError, Page, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -43,7 +44,7 @@ async fn list_endpoints(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<WebhookEndpoint>>, Problem> {
-    Ok(Json(state.use_cases.webhooks.list(&caller, query.page()?).await?))
+    Ok(Json(state.use_cases.webhooks.list(&caller, query.page()?).await?.into()))
 }
 
 /// Creates an endpoint (https only; no private, loopback, link-local or metadata address) and
@@ -59,9 +60,9 @@ async fn create_endpoint(
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<NewWebhookEndpoint>,
 ) -> Result<impl IntoResponse, Problem> {
-    let endpoint = state.use_cases.webhooks.create(&caller, input).await?;
+    let endpoint = state.use_cases.webhooks.create(&caller, input.into()).await?;
     let location = format!("/api/webhooks/{}", endpoint.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(endpoint)))
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(WebhookEndpoint::from(endpoint))))
 }
 
 /// One endpoint; its signing secret masked (see `/api/webhooks/{id}/secret`).
@@ -74,7 +75,7 @@ async fn get_endpoint(
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.get(&caller, &id).await?))
+    Ok(Json(state.use_cases.webhooks.get(&caller, &id).await?.into()))
 }
 
 /// The endpoint's signing secret.
@@ -111,7 +112,7 @@ async fn update_endpoint(
     Path(id): Path<String>,
     ApiJson(changes): ApiJson<WebhookEndpointChanges>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.update(&caller, &id, changes).await?))
+    Ok(Json(state.use_cases.webhooks.update(&caller, &id, changes.into()).await?.into()))
 }
 
 /// Deletes an endpoint and its delivery history.
@@ -144,7 +145,7 @@ async fn rotate_secret(
     Path(id): Path<String>,
     OptionalApiJson(request): OptionalApiJson<SecretRotationRequest>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.rotate_secret(&caller, &id, request).await?))
+    Ok(Json(state.use_cases.webhooks.rotate_secret(&caller, &id, request.map(Into::into)).await?.into()))
 }
 
 /// Filters of the delivery history.
@@ -220,7 +221,7 @@ async fn history(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<Paged<DeliveryAttempt>>, Problem> {
-    Ok(Json(state.use_cases.webhooks.history(&caller, query.filter()?).await?))
+    Ok(Json(state.use_cases.webhooks.history(&caller, query.filter()?).await?.into()))
 }
 
 fn event_id(raw: &str) -> Result<Uuid, Problem> {
@@ -252,7 +253,7 @@ async fn get_message(
     ApiQuery(query): ApiQuery<AttemptsQuery>,
 ) -> Result<Json<WebhookMessage>, Problem> {
     let page = AttemptPage::parse(query.limit, query.before).map_err(Problem::validation)?;
-    Ok(Json(state.use_cases.webhooks.message(&caller, event_id(&raw)?, page).await?))
+    Ok(Json(state.use_cases.webhooks.message(&caller, event_id(&raw)?, page).await?.into()))
 }
 
 /// The body of a resend: one endpoint, or every enabled endpoint subscribed to the event.
