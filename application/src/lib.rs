@@ -6,6 +6,8 @@ pub mod caller;
 pub mod envelope;
 pub mod error;
 pub mod ports;
+pub mod resource;
+mod resources;
 pub mod token_secret;
 pub mod use_cases;
 

@@ -2,47 +2,26 @@
 
 pub mod assign_entitlement;
 pub mod authenticate;
-pub mod create_customer;
 pub mod create_deployment_zone;
-pub mod create_entitlement;
-pub mod create_feature_flag;
 pub mod create_instance;
 pub mod create_license;
 pub mod create_organization;
-pub mod create_release;
 pub mod create_service_account;
 pub mod create_token;
-pub mod delete_customer;
-pub mod delete_deployment_zone;
-pub mod delete_entitlement;
-pub mod delete_feature_flag;
 pub mod delete_instance;
-pub mod delete_license;
-pub mod delete_release;
 pub mod deploy_release;
 pub mod dispatch_event;
 pub mod endpoint_customers;
 pub mod event_feed;
-pub mod get_customer;
-pub mod get_deployment_zone;
-pub mod get_entitlement;
-pub mod get_feature_flag;
+pub mod feature_flag_manifest;
 pub mod get_instance;
-pub mod get_license;
 pub mod get_organization;
-pub mod get_release;
 pub mod get_service_account;
 pub mod instance_audit;
 mod instance_references;
-pub mod list_customers;
-pub mod list_deployment_zones;
 pub mod list_deployments;
-pub mod list_entitlements;
-pub mod list_feature_flags;
 pub mod list_instances;
 pub mod list_license_entitlements;
-pub mod list_licenses;
-pub mod list_releases;
 pub mod list_service_accounts;
 pub mod list_tokens;
 pub mod list_usage;
@@ -54,18 +33,22 @@ pub mod recover_webhooks;
 pub mod rename_service_account;
 pub mod replay_outbox;
 pub mod report_usage;
+pub mod resource_crud;
 pub mod revoke_token;
 pub mod unassign_entitlement;
-pub mod update_customer;
 pub mod update_deployment_zone;
-pub mod update_entitlement;
-pub mod update_feature_flag;
 pub mod update_instance;
 pub mod update_license;
 pub mod update_license_entitlement;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
 use crate::ports::webhooks::WebhookSender;
+use kaiten_domain::customer::Customer;
+use kaiten_domain::deployment_zone::DeploymentZone;
+use kaiten_domain::entitlement::Entitlement;
+use kaiten_domain::feature_flag::FeatureFlag;
+use kaiten_domain::license::License;
+use kaiten_domain::release::Release;
 use std::sync::Arc;
 
 /// Every use case, wired to the same ports; what the driving adapters (HTTP, CLI) hold.
@@ -80,37 +63,38 @@ pub struct UseCases {
     pub create_token: create_token::CreateToken,
     pub list_tokens: list_tokens::ListTokens,
     pub revoke_token: revoke_token::RevokeToken,
-    pub create_customer: create_customer::CreateCustomer,
-    pub update_customer: update_customer::UpdateCustomer,
-    pub delete_customer: delete_customer::DeleteCustomer,
-    pub get_customer: get_customer::GetCustomer,
-    pub list_customers: list_customers::ListCustomers,
-    pub create_entitlement: create_entitlement::CreateEntitlement,
-    pub update_entitlement: update_entitlement::UpdateEntitlement,
-    pub delete_entitlement: delete_entitlement::DeleteEntitlement,
-    pub get_entitlement: get_entitlement::GetEntitlement,
-    pub list_entitlements: list_entitlements::ListEntitlements,
-    pub create_release: create_release::CreateRelease,
-    pub delete_release: delete_release::DeleteRelease,
-    pub get_release: get_release::GetRelease,
-    pub list_releases: list_releases::ListReleases,
-    pub create_feature_flag: create_feature_flag::CreateFeatureFlag,
-    pub update_feature_flag: update_feature_flag::UpdateFeatureFlag,
-    pub delete_feature_flag: delete_feature_flag::DeleteFeatureFlag,
-    pub get_feature_flag: get_feature_flag::GetFeatureFlag,
-    pub list_feature_flags: list_feature_flags::ListFeatureFlags,
+    pub create_customer: resource_crud::CreateResource<Customer>,
+    pub update_customer: resource_crud::UpdateResource<Customer>,
+    pub delete_customer: resource_crud::DeleteResource<Customer>,
+    pub get_customer: resource_crud::GetResource<Customer>,
+    pub list_customers: resource_crud::ListResources<Customer>,
+    pub create_entitlement: resource_crud::CreateResource<Entitlement>,
+    pub update_entitlement: resource_crud::UpdateResource<Entitlement>,
+    pub delete_entitlement: resource_crud::DeleteResource<Entitlement>,
+    pub get_entitlement: resource_crud::GetResource<Entitlement>,
+    pub list_entitlements: resource_crud::ListResources<Entitlement>,
+    pub create_release: resource_crud::CreateResource<Release>,
+    pub delete_release: resource_crud::DeleteResource<Release>,
+    pub get_release: resource_crud::GetResource<Release>,
+    pub list_releases: resource_crud::ListResources<Release>,
+    pub create_feature_flag: resource_crud::CreateResource<FeatureFlag>,
+    pub update_feature_flag: resource_crud::UpdateResource<FeatureFlag>,
+    pub delete_feature_flag: resource_crud::DeleteResource<FeatureFlag>,
+    pub get_feature_flag: resource_crud::GetResource<FeatureFlag>,
+    pub list_feature_flags: resource_crud::ListResources<FeatureFlag>,
+    pub feature_flag_manifest: feature_flag_manifest::FeatureFlagManifest,
     pub create_deployment_zone: create_deployment_zone::CreateDeploymentZone,
     pub update_deployment_zone: update_deployment_zone::UpdateDeploymentZone,
-    pub delete_deployment_zone: delete_deployment_zone::DeleteDeploymentZone,
-    pub get_deployment_zone: get_deployment_zone::GetDeploymentZone,
-    pub list_deployment_zones: list_deployment_zones::ListDeploymentZones,
+    pub delete_deployment_zone: resource_crud::DeleteResource<DeploymentZone>,
+    pub get_deployment_zone: resource_crud::GetResource<DeploymentZone>,
+    pub list_deployment_zones: resource_crud::ListResources<DeploymentZone>,
     pub deploy_release: deploy_release::DeployRelease,
     pub list_deployments: list_deployments::ListDeployments,
     pub create_license: create_license::CreateLicense,
     pub update_license: update_license::UpdateLicense,
-    pub delete_license: delete_license::DeleteLicense,
-    pub get_license: get_license::GetLicense,
-    pub list_licenses: list_licenses::ListLicenses,
+    pub delete_license: resource_crud::DeleteResource<License>,
+    pub get_license: resource_crud::GetResource<License>,
+    pub list_licenses: resource_crud::ListResources<License>,
     pub move_license: move_license::MoveLicense,
     pub assign_entitlement: assign_entitlement::AssignEntitlement,
     pub update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement,
@@ -151,37 +135,38 @@ impl UseCases {
             create_token: create_token::CreateToken::new(uow.clone()),
             list_tokens: list_tokens::ListTokens::new(reads.clone()),
             revoke_token: revoke_token::RevokeToken::new(uow.clone()),
-            create_customer: create_customer::CreateCustomer::new(uow.clone()),
-            update_customer: update_customer::UpdateCustomer::new(uow.clone()),
-            delete_customer: delete_customer::DeleteCustomer::new(uow.clone()),
-            get_customer: get_customer::GetCustomer::new(reads.clone()),
-            list_customers: list_customers::ListCustomers::new(reads.clone()),
-            create_entitlement: create_entitlement::CreateEntitlement::new(uow.clone()),
-            update_entitlement: update_entitlement::UpdateEntitlement::new(uow.clone()),
-            delete_entitlement: delete_entitlement::DeleteEntitlement::new(uow.clone()),
-            get_entitlement: get_entitlement::GetEntitlement::new(reads.clone()),
-            list_entitlements: list_entitlements::ListEntitlements::new(reads.clone()),
-            create_release: create_release::CreateRelease::new(uow.clone()),
-            delete_release: delete_release::DeleteRelease::new(uow.clone()),
-            get_release: get_release::GetRelease::new(reads.clone()),
-            list_releases: list_releases::ListReleases::new(reads.clone()),
-            create_feature_flag: create_feature_flag::CreateFeatureFlag::new(uow.clone()),
-            update_feature_flag: update_feature_flag::UpdateFeatureFlag::new(uow.clone()),
-            delete_feature_flag: delete_feature_flag::DeleteFeatureFlag::new(uow.clone()),
-            get_feature_flag: get_feature_flag::GetFeatureFlag::new(reads.clone()),
-            list_feature_flags: list_feature_flags::ListFeatureFlags::new(reads.clone()),
+            create_customer: resource_crud::CreateResource::new(uow.clone()),
+            update_customer: resource_crud::UpdateResource::new(uow.clone()),
+            delete_customer: resource_crud::DeleteResource::new(uow.clone()),
+            get_customer: resource_crud::GetResource::new(reads.clone()),
+            list_customers: resource_crud::ListResources::new(reads.clone()),
+            create_entitlement: resource_crud::CreateResource::new(uow.clone()),
+            update_entitlement: resource_crud::UpdateResource::new(uow.clone()),
+            delete_entitlement: resource_crud::DeleteResource::new(uow.clone()),
+            get_entitlement: resource_crud::GetResource::new(reads.clone()),
+            list_entitlements: resource_crud::ListResources::new(reads.clone()),
+            create_release: resource_crud::CreateResource::new(uow.clone()),
+            delete_release: resource_crud::DeleteResource::new(uow.clone()),
+            get_release: resource_crud::GetResource::new(reads.clone()),
+            list_releases: resource_crud::ListResources::new(reads.clone()),
+            create_feature_flag: resource_crud::CreateResource::new(uow.clone()),
+            update_feature_flag: resource_crud::UpdateResource::new(uow.clone()),
+            delete_feature_flag: resource_crud::DeleteResource::new(uow.clone()),
+            get_feature_flag: resource_crud::GetResource::new(reads.clone()),
+            list_feature_flags: resource_crud::ListResources::new(reads.clone()),
+            feature_flag_manifest: feature_flag_manifest::FeatureFlagManifest::new(reads.clone()),
             create_deployment_zone: create_deployment_zone::CreateDeploymentZone::new(uow.clone()),
             update_deployment_zone: update_deployment_zone::UpdateDeploymentZone::new(uow.clone()),
-            delete_deployment_zone: delete_deployment_zone::DeleteDeploymentZone::new(uow.clone()),
-            get_deployment_zone: get_deployment_zone::GetDeploymentZone::new(reads.clone()),
-            list_deployment_zones: list_deployment_zones::ListDeploymentZones::new(reads.clone()),
+            delete_deployment_zone: resource_crud::DeleteResource::new(uow.clone()),
+            get_deployment_zone: resource_crud::GetResource::new(reads.clone()),
+            list_deployment_zones: resource_crud::ListResources::new(reads.clone()),
             deploy_release: deploy_release::DeployRelease::new(uow.clone()),
             list_deployments: list_deployments::ListDeployments::new(reads.clone()),
             create_license: create_license::CreateLicense::new(uow.clone()),
             update_license: update_license::UpdateLicense::new(uow.clone()),
-            delete_license: delete_license::DeleteLicense::new(uow.clone()),
-            get_license: get_license::GetLicense::new(reads.clone()),
-            list_licenses: list_licenses::ListLicenses::new(reads.clone()),
+            delete_license: resource_crud::DeleteResource::new(uow.clone()),
+            get_license: resource_crud::GetResource::new(reads.clone()),
+            list_licenses: resource_crud::ListResources::new(reads.clone()),
             move_license: move_license::MoveLicense::new(uow.clone()),
             assign_entitlement: assign_entitlement::AssignEntitlement::new(uow.clone()),
             update_license_entitlement: update_license_entitlement::UpdateLicenseEntitlement::new(uow.clone()),

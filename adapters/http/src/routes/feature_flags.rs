@@ -31,7 +31,7 @@ async fn openfeature_manifest(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Json<Manifest>, Problem> {
-    Ok(Json(state.use_cases.list_feature_flags.manifest(&caller).await?.into()))
+    Ok(Json(state.use_cases.feature_flag_manifest.execute(&caller).await?.into()))
 }
 
 /// The organization's feature flags, newest first.

@@ -1,4 +1,4 @@
-//! The caller's feature flags, newest first, and their OpenFeature manifest.
+//! The OpenFeature manifest of the caller's feature flags.
 
 use crate::caller::Caller;
 use crate::error::UseCaseError;
@@ -6,24 +6,19 @@ use crate::ports::unit_of_work::Repositories;
 use kaiten_domain::feature_flag::FeatureFlag;
 use kaiten_domain::openfeature::{MAX_MANIFEST_FLAGS, Manifest};
 use kaiten_domain::page::MAX_LIMIT;
-use kaiten_domain::{Access, Module, Page, Paged};
+use kaiten_domain::{Access, Module, Page};
 
-pub struct ListFeatureFlags {
+pub struct FeatureFlagManifest {
     repos: Repositories,
 }
 
-impl ListFeatureFlags {
+impl FeatureFlagManifest {
     pub fn new(repos: Repositories) -> Self {
         Self { repos }
     }
 
-    pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<FeatureFlag>, UseCaseError> {
-        caller.require(Access::Read, Module::FeatureFlags)?;
-        Ok(self.repos.feature_flags.list(caller.organization_id, page).await?)
-    }
-
     /// Every flag's manifest entry (at most [`MAX_MANIFEST_FLAGS`], the newest), read a page at a time.
-    pub async fn manifest(&self, caller: &Caller) -> Result<Manifest, UseCaseError> {
+    pub async fn execute(&self, caller: &Caller) -> Result<Manifest, UseCaseError> {
         caller.require(Access::Read, Module::FeatureFlags)?;
         let mut flags = Vec::new();
         let mut cursor = None;
