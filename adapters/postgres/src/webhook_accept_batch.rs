@@ -13,7 +13,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Array, Interval, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::{Conflict, RepoError};
-use kaiten_delivery::ports::delivery::{Accepted, Claim, Lease, NewMessage, StoredEndpoint};
+use kaiten_delivery::ports::delivery::{Accepted, Claim, Endpoint, Lease, NewMessage};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
@@ -93,7 +93,7 @@ async fn accept_batch(pool: &PgPool, batch: Vec<AcceptRequest>) -> Vec<Answer> {
     };
     let inserted =
         if batch.len() > 1 { insert_new(&mut conn, &batch).await.unwrap_or_default() } else { HashMap::new() };
-    let mut subscribers: HashMap<Audience, Vec<StoredEndpoint>> = HashMap::new();
+    let mut subscribers: HashMap<Audience, Vec<Endpoint>> = HashMap::new();
     let mut answered = HashSet::new();
     let mut answers = Vec::with_capacity(batch.len());
     for AcceptRequest { message, lease } in &batch {
@@ -121,7 +121,7 @@ async fn claims(
     conn: &mut AsyncPgConnection,
     message: &NewMessage,
     stored: Stored,
-    subscribers: &mut HashMap<Audience, Vec<StoredEndpoint>>,
+    subscribers: &mut HashMap<Audience, Vec<Endpoint>>,
 ) -> Answer {
     if stored.organization_id != message.organization_id {
         return Err(RepoError::Conflict(Conflict::new(
@@ -140,8 +140,7 @@ async fn claims(
             subscribers.entry(key).or_insert(endpoints)
         }
     };
-    let claim =
-        |endpoint: &StoredEndpoint| Claim { endpoint: endpoint.clone(), attempt: 1, lease: Lease::Message(lease) };
+    let claim = |endpoint: &Endpoint| Claim { endpoint: endpoint.clone(), attempt: 1, lease: Lease::Message(lease) };
     let claims: Vec<Claim> = endpoints.iter().map(claim).collect();
     if claims.is_empty() {
         deliveries::dispatched_without_attempts(conn, message.id, lease).await?;

@@ -11,7 +11,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
-use kaiten_delivery::ports::delivery::{Claim, DeliveryTask, Lease, NewMessage, StoredEndpoint};
+use kaiten_delivery::ports::delivery::{Claim, DeliveryTask, Endpoint, Lease, NewMessage};
 use kaiten_domain::EventKind;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -41,7 +41,7 @@ fn interval(lease: Duration) -> diesel::data_types::PgInterval {
 
 /// Whether endpoint `e` receives event `{event}` concerning customer `{customer}` (NULL:
 /// organization-wide) and about endpoint `{about}` (NULL but for operational events): the SQL twin
-/// of `StoredEndpoint::receives`. An endpoint subscribed to every event gets every domain event; an
+/// of `Endpoint::receives`. An endpoint subscribed to every event gets every domain event; an
 /// operational one only if named. The operational names are filled in once, from the catalog.
 static SUBSCRIBED: LazyLock<String> = LazyLock::new(|| {
     let operational: Vec<&str> = EventKind::all().filter(|kind| kind.is_operational()).map(EventKind::name).collect();
@@ -141,7 +141,7 @@ pub(crate) async fn store_and_claim(
 pub(crate) async fn subscribed_endpoints(
     conn: &mut AsyncPgConnection,
     message: &NewMessage,
-) -> Result<Vec<StoredEndpoint>, RepoError> {
+) -> Result<Vec<Endpoint>, RepoError> {
     let rows: Vec<EndpointRow> = diesel::sql_query(format!(
         "SELECT e.* FROM webhook_endpoints e WHERE e.organization_id = $1 AND {} ORDER BY e.created_at",
         subscribed("$2", "$3::uuid", "$4::uuid")

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Double, Integer, Interval, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::{Conflict, RepoError};
-use kaiten_delivery::ports::delivery::StoredEndpoint;
+use kaiten_delivery::{Endpoint, EndpointId, SigningSecret, WebhookUrl};
 use kaiten_domain::webhook::EndpointPatch;
 use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_operational::DisableReason;
@@ -49,16 +49,16 @@ fn names(events: &[EventKind]) -> Vec<String> {
 }
 
 impl EndpointRow {
-    pub(crate) fn from_stored(endpoint: &StoredEndpoint) -> Self {
+    pub(crate) fn from_stored(endpoint: &Endpoint) -> Self {
         Self {
-            id: endpoint.id,
+            id: endpoint.id.as_uuid(),
             organization_id: endpoint.organization_id,
-            url: endpoint.url.clone(),
+            url: endpoint.url.as_str().to_owned(),
             description: endpoint.description.clone(),
             event_names: names(&endpoint.events),
             disabled: endpoint.disabled,
-            secret: endpoint.secret.clone(),
-            previous_secret: endpoint.previous_secret.as_ref().map(|(secret, _)| secret.clone()),
+            secret: endpoint.secret.expose().to_owned(),
+            previous_secret: endpoint.previous_secret.as_ref().map(|(secret, _)| secret.expose().to_owned()),
             previous_secret_until: endpoint.previous_secret.as_ref().map(|(_, until)| *until),
             failing_since: None,
             created_at: endpoint.created_at,
@@ -71,11 +71,11 @@ impl EndpointRow {
         }
     }
 
-    pub(crate) fn into_stored(self) -> StoredEndpoint {
-        StoredEndpoint {
-            id: self.id,
+    pub(crate) fn into_stored(self) -> Endpoint {
+        Endpoint {
+            id: EndpointId::new(self.id),
             organization_id: self.organization_id,
-            url: self.url,
+            url: WebhookUrl::stored(self.url),
             description: self.description,
             events: self.event_names.iter().filter_map(|name| EventKind::from_name(name)).collect(),
             scope: CustomerScope {
@@ -83,8 +83,8 @@ impl EndpointRow {
                 include_organization_events: self.include_organization_events,
             },
             disabled: self.disabled,
-            secret: self.secret,
-            previous_secret: self.previous_secret.zip(self.previous_secret_until),
+            secret: SigningSecret::new(self.secret),
+            previous_secret: self.previous_secret.map(SigningSecret::new).zip(self.previous_secret_until),
             paused_until: self.paused_until,
             // The column's CHECK keeps its shape; a row that still did not read would only lose its
             // custom headers, never its deliveries.
@@ -100,7 +100,7 @@ impl EndpointRow {
 /// is locked for the count and the insert, so concurrent creations cannot pass the limit together.
 pub(crate) async fn insert(
     conn: &mut AsyncPgConnection,
-    endpoint: &StoredEndpoint,
+    endpoint: &Endpoint,
     max_endpoints: usize,
 ) -> Result<(), RepoError> {
     use diesel_async::AsyncConnection;
@@ -140,7 +140,7 @@ pub(crate) async fn list(
     conn: &mut AsyncPgConnection,
     organization_id: Uuid,
     page: Page,
-) -> Result<Paged<StoredEndpoint>, RepoError> {
+) -> Result<Paged<Endpoint>, RepoError> {
     let scope = webhook_endpoints::organization_id.eq(organization_id);
     let rows: Vec<EndpointRow> =
         newest_first!(webhook_endpoints::table.filter(scope).into_boxed(), webhook_endpoints, page)
@@ -157,7 +157,7 @@ pub(crate) async fn find(
     conn: &mut AsyncPgConnection,
     organization_id: Uuid,
     id: Uuid,
-) -> Result<Option<StoredEndpoint>, RepoError> {
+) -> Result<Option<Endpoint>, RepoError> {
     webhook_endpoints::table
         .filter(webhook_endpoints::organization_id.eq(organization_id).and(webhook_endpoints::id.eq(id)))
         .select(EndpointRow::as_select())
@@ -168,10 +168,7 @@ pub(crate) async fn find(
         .map_err(repo_error)
 }
 
-pub(crate) async fn enabled(
-    conn: &mut AsyncPgConnection,
-    organization_id: Uuid,
-) -> Result<Vec<StoredEndpoint>, RepoError> {
+pub(crate) async fn enabled(conn: &mut AsyncPgConnection, organization_id: Uuid) -> Result<Vec<Endpoint>, RepoError> {
     let rows: Vec<EndpointRow> = webhook_endpoints::table
         .filter(webhook_endpoints::organization_id.eq(organization_id).and(webhook_endpoints::disabled.eq(false)))
         .order(webhook_endpoints::created_at)
@@ -226,7 +223,7 @@ pub(crate) async fn update(
     id: Uuid,
     patch: EndpointPatch,
     new_secret: Option<(String, DateTime<Utc>)>,
-) -> Result<Option<StoredEndpoint>, RepoError> {
+) -> Result<Option<Endpoint>, RepoError> {
     let (secret, previous_until) = new_secret.unzip();
     diesel::sql_query(UPDATE.as_str())
         .bind::<SqlUuid, _>(organization_id)

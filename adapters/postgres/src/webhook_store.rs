@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
 use kaiten_delivery::ports::delivery::{
-    Accepted, DeliveryTask, MessageEvent, NewMessage, Settlement, StoredEndpoint, TaskClaim, WebhookStore,
+    Accepted, DeliveryTask, Endpoint, MessageEvent, NewMessage, Settlement, TaskClaim, WebhookStore,
 };
 use kaiten_domain::webhook::{AttemptPage, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage};
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
@@ -36,15 +36,15 @@ impl PgWebhookStore {
 
 #[async_trait]
 impl WebhookStore for PgWebhookStore {
-    async fn insert_endpoint(&self, endpoint: &StoredEndpoint, max_endpoints: usize) -> Result<(), RepoError> {
+    async fn insert_endpoint(&self, endpoint: &Endpoint, max_endpoints: usize) -> Result<(), RepoError> {
         endpoints::insert(&mut *self.connection().await?, endpoint, max_endpoints).await
     }
 
-    async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<StoredEndpoint>, RepoError> {
+    async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<Endpoint>, RepoError> {
         endpoints::list(&mut *self.connection().await?, organization_id, page).await
     }
 
-    async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<StoredEndpoint>, RepoError> {
+    async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<Endpoint>, RepoError> {
         endpoints::find(&mut *self.connection().await?, organization_id, id).await
     }
 
@@ -54,7 +54,7 @@ impl WebhookStore for PgWebhookStore {
         id: Uuid,
         patch: EndpointPatch,
         new_secret: Option<(String, DateTime<Utc>)>,
-    ) -> Result<Option<StoredEndpoint>, RepoError> {
+    ) -> Result<Option<Endpoint>, RepoError> {
         endpoints::update(&mut *self.connection().await?, organization_id, id, patch, new_secret).await
     }
 
@@ -96,7 +96,7 @@ impl WebhookStore for PgWebhookStore {
         &self,
         message_id: Uuid,
         endpoint_id: Uuid,
-    ) -> Result<Option<(NewMessage, StoredEndpoint)>, RepoError> {
+    ) -> Result<Option<(NewMessage, Endpoint)>, RepoError> {
         let mut conn = self.connection().await?;
         let Some(message) = messages::find(&mut conn, message_id).await? else { return Ok(None) };
         let message = message.into_new_message()?;
@@ -148,7 +148,7 @@ impl WebhookStore for PgWebhookStore {
         endpoints::reserve_send(&mut *self.connection().await?, endpoint_id, rate).await
     }
 
-    async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError> {
+    async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<Endpoint>, RepoError> {
         endpoints::enabled(&mut *self.connection().await?, organization_id).await
     }
 

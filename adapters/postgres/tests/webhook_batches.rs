@@ -92,7 +92,7 @@ async fn messages_handed_over_at_once_are_claimed_once_each_and_settled_together
                 id: Uuid::now_v7(),
                 organization_id: ACME,
                 message_id: message.id,
-                endpoint_id: claim.endpoint.id,
+                endpoint_id: claim.endpoint.id.as_uuid(),
                 url: "https://example.com/hook".into(),
                 attempt: 1,
                 status: AttemptStatus::Success,
@@ -106,7 +106,7 @@ async fn messages_handed_over_at_once_are_claimed_once_each_and_settled_together
             };
             let settlement = Settlement {
                 message_id: message.id,
-                endpoint_id: claim.endpoint.id,
+                endpoint_id: claim.endpoint.id.as_uuid(),
                 lease: Some(claim.lease),
                 attempt: Some(attempt),
                 next: NextStep::Done,

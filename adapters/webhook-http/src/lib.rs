@@ -105,10 +105,13 @@ impl HttpWebhookTransport {
     /// The signed request, or why it is not sent.
     fn prepare(&self, request: WebhookRequest) -> Result<reqwest::RequestBuilder, Exchange> {
         // A literal address is connected to without the resolver, so it is judged here.
-        let url =
-            self.policy.check_destination(&request.url).map_err(|reason| Exchange::Refused(reason.to_string()))?;
+        let url = self
+            .policy
+            .check_destination(request.url.as_str())
+            .map_err(|reason| Exchange::Refused(reason.to_string()))?;
         let timestamp = request.timestamp.timestamp();
-        let signature = signature_header(&request.message_id, timestamp, &request.body, &request.secrets)
+        let secrets: Vec<&str> = request.secrets.iter().map(|secret| secret.expose()).collect();
+        let signature = signature_header(&request.message_id, timestamp, &request.body, &secrets)
             .map_err(|error| Exchange::NotSent(error.to_string()))?;
         let headers = delivery_headers(&request.headers, &request.message_id, timestamp, &signature)?;
         Ok(self.client.post(url).headers(headers).body(request.body))

@@ -23,7 +23,7 @@ pub fn signature_header(
     message_id: &str,
     timestamp_seconds: i64,
     body: &str,
-    secrets: &[String],
+    secrets: &[impl AsRef<str>],
 ) -> Result<String, SigningError> {
     if secrets.is_empty() {
         return Err(SigningError::NoSecret);
@@ -34,7 +34,7 @@ pub fn signature_header(
         .enumerate()
         .map(|(index, secret)| {
             let unusable = |reason: String| SigningError::UnusableSecret { position: index + 1, count, reason };
-            Webhook::new(secret)
+            Webhook::new(secret.as_ref())
                 .map_err(|error| unusable(error.to_string()))?
                 .sign(message_id, timestamp_seconds, body.as_bytes())
                 .map_err(|error| unusable(error.to_string()))
@@ -77,6 +77,6 @@ mod tests {
             }
             other => panic!("unexpected: {other:?}"),
         }
-        assert_eq!(signature_header("msg_1", 0, "{}", &[]), Err(SigningError::NoSecret));
+        assert_eq!(signature_header("msg_1", 0, "{}", &[] as &[&str]), Err(SigningError::NoSecret));
     }
 }

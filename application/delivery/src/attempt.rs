@@ -3,7 +3,7 @@
 //! never is). The response body is kept as it came: as text when it is UTF-8 without NUL characters,
 //! otherwise in base64, so no reply can make an attempt unstorable.
 
-use crate::ports::delivery::{AttemptRecord, NewMessage, NextStep, StoredEndpoint, WebhookRequest, WebhookResponse};
+use crate::ports::delivery::{AttemptRecord, Endpoint, NewMessage, NextStep, WebhookRequest, WebhookResponse};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use kaiten_domain::webhook::{AttemptStatus, BodyEncoding, webhook_message_id};
@@ -11,7 +11,7 @@ use rand::Rng;
 use std::time::Duration;
 use uuid::Uuid;
 
-pub(crate) fn request(message: &NewMessage, endpoint: &StoredEndpoint, now: DateTime<Utc>) -> WebhookRequest {
+pub(crate) fn request(message: &NewMessage, endpoint: &Endpoint, now: DateTime<Utc>) -> WebhookRequest {
     WebhookRequest {
         url: endpoint.url.clone(),
         message_id: webhook_message_id(message.id),
@@ -55,7 +55,7 @@ pub(crate) struct Made {
 pub(crate) fn judge(
     made: Made,
     message: &NewMessage,
-    endpoint: &StoredEndpoint,
+    endpoint: &Endpoint,
     response: WebhookResponse,
     schedule: &[Duration],
     jitter: f64,
@@ -67,8 +67,8 @@ pub(crate) fn judge(
         id: Uuid::now_v7(),
         organization_id: message.organization_id,
         message_id: message.id,
-        endpoint_id: endpoint.id,
-        url: endpoint.url.clone(),
+        endpoint_id: endpoint.id.as_uuid(),
+        url: endpoint.url.as_str().to_owned(),
         attempt: made.attempt,
         status: if success { AttemptStatus::Success } else { AttemptStatus::Fail },
         response_status_code: response.status_code,
@@ -127,7 +127,7 @@ mod tests {
         }
     }
 
-    fn endpoint() -> StoredEndpoint {
+    fn endpoint() -> Endpoint {
         crate::fixtures::endpoint("https://hooks.example.com")
     }
 

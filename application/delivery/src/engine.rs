@@ -12,8 +12,8 @@ use super::attempt::{self, Made};
 use super::rate::{self, Deferral};
 use super::slots::EndpointSlots;
 use crate::ports::delivery::{
-    Claim, DeliveryScheduler, DeliveryTask, Lease, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement,
-    StoredEndpoint, TaskClaim, WebhookStore, WebhookTransport,
+    Claim, DeliveryScheduler, DeliveryTask, Endpoint, Lease, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement,
+    TaskClaim, WebhookStore, WebhookTransport,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -93,7 +93,7 @@ impl DeliveryEngine {
     async fn attempt(
         &self,
         message: &NewMessage,
-        endpoint: &StoredEndpoint,
+        endpoint: &Endpoint,
         made: Made,
         rate_slot: Option<DateTime<Utc>>,
     ) -> Result<Delivered, Deferral> {
@@ -105,7 +105,7 @@ impl DeliveryEngine {
         // Deferred for a busy process, a delivery keeps the send slot it holds (taken anew if it is
         // past by then).
         let busy = || Deferral { due: clock::now() + defer_delay, rate_slot };
-        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(busy)?;
+        let _slot = self.slots.take(endpoint.id.as_uuid(), wait).await.ok_or_else(busy)?;
         let (store, timer) = (self.store.as_ref(), self.timer.as_deref());
         let (wait, retry) = (self.settings.slot_wait, self.settings.defer_delay);
         rate::await_send_slot(store, timer, endpoint, rate_slot, wait, retry).await?;
@@ -129,12 +129,19 @@ impl DeliveryEngine {
         let (record, next) =
             attempt::judge(made, message, endpoint, response, &self.settings.retry_schedule, self.settings.jitter);
         let follow_up = match next {
-            NextStep::RetryAt(due) if !made.resend => Some(task_due(message.id, endpoint.id, made.attempt + 1, due)),
+            NextStep::RetryAt(due) if !made.resend => {
+                Some(task_due(message.id, endpoint.id.as_uuid(), made.attempt + 1, due))
+            }
             _ => None,
         };
         let lease = None;
-        let settlement =
-            Settlement { message_id: message.id, endpoint_id: endpoint.id, lease, attempt: Some(record), next };
+        let settlement = Settlement {
+            message_id: message.id,
+            endpoint_id: endpoint.id.as_uuid(),
+            lease,
+            attempt: Some(record),
+            next,
+        };
         Ok(Delivered { settlement, follow_up })
     }
 
@@ -147,7 +154,7 @@ impl DeliveryEngine {
                 delivered
             }
             Err(Deferral { due, rate_slot }) => {
-                let (message_id, endpoint_id) = (message.id, claim.endpoint.id);
+                let (message_id, endpoint_id) = (message.id, claim.endpoint.id.as_uuid());
                 let follow_up = DeliveryTask {
                     rate_slot_ms: rate_slot.map(|slot| slot.timestamp_millis()),
                     ..task_due(message_id, endpoint_id, claim.attempt, due)

@@ -9,11 +9,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 use uuid::Uuid;
 
-fn endpoint(url: &str, disabled: bool) -> StoredEndpoint {
-    StoredEndpoint { disabled, ..super::super::fixtures::endpoint(url) }
+fn endpoint(url: &str, disabled: bool) -> Endpoint {
+    Endpoint { disabled, ..super::super::fixtures::endpoint(url) }
 }
 
-fn claim(endpoint: &StoredEndpoint, attempt: u32) -> Claim {
+fn claim(endpoint: &Endpoint, attempt: u32) -> Claim {
     let lease = if attempt == 1 { Lease::Message(Uuid::now_v7()) } else { Lease::Delivery(Uuid::now_v7()) };
     Claim { endpoint: endpoint.clone(), attempt, lease }
 }
@@ -48,7 +48,7 @@ fn settings() -> DeliverySettings {
 }
 
 fn answer(request: &WebhookRequest) -> WebhookResponse {
-    let status_code = if request.url.ends_with("/ok") { 200 } else { 500 };
+    let status_code = if request.url.as_str().ends_with("/ok") { 200 } else { 500 };
     WebhookResponse {
         status_code: Some(status_code),
         body: Vec::new(),
@@ -94,7 +94,7 @@ fn each_claimed_delivery_gets_one_attempt_and_a_failure_is_scheduled_before_it_i
         Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
     });
     let settled = settling(&mut store);
-    let failing_id = failing.id;
+    let failing_id = failing.id.as_uuid();
     let mut scheduler = MockDeliveryScheduler::new();
     let before = clock::now();
     scheduler
@@ -171,7 +171,7 @@ fn a_stale_task_sends_nothing_and_a_claimed_one_attempts_its_number() {
     let target = endpoint("https://a.example/ok", false);
     let stale = DeliveryTask {
         message_id: Uuid::now_v7(),
-        endpoint_id: target.id,
+        endpoint_id: target.id.as_uuid(),
         attempt: 2,
         resend: false,
         due_at_ms: None,
@@ -255,7 +255,7 @@ fn a_resend_goes_out_even_to_a_disabled_endpoint_and_never_moves_the_chain() {
     let engine = engine(store, answering_transport(1), MockDeliveryScheduler::new());
     let resend = DeliveryTask {
         message_id: message.id,
-        endpoint_id: disabled.id,
+        endpoint_id: disabled.id.as_uuid(),
         attempt: 1,
         resend: true,
         due_at_ms: None,

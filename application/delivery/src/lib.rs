@@ -9,6 +9,7 @@
 //! `kaiten-rabbitmq`, `kaiten-webhook-http`). Pure like the application layer: no SQL, AMQP or HTTP.
 
 mod attempt;
+mod endpoint;
 mod engine;
 #[cfg(test)]
 mod fixtures;
@@ -19,6 +20,7 @@ mod secret;
 mod settings;
 mod slots;
 
+pub use endpoint::{Endpoint, EndpointId, SigningSecret, WebhookUrl};
 pub use engine::{DeliveryEngine, DeliveryTaskHandler};
 pub use management::BuiltinWebhookManagement;
 pub use secret::generate_secret;

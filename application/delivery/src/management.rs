@@ -1,7 +1,8 @@
 //! `BuiltinWebhookManagement`: the webhook API on the engine's own tables.
 
 use super::secret::generate_secret;
-use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, MessageEvent, NewMessage, StoredEndpoint, WebhookStore};
+use crate::endpoint::{EndpointId, SigningSecret, WebhookUrl};
+use crate::ports::delivery::{DeliveryScheduler, DeliveryTask, Endpoint, MessageEvent, NewMessage, WebhookStore};
 use async_trait::async_trait;
 use futures::{StreamExt, stream};
 use kaiten_application::error::{Conflict, RepoError};
@@ -53,7 +54,7 @@ impl BuiltinWebhookManagement {
         organization_id: Uuid,
         event: MessageEvent,
         endpoint: Option<String>,
-    ) -> Result<Vec<StoredEndpoint>, RepoError> {
+    ) -> Result<Vec<Endpoint>, RepoError> {
         let Some(raw) = endpoint else {
             if event.test {
                 return Err(RepoError::Conflict(Conflict::new(
@@ -62,11 +63,11 @@ impl BuiltinWebhookManagement {
                 )));
             }
             let endpoints = self.store.enabled_endpoints(organization_id).await?;
-            let receives = |endpoint: &StoredEndpoint| endpoint.receives(event);
+            let receives = |endpoint: &Endpoint| endpoint.receives(event);
             return Ok(endpoints.into_iter().filter(receives).collect());
         };
         let endpoint = self.enabled_endpoint(organization_id, &raw, "resending").await?;
-        if event.about_endpoint == Some(endpoint.id) {
+        if event.about_endpoint == Some(endpoint.id.as_uuid()) {
             return Err(RepoError::Conflict(Conflict::new(
                 "about_this_endpoint",
                 "an operational event never goes to the endpoint it is about",
@@ -76,12 +77,7 @@ impl BuiltinWebhookManagement {
     }
 
     /// The endpoint, unless it is unknown (`NotFound`) or disabled (`Conflict`).
-    async fn enabled_endpoint(
-        &self,
-        organization_id: Uuid,
-        raw: &str,
-        doing: &str,
-    ) -> Result<StoredEndpoint, RepoError> {
+    async fn enabled_endpoint(&self, organization_id: Uuid, raw: &str, doing: &str) -> Result<Endpoint, RepoError> {
         let id = endpoint_id(raw).ok_or(RepoError::NotFound)?;
         let endpoint = self.store.find_endpoint(organization_id, id).await?.ok_or(RepoError::NotFound)?;
         if endpoint.disabled {
@@ -103,15 +99,15 @@ impl WebhookManagement for BuiltinWebhookManagement {
         max_endpoints: usize,
     ) -> Result<WebhookEndpoint, RepoError> {
         let now = clock::now();
-        let endpoint = StoredEndpoint {
-            id: Uuid::now_v7(),
+        let endpoint = Endpoint {
+            id: EndpointId::new(Uuid::now_v7()),
             organization_id,
-            url: draft.url,
+            url: WebhookUrl::stored(draft.url),
             description: draft.description,
             events: draft.events,
             scope: draft.scope,
             disabled: draft.disabled,
-            secret: generate_secret(),
+            secret: SigningSecret::new(generate_secret()),
             previous_secret: None,
             headers: draft.headers,
             paused_until: None,
@@ -196,12 +192,12 @@ impl WebhookManagement for BuiltinWebhookManagement {
     ) -> Result<RecoveryStart, RepoError> {
         let endpoint = self.enabled_endpoint(organization_id, endpoint_id, "recovering").await?;
         let (deliveries, more) =
-            self.store.take_for_recovery(endpoint.id, task_id, kind, window, MAX_RECOVERY_MESSAGES).await?;
+            self.store.take_for_recovery(endpoint.id.as_uuid(), task_id, kind, window, MAX_RECOVERY_MESSAGES).await?;
         let scheduled: Vec<(Uuid, bool)> = stream::iter(deliveries)
             .map(|(message_id, attempt)| async move {
                 let task = DeliveryTask {
                     message_id,
-                    endpoint_id: endpoint.id,
+                    endpoint_id: endpoint.id.as_uuid(),
                     attempt,
                     resend: false,
                     due_at_ms: None,
@@ -214,7 +210,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             .await;
         let unscheduled: Vec<Uuid> = scheduled.iter().filter(|(_, ok)| !ok).map(|(id, _)| *id).collect();
         if !unscheduled.is_empty() {
-            self.store.put_back_recovery(endpoint.id, kind, &unscheduled).await?;
+            self.store.put_back_recovery(endpoint.id.as_uuid(), kind, &unscheduled).await?;
             return Err(RepoError::Unavailable(format!(
                 "the broker took {} of {} messages; nothing else was sent again: ask again",
                 scheduled.len() - unscheduled.len(),
@@ -242,7 +238,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         for endpoint in &targets {
             let task = DeliveryTask {
                 message_id: event_id,
-                endpoint_id: endpoint.id,
+                endpoint_id: endpoint.id.as_uuid(),
                 attempt: 1,
                 resend: true,
                 due_at_ms: None,
@@ -282,7 +278,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         self.store.insert_test_message(&message).await?;
         let task = DeliveryTask {
             message_id: id,
-            endpoint_id: endpoint.id,
+            endpoint_id: endpoint.id.as_uuid(),
             attempt: 1,
             resend: true,
             due_at_ms: None,

@@ -5,7 +5,7 @@
 //! to a paused endpoint and made then without reserving again. So deliveries beyond the limit wait
 //! their turn instead of failing, and each costs one reservation however long it waits.
 
-use crate::ports::delivery::{StoredEndpoint, WebhookStore};
+use crate::ports::delivery::{Endpoint, WebhookStore};
 use chrono::{DateTime, Utc};
 use kaiten_application::ports::timer::Timer;
 use kaiten_domain::clock;
@@ -32,7 +32,7 @@ impl Deferral {
 pub(crate) async fn await_send_slot(
     store: &dyn WebhookStore,
     timer: Option<&dyn Timer>,
-    endpoint: &StoredEndpoint,
+    endpoint: &Endpoint,
     reserved: Option<DateTime<Utc>>,
     wait: Duration,
     retry: Duration,
@@ -43,7 +43,7 @@ pub(crate) async fn await_send_slot(
     // outage) takes a new one, so late deliveries never go out together.
     let slot = match reserved.filter(|slot| *slot + spacing >= clock::now()) {
         Some(slot) => slot,
-        None => match store.reserve_send(endpoint.id, rate).await {
+        None => match store.reserve_send(endpoint.id.as_uuid(), rate).await {
             Ok(until) => clock::now() + chrono::Duration::from_std(until).unwrap_or_default(),
             Err(error) => {
                 tracing::warn!(endpoint = %endpoint.id, %error, "no send slot could be reserved: the delivery is deferred");
@@ -71,8 +71,8 @@ mod tests {
     use futures::executor::block_on;
     use kaiten_application::ports::timer::MockTimer;
 
-    fn endpoint(rate_limit: Option<u32>) -> StoredEndpoint {
-        StoredEndpoint { rate_limit, ..crate::fixtures::endpoint("https://hooks.example.com") }
+    fn endpoint(rate_limit: Option<u32>) -> Endpoint {
+        Endpoint { rate_limit, ..crate::fixtures::endpoint("https://hooks.example.com") }
     }
 
     const WAIT: Duration = Duration::from_millis(250);

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
 use kaiten_delivery::ports::delivery::WebhookRequest;
+use kaiten_delivery::{SigningSecret, WebhookUrl};
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_webhook_http::{HttpWebhookTransport, TransportTimeouts};
 use std::time::Duration;
@@ -19,11 +20,11 @@ pub fn secret(seed: &str) -> String {
 
 pub fn request(url: String, secrets: Vec<String>) -> WebhookRequest {
     WebhookRequest {
-        url,
+        url: WebhookUrl::stored(url),
         message_id: "msg_2vqYgUQk8bXJ3M5zK1".into(),
         timestamp: Utc::now(),
         body: BODY.into(),
-        secrets,
+        secrets: secrets.into_iter().map(SigningSecret::new).collect(),
         headers: vec![],
     }
 }

@@ -13,12 +13,9 @@ use chrono::{DateTime, Utc};
 use kaiten_application::error::RepoError;
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{
-    AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookEndpoint,
-    WebhookMessage,
+    AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointPatch, HistoryFilter, WebhookMessage,
 };
-use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
-use kaiten_domain::webhook_scope::CustomerScope;
 use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
 use kaiten_domain::{Page, Paged};
 use std::time::Duration;
@@ -30,72 +27,7 @@ pub use super::delivery_tasks::{DeliveryScheduler, DeliveryTask, SCHEDULING_PREC
 #[cfg(any(test, feature = "mocks"))]
 pub use super::webhook_transport::MockWebhookTransport;
 pub use super::webhook_transport::{WebhookRequest, WebhookResponse, WebhookTransport};
-
-/// A stored endpoint with everything delivery needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredEndpoint {
-    pub id: Uuid,
-    pub organization_id: Uuid,
-    pub url: String,
-    pub description: String,
-    /// Empty = every event.
-    pub events: Vec<EventKind>,
-    /// Whose events it receives.
-    pub scope: CustomerScope,
-    pub disabled: bool,
-    pub secret: String,
-    pub previous_secret: Option<(String, DateTime<Utc>)>,
-    /// Custom request headers, each with its value.
-    pub headers: Vec<EndpointHeader>,
-    /// It answered 429/503 with `Retry-After`: no attempt is made to it before then.
-    pub paused_until: Option<DateTime<Utc>>,
-    /// Deliveries a second at most, across every worker.
-    pub rate_limit: Option<u32>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl StoredEndpoint {
-    /// Whether `event` goes to it: a domain event when it subscribes to every event or names it,
-    /// an operational one only when it names it and is not the endpoint it is about; either only
-    /// if its customer scope admits the event's customer.
-    pub fn receives(&self, event: MessageEvent) -> bool {
-        let named = self.events.contains(&event.kind) || (self.events.is_empty() && !event.kind.is_operational());
-        named && self.scope.admits(event.customer_id) && event.about_endpoint != Some(self.id)
-    }
-
-    /// The secrets that sign a request made at `now`: the current one, and the previous one
-    /// during its overlap after a rotation.
-    pub fn signing_secrets(&self, now: DateTime<Utc>) -> Vec<String> {
-        let mut secrets = vec![self.secret.clone()];
-        if let Some((previous, until)) = &self.previous_secret
-            && *until > now
-        {
-            secrets.push(previous.clone());
-        }
-        secrets
-    }
-
-    pub fn to_api(&self) -> WebhookEndpoint {
-        let (event_names, event_types) = kaiten_domain::webhook::subscription_names(&self.events);
-        WebhookEndpoint {
-            id: self.id.to_string(),
-            url: self.url.clone(),
-            event_names,
-            event_types,
-            description: self.description.clone(),
-            disabled: self.disabled,
-            customer_ids: self.scope.customers.clone(),
-            include_organization_events: self.scope.include_organization_events,
-            deleted_customer_ids: Vec::new(),
-            headers: self.headers.iter().map(EndpointHeader::view).collect(),
-            rate_limit: self.rate_limit,
-            signing_secret: self.secret.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-}
+pub use crate::endpoint::{Endpoint, EndpointId, MessageEvent, SigningSecret, WebhookUrl};
 
 /// A message to store: the event and the exact body every endpoint receives.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,18 +40,6 @@ pub struct NewMessage {
     /// The endpoint an operational event is about: it never receives the event.
     pub about_endpoint: Option<Uuid>,
     pub body: String,
-}
-
-/// What a resend needs to know of a stored message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MessageEvent {
-    pub kind: EventKind,
-    /// The customer the event concerns (`None`: organization-wide).
-    pub customer_id: Option<Uuid>,
-    /// The endpoint an operational event is about.
-    pub about_endpoint: Option<Uuid>,
-    /// A test send, which goes to one endpoint only.
-    pub test: bool,
 }
 
 /// One finished attempt, to record.
@@ -156,7 +76,7 @@ pub enum Lease {
 /// A (message, endpoint) delivery this process may attempt now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
-    pub endpoint: StoredEndpoint,
+    pub endpoint: Endpoint,
     /// The number of the automatic attempt to make (1 = first).
     pub attempt: u32,
     pub lease: Lease,
@@ -219,9 +139,9 @@ pub struct Settlement {
 pub trait WebhookStore: Send + Sync {
     /// Inserts the endpoint unless its organization already has `max_endpoints` (then `Invalid`,
     /// decided atomically for concurrent inserts).
-    async fn insert_endpoint(&self, endpoint: &StoredEndpoint, max_endpoints: usize) -> Result<(), RepoError>;
-    async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<StoredEndpoint>, RepoError>;
-    async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<StoredEndpoint>, RepoError>;
+    async fn insert_endpoint(&self, endpoint: &Endpoint, max_endpoints: usize) -> Result<(), RepoError>;
+    async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<Endpoint>, RepoError>;
+    async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<Endpoint>, RepoError>;
     /// Applies the patch (and a new secret, if given, keeping the old one until `previous_until`).
     async fn update_endpoint(
         &self,
@@ -229,7 +149,7 @@ pub trait WebhookStore: Send + Sync {
         id: Uuid,
         patch: EndpointPatch,
         new_secret: Option<(String, DateTime<Utc>)>,
-    ) -> Result<Option<StoredEndpoint>, RepoError>;
+    ) -> Result<Option<Endpoint>, RepoError>;
     async fn delete_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError>;
 
     /// Stores the message unless it is already there (same id) and, unless its first attempts were
@@ -248,7 +168,7 @@ pub trait WebhookStore: Send + Sync {
         &self,
         message_id: Uuid,
         endpoint_id: Uuid,
-    ) -> Result<Option<(NewMessage, StoredEndpoint)>, RepoError>;
+    ) -> Result<Option<(NewMessage, Endpoint)>, RepoError>;
     /// Reserves the next free send slot of a rate-limited endpoint (one every `1 / rate` second, for
     /// every process reserving) and says how long until it.
     async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError>;
@@ -276,7 +196,7 @@ pub trait WebhookStore: Send + Sync {
     /// The event of one of the organization's messages, without its attempts.
     async fn message_event(&self, organization_id: Uuid, id: Uuid) -> Result<Option<MessageEvent>, RepoError>;
     /// The organization's enabled endpoints (for a resend to all).
-    async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<StoredEndpoint>, RepoError>;
+    async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<Endpoint>, RepoError>;
 
     /// Takes, for recovery `task_id`, at most `limit` of the endpoint's messages in `window`: its
     /// failed deliveries reopened (`Recover`), or a delivery started for each message it receives but

@@ -1,6 +1,7 @@
 //! One signed HTTP request to an endpoint and what came back: the port the built-in engine makes its
 //! attempts through (reqwest with the address guard in production).
 
+use crate::endpoint::{SigningSecret, WebhookUrl};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -8,13 +9,13 @@ use std::time::Duration;
 /// One signed POST.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookRequest {
-    pub url: String,
+    pub url: WebhookUrl,
     /// `webhook-id`: the same for every attempt of one message.
     pub message_id: String,
     pub timestamp: DateTime<Utc>,
     pub body: String,
     /// Every secret that signs (two during a rotation's overlap).
-    pub secrets: Vec<String>,
+    pub secrets: Vec<SigningSecret>,
     /// The endpoint's custom headers (name, value).
     pub headers: Vec<(String, String)>,
 }
