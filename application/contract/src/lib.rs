@@ -1,9 +1,13 @@
-//! Kaiten's wire contract: the bodies the API returns and the outbox's events carry (`customer`,
-//! `entitlement`, `license`, `instance`, `deployment_zone`, `release`, `feature_flag`), each its own
-//! type made from the domain's through [`ToWire`], and what the catalog, Svix's event types and test
-//! sends publish about each event ([`EventContract`]: the JSON Schema of its `data` and of its whole
-//! webhook body, an example, a test body). A change to a domain type reaches a customer only through
-//! a change here, which the golden files under `contract/` pin. No I/O: data, schemas and conversions.
+//! Kaiten's wire contract: every body the API takes and returns and every event's `data`, each its
+//! own type — the seven resources (`customer`, `entitlement`, `license`, `instance`,
+//! `instance_usage`, `deployment_zone`, `release`, `feature_flag`), `account` (organizations, service
+//! accounts, tokens), `webhook` and `webhook_operations` (endpoints, messages, attempts, statistics,
+//! recoveries, test sends), `operational` (the operational events' payloads), `page`, `values` —
+//! made from the domain's types ([`ToWire`], `From`) and converted into its inputs; and what the
+//! catalog, Svix's event types and test sends publish about each event ([`EventContract`]: the JSON
+//! Schema of its `data` and of its whole webhook body, an example, a test body). A change to a domain
+//! type reaches a client only through a change here, which the golden files under `contract/` pin.
+//! No I/O: data, schemas and conversions.
 
 pub mod account;
 pub mod catalog;
