@@ -41,6 +41,13 @@ pub enum RepoError {
     Unexpected(String),
 }
 
+/// A stored slug that is not one: the store holds what it should not.
+impl From<kaiten_domain::slug::SlugError> for RepoError {
+    fn from(error: kaiten_domain::slug::SlugError) -> Self {
+        Self::Unexpected(format!("a stored slug is not valid: it {error}"))
+    }
+}
+
 /// Why a bearer token was not accepted (all answered 401).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AuthFailure {

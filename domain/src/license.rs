@@ -100,6 +100,15 @@ pub struct LicenseUpdate {
 }
 
 /// A lifecycle move of `POST /api/licenses/{slug}/publish|archive|unarchive`.
+/// A lifecycle move from a state it does not start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the license is {}; only a {} license can move to {}", state.as_str(), from.as_str(), to.as_str())]
+pub struct LifecycleMoveRefused {
+    pub state: LifecycleState,
+    pub from: LifecycleState,
+    pub to: LifecycleState,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifecycleMove {
     Publish,
@@ -196,19 +205,14 @@ impl License {
 
     /// This license moved along its lifecycle, or why it cannot be (it is not in the state the move
     /// starts from). Archiving the default leaves the family without one.
-    pub fn moved(&self, step: LifecycleMove, actor: &Actor, now: DateTime<Utc>) -> Result<Self, String> {
+    pub fn moved(&self, step: LifecycleMove, actor: &Actor, now: DateTime<Utc>) -> Result<Self, LifecycleMoveRefused> {
         let (from, to) = match step {
             LifecycleMove::Publish => (LifecycleState::Draft, LifecycleState::Published),
             LifecycleMove::Archive => (LifecycleState::Published, LifecycleState::Archived),
             LifecycleMove::Unarchive => (LifecycleState::Archived, LifecycleState::Published),
         };
         if self.lifecycle_state != from {
-            return Err(format!(
-                "the license is {}; only a {} license can move to {}",
-                self.lifecycle_state.as_str(),
-                from.as_str(),
-                to.as_str()
-            ));
+            return Err(LifecycleMoveRefused { state: self.lifecycle_state, from, to });
         }
         Ok(Self {
             lifecycle_state: to,

@@ -13,26 +13,41 @@ pub const MAX_SLUG_LENGTH: usize = 100;
 #[serde(try_from = "String", into = "String")]
 pub struct Slug(String);
 
+/// Why a text is not a slug, or no slug can be derived from a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SlugError {
+    #[error("must not be empty")]
+    Empty,
+    #[error("must be at most {MAX_SLUG_LENGTH} characters")]
+    TooLong,
+    #[error("may contain only lowercase letters, digits and hyphens")]
+    InvalidCharacter,
+    #[error("must not start or end with a hyphen nor contain two in a row")]
+    MisplacedHyphen,
+    #[error("cannot be derived from a name without letters or digits: give one")]
+    NothingToDerive,
+}
+
 impl Slug {
     /// Accepts a slug exactly as given, or says what is wrong with it.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, SlugError> {
         if raw.is_empty() {
-            return Err("must not be empty".to_owned());
+            return Err(SlugError::Empty);
         }
         if raw.len() > MAX_SLUG_LENGTH {
-            return Err(format!("must be at most {MAX_SLUG_LENGTH} characters"));
+            return Err(SlugError::TooLong);
         }
         if !raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-            return Err("may contain only lowercase letters, digits and hyphens".to_owned());
+            return Err(SlugError::InvalidCharacter);
         }
         if raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
-            return Err("must not start or end with a hyphen nor contain two in a row".to_owned());
+            return Err(SlugError::MisplacedHyphen);
         }
         Ok(Self(raw.to_owned()))
     }
 
     /// Derives a slug from a display name: "Acme Corp" → `acme-corp`, "v1.0.0" → `v1-0-0`.
-    pub fn from_name(name: &str) -> Result<Self, String> {
+    pub fn from_name(name: &str) -> Result<Self, SlugError> {
         let mut slug = String::with_capacity(name.len());
         for c in name.chars().flat_map(char::to_lowercase) {
             if c.is_ascii_alphanumeric() {
@@ -44,7 +59,7 @@ impl Slug {
         slug.truncate(MAX_SLUG_LENGTH);
         let trimmed = slug.trim_end_matches('-');
         if trimmed.is_empty() {
-            return Err("cannot be derived from a name without letters or digits: give one".to_owned());
+            return Err(SlugError::NothingToDerive);
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -52,8 +67,10 @@ impl Slug {
     /// The given slug when present, otherwise one derived from the name; errors point at `location`.
     pub fn given_or_derived(location: &str, given: Option<&str>, name: &str) -> Result<Self, FieldError> {
         match given {
-            Some(raw) => Self::parse(raw).map_err(|m| FieldError::new(location, m, Some(Value::from(raw)))),
-            None => Self::from_name(name).map_err(|m| FieldError::new(location, m, Some(Value::from(name)))),
+            Some(raw) => Self::parse(raw).map_err(|m| FieldError::new(location, m.to_string(), Some(Value::from(raw)))),
+            None => {
+                Self::from_name(name).map_err(|m| FieldError::new(location, m.to_string(), Some(Value::from(name))))
+            }
         }
     }
 
@@ -68,7 +85,7 @@ impl Slug {
 }
 
 impl TryFrom<String> for Slug {
-    type Error = String;
+    type Error = SlugError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::parse(&value)
     }
@@ -89,6 +106,18 @@ impl fmt::Display for Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_refusal_says_what_is_wrong() {
+        assert_eq!(Slug::parse("").map_err(|e| e.to_string()), Err("must not be empty".to_owned()));
+        assert_eq!(Slug::parse("Acme"), Err(SlugError::InvalidCharacter));
+        assert_eq!(Slug::parse("acme-"), Err(SlugError::MisplacedHyphen));
+        assert_eq!(Slug::parse(&"a".repeat(MAX_SLUG_LENGTH + 1)), Err(SlugError::TooLong));
+        assert_eq!(
+            Slug::from_name("!!!").map_err(|e| e.to_string()),
+            Err("cannot be derived from a name without letters or digits: give one".to_owned())
+        );
+    }
 
     #[test]
     fn derives_from_names_as_documented() {

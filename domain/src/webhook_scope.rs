@@ -4,13 +4,18 @@
 //! (entitlements, licenses, zones, releases, flags). No customers = every event. Event-name filters
 //! apply on top.
 
-use crate::slug::Slug;
+use crate::slug::{Slug, SlugError};
 use crate::validation::FieldError;
 use serde_json::Value;
 use uuid::Uuid;
 
 /// The most customers one endpoint names.
 pub const MAX_ENDPOINT_CUSTOMERS: usize = 100;
+
+/// Why a text names no customer: it is not a UUID, and not a slug for the reason given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("neither a customer id nor a slug: {0}")]
+pub struct NotACustomerRef(pub SlugError);
 
 /// A customer as a request names it: by id or by slug.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,12 +26,10 @@ pub enum CustomerRef {
 
 impl CustomerRef {
     /// A UUID is an id; anything else must be a slug.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, NotACustomerRef> {
         match Uuid::parse_str(raw) {
             Ok(id) => Ok(Self::Id(id)),
-            Err(_) => {
-                Slug::parse(raw).map(Self::Slug).map_err(|reason| format!("neither a customer id nor a slug: {reason}"))
-            }
+            Err(_) => Slug::parse(raw).map(Self::Slug).map_err(NotACustomerRef),
         }
     }
 }
@@ -78,7 +81,7 @@ pub(crate) fn parse_customer_refs(raw: &[String], errors: &mut Vec<FieldError>) 
             Ok(_) => {}
             Err(reason) => errors.push(FieldError::new(
                 format!("body.customerIds[{index}]"),
-                reason,
+                reason.to_string(),
                 Some(Value::from(entry.chars().take(200).collect::<String>())),
             )),
         }
@@ -89,6 +92,15 @@ pub(crate) fn parse_customer_refs(raw: &[String], errors: &mut Vec<FieldError>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_that_is_neither_an_id_nor_a_slug_says_why() {
+        let customer = CustomerRef::parse("Not A Slug").map_err(|e| e.to_string());
+        assert_eq!(
+            customer,
+            Err("neither a customer id nor a slug: may contain only lowercase letters, digits and hyphens".to_owned())
+        );
+    }
 
     #[test]
     fn a_scope_without_customers_admits_everything() {

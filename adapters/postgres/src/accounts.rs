@@ -17,7 +17,7 @@ use kaiten_domain::{EventNaming, Page, PageKey, Paged, Slug};
 use uuid::Uuid;
 
 pub(crate) fn slug(raw: &str) -> Result<Slug, RepoError> {
-    Slug::parse(raw).map_err(RepoError::Unexpected)
+    Slug::parse(raw).map_err(RepoError::from)
 }
 
 #[derive(Queryable, Selectable, Insertable)]

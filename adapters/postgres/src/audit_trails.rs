@@ -73,7 +73,7 @@ pub(crate) async fn page(
             Ok(AuditEntry {
                 id: row.id,
                 instance_id: row.instance_id,
-                instance_slug: Slug::parse(&row.instance_slug).map_err(RepoError::Unexpected)?,
+                instance_slug: Slug::parse(&row.instance_slug).map_err(RepoError::from)?,
                 event_name: row.event_name,
                 event_type: row.event_type,
                 created_at: row.created_at,

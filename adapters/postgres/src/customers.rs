@@ -55,7 +55,7 @@ impl CustomerRow {
         Ok(Customer {
             id: self.id,
             name: self.name,
-            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            slug: Slug::parse(&self.slug).map_err(RepoError::from)?,
             external_customer_id: self.external_customer_id,
             domain: self.domain,
             organization_id: self.organization_id,

@@ -60,7 +60,7 @@ struct DeploymentRow {
 }
 
 fn slug(raw: &str) -> Result<Slug, RepoError> {
-    Slug::parse(raw).map_err(RepoError::Unexpected)
+    Slug::parse(raw).map_err(RepoError::from)
 }
 
 impl ZoneRow {

@@ -129,7 +129,7 @@ impl EntitlementRow {
         Ok(Entitlement {
             id: self.id,
             name: self.name,
-            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            slug: Slug::parse(&self.slug).map_err(RepoError::from)?,
             description: self.description,
             entitlement_type: EntitlementType::from_code(&self.entitlement_type)
                 .ok_or_else(|| unexpected("entitlement type", &self.entitlement_type))?,

@@ -65,7 +65,7 @@ impl FeatureFlagRow {
         Ok(FeatureFlag::from_stored(StoredFlag {
             id: self.id,
             name: self.name,
-            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            slug: Slug::parse(&self.slug).map_err(RepoError::from)?,
             description: self.description,
             flag_type: FlagType::from_code(&self.flag_type)
                 .ok_or_else(|| RepoError::Unexpected(format!("stored flag type `{}`", self.flag_type)))?,

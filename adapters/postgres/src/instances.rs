@@ -46,7 +46,7 @@ struct InstanceRow {
 type JoinedRow = (InstanceRow, Option<String>, Option<String>, Option<String>);
 
 fn slug(raw: &str) -> Result<Slug, RepoError> {
-    Slug::parse(raw).map_err(RepoError::Unexpected)
+    Slug::parse(raw).map_err(RepoError::from)
 }
 
 fn optional_slug(raw: Option<String>) -> Result<Option<Slug>, RepoError> {

@@ -64,14 +64,14 @@ impl LicenseRow {
         Ok(License {
             id: self.id,
             name: self.name,
-            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            slug: Slug::parse(&self.slug).map_err(RepoError::from)?,
             description: self.description,
             license_type: LicenseType::from_code(&self.license_type)
                 .ok_or_else(|| RepoError::Unexpected(format!("stored license type `{}`", self.license_type)))?,
             version_name: self.version_name,
             version: self.version,
             family_id: self.family_id,
-            family_slug: Slug::parse(family_slug).map_err(RepoError::Unexpected)?,
+            family_slug: Slug::parse(family_slug).map_err(RepoError::from)?,
             lifecycle_state,
             is_active: lifecycle_state == LifecycleState::Published,
             is_default: self.is_default,

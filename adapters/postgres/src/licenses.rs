@@ -109,7 +109,7 @@ impl LicenseRepository for PgLicenseRepository {
             .map_err(repo_error)?;
         row.map(|(id, slug, version)| {
             let family =
-                LicenseFamily { id, slug: Slug::parse(&slug).map_err(RepoError::Unexpected)?, last_version: version };
+                LicenseFamily { id, slug: Slug::parse(&slug).map_err(RepoError::from)?, last_version: version };
             Ok((family, version))
         })
         .transpose()
@@ -241,7 +241,7 @@ impl LicenseRepository for PgLicenseRepository {
                         license_id: license.id,
                         license_slug: license.slug.clone(),
                         entitlement_id,
-                        entitlement_slug: Slug::parse(&entitlement_slug).map_err(RepoError::Unexpected)?,
+                        entitlement_slug: Slug::parse(&entitlement_slug).map_err(RepoError::from)?,
                         entitlement_name,
                         entitlement_type: EntitlementType::from_code(&kind)
                             .ok_or_else(|| RepoError::Unexpected(format!("stored entitlement type `{kind}`")))?,

@@ -44,7 +44,7 @@ impl ReleaseRow {
         Ok(Release {
             id: self.id,
             version: self.version,
-            slug: Slug::parse(&self.slug).map_err(RepoError::Unexpected)?,
+            slug: Slug::parse(&self.slug).map_err(RepoError::from)?,
             description: self.description,
             organization_id: self.organization_id,
             created_at: self.created_at,

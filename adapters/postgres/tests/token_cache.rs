@@ -114,7 +114,7 @@ async fn renaming_a_service_account_forgets_its_tokens_at_once() -> anyhow::Resu
     process
         .uow
         .run(|repos| async move {
-            let admin = Slug::from_name("admin").map_err(kaiten_application::RepoError::Unexpected)?;
+            let admin = Slug::from_name("admin").map_err(kaiten_application::RepoError::from)?;
             let account = repos.service_accounts.find_by_slug(organization_id, &admin).await?;
             let mut account = account.ok_or(kaiten_application::RepoError::Unexpected("no admin".into()))?;
             account.name = "Release bot".into();

@@ -38,7 +38,8 @@ impl CreateOrganization {
         let token = ApiToken {
             id: uuid::Uuid::now_v7(),
             name: "Initial admin token".into(),
-            slug: kaiten_domain::Slug::from_name("initial admin token").map_err(UseCaseError::Unexpected)?,
+            slug: kaiten_domain::Slug::from_name("initial admin token")
+                .map_err(|error| UseCaseError::Unexpected(error.to_string()))?,
             scopes: ScopeSet::new([Scope::WRITE_ALL]),
             expires_at: None,
             revoked_at: None,

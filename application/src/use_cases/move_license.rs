@@ -30,9 +30,9 @@ impl MoveLicense {
                     .find_by_slug(organization_id, slug, true)
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
-                let moved = current
-                    .moved(step, &actor, clock::now())
-                    .map_err(|reason| UseCaseError::Conflict(Conflict::new("invalid_lifecycle_state", reason)))?;
+                let moved = current.moved(step, &actor, clock::now()).map_err(|reason| {
+                    UseCaseError::Conflict(Conflict::new("invalid_lifecycle_state", reason.to_string()))
+                })?;
                 repos.licenses.update(&moved).await.map_err(|e| UseCaseError::from_repo("license", e))?;
                 let event = OutboxEvent::update(
                     EventKind::LicenseUpdate,
