@@ -1,10 +1,10 @@
 //! Kaiten's pure domain model: the entities of the seven domains (customers, entitlements, licenses
 //! and their entitlement links, instances and usage, deployment zones and deployments, releases,
 //! feature flags) plus organizations, service accounts and tokens; the value objects that validate
-//! them (slug, scope, entitlement value, …); and the catalog of the events the system emits (27 domain events, 3 operational ones).
-//! Nothing here performs I/O: it is data and rules, shared by every other crate. Nor does it know its
-//! wire form: the contract crate (`kaiten-contract`) converts to and from the bodies the API and the
-//! events carry.
+//! them (slug, scope, entitlement value, …); and the catalog of the events the system emits (27
+//! domain events, 3 operational ones). Nothing here performs I/O: it is data and rules, shared by
+//! every other crate. Nor does it know its wire form: the contract crate (`kaiten-contract`)
+//! converts to and from the bodies the API and the events carry.
 
 pub mod actor;
 pub mod address_registry;

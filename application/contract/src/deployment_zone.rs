@@ -1,4 +1,5 @@
-//! Deployment zones and the deployments of releases to them, as the API returns them and their events carry them.
+//! Deployment zones and the deployments of releases to them, as the API returns them and their
+//! events carry them.
 
 use crate::ToWire;
 use crate::values::{Actor, Slug};

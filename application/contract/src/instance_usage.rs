@@ -1,4 +1,5 @@
-//! Usage of an instance's metered entitlements on the wire: what a report sends, what the usage routes answer, and the payload of INSTANCE_ENTITLEMENT_USAGE_REACHED.
+//! Usage of an instance's metered entitlements on the wire: what a report sends, what the usage
+//! routes answer, and the payload of INSTANCE_ENTITLEMENT_USAGE_REACHED.
 
 use crate::mirror::mirror_enum;
 use crate::values::{Quantity, Slug};

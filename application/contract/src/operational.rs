@@ -1,4 +1,5 @@
-//! The `data` of the operational events (an endpoint disabled or enabled again, a message whose retries ran out), as their events carry it.
+//! The `data` of the operational events (an endpoint disabled or enabled again, a message whose
+//! retries ran out), as their events carry it.
 
 use crate::mirror::mirror_enum;
 use chrono::{DateTime, Utc};

@@ -1,4 +1,5 @@
-//! Webhook endpoints, their custom headers, delivered messages and their attempts, as the API shows and takes them.
+//! Webhook endpoints, their custom headers, delivered messages and their attempts, as the API shows
+//! and takes them.
 
 use crate::mirror::mirror_enum;
 use chrono::{DateTime, Utc};

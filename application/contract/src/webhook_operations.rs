@@ -1,4 +1,5 @@
-//! What the API reports about an endpoint's deliveries and takes to act on them: statistics, recoveries and replays, secret rotations, test sends.
+//! What the API reports about an endpoint's deliveries and takes to act on them: statistics,
+//! recoveries and replays, secret rotations, test sends.
 
 use crate::mirror::mirror_enum;
 use chrono::{DateTime, Utc};
