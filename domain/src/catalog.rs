@@ -2,21 +2,18 @@
 //! webhook endpoints, as one table of data. The API, the Svix event-type registration, the console
 //! and the docs are all generated from this table.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::LazyLock;
 
 /// The domain an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventDomain {
     Customer,
     Entitlement,
     License,
     Instance,
-    #[serde(rename = "Deployment Zone")]
     DeploymentZone,
     Release,
-    #[serde(rename = "Feature Flag")]
     FeatureFlag,
     /// Events about the organization's webhook endpoints themselves (disabled, enabled, a message
     /// whose retries ran out): sent only to endpoints that name them.
@@ -101,8 +98,7 @@ event_catalog! {
 }
 
 /// Which spelling of event names an organization's webhooks carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum EventNaming {
     /// The first catalog's: `CUSTOMER_CREATION`.
     #[default]

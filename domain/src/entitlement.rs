@@ -5,7 +5,6 @@ use crate::name::{parse_name, parse_optional_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -13,8 +12,7 @@ mod fields;
 
 pub use fields::{EntitlementFields, RequestedFields, ResetAnchor, ResetPeriod};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntitlementType {
     Boolean,
     Number,
@@ -30,16 +28,14 @@ impl EntitlementType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MeterType {
     CalculatedUsage,
     RawEvent,
 }
 
 /// How usage reports of a NUMBER entitlement are folded into one value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AggregationMethod {
     Sum,
     Count,

@@ -18,8 +18,7 @@ pub const MAX_VARIANTS: usize = 100;
 /// The longest analytics event name.
 pub const MAX_EVENT_NAME_CHARS: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FlagType {
     Boolean,
     String,

@@ -9,8 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// How a usage report combines with the stored aggregate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UsageBehavior {
     #[default]
     Append,

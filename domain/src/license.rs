@@ -7,7 +7,6 @@ use crate::name::{parse_name, parse_optional_text, parse_text};
 use crate::slug::Slug;
 use crate::validation::{FieldError, ValidationErrors, Validator};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -15,8 +14,7 @@ mod grant;
 
 pub use grant::{EntitlementValue, LicenseEntitlement, LicenseEntitlementChanges, NewLicenseEntitlement, UNLIMITED};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LicenseType {
     Community,
     Trial,
@@ -28,8 +26,7 @@ text_codes!(LicenseType { Community = "COMMUNITY", Trial = "TRIAL", Development 
 
 /// Where a license version is in its life: a DRAFT is prepared, a PUBLISHED one is offered, an
 /// ARCHIVED one is no longer offered (instances keep it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LifecycleState {
     Draft,
     Published,

@@ -7,7 +7,6 @@ use crate::validation::{FieldError, ValidationErrors};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -97,13 +96,11 @@ impl Default for Page {
 
 /// One page of a list: its rows, whether more follow (and the cursor that reads them), and the size
 /// of the whole list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub has_more: bool,
     /// Pass as `cursor` to read the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     pub total: i64,
 }

@@ -1,4 +1,5 @@
-//! Small serde adapters the request bodies need.
+//! Small serde adapters: the contract's request bodies parse with them, and stored flag variants
+//! read a missing description with `null_as_default`.
 
 use serde::{Deserialize, Deserializer};
 

@@ -6,7 +6,6 @@ use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
 use crate::webhook_headers::EndpointHeaderView;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::webhook_endpoint_input::{EndpointDraft, EndpointPatch, NewWebhookEndpoint, WebhookEndpointChanges};
@@ -62,8 +61,7 @@ pub fn subscription_names(kinds: &[EventKind]) -> (Vec<String>, Vec<String>) {
 }
 
 /// The state of one delivery attempt (Svix's vocabulary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptStatus {
     Success,
     Pending,
@@ -88,8 +86,7 @@ impl AttemptStatus {
 
 /// How a response body is written in `responseBody`: as it came when it is UTF-8 text without NUL
 /// characters, otherwise its bytes in base64 (binary, compressed or invalid text keeps every byte).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BodyEncoding {
     #[default]
     Text,

@@ -1,11 +1,8 @@
 //! Why an endpoint was disabled — what the operational events report about the organization's own
 //! webhook endpoints (their `data` is the contract's `operational` module).
 
-use serde::{Deserialize, Serialize};
-
 /// Why an endpoint was disabled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DisableReason {
     /// It answered 410 Gone.
     Gone,

@@ -5,7 +5,6 @@
 
 use crate::validation::{FieldError, ValidationErrors};
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 
 /// The longest window one request covers (Svix's limit for a recovery), plus five minutes of
 /// clock skew so that `now - 14 days` always passes.
@@ -44,8 +43,7 @@ impl RecoveryRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecoveryKind {
     /// Messages whose delivery failed.
     Recover,
@@ -66,8 +64,7 @@ impl RecoveryKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecoveryStatus {
     /// Some of its messages are still being delivered (or retried).
     Running,

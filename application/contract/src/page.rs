@@ -17,18 +17,6 @@ pub struct Paged<T> {
     pub total: i64,
 }
 
-impl<T> Paged<T> {
-    /// The domain's page with every row converted by `convert`.
-    pub fn from_domain<D>(page: kaiten_domain::Paged<D>, convert: impl FnMut(D) -> T) -> Self {
-        Self {
-            items: page.items.into_iter().map(convert).collect(),
-            has_more: page.has_more,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        }
-    }
-}
-
 impl<T: ToWire> ToWire for kaiten_domain::Paged<T> {
     type Wire = Paged<T::Wire>;
 
@@ -45,6 +33,11 @@ impl<T: ToWire> ToWire for kaiten_domain::Paged<T> {
 /// A page of rows that convert into `T` on their own (`From`).
 impl<D, T: From<D>> From<kaiten_domain::Paged<D>> for Paged<T> {
     fn from(page: kaiten_domain::Paged<D>) -> Self {
-        Self::from_domain(page, T::from)
+        Self {
+            items: page.items.into_iter().map(T::from).collect(),
+            has_more: page.has_more,
+            next_cursor: page.next_cursor,
+            total: page.total,
+        }
     }
 }

@@ -28,21 +28,9 @@ impl From<kaiten_domain::Actor> for Actor {
 #[schema(value_type = String, example = "acme-corp", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
 pub struct Slug(String);
 
-impl Slug {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<kaiten_domain::Slug> for Slug {
     fn from(value: kaiten_domain::Slug) -> Self {
         Self(value.into())
-    }
-}
-
-impl std::fmt::Display for Slug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

@@ -23,11 +23,6 @@ impl EndpointId {
     pub fn as_uuid(self) -> Uuid {
         self.0
     }
-
-    /// The id the API names it by: its text, when it is a UUID.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Uuid::parse_str(raw).ok().map(Self)
-    }
 }
 
 impl fmt::Display for EndpointId {
@@ -207,6 +202,5 @@ mod tests {
         let signing: Vec<String> = endpoint.signing_secrets(now).iter().map(|s| s.expose().to_owned()).collect();
         assert_eq!(signing, ["whsec_c2VjcmV0", "whsec_b2xk"]);
         assert_eq!(endpoint.signing_secrets(now + chrono::TimeDelta::hours(2)).len(), 1);
-        assert_eq!(EndpointId::parse(&endpoint.id.to_string()), Some(endpoint.id));
     }
 }

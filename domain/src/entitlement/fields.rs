@@ -4,13 +4,11 @@
 use super::{EntitlementType, text_codes};
 use crate::name::parse_optional_text;
 use crate::validation::{FieldError, Validator};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How often a metered entitlement's usage starts again from zero (stored and shown; usage is not
 /// reset by this build yet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResetPeriod {
     Hour,
     Day,
@@ -23,8 +21,7 @@ pub enum ResetPeriod {
 text_codes!(ResetPeriod { Hour = "HOUR", Day = "DAY", Week = "WEEK", Month = "MONTH", Quarter = "QUARTER", Year = "YEAR" });
 
 /// Where reset periods start: calendar boundaries or the license's start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResetAnchor {
     Calendar,
     LicenseStart,
@@ -49,8 +46,7 @@ pub struct RequestedFields {
 }
 
 /// The validated fields, as an entitlement stores and shows them.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementFields {
     pub reset_period: Option<ResetPeriod>,
     pub reset_anchor: Option<ResetAnchor>,
