@@ -1,9 +1,8 @@
 //! The ports: traits the use cases call and the adapters implement. Each is `Send + Sync`, used as
-//! `Arc<dyn Port>`; with the `mocks` feature each has a mockall mock (`MockCustomerRepository`, …).
+//! `Arc<dyn Port>`; with the `mocks` feature each has a mockall mock (`MockScopedRepository<R>`,
+//! `MockTokenRepository`, …).
 
 pub mod accounts;
-pub mod catalog_resources;
-pub mod customers;
 pub mod deployment_zones;
 pub mod event_bus;
 pub mod event_feed;
@@ -13,6 +12,7 @@ pub mod licenses;
 pub mod operational_events;
 pub mod outbox;
 pub mod retention;
+pub mod scoped;
 pub mod timer;
 pub mod unit_of_work;
 pub mod webhook_management;

@@ -1,18 +1,15 @@
-//! `PgCustomerRepository`.
+//! How a customer is stored: its row (`PgScopedRepository<CustomerRow>` is the repository).
 
 use crate::actor_column::ActorColumn;
-use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::customers;
-use crate::scoped::{scoped_queries, scoped_update};
-use async_trait::async_trait;
+use crate::scoped::{ScopedRow, scoped_table};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
-use kaiten_application::ports::customers::CustomerRepository;
+use kaiten_domain::Slug;
 use kaiten_domain::customer::Customer;
-use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
@@ -22,7 +19,7 @@ use uuid::Uuid;
     treat_none_as_null = true,
     treat_none_as_default_value = false
 )]
-struct CustomerRow {
+pub(crate) struct CustomerRow {
     id: Uuid,
     organization_id: Uuid,
     name: String,
@@ -35,9 +32,11 @@ struct CustomerRow {
     updated_by: ActorColumn,
 }
 
-impl CustomerRow {
-    fn from_domain(c: &Customer) -> Self {
-        Self {
+impl ScopedRow for CustomerRow {
+    type Entity = Customer;
+
+    fn from_entity(c: &Customer) -> Result<Self, RepoError> {
+        Ok(Self {
             id: c.id,
             organization_id: c.organization_id,
             name: c.name.clone(),
@@ -48,10 +47,10 @@ impl CustomerRow {
             created_by: ActorColumn::from(&c.created_by),
             updated_at: c.updated_at,
             updated_by: ActorColumn::from(&c.updated_by),
-        }
+        })
     }
 
-    fn into_domain(self) -> Result<Customer, RepoError> {
+    fn into_entity(self) -> Result<Customer, RepoError> {
         Ok(Customer {
             id: self.id,
             name: self.name,
@@ -67,48 +66,4 @@ impl CustomerRow {
     }
 }
 
-scoped_queries!(customers, CustomerRow);
-scoped_update!(customers, CustomerRow);
-
-pub(crate) struct PgCustomerRepository {
-    source: ConnectionSource,
-}
-
-impl PgCustomerRepository {
-    pub(crate) fn new(source: ConnectionSource) -> Self {
-        Self { source }
-    }
-}
-
-#[async_trait]
-impl CustomerRepository for PgCustomerRepository {
-    async fn insert(&self, customer: &Customer) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        insert_scoped(&mut conn, CustomerRow::from_domain(customer)).await
-    }
-
-    async fn update(&self, customer: &Customer) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        update_scoped(&mut conn, customer.organization_id, customer.id, CustomerRow::from_domain(customer)).await
-    }
-
-    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        delete_scoped(&mut conn, organization_id, id).await
-    }
-
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        slug: &Slug,
-        for_update: bool,
-    ) -> Result<Option<Customer>, RepoError> {
-        let mut conn = self.source.get().await?;
-        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(CustomerRow::into_domain).transpose()
-    }
-
-    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Customer>, RepoError> {
-        let mut conn = self.source.get().await?;
-        page_scoped(&mut conn, organization_id, page).await?.try_map(CustomerRow::into_domain)
-    }
-}
+scoped_table!(customers, CustomerRow);

@@ -1,17 +1,20 @@
-//! `PgDeploymentZoneRepository`: zones (read with their current release) and their deployment history.
+//! `PgDeploymentZoneRepository`: zones, read with their current release (its history is
+//! `PgDeploymentRepository`).
 
 use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
-use crate::schema::{deployment_zones, deployments, instances, releases};
-use crate::scoped::newest_first;
+use crate::schema::{deployment_zones, instances, releases};
+use crate::scoped::{RowKey, RowLock, newest_first};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use diesel_async::RunQueryDsl;
-use kaiten_application::ports::deployment_zones::DeploymentZoneRepository;
+use kaiten_application::ports::scoped::ScopedRepository;
 use kaiten_application::{Conflict, RepoError};
-use kaiten_domain::deployment_zone::{Deployment, DeploymentZone};
+use kaiten_domain::deployment_zone::DeploymentZone;
 use kaiten_domain::{Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
@@ -46,20 +49,7 @@ struct ZoneChanges<'a> {
     updated_by: ActorColumn,
 }
 
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = deployments, check_for_backend(diesel::pg::Pg))]
-struct DeploymentRow {
-    id: Uuid,
-    organization_id: Uuid,
-    deployment_zone_id: Uuid,
-    release_id: Option<Uuid>,
-    release_slug: String,
-    version: String,
-    created_at: DateTime<Utc>,
-    created_by: ActorColumn,
-}
-
-fn slug(raw: &str) -> Result<Slug, RepoError> {
+pub(crate) fn slug(raw: &str) -> Result<Slug, RepoError> {
     Slug::parse(raw).map_err(RepoError::from)
 }
 
@@ -83,6 +73,43 @@ impl ZoneRow {
     }
 }
 
+/// The organization's zone found by `key`, with its current release's slug. A lock is taken on the
+/// zone row alone, first, so that concurrent deployments to one zone are serialised.
+async fn find_zone(
+    conn: &mut diesel_async::AsyncPgConnection,
+    organization_id: Uuid,
+    key: RowKey<'_>,
+    lock: RowLock,
+) -> Result<Option<DeploymentZone>, RepoError> {
+    let by_key: Box<dyn BoxableExpression<deployment_zones::table, Pg, SqlType = Bool>> = match key {
+        RowKey::Slug(slug) => Box::new(deployment_zones::slug.eq(slug.to_string())),
+        RowKey::Id(id) => Box::new(deployment_zones::id.eq(id)),
+    };
+    let locked = deployment_zones::table
+        .filter(deployment_zones::organization_id.eq(organization_id))
+        .filter(by_key)
+        .select(deployment_zones::id);
+    match lock {
+        RowLock::None => {}
+        RowLock::Share => {
+            locked.for_share().first::<Uuid>(conn).await.optional().map_err(repo_error)?;
+        }
+        RowLock::Update => {
+            locked.for_update().first::<Uuid>(conn).await.optional().map_err(repo_error)?;
+        }
+    }
+    let joined = deployment_zones::table
+        .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
+        .filter(deployment_zones::organization_id.eq(organization_id))
+        .select((ZoneRow::as_select(), releases::slug.nullable()));
+    let row = match key {
+        RowKey::Slug(slug) => joined.filter(deployment_zones::slug.eq(slug.as_str())).first(conn).await,
+        RowKey::Id(id) => joined.filter(deployment_zones::id.eq(id)).first(conn).await,
+    };
+    let row: Option<(ZoneRow, Option<String>)> = row.optional().map_err(repo_error)?;
+    row.map(|(zone, release_slug)| zone.into_domain(release_slug)).transpose()
+}
+
 pub(crate) struct PgDeploymentZoneRepository {
     source: ConnectionSource,
 }
@@ -94,7 +121,7 @@ impl PgDeploymentZoneRepository {
 }
 
 #[async_trait]
-impl DeploymentZoneRepository for PgDeploymentZoneRepository {
+impl ScopedRepository<DeploymentZone> for PgDeploymentZoneRepository {
     async fn insert(&self, z: &DeploymentZone) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
         let row = ZoneRow {
@@ -165,32 +192,16 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
     async fn find_by_slug(
         &self,
         organization_id: Uuid,
-        s: &Slug,
+        slug: &Slug,
         for_update: bool,
     ) -> Result<Option<DeploymentZone>, RepoError> {
         let mut conn = self.source.get().await?;
-        if for_update {
-            // Lock the zone row first, so concurrent deployments to one zone are serialised.
-            deployment_zones::table
-                .filter(deployment_zones::organization_id.eq(organization_id))
-                .filter(deployment_zones::slug.eq(s.as_str()))
-                .select(deployment_zones::id)
-                .for_update()
-                .first::<Uuid>(&mut *conn)
-                .await
-                .optional()
-                .map_err(repo_error)?;
-        }
-        let row = deployment_zones::table
-            .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
-            .filter(deployment_zones::organization_id.eq(organization_id))
-            .filter(deployment_zones::slug.eq(s.as_str()))
-            .select((ZoneRow::as_select(), releases::slug.nullable()))
-            .first::<(ZoneRow, Option<String>)>(&mut *conn)
-            .await
-            .optional()
-            .map_err(repo_error)?;
-        row.map(|(zone, release_slug)| zone.into_domain(release_slug)).transpose()
+        find_zone(&mut conn, organization_id, RowKey::Slug(slug), RowLock::for_update(for_update)).await
+    }
+
+    async fn find_by_id(&self, organization_id: Uuid, id: Uuid) -> Result<Option<DeploymentZone>, RepoError> {
+        let mut conn = self.source.get().await?;
+        find_zone(&mut conn, organization_id, RowKey::Id(id), RowLock::Share).await
     }
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<DeploymentZone>, RepoError> {
@@ -216,56 +227,5 @@ impl DeploymentZoneRepository for PgDeploymentZoneRepository {
             .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |(zone, _)| PageKey { created_at: zone.created_at, id: zone.id })
             .try_map(|(zone, release)| zone.into_domain(release))
-    }
-
-    async fn record_deployment(&self, organization_id: Uuid, d: &Deployment) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        let row = DeploymentRow {
-            id: d.id,
-            organization_id,
-            deployment_zone_id: d.deployment_zone_id,
-            release_id: d.release_id,
-            release_slug: d.release_slug.to_string(),
-            version: d.version.clone(),
-            created_at: d.created_at,
-            created_by: ActorColumn::from(&d.created_by),
-        };
-        diesel::insert_into(deployments::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
-        let changed = diesel::update(deployment_zones::table)
-            .filter(deployment_zones::id.eq(d.deployment_zone_id))
-            .filter(deployment_zones::organization_id.eq(organization_id))
-            .set(deployment_zones::current_release_id.eq(d.release_id))
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        if changed == 0 { Err(RepoError::NotFound) } else { Ok(()) }
-    }
-
-    async fn deployments(
-        &self,
-        organization_id: Uuid,
-        zone: &DeploymentZone,
-        page: Page,
-    ) -> Result<Paged<Deployment>, RepoError> {
-        let mut conn = self.source.get().await?;
-        let scope = deployments::deployment_zone_id.eq(zone.id).and(deployments::organization_id.eq(organization_id));
-        let rows: Vec<DeploymentRow> = newest_first!(deployments::table.filter(scope).into_boxed(), deployments, page)
-            .select(DeploymentRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = deployments::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
-        Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id }).try_map(|r| {
-            Ok(Deployment {
-                id: r.id,
-                deployment_zone_id: r.deployment_zone_id,
-                deployment_zone_slug: zone.slug.clone(),
-                release_id: r.release_id,
-                release_slug: slug(&r.release_slug)?,
-                version: r.version,
-                created_at: r.created_at,
-                created_by: r.created_by.0,
-            })
-        })
     }
 }

@@ -1,24 +1,21 @@
-//! `PgEntitlementRepository`.
+//! How an entitlement is stored: its row (`PgScopedRepository<EntitlementRow>` is the repository).
 
 use crate::actor_column::ActorColumn;
-use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::entitlements;
-use crate::scoped::{scoped_queries, scoped_update};
-use async_trait::async_trait;
+use crate::scoped::{ScopedRow, scoped_table};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
-use kaiten_application::ports::catalog_resources::EntitlementRepository;
+use kaiten_domain::Slug;
 use kaiten_domain::entitlement::{AggregationMethod, Entitlement, EntitlementType, MeterType};
 use kaiten_domain::entitlement::{EntitlementFields, ResetAnchor, ResetPeriod};
-use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = entitlements, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
-struct EntitlementRow {
+pub(crate) struct EntitlementRow {
     id: Uuid,
     organization_id: Uuid,
     name: String,
@@ -38,7 +35,7 @@ struct EntitlementRow {
 /// The reset period, threshold, display and unit columns.
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = entitlements, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
-struct FieldsRow {
+pub(crate) struct FieldsRow {
     reset_period: Option<String>,
     reset_anchor: Option<String>,
     warning_threshold_percent: Option<i32>,
@@ -98,9 +95,11 @@ fn unexpected(what: &str, value: &str) -> RepoError {
     RepoError::Unexpected(format!("stored {what} `{value}` is not valid"))
 }
 
-impl EntitlementRow {
-    fn from_domain(e: &Entitlement) -> Self {
-        Self {
+impl ScopedRow for EntitlementRow {
+    type Entity = Entitlement;
+
+    fn from_entity(e: &Entitlement) -> Result<Self, RepoError> {
+        Ok(Self {
             id: e.id,
             organization_id: e.organization_id,
             name: e.name.clone(),
@@ -114,10 +113,10 @@ impl EntitlementRow {
             created_by: ActorColumn::from(&e.created_by),
             updated_at: e.updated_at,
             updated_by: ActorColumn::from(&e.updated_by),
-        }
+        })
     }
 
-    fn into_domain(self) -> Result<Entitlement, RepoError> {
+    fn into_entity(self) -> Result<Entitlement, RepoError> {
         let meter_type = match self.meter_type.as_deref() {
             Some(m) => Some(MeterType::from_code(m).ok_or_else(|| unexpected("meter type", m))?),
             None => None,
@@ -145,49 +144,4 @@ impl EntitlementRow {
     }
 }
 
-scoped_queries!(entitlements, EntitlementRow);
-scoped_update!(entitlements, EntitlementRow);
-
-pub(crate) struct PgEntitlementRepository {
-    source: ConnectionSource,
-}
-
-impl PgEntitlementRepository {
-    pub(crate) fn new(source: ConnectionSource) -> Self {
-        Self { source }
-    }
-}
-
-#[async_trait]
-impl EntitlementRepository for PgEntitlementRepository {
-    async fn insert(&self, entitlement: &Entitlement) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        insert_scoped(&mut conn, EntitlementRow::from_domain(entitlement)).await
-    }
-
-    async fn update(&self, entitlement: &Entitlement) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        update_scoped(&mut conn, entitlement.organization_id, entitlement.id, EntitlementRow::from_domain(entitlement))
-            .await
-    }
-
-    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        delete_scoped(&mut conn, organization_id, id).await
-    }
-
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        slug: &Slug,
-        for_update: bool,
-    ) -> Result<Option<Entitlement>, RepoError> {
-        let mut conn = self.source.get().await?;
-        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(EntitlementRow::into_domain).transpose()
-    }
-
-    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<Entitlement>, RepoError> {
-        let mut conn = self.source.get().await?;
-        page_scoped(&mut conn, organization_id, page).await?.try_map(EntitlementRow::into_domain)
-    }
-}
+scoped_table!(entitlements, EntitlementRow);

@@ -1,24 +1,21 @@
-//! `PgFeatureFlagRepository`.
+//! How a feature flag is stored: its row (`PgScopedRepository<FeatureFlagRow>` is the repository).
 
 use crate::actor_column::ActorColumn;
-use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::feature_flags;
-use crate::scoped::{scoped_queries, scoped_update};
-use async_trait::async_trait;
+use crate::scoped::{ScopedRow, scoped_table};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use kaiten_application::RepoError;
-use kaiten_application::ports::catalog_resources::FeatureFlagRepository;
+use kaiten_domain::Slug;
 use kaiten_domain::feature_flag::{FeatureFlag, FlagType, StoredFlag};
-use kaiten_domain::{Page, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = feature_flags, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
-struct FeatureFlagRow {
+pub(crate) struct FeatureFlagRow {
     id: Uuid,
     organization_id: Uuid,
     name: String,
@@ -37,8 +34,10 @@ struct FeatureFlagRow {
     event_name: String,
 }
 
-impl FeatureFlagRow {
-    fn from_domain(f: &FeatureFlag) -> Result<Self, RepoError> {
+impl ScopedRow for FeatureFlagRow {
+    type Entity = FeatureFlag;
+
+    fn from_entity(f: &FeatureFlag) -> Result<Self, RepoError> {
         let json = |e: serde_json::Error| RepoError::Unexpected(e.to_string());
         Ok(Self {
             id: f.id,
@@ -60,7 +59,7 @@ impl FeatureFlagRow {
         })
     }
 
-    fn into_domain(self) -> Result<FeatureFlag, RepoError> {
+    fn into_entity(self) -> Result<FeatureFlag, RepoError> {
         let json = |e: serde_json::Error| RepoError::Unexpected(format!("stored flag: {e}"));
         Ok(FeatureFlag::from_stored(StoredFlag {
             id: self.id,
@@ -84,48 +83,4 @@ impl FeatureFlagRow {
     }
 }
 
-scoped_queries!(feature_flags, FeatureFlagRow);
-scoped_update!(feature_flags, FeatureFlagRow);
-
-pub(crate) struct PgFeatureFlagRepository {
-    source: ConnectionSource,
-}
-
-impl PgFeatureFlagRepository {
-    pub(crate) fn new(source: ConnectionSource) -> Self {
-        Self { source }
-    }
-}
-
-#[async_trait]
-impl FeatureFlagRepository for PgFeatureFlagRepository {
-    async fn insert(&self, flag: &FeatureFlag) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        insert_scoped(&mut conn, FeatureFlagRow::from_domain(flag)?).await
-    }
-
-    async fn update(&self, flag: &FeatureFlag) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        update_scoped(&mut conn, flag.organization_id, flag.id, FeatureFlagRow::from_domain(flag)?).await
-    }
-
-    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        delete_scoped(&mut conn, organization_id, id).await
-    }
-
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        slug: &Slug,
-        for_update: bool,
-    ) -> Result<Option<FeatureFlag>, RepoError> {
-        let mut conn = self.source.get().await?;
-        find_scoped(&mut conn, organization_id, slug, for_update).await?.map(FeatureFlagRow::into_domain).transpose()
-    }
-
-    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<FeatureFlag>, RepoError> {
-        let mut conn = self.source.get().await?;
-        page_scoped(&mut conn, organization_id, page).await?.try_map(FeatureFlagRow::into_domain)
-    }
-}
+scoped_table!(feature_flags, FeatureFlagRow);

@@ -2,15 +2,18 @@
 
 use crate::accounts::{PgOrganizationRepository, PgServiceAccountRepository};
 use crate::connection::{ConnectionSource, PgPool};
-use crate::customers::PgCustomerRepository;
+use crate::customers::CustomerRow;
 use crate::deployment_zones::PgDeploymentZoneRepository;
-use crate::entitlements::PgEntitlementRepository;
+use crate::deployments::PgDeploymentRepository;
+use crate::entitlements::EntitlementRow;
 use crate::errors::repo_error;
-use crate::feature_flags::PgFeatureFlagRepository;
+use crate::feature_flags::FeatureFlagRow;
 use crate::instances::PgInstanceRepository;
-use crate::licenses::PgLicenseRepository;
+use crate::license_entitlements::PgLicenseEntitlementRepository;
+use crate::licenses::{PgLicenseFamilyRepository, PgLicenseRepository};
 use crate::outbox::PgOutboxRepo;
-use crate::releases::PgReleaseRepository;
+use crate::releases::ReleaseRow;
+use crate::scoped::PgScopedRepository;
 use crate::token_cache::{CachedTokenRepository, RenamesForgetTokens, TokenCache};
 use crate::tokens::PgTokenRepository;
 use async_trait::async_trait;
@@ -41,12 +44,15 @@ fn repositories(source: ConnectionSource) -> Repositories {
         organizations: Arc::new(PgOrganizationRepository::new(source.clone())),
         service_accounts: Arc::new(PgServiceAccountRepository::new(source.clone())),
         tokens: Arc::new(PgTokenRepository::new(source.clone())),
-        customers: Arc::new(PgCustomerRepository::new(source.clone())),
-        entitlements: Arc::new(PgEntitlementRepository::new(source.clone())),
-        releases: Arc::new(PgReleaseRepository::new(source.clone())),
-        feature_flags: Arc::new(PgFeatureFlagRepository::new(source.clone())),
+        customers: Arc::new(PgScopedRepository::<CustomerRow>::new(source.clone())),
+        entitlements: Arc::new(PgScopedRepository::<EntitlementRow>::new(source.clone())),
+        releases: Arc::new(PgScopedRepository::<ReleaseRow>::new(source.clone())),
+        feature_flags: Arc::new(PgScopedRepository::<FeatureFlagRow>::new(source.clone())),
         deployment_zones: Arc::new(PgDeploymentZoneRepository::new(source.clone())),
+        deployments: Arc::new(PgDeploymentRepository::new(source.clone())),
         licenses: Arc::new(PgLicenseRepository::new(source.clone())),
+        license_families: Arc::new(PgLicenseFamilyRepository::new(source.clone())),
+        license_entitlements: Arc::new(PgLicenseEntitlementRepository::new(source.clone())),
         instances: Arc::new(PgInstanceRepository::new(source)),
     }
 }

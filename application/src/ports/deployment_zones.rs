@@ -1,33 +1,20 @@
-//! Storage of deployment zones and their deployment history.
+//! Storage of the deployment history of zones (the zones themselves are a
+//! [`ScopedRepository`](crate::ports::scoped::ScopedRepository)).
 
 use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::deployment_zone::{Deployment, DeploymentZone};
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{Page, Paged};
 use uuid::Uuid;
 
-/// Deployment zones of one organization (every method is scoped by `organization_id`).
+/// The deployments of one organization's zones.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
-pub trait DeploymentZoneRepository: Send + Sync {
-    async fn insert(&self, zone: &DeploymentZone) -> Result<(), RepoError>;
-    /// Stores the zone's own fields (not its current release: see `record_deployment`).
-    async fn update(&self, zone: &DeploymentZone) -> Result<(), RepoError>;
-    /// `Conflict` while instances are placed in the zone.
-    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError>;
-    /// With its current release; with `for_update` the row stays locked until the transaction ends.
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        slug: &Slug,
-        for_update: bool,
-    ) -> Result<Option<DeploymentZone>, RepoError>;
-    /// Newest first.
-    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<DeploymentZone>, RepoError>;
+pub trait DeploymentRepository: Send + Sync {
     /// Adds the deployment to the history and makes its release the zone's current one.
-    async fn record_deployment(&self, organization_id: Uuid, deployment: &Deployment) -> Result<(), RepoError>;
+    async fn record(&self, organization_id: Uuid, deployment: &Deployment) -> Result<(), RepoError>;
     /// The zone's deployments, newest first.
-    async fn deployments(
+    async fn of_zone(
         &self,
         organization_id: Uuid,
         zone: &DeploymentZone,

@@ -1,50 +1,37 @@
-//! Storage of licenses and the entitlement values assigned to them.
+//! Storage of license families (versions) and of the entitlement values assigned to licenses (the
+//! licenses themselves are a [`ScopedRepository`](crate::ports::scoped::ScopedRepository)).
 
 use crate::error::RepoError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kaiten_domain::Slug;
 use kaiten_domain::license::{License, LicenseEntitlement, LicenseFamily};
-use kaiten_domain::{Page, Paged, Slug};
 use uuid::Uuid;
 
-/// Licenses of one organization (every method is scoped by `organization_id`).
+/// License families of one organization: a family's versions are licenses sharing its slug.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
-pub trait LicenseRepository: Send + Sync {
-    /// `Conflict` when the slug, or the version in the family, is taken. A default license takes
-    /// over from its family's previous default.
-    async fn insert(&self, license: &License) -> Result<(), RepoError>;
-    /// As `insert`, for an existing license.
-    async fn update(&self, license: &License) -> Result<(), RepoError>;
-    /// `Conflict` while a live instance uses it.
-    async fn delete(&self, organization_id: Uuid, id: Uuid) -> Result<(), RepoError>;
-    async fn find_by_slug(
-        &self,
-        organization_id: Uuid,
-        slug: &Slug,
-        for_update: bool,
-    ) -> Result<Option<License>, RepoError>;
-    /// Newest first.
-    async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<License>, RepoError>;
+pub trait LicenseFamilyRepository: Send + Sync {
     /// Starts a family (its version 1 is about to be inserted); `Conflict` when the slug is taken.
-    async fn insert_family(
-        &self,
-        organization_id: Uuid,
-        family: &LicenseFamily,
-        now: DateTime<Utc>,
-    ) -> Result<(), RepoError>;
+    async fn insert(&self, organization_id: Uuid, family: &LicenseFamily, now: DateTime<Utc>) -> Result<(), RepoError>;
     /// The organization's family `slug` with its next version taken (the family row is locked).
     async fn next_version_of(
         &self,
         organization_id: Uuid,
         slug: &Slug,
     ) -> Result<Option<(LicenseFamily, i32)>, RepoError>;
+}
+
+/// The entitlement values assigned to one organization's licenses.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait LicenseEntitlementRepository: Send + Sync {
     /// `Conflict` when the entitlement is already assigned to the license.
     async fn assign(&self, organization_id: Uuid, link: &LicenseEntitlement) -> Result<(), RepoError>;
     /// `NotFound` when the entitlement is not assigned to the license.
-    async fn update_link(&self, organization_id: Uuid, link: &LicenseEntitlement) -> Result<(), RepoError>;
+    async fn update(&self, organization_id: Uuid, link: &LicenseEntitlement) -> Result<(), RepoError>;
     /// `NotFound` when the entitlement is not assigned to the license.
     async fn unassign(&self, organization_id: Uuid, link: &LicenseEntitlement) -> Result<(), RepoError>;
     /// The license's entitlement links, in assignment order.
-    async fn links(&self, organization_id: Uuid, license: &License) -> Result<Vec<LicenseEntitlement>, RepoError>;
+    async fn of_license(&self, organization_id: Uuid, license: &License) -> Result<Vec<LicenseEntitlement>, RepoError>;
 }

@@ -3,30 +3,40 @@
 
 use crate::error::RepoError;
 use crate::ports::accounts::{OrganizationRepository, ServiceAccountRepository, TokenRepository};
-use crate::ports::catalog_resources::{EntitlementRepository, FeatureFlagRepository, ReleaseRepository};
-use crate::ports::customers::CustomerRepository;
-use crate::ports::deployment_zones::DeploymentZoneRepository;
+use crate::ports::deployment_zones::DeploymentRepository;
 use crate::ports::instances::InstanceRepository;
-use crate::ports::licenses::LicenseRepository;
+use crate::ports::licenses::{LicenseEntitlementRepository, LicenseFamilyRepository};
 use crate::ports::outbox::OutboxRepo;
+use crate::ports::scoped::ScopedRepository;
 use async_trait::async_trait;
 use futures::future::BoxFuture;
+use kaiten_domain::customer::Customer;
+use kaiten_domain::deployment_zone::DeploymentZone;
+use kaiten_domain::entitlement::Entitlement;
+use kaiten_domain::feature_flag::FeatureFlag;
+use kaiten_domain::license::License;
+use kaiten_domain::release::Release;
 use std::future::Future;
 use std::sync::Arc;
 
 /// The repositories, all bound to one connection: inside a unit of work to its transaction,
 /// outside (for reads) to the pool. The outbox is not among them: only a [`Transaction`] has it.
+/// The six organization-scoped resources share one port, [`ScopedRepository`]; what only one of them
+/// has (a zone's deployments, a license's family and entitlement values) is a port of its own.
 #[derive(Clone)]
 pub struct Repositories {
     pub organizations: Arc<dyn OrganizationRepository>,
     pub service_accounts: Arc<dyn ServiceAccountRepository>,
     pub tokens: Arc<dyn TokenRepository>,
-    pub customers: Arc<dyn CustomerRepository>,
-    pub entitlements: Arc<dyn EntitlementRepository>,
-    pub releases: Arc<dyn ReleaseRepository>,
-    pub feature_flags: Arc<dyn FeatureFlagRepository>,
-    pub deployment_zones: Arc<dyn DeploymentZoneRepository>,
-    pub licenses: Arc<dyn LicenseRepository>,
+    pub customers: Arc<dyn ScopedRepository<Customer>>,
+    pub entitlements: Arc<dyn ScopedRepository<Entitlement>>,
+    pub releases: Arc<dyn ScopedRepository<Release>>,
+    pub feature_flags: Arc<dyn ScopedRepository<FeatureFlag>>,
+    pub deployment_zones: Arc<dyn ScopedRepository<DeploymentZone>>,
+    pub deployments: Arc<dyn DeploymentRepository>,
+    pub licenses: Arc<dyn ScopedRepository<License>>,
+    pub license_families: Arc<dyn LicenseFamilyRepository>,
+    pub license_entitlements: Arc<dyn LicenseEntitlementRepository>,
     pub instances: Arc<dyn InstanceRepository>,
 }
 

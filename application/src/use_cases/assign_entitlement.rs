@@ -59,7 +59,7 @@ impl AssignEntitlement {
                 )
                 .map_err(ValidationErrors::from)?;
                 repos
-                    .licenses
+                    .license_entitlements
                     .assign(organization_id, &link)
                     .await
                     .map_err(|e| UseCaseError::from_repo("license", e))?;

@@ -38,15 +38,15 @@ impl CreateLicense {
                         };
                         let slug = Slug::parse(raw).map_err(|_| unknown())?;
                         // The family row is locked until the transaction ends: versions never collide.
-                        repos.licenses.next_version_of(organization_id, &slug).await?.ok_or_else(unknown)?
+                        repos.license_families.next_version_of(organization_id, &slug).await?.ok_or_else(unknown)?
                     }
                     None => {
                         let slug = Slug::given_or_derived("slug", input.slug.as_deref(), &input.name)
                             .map_err(|e| ValidationErrors(vec![e]))?;
                         let family = LicenseFamily { id: uuid::Uuid::now_v7(), slug, last_version: 1 };
                         repos
-                            .licenses
-                            .insert_family(organization_id, &family, now)
+                            .license_families
+                            .insert(organization_id, &family, now)
                             .await
                             .map_err(|e| UseCaseError::from_repo("license", e))?;
                         (family, 1)

@@ -81,7 +81,7 @@ pub(crate) async fn deploy(
     traceparent: Option<String>,
 ) -> Result<Option<(DeploymentZone, Deployment)>, UseCaseError> {
     let Some(deployment) = zone.deploy(release, actor, clock::now()) else { return Ok(None) };
-    repos.deployment_zones.record_deployment(zone.organization_id, &deployment).await?;
+    repos.deployments.record(zone.organization_id, &deployment).await?;
     let event =
         OutboxEvent::of(EventKind::ReleaseDeployment, zone.organization_id, &deployment.to_wire(), traceparent)?;
     repos.outbox.append(&event).await?;

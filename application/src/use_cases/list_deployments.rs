@@ -28,6 +28,6 @@ impl ListDeployments {
             .find_by_slug(caller.organization_id, zone_slug, false)
             .await?
             .ok_or(UseCaseError::NotFound("deployment zone"))?;
-        Ok(self.repos.deployment_zones.deployments(caller.organization_id, &zone, page).await?)
+        Ok(self.repos.deployments.of_zone(caller.organization_id, &zone, page).await?)
     }
 }

@@ -27,7 +27,7 @@ impl ListLicenseEntitlements {
             .find_by_slug(caller.organization_id, license_slug, false)
             .await?
             .ok_or(UseCaseError::NotFound("license"))?;
-        let items = self.repos.licenses.links(caller.organization_id, &license).await?;
+        let items = self.repos.license_entitlements.of_license(caller.organization_id, &license).await?;
         Ok(Paged::all(items))
     }
 

@@ -32,7 +32,7 @@ impl ListUsage {
             .ok_or(UseCaseError::NotFound("instance"))?;
         let limits = match &instance.license_slug {
             Some(slug) => match self.repos.licenses.find_by_slug(organization_id, slug, false).await? {
-                Some(license) => self.repos.licenses.links(organization_id, &license).await?,
+                Some(license) => self.repos.license_entitlements.of_license(organization_id, &license).await?,
                 None => Vec::new(),
             },
             None => Vec::new(),

@@ -70,8 +70,8 @@ impl ReportUsage {
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
                 let grant = repos
-                    .licenses
-                    .links(organization_id, &license)
+                    .license_entitlements
+                    .of_license(organization_id, &license)
                     .await?
                     .into_iter()
                     .find(|link| link.entitlement_id == entitlement.id)

@@ -24,7 +24,10 @@ impl<R: ScopedResource> GetResource<R> {
 
     pub async fn execute(&self, caller: &Caller, slug: &Slug) -> Result<R, UseCaseError> {
         caller.require(Access::Read, R::MODULE)?;
-        R::find(&self.repos, caller.organization_id, slug, false).await?.ok_or(UseCaseError::NotFound(R::NAME))
+        R::repository(&self.repos)
+            .find_by_slug(caller.organization_id, slug, false)
+            .await?
+            .ok_or(UseCaseError::NotFound(R::NAME))
     }
 }
 
@@ -41,7 +44,7 @@ impl<R: ScopedResource> ListResources<R> {
 
     pub async fn execute(&self, caller: &Caller, page: Page) -> Result<Paged<R>, UseCaseError> {
         caller.require(Access::Read, R::MODULE)?;
-        Ok(R::list(&self.repos, caller.organization_id, page).await?)
+        Ok(R::repository(&self.repos).list(caller.organization_id, page).await?)
     }
 }
 
@@ -64,7 +67,7 @@ impl<R: CreatableResource> CreateResource<R> {
         let stored = created.clone();
         self.uow
             .run(|repos| async move {
-                R::insert(&repos, &stored).await.map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
+                R::repository(&repos).insert(&stored).await.map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
                 repos.outbox.append(&event).await?;
                 Ok::<_, UseCaseError>(())
             })
@@ -91,10 +94,12 @@ impl<R: ReplaceableResource> UpdateResource<R> {
         let traceparent = caller.traceparent.clone();
         self.uow
             .run(|repos| async move {
-                let current =
-                    R::find(&repos, organization_id, slug, true).await?.ok_or(UseCaseError::NotFound(R::NAME))?;
+                let current = R::repository(&repos)
+                    .find_by_slug(organization_id, slug, true)
+                    .await?
+                    .ok_or(UseCaseError::NotFound(R::NAME))?;
                 let updated = current.replace(replacement, &actor, clock::now())?;
-                R::update(&repos, &updated).await.map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
+                R::repository(&repos).update(&updated).await.map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
                 let event = OutboxEvent::update(
                     R::UPDATE,
                     organization_id,
@@ -127,9 +132,12 @@ impl<R: DeletableResource> DeleteResource<R> {
         let traceparent = caller.traceparent.clone();
         self.uow
             .run(|repos| async move {
-                let current =
-                    R::find(&repos, organization_id, slug, true).await?.ok_or(UseCaseError::NotFound(R::NAME))?;
-                R::delete(&repos, organization_id, current.id())
+                let current = R::repository(&repos)
+                    .find_by_slug(organization_id, slug, true)
+                    .await?
+                    .ok_or(UseCaseError::NotFound(R::NAME))?;
+                R::repository(&repos)
+                    .delete(organization_id, current.id())
                     .await
                     .map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
                 let event = OutboxEvent::of(R::DELETION, organization_id, &current.to_wire(), traceparent)?;

@@ -4,15 +4,19 @@
 use crate::caller::Caller;
 use crate::error::RepoError;
 use crate::ports::accounts::{MockOrganizationRepository, MockServiceAccountRepository, MockTokenRepository};
-use crate::ports::catalog_resources::{MockEntitlementRepository, MockFeatureFlagRepository, MockReleaseRepository};
-use crate::ports::customers::MockCustomerRepository;
-use crate::ports::deployment_zones::MockDeploymentZoneRepository;
+use crate::ports::deployment_zones::MockDeploymentRepository;
 use crate::ports::instances::MockInstanceRepository;
-use crate::ports::licenses::MockLicenseRepository;
+use crate::ports::licenses::{MockLicenseEntitlementRepository, MockLicenseFamilyRepository};
 use crate::ports::outbox::{MockOutboxRepo, OutboxRepo};
+use crate::ports::scoped::MockScopedRepository;
 use crate::ports::unit_of_work::{Repositories, Transaction, TransactionWork, UnitOfWork};
 use async_trait::async_trait;
 use kaiten_domain::customer::{Customer, NewCustomer};
+use kaiten_domain::deployment_zone::DeploymentZone;
+use kaiten_domain::entitlement::Entitlement;
+use kaiten_domain::feature_flag::FeatureFlag;
+use kaiten_domain::license::License;
+use kaiten_domain::release::Release;
 use kaiten_domain::{OutboxEvent, ScopeSet, clock};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
@@ -21,12 +25,15 @@ pub struct MockRepositories {
     pub organizations: MockOrganizationRepository,
     pub service_accounts: MockServiceAccountRepository,
     pub tokens: MockTokenRepository,
-    pub customers: MockCustomerRepository,
-    pub entitlements: MockEntitlementRepository,
-    pub releases: MockReleaseRepository,
-    pub feature_flags: MockFeatureFlagRepository,
-    pub deployment_zones: MockDeploymentZoneRepository,
-    pub licenses: MockLicenseRepository,
+    pub customers: MockScopedRepository<Customer>,
+    pub entitlements: MockScopedRepository<Entitlement>,
+    pub releases: MockScopedRepository<Release>,
+    pub feature_flags: MockScopedRepository<FeatureFlag>,
+    pub deployment_zones: MockScopedRepository<DeploymentZone>,
+    pub deployments: MockDeploymentRepository,
+    pub licenses: MockScopedRepository<License>,
+    pub license_families: MockLicenseFamilyRepository,
+    pub license_entitlements: MockLicenseEntitlementRepository,
     pub instances: MockInstanceRepository,
     pub outbox: MockOutboxRepo,
 }
@@ -36,12 +43,15 @@ pub fn repositories() -> MockRepositories {
         organizations: MockOrganizationRepository::new(),
         service_accounts: MockServiceAccountRepository::new(),
         tokens: MockTokenRepository::new(),
-        customers: MockCustomerRepository::new(),
-        entitlements: MockEntitlementRepository::new(),
-        releases: MockReleaseRepository::new(),
-        feature_flags: MockFeatureFlagRepository::new(),
-        deployment_zones: MockDeploymentZoneRepository::new(),
-        licenses: MockLicenseRepository::new(),
+        customers: MockScopedRepository::new(),
+        entitlements: MockScopedRepository::new(),
+        releases: MockScopedRepository::new(),
+        feature_flags: MockScopedRepository::new(),
+        deployment_zones: MockScopedRepository::new(),
+        deployments: MockDeploymentRepository::new(),
+        licenses: MockScopedRepository::new(),
+        license_families: MockLicenseFamilyRepository::new(),
+        license_entitlements: MockLicenseEntitlementRepository::new(),
         instances: MockInstanceRepository::new(),
         outbox: MockOutboxRepo::new(),
     }
@@ -86,7 +96,10 @@ impl FakeUnitOfWork {
             releases: Arc::new(mocks.releases),
             feature_flags: Arc::new(mocks.feature_flags),
             deployment_zones: Arc::new(mocks.deployment_zones),
+            deployments: Arc::new(mocks.deployments),
             licenses: Arc::new(mocks.licenses),
+            license_families: Arc::new(mocks.license_families),
+            license_entitlements: Arc::new(mocks.license_entitlements),
             instances: Arc::new(mocks.instances),
         };
         let outbox = Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() });

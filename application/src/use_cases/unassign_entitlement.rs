@@ -35,14 +35,14 @@ impl UnassignEntitlement {
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
                 let link = repos
-                    .licenses
-                    .links(organization_id, &license)
+                    .license_entitlements
+                    .of_license(organization_id, &license)
                     .await?
                     .into_iter()
                     .find(|link| &link.entitlement_slug == entitlement_slug)
                     .ok_or(UseCaseError::NotFound("license entitlement"))?;
                 repos
-                    .licenses
+                    .license_entitlements
                     .unassign(organization_id, &link)
                     .await
                     .map_err(|e| UseCaseError::from_repo("license entitlement", e))?;

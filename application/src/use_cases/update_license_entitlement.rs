@@ -38,8 +38,8 @@ impl UpdateLicenseEntitlement {
                     .await?
                     .ok_or(UseCaseError::NotFound("license"))?;
                 let current = repos
-                    .licenses
-                    .links(organization_id, &license)
+                    .license_entitlements
+                    .of_license(organization_id, &license)
                     .await?
                     .into_iter()
                     .find(|link| &link.entitlement_slug == entitlement_slug)
@@ -48,8 +48,8 @@ impl UpdateLicenseEntitlement {
                     .revalue(changes.value, changes.limit_cap_exceeded_overage_percent, &actor, clock::now())
                     .map_err(ValidationErrors::from)?;
                 repos
-                    .licenses
-                    .update_link(organization_id, &link)
+                    .license_entitlements
+                    .update(organization_id, &link)
                     .await
                     .map_err(|e| UseCaseError::from_repo("license entitlement", e))?;
                 let event = OutboxEvent::update(
