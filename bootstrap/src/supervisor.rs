@@ -5,7 +5,7 @@
 //! an error, so that its supervisor (systemd, Kubernetes) restarts it.
 
 use async_trait::async_trait;
-use kaiten_application::ports::health::ReadinessCheck;
+use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -85,10 +85,10 @@ impl ReadinessCheck for TasksReadiness {
         "tasks"
     }
 
-    async fn check(&self) -> Result<(), String> {
+    async fn check(&self) -> Result<(), NotReady> {
         match self.0.failures().as_slice() {
             [] => Ok(()),
-            failures => Err(failures.join("; ")),
+            failures => Err(NotReady::new(failures.join("; "))),
         }
     }
 }
@@ -109,7 +109,7 @@ mod tests {
         let outcome = supervisor.join().await.map_err(|e| e.to_string());
         assert_eq!(outcome, Err("crasher ended: the broker said no".to_owned()));
         let readiness = supervisor.readiness().check().await;
-        assert_eq!(readiness, Err("crasher ended: the broker said no".to_owned()));
+        assert_eq!(readiness, Err(NotReady::new("crasher ended: the broker said no")));
     }
 
     #[tokio::test]

@@ -1,5 +1,6 @@
 //! What the relay reports about itself: last acknowledged LSN, lag, messages published, failures.
 
+use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 #[derive(Debug, Default)]
@@ -81,16 +82,16 @@ impl RelayStats {
 pub struct RelayReadiness(pub std::sync::Arc<RelayStats>);
 
 #[async_trait::async_trait]
-impl kaiten_application::ports::health::ReadinessCheck for RelayReadiness {
+impl ReadinessCheck for RelayReadiness {
     fn name(&self) -> &'static str {
         "relay"
     }
 
-    async fn check(&self) -> Result<(), String> {
+    async fn check(&self) -> Result<(), NotReady> {
         if self.0.is_streaming() || self.0.is_standing_by() {
             Ok(())
         } else {
-            Err("not streaming its replication slot (starting, or reconnecting)".into())
+            Err(NotReady::new("not streaming its replication slot (starting, or reconnecting)"))
         }
     }
 

@@ -7,6 +7,7 @@ use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use std::time::Duration;
 
 /// The SQL migrations of `migrations/`, compiled into the binary.
@@ -139,27 +140,27 @@ impl DatabaseReadiness {
 }
 
 #[async_trait::async_trait]
-impl kaiten_application::ports::health::ReadinessCheck for DatabaseReadiness {
+impl ReadinessCheck for DatabaseReadiness {
     fn name(&self) -> &'static str {
         "database"
     }
 
-    async fn check(&self) -> Result<(), String> {
+    async fn check(&self) -> Result<(), NotReady> {
         #[derive(diesel::QueryableByName)]
         struct Applied {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             applied: i64,
         }
-        let mut conn = self.pool.get().await.map_err(|e| format!("no connection: {e}"))?;
+        let mut conn = self.pool.get().await.map_err(|e| NotReady::new(format!("no connection: {e}")))?;
         let row: Applied = sql_query("SELECT count(*) AS applied FROM __diesel_schema_migrations")
             .get_result(&mut *conn)
             .await
-            .map_err(|e| format!("query failed: {e}"))?;
+            .map_err(|e| NotReady::new(format!("query failed: {e}")))?;
         let expected = diesel::migration::MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
-            .map_err(|e| format!("embedded migrations: {e}"))?
+            .map_err(|e| NotReady::new(format!("embedded migrations: {e}")))?
             .len();
         if usize::try_from(row.applied).unwrap_or(0) < expected {
-            return Err(format!("{} of {expected} migrations applied", row.applied));
+            return Err(NotReady::new(format!("{} of {expected} migrations applied", row.applied)));
         }
         Ok(())
     }

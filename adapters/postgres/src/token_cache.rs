@@ -208,10 +208,13 @@ impl TokenChanges {
         loop {
             tokio::select! {
                 () = &mut stop => break,
-                outcome = self.listen() => match outcome {
-                    Ok(()) => delays = backoff.build(),
-                    Err(error) => tracing::warn!(%error, "token changes: not listening; tokens are read from the database"),
-                },
+                error = self.listen() => {
+                    // A connection that got as far as listening starts the backoff over.
+                    if self.cache.is_listening() {
+                        delays = backoff.build();
+                    }
+                    tracing::warn!(%error, "token changes: not listening; tokens are read from the database");
+                }
             }
             self.cache.set_listening(false);
             let delay = delays.next().unwrap_or(Duration::from_secs(10));
@@ -223,21 +226,42 @@ impl TokenChanges {
         self.cache.set_listening(false);
     }
 
-    /// One connection's life: subscribe, then empty the cache on each notification until it breaks.
-    async fn listen(&self) -> Result<(), String> {
+    /// One connection's life: subscribe, then empty the cache on each notification until it breaks;
+    /// returns why it did.
+    async fn listen(&self) -> ListenError {
         // Scoped here: its `load` would shadow the atomics' in the rest of the file.
         use diesel_async::RunQueryDsl;
-        let mut connection = AsyncPgConnection::establish(&self.database_url).await.map_err(|e| e.to_string())?;
-        diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut connection).await.map_err(|e| e.to_string())?;
+        let mut connection = match AsyncPgConnection::establish(&self.database_url).await {
+            Ok(connection) => connection,
+            Err(error) => return ListenError::Connect(error),
+        };
+        if let Err(error) = diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut connection).await {
+            return ListenError::Subscribe(error);
+        }
         self.cache.set_listening(true);
         tracing::debug!("token changes: listening");
         let mut notifications = std::pin::pin!(connection.notifications_stream());
         while let Some(notification) = notifications.next().await {
-            notification.map_err(|e| e.to_string())?;
+            if let Err(error) = notification {
+                return ListenError::Receive(error);
+            }
             self.cache.forget_all();
         }
-        Err("the connection closed".into())
+        ListenError::Closed
     }
+}
+
+/// Why listening for token changes stopped.
+#[derive(Debug, thiserror::Error)]
+enum ListenError {
+    #[error("cannot connect: {0}")]
+    Connect(diesel::ConnectionError),
+    #[error("cannot subscribe: {0}")]
+    Subscribe(diesel::result::Error),
+    #[error("lost the connection: {0}")]
+    Receive(diesel::result::Error),
+    #[error("the connection closed")]
+    Closed,
 }
 
 #[cfg(test)]

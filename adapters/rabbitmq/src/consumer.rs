@@ -13,6 +13,7 @@ use crate::topology::Topology;
 use backon::{BackoffBuilder, ExponentialBuilder};
 use futures::TryStreamExt;
 use kaiten_application::ports::event_bus::{BusError, Disposition, MessageHandler};
+use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use lapin::message::Delivery;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
@@ -81,15 +82,15 @@ pub struct ConsumerReadiness {
 }
 
 #[async_trait::async_trait]
-impl kaiten_application::ports::health::ReadinessCheck for ConsumerReadiness {
+impl ReadinessCheck for ConsumerReadiness {
     fn name(&self) -> &'static str {
         self.name
     }
 
-    async fn check(&self) -> Result<(), String> {
+    async fn check(&self) -> Result<(), NotReady> {
         match self.stats.waiting_for() {
             None => Ok(()),
-            Some(what) => Err(format!("waiting for {what}")),
+            Some(what) => Err(NotReady::new(format!("waiting for {what}"))),
         }
     }
 

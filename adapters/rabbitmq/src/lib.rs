@@ -12,7 +12,7 @@ mod scheduler;
 mod topology;
 mod trace;
 
-pub use broker::{Broker, BrokerConnection, CONNECT_TIMEOUT};
+pub use broker::{Broker, BrokerConnection, BrokerListError, CONNECT_TIMEOUT};
 pub use consumer::{ATTEMPT_HEADER, ConsumerReadiness, ConsumerStats, LAST_ERROR_HEADER, LapinConsumer, REASON_HEADER};
 pub use dead_letters::DeadLetters;
 pub use publisher::{LapinEventBus, publish_queued};

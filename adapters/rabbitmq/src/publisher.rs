@@ -8,6 +8,7 @@ use crate::topology::Topology;
 use async_trait::async_trait;
 use futures::FutureExt;
 use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, PublishConfirmation};
+use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{BasicProperties, Channel, Confirmation, Connection};
@@ -152,13 +153,13 @@ pub(crate) fn confirmed(confirmation: Confirmation) -> Result<(), BusError> {
 /// The broker is ready when the publishing connection is up (or can be opened now to one of its
 /// nodes); the detail names the node.
 #[async_trait]
-impl kaiten_application::ports::health::ReadinessCheck for LapinEventBus {
+impl ReadinessCheck for LapinEventBus {
     fn name(&self) -> &'static str {
         "broker"
     }
 
-    async fn check(&self) -> Result<(), String> {
-        self.channel().await.map(|_| ()).map_err(|e| e.to_string())
+    async fn check(&self) -> Result<(), NotReady> {
+        self.channel().await.map(|_| ()).map_err(|e| NotReady::new(e.to_string()))
     }
 
     async fn detail(&self) -> Option<String> {

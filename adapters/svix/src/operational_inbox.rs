@@ -21,7 +21,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use svix::api::{MessageAttemptListByMsgOptions, MessageGetOptions, Svix};
 use svix::models::MessageAttemptTriggerType;
-use svix::webhooks::Webhook;
+use svix::webhooks::{Webhook, WebhookError};
 use uuid::Uuid;
 
 /// The namespace of the event ids derived from reports' webhook ids (UUID v5).
@@ -106,8 +106,8 @@ impl SvixOperationalInbox {
         secret: &str,
         svix: &crate::SvixWebhookSender,
         log: Arc<dyn OperationalEventLog>,
-    ) -> Result<Self, String> {
-        let verifier = Webhook::new(secret).map_err(|error| format!("the operational webhook secret: {error}"))?;
+    ) -> Result<Self, WebhookError> {
+        let verifier = Webhook::new(secret)?;
         Ok(Self { verifier, svix: svix.client(), log })
     }
 

@@ -6,7 +6,7 @@
 use crate::SvixWebhookSender;
 use async_trait::async_trait;
 use backon::{BackoffBuilder, ExponentialBuilder};
-use kaiten_application::ports::health::ReadinessCheck;
+use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -57,11 +57,11 @@ impl ReadinessCheck for EventTypeRegistration {
         "svix"
     }
 
-    async fn check(&self) -> Result<(), String> {
+    async fn check(&self) -> Result<(), NotReady> {
         if self.done.load(Ordering::Acquire) {
             return Ok(());
         }
         let last = self.last_error.lock().map(|last| last.clone()).unwrap_or_default();
-        Err(format!("the event types are not registered yet ({last})"))
+        Err(NotReady::new(format!("the event types are not registered yet ({last})")))
     }
 }

@@ -5,6 +5,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use kaiten_application::ports::health::NotReady;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -40,7 +41,7 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, Proble
     let checks = state.readiness.iter().map(|check| async move {
         let outcome = match tokio::time::timeout(Duration::from_secs(3), check.check()).await {
             Ok(outcome) => outcome,
-            Err(_) => Err("no answer within 3 s".to_owned()),
+            Err(_) => Err(NotReady::new("no answer within 3 s")),
         };
         let detail = match outcome {
             Ok(()) => tokio::time::timeout(Duration::from_secs(1), check.detail()).await.ok().flatten(),
