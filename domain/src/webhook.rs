@@ -1,6 +1,7 @@
 //! Webhook endpoints, the messages delivered to them and the delivery attempts, in the shapes the
 //! webhook API answers with whichever backend delivers (the built-in engine or Svix). Ids are
-//! strings because each backend has its own (UUIDs built in, `ep_…`/`msg_…`/`atmpt_…` on Svix).
+//! the backend's own (UUIDs built in, `ep_…`/`msg_…`/`atmpt_…` on Svix); an endpoint's is an
+//! [`EndpointRef`].
 
 use crate::catalog::EventKind;
 use crate::validation::{FieldError, ValidationErrors};
@@ -10,11 +11,50 @@ use serde_json::Value;
 
 pub use crate::webhook_endpoint_input::{EndpointDraft, EndpointPatch, NewWebhookEndpoint, WebhookEndpointChanges};
 
+/// An endpoint's id as its delivery backend names it: a UUID for the built-in engine, `ep_…` for
+/// Svix. Only the backend that made it reads anything into it; to everyone else it is opaque.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EndpointRef(String);
+
+impl EndpointRef {
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for EndpointRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for EndpointRef {
+    fn from(id: &str) -> Self {
+        Self::new(id)
+    }
+}
+
+impl PartialEq<&str> for EndpointRef {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<EndpointRef> for String {
+    fn from(id: EndpointRef) -> Self {
+        id.0
+    }
+}
+
 /// An endpoint as the management ports give it (the API shows it through the contract).
 /// `signing_secret` is masked in lists.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpoint {
-    pub id: String,
+    pub id: EndpointRef,
     pub url: String,
     /// Catalog names of the subscribed events; empty = every domain event (operational events only
     /// when named).
@@ -114,7 +154,7 @@ pub struct DeliveryAttempt {
     pub event_id: String,
     /// The `webhook-id` the receiver saw.
     pub message_id: String,
-    pub endpoint_id: String,
+    pub endpoint_id: EndpointRef,
     pub url: String,
     pub event_name: String,
     pub event_type: String,
@@ -185,7 +225,7 @@ impl Default for AttemptPage {
 /// Filters of the delivery history.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoryFilter {
-    pub endpoint_id: Option<String>,
+    pub endpoint_id: Option<EndpointRef>,
     pub event: Option<EventKind>,
     pub status: Option<AttemptStatus>,
     pub before: Option<DateTime<Utc>>,
@@ -200,7 +240,7 @@ mod tests {
     #[test]
     fn masking_keeps_only_the_last_characters() {
         let endpoint = WebhookEndpoint {
-            id: "e".into(),
+            id: EndpointRef::new("e"),
             url: "https://x.example".into(),
             event_names: vec![],
             event_types: vec![],

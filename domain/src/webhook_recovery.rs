@@ -79,7 +79,7 @@ pub enum RecoveryStatus {
 pub struct RecoveryTask {
     /// Read its progress at `GET /api/webhooks/recoveries/{id}`.
     pub id: String,
-    pub endpoint_id: String,
+    pub endpoint_id: crate::webhook::EndpointRef,
     pub kind: RecoveryKind,
     pub since: DateTime<Utc>,
     pub until: DateTime<Utc>,

@@ -82,7 +82,7 @@ pub struct LatencyPercentiles {
 /// `GET /api/webhooks/{id}/stats`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointStats {
-    pub endpoint_id: String,
+    pub endpoint_id: crate::webhook::EndpointRef,
     pub since: DateTime<Utc>,
     pub until: DateTime<Utc>,
     /// The bucket's length in seconds.
@@ -137,7 +137,7 @@ pub struct CountedAttempt {
 /// The stats of the attempts a backend listed, in any order (for a backend that cannot count them
 /// itself); the last success and failure and the streak are those of the listed attempts.
 pub fn stats_of(
-    endpoint_id: String,
+    endpoint_id: crate::webhook::EndpointRef,
     window: &StatsWindow,
     attempts: &[CountedAttempt],
     sampled: bool,

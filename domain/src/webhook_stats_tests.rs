@@ -59,7 +59,7 @@ fn listed_attempts_give_buckets_percentiles_the_last_of_each_and_the_streak() {
         attempt(2, 30, false, 40),
         attempt(1, 50, true, 50),
     ];
-    let stats = stats_of("ep".into(), &window, &attempts, true);
+    let stats = stats_of(crate::webhook::EndpointRef::new("ep"), &window, &attempts, true);
     let counts: Vec<(i64, i64)> = stats.buckets.iter().map(|b| (b.success, b.fail)).collect();
     assert_eq!(counts, [(1, 0), (2, 0), (0, 2)]);
     assert_eq!((stats.success, stats.fail, stats.failing_streak), (3, 2, 2));

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
 use kaiten_delivery::ports::delivery::NewMessage;
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook::{
     AttemptPage, AttemptStatus, BodyEncoding, DeliveryAttempt, HistoryFilter, WebhookMessage, webhook_message_id,
 };
@@ -76,7 +77,7 @@ impl AttemptRow {
             id: self.id.to_string(),
             event_id: self.message_id.to_string(),
             message_id: webhook_message_id(self.message_id),
-            endpoint_id: self.endpoint_id.to_string(),
+            endpoint_id: EndpointRef::new(self.endpoint_id.to_string()),
             url: self.url,
             event_name,
             event_type,
@@ -120,7 +121,7 @@ pub(crate) async fn history(
     organization_id: Uuid,
     filter: &HistoryFilter,
 ) -> Result<Paged<DeliveryAttempt>, RepoError> {
-    let endpoint = match filter.endpoint_id.as_deref().map(Uuid::parse_str) {
+    let endpoint = match filter.endpoint_id.as_ref().map(|id| Uuid::parse_str(id.as_str())) {
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => return Ok(Paged::all(vec![])),
         None => None,

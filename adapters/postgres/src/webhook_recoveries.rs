@@ -14,6 +14,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestampt
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
 use kaiten_application::ports::webhook_management::{RecoveryLog, RecoveryRecord, RecoveryStart};
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use uuid::Uuid;
 
@@ -199,7 +200,7 @@ impl RecoveryLog for PgRecoveryLog {
         )
         .bind::<SqlUuid, _>(recovery.id)
         .bind::<SqlUuid, _>(recovery.organization_id)
-        .bind::<Text, _>(&recovery.endpoint_id)
+        .bind::<Text, _>(recovery.endpoint_id.as_str())
         .bind::<Text, _>(recovery.kind.as_str())
         .bind::<Timestamptz, _>(recovery.window.since)
         .bind::<Timestamptz, _>(recovery.window.until)
@@ -240,7 +241,7 @@ impl RecoveryLog for PgRecoveryLog {
         Ok(Some(RecoveryRecord {
             id: row.id,
             organization_id: row.organization_id,
-            endpoint_id: row.endpoint_id,
+            endpoint_id: EndpointRef::new(row.endpoint_id),
             kind,
             window: RecoveryWindow { since: row.since, until: row.until },
             start: RecoveryStart {

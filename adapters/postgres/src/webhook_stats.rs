@@ -8,6 +8,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Nullable, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook_stats::{
     EndpointStats, LatencyPercentiles, MAX_STREAK, StatsBucket, StatsWindow, fill_buckets, success_rate,
 };
@@ -100,7 +101,7 @@ pub(crate) async fn endpoint_stats(
         _ => None,
     };
     Ok(EndpointStats {
-        endpoint_id: endpoint_id.to_string(),
+        endpoint_id: EndpointRef::new(endpoint_id.to_string()),
         since: window.since,
         until: window.until,
         bucket_seconds: window.bucket.num_seconds(),

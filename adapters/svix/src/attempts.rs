@@ -34,8 +34,8 @@ impl SvixWebhookManagement {
         let (offset, limit) = (to_len(filter.page.offset), to_len(filter.page.limit));
         let wanted = offset.saturating_add(limit).min(MAX_ATTEMPTS_READ);
         let (endpoint_ids, every_endpoint_read) = match &filter.endpoint_id {
-            Some(id) if !is_plausible_id(id) => return Ok(Paged::all(Vec::new())),
-            Some(id) => (vec![id.clone()], true),
+            Some(id) if !is_plausible_id(id.as_str()) => return Ok(Paged::all(Vec::new())),
+            Some(id) => (vec![String::from(id.clone())], true),
             None => {
                 let EndpointList { endpoints, complete } = self.read_endpoints(app).await?;
                 (endpoints.into_iter().map(|endpoint| endpoint.id).collect(), complete)

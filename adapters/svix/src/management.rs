@@ -16,7 +16,8 @@ use kaiten_application::ports::webhook_management::{
     RecoveryProgress, RecoveryRecord, RecoveryStart, WebhookManagement,
 };
 use kaiten_domain::webhook::{
-    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, EndpointRef, HistoryFilter, WebhookEndpoint,
+    WebhookMessage,
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryWindow};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
@@ -185,7 +186,12 @@ impl WebhookManagement for SvixWebhookManagement {
         Ok(Paged::from_offset(items.into_iter().flatten().collect(), total, page))
     }
 
-    async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+    async fn get_endpoint(
+        &self,
+        organization_id: Uuid,
+        id: &EndpointRef,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
+        let id = id.as_str();
         if !is_plausible_id(id) {
             return Ok(None);
         }
@@ -201,9 +207,10 @@ impl WebhookManagement for SvixWebhookManagement {
     async fn update_endpoint(
         &self,
         organization_id: Uuid,
-        id: &str,
+        id: &EndpointRef,
         patch: EndpointPatch,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
+        let id = id.as_str();
         if !is_plausible_id(id) {
             return Ok(None);
         }
@@ -248,7 +255,8 @@ impl WebhookManagement for SvixWebhookManagement {
         }
     }
 
-    async fn delete_endpoint(&self, organization_id: Uuid, id: &str) -> Result<bool, RepoError> {
+    async fn delete_endpoint(&self, organization_id: Uuid, id: &EndpointRef) -> Result<bool, RepoError> {
+        let id = id.as_str();
         if !is_plausible_id(id) {
             return Ok(false);
         }
@@ -259,16 +267,16 @@ impl WebhookManagement for SvixWebhookManagement {
     async fn rotate_secret(
         &self,
         organization_id: Uuid,
-        id: &str,
+        id: &EndpointRef,
         rotation: SecretRotation,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
-        self.rotate_endpoint_secret(&application_id(organization_id), id, rotation).await
+        self.rotate_endpoint_secret(&application_id(organization_id), id.as_str(), rotation).await
     }
 
     async fn endpoint_stats(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         window: StatsWindow,
     ) -> Result<Option<EndpointStats>, RepoError> {
         self.endpoint_stats_from_attempts(&application_id(organization_id), endpoint_id, window).await
@@ -277,10 +285,10 @@ impl WebhookManagement for SvixWebhookManagement {
     async fn send_test(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         kind: EventKind,
     ) -> Result<TestSendAccepted, RepoError> {
-        self.send_example_message(&application_id(organization_id), endpoint_id, kind).await
+        self.send_example_message(&application_id(organization_id), endpoint_id.as_str(), kind).await
     }
 
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {
@@ -300,20 +308,20 @@ impl WebhookManagement for SvixWebhookManagement {
         &self,
         organization_id: Uuid,
         event_id: Uuid,
-        endpoint_id: Option<String>,
+        endpoint_id: Option<EndpointRef>,
     ) -> Result<usize, RepoError> {
-        self.resend_message(&application_id(organization_id), event_id, endpoint_id).await
+        self.resend_message(&application_id(organization_id), event_id, endpoint_id.map(String::from)).await
     }
 
     async fn recover(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         _task_id: Uuid,
         kind: RecoveryKind,
         window: RecoveryWindow,
     ) -> Result<RecoveryStart, RepoError> {
-        self.start_recovery(organization_id, endpoint_id, kind, window).await
+        self.start_recovery(organization_id, endpoint_id.as_str(), kind, window).await
     }
 
     async fn recovery_progress(&self, recovery: &RecoveryRecord) -> Result<RecoveryProgress, RepoError> {

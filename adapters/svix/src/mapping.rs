@@ -1,7 +1,9 @@
 //! Svix's models in the shapes of the webhook API, and back.
 
 use kaiten_domain::EventKind;
-use kaiten_domain::webhook::{AttemptStatus, BodyEncoding, DeliveryAttempt, WebhookEndpoint, subscription_names};
+use kaiten_domain::webhook::{
+    AttemptStatus, BodyEncoding, DeliveryAttempt, EndpointRef, WebhookEndpoint, subscription_names,
+};
 use std::collections::BTreeSet;
 use svix::models::{EndpointOut, MessageAttemptOut, MessageOut, MessageStatus};
 use uuid::Uuid;
@@ -40,7 +42,7 @@ pub(crate) fn endpoint_from_svix(endpoint: EndpointOut, signing_secret: String) 
     let (event_names, event_types) = subscription_names(&subscribed_kinds(endpoint.event_types.as_ref()));
     let scope = crate::channels::scope_of(endpoint.channels.as_ref());
     WebhookEndpoint {
-        id: endpoint.id,
+        id: EndpointRef::new(endpoint.id),
         url: endpoint.url,
         event_names,
         event_types,
@@ -138,7 +140,7 @@ pub(crate) fn attempt_from_svix(attempt: MessageAttemptOut, message: Option<&Mes
         id: attempt.id,
         event_id,
         message_id: attempt.msg_id,
-        endpoint_id: attempt.endpoint_id,
+        endpoint_id: EndpointRef::new(attempt.endpoint_id),
         url: attempt.url,
         event_name: event_name(&event_type),
         event_type,

@@ -6,7 +6,7 @@ use crate::management::SvixWebhookManagement;
 use crate::mapping::is_plausible_id;
 use crate::svix_errors::found;
 use kaiten_application::error::RepoError;
-use kaiten_domain::webhook::HistoryFilter;
+use kaiten_domain::webhook::{EndpointRef, HistoryFilter};
 use kaiten_domain::webhook_stats::{CountedAttempt, EndpointStats, StatsWindow, stats_of};
 use svix::models::MessageStatus;
 
@@ -17,9 +17,10 @@ impl SvixWebhookManagement {
     pub(crate) async fn endpoint_stats_from_attempts(
         &self,
         app: &str,
-        endpoint_id: &str,
+        endpoint_ref: &EndpointRef,
         window: StatsWindow,
     ) -> Result<Option<EndpointStats>, RepoError> {
+        let endpoint_id = endpoint_ref.as_str();
         if !is_plausible_id(endpoint_id) {
             return Ok(None);
         }
@@ -28,7 +29,7 @@ impl SvixWebhookManagement {
         }
         // Svix's `after`/`before` are exclusive: one second wider, then cut to the window.
         let filter = HistoryFilter {
-            endpoint_id: Some(endpoint_id.to_owned()),
+            endpoint_id: Some(endpoint_ref.clone()),
             after: Some(window.since - chrono::Duration::seconds(1)),
             before: Some(window.until),
             ..HistoryFilter::default()
@@ -44,6 +45,6 @@ impl SvixWebhookManagement {
                 duration_ms: attempt.response_duration_ms,
             })
             .collect();
-        Ok(Some(stats_of(endpoint_id.to_owned(), &window, &counted, !listed.complete)))
+        Ok(Some(stats_of(endpoint_ref.clone(), &window, &counted, !listed.complete)))
     }
 }

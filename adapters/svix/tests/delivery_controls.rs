@@ -53,6 +53,6 @@ async fn a_rate_limit_is_sent_as_svix_throttle_rate_and_read_back() {
         .mount(&server)
         .await;
     let patch = EndpointPatch { rate_limit: Some(None), ..EndpointPatch::default() };
-    let updated = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
+    let updated = management(&server).update_endpoint(organization_id, &"ep_1".into(), patch).await;
     assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.rate_limit)).ok(), Some(Some(None)), "null removes it");
 }

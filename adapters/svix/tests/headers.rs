@@ -4,7 +4,7 @@
 mod support;
 
 use kaiten_application::ports::webhook_management::WebhookManagement;
-use kaiten_domain::webhook::{EndpointDraft, EndpointPatch};
+use kaiten_domain::webhook::{EndpointDraft, EndpointPatch, EndpointRef};
 use kaiten_domain::webhook_headers::{EndpointHeader, EndpointHeaderView};
 use serde_json::json;
 use support::*;
@@ -104,7 +104,7 @@ async fn an_update_replaces_the_set_keeping_values_svix_shows() {
         headers: Some(vec![header("x-gateway", None, true), header("X-Region", Some("eu"), false)]),
         ..EndpointPatch::default()
     };
-    let updated = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
+    let updated = management(&server).update_endpoint(organization_id, &EndpointRef::new("ep_1"), patch).await;
     assert!(matches!(updated, Ok(Some(_))), "{updated:?}");
 }
 
@@ -127,7 +127,7 @@ async fn a_credential_svix_does_not_show_must_be_given_again() {
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
     let patch = EndpointPatch { headers: Some(vec![header("Authorization", None, true)]), ..EndpointPatch::default() };
 
-    let refused = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
+    let refused = management(&server).update_endpoint(organization_id, &EndpointRef::new("ep_1"), patch).await;
 
     assert!(
         matches!(&refused, Err(kaiten_application::RepoError::Invalid(c)) if c.code == "header_without_value"),

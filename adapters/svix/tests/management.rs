@@ -5,7 +5,7 @@ mod support;
 
 use kaiten_application::error::RepoError;
 use kaiten_application::ports::webhook_management::WebhookManagement;
-use kaiten_domain::webhook::{EndpointDraft, EndpointPatch};
+use kaiten_domain::webhook::{EndpointDraft, EndpointPatch, EndpointRef};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
 use kaiten_domain::{EventKind, Page};
 use serde_json::json;
@@ -167,7 +167,7 @@ async fn creating_in_an_organization_without_application_creates_it_then_retries
     serve_secret(&server, &app, "ep_1", "whsec_abc").await;
 
     let endpoint = management(&server).create_endpoint(organization_id, draft(Vec::new()), 50).await;
-    assert_eq!(endpoint.map(|endpoint| endpoint.id), Ok("ep_1".to_owned()));
+    assert_eq!(endpoint.map(|endpoint| endpoint.id), Ok(EndpointRef::new("ep_1")));
 }
 
 #[tokio::test]
@@ -181,10 +181,10 @@ async fn unknown_and_malformed_ids_are_absent() {
         .mount(&server)
         .await;
     let management = management(&server);
-    assert_eq!(management.get_endpoint(organization_id, "ep_gone").await, Ok(None));
+    assert_eq!(management.get_endpoint(organization_id, &"ep_gone".into()).await, Ok(None));
     for malformed in ["", "ep_1/secret", "../app"] {
-        assert_eq!(management.get_endpoint(organization_id, malformed).await, Ok(None));
-        assert_eq!(management.delete_endpoint(organization_id, malformed).await, Ok(false));
+        assert_eq!(management.get_endpoint(organization_id, &malformed.into()).await, Ok(None));
+        assert_eq!(management.delete_endpoint(organization_id, &malformed.into()).await, Ok(false));
     }
     assert_eq!(requests(&server).await.len(), 1);
 }
@@ -210,7 +210,8 @@ async fn rotating_calls_the_rotate_path_and_returns_the_new_secret() {
             .await;
         serve_secret(&server, &app, "ep_1", "whsec_new").await;
 
-        let rotated = management(&server).rotate_secret(organization_id, "ep_1", SecretRotation::default()).await;
+        let rotated =
+            management(&server).rotate_secret(organization_id, &"ep_1".into(), SecretRotation::default()).await;
         assert_eq!(rotated.map(|endpoint| endpoint.map(|e| e.signing_secret)), Ok(Some("whsec_new".to_owned())));
     }
 }
@@ -221,7 +222,7 @@ async fn an_overlap_svix_cannot_keep_is_refused_before_anything_rotates() {
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).expect(0).mount(&server).await;
     let rotation = SecretRotation { overlap: chrono::Duration::hours(1) };
 
-    let refused = management(&server).rotate_secret(Uuid::now_v7(), "ep_1", rotation).await;
+    let refused = management(&server).rotate_secret(Uuid::now_v7(), &"ep_1".into(), rotation).await;
 
     assert!(matches!(&refused, Err(RepoError::Conflict(c)) if c.code == "not_supported_by_backend"), "{refused:?}");
 }
@@ -283,8 +284,8 @@ async fn updating_patches_only_the_given_fields_and_an_empty_subscription_clears
         events: Some(Vec::new()),
         ..EndpointPatch::default()
     };
-    let updated = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
-    assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.id)), Ok(Some("ep_1".to_owned())));
+    let updated = management(&server).update_endpoint(organization_id, &"ep_1".into(), patch).await;
+    assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.id)), Ok(Some(EndpointRef::new("ep_1"))));
 }
 
 #[tokio::test]
@@ -305,8 +306,8 @@ async fn deleting_answers_whether_the_endpoint_existed() {
         .mount(&server)
         .await;
     let management = management(&server);
-    assert_eq!(management.delete_endpoint(organization_id, "ep_1").await, Ok(true));
-    assert_eq!(management.delete_endpoint(organization_id, "ep_gone").await, Ok(false));
+    assert_eq!(management.delete_endpoint(organization_id, &"ep_1".into()).await, Ok(true));
+    assert_eq!(management.delete_endpoint(organization_id, &"ep_gone".into()).await, Ok(false));
 }
 
 #[tokio::test]
@@ -319,7 +320,7 @@ async fn svix_errors_map_onto_repository_errors() {
             .expect(1)
             .mount(&server)
             .await;
-        let outcome = management(&server).get_endpoint(Uuid::now_v7(), "ep_1").await;
+        let outcome = management(&server).get_endpoint(Uuid::now_v7(), &"ep_1".into()).await;
         match (status, outcome) {
             (500 | 503 | 429 | 401 | 403, Err(RepoError::Unavailable(_))) => {}
             (400 | 422, Err(RepoError::Invalid(rule))) => assert_eq!(rule.code, "svix_refused"),

@@ -10,7 +10,7 @@ use kaiten_application::ports::operational_events::MockOperationalEventLog;
 use kaiten_application::ports::webhook_management::WebhookManagement;
 use kaiten_application::ports::webhooks::{MockEventOwners, WebhookEvent, WebhookSender};
 use kaiten_contract::operational::{DisableReason, EndpointDisabled};
-use kaiten_domain::webhook::EndpointPatch;
+use kaiten_domain::webhook::{EndpointPatch, EndpointRef};
 use kaiten_domain::{EventKind, EventNaming};
 use kaiten_svix::SvixWebhookSender;
 use serde_json::{Value, json};
@@ -209,7 +209,7 @@ async fn an_update_that_disables_an_endpoint_is_reported_as_a_manual_disable() {
         .returning(|_| Ok(true));
     let management = management(&server).with_operational_log(Arc::new(log));
     let patch = EndpointPatch { disabled: Some(true), ..EndpointPatch::default() };
-    let updated = management.update_endpoint(organization_id, "ep_1", patch).await;
+    let updated = management.update_endpoint(organization_id, &EndpointRef::new("ep_1"), patch).await;
     assert_eq!(updated.map(|endpoint| endpoint.map(|e| e.disabled)).ok(), Some(Some(true)));
 }
 
@@ -248,7 +248,7 @@ async fn a_resend_of_an_operational_event_never_goes_to_the_endpoint_it_is_about
         .mount(&server)
         .await;
 
-    let to_subject = management(&server).resend(organization_id, event.id, Some("ep_subject".into())).await;
+    let to_subject = management(&server).resend(organization_id, event.id, Some(EndpointRef::new("ep_subject"))).await;
     assert!(
         matches!(&to_subject, Err(kaiten_application::RepoError::Conflict(c)) if c.code == "about_this_endpoint"),
         "{to_subject:?}"
@@ -284,7 +284,7 @@ async fn a_scope_change_keeps_the_endpoints_own_channel() {
         include_organization_events: Some(true),
         ..EndpointPatch::default()
     };
-    let updated = management(&server).update_endpoint(organization_id, "ep_1", patch).await;
+    let updated = management(&server).update_endpoint(organization_id, &EndpointRef::new("ep_1"), patch).await;
     assert!(updated.is_ok(), "{updated:?}");
     server.verify().await;
 }

@@ -50,7 +50,8 @@ async fn recovering_asks_svix_to_recover_the_window_and_reads_its_task() {
         .await;
 
     let management = management(&server);
-    let started = management.recover(organization_id, "ep_1", Uuid::now_v7(), RecoveryKind::Recover, window).await;
+    let started =
+        management.recover(organization_id, &"ep_1".into(), Uuid::now_v7(), RecoveryKind::Recover, window).await;
     let started = started.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((started.backend_task_id.as_deref(), started.queued), (Some("qtask_1"), None));
     let record = RecoveryRecord {
@@ -74,8 +75,10 @@ async fn a_server_without_replay_missing_refuses_a_replay_with_the_reason() {
     let organization_id = Uuid::now_v7();
     serve_endpoint(&server, &app_path(organization_id)).await;
     let management = management(&server);
-    let refused = management.recover(organization_id, "ep_1", Uuid::now_v7(), RecoveryKind::Replay, window()).await;
+    let refused =
+        management.recover(organization_id, &"ep_1".into(), Uuid::now_v7(), RecoveryKind::Replay, window()).await;
     assert!(matches!(&refused, Err(RepoError::Conflict(c)) if c.code == "not_supported_by_backend"), "{refused:?}");
-    let unknown = management.recover(organization_id, "ep_2", Uuid::now_v7(), RecoveryKind::Recover, window()).await;
+    let unknown =
+        management.recover(organization_id, &"ep_2".into(), Uuid::now_v7(), RecoveryKind::Recover, window()).await;
     assert!(matches!(unknown, Err(RepoError::NotFound)), "an unknown endpoint is not found");
 }

@@ -34,7 +34,7 @@ async fn stats_count_the_listed_attempts_of_the_window() {
     let since = Utc.with_ymd_and_hms(2026, 9, 1, 11, 0, 0).single().unwrap_or_default();
     let window = StatsWindow { since, until: since + Duration::hours(2), bucket: Duration::hours(1) };
 
-    let stats = management(&server).endpoint_stats(organization_id, "ep_1", window).await;
+    let stats = management(&server).endpoint_stats(organization_id, &"ep_1".into(), window).await;
 
     let stats = stats.ok().flatten().unwrap_or_else(|| panic!("no stats"));
     let counts: Vec<(i64, i64)> = stats.buckets.iter().map(|b| (b.success, b.fail)).collect();

@@ -33,7 +33,7 @@ async fn a_test_send_is_svixs_send_example_to_that_endpoint() {
         .mount(&server)
         .await;
 
-    let sent = management(&server).send_test(organization_id, "ep_1", EventKind::LicenseCreation).await;
+    let sent = management(&server).send_test(organization_id, &"ep_1".into(), EventKind::LicenseCreation).await;
 
     let sent = sent.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((sent.event_id, sent.message_id.as_str()), (None, "msg_test1"));
@@ -57,8 +57,8 @@ async fn a_disabled_or_unknown_endpoint_gets_no_test() {
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
     let management = management(&server);
 
-    let disabled = management.send_test(organization_id, "ep_off", EventKind::ReleaseCreation).await;
+    let disabled = management.send_test(organization_id, &"ep_off".into(), EventKind::ReleaseCreation).await;
     assert!(matches!(&disabled, Err(RepoError::Conflict(c)) if c.code == "endpoint_disabled"), "{disabled:?}");
-    let gone = management.send_test(organization_id, "ep_gone", EventKind::ReleaseCreation).await;
+    let gone = management.send_test(organization_id, &"ep_gone".into(), EventKind::ReleaseCreation).await;
     assert_eq!(gone.map(|_| ()), Err(RepoError::NotFound));
 }

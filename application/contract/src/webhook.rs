@@ -41,7 +41,7 @@ pub struct WebhookEndpoint {
 impl From<kaiten_domain::webhook::WebhookEndpoint> for WebhookEndpoint {
     fn from(value: kaiten_domain::webhook::WebhookEndpoint) -> Self {
         Self {
-            id: value.id,
+            id: value.id.into(),
             url: value.url,
             event_names: value.event_names,
             event_types: value.event_types,
@@ -111,7 +111,7 @@ impl From<kaiten_domain::webhook::DeliveryAttempt> for DeliveryAttempt {
             id: value.id,
             event_id: value.event_id,
             message_id: value.message_id,
-            endpoint_id: value.endpoint_id,
+            endpoint_id: value.endpoint_id.into(),
             url: value.url,
             event_name: value.event_name,
             event_type: value.event_type,

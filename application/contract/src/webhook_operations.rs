@@ -72,7 +72,7 @@ impl From<kaiten_domain::webhook_recovery::RecoveryTask> for RecoveryTask {
     fn from(value: kaiten_domain::webhook_recovery::RecoveryTask) -> Self {
         Self {
             id: value.id,
-            endpoint_id: value.endpoint_id,
+            endpoint_id: value.endpoint_id.into(),
             kind: value.kind.into(),
             since: value.since,
             until: value.until,
@@ -164,7 +164,7 @@ pub struct EndpointStats {
 impl From<kaiten_domain::webhook_stats::EndpointStats> for EndpointStats {
     fn from(value: kaiten_domain::webhook_stats::EndpointStats) -> Self {
         Self {
-            endpoint_id: value.endpoint_id,
+            endpoint_id: value.endpoint_id.into(),
             since: value.since,
             until: value.until,
             bucket_seconds: value.bucket_seconds,

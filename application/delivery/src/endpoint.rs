@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use kaiten_domain::EventKind;
-use kaiten_domain::webhook::WebhookEndpoint;
+use kaiten_domain::webhook::{EndpointRef, WebhookEndpoint};
 use kaiten_domain::webhook_headers::EndpointHeader;
 use kaiten_domain::webhook_scope::CustomerScope;
 use secrecy::{ExposeSecret, SecretString};
@@ -142,7 +142,7 @@ impl Endpoint {
     pub fn to_api(&self) -> WebhookEndpoint {
         let (event_names, event_types) = kaiten_domain::webhook::subscription_names(&self.events);
         WebhookEndpoint {
-            id: self.id.to_string(),
+            id: EndpointRef::new(self.id.to_string()),
             url: self.url.as_str().to_owned(),
             event_names,
             event_types,

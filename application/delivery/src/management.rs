@@ -11,8 +11,8 @@ use kaiten_application::ports::webhook_management::{
 };
 use kaiten_contract::EventContract;
 use kaiten_domain::webhook::{
-    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
-    webhook_message_id,
+    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, EndpointRef, HistoryFilter, WebhookEndpoint,
+    WebhookMessage, webhook_message_id,
 };
 use kaiten_domain::webhook_headers::keep_stored_values;
 use kaiten_domain::webhook_recovery::{MAX_RECOVERY_MESSAGES, RecoveryKind, RecoveryStatus, RecoveryWindow};
@@ -40,8 +40,9 @@ fn no_value_to_keep(name: String) -> RepoError {
 }
 
 /// Built-in ids are UUIDs; anything else names no endpoint.
-fn endpoint_id(raw: &str) -> Option<Uuid> {
-    Uuid::parse_str(raw).ok()
+/// The built-in engine's endpoint ids are UUIDs: anything else names no endpoint.
+fn endpoint_id(id: &EndpointRef) -> Option<Uuid> {
+    Uuid::parse_str(id.as_str()).ok()
 }
 
 impl BuiltinWebhookManagement {
@@ -53,7 +54,7 @@ impl BuiltinWebhookManagement {
         &self,
         organization_id: Uuid,
         event: MessageEvent,
-        endpoint: Option<String>,
+        endpoint: Option<EndpointRef>,
     ) -> Result<Vec<Endpoint>, RepoError> {
         let Some(raw) = endpoint else {
             if event.test {
@@ -77,7 +78,12 @@ impl BuiltinWebhookManagement {
     }
 
     /// The endpoint, unless it is unknown (`NotFound`) or disabled (`Conflict`).
-    async fn enabled_endpoint(&self, organization_id: Uuid, raw: &str, doing: &str) -> Result<Endpoint, RepoError> {
+    async fn enabled_endpoint(
+        &self,
+        organization_id: Uuid,
+        raw: &EndpointRef,
+        doing: &str,
+    ) -> Result<Endpoint, RepoError> {
         let id = endpoint_id(raw).ok_or(RepoError::NotFound)?;
         let endpoint = self.store.find_endpoint(organization_id, id).await?.ok_or(RepoError::NotFound)?;
         if endpoint.disabled {
@@ -124,7 +130,11 @@ impl WebhookManagement for BuiltinWebhookManagement {
         Ok(listed.map(|stored| stored.to_api()))
     }
 
-    async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError> {
+    async fn get_endpoint(
+        &self,
+        organization_id: Uuid,
+        id: &EndpointRef,
+    ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let Some(id) = endpoint_id(id) else { return Ok(None) };
         Ok(self.store.find_endpoint(organization_id, id).await?.map(|endpoint| endpoint.to_api()))
     }
@@ -132,7 +142,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     async fn update_endpoint(
         &self,
         organization_id: Uuid,
-        id: &str,
+        id: &EndpointRef,
         patch: EndpointPatch,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let Some(id) = endpoint_id(id) else { return Ok(None) };
@@ -144,7 +154,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         Ok(self.store.update_endpoint(organization_id, id, patch, None).await?.map(|endpoint| endpoint.to_api()))
     }
 
-    async fn delete_endpoint(&self, organization_id: Uuid, id: &str) -> Result<bool, RepoError> {
+    async fn delete_endpoint(&self, organization_id: Uuid, id: &EndpointRef) -> Result<bool, RepoError> {
         let Some(id) = endpoint_id(id) else { return Ok(false) };
         self.store.delete_endpoint(organization_id, id).await
     }
@@ -152,7 +162,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     async fn rotate_secret(
         &self,
         organization_id: Uuid,
-        id: &str,
+        id: &EndpointRef,
         rotation: SecretRotation,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
         let Some(id) = endpoint_id(id) else { return Ok(None) };
@@ -162,7 +172,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     }
 
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {
-        if filter.endpoint_id.as_deref().is_some_and(|id| endpoint_id(id).is_none()) {
+        if filter.endpoint_id.as_ref().is_some_and(|id| endpoint_id(id).is_none()) {
             return Ok(Paged::all(vec![]));
         }
         self.store.history(organization_id, &filter).await
@@ -185,7 +195,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     async fn recover(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         task_id: Uuid,
         kind: RecoveryKind,
         window: RecoveryWindow,
@@ -231,7 +241,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         &self,
         organization_id: Uuid,
         event_id: Uuid,
-        endpoint_id: Option<String>,
+        endpoint_id: Option<EndpointRef>,
     ) -> Result<usize, RepoError> {
         let event = self.store.message_event(organization_id, event_id).await?.ok_or(RepoError::NotFound)?;
         let targets = self.resend_targets(organization_id, event, endpoint_id).await?;
@@ -252,7 +262,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     async fn endpoint_stats(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         window: StatsWindow,
     ) -> Result<Option<EndpointStats>, RepoError> {
         let Some(id) = self::endpoint_id(endpoint_id) else { return Ok(None) };
@@ -268,7 +278,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     async fn send_test(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         kind: EventKind,
     ) -> Result<TestSendAccepted, RepoError> {
         let endpoint = self.enabled_endpoint(organization_id, endpoint_id, "sending a test").await?;

@@ -5,7 +5,8 @@ use crate::error::RepoError;
 use async_trait::async_trait;
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{
-    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, HistoryFilter, WebhookEndpoint, WebhookMessage,
+    AttemptPage, DeliveryAttempt, EndpointDraft, EndpointPatch, EndpointRef, HistoryFilter, WebhookEndpoint,
+    WebhookMessage,
 };
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryStatus, RecoveryTask, RecoveryWindow};
 use kaiten_domain::webhook_secret_rotation::SecretRotation;
@@ -28,20 +29,21 @@ pub trait WebhookManagement: Send + Sync {
     ) -> Result<WebhookEndpoint, RepoError>;
     /// Newest first, secrets included (the use case masks them).
     async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<WebhookEndpoint>, RepoError>;
-    async fn get_endpoint(&self, organization_id: Uuid, id: &str) -> Result<Option<WebhookEndpoint>, RepoError>;
+    async fn get_endpoint(&self, organization_id: Uuid, id: &EndpointRef)
+    -> Result<Option<WebhookEndpoint>, RepoError>;
     async fn update_endpoint(
         &self,
         organization_id: Uuid,
-        id: &str,
+        id: &EndpointRef,
         patch: EndpointPatch,
     ) -> Result<Option<WebhookEndpoint>, RepoError>;
     /// `false` when there was no such endpoint.
-    async fn delete_endpoint(&self, organization_id: Uuid, id: &str) -> Result<bool, RepoError>;
+    async fn delete_endpoint(&self, organization_id: Uuid, id: &EndpointRef) -> Result<bool, RepoError>;
     /// A new secret; the previous one keeps signing for the rotation's overlap.
     async fn rotate_secret(
         &self,
         organization_id: Uuid,
-        id: &str,
+        id: &EndpointRef,
         rotation: SecretRotation,
     ) -> Result<Option<WebhookEndpoint>, RepoError>;
     /// Sends the catalog's example of `kind`, marked as a test, to the endpoint alone. `NotFound` for
@@ -49,14 +51,14 @@ pub trait WebhookManagement: Send + Sync {
     async fn send_test(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         kind: EventKind,
     ) -> Result<TestSendAccepted, RepoError>;
     /// The endpoint's health over `window`; `None` for an unknown endpoint.
     async fn endpoint_stats(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         window: StatsWindow,
     ) -> Result<Option<EndpointStats>, RepoError>;
     /// Attempts, newest first.
@@ -75,7 +77,7 @@ pub trait WebhookManagement: Send + Sync {
         &self,
         organization_id: Uuid,
         event_id: Uuid,
-        endpoint_id: Option<String>,
+        endpoint_id: Option<EndpointRef>,
     ) -> Result<usize, RepoError>;
     /// Sends again, as task `task_id`, the endpoint's messages in `window` that failed (`Recover`) or
     /// were never sent to it (`Replay`), each through the endpoint's one delivery chain. `NotFound`
@@ -83,7 +85,7 @@ pub trait WebhookManagement: Send + Sync {
     async fn recover(
         &self,
         organization_id: Uuid,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         task_id: Uuid,
         kind: RecoveryKind,
         window: RecoveryWindow,
@@ -126,7 +128,7 @@ pub trait CustomerDirectory: Send + Sync {
 pub struct RecoveryRecord {
     pub id: Uuid,
     pub organization_id: Uuid,
-    pub endpoint_id: String,
+    pub endpoint_id: EndpointRef,
     pub kind: RecoveryKind,
     pub window: RecoveryWindow,
     pub start: RecoveryStart,

@@ -7,8 +7,8 @@ use crate::error::UseCaseError;
 use crate::ports::webhook_management::{CustomerDirectory, RecoveryLog, ResendLimiter, WebhookManagement};
 use crate::use_cases::endpoint_customers::EndpointCustomers;
 use kaiten_domain::webhook::{
-    AttemptPage, DeliveryAttempt, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges,
-    WebhookMessage,
+    AttemptPage, DeliveryAttempt, EndpointRef, HistoryFilter, NewWebhookEndpoint, WebhookEndpoint,
+    WebhookEndpointChanges, WebhookMessage,
 };
 use kaiten_domain::webhook_secret_rotation::{SecretRotation, SecretRotationRequest};
 use kaiten_domain::webhook_stats::{EndpointStats, StatsWindow};
@@ -93,7 +93,7 @@ impl ManageWebhooks {
     }
 
     /// The endpoint, its secret masked.
-    pub async fn get(&self, caller: &Caller, id: &str) -> Result<WebhookEndpoint, UseCaseError> {
+    pub async fn get(&self, caller: &Caller, id: &EndpointRef) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
         let found = self.management.get_endpoint(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
         let found = found.ok_or(UseCaseError::NotFound(ENDPOINT))?;
@@ -102,7 +102,7 @@ impl ManageWebhooks {
 
     /// The endpoint's signing secret in plain: only for callers that may change the endpoint (as Svix
     /// serves the secret apart from the endpoint).
-    pub async fn secret(&self, caller: &Caller, id: &str) -> Result<String, UseCaseError> {
+    pub async fn secret(&self, caller: &Caller, id: &EndpointRef) -> Result<String, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
         let found = self.management.get_endpoint(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
         found.map(|endpoint| endpoint.signing_secret).ok_or(UseCaseError::NotFound(ENDPOINT))
@@ -111,7 +111,7 @@ impl ManageWebhooks {
     pub async fn update(
         &self,
         caller: &Caller,
-        id: &str,
+        id: &EndpointRef,
         changes: WebhookEndpointChanges,
     ) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
@@ -127,7 +127,7 @@ impl ManageWebhooks {
         Ok(self.with_deleted_customers(caller, updated).await?.masked())
     }
 
-    pub async fn delete(&self, caller: &Caller, id: &str) -> Result<(), UseCaseError> {
+    pub async fn delete(&self, caller: &Caller, id: &EndpointRef) -> Result<(), UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
         let deleted =
             self.management.delete_endpoint(caller.organization_id, id).await.map_err(|e| from(ENDPOINT, e))?;
@@ -138,7 +138,7 @@ impl ManageWebhooks {
     pub async fn rotate_secret(
         &self,
         caller: &Caller,
-        id: &str,
+        id: &EndpointRef,
         request: Option<SecretRotationRequest>,
     ) -> Result<WebhookEndpoint, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
@@ -149,7 +149,12 @@ impl ManageWebhooks {
     }
 
     /// The endpoint's health over `window`.
-    pub async fn stats(&self, caller: &Caller, id: &str, window: StatsWindow) -> Result<EndpointStats, UseCaseError> {
+    pub async fn stats(
+        &self,
+        caller: &Caller,
+        id: &EndpointRef,
+        window: StatsWindow,
+    ) -> Result<EndpointStats, UseCaseError> {
         caller.require(Access::Read, Module::Webhooks)?;
         let stats =
             self.management.endpoint_stats(caller.organization_id, id, window).await.map_err(|e| from(ENDPOINT, e))?;
@@ -184,7 +189,7 @@ impl ManageWebhooks {
         &self,
         caller: &Caller,
         event_id: Uuid,
-        endpoint_id: Option<String>,
+        endpoint_id: Option<EndpointRef>,
     ) -> Result<usize, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;
         let limit = self.limits.resends_per_minute;
@@ -204,7 +209,7 @@ impl ManageWebhooks {
     pub async fn send_test(
         &self,
         caller: &Caller,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         request: TestSendRequest,
     ) -> Result<TestSendAccepted, UseCaseError> {
         caller.require(Access::Write, Module::Webhooks)?;

@@ -11,7 +11,7 @@ mod use_case {
 
     fn endpoint(secret: &str) -> WebhookEndpoint {
         WebhookEndpoint {
-            id: Uuid::now_v7().to_string(),
+            id: EndpointRef::new(Uuid::now_v7().to_string()),
             url: "https://hooks.example.com".into(),
             event_names: vec![],
             event_types: vec![],
@@ -90,11 +90,11 @@ mod use_case {
         let caller = caller_with(&["read:webhooks"]);
         let listed = block_on(use_case.list(&caller, Page::default())).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(listed.items[0].signing_secret, "whsec_****9876");
-        let one = block_on(use_case.get(&caller, "x")).unwrap_or_else(|e| panic!("{e}"));
+        let one = block_on(use_case.get(&caller, &EndpointRef::new("x"))).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(one.signing_secret, "whsec_****9876");
-        assert!(matches!(block_on(use_case.secret(&caller, "x")), Err(UseCaseError::Forbidden(_))));
+        assert!(matches!(block_on(use_case.secret(&caller, &EndpointRef::new("x"))), Err(UseCaseError::Forbidden(_))));
         let writer = caller_with(&["write:webhooks"]);
-        assert_eq!(block_on(use_case.secret(&writer, "x")), Ok("whsec_secretvalue9876".to_owned()));
+        assert_eq!(block_on(use_case.secret(&writer, &EndpointRef::new("x"))), Ok("whsec_secretvalue9876".to_owned()));
     }
 
     #[test]
@@ -106,8 +106,11 @@ mod use_case {
             .returning(|_, _, _| Err(RepoError::Conflict(Conflict::new("endpoint_disabled", "disabled"))));
         let use_case = use_case_on(backend);
         let caller = caller_with(&["write:webhooks"]);
-        assert!(matches!(block_on(use_case.get(&caller, "missing")), Err(UseCaseError::NotFound(_))));
-        let resent = block_on(use_case.resend(&caller, Uuid::now_v7(), Some("e".into())));
+        assert!(matches!(
+            block_on(use_case.get(&caller, &EndpointRef::new("missing"))),
+            Err(UseCaseError::NotFound(_))
+        ));
+        let resent = block_on(use_case.resend(&caller, Uuid::now_v7(), Some(EndpointRef::new("e"))));
         assert!(matches!(resent, Err(UseCaseError::Conflict(c)) if c.code == "endpoint_disabled"));
     }
 }

@@ -5,6 +5,7 @@
 use crate::caller::Caller;
 use crate::error::UseCaseError;
 use crate::ports::webhook_management::{RecoveryLog, RecoveryRecord, WebhookManagement};
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook_recovery::{RecoveryKind, RecoveryRequest, RecoveryTask};
 use kaiten_domain::{Access, Module, clock};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ impl RecoverWebhooks {
     pub async fn start(
         &self,
         caller: &Caller,
-        endpoint_id: &str,
+        endpoint_id: &EndpointRef,
         kind: RecoveryKind,
         request: RecoveryRequest,
     ) -> Result<RecoveryTask, UseCaseError> {
@@ -38,7 +39,7 @@ impl RecoverWebhooks {
             .recover(organization_id, endpoint_id, id, kind, window)
             .await
             .map_err(|e| UseCaseError::from_repo("webhook endpoint", e))?;
-        let endpoint_id = endpoint_id.to_owned();
+        let endpoint_id = endpoint_id.clone();
         let record = RecoveryRecord { id, organization_id, endpoint_id, kind, window, start, created_at: clock::now() };
         self.log.record(&record).await.map_err(|e| UseCaseError::from_repo(RECOVERY, e))?;
         let progress =
@@ -63,6 +64,7 @@ mod tests {
     use crate::ports::webhook_management::{MockRecoveryLog, MockWebhookManagement, RecoveryProgress, RecoveryStart};
     use crate::use_cases::testing::caller_with;
     use futures::executor::block_on;
+    use kaiten_domain::webhook::EndpointRef;
     use kaiten_domain::webhook_recovery::RecoveryStatus;
 
     fn request() -> RecoveryRequest {
@@ -75,11 +77,11 @@ mod tests {
         backend.expect_recover().never();
         let use_case = RecoverWebhooks::new(Arc::new(backend), Arc::new(MockRecoveryLog::new()));
         let reader = caller_with(&["read:webhooks"]);
-        let refused = block_on(use_case.start(&reader, "e", RecoveryKind::Recover, request()));
+        let refused = block_on(use_case.start(&reader, &EndpointRef::new("e"), RecoveryKind::Recover, request()));
         assert!(matches!(refused, Err(UseCaseError::Forbidden(_))));
         let writer = caller_with(&["write:webhooks"]);
         let backwards = RecoveryRequest { since: clock::now() + chrono::Duration::hours(1), until: None };
-        let invalid = block_on(use_case.start(&writer, "e", RecoveryKind::Replay, backwards));
+        let invalid = block_on(use_case.start(&writer, &EndpointRef::new("e"), RecoveryKind::Replay, backwards));
         assert!(matches!(invalid, Err(UseCaseError::Invalid(_))));
     }
 
@@ -101,7 +103,12 @@ mod tests {
         let mut log = MockRecoveryLog::new();
         log.expect_record().withf(|record| record.start.queued == Some(3)).times(1).returning(|_| Ok(()));
         let use_case = RecoverWebhooks::new(Arc::new(backend), Arc::new(log));
-        let task = block_on(use_case.start(&caller_with(&["write:webhooks"]), "e", RecoveryKind::Recover, request()));
+        let task = block_on(use_case.start(
+            &caller_with(&["write:webhooks"]),
+            &EndpointRef::new("e"),
+            RecoveryKind::Recover,
+            request(),
+        ));
         let task = task.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((task.queued, task.pending, task.status), (Some(3), Some(2), RecoveryStatus::Running));
     }

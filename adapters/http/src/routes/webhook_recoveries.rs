@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::webhook_operations::{RecoveryRequest, RecoveryTask};
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook_recovery::RecoveryKind;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,7 +29,7 @@ async fn start(
     kind: RecoveryKind,
     request: RecoveryRequest,
 ) -> Result<impl IntoResponse, Problem> {
-    let task = state.use_cases.recoveries.start(&caller, &id, kind, request.into()).await?;
+    let task = state.use_cases.recoveries.start(&caller, &EndpointRef::new(id), kind, request.into()).await?;
     let location = format!("/api/webhooks/recoveries/{}", task.id);
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(RecoveryTask::from(task))))
 }

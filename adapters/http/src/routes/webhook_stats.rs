@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use kaiten_contract::webhook_operations::EndpointStats;
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook_stats::StatsWindow;
 use kaiten_domain::{ValidationErrors, clock};
 use serde::Deserialize;
@@ -60,5 +61,5 @@ async fn endpoint_stats(
     ApiQuery(query): ApiQuery<StatsQuery>,
 ) -> Result<Json<EndpointStats>, Problem> {
     let window = query.window()?;
-    Ok(Json(state.use_cases.webhooks.stats(&caller, &id, window).await?.into()))
+    Ok(Json(state.use_cases.webhooks.stats(&caller, &EndpointRef::new(id), window).await?.into()))
 }

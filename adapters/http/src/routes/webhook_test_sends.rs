@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use kaiten_contract::webhook_operations::{TestSendAccepted, TestSendRequest};
+use kaiten_domain::webhook::EndpointRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,7 +37,7 @@ async fn send_test(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<TestSendRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let sent = state.use_cases.webhooks.send_test(&caller, &id, request.into()).await?;
+    let sent = state.use_cases.webhooks.send_test(&caller, &EndpointRef::new(id), request.into()).await?;
     let mut headers = HeaderMap::new();
     let location = sent.event_id.as_ref().map(|event_id| format!("/api/webhooks/messages/{event_id}"));
     if let Some(location) = location.and_then(|location| HeaderValue::from_str(&location).ok()) {

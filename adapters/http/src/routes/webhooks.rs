@@ -14,6 +14,7 @@ use kaiten_contract::webhook::{
     DeliveryAttempt, NewWebhookEndpoint, WebhookEndpoint, WebhookEndpointChanges, WebhookMessage,
 };
 use kaiten_contract::webhook_operations::SecretRotationRequest;
+use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook::{AttemptPage, AttemptStatus, HistoryFilter};
 use kaiten_domain::{EventKind, FieldError, Page, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,7 @@ async fn get_endpoint(
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.get(&caller, &id).await?.into()))
+    Ok(Json(state.use_cases.webhooks.get(&caller, &EndpointRef::new(id)).await?.into()))
 }
 
 /// The endpoint's signing secret.
@@ -96,7 +97,7 @@ async fn get_secret(
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<EndpointSecret>, Problem> {
-    Ok(Json(EndpointSecret { signing_secret: state.use_cases.webhooks.secret(&caller, &id).await? }))
+    Ok(Json(EndpointSecret { signing_secret: state.use_cases.webhooks.secret(&caller, &EndpointRef::new(id)).await? }))
 }
 
 /// Updates an endpoint (omitted fields keep their value); `disabled: false` re-enables it.
@@ -112,7 +113,7 @@ async fn update_endpoint(
     Path(id): Path<String>,
     ApiJson(changes): ApiJson<WebhookEndpointChanges>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.update(&caller, &id, changes.into()).await?.into()))
+    Ok(Json(state.use_cases.webhooks.update(&caller, &EndpointRef::new(id), changes.into()).await?.into()))
 }
 
 /// Deletes an endpoint and its delivery history.
@@ -125,7 +126,7 @@ async fn delete_endpoint(
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    state.use_cases.webhooks.delete(&caller, &id).await?;
+    state.use_cases.webhooks.delete(&caller, &EndpointRef::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +146,9 @@ async fn rotate_secret(
     Path(id): Path<String>,
     OptionalApiJson(request): OptionalApiJson<SecretRotationRequest>,
 ) -> Result<Json<WebhookEndpoint>, Problem> {
-    Ok(Json(state.use_cases.webhooks.rotate_secret(&caller, &id, request.map(Into::into)).await?.into()))
+    Ok(Json(
+        state.use_cases.webhooks.rotate_secret(&caller, &EndpointRef::new(id), request.map(Into::into)).await?.into(),
+    ))
 }
 
 /// Filters of the delivery history.
@@ -206,7 +209,7 @@ impl HistoryQuery {
         if !errors.is_empty() {
             return Err(Problem::validation(ValidationErrors(errors)));
         }
-        Ok(HistoryFilter { endpoint_id: self.endpoint_id, event, status, before, after, page })
+        Ok(HistoryFilter { endpoint_id: self.endpoint_id.map(EndpointRef::new), event, status, before, after, page })
     }
 }
 
@@ -287,6 +290,7 @@ async fn resend_message(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let queued = state.use_cases.webhooks.resend(&caller, event_id(&raw)?, request.endpoint_id).await?;
+    let queued =
+        state.use_cases.webhooks.resend(&caller, event_id(&raw)?, request.endpoint_id.map(EndpointRef::new)).await?;
     Ok((StatusCode::ACCEPTED, Json(ResendAccepted { queued })))
 }
