@@ -13,6 +13,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Array, Interval, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::{Conflict, RepoError};
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::{Accepted, Claim, Endpoint, Lease, NewMessage};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -79,7 +80,9 @@ async fn insert_new(conn: &mut AsyncPgConnection, batch: &[AcceptRequest]) -> Re
     .bind::<Array<Text>, _>(column(|m| m.body.clone()))
     .bind::<Interval, _>(diesel::data_types::PgInterval::from_microseconds(micros))
     .bind::<Array<Nullable<SqlUuid>>, _>(batch.iter().map(|r| r.message.customer_id).collect::<Vec<_>>())
-    .bind::<Array<Nullable<SqlUuid>>, _>(batch.iter().map(|r| r.message.about_endpoint).collect::<Vec<_>>())
+    .bind::<Array<Nullable<SqlUuid>>, _>(
+        batch.iter().map(|r| r.message.about_endpoint.map(EndpointId::as_uuid)).collect::<Vec<_>>(),
+    )
     .load(conn)
     .await
     .map_err(repo_error)?;
@@ -132,7 +135,12 @@ async fn claims(
     let Some(lease) = stored.lease else {
         return Ok(Accepted { body: stored.body, claims: Vec::new(), claimed_elsewhere_until: stored.claimed_until });
     };
-    let key = (message.organization_id, message.kind.name(), message.customer_id, message.about_endpoint);
+    let key = (
+        message.organization_id,
+        message.kind.name(),
+        message.customer_id,
+        message.about_endpoint.map(EndpointId::as_uuid),
+    );
     let endpoints = match subscribers.get(&key) {
         Some(endpoints) => endpoints,
         None => {

@@ -11,6 +11,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::{Claim, DeliveryTask, Endpoint, Lease, NewMessage};
 use kaiten_domain::EventKind;
 use std::sync::LazyLock;
@@ -106,7 +107,7 @@ pub(crate) async fn store_and_claim(
     .bind::<Text, _>(&message.body)
     .bind::<Interval, _>(interval(lease))
     .bind::<Nullable<SqlUuid>, _>(message.customer_id)
-    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint)
+    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint.map(EndpointId::as_uuid))
     .prepared()
     .get_result(conn)
     .await
@@ -149,7 +150,7 @@ pub(crate) async fn subscribed_endpoints(
     .bind::<SqlUuid, _>(message.organization_id)
     .bind::<Text, _>(message.kind.name())
     .bind::<Nullable<SqlUuid>, _>(message.customer_id)
-    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint)
+    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint.map(EndpointId::as_uuid))
     .prepared()
     .load(conn)
     .await
@@ -193,7 +194,7 @@ pub(crate) async fn claim_task(
         subscribed("m.event_name", "m.customer_id", "m.about_endpoint_id")
     ))
     .bind::<SqlUuid, _>(task.message_id)
-    .bind::<SqlUuid, _>(task.endpoint_id)
+    .bind::<SqlUuid, _>(task.endpoint_id.as_uuid())
     .bind::<Integer, _>(i32::try_from(task.attempt).unwrap_or(i32::MAX))
     .bind::<Interval, _>(interval(lease))
     .prepared()
@@ -240,7 +241,7 @@ pub(crate) async fn why_unclaimable(
         subscribed("m.event_name", "m.customer_id", "m.about_endpoint_id")
     ))
     .bind::<SqlUuid, _>(task.message_id)
-    .bind::<SqlUuid, _>(task.endpoint_id)
+    .bind::<SqlUuid, _>(task.endpoint_id.as_uuid())
     .get_result(conn)
     .await
     .optional_row()?;
@@ -262,7 +263,7 @@ pub(crate) async fn why_unclaimable(
                  WHERE message_id = $1 AND endpoint_id = $2 AND state = 'pending'",
             )
             .bind::<SqlUuid, _>(task.message_id)
-            .bind::<SqlUuid, _>(task.endpoint_id)
+            .bind::<SqlUuid, _>(task.endpoint_id.as_uuid())
             .execute(conn)
             .await
             .map_err(repo_error)?;
@@ -290,7 +291,7 @@ async fn first_attempts_state(conn: &mut AsyncPgConnection, task: &DeliveryTask)
          FROM webhook_messages m WHERE m.id = $1",
     )
     .bind::<SqlUuid, _>(task.message_id)
-    .bind::<SqlUuid, _>(task.endpoint_id)
+    .bind::<SqlUuid, _>(task.endpoint_id.as_uuid())
     .get_result(conn)
     .await
     .optional_row()?;

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::NewMessage;
 use kaiten_domain::webhook::EndpointRef;
 use kaiten_domain::webhook::{
@@ -48,7 +49,7 @@ impl MessageRow {
             organization_id: self.organization_id,
             kind,
             customer_id: self.customer_id,
-            about_endpoint: self.about_endpoint_id,
+            about_endpoint: self.about_endpoint_id.map(EndpointId::new),
             body: self.body,
         })
     }

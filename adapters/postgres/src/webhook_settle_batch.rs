@@ -9,6 +9,7 @@ use crate::group_commit::GroupCommit;
 use crate::webhook_settlement;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::Settlement;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -21,7 +22,7 @@ pub(crate) struct SettleRequest {
     cutoff: DateTime<Utc>,
 }
 
-type Answer = Result<Vec<Uuid>, RepoError>;
+type Answer = Result<Vec<EndpointId>, RepoError>;
 
 pub(crate) struct SettleBatches {
     group: GroupCommit<SettleRequest, Answer>,
@@ -54,7 +55,7 @@ async fn settle_batch(pool: &PgPool, batch: Vec<SettleRequest>) -> Vec<Answer> {
         match webhook_settlement::settle(&mut conn, &settlements, cutoff).await {
             Ok(disabled) => {
                 for &i in &round {
-                    let own: HashSet<Uuid> = batch[i].settlements.iter().map(|s| s.endpoint_id).collect();
+                    let own: HashSet<EndpointId> = batch[i].settlements.iter().map(|s| s.endpoint_id).collect();
                     answers[i] = Some(Ok(disabled.iter().copied().filter(|id| own.contains(id)).collect()));
                 }
             }
@@ -75,7 +76,8 @@ fn rounds(batch: &[SettleRequest]) -> Vec<Vec<usize>> {
     type Delivery = (Uuid, Uuid);
     let mut rounds: Vec<(HashSet<Delivery>, Vec<usize>)> = Vec::new();
     for (i, request) in batch.iter().enumerate() {
-        let keys: HashSet<Delivery> = request.settlements.iter().map(|s| (s.message_id, s.endpoint_id)).collect();
+        let keys: HashSet<Delivery> =
+            request.settlements.iter().map(|s| (s.message_id, s.endpoint_id.as_uuid())).collect();
         match rounds.iter_mut().find(|(taken, _)| taken.is_disjoint(&keys)) {
             Some((taken, members)) => {
                 taken.extend(keys);
@@ -97,7 +99,7 @@ mod tests {
             .iter()
             .map(|&(message, endpoint)| Settlement {
                 message_id: Uuid::from_u128(message),
-                endpoint_id: Uuid::from_u128(endpoint),
+                endpoint_id: EndpointId::new(Uuid::from_u128(endpoint)),
                 lease: None,
                 attempt: None,
                 next: NextStep::Done,

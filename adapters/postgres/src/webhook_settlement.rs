@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::RepoError;
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
 use kaiten_domain::webhook_operational::DisableReason;
 use std::sync::LazyLock;
@@ -103,7 +104,7 @@ pub(crate) async fn settle(
     conn: &mut AsyncPgConnection,
     settlements: &[Settlement],
     cutoff: DateTime<Utc>,
-) -> Result<Vec<Uuid>, RepoError> {
+) -> Result<Vec<EndpointId>, RepoError> {
     #[derive(diesel::QueryableByName)]
     struct Disabled {
         #[diesel(sql_type = SqlUuid)]
@@ -134,7 +135,7 @@ pub(crate) async fn settle(
     let streaks = Streaks::of(&records);
     // Endpoints that asked for a pause (429/503 with Retry-After): each is among the failed ones.
     let pauses: Vec<(Uuid, DateTime<Utc>)> =
-        records.iter().filter_map(|r| r.pause_endpoint_until.map(|until| (r.endpoint_id, until))).collect();
+        records.iter().filter_map(|r| r.pause_endpoint_until.map(|until| (r.endpoint_id.as_uuid(), until))).collect();
     let exhausted = Exhausted::of(settlements);
     let disabled: Vec<Disabled> = diesel::sql_query(SETTLE.as_str())
         .bind::<Array<SqlUuid>, _>(attempts.id)
@@ -156,7 +157,7 @@ pub(crate) async fn settle(
         .bind::<Array<Nullable<Integer>>, _>(moves.attempts)
         .bind::<Array<Nullable<Timestamptz>>, _>(moves.next_attempt_at)
         .bind::<Array<SqlUuid>, _>(resent.iter().map(|s| s.message_id).collect::<Vec<_>>())
-        .bind::<Array<SqlUuid>, _>(resent.iter().map(|s| s.endpoint_id).collect::<Vec<_>>())
+        .bind::<Array<SqlUuid>, _>(resent.iter().map(|s| s.endpoint_id.as_uuid()).collect::<Vec<_>>())
         .bind::<Array<SqlUuid>, _>(streaks.succeeded)
         .bind::<Array<SqlUuid>, _>(streaks.failed)
         .bind::<Array<SqlUuid>, _>(streaks.gone)
@@ -180,5 +181,5 @@ pub(crate) async fn settle(
         .load(conn)
         .await
         .map_err(repo_error)?;
-    Ok(disabled.into_iter().map(|row| row.id).collect())
+    Ok(disabled.into_iter().map(|row| EndpointId::new(row.id)).collect())
 }

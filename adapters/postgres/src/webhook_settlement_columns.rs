@@ -3,6 +3,7 @@
 //! endpoints' streaks and the deliveries whose retries ran out.
 
 use chrono::{DateTime, Utc};
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::{AttemptRecord, Lease, NextStep, Settlement};
 use kaiten_domain::webhook::AttemptStatus;
 use uuid::Uuid;
@@ -26,7 +27,7 @@ impl Exhausted {
         for settlement in settlements.iter().filter(|s| s.lease.is_some() && s.next == NextStep::GiveUp) {
             let Some(attempt) = settlement.attempt.as_ref().filter(|a| !a.disable_endpoint) else { continue };
             exhausted.message_id.push(settlement.message_id);
-            exhausted.endpoint_id.push(settlement.endpoint_id);
+            exhausted.endpoint_id.push(settlement.endpoint_id.as_uuid());
             exhausted.attempt_id.push(attempt.id);
             exhausted.attempt.push(i32::try_from(attempt.attempt).unwrap_or(i32::MAX));
             exhausted.code.push(attempt.response_status_code.map(i32::from));
@@ -58,7 +59,7 @@ impl AttemptColumns {
             id: records.iter().map(|r| r.id).collect(),
             organization_id: records.iter().map(|r| r.organization_id).collect(),
             message_id: records.iter().map(|r| r.message_id).collect(),
-            endpoint_id: records.iter().map(|r| r.endpoint_id).collect(),
+            endpoint_id: records.iter().map(|r| r.endpoint_id.as_uuid()).collect(),
             url: records.iter().map(|r| r.url.clone()).collect(),
             attempt: records.iter().map(|r| i32::try_from(r.attempt).unwrap_or(i32::MAX)).collect(),
             status: records.iter().map(|r| r.status.as_str().to_owned()).collect(),
@@ -108,7 +109,7 @@ impl Moves {
                 NextStep::RetryAt(at) | NextStep::DeferredTo(at) => ("pending", Some(at)),
             };
             moves.message_id.push(settlement.message_id);
-            moves.endpoint_id.push(settlement.endpoint_id);
+            moves.endpoint_id.push(settlement.endpoint_id.as_uuid());
             moves.lease.push(lease);
             moves.state.push(state.to_owned());
             moves.attempts.push(settlement.attempt.as_ref().map(|a| i32::try_from(a.attempt).unwrap_or(i32::MAX)));
@@ -146,19 +147,20 @@ impl Streaks {
     /// one endpoint): succeeded clears its failing streak, failed starts or extends it; a 410 Gone
     /// anywhere in the batch disables it.
     pub(crate) fn of(attempts: &[&AttemptRecord]) -> Self {
-        let mut latest: std::collections::HashMap<Uuid, &AttemptRecord> = std::collections::HashMap::new();
+        let mut latest: std::collections::HashMap<EndpointId, &AttemptRecord> = std::collections::HashMap::new();
         for attempt in attempts {
             let entry = latest.entry(attempt.endpoint_id).or_insert(attempt);
             if attempt.at >= entry.at {
                 *entry = attempt;
             }
         }
-        let gone: Vec<Uuid> = attempts.iter().filter(|a| a.disable_endpoint).map(|a| a.endpoint_id).collect();
-        let (succeeded, failed): (Vec<&AttemptRecord>, Vec<&AttemptRecord>) =
-            latest.into_values().partition(|a| a.status == AttemptStatus::Success && !gone.contains(&a.endpoint_id));
+        let gone: Vec<Uuid> = attempts.iter().filter(|a| a.disable_endpoint).map(|a| a.endpoint_id.as_uuid()).collect();
+        let (succeeded, failed): (Vec<&AttemptRecord>, Vec<&AttemptRecord>) = latest
+            .into_values()
+            .partition(|a| a.status == AttemptStatus::Success && !gone.contains(&a.endpoint_id.as_uuid()));
         Self {
-            succeeded: succeeded.iter().map(|a| a.endpoint_id).collect(),
-            failed: failed.iter().map(|a| a.endpoint_id).collect(),
+            succeeded: succeeded.iter().map(|a| a.endpoint_id.as_uuid()).collect(),
+            failed: failed.iter().map(|a| a.endpoint_id.as_uuid()).collect(),
             gone,
         }
     }
@@ -174,7 +176,7 @@ mod tests {
             id: Uuid::now_v7(),
             organization_id: Uuid::nil(),
             message_id: Uuid::now_v7(),
-            endpoint_id: Uuid::from_u128(endpoint),
+            endpoint_id: EndpointId::new(Uuid::from_u128(endpoint)),
             url: String::new(),
             attempt: 1,
             status,

@@ -8,6 +8,7 @@ use crate::{webhook_endpoints as endpoints, webhook_messages as messages, webhoo
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kaiten_application::RepoError;
+use kaiten_delivery::EndpointId;
 use kaiten_delivery::ports::delivery::{
     Accepted, DeliveryTask, Endpoint, MessageEvent, NewMessage, Settlement, TaskClaim, WebhookStore,
 };
@@ -44,30 +45,30 @@ impl WebhookStore for PgWebhookStore {
         endpoints::list(&mut *self.connection().await?, organization_id, page).await
     }
 
-    async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<Endpoint>, RepoError> {
-        endpoints::find(&mut *self.connection().await?, organization_id, id).await
+    async fn find_endpoint(&self, organization_id: Uuid, id: EndpointId) -> Result<Option<Endpoint>, RepoError> {
+        endpoints::find(&mut *self.connection().await?, organization_id, id.as_uuid()).await
     }
 
     async fn update_endpoint(
         &self,
         organization_id: Uuid,
-        id: Uuid,
+        id: EndpointId,
         patch: EndpointPatch,
         new_secret: Option<(String, DateTime<Utc>)>,
     ) -> Result<Option<Endpoint>, RepoError> {
-        endpoints::update(&mut *self.connection().await?, organization_id, id, patch, new_secret).await
+        endpoints::update(&mut *self.connection().await?, organization_id, id.as_uuid(), patch, new_secret).await
     }
 
-    async fn delete_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError> {
-        endpoints::delete(&mut *self.connection().await?, organization_id, id).await
+    async fn delete_endpoint(&self, organization_id: Uuid, id: EndpointId) -> Result<bool, RepoError> {
+        endpoints::delete(&mut *self.connection().await?, organization_id, id.as_uuid()).await
     }
 
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError> {
         self.accepts.accept(&self.pool, message, lease).await
     }
 
-    async fn endpoint_stats(&self, endpoint_id: Uuid, window: &StatsWindow) -> Result<EndpointStats, RepoError> {
-        crate::webhook_stats::endpoint_stats(&mut *self.connection().await?, endpoint_id, window).await
+    async fn endpoint_stats(&self, endpoint_id: EndpointId, window: &StatsWindow) -> Result<EndpointStats, RepoError> {
+        crate::webhook_stats::endpoint_stats(&mut *self.connection().await?, endpoint_id.as_uuid(), window).await
     }
 
     async fn insert_test_message(&self, message: &NewMessage) -> Result<(), RepoError> {
@@ -95,12 +96,12 @@ impl WebhookStore for PgWebhookStore {
     async fn delivery_target(
         &self,
         message_id: Uuid,
-        endpoint_id: Uuid,
+        endpoint_id: EndpointId,
     ) -> Result<Option<(NewMessage, Endpoint)>, RepoError> {
         let mut conn = self.connection().await?;
         let Some(message) = messages::find(&mut conn, message_id).await? else { return Ok(None) };
         let message = message.into_new_message()?;
-        let endpoint = endpoints::find(&mut conn, message.organization_id, endpoint_id).await?;
+        let endpoint = endpoints::find(&mut conn, message.organization_id, endpoint_id.as_uuid()).await?;
         Ok(endpoint.map(|endpoint| (message, endpoint)))
     }
 
@@ -108,7 +109,7 @@ impl WebhookStore for PgWebhookStore {
         &self,
         settlements: &[Settlement],
         disable_failing_since: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>, RepoError> {
+    ) -> Result<Vec<EndpointId>, RepoError> {
         self.settles.settle(&self.pool, settlements, disable_failing_since).await
     }
 
@@ -144,8 +145,8 @@ impl WebhookStore for PgWebhookStore {
         }))
     }
 
-    async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError> {
-        endpoints::reserve_send(&mut *self.connection().await?, endpoint_id, rate).await
+    async fn reserve_send(&self, endpoint_id: EndpointId, rate: u32) -> Result<Duration, RepoError> {
+        endpoints::reserve_send(&mut *self.connection().await?, endpoint_id.as_uuid(), rate).await
     }
 
     async fn enabled_endpoints(&self, organization_id: Uuid) -> Result<Vec<Endpoint>, RepoError> {
@@ -154,23 +155,25 @@ impl WebhookStore for PgWebhookStore {
 
     async fn take_for_recovery(
         &self,
-        endpoint_id: Uuid,
+        endpoint_id: EndpointId,
         task_id: Uuid,
         kind: RecoveryKind,
         window: RecoveryWindow,
         limit: usize,
     ) -> Result<(Vec<(Uuid, u32)>, bool), RepoError> {
-        let taken = recoveries::take(&mut *self.connection().await?, endpoint_id, task_id, kind, window, limit).await?;
+        let taken =
+            recoveries::take(&mut *self.connection().await?, endpoint_id.as_uuid(), task_id, kind, window, limit)
+                .await?;
         Ok((taken.deliveries, taken.more))
     }
 
     async fn put_back_recovery(
         &self,
-        endpoint_id: Uuid,
+        endpoint_id: EndpointId,
         kind: RecoveryKind,
         messages: &[Uuid],
     ) -> Result<(), RepoError> {
-        recoveries::put_back(&mut *self.connection().await?, endpoint_id, kind, messages).await
+        recoveries::put_back(&mut *self.connection().await?, endpoint_id.as_uuid(), kind, messages).await
     }
 
     async fn recovery_progress(&self, task_id: Uuid) -> Result<(i64, i64, i64), RepoError> {

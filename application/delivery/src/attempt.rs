@@ -67,7 +67,7 @@ pub(crate) fn judge(
         id: Uuid::now_v7(),
         organization_id: message.organization_id,
         message_id: message.id,
-        endpoint_id: endpoint.id.as_uuid(),
+        endpoint_id: endpoint.id,
         url: endpoint.url.as_str().to_owned(),
         attempt: made.attempt,
         status: if success { AttemptStatus::Success } else { AttemptStatus::Fail },

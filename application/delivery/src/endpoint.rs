@@ -11,8 +11,10 @@ use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use uuid::Uuid;
 
-/// An endpoint's id in the built-in engine (a UUID; the API shows it as text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// An endpoint's id in the built-in engine (a UUID; the API shows it as text, and a task carries it
+/// as one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct EndpointId(Uuid);
 
 impl EndpointId {
@@ -22,6 +24,18 @@ impl EndpointId {
 
     pub fn as_uuid(self) -> Uuid {
         self.0
+    }
+
+    /// The endpoint `id` names, if it names one of the built-in engine's (a UUID): anything else
+    /// names none.
+    pub fn from_ref(id: &EndpointRef) -> Option<Self> {
+        Uuid::parse_str(id.as_str()).ok().map(Self)
+    }
+}
+
+impl From<EndpointId> for EndpointRef {
+    fn from(id: EndpointId) -> Self {
+        EndpointRef::new(id.0.to_string())
     }
 }
 
@@ -87,7 +101,7 @@ pub struct MessageEvent {
     /// The customer the event concerns (`None`: organization-wide).
     pub customer_id: Option<Uuid>,
     /// The endpoint an operational event is about.
-    pub about_endpoint: Option<Uuid>,
+    pub about_endpoint: Option<EndpointId>,
     /// A test send, which goes to one endpoint only.
     pub test: bool,
 }
@@ -123,7 +137,7 @@ impl Endpoint {
     /// if its customer scope admits the event's customer.
     pub fn receives(&self, event: MessageEvent) -> bool {
         let named = self.events.contains(&event.kind) || (self.events.is_empty() && !event.kind.is_operational());
-        named && self.scope.admits(event.customer_id) && event.about_endpoint != Some(self.id.as_uuid())
+        named && self.scope.admits(event.customer_id) && event.about_endpoint != Some(self.id)
     }
 
     /// The secrets that sign a request made at `now`: the current one, and the previous one
@@ -142,7 +156,7 @@ impl Endpoint {
     pub fn to_api(&self) -> WebhookEndpoint {
         let (event_names, event_types) = kaiten_domain::webhook::subscription_names(&self.events);
         WebhookEndpoint {
-            id: EndpointRef::new(self.id.to_string()),
+            id: self.id.into(),
             url: self.url.as_str().to_owned(),
             event_names,
             event_types,

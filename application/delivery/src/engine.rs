@@ -11,6 +11,7 @@
 use super::attempt::{self, Made};
 use super::rate::{self, Deferral};
 use super::slots::EndpointSlots;
+use crate::endpoint::EndpointId;
 use crate::ports::delivery::{
     Claim, DeliveryScheduler, DeliveryTask, Endpoint, Lease, NewMessage, NextStep, SCHEDULING_PRECISION, Settlement,
     TaskClaim, WebhookStore, WebhookTransport,
@@ -45,7 +46,7 @@ struct Delivered {
     follow_up: Option<DeliveryTask>,
 }
 
-fn task_due(message_id: uuid::Uuid, endpoint_id: uuid::Uuid, attempt: u32, due: DateTime<Utc>) -> DeliveryTask {
+fn task_due(message_id: uuid::Uuid, endpoint_id: EndpointId, attempt: u32, due: DateTime<Utc>) -> DeliveryTask {
     DeliveryTask {
         message_id,
         endpoint_id,
@@ -105,7 +106,7 @@ impl DeliveryEngine {
         // Deferred for a busy process, a delivery keeps the send slot it holds (taken anew if it is
         // past by then).
         let busy = || Deferral { due: clock::now() + defer_delay, rate_slot };
-        let _slot = self.slots.take(endpoint.id.as_uuid(), wait).await.ok_or_else(busy)?;
+        let _slot = self.slots.take(endpoint.id, wait).await.ok_or_else(busy)?;
         let (store, timer) = (self.store.as_ref(), self.timer.as_deref());
         let (wait, retry) = (self.settings.slot_wait, self.settings.defer_delay);
         rate::await_send_slot(store, timer, endpoint, rate_slot, wait, retry).await?;
@@ -129,19 +130,12 @@ impl DeliveryEngine {
         let (record, next) =
             attempt::judge(made, message, endpoint, response, &self.settings.retry_schedule, self.settings.jitter);
         let follow_up = match next {
-            NextStep::RetryAt(due) if !made.resend => {
-                Some(task_due(message.id, endpoint.id.as_uuid(), made.attempt + 1, due))
-            }
+            NextStep::RetryAt(due) if !made.resend => Some(task_due(message.id, endpoint.id, made.attempt + 1, due)),
             _ => None,
         };
         let lease = None;
-        let settlement = Settlement {
-            message_id: message.id,
-            endpoint_id: endpoint.id.as_uuid(),
-            lease,
-            attempt: Some(record),
-            next,
-        };
+        let settlement =
+            Settlement { message_id: message.id, endpoint_id: endpoint.id, lease, attempt: Some(record), next };
         Ok(Delivered { settlement, follow_up })
     }
 
@@ -154,7 +148,7 @@ impl DeliveryEngine {
                 delivered
             }
             Err(Deferral { due, rate_slot }) => {
-                let (message_id, endpoint_id) = (message.id, claim.endpoint.id.as_uuid());
+                let (message_id, endpoint_id) = (message.id, claim.endpoint.id);
                 let follow_up = DeliveryTask {
                     rate_slot_ms: rate_slot.map(|slot| slot.timestamp_millis()),
                     ..task_due(message_id, endpoint_id, claim.attempt, due)
@@ -259,7 +253,7 @@ impl WebhookSender for DeliveryEngine {
             organization_id: event.organization_id,
             kind: event.kind,
             customer_id: event.customer.as_ref().map(|customer| customer.id),
-            about_endpoint: event.about_endpoint().and_then(|id| id.parse().ok()),
+            about_endpoint: event.about_endpoint().and_then(|id| uuid::Uuid::parse_str(id).ok()).map(EndpointId::new),
             body,
         };
         let accepted = self.store.accept_message(&message, self.settings.claim_lease()).await.map_err(store_error)?;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::endpoint::EndpointId;
 use crate::ports::delivery::{
     Accepted, Lease, MockDeliveryScheduler, MockWebhookStore, MockWebhookTransport, WebhookRequest, WebhookResponse,
 };
@@ -94,7 +95,7 @@ fn each_claimed_delivery_gets_one_attempt_and_a_failure_is_scheduled_before_it_i
         Ok(Accepted { body: m.body.clone(), claims: claims.clone(), claimed_elsewhere_until: None })
     });
     let settled = settling(&mut store);
-    let failing_id = failing.id.as_uuid();
+    let failing_id = failing.id;
     let mut scheduler = MockDeliveryScheduler::new();
     let before = clock::now();
     scheduler
@@ -171,7 +172,7 @@ fn a_stale_task_sends_nothing_and_a_claimed_one_attempts_its_number() {
     let target = endpoint("https://a.example/ok", false);
     let stale = DeliveryTask {
         message_id: Uuid::now_v7(),
-        endpoint_id: target.id.as_uuid(),
+        endpoint_id: target.id,
         attempt: 2,
         resend: false,
         due_at_ms: None,
@@ -200,7 +201,7 @@ fn a_stale_task_sends_nothing_and_a_claimed_one_attempts_its_number() {
 fn a_task_whose_delivery_is_held_elsewhere_is_looked_at_again_within_a_second() {
     let task = DeliveryTask {
         message_id: Uuid::now_v7(),
-        endpoint_id: Uuid::now_v7(),
+        endpoint_id: EndpointId::new(Uuid::now_v7()),
         attempt: 2,
         resend: false,
         due_at_ms: None,
@@ -229,7 +230,7 @@ fn a_task_handed_back_before_it_is_due_is_scheduled_again_without_a_claim() {
     let due = clock::now() + chrono::Duration::seconds(90);
     let task = DeliveryTask {
         message_id: Uuid::now_v7(),
-        endpoint_id: Uuid::now_v7(),
+        endpoint_id: EndpointId::new(Uuid::now_v7()),
         attempt: 3,
         resend: false,
         due_at_ms: Some(due.timestamp_millis()),
@@ -255,7 +256,7 @@ fn a_resend_goes_out_even_to_a_disabled_endpoint_and_never_moves_the_chain() {
     let engine = engine(store, answering_transport(1), MockDeliveryScheduler::new());
     let resend = DeliveryTask {
         message_id: message.id,
-        endpoint_id: disabled.id.as_uuid(),
+        endpoint_id: disabled.id,
         attempt: 1,
         resend: true,
         due_at_ms: None,

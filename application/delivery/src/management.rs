@@ -41,8 +41,8 @@ fn no_value_to_keep(name: String) -> RepoError {
 
 /// Built-in ids are UUIDs; anything else names no endpoint.
 /// The built-in engine's endpoint ids are UUIDs: anything else names no endpoint.
-fn endpoint_id(id: &EndpointRef) -> Option<Uuid> {
-    Uuid::parse_str(id.as_str()).ok()
+fn endpoint_id(id: &EndpointRef) -> Option<EndpointId> {
+    EndpointId::from_ref(id)
 }
 
 impl BuiltinWebhookManagement {
@@ -68,7 +68,7 @@ impl BuiltinWebhookManagement {
             return Ok(endpoints.into_iter().filter(receives).collect());
         };
         let endpoint = self.enabled_endpoint(organization_id, &raw, "resending").await?;
-        if event.about_endpoint == Some(endpoint.id.as_uuid()) {
+        if event.about_endpoint == Some(endpoint.id) {
             return Err(RepoError::Conflict(Conflict::new(
                 "about_this_endpoint",
                 "an operational event never goes to the endpoint it is about",
@@ -202,12 +202,12 @@ impl WebhookManagement for BuiltinWebhookManagement {
     ) -> Result<RecoveryStart, RepoError> {
         let endpoint = self.enabled_endpoint(organization_id, endpoint_id, "recovering").await?;
         let (deliveries, more) =
-            self.store.take_for_recovery(endpoint.id.as_uuid(), task_id, kind, window, MAX_RECOVERY_MESSAGES).await?;
+            self.store.take_for_recovery(endpoint.id, task_id, kind, window, MAX_RECOVERY_MESSAGES).await?;
         let scheduled: Vec<(Uuid, bool)> = stream::iter(deliveries)
             .map(|(message_id, attempt)| async move {
                 let task = DeliveryTask {
                     message_id,
-                    endpoint_id: endpoint.id.as_uuid(),
+                    endpoint_id: endpoint.id,
                     attempt,
                     resend: false,
                     due_at_ms: None,
@@ -220,7 +220,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
             .await;
         let unscheduled: Vec<Uuid> = scheduled.iter().filter(|(_, ok)| !ok).map(|(id, _)| *id).collect();
         if !unscheduled.is_empty() {
-            self.store.put_back_recovery(endpoint.id.as_uuid(), kind, &unscheduled).await?;
+            self.store.put_back_recovery(endpoint.id, kind, &unscheduled).await?;
             return Err(RepoError::Unavailable(format!(
                 "the broker took {} of {} messages; nothing else was sent again: ask again",
                 scheduled.len() - unscheduled.len(),
@@ -248,7 +248,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         for endpoint in &targets {
             let task = DeliveryTask {
                 message_id: event_id,
-                endpoint_id: endpoint.id.as_uuid(),
+                endpoint_id: endpoint.id,
                 attempt: 1,
                 resend: true,
                 due_at_ms: None,
@@ -288,7 +288,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         self.store.insert_test_message(&message).await?;
         let task = DeliveryTask {
             message_id: id,
-            endpoint_id: endpoint.id.as_uuid(),
+            endpoint_id: endpoint.id,
             attempt: 1,
             resend: true,
             due_at_ms: None,

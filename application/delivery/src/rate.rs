@@ -43,7 +43,7 @@ pub(crate) async fn await_send_slot(
     // outage) takes a new one, so late deliveries never go out together.
     let slot = match reserved.filter(|slot| *slot + spacing >= clock::now()) {
         Some(slot) => slot,
-        None => match store.reserve_send(endpoint.id.as_uuid(), rate).await {
+        None => match store.reserve_send(endpoint.id, rate).await {
             Ok(until) => clock::now() + chrono::Duration::from_std(until).unwrap_or_default(),
             Err(error) => {
                 tracing::warn!(endpoint = %endpoint.id, %error, "no send slot could be reserved: the delivery is deferred");

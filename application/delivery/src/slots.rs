@@ -5,6 +5,7 @@
 //! that other endpoints' deliveries need for a bounded time only, and a fast one's deliveries are not
 //! sent round the delay queue.
 
+use crate::endpoint::EndpointId;
 use async_lock::{Semaphore, SemaphoreGuardArc};
 use futures::future::{Either, select};
 use kaiten_application::ports::timer::Timer;
@@ -12,7 +13,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use uuid::Uuid;
 
 struct Gate {
     permits: Arc<Semaphore>,
@@ -21,7 +21,7 @@ struct Gate {
 
 pub(crate) struct EndpointSlots {
     limit: usize,
-    gates: Mutex<HashMap<Uuid, Arc<Gate>>>,
+    gates: Mutex<HashMap<EndpointId, Arc<Gate>>>,
 }
 
 /// A taken slot, given back when dropped.
@@ -41,7 +41,7 @@ impl EndpointSlots {
         Self { limit: limit.max(1), gates: Mutex::default() }
     }
 
-    fn gate(&self, endpoint: Uuid) -> Arc<Gate> {
+    fn gate(&self, endpoint: EndpointId) -> Arc<Gate> {
         let mut gates = self.gates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if gates.len() > 10_000 {
             // Forget idle endpoints so the map stays bounded.
@@ -60,7 +60,7 @@ impl EndpointSlots {
     /// A slot for `endpoint`: at once when one is free; else after the requests before it, if that
     /// takes at most `wait` on `timer` (without a timer: if fewer than `limit` are waiting); else
     /// `None` (the delivery is deferred).
-    pub(crate) async fn take(&self, endpoint: Uuid, timer: Option<(&dyn Timer, Duration)>) -> Option<Slot> {
+    pub(crate) async fn take(&self, endpoint: EndpointId, timer: Option<(&dyn Timer, Duration)>) -> Option<Slot> {
         let gate = self.gate(endpoint);
         if let Some(permit) = gate.permits.try_acquire_arc() {
             return Some(Slot(permit));
@@ -88,11 +88,12 @@ impl EndpointSlots {
 mod tests {
     use super::*;
     use futures::FutureExt;
+    use uuid::Uuid;
 
     #[test]
     fn a_saturated_endpoint_makes_up_to_its_limit_wait_and_defers_the_rest() {
         let slots = EndpointSlots::new(2);
-        let (busy, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let (busy, other) = (EndpointId::new(Uuid::now_v7()), EndpointId::new(Uuid::now_v7()));
         let first = slots.take(busy, None).now_or_never().flatten();
         let second = slots.take(busy, None).now_or_never().flatten();
         assert!(first.is_some() && second.is_some());
@@ -122,7 +123,7 @@ mod tests {
     #[test]
     fn with_a_timer_every_delivery_waits_until_the_timer_rings() {
         let slots = EndpointSlots::new(1);
-        let busy = Uuid::now_v7();
+        let busy = EndpointId::new(Uuid::now_v7());
         let alarm = Alarm(async_lock::Mutex::new(()));
         let held = alarm.0.try_lock();
         let first = slots.take(busy, None).now_or_never().flatten();

@@ -27,7 +27,7 @@ fn endpoint(events: Vec<EventKind>) -> Endpoint {
     }
 }
 
-fn event(kind: EventKind, about_endpoint: Option<Uuid>) -> MessageEvent {
+fn event(kind: EventKind, about_endpoint: Option<EndpointId>) -> MessageEvent {
     MessageEvent { kind, customer_id: None, about_endpoint, test: false }
 }
 
@@ -36,14 +36,11 @@ fn operational_events_go_only_to_endpoints_naming_them_and_never_to_their_subjec
     let everything = endpoint(vec![]);
     let watcher = endpoint(vec![EventKind::WebhookEndpointDisabled]);
     let subject = endpoint(vec![EventKind::CustomerCreation, EventKind::WebhookEndpointDisabled]);
-    let disabled = event(EventKind::WebhookEndpointDisabled, Some(subject.id.as_uuid()));
+    let disabled = event(EventKind::WebhookEndpointDisabled, Some(subject.id));
     assert!(everything.receives(event(EventKind::CustomerCreation, None)));
     assert!(!everything.receives(disabled), "not part of every event");
     assert!(watcher.receives(disabled));
     assert!(!subject.receives(disabled), "never the endpoint it is about");
-    assert!(subject.receives(event(EventKind::WebhookEndpointDisabled, Some(watcher.id.as_uuid()))));
-    assert!(
-        !watcher.receives(event(EventKind::WebhookEndpointEnabled, Some(subject.id.as_uuid()))),
-        "only those named"
-    );
+    assert!(subject.receives(event(EventKind::WebhookEndpointDisabled, Some(watcher.id))));
+    assert!(!watcher.receives(event(EventKind::WebhookEndpointEnabled, Some(subject.id))), "only those named");
 }

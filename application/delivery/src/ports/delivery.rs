@@ -38,7 +38,7 @@ pub struct NewMessage {
     /// The customer the event concerns (`None`: organization-wide), for endpoints scoped to customers.
     pub customer_id: Option<Uuid>,
     /// The endpoint an operational event is about: it never receives the event.
-    pub about_endpoint: Option<Uuid>,
+    pub about_endpoint: Option<EndpointId>,
     pub body: String,
 }
 
@@ -48,7 +48,7 @@ pub struct AttemptRecord {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub message_id: Uuid,
-    pub endpoint_id: Uuid,
+    pub endpoint_id: EndpointId,
     pub url: String,
     pub attempt: u32,
     pub status: AttemptStatus,
@@ -124,7 +124,7 @@ pub enum NextStep {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settlement {
     pub message_id: Uuid,
-    pub endpoint_id: Uuid,
+    pub endpoint_id: EndpointId,
     /// The claim the attempt was made under; `None` for a resend (which never moves the chain, but
     /// ends it when it succeeds).
     pub lease: Option<Lease>,
@@ -141,16 +141,16 @@ pub trait WebhookStore: Send + Sync {
     /// decided atomically for concurrent inserts).
     async fn insert_endpoint(&self, endpoint: &Endpoint, max_endpoints: usize) -> Result<(), RepoError>;
     async fn list_endpoints(&self, organization_id: Uuid, page: Page) -> Result<Paged<Endpoint>, RepoError>;
-    async fn find_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<Option<Endpoint>, RepoError>;
+    async fn find_endpoint(&self, organization_id: Uuid, id: EndpointId) -> Result<Option<Endpoint>, RepoError>;
     /// Applies the patch (and a new secret, if given, keeping the old one until `previous_until`).
     async fn update_endpoint(
         &self,
         organization_id: Uuid,
-        id: Uuid,
+        id: EndpointId,
         patch: EndpointPatch,
         new_secret: Option<(String, DateTime<Utc>)>,
     ) -> Result<Option<Endpoint>, RepoError>;
-    async fn delete_endpoint(&self, organization_id: Uuid, id: Uuid) -> Result<bool, RepoError>;
+    async fn delete_endpoint(&self, organization_id: Uuid, id: EndpointId) -> Result<bool, RepoError>;
 
     /// Stores the message unless it is already there (same id) and, unless its first attempts were
     /// made already or another process holds them, claims them for `lease`: one per enabled endpoint
@@ -158,7 +158,7 @@ pub trait WebhookStore: Send + Sync {
     /// claimed or delivered.
     async fn accept_message(&self, message: &NewMessage, lease: Duration) -> Result<Accepted, RepoError>;
     /// The health of one endpoint (known to exist) over `window`.
-    async fn endpoint_stats(&self, endpoint_id: Uuid, window: &StatsWindow) -> Result<EndpointStats, RepoError>;
+    async fn endpoint_stats(&self, endpoint_id: EndpointId, window: &StatsWindow) -> Result<EndpointStats, RepoError>;
     /// Stores a test send's message: already dispatched (no first attempts), never replayed.
     async fn insert_test_message(&self, message: &NewMessage) -> Result<(), RepoError>;
     /// Claims for `lease` the delivery of a scheduled task, if the task is still its next attempt.
@@ -167,11 +167,11 @@ pub trait WebhookStore: Send + Sync {
     async fn delivery_target(
         &self,
         message_id: Uuid,
-        endpoint_id: Uuid,
+        endpoint_id: EndpointId,
     ) -> Result<Option<(NewMessage, Endpoint)>, RepoError>;
     /// Reserves the next free send slot of a rate-limited endpoint (one every `1 / rate` second, for
     /// every process reserving) and says how long until it.
-    async fn reserve_send(&self, endpoint_id: Uuid, rate: u32) -> Result<Duration, RepoError>;
+    async fn reserve_send(&self, endpoint_id: EndpointId, rate: u32) -> Result<Duration, RepoError>;
     /// At once: records the attempts (those of deleted endpoints are dropped); under a message claim
     /// still held, marks its first attempts made and starts a delivery chain for each that must go
     /// on; under a delivery claim still held, moves the chain on; ends a chain with a successful
@@ -182,7 +182,7 @@ pub trait WebhookStore: Send + Sync {
         &self,
         settlements: &[Settlement],
         disable_failing_since: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>, RepoError>;
+    ) -> Result<Vec<EndpointId>, RepoError>;
 
     async fn history(&self, organization_id: Uuid, filter: &HistoryFilter)
     -> Result<Paged<DeliveryAttempt>, RepoError>;
@@ -204,7 +204,7 @@ pub trait WebhookStore: Send + Sync {
     /// Returns the deliveries to attempt (message, attempt number) and whether more matched.
     async fn take_for_recovery(
         &self,
-        endpoint_id: Uuid,
+        endpoint_id: EndpointId,
         task_id: Uuid,
         kind: RecoveryKind,
         window: RecoveryWindow,
@@ -213,7 +213,7 @@ pub trait WebhookStore: Send + Sync {
     /// Puts back deliveries taken for a recovery that could not be scheduled.
     async fn put_back_recovery(
         &self,
-        endpoint_id: Uuid,
+        endpoint_id: EndpointId,
         kind: RecoveryKind,
         messages: &[Uuid],
     ) -> Result<(), RepoError>;
