@@ -13,7 +13,7 @@ use kaiten_domain::release::Release;
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = releases, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = releases, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
 pub(crate) struct ReleaseRow {
     id: Uuid,
     organization_id: Uuid,

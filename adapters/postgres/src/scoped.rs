@@ -2,7 +2,8 @@
 //! type's queries ([`ScopedTable`]: insert, replace, delete, find by slug or id with a lock, a
 //! newest-first page); the row says how it maps to its domain type ([`ScopedRow`]); and
 //! [`PgScopedRepository`] is the one [`ScopedRepository`] over any such row. Deployment zones and
-//! licenses, whose reads join another table, implement the port themselves on the same queries.
+//! licenses, whose reads join another table, implement the port themselves (licenses on the same
+//! queries, zones on their own, which keep the current release out of an update).
 
 use crate::connection::ConnectionSource;
 use async_trait::async_trait;

@@ -2,7 +2,7 @@
 //! database's token changes, so an authenticated request costs no round trip for its token.
 //!
 //! Migration 000019's triggers `NOTIFY kaiten_api_tokens` whenever a token or a service account is
-//! updated or deleted (a revocation is an update), when that transaction commits. [`TokenChanges`]
+//! updated or deleted (a revocation is an update), when that transaction commits. `TokenChanges`
 //! holds `LISTEN kaiten_api_tokens` open on a connection of its own, and every notification empties the
 //! [`TokenCache`]. While it is not listening (not yet connected, or reconnecting after the connection
 //! broke) every lookup goes to the database and nothing is cached, so no notification can be missed
@@ -14,21 +14,17 @@
 //! every request), and by the revoking process at once.
 
 use async_trait::async_trait;
-use backon::{BackoffBuilder, ExponentialBuilder};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use futures::StreamExt;
 use kaiten_application::RepoError;
 use kaiten_application::ports::accounts::{ServiceAccountRepository, TokenRepository};
 use kaiten_domain::token::{ApiToken, ServiceAccount};
 use kaiten_domain::{Actor, Page, Paged, Slug};
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 use uuid::Uuid;
 
 /// The channel migration 000019's triggers notify.
-const CHANNEL: &str = "kaiten_api_tokens";
+pub(crate) const CHANNEL: &str = "kaiten_api_tokens";
 
 type Entry = Arc<(ApiToken, Actor)>;
 
@@ -86,7 +82,7 @@ impl TokenCache {
         self.entries.invalidate_all();
     }
 
-    fn set_listening(&self, listening: bool) {
+    pub(crate) fn set_listening(&self, listening: bool) {
         if listening {
             self.forget_all();
             self.listening.store(true, Ordering::SeqCst);
@@ -183,85 +179,6 @@ impl ServiceAccountRepository for RenamesForgetTokens {
         self.cache.forget_all();
         Ok(())
     }
-}
-
-/// Keeps `LISTEN kaiten_api_tokens` open and empties the cache on every notification.
-pub struct TokenChanges {
-    database_url: String,
-    cache: Arc<TokenCache>,
-}
-
-impl TokenChanges {
-    pub fn new(database_url: impl Into<String>, cache: Arc<TokenCache>) -> Self {
-        Self { database_url: database_url.into(), cache }
-    }
-
-    /// Listens until `stop` resolves, reconnecting with backoff; the cache is bypassed meanwhile.
-    pub async fn run(self, stop: impl Future<Output = ()>) {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_secs(10))
-            .with_jitter()
-            .without_max_times();
-        let mut delays = backoff.build();
-        let mut stop = std::pin::pin!(stop);
-        loop {
-            tokio::select! {
-                () = &mut stop => break,
-                error = self.listen() => {
-                    // A connection that got as far as listening starts the backoff over.
-                    if self.cache.is_listening() {
-                        delays = backoff.build();
-                    }
-                    tracing::warn!(%error, "token changes: not listening; tokens are read from the database");
-                }
-            }
-            self.cache.set_listening(false);
-            let delay = delays.next().unwrap_or(Duration::from_secs(10));
-            tokio::select! {
-                () = &mut stop => break,
-                () = tokio::time::sleep(delay) => {}
-            }
-        }
-        self.cache.set_listening(false);
-    }
-
-    /// One connection's life: subscribe, then empty the cache on each notification until it breaks;
-    /// returns why it did.
-    async fn listen(&self) -> ListenError {
-        // Scoped here: its `load` would shadow the atomics' in the rest of the file.
-        use diesel_async::RunQueryDsl;
-        let mut connection = match AsyncPgConnection::establish(&self.database_url).await {
-            Ok(connection) => connection,
-            Err(error) => return ListenError::Connect(error),
-        };
-        if let Err(error) = diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut connection).await {
-            return ListenError::Subscribe(error);
-        }
-        self.cache.set_listening(true);
-        tracing::debug!("token changes: listening");
-        let mut notifications = std::pin::pin!(connection.notifications_stream());
-        while let Some(notification) = notifications.next().await {
-            if let Err(error) = notification {
-                return ListenError::Receive(error);
-            }
-            self.cache.forget_all();
-        }
-        ListenError::Closed
-    }
-}
-
-/// Why listening for token changes stopped.
-#[derive(Debug, thiserror::Error)]
-enum ListenError {
-    #[error("cannot connect: {0}")]
-    Connect(diesel::ConnectionError),
-    #[error("cannot subscribe: {0}")]
-    Subscribe(diesel::result::Error),
-    #[error("lost the connection: {0}")]
-    Receive(diesel::result::Error),
-    #[error("the connection closed")]
-    Closed,
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Every organization-scoped resource is stored through the same port, `ScopedRepository`, and each
-//! of its PostgreSQL implementations (the generic one and the two that join another table) keeps
-//! the same contract: a slug is unique in its organization, another organization's resource is not
-//! there, lists are newest first, deletion is once.
+//! Every organization-scoped resource is stored through the same port, `ScopedRepository`. Its
+//! PostgreSQL implementations for customers, entitlements, releases and feature flags (the generic
+//! one) and for deployment zones (their own) keep the same contract here: a slug is unique in its
+//! organization, another organization's resource is not there, lists are newest first, deletion is
+//! once. Licenses, which need a family first, are checked in `license_families.rs`.
 
 use kaiten_application::ports::scoped::ScopedRepository;
 use kaiten_application::resource::ScopedResource;

@@ -103,7 +103,7 @@ impl Broker {
 pub enum BrokerListError {
     #[error("no broker URL")]
     Empty,
-    /// `url` without its password.
+    /// `url` without its user and password.
     #[error("`{url}`: {reason}")]
     NotAnAmqpUrl { url: String, reason: String },
 }

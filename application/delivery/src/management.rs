@@ -39,12 +39,6 @@ fn no_value_to_keep(name: String) -> RepoError {
     ))
 }
 
-/// Built-in ids are UUIDs; anything else names no endpoint.
-/// The built-in engine's endpoint ids are UUIDs: anything else names no endpoint.
-fn endpoint_id(id: &EndpointRef) -> Option<EndpointId> {
-    EndpointId::from_ref(id)
-}
-
 impl BuiltinWebhookManagement {
     pub fn new(store: Arc<dyn WebhookStore>, scheduler: Arc<dyn DeliveryScheduler>) -> Self {
         Self { store, scheduler }
@@ -84,7 +78,7 @@ impl BuiltinWebhookManagement {
         raw: &EndpointRef,
         doing: &str,
     ) -> Result<Endpoint, RepoError> {
-        let id = endpoint_id(raw).ok_or(RepoError::NotFound)?;
+        let id = EndpointId::from_ref(raw).ok_or(RepoError::NotFound)?;
         let endpoint = self.store.find_endpoint(organization_id, id).await?.ok_or(RepoError::NotFound)?;
         if endpoint.disabled {
             return Err(RepoError::Conflict(Conflict::new(
@@ -135,7 +129,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         organization_id: Uuid,
         id: &EndpointRef,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
-        let Some(id) = endpoint_id(id) else { return Ok(None) };
+        let Some(id) = EndpointId::from_ref(id) else { return Ok(None) };
         Ok(self.store.find_endpoint(organization_id, id).await?.map(|endpoint| endpoint.to_api()))
     }
 
@@ -145,7 +139,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         id: &EndpointRef,
         patch: EndpointPatch,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
-        let Some(id) = endpoint_id(id) else { return Ok(None) };
+        let Some(id) = EndpointId::from_ref(id) else { return Ok(None) };
         let mut patch = patch;
         if let Some(headers) = patch.headers.take_if(|headers| headers.iter().any(|h| h.value.is_none())) {
             let Some(stored) = self.store.find_endpoint(organization_id, id).await? else { return Ok(None) };
@@ -155,7 +149,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
     }
 
     async fn delete_endpoint(&self, organization_id: Uuid, id: &EndpointRef) -> Result<bool, RepoError> {
-        let Some(id) = endpoint_id(id) else { return Ok(false) };
+        let Some(id) = EndpointId::from_ref(id) else { return Ok(false) };
         self.store.delete_endpoint(organization_id, id).await
     }
 
@@ -165,14 +159,14 @@ impl WebhookManagement for BuiltinWebhookManagement {
         id: &EndpointRef,
         rotation: SecretRotation,
     ) -> Result<Option<WebhookEndpoint>, RepoError> {
-        let Some(id) = endpoint_id(id) else { return Ok(None) };
+        let Some(id) = EndpointId::from_ref(id) else { return Ok(None) };
         let rotation = Some((generate_secret(), clock::now() + rotation.overlap));
         let patch = EndpointPatch::default();
         Ok(self.store.update_endpoint(organization_id, id, patch, rotation).await?.map(|endpoint| endpoint.to_api()))
     }
 
     async fn history(&self, organization_id: Uuid, filter: HistoryFilter) -> Result<Paged<DeliveryAttempt>, RepoError> {
-        if filter.endpoint_id.as_ref().is_some_and(|id| endpoint_id(id).is_none()) {
+        if filter.endpoint_id.as_ref().is_some_and(|id| EndpointId::from_ref(id).is_none()) {
             return Ok(Paged::all(vec![]));
         }
         self.store.history(organization_id, &filter).await
@@ -265,7 +259,7 @@ impl WebhookManagement for BuiltinWebhookManagement {
         endpoint_id: &EndpointRef,
         window: StatsWindow,
     ) -> Result<Option<EndpointStats>, RepoError> {
-        let Some(id) = self::endpoint_id(endpoint_id) else { return Ok(None) };
+        let Some(id) = EndpointId::from_ref(endpoint_id) else { return Ok(None) };
         if self.store.find_endpoint(organization_id, id).await?.is_none() {
             return Ok(None);
         }

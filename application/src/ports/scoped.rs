@@ -13,9 +13,12 @@ use uuid::Uuid;
 #[async_trait]
 pub trait ScopedRepository<R: Send + Sync + 'static>: Send + Sync {
     /// `Conflict` when the slug, or another field unique in the organization (a release's
-    /// version, a license's version in its family), is taken.
+    /// version, a license's version in its family), is taken. A default license takes over from its
+    /// family's previous default.
     async fn insert(&self, resource: &R) -> Result<(), RepoError>;
-    /// Replaces the stored resource with the same id; `NotFound` when it is gone.
+    /// Replaces the stored resource with the same id (a zone's own fields: its current release
+    /// changes only through a deployment; a default license takes over as on insert); `NotFound`
+    /// when it is gone. Releases are immutable: nothing but this port's contract test updates one.
     async fn update(&self, resource: &R) -> Result<(), RepoError>;
     /// `NotFound` when it is gone; `Conflict` while something still depends on it (a customer's
     /// or a license's live instances, a zone's placed instances, an entitlement's license links, a

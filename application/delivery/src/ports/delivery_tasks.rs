@@ -57,8 +57,8 @@ pub trait DeliveryScheduler: Send + Sync {
 mod tests {
     use super::*;
 
-    /// Tasks wait in the broker across upgrades: a task written before the endpoint id had its own
-    /// type reads back the same, and is written the same.
+    /// Tasks wait in the broker across upgrades, so their form is fixed: the endpoint id is a plain
+    /// UUID string, read and written back unchanged.
     #[test]
     fn a_task_keeps_its_wire_form() -> Result<(), serde_json::Error> {
         let stored = r#"{"messageId":"0190a5f2-0000-7000-8000-000000000001","endpointId":"0190a5f2-0000-7000-8000-000000000002","attempt":3,"resend":false,"dueAtMs":1700000000000}"#;
