@@ -1,6 +1,6 @@
 //! The organization-scoped resources of the common shape, each described once. What does not fit
 //! the shape keeps its own use case: a deployment zone's creation and update (they deploy a
-//! release), a license's creation and update (families and versions), instances (references, zone
+//! release), a license's creation (families and versions), instances (references, zone
 //! transitions, soft deletion), a flag's OpenFeature manifest, and the link and usage routes.
 
 use crate::resource::scoped_resource;
@@ -8,7 +8,7 @@ use kaiten_domain::customer::{Customer, CustomerUpdate, NewCustomer};
 use kaiten_domain::deployment_zone::DeploymentZone;
 use kaiten_domain::entitlement::{Entitlement, EntitlementUpdate, NewEntitlement};
 use kaiten_domain::feature_flag::{FeatureFlag, FeatureFlagDefinition};
-use kaiten_domain::license::License;
+use kaiten_domain::license::{License, LicenseUpdate};
 use kaiten_domain::release::{NewRelease, Release};
 
 scoped_resource!(Customer {
@@ -53,4 +53,10 @@ scoped_resource!(DeploymentZone {
     deletion: DeploymentZoneDeletion,
 });
 
-scoped_resource!(License { name: "license", module: Licenses, repository: licenses, deletion: LicenseDeletion });
+scoped_resource!(License {
+    name: "license",
+    module: Licenses,
+    repository: licenses,
+    deletion: LicenseDeletion,
+    update: LicenseUpdate from LicenseUpdate,
+});

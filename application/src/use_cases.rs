@@ -38,7 +38,6 @@ pub mod revoke_token;
 pub mod unassign_entitlement;
 pub mod update_deployment_zone;
 pub mod update_instance;
-pub mod update_license;
 pub mod update_license_entitlement;
 
 use crate::ports::unit_of_work::{Repositories, UnitOfWork};
@@ -91,7 +90,7 @@ pub struct UseCases {
     pub deploy_release: deploy_release::DeployRelease,
     pub list_deployments: list_deployments::ListDeployments,
     pub create_license: create_license::CreateLicense,
-    pub update_license: update_license::UpdateLicense,
+    pub update_license: resource_crud::UpdateResource<License>,
     pub delete_license: resource_crud::DeleteResource<License>,
     pub get_license: resource_crud::GetResource<License>,
     pub list_licenses: resource_crud::ListResources<License>,
@@ -163,7 +162,7 @@ impl UseCases {
             deploy_release: deploy_release::DeployRelease::new(uow.clone()),
             list_deployments: list_deployments::ListDeployments::new(reads.clone()),
             create_license: create_license::CreateLicense::new(uow.clone()),
-            update_license: update_license::UpdateLicense::new(uow.clone()),
+            update_license: resource_crud::UpdateResource::new(uow.clone()),
             delete_license: resource_crud::DeleteResource::new(uow.clone()),
             get_license: resource_crud::GetResource::new(reads.clone()),
             list_licenses: resource_crud::ListResources::new(reads.clone()),

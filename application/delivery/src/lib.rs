@@ -10,6 +10,8 @@
 
 mod attempt;
 mod endpoint;
+#[cfg(test)]
+mod endpoint_tests;
 mod engine;
 #[cfg(test)]
 mod fixtures;
