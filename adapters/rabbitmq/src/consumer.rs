@@ -5,9 +5,11 @@
 //! headers. When the handler reports a dependency unavailable (the database, the broker, Svix) the
 //! message keeps its place: it is handled again after a capped, jittered backoff for as long as the
 //! outage lasts, never spending its retries, and the stats show what the worker waits for. A message
-//! is acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped. Each
-//! message is handled in a span continuing the trace of its `traceparent` header.
+//! is acknowledged only once its retry or dead-letter copy is confirmed, so nothing is dropped; settled
+//! messages are acknowledged together ([`crate::acks`]). Each message is handled in a span continuing
+//! the trace of its `traceparent` header.
 
+use crate::acks::AckBatcher;
 use crate::broker::Broker;
 use crate::topology::Topology;
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -15,9 +17,7 @@ use futures::TryStreamExt;
 use kaiten_application::ports::event_bus::{BusError, Disposition, MessageHandler};
 use kaiten_application::ports::health::{NotReady, ReadinessCheck};
 use lapin::message::Delivery;
-use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
-};
+use lapin::options::{BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString};
 use lapin::{BasicProperties, Channel};
 use std::sync::Arc;
@@ -32,6 +32,10 @@ pub const ATTEMPT_HEADER: &str = "x-kaiten-attempt";
 pub const REASON_HEADER: &str = "x-kaiten-dead-letter-reason";
 /// Header of a retried message: why the last attempt failed.
 pub const LAST_ERROR_HEADER: &str = "x-kaiten-last-error";
+
+/// How long a settled message waits for an older one still being handled, to be acknowledged with
+/// it, before it is acknowledged alone.
+const ACK_HOLD: Duration = Duration::from_millis(20);
 
 /// What the consumer did, for metrics and readiness.
 #[derive(Debug, Default)]
@@ -184,10 +188,12 @@ impl LapinConsumer {
             .map_err(unavailable)?;
         tracing::info!(queue = %self.topology.queue, prefetch = self.prefetch, node = %connected.node, "worker consuming");
         self.stats.set_node(Some(connected.node));
+        let acks = AckBatcher::new(ACK_HOLD);
         let processing =
             consumer.map_err(unavailable).try_for_each_concurrent(usize::from(self.prefetch), |delivery| {
-                let (handler, publisher) = (handler.clone(), &publisher);
+                let (handler, publisher, acks) = (handler.clone(), &publisher, &acks);
                 let span = crate::trace::consumer_span(&self.topology.queue, &delivery);
+                acks.received(delivery.delivery_tag);
                 async move {
                     let mut waits = outage_backoff();
                     loop {
@@ -203,22 +209,30 @@ impl LapinConsumer {
                                 tokio::time::sleep(wait).await;
                                 self.stats.waiting.fetch_sub(1, Ordering::Relaxed);
                             }
-                            disposition => return self.settle(publisher, &delivery, disposition).await,
+                            disposition => return self.settle(publisher, acks, &delivery, disposition).await,
                         }
                     }
                 }
                 .instrument(span)
             });
         let outcome = tokio::select! {
-            () = shutdown.cancelled() => Ok(()),
+            () = shutdown.cancelled() => acks.flush(&channel).await,
             result = processing => result.and(Err(BusError::Unavailable("the broker cancelled the consumer".into()))),
+            error = acks.run(&channel) => Err(error),
         };
         let _ = connection.close(200, "OK".into()).await;
         outcome
     }
 
-    /// Carries out a disposition; the delivery is acknowledged only after its copy is confirmed.
-    async fn settle(&self, publisher: &Channel, delivery: &Delivery, disposition: Disposition) -> Result<(), BusError> {
+    /// Carries out a disposition; the delivery is acknowledged (with others, by `acks`) only after its
+    /// copy is confirmed.
+    async fn settle(
+        &self,
+        publisher: &Channel,
+        acks: &AckBatcher,
+        delivery: &Delivery,
+        disposition: Disposition,
+    ) -> Result<(), BusError> {
         self.stats.consumed.fetch_add(1, Ordering::Relaxed);
         match disposition {
             Disposition::Ack => {}
@@ -248,11 +262,8 @@ impl LapinConsumer {
             // Handled where the message waits (`consume`); never settled as such.
             Disposition::Unavailable { .. } => return Ok(()),
         }
-        if delivery.ack(BasicAckOptions::default()).await.map_err(unavailable)? {
-            Ok(())
-        } else {
-            Err(BusError::Unavailable("the channel closed before the ack".into()))
-        }
+        acks.settled(delivery.delivery_tag);
+        Ok(())
     }
 
     /// The retry queue for the `attempt`-th retry: exponential by attempt, and at least `after`.

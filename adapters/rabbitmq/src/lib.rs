@@ -4,6 +4,7 @@
 //! confirms, reconnecting lazily after the connection breaks — to the next node of the broker's
 //! list when its node fails. Queues are classic on one node or quorum on a cluster.
 
+mod acks;
 mod broker;
 mod consumer;
 mod dead_letters;
