@@ -1,6 +1,6 @@
 //! Messages handed over at the same time, stored in one statement ([`crate::group_commit`]): one
 //! commit for the batch instead of one per event, and the subscribed endpoints read once per
-//! (organization, event) of the batch. A message already stored (a redelivery, or the same event
+//! (organization, event) of the batch, each message going to those whose customer scope admits it. A message already stored (a redelivery, or the same event
 //! twice in one batch) takes the one-by-one path, which claims its first attempts only if they were
 //! never made and no live claim holds them; if the batched statement fails, every message of the
 //! batch takes that path, so one bad message never fails the others.
@@ -14,7 +14,8 @@ use diesel::sql_types::{Array, Interval, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::{Conflict, RepoError};
 use kaiten_delivery::EndpointId;
-use kaiten_delivery::ports::delivery::{Accepted, Claim, Endpoint, Lease, NewMessage};
+use kaiten_delivery::ports::delivery::{Accepted, Claim, Endpoint, Lease, MessageEvent, NewMessage};
+use kaiten_domain::EventKind;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
@@ -29,8 +30,8 @@ pub(crate) struct AcceptRequest {
 
 type Answer = Result<Accepted, RepoError>;
 
-/// Who receives a message: its organization, event, customer and the endpoint it is about.
-type Audience = (Uuid, &'static str, Option<Uuid>, Option<Uuid>);
+/// The endpoints subscribed to an event in an organization (whatever their customer scope).
+type Audience = (Uuid, EventKind);
 
 pub(crate) struct AcceptBatches {
     group: GroupCommit<AcceptRequest, Answer>,
@@ -135,21 +136,22 @@ async fn claims(
     let Some(lease) = stored.lease else {
         return Ok(Accepted { body: stored.body, claims: Vec::new(), claimed_elsewhere_until: stored.claimed_until });
     };
-    let key = (
-        message.organization_id,
-        message.kind.name(),
-        message.customer_id,
-        message.about_endpoint.map(EndpointId::as_uuid),
-    );
+    let key = (message.organization_id, message.kind);
     let endpoints = match subscribers.get(&key) {
         Some(endpoints) => endpoints,
         None => {
-            let endpoints = deliveries::subscribed_endpoints(conn, message).await?;
+            let endpoints = deliveries::named_endpoints(conn, message.organization_id, message.kind).await?;
             subscribers.entry(key).or_insert(endpoints)
         }
     };
+    let event = MessageEvent {
+        kind: message.kind,
+        customer_id: message.customer_id,
+        about_endpoint: message.about_endpoint,
+        test: false,
+    };
     let claim = |endpoint: &Endpoint| Claim { endpoint: endpoint.clone(), attempt: 1, lease: Lease::Message(lease) };
-    let claims: Vec<Claim> = endpoints.iter().map(claim).collect();
+    let claims: Vec<Claim> = endpoints.iter().filter(|endpoint| endpoint.receives(event)).map(claim).collect();
     if claims.is_empty() {
         deliveries::dispatched_without_attempts(conn, message.id, lease).await?;
     }

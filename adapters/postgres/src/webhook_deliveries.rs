@@ -40,20 +40,29 @@ fn interval(lease: Duration) -> diesel::data_types::PgInterval {
     diesel::data_types::PgInterval::from_microseconds(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
 }
 
-/// Whether endpoint `e` receives event `{event}` concerning customer `{customer}` (NULL:
-/// organization-wide) and about endpoint `{about}` (NULL but for operational events): the SQL twin
-/// of `Endpoint::receives`. An endpoint subscribed to every event gets every domain event; an
-/// operational one only if named. The operational names are filled in once, from the catalog.
-static SUBSCRIBED: LazyLock<String> = LazyLock::new(|| {
+/// Whether endpoint `e` is enabled and subscribed to event `{event}`, whatever its customer scope: an
+/// endpoint subscribed to every event gets every domain event; an operational one only if named. The
+/// operational names are filled in once, from the catalog.
+static NAMED: LazyLock<String> = LazyLock::new(|| {
     let operational: Vec<&str> = EventKind::all().filter(|kind| kind.is_operational()).map(EventKind::name).collect();
     format!(
         "NOT e.disabled \
          AND ({{event}} = ANY (e.event_names) \
-              OR (cardinality(e.event_names) = 0 AND NOT {{event}} = ANY ('{{{}}}'::text[]))) \
+              OR (cardinality(e.event_names) = 0 AND NOT {{event}} = ANY ('{{{}}}'::text[])))",
+        operational.join(",")
+    )
+});
+
+/// Whether endpoint `e` receives event `{event}` concerning customer `{customer}` (NULL:
+/// organization-wide) and about endpoint `{about}` (NULL but for operational events): [`NAMED`] and
+/// admitted by its customer scope, the SQL twin of `Endpoint::receives`.
+static SUBSCRIBED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} \
          AND (cardinality(e.customer_ids) = 0 OR {{customer}} = ANY (e.customer_ids) \
               OR ({{customer}} IS NULL AND e.include_organization_events)) \
          AND e.id IS DISTINCT FROM {{about}}",
-        operational.join(",")
+        NAMED.as_str()
     )
 });
 
@@ -137,20 +146,20 @@ pub(crate) async fn store_and_claim(
     Ok(Stored { body: row.body, organization_id: row.organization_id, lease, claimed_until })
 }
 
-/// The enabled endpoints of `message`'s organization subscribed to its event: those its first
-/// attempts go to.
-pub(crate) async fn subscribed_endpoints(
+/// The enabled endpoints of an organization subscribed to `event`, whatever their customer scope, in
+/// the order they were made: a message's first attempts go to those of them that `Endpoint::receives`
+/// it, so one read serves every message of a batch with that organization and event.
+pub(crate) async fn named_endpoints(
     conn: &mut AsyncPgConnection,
-    message: &NewMessage,
+    organization_id: Uuid,
+    event: EventKind,
 ) -> Result<Vec<Endpoint>, RepoError> {
     let rows: Vec<EndpointRow> = diesel::sql_query(format!(
         "SELECT e.* FROM webhook_endpoints e WHERE e.organization_id = $1 AND {} ORDER BY e.created_at",
-        subscribed("$2", "$3::uuid", "$4::uuid")
+        NAMED.replace("{event}", "$2")
     ))
-    .bind::<SqlUuid, _>(message.organization_id)
-    .bind::<Text, _>(message.kind.name())
-    .bind::<Nullable<SqlUuid>, _>(message.customer_id)
-    .bind::<Nullable<SqlUuid>, _>(message.about_endpoint.map(EndpointId::as_uuid))
+    .bind::<SqlUuid, _>(organization_id)
+    .bind::<Text, _>(event.name())
     .prepared()
     .load(conn)
     .await

@@ -130,3 +130,49 @@ async fn messages_handed_over_at_once_are_claimed_once_each_and_settled_together
     assert_eq!((counts.messages, counts.made, counts.attempts), (40, 40, 40));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_message_of_a_batch_goes_to_the_endpoints_whose_scope_admits_its_customer() -> anyhow::Result<()> {
+    let db = TestDatabase::new();
+    let pool = kaiten_postgres::connect(&db.url, 8).await?;
+    let mut conn = db.connect().await?;
+    let (customer_a, customer_b) = (Uuid::now_v7(), Uuid::now_v7());
+    let [every, only_a, a_and_organization, disabled, other_event] = [1u128, 2, 3, 4, 5].map(Uuid::from_u128);
+    conn.batch_execute(&format!(
+        "INSERT INTO organizations (id, name, slug, created_at) VALUES ('{ACME}', 'Acme', 'acme', now());
+         INSERT INTO webhook_endpoints (id, organization_id, url, secret, customer_ids, include_organization_events,
+                                        disabled, event_names)
+         VALUES ('{every}', '{ACME}', 'https://example.com/1', 'whsec_c2VjcmV0', '{{}}', false, false, '{{}}'),
+                ('{only_a}', '{ACME}', 'https://example.com/2', 'whsec_c2VjcmV0', '{{{customer_a}}}', false, false, '{{}}'),
+                ('{a_and_organization}', '{ACME}', 'https://example.com/3', 'whsec_c2VjcmV0', '{{{customer_a}}}', true,
+                 false, '{{CUSTOMER_CREATION}}'),
+                ('{disabled}', '{ACME}', 'https://example.com/4', 'whsec_c2VjcmV0', '{{}}', false, true, '{{}}'),
+                ('{other_event}', '{ACME}', 'https://example.com/5', 'whsec_c2VjcmV0', '{{}}', false, false,
+                 '{{CUSTOMER_UPDATE}}');"
+    ))
+    .await?;
+    let store = Arc::new(PgWebhookStore::new(pool));
+    let customers = [Some(customer_a), Some(customer_b), None];
+    let calls: Vec<_> = (0..30)
+        .map(|n| {
+            let (store, customer) = (store.clone(), customers[n % 3]);
+            tokio::spawn(async move {
+                let message = NewMessage { customer_id: customer, ..message(Uuid::now_v7(), ACME) };
+                let accepted = store.accept_message(&message, Duration::from_secs(60)).await;
+                (customer, accepted)
+            })
+        })
+        .collect();
+    for call in calls {
+        let (customer, accepted) = call.await?;
+        let mut endpoints: Vec<Uuid> = accepted?.claims.iter().map(|claim| claim.endpoint.id.as_uuid()).collect();
+        endpoints.sort();
+        let wanted = match customer {
+            Some(id) if id == customer_a => vec![every, only_a, a_and_organization],
+            Some(_) => vec![every],
+            None => vec![every, a_and_organization],
+        };
+        assert_eq!(endpoints, wanted, "customer {customer:?}");
+    }
+    Ok(())
+}
