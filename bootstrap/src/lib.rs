@@ -8,6 +8,7 @@ pub mod config;
 mod config_values;
 pub mod dead_letters;
 mod delivery_backend;
+mod json_fields;
 pub mod metrics;
 pub mod pruning;
 pub mod replay;

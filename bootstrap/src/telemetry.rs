@@ -5,6 +5,7 @@
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; the service is
 //! named by `OTEL_SERVICE_NAME` (default `kaiten`). Trace context travels as W3C `traceparent`.
 
+use crate::json_fields::AppendingJsonFields;
 use anyhow::Context;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
@@ -84,7 +85,7 @@ fn install(format: &str, default_filter: &str, provider: &SdkTracerProvider) {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
-    let logs = if format == "json" { logs.json().boxed() } else { logs.boxed() };
+    let logs = if format == "json" { logs.json().fmt_fields(AppendingJsonFields).boxed() } else { logs.boxed() };
     let traces = tracing_opentelemetry::layer()
         .with_tracer(provider.tracer(DEFAULT_SERVICE_NAME))
         .with_filter(LevelFilter::INFO);
