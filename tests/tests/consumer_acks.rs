@@ -58,18 +58,24 @@ async fn publish(bus: &LapinEventBus, body: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A topology of its own, declared, with the bus that publishes to it.
+async fn declared() -> anyhow::Result<(Topology, LapinEventBus, BrokerCleanup)> {
+    kaiten::telemetry::init_for_tests();
+    let names = TestNames::new();
+    let cleanup = BrokerCleanup::for_names(&names);
+    let topology = Topology::new(&names.exchange, &names.queue);
+    let bus = LapinEventBus::new(amqp_url(), topology.clone());
+    bus.ensure_topology().await?;
+    Ok((topology, bus, cleanup))
+}
+
 async fn until_handled(recorder: &Recorder, count: usize) -> anyhow::Result<()> {
     wait_for(DEADLINE, || async { Ok((recorder.handled().len() >= count).then_some(())) }).await
 }
 
 #[tokio::test]
 async fn only_the_message_still_handled_at_a_stop_comes_back() -> anyhow::Result<()> {
-    kaiten::telemetry::init_for_tests();
-    let names = TestNames::new();
-    let _cleanup = BrokerCleanup::for_names(&names);
-    let topology = Topology::new(&names.exchange, &names.queue);
-    let bus = LapinEventBus::new(amqp_url(), topology.clone());
-    bus.ensure_topology().await?;
+    let (topology, bus, _cleanup) = declared().await?;
 
     let first = Arc::new(Recorder::default());
     let shutdown = start(&topology, first.clone());
@@ -97,12 +103,7 @@ async fn only_the_message_still_handled_at_a_stop_comes_back() -> anyhow::Result
 
 #[tokio::test]
 async fn messages_settled_behind_one_still_handled_are_acknowledged_while_it_waits() -> anyhow::Result<()> {
-    kaiten::telemetry::init_for_tests();
-    let names = TestNames::new();
-    let _cleanup = BrokerCleanup::for_names(&names);
-    let topology = Topology::new(&names.exchange, &names.queue);
-    let bus = LapinEventBus::new(amqp_url(), topology.clone());
-    bus.ensure_topology().await?;
+    let (topology, bus, _cleanup) = declared().await?;
 
     // Prefetch 16: with "hold" taking one place, 40 more can flow only if the others' acks are sent
     // while it is still being handled.
