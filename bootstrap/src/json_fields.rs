@@ -1,8 +1,9 @@
 //! The fields of a span in JSON logs, kept as one JSON object that a field recorded later is appended
 //! to. `tracing-subscriber`'s own `JsonFields` parses the object and writes it anew at each
-//! `Span::record`, which the request, message and delivery spans do for every event; appending gives
-//! the same logs. A field recorded twice appears twice in the stored object, and the later value is
-//! the one the log line shows (the JSON formatter reads the object into a map).
+//! `Span::record`, which the request, message and delivery spans do for every event. Appending gives
+//! the same log lines but for the order of a span's fields (the order they were recorded in, not
+//! sorted). A field recorded twice appears twice in the stored object, and the later value is the one
+//! the log line shows (the JSON formatter reads the object into a map).
 
 use std::fmt;
 use tracing_subscriber::field::{RecordFields, VisitOutput};

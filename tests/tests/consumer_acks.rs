@@ -1,5 +1,6 @@
-//! The consumer's acknowledgements on the real RabbitMQ: settled messages are acknowledged together,
-//! never one still being handled, and those settled before a stop are acknowledged at the stop.
+//! The consumer's acknowledgements on the real RabbitMQ: settled messages are acknowledged together
+//! (one `multiple` ack once the oldest is settled), never one still being handled, those settled
+//! behind a message still handled soon after, and those settled before a stop at the stop.
 
 use async_trait::async_trait;
 use kaiten_application::ports::event_bus::{Disposition, EventBus, MessageHandler, OutgoingMessage};
@@ -12,16 +13,21 @@ use tokio_util::sync::CancellationToken;
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
-/// Records each body it handles; handles `hold` only once `release` is notified.
+/// Records each body it handles, and each it finished; finishes `hold` only once `release` is notified.
 #[derive(Default)]
 struct Recorder {
     handled: Mutex<Vec<String>>,
+    finished: Mutex<Vec<String>>,
     release: Notify,
 }
 
 impl Recorder {
     fn handled(&self) -> Vec<String> {
         self.handled.lock().map(|handled| handled.clone()).unwrap_or_default()
+    }
+
+    fn finished(&self) -> Vec<String> {
+        self.finished.lock().map(|finished| finished.clone()).unwrap_or_default()
     }
 }
 
@@ -35,12 +41,18 @@ impl MessageHandler for Recorder {
         if body == "hold" {
             self.release.notified().await;
         }
+        if let Ok(mut finished) = self.finished.lock() {
+            finished.push(body);
+        }
         Disposition::Ack
     }
 }
 
-fn start(topology: &Topology, handler: Arc<Recorder>) -> CancellationToken {
-    let consumer = LapinConsumer::new(amqp_url(), topology.clone(), 16);
+/// Settled messages wait for an older one this long: longer than any of these tests.
+const LONG_HOLD: Duration = Duration::from_secs(600);
+
+fn start(topology: &Topology, handler: Arc<Recorder>, ack_hold: Duration) -> CancellationToken {
+    let consumer = LapinConsumer::new(amqp_url(), topology.clone(), 16).with_ack_hold(ack_hold);
     let shutdown = CancellationToken::new();
     let stop = shutdown.clone();
     tokio::spawn(async move { consumer.run(handler, stop).await });
@@ -78,17 +90,19 @@ async fn only_the_message_still_handled_at_a_stop_comes_back() -> anyhow::Result
     let (topology, bus, _cleanup) = declared().await?;
 
     let first = Arc::new(Recorder::default());
-    let shutdown = start(&topology, first.clone());
+    let shutdown = start(&topology, first.clone(), LONG_HOLD);
     let bodies = ["hold", "a", "b", "c", "d", "e"];
     for body in bodies {
         publish(&bus, body).await?;
     }
     until_handled(&first, bodies.len()).await?;
-    // "a" … "e" are settled behind "hold", still being handled: no ack may cover "hold".
+    wait_for(DEADLINE, || async { Ok((first.finished().len() == bodies.len() - 1).then_some(())) }).await?;
+    // "a" … "e" are settled behind "hold", still being handled: no ack may cover "hold", and with the
+    // long hold only the stop acknowledges them.
     shutdown.cancel();
 
     let second = Arc::new(Recorder::default());
-    let _second = start(&topology, second.clone());
+    let _second = start(&topology, second.clone(), LONG_HOLD);
     until_handled(&second, 1).await?;
     second.release.notify_one();
     publish(&bus, "end").await?;
@@ -108,12 +122,34 @@ async fn messages_settled_behind_one_still_handled_are_acknowledged_while_it_wai
     // Prefetch 16: with "hold" taking one place, 40 more can flow only if the others' acks are sent
     // while it is still being handled.
     let recorder = Arc::new(Recorder::default());
-    let _shutdown = start(&topology, recorder.clone());
+    let _shutdown = start(&topology, recorder.clone(), Duration::from_millis(20));
     publish(&bus, "hold").await?;
     for n in 0..40 {
         publish(&bus, &n.to_string()).await?;
     }
     until_handled(&recorder, 41).await?;
     recorder.release.notify_one();
+    Ok(())
+}
+
+#[tokio::test]
+async fn once_the_oldest_is_settled_one_multiple_ack_covers_the_messages_settled_behind_it() -> anyhow::Result<()> {
+    let (topology, bus, _cleanup) = declared().await?;
+    let first = Arc::new(Recorder::default());
+    let shutdown = start(&topology, first.clone(), LONG_HOLD);
+    let bodies = ["hold", "a", "b", "c"];
+    for body in bodies {
+        publish(&bus, body).await?;
+    }
+    until_handled(&first, bodies.len()).await?;
+    first.release.notify_one();
+    wait_for(DEADLINE, || async { Ok((first.finished().len() == bodies.len()).then_some(())) }).await?;
+    shutdown.cancel();
+
+    let second = Arc::new(Recorder::default());
+    let _second = start(&topology, second.clone(), LONG_HOLD);
+    publish(&bus, "end").await?;
+    until_handled(&second, 1).await?;
+    assert_eq!(second.handled(), ["end"], "every message was acknowledged, none twice (which closes the channel)");
     Ok(())
 }

@@ -2,13 +2,14 @@
 //! retry or dead-letter copy confirmed, if it has one), but not one frame per message: every settled
 //! message older than the oldest one still being handled goes in one `basic.ack` with `multiple`, so
 //! under load one frame acknowledges a batch. A message settled while an older one is still being
-//! handled is held back at most `hold`, then acknowledged alone, so a message waiting for a dependency
-//! never holds back the others' acks for long. `multiple` only ever covers tags that are all settled.
+//! handled waits for it only until that one has been handled for `hold`, then is acknowledged alone,
+//! so a slow or waiting message never holds back the others' acks (nor their prefetch places) for
+//! long. `multiple` only ever covers tags that are all settled.
 
 use kaiten_application::ports::event_bus::BusError;
 use lapin::Channel;
 use lapin::options::BasicAckOptions;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -17,8 +18,8 @@ use tokio::time::Instant;
 /// The delivery tags of one channel: those being handled and those settled but not acknowledged.
 #[derive(Debug, Default)]
 struct AckWindow {
-    /// Received and not yet settled.
-    handling: BTreeSet<u64>,
+    /// Received and not yet settled, with when each was received.
+    handling: BTreeMap<u64, Instant>,
     /// Settled and not yet acknowledged, with when each was settled.
     settled: BTreeMap<u64, Instant>,
 }
@@ -31,34 +32,34 @@ struct Acks {
 }
 
 impl AckWindow {
-    fn received(&mut self, tag: u64) {
-        self.handling.insert(tag);
+    fn received(&mut self, tag: u64, at: Instant) {
+        self.handling.insert(tag, at);
     }
 
     fn settled(&mut self, tag: u64, at: Instant) {
-        if self.handling.remove(&tag) {
+        if self.handling.remove(&tag).is_some() {
             self.settled.insert(tag, at);
         }
     }
 
-    /// Takes the acks due at `now`, and says when the next one held back is due.
+    /// Takes the acks due at `now`, and says when the next one held back is due: those settled behind
+    /// the oldest message still handled are due once that one has been handled for `hold`.
     fn take_due(&mut self, now: Instant, hold: Duration) -> (Acks, Option<Instant>) {
         let mut acks = Acks::default();
-        let held = match self.handling.first() {
-            Some(oldest_handled) => self.settled.split_off(oldest_handled),
-            None => BTreeMap::new(),
+        let (held, held_until) = match self.handling.first_key_value() {
+            Some((oldest_handled, received_at)) => (self.settled.split_off(oldest_handled), *received_at + hold),
+            None => (BTreeMap::new(), now),
         };
         acks.up_to = self.settled.last_key_value().map(|(tag, _)| *tag);
         self.settled = held;
-        self.settled.retain(|tag, settled_at| {
-            let due = *settled_at + hold <= now;
-            if due {
-                acks.single.push(*tag);
-            }
-            !due
-        });
-        let next = self.settled.values().min().map(|settled_at| *settled_at + hold);
-        (acks, next)
+        if self.settled.is_empty() {
+            return (acks, None);
+        }
+        if held_until > now {
+            return (acks, Some(held_until));
+        }
+        acks.single = std::mem::take(&mut self.settled).into_keys().collect();
+        (acks, None)
     }
 }
 
@@ -80,7 +81,7 @@ impl AckBatcher {
 
     /// A message is being handled: no `multiple` ack covers it until it is settled.
     pub(crate) fn received(&self, tag: u64) {
-        self.window().received(tag);
+        self.window().received(tag, Instant::now());
     }
 
     /// A message is settled: it may be acknowledged.
@@ -115,14 +116,14 @@ impl AckBatcher {
     }
 }
 
+/// Sends the acks. Every frame is queued before any is awaited (lapin queues a frame on the first poll
+/// of `basic_ack`), so acks taken from the window are sent even if this is dropped half way.
 async fn send(channel: &Channel, acks: Acks) -> Result<(), BusError> {
     let unavailable = |error: lapin::Error| BusError::Unavailable(format!("cannot acknowledge: {error}"));
-    if let Some(tag) = acks.up_to {
-        channel.basic_ack(tag, BasicAckOptions { multiple: true }).await.map_err(unavailable)?;
-    }
-    for tag in acks.single {
-        channel.basic_ack(tag, BasicAckOptions { multiple: false }).await.map_err(unavailable)?;
-    }
+    let multiple = acks.up_to.map(|tag| (tag, true));
+    let frames = multiple.into_iter().chain(acks.single.into_iter().map(|tag| (tag, false)));
+    let sending = frames.map(|(tag, multiple)| channel.basic_ack(tag, BasicAckOptions { multiple }));
+    futures::future::try_join_all(sending).await.map_err(unavailable)?;
     Ok(())
 }
 
@@ -132,16 +133,16 @@ mod tests {
 
     const HOLD: Duration = Duration::from_millis(20);
 
-    fn window(handling: &[u64]) -> AckWindow {
+    fn window(handling: &[u64], at: Instant) -> AckWindow {
         let mut window = AckWindow::default();
-        handling.iter().for_each(|tag| window.received(*tag));
+        handling.iter().for_each(|tag| window.received(*tag, at));
         window
     }
 
     #[test]
     fn messages_settled_below_the_oldest_handled_are_acknowledged_in_one_ack() {
         let now = Instant::now();
-        let mut window = window(&[1, 2, 3, 4, 5]);
+        let mut window = window(&[1, 2, 3, 4, 5], now);
         for tag in [2, 1, 3] {
             window.settled(tag, now);
         }
@@ -152,27 +153,31 @@ mod tests {
     }
 
     #[test]
-    fn a_message_settled_after_an_older_one_still_handled_waits_at_most_the_hold() {
+    fn messages_settled_behind_one_still_handled_wait_until_it_was_handled_for_the_hold() {
         let now = Instant::now();
-        let mut window = window(&[1, 2, 3]);
-        window.settled(2, now);
-        window.settled(3, now + Duration::from_millis(5));
-        let (acks, next) = window.take_due(now, HOLD);
+        let mut window = window(&[1, 2, 3], now);
+        window.settled(2, now + Duration::from_millis(5));
+        window.settled(3, now + Duration::from_millis(15));
+        let (acks, next) = window.take_due(now + Duration::from_millis(15), HOLD);
         assert_eq!(acks, Acks::default(), "1 is still being handled: no ack may cover it");
-        assert_eq!(next, Some(now + HOLD));
+        assert_eq!(next, Some(now + HOLD), "due once 1 has been handled for the hold");
         let (acks, next) = window.take_due(now + HOLD, HOLD);
-        assert_eq!(acks, Acks { up_to: None, single: vec![2] });
-        assert_eq!(next, Some(now + Duration::from_millis(5) + HOLD));
+        assert_eq!(acks, Acks { up_to: None, single: vec![2, 3] });
+        assert_eq!(next, None);
+        window.received(4, now + HOLD);
+        window.settled(4, now + HOLD);
+        let (acks, _) = window.take_due(now + HOLD, HOLD);
+        assert_eq!(acks, Acks { up_to: None, single: vec![4] }, "behind a message handled that long, at once");
         window.settled(1, now + HOLD);
         let (acks, next) = window.take_due(now + HOLD, HOLD);
-        assert_eq!(acks, Acks { up_to: Some(3), single: vec![] }, "1 and 3 together once 1 is settled");
+        assert_eq!(acks, Acks { up_to: Some(1), single: vec![] });
         assert_eq!(next, None);
     }
 
     #[test]
     fn a_tag_never_received_is_never_acknowledged() {
         let now = Instant::now();
-        let mut window = window(&[1]);
+        let mut window = window(&[1], now);
         window.settled(7, now);
         assert_eq!(window.take_due(now + HOLD, HOLD).0, Acks::default());
     }

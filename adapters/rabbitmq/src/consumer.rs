@@ -33,9 +33,9 @@ pub const REASON_HEADER: &str = "x-kaiten-dead-letter-reason";
 /// Header of a retried message: why the last attempt failed.
 pub const LAST_ERROR_HEADER: &str = "x-kaiten-last-error";
 
-/// How long a settled message waits for an older one still being handled, to be acknowledged with
-/// it, before it is acknowledged alone.
-const ACK_HOLD: Duration = Duration::from_millis(20);
+/// How long a settled message may wait for an older one still being handled, counted from when that
+/// one was received, to be acknowledged with it rather than alone.
+const DEFAULT_ACK_HOLD: Duration = Duration::from_millis(20);
 
 /// What the consumer did, for metrics and readiness.
 #[derive(Debug, Default)]
@@ -117,6 +117,7 @@ pub struct LapinConsumer {
     broker: Broker,
     topology: Topology,
     prefetch: u16,
+    ack_hold: Duration,
     stats: Arc<ConsumerStats>,
 }
 
@@ -134,7 +135,13 @@ fn header_text(delivery: &Delivery, name: &str) -> Option<String> {
 
 impl LapinConsumer {
     pub fn new(broker: impl Into<Broker>, topology: Topology, prefetch: u16) -> Self {
-        Self { broker: broker.into(), topology, prefetch: prefetch.max(1), stats: Arc::default() }
+        let prefetch = prefetch.max(1);
+        Self { broker: broker.into(), topology, prefetch, ack_hold: DEFAULT_ACK_HOLD, stats: Arc::default() }
+    }
+
+    /// How long a settled message may wait to be acknowledged with an older one (see [`crate::acks`]).
+    pub fn with_ack_hold(self, hold: Duration) -> Self {
+        Self { ack_hold: hold, ..self }
     }
 
     pub fn stats(&self) -> Arc<ConsumerStats> {
@@ -188,7 +195,7 @@ impl LapinConsumer {
             .map_err(unavailable)?;
         tracing::info!(queue = %self.topology.queue, prefetch = self.prefetch, node = %connected.node, "worker consuming");
         self.stats.set_node(Some(connected.node));
-        let acks = AckBatcher::new(ACK_HOLD);
+        let acks = AckBatcher::new(self.ack_hold);
         let processing =
             consumer.map_err(unavailable).try_for_each_concurrent(usize::from(self.prefetch), |delivery| {
                 let (handler, publisher, acks) = (handler.clone(), &publisher, &acks);
@@ -216,10 +223,15 @@ impl LapinConsumer {
                 .instrument(span)
             });
         let outcome = tokio::select! {
-            () = shutdown.cancelled() => acks.flush(&channel).await,
+            () = shutdown.cancelled() => Ok(()),
             result = processing => result.and(Err(BusError::Unavailable("the broker cancelled the consumer".into()))),
             error = acks.run(&channel) => Err(error),
         };
+        // What is settled is acknowledged before the connection closes, whatever ended the session (a
+        // channel that broke fails this too, and those messages come back).
+        if let Err(error) = acks.flush(&channel).await {
+            tracing::debug!(%error, "settled messages could not be acknowledged before closing");
+        }
         let _ = connection.close(200, "OK".into()).await;
         outcome
     }
