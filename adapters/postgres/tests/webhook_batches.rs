@@ -1,12 +1,16 @@
 //! The built-in engine's store under concurrent calls, which it gathers into batches: every message
 //! handed over at once is stored once and its first attempts claimed by exactly one hand-over (also
 //! when the same event arrives twice in one batch), an id taken by another organization is refused,
-//! and settling them all at once records every attempt and marks every message made.
+//! settling them all at once records every attempt and marks every message made, and each message
+//! goes to the endpoints that receive it (customer scope; an operational event never to the endpoint
+//! it is about).
 
 use diesel::prelude::*;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use kaiten_application::RepoError;
-use kaiten_delivery::ports::delivery::{AttemptRecord, Lease, NewMessage, NextStep, Settlement, WebhookStore};
+use kaiten_delivery::ports::delivery::{
+    AttemptRecord, EndpointId, Lease, NewMessage, NextStep, Settlement, WebhookStore,
+};
 use kaiten_domain::EventKind;
 use kaiten_domain::webhook::{AttemptStatus, BodyEncoding};
 use kaiten_postgres::PgWebhookStore;
@@ -137,7 +141,8 @@ async fn each_message_of_a_batch_goes_to_the_endpoints_whose_scope_admits_its_cu
     let pool = kaiten_postgres::connect(&db.url, 8).await?;
     let mut conn = db.connect().await?;
     let (customer_a, customer_b) = (Uuid::now_v7(), Uuid::now_v7());
-    let [every, only_a, a_and_organization, disabled, other_event] = [1u128, 2, 3, 4, 5].map(Uuid::from_u128);
+    let [every, only_a, a_and_organization, disabled, other_event, watcher, subject] =
+        [1u128, 2, 3, 4, 5, 6, 7].map(Uuid::from_u128);
     conn.batch_execute(&format!(
         "INSERT INTO organizations (id, name, slug, created_at) VALUES ('{ACME}', 'Acme', 'acme', now());
          INSERT INTO webhook_endpoints (id, organization_id, url, secret, customer_ids, include_organization_events,
@@ -148,7 +153,11 @@ async fn each_message_of_a_batch_goes_to_the_endpoints_whose_scope_admits_its_cu
                  false, '{{CUSTOMER_CREATION}}'),
                 ('{disabled}', '{ACME}', 'https://example.com/4', 'whsec_c2VjcmV0', '{{}}', false, true, '{{}}'),
                 ('{other_event}', '{ACME}', 'https://example.com/5', 'whsec_c2VjcmV0', '{{}}', false, false,
-                 '{{CUSTOMER_UPDATE}}');"
+                 '{{CUSTOMER_UPDATE}}'),
+                ('{watcher}', '{ACME}', 'https://example.com/6', 'whsec_c2VjcmV0', '{{}}', false, false,
+                 '{{WEBHOOK_ENDPOINT_DISABLED}}'),
+                ('{subject}', '{ACME}', 'https://example.com/7', 'whsec_c2VjcmV0', '{{}}', false, false,
+                 '{{WEBHOOK_ENDPOINT_DISABLED}}');"
     ))
     .await?;
     let store = Arc::new(PgWebhookStore::new(pool));
@@ -174,5 +183,14 @@ async fn each_message_of_a_batch_goes_to_the_endpoints_whose_scope_admits_its_cu
         };
         assert_eq!(endpoints, wanted, "customer {customer:?}");
     }
+    // An operational event goes only to the endpoints that name it, never to the one it is about.
+    let disabled_event = NewMessage {
+        kind: EventKind::WebhookEndpointDisabled,
+        about_endpoint: Some(EndpointId::new(subject)),
+        ..message(Uuid::now_v7(), ACME)
+    };
+    let accepted = store.accept_message(&disabled_event, Duration::from_secs(60)).await?;
+    let endpoints: Vec<Uuid> = accepted.claims.iter().map(|claim| claim.endpoint.id.as_uuid()).collect();
+    assert_eq!(endpoints, [watcher]);
     Ok(())
 }
