@@ -14,7 +14,7 @@ use diesel::sql_types::{Array, Interval, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use kaiten_application::{Conflict, RepoError};
 use kaiten_delivery::EndpointId;
-use kaiten_delivery::ports::delivery::{Accepted, Claim, Endpoint, Lease, MessageEvent, NewMessage};
+use kaiten_delivery::ports::delivery::{Accepted, Claim, Endpoint, Lease, NewMessage};
 use kaiten_domain::EventKind;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -144,12 +144,7 @@ async fn claims(
             subscribers.entry(key).or_insert(endpoints)
         }
     };
-    let event = MessageEvent {
-        kind: message.kind,
-        customer_id: message.customer_id,
-        about_endpoint: message.about_endpoint,
-        test: false,
-    };
+    let event = message.event(false);
     let claim = |endpoint: &Endpoint| Claim { endpoint: endpoint.clone(), attempt: 1, lease: Lease::Message(lease) };
     let claims: Vec<Claim> = endpoints.iter().filter(|endpoint| endpoint.receives(event)).map(claim).collect();
     if claims.is_empty() {

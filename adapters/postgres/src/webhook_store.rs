@@ -136,13 +136,7 @@ impl WebhookStore for PgWebhookStore {
             return Ok(None);
         };
         let test = message.is_test();
-        let message = message.into_new_message()?;
-        Ok(Some(MessageEvent {
-            kind: message.kind,
-            customer_id: message.customer_id,
-            about_endpoint: message.about_endpoint,
-            test,
-        }))
+        Ok(Some(message.into_new_message()?.event(test)))
     }
 
     async fn reserve_send(&self, endpoint_id: EndpointId, rate: u32) -> Result<Duration, RepoError> {

@@ -9,7 +9,7 @@
 use kaiten_application::ports::event_bus::BusError;
 use lapin::Channel;
 use lapin::options::BasicAckOptions;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -20,8 +20,8 @@ use tokio::time::Instant;
 struct AckWindow {
     /// Received and not yet settled, with when each was received.
     handling: BTreeMap<u64, Instant>,
-    /// Settled and not yet acknowledged, with when each was settled.
-    settled: BTreeMap<u64, Instant>,
+    /// Settled and not yet acknowledged.
+    settled: BTreeSet<u64>,
 }
 
 /// The acks to send now: one `multiple` ack up to a tag, and single ones.
@@ -36,9 +36,9 @@ impl AckWindow {
         self.handling.insert(tag, at);
     }
 
-    fn settled(&mut self, tag: u64, at: Instant) {
+    fn settled(&mut self, tag: u64) {
         if self.handling.remove(&tag).is_some() {
-            self.settled.insert(tag, at);
+            self.settled.insert(tag);
         }
     }
 
@@ -48,9 +48,9 @@ impl AckWindow {
         let mut acks = Acks::default();
         let (held, held_until) = match self.handling.first_key_value() {
             Some((oldest_handled, received_at)) => (self.settled.split_off(oldest_handled), *received_at + hold),
-            None => (BTreeMap::new(), now),
+            None => (BTreeSet::new(), now),
         };
-        acks.up_to = self.settled.last_key_value().map(|(tag, _)| *tag);
+        acks.up_to = self.settled.last().copied();
         self.settled = held;
         if self.settled.is_empty() {
             return (acks, None);
@@ -58,7 +58,7 @@ impl AckWindow {
         if held_until > now {
             return (acks, Some(held_until));
         }
-        acks.single = std::mem::take(&mut self.settled).into_keys().collect();
+        acks.single = std::mem::take(&mut self.settled).into_iter().collect();
         (acks, None)
     }
 }
@@ -86,7 +86,7 @@ impl AckBatcher {
 
     /// A message is settled: it may be acknowledged.
     pub(crate) fn settled(&self, tag: u64) {
-        self.window().settled(tag, Instant::now());
+        self.window().settled(tag);
         self.wake.notify_one();
     }
 
@@ -144,7 +144,7 @@ mod tests {
         let now = Instant::now();
         let mut window = window(&[1, 2, 3, 4, 5], now);
         for tag in [2, 1, 3] {
-            window.settled(tag, now);
+            window.settled(tag);
         }
         let (acks, next) = window.take_due(now, HOLD);
         assert_eq!(acks, Acks { up_to: Some(3), single: vec![] });
@@ -156,8 +156,8 @@ mod tests {
     fn messages_settled_behind_one_still_handled_wait_until_it_was_handled_for_the_hold() {
         let now = Instant::now();
         let mut window = window(&[1, 2, 3], now);
-        window.settled(2, now + Duration::from_millis(5));
-        window.settled(3, now + Duration::from_millis(15));
+        window.settled(2);
+        window.settled(3);
         let (acks, next) = window.take_due(now + Duration::from_millis(15), HOLD);
         assert_eq!(acks, Acks::default(), "1 is still being handled: no ack may cover it");
         assert_eq!(next, Some(now + HOLD), "due once 1 has been handled for the hold");
@@ -165,10 +165,10 @@ mod tests {
         assert_eq!(acks, Acks { up_to: None, single: vec![2, 3] });
         assert_eq!(next, None);
         window.received(4, now + HOLD);
-        window.settled(4, now + HOLD);
+        window.settled(4);
         let (acks, _) = window.take_due(now + HOLD, HOLD);
         assert_eq!(acks, Acks { up_to: None, single: vec![4] }, "behind a message handled that long, at once");
-        window.settled(1, now + HOLD);
+        window.settled(1);
         let (acks, next) = window.take_due(now + HOLD, HOLD);
         assert_eq!(acks, Acks { up_to: Some(1), single: vec![] });
         assert_eq!(next, None);
@@ -178,7 +178,7 @@ mod tests {
     fn a_tag_never_received_is_never_acknowledged() {
         let now = Instant::now();
         let mut window = window(&[1], now);
-        window.settled(7, now);
+        window.settled(7);
         assert_eq!(window.take_due(now + HOLD, HOLD).0, Acks::default());
     }
 }

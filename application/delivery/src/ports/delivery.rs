@@ -42,6 +42,13 @@ pub struct NewMessage {
     pub body: String,
 }
 
+impl NewMessage {
+    /// What decides which endpoints receive the message (`test`: a test send, to one endpoint only).
+    pub fn event(&self, test: bool) -> MessageEvent {
+        MessageEvent { kind: self.kind, customer_id: self.customer_id, about_endpoint: self.about_endpoint, test }
+    }
+}
+
 /// One finished attempt, to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttemptRecord {
