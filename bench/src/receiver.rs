@@ -3,11 +3,27 @@
 
 use axum::Router;
 use axum::body::Bytes;
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use uuid::Uuid;
+
+/// The only fields the receiver reads; the rest of the body is skipped, not built into a value.
+#[derive(Deserialize)]
+struct Body<'a> {
+    #[serde(borrow)]
+    data: Data<'a>,
+}
+
+#[derive(Deserialize)]
+struct Data<'a> {
+    #[serde(rename = "benchId", borrow)]
+    bench_id: Option<&'a str>,
+    #[serde(borrow)]
+    id: Option<&'a str>,
+}
 
 #[derive(Default)]
 pub struct Arrivals {
@@ -22,10 +38,10 @@ pub async fn start(arrivals: Arc<Arrivals>) -> anyhow::Result<String> {
         async move {
             let now = Instant::now();
             arrivals.count.fetch_add(1, Ordering::Relaxed);
-            let id = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| {
-                let data = &v["data"];
-                data["benchId"].as_str().or_else(|| data["id"].as_str()).and_then(|id| id.parse::<Uuid>().ok())
-            });
+            let id = serde_json::from_slice::<Body>(&body)
+                .ok()
+                .and_then(|body| body.data.bench_id.or(body.data.id))
+                .and_then(|id| id.parse::<Uuid>().ok());
             if let Some(id) = id
                 && let Ok(mut at) = arrivals.at.lock()
             {
