@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use kaiten_domain::{EventCustomer, EventKind};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The `outbox_events` table and its columns, as the relay reads them and envelopes carry them; the
@@ -91,8 +93,7 @@ fn fail<T>(reason: impl Into<String>) -> Result<T, EnvelopeError> {
 
 /// Parses one message body.
 pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
-    let root: Value = serde_json::from_slice(body).map_err(|e| EnvelopeError(format!("not JSON: {e}")))?;
-    let Value::Object(root) = root else { return fail("the envelope is not a JSON object") };
+    let root = root_object(body)?;
     if root.get("type").and_then(Value::as_str) == Some(HEARTBEAT_TYPE) {
         return Ok(Envelope::Heartbeat);
     }
@@ -109,6 +110,44 @@ pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
         Some(_) => return fail("`after` is not an object"),
     };
     parse_row(after, envelope_time)
+}
+
+/// Debezium's description of the row's columns: a few kilobytes of every envelope, never read.
+const SCHEMA: &str = "schema";
+
+/// The envelope's top-level object, without its `schema` members (at the top, and inside a CloudEvent's
+/// `data`): they are scanned as raw JSON, never built into values. Anything that is not an object is
+/// parsed whole, for the reason it is refused.
+fn root_object(body: &[u8]) -> Result<Map<String, Value>, EnvelopeError> {
+    let Ok(members) = serde_json::from_slice::<BTreeMap<String, &RawValue>>(body) else {
+        return match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(root)) => Ok(root),
+            Ok(_) => fail("the envelope is not a JSON object"),
+            Err(e) => fail(format!("not JSON: {e}")),
+        };
+    };
+    let mut root = Map::new();
+    for (key, raw) in members {
+        let value = match key.as_str() {
+            SCHEMA => continue,
+            "data" => data_without_schema(raw),
+            _ => serde_json::from_str(raw.get()),
+        };
+        root.insert(key, value.map_err(|e| EnvelopeError(format!("not JSON: {e}")))?);
+    }
+    Ok(root)
+}
+
+/// A CloudEvent's `data`: when an object, without its `schema` member.
+fn data_without_schema(raw: &RawValue) -> serde_json::Result<Value> {
+    let Ok(members) = serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get()) else {
+        return serde_json::from_str(raw.get());
+    };
+    let mut data = Map::new();
+    for (key, raw) in members.into_iter().filter(|(key, _)| key != SCHEMA) {
+        data.insert(key, serde_json::from_str(raw.get())?);
+    }
+    Ok(Value::Object(data))
 }
 
 /// The CloudEvent's `time`, else the change's `source.ts_ms` or `ts_ms`.

@@ -146,3 +146,26 @@ fn reads_the_time_of_the_change_from_the_row_else_the_envelope() {
     cloud_event["data"]["payload"]["after"] = after;
     assert_eq!(happened_at(cloud_event.to_string().as_bytes()).as_deref(), Some(time), "else the CloudEvent's time");
 }
+
+#[test]
+fn the_schema_is_skipped_whatever_it_holds_and_changes_nothing() {
+    let golden: Value = serde_json::from_slice(&relay_cloud_event("")).unwrap_or_default();
+    assert!(golden["data"]["schema"].is_object(), "the golden CloudEvent carries Debezium's schema");
+    let expected = parse(golden.to_string().as_bytes());
+    assert!(matches!(expected, Ok(Envelope::Event(_))), "{expected:?}");
+    let mut without = golden.clone();
+    if let Some(data) = without["data"].as_object_mut() {
+        data.remove("schema");
+    }
+    assert_eq!(parse(without.to_string().as_bytes()), expected);
+    for schema in [json!(null), json!("a string"), json!([1, {"deep": [true]}]), json!({"type": 7})] {
+        let mut odd = golden.clone();
+        odd["data"]["schema"] = schema.clone();
+        odd["schema"] = schema;
+        assert_eq!(parse(odd.to_string().as_bytes()), expected);
+    }
+    // The plain envelope's top-level schema, and a `payload` beside it, whatever their order.
+    let payload = golden["data"]["payload"].clone();
+    let plain = format!(r#"{{"payload": {payload}, "schema": {{"fields": [1, 2]}}}}"#);
+    assert_eq!(parse(plain.as_bytes()), expected);
+}

@@ -6,6 +6,7 @@ mod api_e2e;
 mod api_write;
 mod cpu;
 mod delivery;
+mod envelope;
 mod kaiten;
 mod latency;
 mod receiver;
@@ -44,6 +45,13 @@ enum Command {
         messages: usize,
         #[arg(long, default_value_t = 64)]
         prefetch: u16,
+    },
+    /// The worker's envelope parser on the relay's message, next to parsing it whole into JSON values.
+    EnvelopeParse {
+        #[arg(long, default_value_t = 200_000)]
+        iterations: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
     /// Relay + worker: commit → `WebhookSender::send` latency at a fixed commit rate.
     WorkerLatency {
@@ -156,6 +164,7 @@ async fn main() -> anyhow::Result<()> {
             relay_memory::run(rows, row_kib, rows_per_transaction, count_window_only, stall).await
         }
         Command::WorkerDrain { messages, prefetch } => worker::drain(messages, prefetch).await,
+        Command::EnvelopeParse { iterations, rounds } => envelope::run(iterations, rounds),
         Command::WorkerLatency { rate, seconds, prefetch } => worker::latency(rate, seconds, prefetch).await,
         Command::DeliveryThroughput { events, endpoints, concurrency } => {
             delivery::throughput(events, endpoints, concurrency).await
