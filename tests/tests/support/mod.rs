@@ -19,11 +19,15 @@ use reqwest::{Client, Method, RequestBuilder};
 use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
-    _broker: Option<BrokerCleanup>,
+    /// The app's task and any second worker's: the broker's queues are deleted once all have stopped
+    /// (a worker still stopping may publish a delivery task, declaring its queues again).
+    running: std::sync::Mutex<Vec<JoinHandle<anyhow::Result<()>>>>,
+    broker: Option<BrokerCleanup>,
     pub names: TestNames,
     pub base_url: String,
     /// The operations port, when the test configured `ops_port`.
@@ -116,12 +120,13 @@ impl TestApp {
             None => None,
         };
         let listeners = kaiten::app::Listeners { api: Some(listener), ops };
-        tokio::spawn(app.run(listeners, async move {
+        let running = tokio::spawn(app.run(listeners, async move {
             let _ = stopped.await;
         }));
         Ok(Self {
             shutdown: Some(shutdown),
-            _broker: broker,
+            running: std::sync::Mutex::new(vec![running]),
+            broker,
             names,
             base_url,
             ops_base_url,
@@ -154,9 +159,10 @@ impl TestApp {
         let app = kaiten::app::build_with_sender(config, None).await?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let listeners = kaiten::app::Listeners { api: None, ops: None };
-        tokio::spawn(app.run(listeners, async move {
+        let running = tokio::spawn(app.run(listeners, async move {
             let _ = stopped.await;
         }));
+        self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(running);
         Ok(shutdown)
     }
 
@@ -223,6 +229,18 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
+        }
+        let running = std::mem::take(self.running.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let Some(broker) = self.broker.take() else { return };
+        // Within the test's runtime, the queues go once every worker has stopped, or when the runtime
+        // drops this task at the end of the test (nothing runs then to declare them again).
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for task in running {
+                    let _ = task.await;
+                }
+                drop(broker);
+            });
         }
     }
 }
