@@ -95,6 +95,8 @@ pub struct Config {
     pub http_request_timeout: Duration,
     /// HTTP: connections open at once (more wait in the listen backlog).
     pub http_max_connections: usize,
+    /// HTTP: requests handled at once (more are answered 503 with `Retry-After`).
+    pub http_max_requests_in_flight: usize,
     /// HTTP: after SIGTERM, how long requests in flight may still take before their connections close.
     #[serde(with = "humantime_serde")]
     pub http_shutdown_timeout: Duration,
@@ -143,6 +145,7 @@ impl Default for Config {
             http_header_read_timeout: Duration::from_secs(10),
             http_request_timeout: Duration::from_secs(30),
             http_max_connections: 1024,
+            http_max_requests_in_flight: 256,
             http_shutdown_timeout: Duration::from_secs(10),
             database_pool_timeout: Duration::from_secs(3),
             metrics_public: true,
@@ -317,11 +320,15 @@ impl Config {
         if !(1..=1_000_000).contains(&self.http_max_connections) {
             bail!("http_max_connections (KAITEN_HTTP_MAX_CONNECTIONS) must be between 1 and 1000000");
         }
+        if !(1..=1_000_000).contains(&self.http_max_requests_in_flight) {
+            bail!("http_max_requests_in_flight (KAITEN_HTTP_MAX_REQUESTS_IN_FLIGHT) must be between 1 and 1000000");
+        }
         let (second, hour) = (Duration::from_secs(1), Duration::from_secs(3600));
         Ok(kaiten_http::ServerLimits {
             header_read_timeout: bounded("http_header_read_timeout", self.http_header_read_timeout, second, hour)?,
             request_timeout: bounded("http_request_timeout", self.http_request_timeout, second, hour)?,
             max_connections: self.http_max_connections,
+            max_requests_in_flight: self.http_max_requests_in_flight,
             shutdown_timeout: bounded("http_shutdown_timeout", self.http_shutdown_timeout, Duration::ZERO, hour)?,
         })
     }

@@ -1,6 +1,7 @@
 //! What a client can hold of the server is bounded: a slow sender of headers is cut off, a request
-//! that takes too long is answered 408, connections beyond the cap wait for a free one, and a request
-//! that finds the database pool exhausted is answered 503 with `Retry-After` instead of hanging.
+//! that takes too long is answered 408, connections beyond the cap wait for a free one, requests
+//! beyond the number handled at once are answered 503 at once, and a request that finds the database
+//! pool exhausted is answered 503 with `Retry-After` instead of hanging.
 
 mod support;
 
@@ -120,5 +121,41 @@ async fn an_exhausted_database_pool_answers_503_with_retry_after() -> anyhow::Re
     assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
     locker.batch_execute("COMMIT").await?;
     assert_eq!(tokio::time::timeout(Duration::from_secs(10), blocked).await???, 201, "the waiting write completes");
+    Ok(())
+}
+
+#[tokio::test]
+async fn requests_beyond_those_handled_at_once_are_answered_503_with_retry_after() -> anyhow::Result<()> {
+    let app = TestApp::spawn_configured("api", None, |config| config.http_max_requests_in_flight = 1).await?;
+    let tenant = app.tenant("Acme").await?;
+    // A create whose body has not all arrived is being handled: it holds the only place.
+    let body = json!({"name": "Held"}).to_string();
+    let (head, rest) = body.split_at(4);
+    let mut held = TcpStream::connect(app.base_url.trim_start_matches("http://")).await?;
+    let request = format!(
+        "POST /api/customers HTTP/1.1\r\nHost: kaiten\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{head}",
+        tenant.token,
+        body.len()
+    );
+    held.write_all(request.as_bytes()).await?;
+    let health = format!("{}/api/healthz", app.base_url);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let refused = loop {
+        let response = app.client.get(&health).send().await?;
+        if response.status() == 503 || Instant::now() > deadline {
+            break response;
+        }
+    };
+    assert_eq!(refused.status(), 503, "a second request was handled while the first held the only place");
+    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    let problem: serde_json::Value = refused.json().await?;
+    assert_eq!(problem["code"], "overloaded", "{problem}");
+    // The held request completes, and its place is free again.
+    held.write_all(rest.as_bytes()).await?;
+    let mut answer = [0u8; 12];
+    held.read_exact(&mut answer).await?;
+    assert_eq!(&answer, b"HTTP/1.1 201", "{}", String::from_utf8_lossy(&answer));
+    assert_eq!(app.client.get(&health).send().await?.status(), 200);
     Ok(())
 }

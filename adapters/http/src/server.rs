@@ -28,6 +28,9 @@ pub struct ServerLimits {
     pub request_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
+    /// Requests handled at once: more are answered 503 with `Retry-After` at once, so an overload
+    /// costs each waiting connection its socket, not a request held in memory.
+    pub max_requests_in_flight: usize,
     /// After the shutdown signal, how long requests in flight may still take.
     pub shutdown_timeout: Duration,
 }
@@ -38,6 +41,7 @@ impl Default for ServerLimits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            max_requests_in_flight: 256,
             shutdown_timeout: Duration::from_secs(10),
         }
     }
@@ -52,8 +56,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let request_timeout = limits.request_timeout;
+    let in_flight = Arc::new(Semaphore::new(limits.max_requests_in_flight.max(1)));
     let router = router
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| within(request_timeout, request, next)));
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| within(request_timeout, request, next)))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            admitted(in_flight.clone(), request, next)
+        }));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).keep_alive(true);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -116,4 +124,18 @@ async fn within(limit: Duration, request: Request, next: Next) -> Response {
             response
         }
     }
+}
+
+/// Runs the request if fewer than the limit are being handled; otherwise answers 503 at once.
+async fn admitted(in_flight: Arc<Semaphore>, request: Request, next: Next) -> Response {
+    let Ok(_handling) = in_flight.try_acquire_owned() else {
+        return Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "the server is handling as many requests as it takes at once; retry shortly",
+        )
+        .retry_after(1)
+        .into_response();
+    };
+    next.run(request).await
 }
