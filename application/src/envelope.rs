@@ -126,28 +126,24 @@ fn root_object(body: &[u8]) -> Result<Map<String, Value>, EnvelopeError> {
             Err(e) => fail(format!("not JSON: {e}")),
         };
     };
-    let mut root = Map::new();
+    without_schema(members, true).map_err(|e| EnvelopeError(format!("not JSON: {e}")))
+}
+
+/// An object's members as values, but its `schema`; with `nested`, its `data` likewise when an object.
+fn without_schema(members: BTreeMap<String, &RawValue>, nested: bool) -> serde_json::Result<Map<String, Value>> {
+    let mut object = Map::new();
     for (key, raw) in members {
         let value = match key.as_str() {
             SCHEMA => continue,
-            "data" => data_without_schema(raw),
-            _ => serde_json::from_str(raw.get()),
+            "data" if nested => match serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get()) {
+                Ok(data) => Value::Object(without_schema(data, false)?),
+                Err(_) => serde_json::from_str(raw.get())?,
+            },
+            _ => serde_json::from_str(raw.get())?,
         };
-        root.insert(key, value.map_err(|e| EnvelopeError(format!("not JSON: {e}")))?);
+        object.insert(key, value);
     }
-    Ok(root)
-}
-
-/// A CloudEvent's `data`: when an object, without its `schema` member.
-fn data_without_schema(raw: &RawValue) -> serde_json::Result<Value> {
-    let Ok(members) = serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get()) else {
-        return serde_json::from_str(raw.get());
-    };
-    let mut data = Map::new();
-    for (key, raw) in members.into_iter().filter(|(key, _)| key != SCHEMA) {
-        data.insert(key, serde_json::from_str(raw.get())?);
-    }
-    Ok(Value::Object(data))
+    Ok(object)
 }
 
 /// The CloudEvent's `time`, else the change's `source.ts_ms` or `ts_ms`.

@@ -2,13 +2,13 @@
 //! are Debezium's schema), next to building the whole message as JSON values, which is what the parser
 //! did before it skipped the schema. Both on one core, alternating, in the same run.
 
+use crate::setup::RELAY_MESSAGE_FILE;
 use kaiten_application::envelope::{Envelope, parse};
 use std::hint::black_box;
 use std::time::Instant;
 
 pub fn run(iterations: usize, rounds: usize) -> anyhow::Result<()> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../adapters/cdc/tests/golden/customer_creation.json");
-    let message = std::fs::read(path)?;
+    let message = std::fs::read(RELAY_MESSAGE_FILE)?;
     anyhow::ensure!(matches!(parse(&message), Ok(Envelope::Event(_))), "the golden message does not parse");
     println!("the relay's message: {} bytes; {iterations} parses per measurement", message.len());
     for round in 1..=rounds {

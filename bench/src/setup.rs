@@ -37,3 +37,7 @@ impl Bench {
 /// The payload of a typical CUSTOMER_CREATION event.
 pub const PAYLOAD_SQL: &str = "jsonb_build_object('id', gen_random_uuid(), 'name', 'Acme Corporation', 'slug', 'acme-corporation', \
      'externalCustomerId', 'crm-000042', 'organizationId', gen_random_uuid(), 'createdAt', now(), 'updatedAt', now())";
+
+/// The relay's message for a customer's creation: the relay serializer's golden file.
+pub const RELAY_MESSAGE_FILE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../adapters/cdc/tests/golden/customer_creation.json");

@@ -2,7 +2,7 @@
 //! on the same queue, and commit → `WebhookSender::send` latency through the relay at a fixed rate.
 
 use crate::latency::percentile;
-use crate::setup::{Bench, PAYLOAD_SQL};
+use crate::setup::{Bench, PAYLOAD_SQL, RELAY_MESSAGE_FILE};
 use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -84,10 +84,7 @@ pub async fn drain(messages: usize, prefetch: u16) -> anyhow::Result<()> {
     let (pool, organization) = organization(&bench).await?;
     let topology = Topology::new(&bench.names.exchange, &bench.names.queue);
     kaiten_application::ports::event_bus::EventBus::ensure_topology(bench.bus.as_ref()).await?;
-    let template: serde_json::Value = serde_json::from_slice(&std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../adapters/cdc/tests/golden/customer_creation.json"
-    ))?)?;
+    let template: serde_json::Value = serde_json::from_slice(&std::fs::read(RELAY_MESSAGE_FILE)?)?;
     let bodies: Vec<Vec<u8>> =
         (0..messages).map(|_| relay_message(&template, Uuid::now_v7(), organization.id)).collect();
     let connection = Connection::connect(&kaiten_test_support::amqp_url(), ConnectionProperties::default()).await?;
