@@ -117,6 +117,9 @@ pub(crate) async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Optio
     webhook_messages::table.find(id).select(MessageRow::as_select()).first(conn).await.optional().map_err(repo_error)
 }
 
+/// An attempt with its message's event name, event type and test flag.
+type HistoryRow = (AttemptRow, (String, String, bool));
+
 pub(crate) async fn history(
     conn: &mut AsyncPgConnection,
     organization_id: Uuid,
@@ -149,15 +152,26 @@ pub(crate) async fn history(
         }
         query
     };
-    let rows: Vec<(AttemptRow, (String, String, bool))> = newest_first!(filtered(), webhook_attempts, filter.page)
-        .select((
-            AttemptRow::as_select(),
-            (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test),
-        ))
-        .load(conn)
+    // One snapshot for both statements: an attempt recorded between them would be counted in the total
+    // but missing from the page.
+    let page = filter.page;
+    let (rows, total): (Vec<HistoryRow>, i64) = conn
+        .build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run::<_, diesel::result::Error, _>(async move |conn| {
+            let rows = newest_first!(filtered(), webhook_attempts, page)
+                .select((
+                    AttemptRow::as_select(),
+                    (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test),
+                ))
+                .load(conn)
+                .await?;
+            let total = filtered().count().get_result(conn).await?;
+            Ok((rows, total))
+        })
         .await
         .map_err(repo_error)?;
-    let total = filtered().count().get_result(conn).await.map_err(repo_error)?;
     Paged::from_keyset(rows, total, filter.page, |(row, _)| PageKey { created_at: row.created_at, id: row.id })
         .try_map(|(row, (name, kind, test))| row.into_api(name, kind, test))
 }
