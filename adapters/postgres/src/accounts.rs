@@ -5,6 +5,7 @@ use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{organizations, service_accounts};
 use crate::scoped::newest_first;
+use crate::snapshot::in_one_snapshot;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -169,21 +170,17 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<ServiceAccount>, RepoError> {
         let mut conn = self.source.get().await?;
-        let rows: Vec<ServiceAccountRow> = newest_first!(
-            service_accounts::table.filter(service_accounts::organization_id.eq(organization_id)).into_boxed(),
-            service_accounts,
-            page
-        )
-        .select(ServiceAccountRow::as_select())
-        .load(&mut *conn)
-        .await
+        let conn = &mut *conn;
+        let of_organization = service_accounts::organization_id.eq(organization_id);
+        let (rows, total): (Vec<ServiceAccountRow>, i64) = in_one_snapshot!(conn, {
+            let rows =
+                newest_first!(service_accounts::table.filter(of_organization).into_boxed(), service_accounts, page)
+                    .select(ServiceAccountRow::as_select())
+                    .load(conn)
+                    .await?;
+            Ok((rows, service_accounts::table.filter(of_organization).count().get_result(conn).await?))
+        })
         .map_err(repo_error)?;
-        let total = service_accounts::table
-            .filter(service_accounts::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
             .try_map(ServiceAccountRow::into_domain)
     }

@@ -6,6 +6,7 @@ use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{deployment_zones, instances, releases};
 use crate::scoped::{RowKey, RowLock, newest_first};
+use crate::snapshot::in_one_snapshot;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
@@ -206,25 +207,23 @@ impl ScopedRepository<DeploymentZone> for PgDeploymentZoneRepository {
 
     async fn list(&self, organization_id: Uuid, page: Page) -> Result<Paged<DeploymentZone>, RepoError> {
         let mut conn = self.source.get().await?;
-        let query = newest_first!(
-            deployment_zones::table
-                .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
-                .filter(deployment_zones::organization_id.eq(organization_id))
-                .into_boxed(),
-            deployment_zones,
-            page
-        );
-        let rows: Vec<(ZoneRow, Option<String>)> = query
+        let conn = &mut *conn;
+        let of_organization = deployment_zones::organization_id.eq(organization_id);
+        let (rows, total): (Vec<(ZoneRow, Option<String>)>, i64) = in_one_snapshot!(conn, {
+            let rows = newest_first!(
+                deployment_zones::table
+                    .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
+                    .filter(of_organization)
+                    .into_boxed(),
+                deployment_zones,
+                page
+            )
             .select((ZoneRow::as_select(), releases::slug.nullable()))
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = deployment_zones::table
-            .filter(deployment_zones::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut *conn)
-            .await
-            .map_err(repo_error)?;
+            .load(conn)
+            .await?;
+            Ok((rows, deployment_zones::table.filter(of_organization).count().get_result(conn).await?))
+        })
+        .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |(zone, _)| PageKey { created_at: zone.created_at, id: zone.id })
             .try_map(|(zone, release)| zone.into_domain(release))
     }

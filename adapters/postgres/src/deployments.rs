@@ -6,6 +6,7 @@ use crate::deployment_zones::slug;
 use crate::errors::repo_error;
 use crate::schema::{deployment_zones, deployments};
 use crate::scoped::newest_first;
+use crate::snapshot::in_one_snapshot;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -71,13 +72,16 @@ impl DeploymentRepository for PgDeploymentRepository {
         page: Page,
     ) -> Result<Paged<Deployment>, RepoError> {
         let mut conn = self.source.get().await?;
+        let conn = &mut *conn;
         let scope = deployments::deployment_zone_id.eq(zone.id).and(deployments::organization_id.eq(organization_id));
-        let rows: Vec<DeploymentRow> = newest_first!(deployments::table.filter(scope).into_boxed(), deployments, page)
-            .select(DeploymentRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = deployments::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
+        let (rows, total): (Vec<DeploymentRow>, i64) = in_one_snapshot!(conn, {
+            let rows = newest_first!(deployments::table.filter(scope).into_boxed(), deployments, page)
+                .select(DeploymentRow::as_select())
+                .load(conn)
+                .await?;
+            Ok((rows, deployments::table.filter(scope).count().get_result(conn).await?))
+        })
+        .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id }).try_map(|r| {
             Ok(Deployment {
                 id: r.id,

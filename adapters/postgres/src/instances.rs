@@ -6,6 +6,7 @@ use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{customers, deployment_zones, instances, licenses};
 use crate::scoped::newest_first;
+use crate::snapshot::in_one_snapshot;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -219,12 +220,12 @@ impl InstanceRepository for PgInstanceRepository {
             rows_query = rows_query.filter(instances::deleted_at.is_null());
             count_query = count_query.filter(instances::deleted_at.is_null());
         }
-        let rows: Vec<JoinedRow> = newest_first!(rows_query, instances, page)
-            .select(joined_columns!())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = count_query.count().get_result(&mut *conn).await.map_err(repo_error)?;
+        let conn = &mut *conn;
+        let (rows, total): (Vec<JoinedRow>, i64) = in_one_snapshot!(conn, {
+            let rows = newest_first!(rows_query, instances, page).select(joined_columns!()).load(conn).await?;
+            Ok((rows, count_query.count().get_result(conn).await?))
+        })
+        .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |(row, ..)| PageKey { created_at: row.created_at, id: row.id })
             .try_map(InstanceRow::into_domain)
     }

@@ -30,6 +30,7 @@ mod resend_windows;
 mod retention;
 mod schema;
 mod scoped;
+mod snapshot;
 mod token_cache;
 mod token_changes;
 mod tokens;

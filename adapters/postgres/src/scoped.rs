@@ -200,18 +200,23 @@ macro_rules! scoped_table {
                 organization_id: uuid::Uuid,
                 page: kaiten_domain::Page,
             ) -> Result<kaiten_domain::Paged<Self>, RepoError> {
-                let query = $crate::scoped::newest_first!(
-                    $table::table.filter($table::organization_id.eq(organization_id)).into_boxed(),
-                    $table,
-                    page
-                );
-                let rows = query.select(<$row>::as_select()).load(conn).await.map_err(repo_error)?;
-                let total = $table::table
-                    .filter($table::organization_id.eq(organization_id))
-                    .count()
-                    .get_result(conn)
-                    .await
-                    .map_err(repo_error)?;
+                let (rows, total): (Vec<$row>, i64) = $crate::snapshot::in_one_snapshot!(conn, {
+                    let rows = $crate::scoped::newest_first!(
+                        $table::table.filter($table::organization_id.eq(organization_id)).into_boxed(),
+                        $table,
+                        page
+                    )
+                    .select(<$row>::as_select())
+                    .load(conn)
+                    .await?;
+                    let total = $table::table
+                        .filter($table::organization_id.eq(organization_id))
+                        .count()
+                        .get_result(conn)
+                        .await?;
+                    Ok((rows, total))
+                })
+                .map_err(repo_error)?;
                 Ok(kaiten_domain::Paged::from_keyset(rows, total, page, |row: &$row| kaiten_domain::PageKey {
                     created_at: row.created_at,
                     id: row.id,

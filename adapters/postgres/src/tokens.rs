@@ -6,6 +6,7 @@ use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{api_tokens, service_accounts};
 use crate::scoped::newest_first;
+use crate::snapshot::in_one_snapshot;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -118,12 +119,15 @@ impl TokenRepository for PgTokenRepository {
         let mut conn = self.source.get().await?;
         let scope =
             api_tokens::service_account_id.eq(account.id).and(api_tokens::organization_id.eq(account.organization_id));
-        let rows: Vec<TokenRow> = newest_first!(api_tokens::table.filter(scope).into_boxed(), api_tokens, page)
-            .select(TokenRow::as_select())
-            .load(&mut *conn)
-            .await
-            .map_err(repo_error)?;
-        let total = api_tokens::table.filter(scope).count().get_result(&mut *conn).await.map_err(repo_error)?;
+        let conn = &mut *conn;
+        let (rows, total): (Vec<TokenRow>, i64) = in_one_snapshot!(conn, {
+            let rows = newest_first!(api_tokens::table.filter(scope).into_boxed(), api_tokens, page)
+                .select(TokenRow::as_select())
+                .load(conn)
+                .await?;
+            Ok((rows, api_tokens::table.filter(scope).count().get_result(conn).await?))
+        })
+        .map_err(repo_error)?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
             .try_map(TokenRow::into_domain)
     }

@@ -4,6 +4,7 @@ use crate::errors::repo_error;
 use crate::operational_events as operational;
 use crate::schema::webhook_endpoints;
 use crate::scoped::newest_first;
+use crate::snapshot::in_one_snapshot;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Double, Integer, Interval, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -142,13 +143,14 @@ pub(crate) async fn list(
     page: Page,
 ) -> Result<Paged<Endpoint>, RepoError> {
     let scope = webhook_endpoints::organization_id.eq(organization_id);
-    let rows: Vec<EndpointRow> =
-        newest_first!(webhook_endpoints::table.filter(scope).into_boxed(), webhook_endpoints, page)
+    let (rows, total): (Vec<EndpointRow>, i64) = in_one_snapshot!(conn, {
+        let rows = newest_first!(webhook_endpoints::table.filter(scope).into_boxed(), webhook_endpoints, page)
             .select(EndpointRow::as_select())
             .load(conn)
-            .await
-            .map_err(repo_error)?;
-    let total = webhook_endpoints::table.filter(scope).count().get_result(conn).await.map_err(repo_error)?;
+            .await?;
+        Ok((rows, webhook_endpoints::table.filter(scope).count().get_result(conn).await?))
+    })
+    .map_err(repo_error)?;
     Ok(Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
         .map(EndpointRow::into_stored))
 }

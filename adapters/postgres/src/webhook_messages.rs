@@ -4,6 +4,7 @@
 use crate::errors::repo_error;
 use crate::schema::{webhook_attempts, webhook_messages};
 use crate::scoped::newest_first;
+use crate::snapshot::in_one_snapshot;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -155,23 +156,17 @@ pub(crate) async fn history(
     // One snapshot for both statements: an attempt recorded between them would be counted in the total
     // but missing from the page.
     let page = filter.page;
-    let (rows, total): (Vec<HistoryRow>, i64) = conn
-        .build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run::<_, diesel::result::Error, _>(async move |conn| {
-            let rows = newest_first!(filtered(), webhook_attempts, page)
-                .select((
-                    AttemptRow::as_select(),
-                    (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test),
-                ))
-                .load(conn)
-                .await?;
-            let total = filtered().count().get_result(conn).await?;
-            Ok((rows, total))
-        })
-        .await
-        .map_err(repo_error)?;
+    let (rows, total): (Vec<HistoryRow>, i64) = in_one_snapshot!(conn, {
+        let rows = newest_first!(filtered(), webhook_attempts, page)
+            .select((
+                AttemptRow::as_select(),
+                (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test),
+            ))
+            .load(conn)
+            .await?;
+        Ok((rows, filtered().count().get_result(conn).await?))
+    })
+    .map_err(repo_error)?;
     Paged::from_keyset(rows, total, filter.page, |(row, _)| PageKey { created_at: row.created_at, id: row.id })
         .try_map(|(row, (name, kind, test))| row.into_api(name, kind, test))
 }

@@ -3,6 +3,7 @@
 //! the last success, the last failure and the failing streak.
 
 use crate::errors::repo_error;
+use crate::snapshot::in_one_snapshot;
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Double, Nullable, Timestamptz, Uuid as SqlUuid};
@@ -71,29 +72,24 @@ pub(crate) async fn endpoint_stats(
     // One snapshot for both statements: an attempt settled between them would be in the totals but
     // in no bucket.
     let window = *window;
-    let (counted, summary) = conn
-        .build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run::<_, diesel::result::Error, _>(async move |conn| {
-            let counted: Vec<BucketRow> = diesel::sql_query(BUCKETS)
-                .bind::<SqlUuid, _>(endpoint_id)
-                .bind::<Timestamptz, _>(window.since)
-                .bind::<Timestamptz, _>(window.until)
-                .bind::<Double, _>(window.bucket.num_seconds() as f64)
-                .load(conn)
-                .await?;
-            let summary: SummaryRow = diesel::sql_query(SUMMARY)
-                .bind::<SqlUuid, _>(endpoint_id)
-                .bind::<Timestamptz, _>(window.since)
-                .bind::<Timestamptz, _>(window.until)
-                .bind::<BigInt, _>(MAX_STREAK)
-                .get_result(conn)
-                .await?;
-            Ok((counted, summary))
-        })
-        .await
-        .map_err(repo_error)?;
+    let (counted, summary) = in_one_snapshot!(conn, {
+        let counted: Vec<BucketRow> = diesel::sql_query(BUCKETS)
+            .bind::<SqlUuid, _>(endpoint_id)
+            .bind::<Timestamptz, _>(window.since)
+            .bind::<Timestamptz, _>(window.until)
+            .bind::<Double, _>(window.bucket.num_seconds() as f64)
+            .load(conn)
+            .await?;
+        let summary: SummaryRow = diesel::sql_query(SUMMARY)
+            .bind::<SqlUuid, _>(endpoint_id)
+            .bind::<Timestamptz, _>(window.since)
+            .bind::<Timestamptz, _>(window.until)
+            .bind::<BigInt, _>(MAX_STREAK)
+            .get_result(conn)
+            .await?;
+        Ok((counted, summary))
+    })
+    .map_err(repo_error)?;
     let counted: Vec<StatsBucket> =
         counted.into_iter().map(|row| StatsBucket { start: row.start, success: row.success, fail: row.fail }).collect();
     let latency = match (summary.p50, summary.p95, summary.p99) {
