@@ -125,7 +125,8 @@ async fn an_exhausted_database_pool_answers_503_with_retry_after() -> anyhow::Re
 }
 
 #[tokio::test]
-async fn requests_beyond_those_handled_at_once_are_answered_503_with_retry_after() -> anyhow::Result<()> {
+async fn requests_beyond_those_handled_at_once_are_answered_503_with_retry_after_except_liveness() -> anyhow::Result<()>
+{
     let app = TestApp::spawn_configured("api", None, |config| config.http_max_requests_in_flight = 1).await?;
     let tenant = app.tenant("Acme").await?;
     // A create whose body has not all arrived is being handled: it holds the only place.
@@ -139,10 +140,11 @@ async fn requests_beyond_those_handled_at_once_are_answered_503_with_retry_after
         body.len()
     );
     held.write_all(request.as_bytes()).await?;
-    let health = format!("{}/api/healthz", app.base_url);
+    let customers = format!("{}/api/customers", app.base_url);
+    let list = || app.client.get(&customers).bearer_auth(&tenant.token).send();
     let deadline = Instant::now() + Duration::from_secs(10);
     let refused = loop {
-        let response = app.client.get(&health).send().await?;
+        let response = list().await?;
         if response.status() == 503 || Instant::now() > deadline {
             break response;
         }
@@ -151,11 +153,15 @@ async fn requests_beyond_those_handled_at_once_are_answered_503_with_retry_after
     assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
     let problem: serde_json::Value = refused.json().await?;
     assert_eq!(problem["code"], "overloaded", "{problem}");
+    // Liveness is answered whatever the load; readiness is not.
+    let health = format!("{}/api/healthz", app.base_url);
+    assert_eq!(app.client.get(&health).send().await?.status(), 200, "a busy process is alive");
+    assert_eq!(app.client.get(format!("{}/api/readyz", app.base_url)).send().await?.status(), 503);
     // The held request completes, and its place is free again.
     held.write_all(rest.as_bytes()).await?;
     let mut answer = [0u8; 12];
     held.read_exact(&mut answer).await?;
     assert_eq!(&answer, b"HTTP/1.1 201", "{}", String::from_utf8_lossy(&answer));
-    assert_eq!(app.client.get(&health).send().await?.status(), 200);
+    assert_eq!(list().await?.status(), 200);
     Ok(())
 }

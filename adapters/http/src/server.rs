@@ -126,8 +126,16 @@ async fn within(limit: Duration, request: Request, next: Next) -> Response {
     }
 }
 
+/// Answered whatever the load: liveness does no I/O and holds nothing, and a liveness probe refused
+/// for load would have an orchestrator restart a process that is only busy, moving its load onto the
+/// others. (Readiness stays under the limit: an overloaded process is not ready for more.)
+const ANSWERED_UNDER_LOAD: [&str; 1] = ["/api/healthz"];
+
 /// Runs the request if fewer than the limit are being handled; otherwise answers 503 at once.
 async fn admitted(in_flight: Arc<Semaphore>, request: Request, next: Next) -> Response {
+    if ANSWERED_UNDER_LOAD.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
     let Ok(_handling) = in_flight.try_acquire_owned() else {
         return Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
