@@ -4,8 +4,7 @@ use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{organizations, service_accounts};
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -172,15 +171,11 @@ impl ServiceAccountRepository for PgServiceAccountRepository {
         let mut conn = self.source.get().await?;
         let conn = &mut *conn;
         let of_organization = service_accounts::organization_id.eq(organization_id);
-        let (rows, total): (Vec<ServiceAccountRow>, i64) = in_one_snapshot!(conn, {
-            let rows =
-                newest_first!(service_accounts::table.filter(of_organization).into_boxed(), service_accounts, page)
-                    .select(ServiceAccountRow::as_select())
-                    .load(conn)
-                    .await?;
-            Ok((rows, service_accounts::table.filter(of_organization).count().get_result(conn).await?))
-        })
-        .map_err(repo_error)?;
+        let (rows, total): (Vec<ServiceAccountRow>, i64) = newest_page_and_total!(conn, service_accounts, page,
+            rows: service_accounts::table.filter(of_organization).into_boxed(),
+            select: ServiceAccountRow::as_select(),
+            count: service_accounts::table.filter(of_organization),
+        )?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
             .try_map(ServiceAccountRow::into_domain)
     }

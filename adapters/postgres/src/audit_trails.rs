@@ -2,8 +2,7 @@
 
 use crate::errors::repo_error;
 use crate::schema::instance_audit_trails;
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -63,13 +62,11 @@ pub(crate) async fn page(
         }
         query
     };
-    let page = filter.page;
-    let (rows, total): (Vec<EntryRow>, i64) = in_one_snapshot!(conn, {
-        let rows =
-            newest_first!(filtered(), instance_audit_trails, page).select(EntryRow::as_select()).load(conn).await?;
-        Ok((rows, filtered().count().get_result(conn).await?))
-    })
-    .map_err(repo_error)?;
+    let (rows, total): (Vec<EntryRow>, i64) = newest_page_and_total!(conn, instance_audit_trails, filter.page,
+        rows: filtered(),
+        select: EntryRow::as_select(),
+        count: filtered(),
+    )?;
     Paged::from_keyset(rows, total, filter.page, |row| PageKey { created_at: row.created_at, id: row.id }).try_map(
         |row| {
             Ok(AuditEntry {

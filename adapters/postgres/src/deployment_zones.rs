@@ -5,8 +5,7 @@ use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{deployment_zones, instances, releases};
-use crate::scoped::{RowKey, RowLock, newest_first};
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::{RowKey, RowLock, newest_page_and_total};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
@@ -209,21 +208,12 @@ impl ScopedRepository<DeploymentZone> for PgDeploymentZoneRepository {
         let mut conn = self.source.get().await?;
         let conn = &mut *conn;
         let of_organization = deployment_zones::organization_id.eq(organization_id);
-        let (rows, total): (Vec<(ZoneRow, Option<String>)>, i64) = in_one_snapshot!(conn, {
-            let rows = newest_first!(
-                deployment_zones::table
-                    .left_join(releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id)))
-                    .filter(of_organization)
-                    .into_boxed(),
-                deployment_zones,
-                page
-            )
-            .select((ZoneRow::as_select(), releases::slug.nullable()))
-            .load(conn)
-            .await?;
-            Ok((rows, deployment_zones::table.filter(of_organization).count().get_result(conn).await?))
-        })
-        .map_err(repo_error)?;
+        let with_release = releases::table.on(releases::id.nullable().eq(deployment_zones::current_release_id));
+        let (rows, total): (Vec<(ZoneRow, Option<String>)>, i64) = newest_page_and_total!(conn, deployment_zones, page,
+            rows: deployment_zones::table.left_join(with_release).filter(of_organization).into_boxed(),
+            select: (ZoneRow::as_select(), releases::slug.nullable()),
+            count: deployment_zones::table.filter(of_organization),
+        )?;
         Paged::from_keyset(rows, total, page, |(zone, _)| PageKey { created_at: zone.created_at, id: zone.id })
             .try_map(|(zone, release)| zone.into_domain(release))
     }

@@ -5,8 +5,7 @@ use crate::connection::ConnectionSource;
 use crate::deployment_zones::slug;
 use crate::errors::repo_error;
 use crate::schema::{deployment_zones, deployments};
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -74,14 +73,11 @@ impl DeploymentRepository for PgDeploymentRepository {
         let mut conn = self.source.get().await?;
         let conn = &mut *conn;
         let scope = deployments::deployment_zone_id.eq(zone.id).and(deployments::organization_id.eq(organization_id));
-        let (rows, total): (Vec<DeploymentRow>, i64) = in_one_snapshot!(conn, {
-            let rows = newest_first!(deployments::table.filter(scope).into_boxed(), deployments, page)
-                .select(DeploymentRow::as_select())
-                .load(conn)
-                .await?;
-            Ok((rows, deployments::table.filter(scope).count().get_result(conn).await?))
-        })
-        .map_err(repo_error)?;
+        let (rows, total): (Vec<DeploymentRow>, i64) = newest_page_and_total!(conn, deployments, page,
+            rows: deployments::table.filter(scope).into_boxed(),
+            select: DeploymentRow::as_select(),
+            count: deployments::table.filter(scope),
+        )?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id }).try_map(|r| {
             Ok(Deployment {
                 id: r.id,

@@ -5,8 +5,7 @@ use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{customers, deployment_zones, instances, licenses};
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -221,11 +220,11 @@ impl InstanceRepository for PgInstanceRepository {
             count_query = count_query.filter(instances::deleted_at.is_null());
         }
         let conn = &mut *conn;
-        let (rows, total): (Vec<JoinedRow>, i64) = in_one_snapshot!(conn, {
-            let rows = newest_first!(rows_query, instances, page).select(joined_columns!()).load(conn).await?;
-            Ok((rows, count_query.count().get_result(conn).await?))
-        })
-        .map_err(repo_error)?;
+        let (rows, total): (Vec<JoinedRow>, i64) = newest_page_and_total!(conn, instances, page,
+            rows: rows_query,
+            select: joined_columns!(),
+            count: count_query,
+        )?;
         Paged::from_keyset(rows, total, page, |(row, ..)| PageKey { created_at: row.created_at, id: row.id })
             .try_map(InstanceRow::into_domain)
     }

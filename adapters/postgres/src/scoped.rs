@@ -133,6 +133,20 @@ macro_rules! newest_first {
     }};
 }
 
+/// One newest-first page of `rows` (a boxed query of `$table`, see [`newest_first`]) selected as
+/// `select`, and the number of rows `count` (the same rows, unpaged) holds, both read in one snapshot
+/// through `$conn` (see `in_one_snapshot!`): `Result<(Vec<_>, i64), RepoError>`.
+macro_rules! newest_page_and_total {
+    ($conn:ident, $table:ident, $page:expr, rows: $rows:expr, select: $select:expr, count: $count:expr $(,)?) => {
+        $crate::snapshot::in_one_snapshot!($conn, {
+            let rows = $crate::scoped::newest_first!($rows, $table, $page).select($select).load($conn).await?;
+            Ok((rows, $count.count().get_result($conn).await?))
+        })
+        .map_err($crate::errors::repo_error)
+    };
+}
+pub(crate) use newest_page_and_total;
+
 /// Implements [`ScopedTable`] for `$row`, a row of `$table` (`Queryable`, `Selectable`,
 /// `Insertable` and `AsChangeset`, with `id` and `organization_id` fields).
 macro_rules! scoped_table {
@@ -200,23 +214,12 @@ macro_rules! scoped_table {
                 organization_id: uuid::Uuid,
                 page: kaiten_domain::Page,
             ) -> Result<kaiten_domain::Paged<Self>, RepoError> {
-                let (rows, total): (Vec<$row>, i64) = $crate::snapshot::in_one_snapshot!(conn, {
-                    let rows = $crate::scoped::newest_first!(
-                        $table::table.filter($table::organization_id.eq(organization_id)).into_boxed(),
-                        $table,
-                        page
-                    )
-                    .select(<$row>::as_select())
-                    .load(conn)
-                    .await?;
-                    let total = $table::table
-                        .filter($table::organization_id.eq(organization_id))
-                        .count()
-                        .get_result(conn)
-                        .await?;
-                    Ok((rows, total))
-                })
-                .map_err(repo_error)?;
+                let of_organization = $table::organization_id.eq(organization_id);
+                let (rows, total): (Vec<$row>, i64) = $crate::scoped::newest_page_and_total!(conn, $table, page,
+                    rows: $table::table.filter(of_organization).into_boxed(),
+                    select: <$row>::as_select(),
+                    count: $table::table.filter(of_organization),
+                )?;
                 Ok(kaiten_domain::Paged::from_keyset(rows, total, page, |row: &$row| kaiten_domain::PageKey {
                     created_at: row.created_at,
                     id: row.id,

@@ -5,8 +5,7 @@ use crate::actor_column::ActorColumn;
 use crate::connection::ConnectionSource;
 use crate::errors::repo_error;
 use crate::schema::{api_tokens, service_accounts};
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -120,14 +119,11 @@ impl TokenRepository for PgTokenRepository {
         let scope =
             api_tokens::service_account_id.eq(account.id).and(api_tokens::organization_id.eq(account.organization_id));
         let conn = &mut *conn;
-        let (rows, total): (Vec<TokenRow>, i64) = in_one_snapshot!(conn, {
-            let rows = newest_first!(api_tokens::table.filter(scope).into_boxed(), api_tokens, page)
-                .select(TokenRow::as_select())
-                .load(conn)
-                .await?;
-            Ok((rows, api_tokens::table.filter(scope).count().get_result(conn).await?))
-        })
-        .map_err(repo_error)?;
+        let (rows, total): (Vec<TokenRow>, i64) = newest_page_and_total!(conn, api_tokens, page,
+            rows: api_tokens::table.filter(scope).into_boxed(),
+            select: TokenRow::as_select(),
+            count: api_tokens::table.filter(scope),
+        )?;
         Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
             .try_map(TokenRow::into_domain)
     }

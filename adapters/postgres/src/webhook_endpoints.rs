@@ -3,8 +3,7 @@
 use crate::errors::repo_error;
 use crate::operational_events as operational;
 use crate::schema::webhook_endpoints;
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Double, Integer, Interval, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -143,14 +142,11 @@ pub(crate) async fn list(
     page: Page,
 ) -> Result<Paged<Endpoint>, RepoError> {
     let scope = webhook_endpoints::organization_id.eq(organization_id);
-    let (rows, total): (Vec<EndpointRow>, i64) = in_one_snapshot!(conn, {
-        let rows = newest_first!(webhook_endpoints::table.filter(scope).into_boxed(), webhook_endpoints, page)
-            .select(EndpointRow::as_select())
-            .load(conn)
-            .await?;
-        Ok((rows, webhook_endpoints::table.filter(scope).count().get_result(conn).await?))
-    })
-    .map_err(repo_error)?;
+    let (rows, total): (Vec<EndpointRow>, i64) = newest_page_and_total!(conn, webhook_endpoints, page,
+        rows: webhook_endpoints::table.filter(scope).into_boxed(),
+        select: EndpointRow::as_select(),
+        count: webhook_endpoints::table.filter(scope),
+    )?;
     Ok(Paged::from_keyset(rows, total, page, |r| PageKey { created_at: r.created_at, id: r.id })
         .map(EndpointRow::into_stored))
 }

@@ -3,8 +3,7 @@
 
 use crate::errors::repo_error;
 use crate::schema::{webhook_attempts, webhook_messages};
-use crate::scoped::newest_first;
-use crate::snapshot::in_one_snapshot;
+use crate::scoped::newest_page_and_total;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -153,20 +152,12 @@ pub(crate) async fn history(
         }
         query
     };
-    // One snapshot for both statements: an attempt recorded between them would be counted in the total
-    // but missing from the page.
-    let page = filter.page;
-    let (rows, total): (Vec<HistoryRow>, i64) = in_one_snapshot!(conn, {
-        let rows = newest_first!(filtered(), webhook_attempts, page)
-            .select((
-                AttemptRow::as_select(),
-                (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test),
-            ))
-            .load(conn)
-            .await?;
-        Ok((rows, filtered().count().get_result(conn).await?))
-    })
-    .map_err(repo_error)?;
+    let of_message = (webhook_messages::event_name, webhook_messages::event_type, webhook_messages::test);
+    let (rows, total): (Vec<HistoryRow>, i64) = newest_page_and_total!(conn, webhook_attempts, filter.page,
+        rows: filtered(),
+        select: (AttemptRow::as_select(), of_message),
+        count: filtered(),
+    )?;
     Paged::from_keyset(rows, total, filter.page, |(row, _)| PageKey { created_at: row.created_at, id: row.id })
         .try_map(|(row, (name, kind, test))| row.into_api(name, kind, test))
 }
