@@ -86,8 +86,16 @@ fn install(format: &str, default_filter: &str, provider: &SdkTracerProvider) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     let logs = if format == "json" { logs.json().fmt_fields(AppendingJsonFields).boxed() } else { logs.boxed() };
+    // The trace context is read from each span (`OpenTelemetrySpanExt::context`), never from the
+    // thread's current OpenTelemetry context, so entering a span does not activate its context; nor
+    // does it time the span's busy and idle periods or name the worker thread that created it (a task
+    // moves between threads): each of those ran at every poll of an instrumented future or for every
+    // span, for attributes nobody reads when spans are not exported.
     let traces = tracing_opentelemetry::layer()
         .with_tracer(provider.tracer(DEFAULT_SERVICE_NAME))
+        .with_context_activation(false)
+        .with_tracked_inactivity(false)
+        .with_threads(false)
         .with_filter(LevelFilter::INFO);
     // A subscriber may already be installed (tests); keeping it is fine.
     let _ = tracing_subscriber::registry().with(logs.with_filter(filter)).with(traces).try_init();
