@@ -67,22 +67,29 @@ pub(crate) async fn closed_loop(
     total
 }
 
-/// One transaction with the API's two INSERTs: the customer (unique slug) and its CUSTOMER_CREATION
-/// outbox row with the customer as payload.
-pub(crate) fn pgbench_script(organization: &str) -> String {
-    format!(
-        "BEGIN;\n\
-         INSERT INTO customers (id, organization_id, name, slug, external_customer_id, created_at, updated_at)\n  \
-         VALUES (gen_random_uuid(), '{organization}', 'Bench customer ' || gen_random_uuid(),\n  \
-         'bench-customer-' || gen_random_uuid(), NULL, now(), now());\n\
-         INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, headers)\n  \
+/// The API's write as pgbench statements: `BEGIN`, the customer (unique slug), its CUSTOMER_CREATION
+/// outbox row with the customer as payload, and `END`.
+pub(crate) fn pgbench_statements(organization: &str) -> [String; 4] {
+    [
+        "BEGIN;\n".to_owned(),
+        "INSERT INTO customers (id, organization_id, name, slug, external_customer_id, created_at, updated_at)\n  \
+         VALUES (gen_random_uuid(), 'ORG', 'Bench customer ' || gen_random_uuid(),\n  \
+         'bench-customer-' || gen_random_uuid(), NULL, now(), now());\n"
+            .replace("ORG", organization),
+        "INSERT INTO outbox_events (id, event_name, event_type, data, organization_id, headers)\n  \
          VALUES (gen_random_uuid(), 'CUSTOMER_CREATION', 'com.kaiten.customer.v1.created',\n  \
          jsonb_build_object('id', gen_random_uuid(), 'name', 'Bench customer ' || gen_random_uuid(),\n    \
          'slug', 'bench-customer-' || gen_random_uuid(), 'externalCustomerId', NULL,\n    \
-         'organizationId', '{organization}', 'createdAt', now(), 'updatedAt', now()),\n  \
-         '{organization}', NULL);\n\
-         END;\n"
-    )
+         'organizationId', 'ORG', 'createdAt', now(), 'updatedAt', now()),\n  \
+         'ORG', NULL);\n"
+            .replace("ORG", organization),
+        "END;\n".to_owned(),
+    ]
+}
+
+/// One transaction with the API's two INSERTs, one statement after the other.
+pub(crate) fn pgbench_script(organization: &str) -> String {
+    pgbench_statements(organization).concat()
 }
 
 /// Runs pgbench (its counts are printed) and returns its rate without the initial connection time.

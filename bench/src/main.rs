@@ -12,6 +12,7 @@ mod latency;
 mod receiver;
 mod relay_drain;
 mod relay_memory;
+mod round_trips;
 mod setup;
 mod system;
 mod worker;
@@ -143,6 +144,20 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         fanout: usize,
     },
+    /// pgbench on the API's two INSERTs in one transaction at `clients`, as the API sends them (four
+    /// round trips) and pipelined into two and one: what the write's round trips cost.
+    RoundTrips {
+        #[arg(long)]
+        kaiten: String,
+        #[arg(long, default_value = "pgbench")]
+        pgbench: String,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 2)]
+        rounds: u32,
+    },
     /// Commits one outbox row at a fixed rate and measures commit → message on the queue.
     RelayLatency {
         #[arg(long, default_value_t = 500)]
@@ -173,6 +188,9 @@ async fn main() -> anyhow::Result<()> {
         Command::ApiE2e { kaiten, rate, seconds } => api_e2e::run(&kaiten, rate, seconds).await,
         Command::System { kaiten, pgbench, clients, seconds, fanout } => {
             system::run(&kaiten, &system::Settings { clients, seconds, fanout, pgbench }).await
+        }
+        Command::RoundTrips { kaiten, pgbench, clients, seconds, rounds } => {
+            round_trips::run(&kaiten, &pgbench, clients, seconds, rounds).await
         }
         Command::ApiWrite { kaiten, pgbench, clients, pool, seconds, rounds, pgbench_protocol: protocol } => {
             api_write::run(&kaiten, &pgbench, &api_write::Settings { clients, pool, seconds, rounds, protocol }).await
