@@ -26,6 +26,18 @@ struct Cli {
     command: Command,
 }
 
+/// The binaries a load benchmark runs and how many clients it drives.
+#[derive(clap::Args)]
+struct LoadArgs {
+    /// The release `kaiten` binary.
+    #[arg(long)]
+    kaiten: String,
+    #[arg(long, default_value = "pgbench")]
+    pgbench: String,
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Writes a backlog of outbox rows, then measures how fast the relay drains it onto RabbitMQ
@@ -94,12 +106,8 @@ enum Command {
     /// Customers created per second through the API by concurrent clients (closed loop), then
     /// `pgbench` running the same two INSERTs at the same concurrency on the same database.
     ApiWrite {
-        #[arg(long)]
-        kaiten: String,
-        #[arg(long, default_value = "pgbench")]
-        pgbench: String,
-        #[arg(long, default_value_t = 32)]
-        clients: usize,
+        #[command(flatten)]
+        load: LoadArgs,
         /// The server's database connections (default: as many as clients).
         #[arg(long)]
         pool: Option<usize>,
@@ -132,12 +140,8 @@ enum Command {
     /// The whole system in one run (`bench/system.sh`): pgbench's single-client floor, the API alone,
     /// `serve` with delivery (rate, CPU per event), latency at half the API-alone rate, fan-out.
     System {
-        #[arg(long)]
-        kaiten: String,
-        #[arg(long, default_value = "pgbench")]
-        pgbench: String,
-        #[arg(long, default_value_t = 32)]
-        clients: usize,
+        #[command(flatten)]
+        load: LoadArgs,
         #[arg(long, default_value_t = 15)]
         seconds: u64,
         /// Endpoints of the fan-out phase.
@@ -147,12 +151,8 @@ enum Command {
     /// pgbench on the API's two INSERTs in one transaction at `clients`, as the API sends them (four
     /// round trips) and pipelined into two and one: what the write's round trips cost.
     RoundTrips {
-        #[arg(long)]
-        kaiten: String,
-        #[arg(long, default_value = "pgbench")]
-        pgbench: String,
-        #[arg(long, default_value_t = 32)]
-        clients: usize,
+        #[command(flatten)]
+        load: LoadArgs,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
         #[arg(long, default_value_t = 2)]
@@ -186,14 +186,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::DeliveryLatency { kaiten, rate, seconds } => delivery::end_to_end(&kaiten, rate, seconds).await,
         Command::ApiE2e { kaiten, rate, seconds } => api_e2e::run(&kaiten, rate, seconds).await,
-        Command::System { kaiten, pgbench, clients, seconds, fanout } => {
+        Command::System { load: LoadArgs { kaiten, pgbench, clients }, seconds, fanout } => {
             system::run(&kaiten, &system::Settings { clients, seconds, fanout, pgbench }).await
         }
-        Command::RoundTrips { kaiten, pgbench, clients, seconds, rounds } => {
+        Command::RoundTrips { load: LoadArgs { kaiten, pgbench, clients }, seconds, rounds } => {
             round_trips::run(&kaiten, &pgbench, clients, seconds, rounds).await
         }
-        Command::ApiWrite { kaiten, pgbench, clients, pool, seconds, rounds, pgbench_protocol: protocol } => {
-            api_write::run(&kaiten, &pgbench, &api_write::Settings { clients, pool, seconds, rounds, protocol }).await
+        Command::ApiWrite { load: LoadArgs { kaiten, pgbench, clients }, pool, seconds, rounds, pgbench_protocol } => {
+            let settings = api_write::Settings { clients, pool, seconds, rounds, protocol: pgbench_protocol };
+            api_write::run(&kaiten, &pgbench, &settings).await
         }
     }
 }
