@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the API write's round trips to PostgreSQL cost (release build): pgbench on the API's two
-# INSERTs in one transaction at 32 clients, sent as the API sends them (four round trips) and
-# pipelined into two and one, alternating. See BENCHMARKS.md, "The whole system".
+# INSERTs in one transaction at 32 clients, sent as the API sends them (four round trips),
+# pipelined into two and one, and as one statement (a data-modifying WITH), alternating. See
+# BENCHMARKS.md, "The whole system".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/kaiten-target}

@@ -149,7 +149,7 @@ enum Command {
         fanout: usize,
     },
     /// pgbench on the API's two INSERTs in one transaction at `clients`, as the API sends them (four
-    /// round trips) and pipelined into two and one: what the write's round trips cost.
+    /// round trips), pipelined into two and one, and as one statement: what the write's round trips cost.
     RoundTrips {
         #[command(flatten)]
         load: LoadArgs,
