@@ -15,7 +15,7 @@ use diesel_async::RunQueryDsl;
 use kaiten_application::ports::scoped::ScopedRepository;
 use kaiten_application::{Conflict, RepoError};
 use kaiten_domain::deployment_zone::DeploymentZone;
-use kaiten_domain::{Page, PageKey, Paged, Slug};
+use kaiten_domain::{OutboxEvent, Page, PageKey, Paged, Slug};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -34,6 +34,25 @@ struct ZoneRow {
     created_by: ActorColumn,
     updated_at: DateTime<Utc>,
     updated_by: ActorColumn,
+}
+
+impl ZoneRow {
+    fn from_domain(z: &DeploymentZone) -> Self {
+        Self {
+            id: z.id,
+            organization_id: z.organization_id,
+            name: z.name.clone(),
+            slug: z.slug.to_string(),
+            zone_type: z.zone_type.clone(),
+            description: z.description.clone(),
+            metadata: z.metadata.clone(),
+            current_release_id: z.release_id,
+            created_at: z.created_at,
+            created_by: ActorColumn::from(&z.created_by),
+            updated_at: z.updated_at,
+            updated_by: ActorColumn::from(&z.updated_by),
+        }
+    }
 }
 
 /// The fields an update may change (the current release changes only through a deployment).
@@ -124,22 +143,15 @@ impl PgDeploymentZoneRepository {
 impl ScopedRepository<DeploymentZone> for PgDeploymentZoneRepository {
     async fn insert(&self, z: &DeploymentZone) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
-        let row = ZoneRow {
-            id: z.id,
-            organization_id: z.organization_id,
-            name: z.name.clone(),
-            slug: z.slug.to_string(),
-            zone_type: z.zone_type.clone(),
-            description: z.description.clone(),
-            metadata: z.metadata.clone(),
-            current_release_id: z.release_id,
-            created_at: z.created_at,
-            created_by: ActorColumn::from(&z.created_by),
-            updated_at: z.updated_at,
-            updated_by: ActorColumn::from(&z.updated_by),
-        };
+        let row = ZoneRow::from_domain(z);
         diesel::insert_into(deployment_zones::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
         Ok(())
+    }
+
+    async fn insert_reported(&self, z: &DeploymentZone, event: &OutboxEvent) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let insert = diesel::insert_into(deployment_zones::table).values(ZoneRow::from_domain(z));
+        crate::reported::insert_with_event(&mut conn, insert, event).await
     }
 
     async fn update(&self, z: &DeploymentZone) -> Result<(), RepoError> {

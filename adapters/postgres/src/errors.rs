@@ -22,6 +22,7 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("deployment_zones_current_release_id_fkey", "release_in_use", "a deployment zone still runs this release"),
     ("instances_deployment_zone_id_fkey", "zone_in_use", "instances are still placed in this deployment zone"),
     ("instances_live_references_check", "in_use", "live instances still use it"),
+    ("outbox_events_pkey", "duplicate_event_id", "an outbox event with this id exists already"),
 ];
 
 /// The connection broke (the server went away, a network fault): the store is unavailable, not wrong.

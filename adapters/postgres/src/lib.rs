@@ -26,6 +26,7 @@ mod operational_events;
 pub(crate) mod outbox;
 mod prepared;
 mod releases;
+mod reported;
 mod resend_windows;
 mod retention;
 mod schema;

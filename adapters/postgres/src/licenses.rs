@@ -6,15 +6,16 @@ use crate::errors::repo_error;
 use crate::license_rows::{LicenseRow, family_slugs};
 use crate::schema::{license_families, licenses};
 use crate::scoped::{RowKey, RowLock, ScopedTable, scoped_table};
+use crate::snapshot::in_transaction;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AnsiTransactionManager, RunQueryDsl, TransactionManager};
 use kaiten_application::RepoError;
 use kaiten_application::ports::licenses::LicenseFamilyRepository;
 use kaiten_application::ports::scoped::ScopedRepository;
 use kaiten_domain::license::{License, LicenseFamily};
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{OutboxEvent, Page, Paged, Slug};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -58,6 +59,36 @@ impl ScopedRepository<License> for PgLicenseRepository {
         let mut conn = self.source.get().await?;
         clear_other_defaults(&mut conn, license).await?;
         LicenseRow::insert(&mut conn, LicenseRow::from_domain(license)).await
+    }
+
+    async fn insert_reported(&self, license: &License, event: &OutboxEvent) -> Result<(), RepoError> {
+        let mut conn = self.source.get().await?;
+        let row = LicenseRow::from_domain(license);
+        if !license.is_default {
+            return LicenseRow::insert_reported(&mut conn, row, event).await;
+        }
+        // Taking over as the family's default is a statement of its own: both in one transaction.
+        let own = !in_transaction(&mut conn);
+        if own {
+            AnsiTransactionManager::begin_transaction(&mut *conn).await.map_err(repo_error)?;
+        }
+        let written = async {
+            clear_other_defaults(&mut conn, license).await?;
+            LicenseRow::insert_reported(&mut conn, row, event).await
+        }
+        .await;
+        if !own {
+            return written;
+        }
+        match written {
+            Ok(()) => AnsiTransactionManager::commit_transaction(&mut *conn).await.map_err(repo_error),
+            Err(error) => {
+                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(&mut *conn).await {
+                    tracing::warn!(%rollback, "rollback failed after {error}");
+                }
+                Err(error)
+            }
+        }
     }
 
     async fn update(&self, license: &License) -> Result<(), RepoError> {

@@ -27,10 +27,11 @@ impl PgOutboxRepo {
     }
 }
 
-/// Inserts the event's row unless one with its id exists: the number of rows written (0 or 1).
-async fn insert_once(conn: &mut AsyncPgConnection, event: &OutboxEvent) -> Result<usize, RepoError> {
-    let written = diesel::insert_into(outbox_events::table)
-        .values((
+/// The column values of the event's row.
+macro_rules! row_values {
+    ($event:expr) => {{
+        let event: &OutboxEvent = $event;
+        (
             outbox_events::id.eq(event.id),
             outbox_events::event_name.eq(event.kind.name()),
             outbox_events::event_type.eq(event.kind.event_type()),
@@ -40,15 +41,33 @@ async fn insert_once(conn: &mut AsyncPgConnection, event: &OutboxEvent) -> Resul
             outbox_events::previous_attributes.eq(&event.previous_attributes),
             outbox_events::customer_id.eq(event.customer.as_ref().map(|customer| customer.id)),
             outbox_events::customer_slug.eq(event.customer.as_ref().map(|customer| customer.slug.as_str())),
-        ))
+        )
+    }};
+}
+
+/// The INSERT of the event's row.
+pub(crate) fn new_row(
+    event: &OutboxEvent,
+) -> impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + diesel::query_builder::QueryId + Send + '_ {
+    diesel::insert_into(outbox_events::table).values(row_values!(event))
+}
+
+/// Counts a row written (inside transactions: one that later rolls back is counted too).
+pub(crate) fn count_append(event: &OutboxEvent) {
+    metrics::counter!("kaiten_outbox_appends_total", "event" => event.kind.name()).increment(1);
+}
+
+/// Inserts the event's row unless one with its id exists: the number of rows written (0 or 1).
+async fn insert_once(conn: &mut AsyncPgConnection, event: &OutboxEvent) -> Result<usize, RepoError> {
+    let written = diesel::insert_into(outbox_events::table)
+        .values(row_values!(event))
         .on_conflict(outbox_events::id)
         .do_nothing()
         .execute(conn)
         .await
         .map_err(repo_error)?;
     if written > 0 {
-        // Rows written inside transactions (a transaction that later rolls back is counted too).
-        metrics::counter!("kaiten_outbox_appends_total", "event" => event.kind.name()).increment(1);
+        count_append(event);
     }
     Ok(written)
 }

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use diesel_async::AsyncPgConnection;
 use kaiten_application::RepoError;
 use kaiten_application::ports::scoped::ScopedRepository;
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{OutboxEvent, Page, Paged, Slug};
 use std::marker::PhantomData;
 use uuid::Uuid;
 
@@ -42,6 +42,8 @@ impl RowLock {
 pub(crate) trait ScopedTable: Sized + Send + 'static {
     /// A taken slug (or other unique field) is a `Conflict`.
     async fn insert(conn: &mut AsyncPgConnection, row: Self) -> Result<(), RepoError>;
+    /// `insert` with the outbox row of `event` in the same statement ([`crate::reported`]).
+    async fn insert_reported(conn: &mut AsyncPgConnection, row: Self, event: &OutboxEvent) -> Result<(), RepoError>;
     /// Replaces the row with the same id and organization; `NotFound` when there is none.
     async fn replace(conn: &mut AsyncPgConnection, row: Self) -> Result<(), RepoError>;
     /// `NotFound` when there is no such row.
@@ -81,6 +83,11 @@ impl<Row: ScopedRow> ScopedRepository<Row::Entity> for PgScopedRepository<Row> {
     async fn insert(&self, resource: &Row::Entity) -> Result<(), RepoError> {
         let row = Row::from_entity(resource)?;
         Row::insert(&mut *self.source.get().await?, row).await
+    }
+
+    async fn insert_reported(&self, resource: &Row::Entity, event: &OutboxEvent) -> Result<(), RepoError> {
+        let row = Row::from_entity(resource)?;
+        Row::insert_reported(&mut *self.source.get().await?, row, event).await
     }
 
     async fn update(&self, resource: &Row::Entity) -> Result<(), RepoError> {
@@ -156,6 +163,14 @@ macro_rules! scoped_table {
             async fn insert(conn: &mut diesel_async::AsyncPgConnection, row: Self) -> Result<(), RepoError> {
                 diesel::insert_into($table::table).values(row).execute(conn).await.map_err(repo_error)?;
                 Ok(())
+            }
+
+            async fn insert_reported(
+                conn: &mut diesel_async::AsyncPgConnection,
+                row: Self,
+                event: &kaiten_domain::OutboxEvent,
+            ) -> Result<(), RepoError> {
+                $crate::reported::insert_with_event(conn, diesel::insert_into($table::table).values(row), event).await
             }
 
             async fn replace(conn: &mut diesel_async::AsyncPgConnection, row: Self) -> Result<(), RepoError> {

@@ -2,13 +2,15 @@
 //! PostgreSQL implementations for customers, entitlements, releases and feature flags (the generic
 //! one) and for deployment zones (their own) keep the same contract here: a slug is unique in its
 //! organization, another organization's resource is not there, lists are newest first, deletion is
-//! once. Licenses, which need a family first, are checked in `license_families.rs`.
+//! once, and an insert with the event reporting it stores both or neither. Licenses, which need a family first, are checked in `license_families.rs`.
+
+mod support;
 
 use kaiten_application::ports::scoped::ScopedRepository;
 use kaiten_application::resource::ScopedResource;
 use kaiten_application::{RepoError, Repositories};
 use kaiten_domain::organization::Organization;
-use kaiten_domain::{Actor, Page, Slug, clock};
+use kaiten_domain::{Actor, EventKind, OutboxEvent, Page, Slug, clock};
 use kaiten_test_support::TestDatabase;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -65,6 +67,25 @@ async fn keeps_the_contract<R: ScopedResource + std::fmt::Debug>(
     assert!(matches!(repo.delete(acme, alpha.id()).await, Err(RepoError::NotFound)), "{}", R::NAME);
     assert!(matches!(repo.update(&alpha).await, Err(RepoError::NotFound)), "{} updated once gone", R::NAME);
     assert!(repo.find_by_slug(globex, &slug, true).await?.is_some(), "{} deleted in another organization", R::NAME);
+
+    // With the event reporting it: both rows or neither.
+    let mut conn = db.connect().await?;
+    let event = || OutboxEvent::of(EventKind::CustomerCreation, globex, &json!({"probe": R::NAME}), None);
+    let (gamma, reported) = (make(globex, "gamma")?, event()?);
+    repo.insert_reported(&gamma, &reported).await?;
+    assert!(repo.find_by_id(globex, gamma.id()).await?.is_some(), "{} reported insert", R::NAME);
+    assert_eq!(support::outbox_ids(&mut conn).await?, [reported.id], "{} event of the reported insert", R::NAME);
+    let taken = repo.insert_reported(&make(globex, "gamma")?, &event()?).await;
+    assert!(matches!(taken, Err(RepoError::Conflict(_))), "{} slug taken twice: {taken:?}", R::NAME);
+    assert_eq!(support::outbox_ids(&mut conn).await?, [reported.id], "{} event of a refused insert", R::NAME);
+    let delta = make(globex, "delta")?;
+    let replayed = repo.insert_reported(&delta, &reported).await;
+    assert!(
+        matches!(&replayed, Err(RepoError::Conflict(c)) if c.code == "duplicate_event_id"),
+        "{} event id stored twice: {replayed:?}",
+        R::NAME
+    );
+    assert!(repo.find_by_id(globex, delta.id()).await?.is_none(), "{} stored without its event", R::NAME);
     Ok(())
 }
 

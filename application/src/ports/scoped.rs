@@ -4,7 +4,7 @@
 
 use crate::error::RepoError;
 use async_trait::async_trait;
-use kaiten_domain::{Page, Paged, Slug};
+use kaiten_domain::{OutboxEvent, Page, Paged, Slug};
 use uuid::Uuid;
 
 /// The resources `R` of one organization, each named by a slug unique in it. Every method is scoped
@@ -16,6 +16,11 @@ pub trait ScopedRepository<R: Send + Sync + 'static>: Send + Sync {
     /// version, a license's version in its family), is taken. A default license takes over from its
     /// family's previous default.
     async fn insert(&self, resource: &R) -> Result<(), RepoError>;
+    /// `insert` together with the outbox row of `event`, the event reporting the creation: both are
+    /// stored or neither, in one write of their own (one statement where the insert is one; in a
+    /// transaction of its own otherwise, or in the unit of work's when called inside one). Same
+    /// conflicts as `insert`, and `duplicate_event_id` when an event with the same id exists.
+    async fn insert_reported(&self, resource: &R, event: &OutboxEvent) -> Result<(), RepoError>;
     /// Replaces the stored resource with the same id (a zone's own fields: its current release
     /// changes only through a deployment; a default license takes over as on insert); `NotFound`
     /// when it is gone. Releases are immutable: nothing but this port's contract test updates one.

@@ -30,11 +30,6 @@ impl CreateDeploymentZone {
                     Some(id) => Some(release_by_id(&repos, organization_id, id).await?),
                     None => None,
                 };
-                repos
-                    .deployment_zones
-                    .insert(&created)
-                    .await
-                    .map_err(|e| UseCaseError::from_repo("deployment zone", e))?;
                 // The creation event shows the zone running its first release; RELEASE_DEPLOYMENT follows.
                 let shown = match &release {
                     Some(release) => DeploymentZone {
@@ -50,7 +45,11 @@ impl CreateDeploymentZone {
                     &shown.to_wire(),
                     traceparent.clone(),
                 )?;
-                repos.outbox.append(&event).await?;
+                repos
+                    .deployment_zones
+                    .insert_reported(&created, &event)
+                    .await
+                    .map_err(|e| UseCaseError::from_repo("deployment zone", e))?;
                 if let Some(release) = &release {
                     deploy(&repos, &created, release, &actor, traceparent).await?;
                 }

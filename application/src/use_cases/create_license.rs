@@ -53,10 +53,13 @@ impl CreateLicense {
                     }
                 };
                 let license = License::create(organization_id, input, &family, version, &actor, now)?;
-                repos.licenses.insert(&license).await.map_err(|e| UseCaseError::from_repo("license", e))?;
                 let event =
                     OutboxEvent::of(EventKind::LicenseCreation, organization_id, &license.to_wire(), traceparent)?;
-                repos.outbox.append(&event).await?;
+                repos
+                    .licenses
+                    .insert_reported(&license, &event)
+                    .await
+                    .map_err(|e| UseCaseError::from_repo("license", e))?;
                 Ok(license)
             })
             .await

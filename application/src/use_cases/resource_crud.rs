@@ -48,15 +48,16 @@ impl<R: ScopedResource> ListResources<R> {
     }
 }
 
-/// Creates a resource and appends its creation event in the same transaction.
+/// Creates a resource and its creation event in one write: both are stored or neither
+/// ([`insert_reported`](crate::ports::scoped::ScopedRepository::insert_reported)), without a unit of work around a single insert.
 pub struct CreateResource<R> {
-    uow: Arc<dyn UnitOfWork>,
+    repos: Repositories,
     resource: PhantomData<fn() -> R>,
 }
 
 impl<R: CreatableResource> CreateResource<R> {
-    pub fn new(uow: Arc<dyn UnitOfWork>) -> Self {
-        Self { uow, resource: PhantomData }
+    pub fn new(repos: Repositories) -> Self {
+        Self { repos, resource: PhantomData }
     }
 
     pub async fn execute(&self, caller: &Caller, input: R::Input) -> Result<R, UseCaseError> {
@@ -64,14 +65,10 @@ impl<R: CreatableResource> CreateResource<R> {
         let created = R::create(caller.organization_id, input, &caller.actor, clock::now())?;
         let wire = created.to_wire();
         let event = OutboxEvent::of(R::CREATION, caller.organization_id, &wire, caller.traceparent.clone())?;
-        let stored = created.clone();
-        self.uow
-            .run(|repos| async move {
-                R::repository(&repos).insert(&stored).await.map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
-                repos.outbox.append(&event).await?;
-                Ok::<_, UseCaseError>(())
-            })
-            .await?;
+        R::repository(&self.repos)
+            .insert_reported(&created, &event)
+            .await
+            .map_err(|e| UseCaseError::from_repo(R::NAME, e))?;
         Ok(created)
     }
 }

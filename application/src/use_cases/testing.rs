@@ -72,9 +72,28 @@ impl OutboxRepo for RecordingOutbox {
     }
 }
 
+/// The mocks as pooled repositories (outside any unit of work), and the outbox mock apart.
+pub fn split(mocks: MockRepositories) -> (Repositories, MockOutboxRepo) {
+    let repos = Repositories {
+        organizations: Arc::new(mocks.organizations),
+        service_accounts: Arc::new(mocks.service_accounts),
+        tokens: Arc::new(mocks.tokens),
+        customers: Arc::new(mocks.customers),
+        entitlements: Arc::new(mocks.entitlements),
+        releases: Arc::new(mocks.releases),
+        feature_flags: Arc::new(mocks.feature_flags),
+        deployment_zones: Arc::new(mocks.deployment_zones),
+        deployments: Arc::new(mocks.deployments),
+        licenses: Arc::new(mocks.licenses),
+        license_families: Arc::new(mocks.license_families),
+        license_entitlements: Arc::new(mocks.license_entitlements),
+        instances: Arc::new(mocks.instances),
+    };
+    (repos, mocks.outbox)
+}
+
 #[derive(Default)]
 struct State {
-    ran: bool,
     committed: bool,
 }
 
@@ -87,22 +106,8 @@ pub struct FakeUnitOfWork {
 impl FakeUnitOfWork {
     pub fn new(mocks: MockRepositories) -> Arc<Self> {
         let appended = Arc::new(Mutex::new(Vec::new()));
-        let repos = Repositories {
-            organizations: Arc::new(mocks.organizations),
-            service_accounts: Arc::new(mocks.service_accounts),
-            tokens: Arc::new(mocks.tokens),
-            customers: Arc::new(mocks.customers),
-            entitlements: Arc::new(mocks.entitlements),
-            releases: Arc::new(mocks.releases),
-            feature_flags: Arc::new(mocks.feature_flags),
-            deployment_zones: Arc::new(mocks.deployment_zones),
-            deployments: Arc::new(mocks.deployments),
-            licenses: Arc::new(mocks.licenses),
-            license_families: Arc::new(mocks.license_families),
-            license_entitlements: Arc::new(mocks.license_entitlements),
-            instances: Arc::new(mocks.instances),
-        };
-        let outbox = Arc::new(RecordingOutbox { inner: mocks.outbox, appended: appended.clone() });
+        let (repos, outbox) = split(mocks);
+        let outbox = Arc::new(RecordingOutbox { inner: outbox, appended: appended.clone() });
         let repos = Transaction { repos, outbox };
         Arc::new(Self { repos: Mutex::new(Some(repos)), appended, state: Mutex::default() })
     }
@@ -114,10 +119,6 @@ impl FakeUnitOfWork {
 
     pub fn committed(&self) -> bool {
         self.state.lock().map(|s| s.committed).unwrap_or(false)
-    }
-
-    pub fn ran(&self) -> bool {
-        self.state.lock().map(|s| s.ran).unwrap_or(false)
     }
 }
 
@@ -132,7 +133,6 @@ impl UnitOfWork for FakeUnitOfWork {
             .ok_or_else(|| RepoError::Unexpected("ran twice".into()))?;
         let commit = work(repos).await?;
         let mut state = self.state.lock().map_err(|e| RepoError::Unexpected(e.to_string()))?;
-        state.ran = true;
         state.committed = commit;
         Ok(())
     }
