@@ -41,8 +41,9 @@ pub struct Repositories {
 }
 
 /// What a unit of work hands its work: the repositories bound to its transaction (reached through
-/// `Deref`, as `tx.customers`) and the outbox of that transaction. An event can be appended only
-/// here, so it commits with the change it reports or not at all: the type says so.
+/// `Deref`, as `tx.customers`) and the outbox of that transaction. An event is appended here, or
+/// written with the creation it reports by [`ScopedRepository::insert_reported`]; either way it
+/// commits with the change it reports or not at all.
 #[derive(Clone)]
 pub struct Transaction {
     pub repos: Repositories,
