@@ -141,13 +141,6 @@ impl PgDeploymentZoneRepository {
 
 #[async_trait]
 impl ScopedRepository<DeploymentZone> for PgDeploymentZoneRepository {
-    async fn insert(&self, z: &DeploymentZone) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        let row = ZoneRow::from_domain(z);
-        diesel::insert_into(deployment_zones::table).values(row).execute(&mut *conn).await.map_err(repo_error)?;
-        Ok(())
-    }
-
     async fn insert_reported(&self, z: &DeploymentZone, event: &OutboxEvent) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
         let insert = diesel::insert_into(deployment_zones::table).values(ZoneRow::from_domain(z));

@@ -55,12 +55,6 @@ impl PgLicenseRepository {
 
 #[async_trait]
 impl ScopedRepository<License> for PgLicenseRepository {
-    async fn insert(&self, license: &License) -> Result<(), RepoError> {
-        let mut conn = self.source.get().await?;
-        clear_other_defaults(&mut conn, license).await?;
-        LicenseRow::insert(&mut conn, LicenseRow::from_domain(license)).await
-    }
-
     async fn insert_reported(&self, license: &License, event: &OutboxEvent) -> Result<(), RepoError> {
         let mut conn = self.source.get().await?;
         let row = LicenseRow::from_domain(license);
@@ -80,15 +74,7 @@ impl ScopedRepository<License> for PgLicenseRepository {
         if !own {
             return written;
         }
-        match written {
-            Ok(()) => AnsiTransactionManager::commit_transaction(&mut *conn).await.map_err(repo_error),
-            Err(error) => {
-                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(&mut *conn).await {
-                    tracing::warn!(%rollback, "rollback failed after {error}");
-                }
-                Err(error)
-            }
-        }
+        crate::snapshot::end_transaction(&mut conn, written.map(|()| true)).await
     }
 
     async fn update(&self, license: &License) -> Result<(), RepoError> {

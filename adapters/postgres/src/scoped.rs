@@ -40,9 +40,8 @@ impl RowLock {
 /// The queries on one organization-scoped table, read and written as `Self` (see `scoped_table!`).
 #[async_trait]
 pub(crate) trait ScopedTable: Sized + Send + 'static {
-    /// A taken slug (or other unique field) is a `Conflict`.
-    async fn insert(conn: &mut AsyncPgConnection, row: Self) -> Result<(), RepoError>;
-    /// `insert` with the outbox row of `event` in the same statement ([`crate::reported`]).
+    /// Inserts the row with the outbox row of `event` in the same statement ([`crate::reported`]); a
+    /// taken slug (or other unique field) is a `Conflict`.
     async fn insert_reported(conn: &mut AsyncPgConnection, row: Self, event: &OutboxEvent) -> Result<(), RepoError>;
     /// Replaces the row with the same id and organization; `NotFound` when there is none.
     async fn replace(conn: &mut AsyncPgConnection, row: Self) -> Result<(), RepoError>;
@@ -80,11 +79,6 @@ impl<Row> PgScopedRepository<Row> {
 
 #[async_trait]
 impl<Row: ScopedRow> ScopedRepository<Row::Entity> for PgScopedRepository<Row> {
-    async fn insert(&self, resource: &Row::Entity) -> Result<(), RepoError> {
-        let row = Row::from_entity(resource)?;
-        Row::insert(&mut *self.source.get().await?, row).await
-    }
-
     async fn insert_reported(&self, resource: &Row::Entity, event: &OutboxEvent) -> Result<(), RepoError> {
         let row = Row::from_entity(resource)?;
         Row::insert_reported(&mut *self.source.get().await?, row, event).await
@@ -160,11 +154,6 @@ macro_rules! scoped_table {
     ($table:ident, $row:ty) => {
         #[async_trait::async_trait]
         impl $crate::scoped::ScopedTable for $row {
-            async fn insert(conn: &mut diesel_async::AsyncPgConnection, row: Self) -> Result<(), RepoError> {
-                diesel::insert_into($table::table).values(row).execute(conn).await.map_err(repo_error)?;
-                Ok(())
-            }
-
             async fn insert_reported(
                 conn: &mut diesel_async::AsyncPgConnection,
                 row: Self,

@@ -1,12 +1,33 @@
 //! Reads whose statements must agree with each other: a page and the total counted beside it, the
 //! figures of one report. Run in one snapshot, a row committed between the two statements is either
-//! in both or in neither, never counted but missing from the page.
+//! in both or in neither, never counted but missing from the page. Also the two transaction helpers
+//! the unit of work and the writes that open their own transaction share.
 
+use crate::errors::repo_error;
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
+use kaiten_application::RepoError;
 
 /// Whether `conn` is inside a transaction already (a unit of work's).
 pub(crate) fn in_transaction(conn: &mut AsyncPgConnection) -> bool {
     matches!(AnsiTransactionManager::transaction_manager_status_mut(conn).transaction_depth(), Ok(Some(_)))
+}
+
+/// Ends the transaction `conn` is in: commits on `Ok(true)`, rolls back on `Ok(false)` and on an
+/// error (which is returned; a failed rollback is only logged beside it).
+pub(crate) async fn end_transaction(
+    conn: &mut AsyncPgConnection,
+    outcome: Result<bool, RepoError>,
+) -> Result<(), RepoError> {
+    match outcome {
+        Ok(true) => AnsiTransactionManager::commit_transaction(conn).await.map_err(repo_error),
+        Ok(false) => AnsiTransactionManager::rollback_transaction(conn).await.map_err(repo_error),
+        Err(error) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
+                tracing::warn!(%rollback, "rollback failed after {error}");
+            }
+            Err(error)
+        }
+    }
 }
 
 /// Runs `$body`, an expression of type `Result<T, diesel::result::Error>` that reads through

@@ -90,15 +90,6 @@ impl UnitOfWork for PgUnitOfWork {
         let repos = with_token_cache(repositories(source.clone()), self.token_cache.clone());
         let outcome = work(Transaction { repos, outbox: Arc::new(PgOutboxRepo::new(shared.clone())) }).await;
         let mut connection = shared.lock().await;
-        match outcome {
-            Ok(true) => AnsiTransactionManager::commit_transaction(&mut **connection).await.map_err(repo_error),
-            Ok(false) => AnsiTransactionManager::rollback_transaction(&mut **connection).await.map_err(repo_error),
-            Err(error) => {
-                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(&mut **connection).await {
-                    tracing::warn!(%rollback, "rollback failed after {error}");
-                }
-                Err(error)
-            }
-        }
+        crate::snapshot::end_transaction(&mut connection, outcome).await
     }
 }

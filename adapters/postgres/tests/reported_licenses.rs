@@ -47,7 +47,8 @@ async fn a_default_license_takes_over_with_its_event_or_not_at_all() -> anyhow::
     let family = LicenseFamily { id: Uuid::now_v7(), slug: Slug::parse("pro")?, last_version: 3 };
     repos.license_families.insert(org, &family, clock::now()).await?;
     let first = version(org, &family, 1, "pro", true)?;
-    repos.licenses.insert(&first).await?;
+    let first_event = event(org, &first)?;
+    repos.licenses.insert_reported(&first, &first_event).await?;
 
     let plain = version(org, &family, 2, "pro-v2", false)?;
     let plain_event = event(org, &plain)?;
@@ -59,7 +60,7 @@ async fn a_default_license_takes_over_with_its_event_or_not_at_all() -> anyhow::
     assert_eq!(is_default(first.id).await?, Some(false), "the previous default stepped down");
     assert_eq!(is_default(plain.id).await?, Some(false));
     assert_eq!(is_default(second.id).await?, Some(true));
-    let mut written = vec![plain_event.id, second_event.id];
+    let mut written = vec![first_event.id, plain_event.id, second_event.id];
     written.sort();
     assert_eq!(support::outbox_ids(&mut conn).await?, written);
 

@@ -44,12 +44,8 @@ fn customer_with_event(organization: &Organization) -> anyhow::Result<(Customer,
 async fn commits_the_domain_row_and_the_outbox_row_together() -> anyhow::Result<()> {
     let (db, uow, organization) = setup().await?;
     let (customer, event) = customer_with_event(&organization)?;
-    let result: Result<(), RepoError> = uow
-        .run(|repos| async move {
-            repos.customers.insert(&customer).await?;
-            repos.outbox.append(&event).await
-        })
-        .await;
+    let result: Result<(), RepoError> =
+        uow.run(|repos| async move { repos.customers.insert_reported(&customer, &event).await }).await;
     result?;
     assert_eq!(count(&db, "customers").await?, 1);
     assert_eq!(count(&db, "outbox_events").await?, 1);
@@ -62,8 +58,7 @@ async fn a_failure_after_the_domain_write_leaves_neither_row() -> anyhow::Result
     let (customer, event) = customer_with_event(&organization)?;
     let result: Result<(), UseCaseError> = uow
         .run(|repos| async move {
-            repos.customers.insert(&customer).await?;
-            repos.outbox.append(&event).await?;
+            repos.customers.insert_reported(&customer, &event).await?;
             Err(UseCaseError::Unexpected("forced failure after both writes".into()))
         })
         .await;
@@ -80,8 +75,7 @@ async fn a_failing_outbox_append_rolls_back_the_domain_write() -> anyhow::Result
     let duplicate = event.clone();
     let result: Result<(), RepoError> = uow
         .run(|repos| async move {
-            repos.customers.insert(&customer).await?;
-            repos.outbox.append(&event).await?;
+            repos.customers.insert_reported(&customer, &event).await?;
             // The same outbox id twice: the database refuses the second row.
             repos.outbox.append(&duplicate).await
         })

@@ -12,17 +12,15 @@ use uuid::Uuid;
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ScopedRepository<R: Send + Sync + 'static>: Send + Sync {
-    /// `Conflict` when the slug, or another field unique in the organization (a release's
-    /// version, a license's version in its family), is taken. A default license takes over from its
-    /// family's previous default.
-    async fn insert(&self, resource: &R) -> Result<(), RepoError>;
-    /// `insert` together with the outbox row of `event`, the event reporting the creation: both are
-    /// stored or neither, in one write of their own (one statement where the insert is one; in a
-    /// transaction of its own otherwise, or in the unit of work's when called inside one). Same
-    /// conflicts as `insert`, and `duplicate_event_id` when an event with the same id exists.
+    /// Stores a new resource with the outbox row of `event`, the event reporting its creation: both
+    /// are stored or neither, in one write of their own (one statement where the insert is one; in a
+    /// transaction of its own otherwise, or in the unit of work's when called inside one).
+    /// `Conflict` when the slug, or another field unique in the organization (a release's version, a
+    /// license's version in its family), is taken, and `duplicate_event_id` when an event with the
+    /// same id exists. A default license takes over from its family's previous default.
     async fn insert_reported(&self, resource: &R, event: &OutboxEvent) -> Result<(), RepoError>;
     /// Replaces the stored resource with the same id (a zone's own fields: its current release
-    /// changes only through a deployment; a default license takes over as on insert); `NotFound`
+    /// changes only through a deployment; a default license takes over as on creation); `NotFound`
     /// when it is gone. Releases are immutable: nothing but this port's contract test updates one.
     async fn update(&self, resource: &R) -> Result<(), RepoError>;
     /// `NotFound` when it is gone; `Conflict` while something still depends on it (a customer's

@@ -20,7 +20,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 /// The repositories, all bound to one connection: inside a unit of work to its transaction,
-/// outside (for reads) to the pool. The outbox is not among them: only a [`Transaction`] has it.
+/// outside (for reads, and creations written in one statement) to the pool. The outbox is not among
+/// them: only a [`Transaction`] has it.
 /// The six organization-scoped resources share one port, [`ScopedRepository`]; what only one of them
 /// has (a zone's deployments, a license's family and entitlement values) is a port of its own.
 #[derive(Clone)]

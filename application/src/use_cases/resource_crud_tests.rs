@@ -32,7 +32,6 @@ fn reported(events: &Mutex<Vec<OutboxEvent>>) -> Vec<OutboxEvent> {
 fn stores_the_customer_with_exactly_one_creation_event_carrying_it() {
     let mut repos = repositories();
     let events = reporting(&mut repos, || Ok(()));
-    repos.customers.expect_insert().never();
     repos.outbox.expect_append().never();
     let (reads, _) = split(repos);
     let use_case = CreateResource::<Customer>::new(reads);
