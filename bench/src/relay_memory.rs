@@ -72,7 +72,7 @@ pub async fn run(
     let port = stalling_proxy(flowing).await?;
     let proxied = format!("amqp://guest:guest@127.0.0.1:{port}/%2f");
     let bus = Arc::new(LapinEventBus::new(proxied, Topology::new(&bench.names.exchange, &bench.names.queue)));
-    let mut config = RelayConfig::new(&bench.db.url, &bench.names.slot);
+    let mut config = RelayConfig { max_backlog: None, ..RelayConfig::new(&bench.db.url, &bench.names.slot) };
     let label = if count_window_only {
         config.max_in_flight_bytes = usize::MAX;
         config.buffered_events = 8192;

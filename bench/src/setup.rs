@@ -23,8 +23,11 @@ impl Bench {
         Ok(Self { pool, _broker: BrokerCleanup::for_names(&names), names, bus, db })
     }
 
+    /// A relay on this bench's slot and queue, without a bound on the queue's backlog: the benches
+    /// that drain an outbox onto a queue nobody consumes measure the relay alone.
     pub fn relay(&self) -> Arc<Relay> {
-        Arc::new(Relay::new(RelayConfig::new(&self.db.url, &self.names.slot), self.bus.clone()))
+        let config = RelayConfig { max_backlog: None, ..RelayConfig::new(&self.db.url, &self.names.slot) };
+        Arc::new(Relay::new(config, self.bus.clone()))
     }
 
     pub async fn client(&self) -> anyhow::Result<Client> {

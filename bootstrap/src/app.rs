@@ -97,7 +97,11 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let broker_check = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
         let bus = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
-        let relay = Arc::new(Relay::new(RelayConfig::new(&config.database_url, &config.slot), bus));
+        let relay_config = RelayConfig {
+            max_backlog: Some(config.relay_max_backlog),
+            ..RelayConfig::new(&config.database_url, &config.slot)
+        };
+        let relay = Arc::new(Relay::new(relay_config, bus));
         relay.prepare().await.context("relay")?;
         Some(relay)
     } else {

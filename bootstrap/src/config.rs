@@ -52,6 +52,9 @@ pub struct Config {
     pub audit_trail_retention: Duration,
     /// Messages the worker handles at once (its prefetch).
     pub worker_prefetch: u16,
+    /// Messages waiting in the work queue at most: at this many the relay reads no further until the
+    /// workers take some, and the backlog stays in the WAL instead of the broker's memory.
+    pub relay_max_backlog: u64,
     /// Delays of the worker's retries of a message whose hand-over failed (comma-separated); after the
     /// last the message is dead-lettered. A dependency being down spends none of them.
     #[serde(with = "crate::config_values::duration_list")]
@@ -129,6 +132,7 @@ impl Default for Config {
             outbox_retention: days(7),
             audit_trail_retention: days(365),
             worker_prefetch: 64,
+            relay_max_backlog: kaiten_cdc::DEFAULT_MAX_BACKLOG,
             worker_retry_delays: [1, 5, 30, 120, 600, 1800, 3600, 7200].map(Duration::from_secs).to_vec(),
             svix_api_key: None,
             svix_server_url: None,
@@ -204,6 +208,9 @@ impl Config {
         self.audit_trail_retention()?;
         if self.worker_prefetch == 0 {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
+        }
+        if self.relay_max_backlog == 0 {
+            bail!("relay_max_backlog (KAITEN_RELAY_MAX_BACKLOG) must be at least 1");
         }
         if self.roles.is_empty() {
             bail!("roles (KAITEN_ROLES) must name at least one role");

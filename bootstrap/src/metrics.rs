@@ -48,6 +48,7 @@ pub fn renderer(sources: Sources) -> kaiten_http::MetricsRenderer {
             metrics::gauge!("kaiten_relay_published_total").set(relay.published() as f64);
             metrics::gauge!("kaiten_relay_failures_total").set(relay.failures() as f64);
             metrics::gauge!("kaiten_relay_streaming").set(if relay.is_streaming() { 1.0 } else { 0.0 });
+            metrics::gauge!("kaiten_relay_holding_back").set(if relay.is_holding_back() { 1.0 } else { 0.0 });
         }
         if let Some(consumer) = &sources.consumer {
             metrics::gauge!("kaiten_queue_consumed_total").set(consumer.consumed.load(Ordering::Relaxed) as f64);

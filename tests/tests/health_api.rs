@@ -67,6 +67,7 @@ async fn metrics_cover_requests_the_outbox_the_relay_the_queue_and_the_pool() ->
         r#"kaiten_outbox_appends_total{event="CUSTOMER_CREATION"} 1"#,
         "kaiten_relay_lag_bytes",
         "kaiten_relay_streaming 1",
+        "kaiten_relay_holding_back 0",
         "kaiten_queue_dead_lettered_total 0",
         "kaiten_db_pool_max_size 8",
     ] {

@@ -3,6 +3,7 @@
 
 mod support;
 
+use kaiten_application::ports::event_bus::EventBus;
 use kaiten_application::ports::health::ReadinessCheck;
 use kaiten_test_support::{read_queue, wait_for};
 use std::collections::HashSet;
@@ -83,6 +84,28 @@ async fn a_transaction_larger_than_the_window_of_unconfirmed_messages_arrives_wh
     let messages = read_queue(&harness.names.queue, DEADLINE, |m| m.len() >= expected.len()).await?;
     let ids: Vec<Uuid> = messages.iter().filter_map(outbox_id).collect();
     assert_eq!(ids, expected);
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_full_work_queue_holds_the_relay_back_and_the_rest_waits_in_the_wal() -> anyhow::Result<()> {
+    let harness = RelayHarness::new().await?;
+    let relay = harness.start_with_backlog(10).await?;
+    let mut client = harness.client().await?;
+    let mut expected = Vec::new();
+    for _ in 0..5 {
+        expected.extend(harness.insert_rows(&mut client, 5, true).await?);
+    }
+    let stats = relay.relay.stats();
+    wait_for(DEADLINE, || async { Ok(stats.is_holding_back().then_some(())) }).await?;
+    assert_eq!(harness.bus.backlog().await?, Some(10), "the queue holds the bound, and no more");
+    assert!(stats.published() <= 10);
+
+    // A consumer makes room: the relay reads on, and everything arrives once, in commit order.
+    let messages = read_queue(&harness.names.queue, DEADLINE, |m| m.len() >= expected.len()).await?;
+    let ids: Vec<Uuid> = messages.iter().filter_map(outbox_id).collect();
+    assert_eq!(ids, expected);
+    wait_for(DEADLINE, || async { Ok((!stats.is_holding_back()).then_some(())) }).await?;
     relay.stop().await
 }
 

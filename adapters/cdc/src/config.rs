@@ -7,6 +7,9 @@ use std::time::Duration;
 pub const DEFAULT_MAX_IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 /// Replication events read ahead of the relay.
 pub const DEFAULT_BUFFERED_EVENTS: usize = 64;
+/// Messages waiting in the work queue at most before the relay holds back: at the 2.5 KiB of an
+/// ordinary event, ≈ 10 MiB of broker memory, and seconds of work for the consumers.
+pub const DEFAULT_MAX_BACKLOG: u64 = 4096;
 
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
@@ -25,6 +28,12 @@ pub struct RelayConfig {
     pub buffered_events: usize,
     /// How often the acknowledged position is reported to PostgreSQL.
     pub status_interval: Duration,
+    /// Messages waiting in the work queue (published, not yet taken by a consumer) at most: at this
+    /// many the relay reads no further until the consumers take some, and the backlog stays in the
+    /// WAL. `None`: no bound (the queue grows for as long as its consumers are behind).
+    pub max_backlog: Option<u64>,
+    /// While held back, how often the relay looks at the work queue again.
+    pub backlog_interval: Duration,
 }
 
 impl RelayConfig {
@@ -37,6 +46,8 @@ impl RelayConfig {
             max_in_flight_bytes: DEFAULT_MAX_IN_FLIGHT_BYTES,
             buffered_events: DEFAULT_BUFFERED_EVENTS,
             status_interval: Duration::from_millis(500),
+            max_backlog: Some(DEFAULT_MAX_BACKLOG),
+            backlog_interval: Duration::from_millis(20),
         }
     }
 }

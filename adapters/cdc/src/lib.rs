@@ -3,6 +3,7 @@
 //! `EventBus` port in Debezium Server's CloudEvents format, acknowledging a transaction's end LSN to
 //! PostgreSQL only after the broker confirmed all of its messages. No table is ever polled.
 
+mod backlog;
 mod config;
 pub mod debezium;
 pub mod pgoutput;
@@ -12,7 +13,7 @@ mod setup;
 mod stats;
 mod stream;
 
-pub use config::RelayConfig;
+pub use config::{DEFAULT_MAX_BACKLOG, RelayConfig};
 pub use relay::Relay;
 pub use replay::PgOutboxReplay;
 pub use stats::{RelayReadiness, RelayStats};

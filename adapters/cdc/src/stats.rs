@@ -12,6 +12,7 @@ pub struct RelayStats {
     failures: AtomicU64,
     streaming: AtomicBool,
     standing_by: AtomicBool,
+    holding_back: AtomicBool,
 }
 
 impl RelayStats {
@@ -38,6 +39,15 @@ impl RelayStats {
     /// Stream or publish failures (each followed by a reconnect).
     pub fn failures(&self) -> u64 {
         self.failures.load(Ordering::Relaxed)
+    }
+
+    /// Whether the relay reads no further because the work queue holds as many messages as it may.
+    pub fn is_holding_back(&self) -> bool {
+        self.holding_back.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_holding_back(&self, holding_back: bool) {
+        self.holding_back.store(holding_back, Ordering::Relaxed);
     }
 
     /// Whether this relay currently holds its slot.

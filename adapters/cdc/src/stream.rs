@@ -3,8 +3,10 @@
 //! Transactions are pipelined (the next is published while earlier confirms are pending) and
 //! acknowledged strictly in commit order; the unconfirmed messages are bounded in number and in bytes
 //! (by the window, or by one transaction when a single transaction is larger), and so is the read-ahead
-//! of replication events.
+//! of replication events. While the work queue holds as many messages as it may ([`crate::backlog`]),
+//! nothing more is read.
 
+use crate::backlog::BacklogGate;
 use crate::config::RelayConfig;
 use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use crate::pgoutput::{self, Message, PG_EPOCH_OFFSET_MICROS, Relation};
@@ -97,6 +99,7 @@ pub(crate) async fn stream(
     let mut client = ReplicationClient::connect(replication).await.map_err(stream_error(&config.slot))?;
     client.wait_started().await.map_err(stream_error(&config.slot))?;
     stats.set_streaming(true);
+    stats.set_holding_back(false);
     tracing::info!(slot = %config.slot, from = %confirmed, "relay streaming");
 
     let source =
@@ -105,6 +108,7 @@ pub(crate) async fn stream(
     let mut open: Option<OpenTransaction> = None;
     let mut pending: FuturesOrdered<PendingAck> = FuturesOrdered::new();
     let mut unconfirmed = Unconfirmed::default();
+    let mut backlog = BacklogGate::new(config.max_backlog, config.backlog_interval);
 
     loop {
         tokio::select! {
@@ -120,9 +124,15 @@ pub(crate) async fn stream(
                 client.update_applied_lsn(Lsn::from(end_lsn));
                 stats.record_ack(end_lsn, messages as u64, now_micros_pg() - commit_time);
             }
+            () = tokio::time::sleep_until(backlog.next_look()), if !backlog.open() => {
+                let waiting = bus.backlog().await.map_err(|e| RelayError::Bus(e.to_string()))?;
+                backlog.looked(waiting);
+                stats.set_holding_back(backlog.holding_back());
+            }
             // A transaction larger than the window is read on once every earlier one is acknowledged:
-            // its own confirmations are awaited only at its commit.
-            event = client.recv(), if unconfirmed.within(config) || pending.is_empty() => {
+            // its own confirmations are awaited only at its commit. Nothing is read while the work
+            // queue is full.
+            event = client.recv(), if (unconfirmed.within(config) || pending.is_empty()) && backlog.open() => {
                 let event = event.map_err(stream_error(&config.slot))?
                     .ok_or_else(|| RelayError::Stream("the server ended the replication stream".into()))?;
                 match event {
@@ -147,6 +157,7 @@ pub(crate) async fn stream(
                                 // lapin writes it and the broker confirms it.
                                 let confirmation = bus.publish(message).await.map_err(|e| RelayError::Bus(e.to_string()))?;
                                 tx.confirmations.push(confirmation);
+                                backlog.published();
                                 tx.bytes += size;
                                 unconfirmed.messages += 1;
                                 unconfirmed.bytes += size;

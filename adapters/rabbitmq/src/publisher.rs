@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use futures::FutureExt;
 use kaiten_application::ports::event_bus::{BusError, EventBus, OutgoingMessage, PublishConfirmation};
 use kaiten_application::ports::health::{NotReady, ReadinessCheck};
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{BasicProperties, Channel, Confirmation, Connection};
 use std::future::Future;
@@ -101,6 +101,19 @@ impl EventBus for LapinEventBus {
         let confirmation =
             publish_queued(channel, &self.topology.exchange, message.body, properties).map_err(unavailable)?;
         Ok(async move { confirmed(confirmation.await.map_err(unavailable)?) }.boxed())
+    }
+
+    /// The work queue's ready messages (a passive declare on the publishing channel; the queue
+    /// exists since `ensure_topology`, and if it was deleted since, the channel closes and the
+    /// relay reconnects, declaring it again).
+    async fn backlog(&self) -> Result<Option<u64>, BusError> {
+        let channel = self.current_channel().await?;
+        let options = QueueDeclareOptions { passive: true, ..Default::default() };
+        let queue = channel
+            .queue_declare(self.topology.queue.as_str().into(), options, FieldTable::default())
+            .await
+            .map_err(unavailable)?;
+        Ok(Some(u64::from(queue.message_count())))
     }
 }
 

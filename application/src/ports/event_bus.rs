@@ -36,6 +36,12 @@ pub trait EventBus: Send + Sync {
     /// future of its confirmation (which fails when the message could not be written). Messages go
     /// out, and are confirmed, in the order of the calls on this bus.
     async fn publish(&self, message: OutgoingMessage) -> Result<PublishConfirmation, BusError>;
+
+    /// How many published messages wait in the queue of this system's consumers, not yet taken by
+    /// one; `None` when the bus cannot tell. The relay reads no further while too many wait.
+    async fn backlog(&self) -> Result<Option<u64>, BusError> {
+        Ok(None)
+    }
 }
 
 /// What a consumer does with one message after handling it.

@@ -50,6 +50,12 @@ impl RelayHarness {
         self.start_relay(Arc::new(Relay::new(config, self.bus.clone()))).await
     }
 
+    /// Starts a relay that reads no further while `max_backlog` messages wait in the work queue.
+    pub async fn start_with_backlog(&self, max_backlog: u64) -> anyhow::Result<RunningRelay> {
+        let config = RelayConfig { max_backlog: Some(max_backlog), ..RelayConfig::new(&self.db.url, &self.names.slot) };
+        self.start_relay(Arc::new(Relay::new(config, self.bus.clone()))).await
+    }
+
     async fn start_relay(&self, relay: Arc<Relay>) -> anyhow::Result<RunningRelay> {
         relay.prepare().await?;
         let shutdown = CancellationToken::new();
