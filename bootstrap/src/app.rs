@@ -156,7 +156,7 @@ impl App {
                 api_token: Arc::from(token.expose_secret()),
             }),
             svix_operational: self.operational_inbox.clone(),
-            readiness: self.readiness(),
+            readiness: self.readiness().into(),
             metrics: crate::metrics::renderer(crate::metrics::Sources {
                 pool: Some(self.pool.clone()),
                 relay: self.relay.as_ref().map(|relay| relay.stats()),

@@ -21,8 +21,8 @@ pub struct AppState {
     pub dapr: Option<DaprIngress>,
     /// Svix's operational webhooks; `None` (the route absent) unless `SVIX_OPERATIONAL_WEBHOOK_SECRET` is set.
     pub svix_operational: Option<Arc<dyn OperationalWebhookInbox>>,
-    /// What `/api/readyz` checks.
-    pub readiness: Vec<Arc<dyn ReadinessCheck>>,
+    /// What `/api/readyz` checks (shared: the state is cloned for every request).
+    pub readiness: Arc<[Arc<dyn ReadinessCheck>]>,
     /// Renders `/metrics`.
     pub metrics: MetricsRenderer,
     /// Whether `/metrics` is served with the API (otherwise only on the operations port).
