@@ -98,7 +98,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let relay = if roles.contains(&Role::Relay) {
         let bus = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
         let relay_config = RelayConfig {
-            max_backlog: Some(config.relay_max_backlog),
+            max_backlog: (config.relay_max_backlog > 0).then_some(config.relay_max_backlog),
             ..RelayConfig::new(&config.database_url, &config.slot)
         };
         let relay = Arc::new(Relay::new(relay_config, bus));

@@ -53,7 +53,8 @@ pub struct Config {
     /// Messages the worker handles at once (its prefetch).
     pub worker_prefetch: u16,
     /// Messages waiting in the work queue at most: at this many the relay reads no further until the
-    /// workers take some, and the backlog stays in the WAL instead of the broker's memory.
+    /// workers take some, and the backlog stays in the WAL instead of the broker's memory. `0`: no
+    /// bound, for a deployment in which no Kaiten worker consumes the work queue (a Dapr sidecar).
     pub relay_max_backlog: u64,
     /// Delays of the worker's retries of a message whose hand-over failed (comma-separated); after the
     /// last the message is dead-lettered. A dependency being down spends none of them.
@@ -208,9 +209,6 @@ impl Config {
         self.audit_trail_retention()?;
         if self.worker_prefetch == 0 {
             bail!("worker_prefetch (KAITEN_WORKER_PREFETCH) must be at least 1");
-        }
-        if self.relay_max_backlog == 0 {
-            bail!("relay_max_backlog (KAITEN_RELAY_MAX_BACKLOG) must be at least 1");
         }
         if self.roles.is_empty() {
             bail!("roles (KAITEN_ROLES) must name at least one role");

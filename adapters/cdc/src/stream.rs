@@ -126,7 +126,8 @@ pub(crate) async fn stream(
             }
             () = tokio::time::sleep_until(backlog.next_look()), if !backlog.open() => {
                 let waiting = bus.backlog().await.map_err(|e| RelayError::Bus(e.to_string()))?;
-                backlog.looked(waiting);
+                // A message not yet confirmed may not be in the queue's count yet: count it as waiting.
+                backlog.looked(waiting.map(|waiting| waiting + unconfirmed.messages as u64));
                 stats.set_holding_back(backlog.holding_back());
             }
             // A transaction larger than the window is read on once every earlier one is acknowledged:
