@@ -10,7 +10,7 @@ use kaiten_application::ports::operational_events::OperationalWebhookInbox;
 use kaiten_application::ports::webhooks::WebhookSender;
 use kaiten_application::use_cases::dispatch_event::DispatchEvent;
 use kaiten_application::use_cases::manage_webhooks::WebhookApi;
-use kaiten_cdc::{Relay, RelayConfig, RelayReadiness};
+use kaiten_cdc::{Relay, RelayReadiness};
 use kaiten_delivery::DeliveryTaskHandler;
 use kaiten_domain::webhook_url::UrlPolicy;
 use kaiten_http::{AppState, DaprIngress};
@@ -97,11 +97,7 @@ pub async fn build_with_sender(config: Config, sender: Option<Arc<dyn WebhookSen
     let broker_check = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
     let relay = if roles.contains(&Role::Relay) {
         let bus = Arc::new(LapinEventBus::new(broker.clone(), topology.clone()));
-        let relay_config = RelayConfig {
-            max_backlog: (config.relay_max_backlog > 0).then_some(config.relay_max_backlog),
-            ..RelayConfig::new(&config.database_url, &config.slot)
-        };
-        let relay = Arc::new(Relay::new(relay_config, bus));
+        let relay = Arc::new(Relay::new(config.relay(), bus));
         relay.prepare().await.context("relay")?;
         Some(relay)
     } else {

@@ -320,6 +320,14 @@ impl Config {
         Ok(keep)
     }
 
+    /// The relay's settings: its database and slot, and the work queue's backlog bound (`0`: none).
+    pub fn relay(&self) -> kaiten_cdc::RelayConfig {
+        kaiten_cdc::RelayConfig {
+            max_backlog: (self.relay_max_backlog > 0).then_some(self.relay_max_backlog),
+            ..kaiten_cdc::RelayConfig::new(&self.database_url, &self.slot)
+        }
+    }
+
     /// The HTTP server's limits.
     pub fn server_limits(&self) -> anyhow::Result<kaiten_http::ServerLimits> {
         if !(1..=1_000_000).contains(&self.http_max_connections) {

@@ -158,3 +158,15 @@ fn the_broker_is_a_list_of_nodes_and_the_queue_type_a_word() {
         Ok(())
     });
 }
+
+#[test]
+fn the_relay_bounds_the_work_queue_unless_told_not_to() {
+    let default = Config::default().relay();
+    assert_eq!(default.max_backlog, Some(kaiten_cdc::DEFAULT_MAX_BACKLOG));
+    assert_eq!(
+        (default.database_url.as_str(), default.slot.as_str()),
+        ("postgres://postgres@127.0.0.1:5432/kaiten", "kaiten_outbox")
+    );
+    assert_eq!(Config { relay_max_backlog: 100, ..Config::default() }.relay().max_backlog, Some(100));
+    assert_eq!(Config { relay_max_backlog: 0, ..Config::default() }.relay().max_backlog, None, "0: no bound (Dapr)");
+}
