@@ -75,10 +75,14 @@ impl RelayStats {
         self.standing_by.load(Ordering::Relaxed)
     }
 
+    /// A relay that stops streaming (to reconnect, or for good) holds nothing back until it streams
+    /// and looks at the work queue again.
     pub(crate) fn set_streaming(&self, streaming: bool) {
         self.streaming.store(streaming, Ordering::Relaxed);
         if streaming {
             self.standing_by.store(false, Ordering::Relaxed);
+        } else {
+            self.holding_back.store(false, Ordering::Relaxed);
         }
     }
 
@@ -113,5 +117,20 @@ impl ReadinessCheck for RelayReadiness {
         } else {
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relay_that_stops_streaming_no_longer_reports_holding_back() {
+        let stats = RelayStats::default();
+        stats.set_streaming(true);
+        stats.set_holding_back(true);
+        assert!(stats.is_holding_back());
+        stats.set_streaming(false);
+        assert!(!stats.is_holding_back() && !stats.is_streaming());
     }
 }
