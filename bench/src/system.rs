@@ -1,7 +1,8 @@
 //! The whole system in one run, every figure a ratio of figures from the same run: pgbench's
 //! single-client latency for the API's two INSERTs, the API alone (32 closed-loop clients), `kaiten
 //! serve` with delivery at the same load (rate until every event is delivered, CPU per delivered event
-//! of kaiten + PostgreSQL + RabbitMQ), 201 → webhook latency at half the API-alone rate (open loop),
+//! of kaiten + PostgreSQL + RabbitMQ, and the pipeline's rate alone while it drains the backlog left
+//! when the load stops), 201 → webhook latency at half the API-alone rate (open loop),
 //! and fan-out to 10 endpoints. Each phase has its own database, slot, exchange and queue.
 
 use crate::api_e2e::create_customer;
