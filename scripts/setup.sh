@@ -91,8 +91,7 @@ ensure_classic_queues_v2() {
   echo "setup: restarting RabbitMQ for classic queues v2"
   rabbitmqctl stop </dev/null >/dev/null 2>&1 || true
   wait_for "RabbitMQ to stop" 60 bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null'
-  rabbitmq-server -detached || true
-  wait_for "RabbitMQ" 120 rabbitmq_up
+  ensure_rabbitmq_running
   wait_for "RabbitMQ's application" 60 rabbitmqctl await_startup </dev/null
   version=$(classic_queue_version)
   if [ "$version" != "{ok,2}" ]; then

@@ -10,6 +10,8 @@ pub const DEFAULT_BUFFERED_EVENTS: usize = 64;
 /// Messages waiting in the work queue at most before the relay holds back: at the 2.5 KiB of an
 /// ordinary event, ≈ 10 MiB of broker memory, and seconds of work for the consumers.
 pub const DEFAULT_MAX_BACKLOG: u64 = 4096;
+/// While held back, how often the relay looks at the work queue again.
+pub(crate) const BACKLOG_LOOK_INTERVAL: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
@@ -32,8 +34,6 @@ pub struct RelayConfig {
     /// many the relay reads no further until the consumers take some, and the backlog stays in the
     /// WAL. `None`: no bound (the queue grows for as long as its consumers are behind).
     pub max_backlog: Option<u64>,
-    /// While held back, how often the relay looks at the work queue again.
-    pub backlog_interval: Duration,
 }
 
 impl RelayConfig {
@@ -47,7 +47,6 @@ impl RelayConfig {
             buffered_events: DEFAULT_BUFFERED_EVENTS,
             status_interval: Duration::from_millis(500),
             max_backlog: Some(DEFAULT_MAX_BACKLOG),
-            backlog_interval: Duration::from_millis(20),
         }
     }
 }

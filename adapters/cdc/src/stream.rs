@@ -7,7 +7,7 @@
 //! nothing more is read.
 
 use crate::backlog::BacklogGate;
-use crate::config::RelayConfig;
+use crate::config::{BACKLOG_LOOK_INTERVAL, RelayConfig};
 use crate::debezium::{ChangePosition, ChangeSource, InsertedRow, cloud_event, envelope_schema};
 use crate::pgoutput::{self, Message, PG_EPOCH_OFFSET_MICROS, Relation};
 use crate::stats::RelayStats;
@@ -99,7 +99,6 @@ pub(crate) async fn stream(
     let mut client = ReplicationClient::connect(replication).await.map_err(stream_error(&config.slot))?;
     client.wait_started().await.map_err(stream_error(&config.slot))?;
     stats.set_streaming(true);
-    stats.set_holding_back(false);
     tracing::info!(slot = %config.slot, from = %confirmed, "relay streaming");
 
     let source =
@@ -108,7 +107,7 @@ pub(crate) async fn stream(
     let mut open: Option<OpenTransaction> = None;
     let mut pending: FuturesOrdered<PendingAck> = FuturesOrdered::new();
     let mut unconfirmed = Unconfirmed::default();
-    let mut backlog = BacklogGate::new(config.max_backlog, config.backlog_interval);
+    let mut backlog = BacklogGate::new(config.max_backlog, BACKLOG_LOOK_INTERVAL);
 
     loop {
         tokio::select! {
